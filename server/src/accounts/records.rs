@@ -1,0 +1,231 @@
+//! Rows as read from the database, and the queries that read them.
+
+use sqlx::FromRow;
+
+use super::Accounts;
+use crate::domain::{Language, Role, UserStatus};
+use crate::error::{AppError, AppResult};
+
+/// An account (any role).
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub id: String,
+    pub email: String,
+    pub role: Role,
+    pub status: UserStatus,
+    pub status_reason: Option<String>,
+    pub email_verified_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(FromRow)]
+pub(crate) struct UserRow {
+    id: String,
+    email: String,
+    role: String,
+    status: String,
+    status_reason: Option<String>,
+    email_verified_at: Option<i64>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<UserRow> for UserRecord {
+    fn from(r: UserRow) -> Self {
+        UserRecord {
+            id: r.id,
+            email: r.email,
+            role: Role::parse("role", &r.role).unwrap_or(Role::Shopper),
+            status: UserStatus::from_db(&r.status),
+            status_reason: r.status_reason,
+            email_verified_at: r.email_verified_at,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.email, u.role, u.status, u.status_reason, u.email_verified_at, u.created_at, u.updated_at";
+
+/// A shopper: the account and the profile.
+#[derive(Debug, Clone)]
+pub struct ShopperRecord {
+    pub user: UserRecord,
+    pub full_name: String,
+    pub phone: String,
+    pub language: Language,
+    pub home_lat: f64,
+    pub home_lon: f64,
+    pub travel_radius_km: f64,
+    pub iban: String,
+    pub account_holder: String,
+    pub tax_id: String,
+    pub code_of_conduct_version: String,
+    pub code_of_conduct_accepted_at: i64,
+    pub conflict_declaration: String,
+    pub profile_updated_at: i64,
+}
+
+#[derive(FromRow)]
+pub(crate) struct ShopperRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    full_name: String,
+    phone: String,
+    language: String,
+    home_lat: f64,
+    home_lon: f64,
+    travel_radius_km: f64,
+    iban: String,
+    account_holder: String,
+    tax_id: String,
+    code_of_conduct_version: String,
+    code_of_conduct_accepted_at: i64,
+    conflict_declaration: String,
+    profile_updated_at: i64,
+}
+
+impl From<ShopperRow> for ShopperRecord {
+    fn from(r: ShopperRow) -> Self {
+        ShopperRecord {
+            user: r.user.into(),
+            full_name: r.full_name,
+            phone: r.phone,
+            language: Language::from_db(&r.language),
+            home_lat: r.home_lat,
+            home_lon: r.home_lon,
+            travel_radius_km: r.travel_radius_km,
+            iban: r.iban,
+            account_holder: r.account_holder,
+            tax_id: r.tax_id,
+            code_of_conduct_version: r.code_of_conduct_version,
+            code_of_conduct_accepted_at: r.code_of_conduct_accepted_at,
+            conflict_declaration: r.conflict_declaration,
+            profile_updated_at: r.profile_updated_at,
+        }
+    }
+}
+
+pub(crate) const SHOPPER_SELECT: &str = "SELECT u.id, u.email, u.role, u.status, u.status_reason, u.email_verified_at, \
+     u.created_at, u.updated_at, p.full_name, p.phone, p.language, p.home_lat, p.home_lon, p.travel_radius_km, \
+     p.iban, p.account_holder, p.tax_id, p.code_of_conduct_version, p.code_of_conduct_accepted_at, \
+     p.conflict_declaration, p.updated_at AS profile_updated_at \
+     FROM users u JOIN shopper_profiles p ON p.user_id = u.id";
+
+/// A page of results in id order, and whether more follow.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: i64,
+}
+
+/// `%text%` for LIKE, with the wildcards in the text escaped (`\` is the escape character).
+pub(crate) fn like_pattern(text: &str) -> String {
+    let escaped = text.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The lower-cased text that `search` matches (Rust's lower-casing, so Cyrillic works on SQLite too).
+pub(crate) fn search_text(parts: &[&str]) -> String {
+    parts.join(" ").to_lowercase()
+}
+
+impl Accounts {
+    pub async fn user(&self, id: &str) -> AppResult<UserRecord> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.map(Into::into).ok_or_else(|| AppError::NotFound("user".into()))
+    }
+
+    pub async fn shopper(&self, id: &str) -> AppResult<ShopperRecord> {
+        let row: Option<ShopperRow> = sqlx::query_as(&format!("{SHOPPER_SELECT} WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.map(Into::into).ok_or_else(|| AppError::NotFound("shopper".into()))
+    }
+
+    /// Shoppers in sign-up order, optionally filtered by status, verification and a search text
+    /// (email, name, phone).
+    pub async fn list_shoppers(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+        search: Option<&str>,
+        status: Option<UserStatus>,
+        verified: Option<bool>,
+    ) -> AppResult<Page<ShopperRecord>> {
+        let filter = "WHERE u.role = 'SHOPPER' \
+             AND ($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') \
+             AND ($2 IS NULL OR u.status = $2) \
+             AND ($3 IS NULL OR ($3 = 1 AND u.email_verified_at IS NOT NULL) OR ($3 = 0 AND u.email_verified_at IS NULL))";
+        let pattern = search.filter(|s| !s.trim().is_empty()).map(like_pattern);
+        let status = status.map(|s| s.as_str());
+        let verified = verified.map(i64::from);
+        let rows: Vec<ShopperRow> =
+            sqlx::query_as(&format!("{SHOPPER_SELECT} {filter} AND ($4 IS NULL OR u.id > $4) ORDER BY u.id LIMIT $5"))
+                .bind(pattern.clone())
+                .bind(status)
+                .bind(verified)
+                .bind(after)
+                .bind(limit as i64 + 1)
+                .fetch_all(self.db.pool())
+                .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {filter}"))
+            .bind(pattern)
+            .bind(status)
+            .bind(verified)
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(page(rows, limit, total))
+    }
+
+    /// All accounts in creation order, optionally of one role and matching a search text.
+    pub async fn list_users(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+        search: Option<&str>,
+        role: Option<Role>,
+    ) -> AppResult<Page<UserRecord>> {
+        let filter = "WHERE ($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.role = $2)";
+        let pattern = search.filter(|s| !s.trim().is_empty()).map(like_pattern);
+        let role = role.map(|r| r.as_str());
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u {filter} AND ($3 IS NULL OR u.id > $3) ORDER BY u.id LIMIT $4"
+        ))
+        .bind(pattern.clone())
+        .bind(role)
+        .bind(after)
+        .bind(limit as i64 + 1)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {filter}"))
+            .bind(pattern)
+            .bind(role)
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(page(rows, limit, total))
+    }
+}
+
+fn page<R, T: From<R>>(mut rows: Vec<R>, limit: usize, total: i64) -> Page<T> {
+    let has_next = rows.len() > limit;
+    rows.truncate(limit);
+    Page { items: rows.into_iter().map(Into::into).collect(), has_next, total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Олена "), "%олена%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

@@ -1,0 +1,73 @@
+//! Who may do what, decided in one place.
+//!
+//! Every protected GraphQL field names a [`Permission`]; [`allows`] is the whole role × permission table.
+//! The `Require` guard in `graphql` checks it, and the end-to-end suite tests every operation × every role.
+
+use crate::domain::Role;
+
+/// Something a logged-in user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Read one's own account, log out, change one's password.
+    OwnAccount,
+    /// Read and edit one's own shopper profile.
+    OwnShopperProfile,
+    /// List, search and read shoppers (not their bank details).
+    ReadShoppers,
+    /// Activate and suspend shoppers.
+    ManageShoppers,
+    /// Read any shopper's IBAN and taxpayer number.
+    ReadPayoutDetails,
+    /// Create staff accounts, list all users, suspend anyone.
+    ManageUsers,
+}
+
+/// The table. Anything not listed is refused.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match permission {
+        OwnAccount => true,
+        OwnShopperProfile => role == Shopper,
+        ReadShoppers => matches!(role, Admin | Coordinator | Payments),
+        ManageShoppers => matches!(role, Admin | Coordinator),
+        ReadPayoutDetails => matches!(role, Admin | Payments),
+        ManageUsers => role == Admin,
+    }
+}
+
+/// The logged-in user behind a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: String,
+    pub role: Role,
+    pub session_id: String,
+    pub email_verified: bool,
+}
+
+impl Actor {
+    pub fn can(&self, permission: Permission) -> bool {
+        allows(self.role, permission)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shoppers_reach_only_their_own_things() {
+        for permission in [Permission::ReadShoppers, Permission::ManageShoppers, Permission::ReadPayoutDetails, Permission::ManageUsers] {
+            assert!(!allows(Role::Shopper, permission), "{permission:?}");
+            assert!(!allows(Role::ClientViewer, permission), "{permission:?}");
+        }
+        assert!(allows(Role::Shopper, Permission::OwnShopperProfile));
+        assert!(!allows(Role::Coordinator, Permission::OwnShopperProfile));
+    }
+
+    #[test]
+    fn bank_details_are_for_payments_and_admins() {
+        let readers: Vec<Role> = Role::ALL.into_iter().filter(|r| allows(*r, Permission::ReadPayoutDetails)).collect();
+        assert_eq!(readers, vec![Role::Admin, Role::Payments]);
+    }
+}

@@ -1,0 +1,310 @@
+//! Settings: built-in defaults, then an optional TOML file, then `FIELDWORK_*` environment variables
+//! (nested keys with `__`, e.g. `FIELDWORK_SMTP__HOST`), then command-line flags. `DATABASE_URL` is honoured too.
+//! Secrets (database URL credentials, SMTP password) are redacted in `Debug` output and logs.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// Everything the service needs to run.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free port (the log says which).
+    pub listen: SocketAddr,
+    /// `sqlite://…` (default, under `data_dir`) or `postgres://…`.
+    pub database_url: Option<String>,
+    /// Connection pool size.
+    pub database_max_connections: u32,
+    /// Where the SQLite file and the offline mail folder live.
+    pub data_dir: PathBuf,
+    /// Base URL used in links sent by email; defaults to `http://<listen>`.
+    pub public_url: Option<String>,
+    /// `pretty` (human) or `json`.
+    pub log_format: LogFormat,
+    pub mail: MailSettings,
+    /// SMTP relay; without it mail is written as `.eml` files under `data_dir/mail`.
+    pub smtp: Option<SmtpSettings>,
+    pub auth: AuthSettings,
+    pub limits: LimitSettings,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MailSettings {
+    /// The `From:` header of every message.
+    pub from: String,
+    /// How often the outbox worker looks for due mail when nobody wakes it.
+    pub poll_interval_ms: u64,
+    /// First retry delay after a failed delivery; doubles with each attempt.
+    pub retry_base_ms: u64,
+    /// Upper bound for the retry delay.
+    pub retry_max_ms: u64,
+    /// SMTP connection/command timeout.
+    pub send_timeout_ms: u64,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SmtpSettings {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `none` (plain, for local relays and tests), `starttls` or `tls`.
+    #[serde(default)]
+    pub tls: SmtpTls,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub password: Option<SecretString>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    #[default]
+    Starttls,
+    Tls,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// Lifetime of a login token.
+    pub session_ttl_hours: u64,
+    /// Lifetime of an email verification link.
+    pub verification_ttl_hours: u64,
+    /// Lifetime of a password reset link.
+    pub reset_ttl_minutes: u64,
+    /// Failed logins for one account within the window before further attempts are refused.
+    pub max_failures_per_account: u32,
+    /// Failed logins from one client address within the window before further attempts are refused.
+    pub max_failures_per_ip: u32,
+    /// The throttling window.
+    pub failure_window_minutes: u64,
+    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Version of the code of conduct that shoppers accept at sign-up.
+    pub code_of_conduct_version: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LimitSettings {
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Requests running longer are answered 408 and dropped.
+    pub request_timeout_secs: u64,
+    /// Deepest GraphQL selection accepted.
+    pub max_query_depth: usize,
+    /// Largest GraphQL query complexity accepted (one point per field, lists multiply by `first`).
+    pub max_query_complexity: usize,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".parse().expect("valid default address"),
+            database_url: None,
+            database_max_connections: 10,
+            data_dir: PathBuf::from("data"),
+            public_url: None,
+            log_format: LogFormat::Pretty,
+            mail: MailSettings::default(),
+            smtp: None,
+            auth: AuthSettings::default(),
+            limits: LimitSettings::default(),
+        }
+    }
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            from: "Fieldwork <no-reply@fieldwork.localhost>".into(),
+            poll_interval_ms: 5_000,
+            retry_base_ms: 2_000,
+            retry_max_ms: 15 * 60 * 1000,
+            send_timeout_ms: 15_000,
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            session_ttl_hours: 24 * 30,
+            verification_ttl_hours: 48,
+            reset_ttl_minutes: 60,
+            max_failures_per_account: 5,
+            max_failures_per_ip: 50,
+            failure_window_minutes: 15,
+            trust_forwarded_for: false,
+            code_of_conduct_version: "2026-01".into(),
+        }
+    }
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            max_query_depth: 12,
+            max_query_complexity: 2_000,
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults → `config_file` (if given, or `fieldwork.toml` if present) → `FIELDWORK_*` → `DATABASE_URL`.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, figment::Error> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match config_file {
+            Some(path) => figment = figment.merge(Toml::file_exact(path)),
+            None => figment = figment.merge(Toml::file("fieldwork.toml")),
+        }
+        figment = figment
+            .merge(Env::prefixed("FIELDWORK_").split("__"))
+            .merge(Env::raw().only(&["DATABASE_URL"]));
+        figment.extract()
+    }
+
+    /// The database URL, defaulting to a SQLite file under `data_dir`.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.clone(),
+            _ => format!("sqlite://{}?mode=rwc", self.data_dir.join("fieldwork.db").display()),
+        }
+    }
+
+    /// The base of links in emails, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.limits.request_timeout_secs)
+    }
+}
+
+/// Hides the password part of a URL such as `postgres://user:secret@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field("database_url", &redact_url(&self.database_url()))
+            .field("database_max_connections", &self.database_max_connections)
+            .field("data_dir", &self.data_dir)
+            .field("public_url", &self.public_url())
+            .field("log_format", &self.log_format)
+            .field("mail", &self.mail)
+            .field("smtp", &self.smtp)
+            .field("auth", &self.auth)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl SmtpSettings {
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_ref().map(|p| p.expose_secret())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let settings = Settings {
+            database_url: Some("postgres://app:hunter2@db.example/fieldwork".into()),
+            smtp: Some(SmtpSettings {
+                host: "smtp.example".into(),
+                port: 587,
+                tls: SmtpTls::Starttls,
+                username: Some("mailer".into()),
+                password: Some(SecretString::from("smtp-secret")),
+            }),
+            ..Settings::default()
+        };
+        let text = format!("{settings:?}");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(!text.contains("smtp-secret"), "{text}");
+        assert!(text.contains("postgres://app:***@db.example/fieldwork"), "{text}");
+    }
+
+    #[test]
+    fn default_database_is_a_sqlite_file_under_data() {
+        let settings = Settings::default();
+        assert_eq!(settings.database_url(), "sqlite://data/fieldwork.db?mode=rwc");
+        assert_eq!(settings.public_url(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn toml_and_environment_layer_over_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "custom.toml",
+                "listen = \"0.0.0.0:9000\"\n[auth]\nsession_ttl_hours = 2\n[smtp]\nhost = \"mail.local\"\n",
+            )?;
+            jail.set_env("FIELDWORK_AUTH__SESSION_TTL_HOURS", "3");
+            jail.set_env("FIELDWORK_SMTP__PORT", "2525");
+            jail.set_env("DATABASE_URL", "postgres://localhost/x");
+            let settings = Settings::load(Some(Path::new("custom.toml")))?;
+            assert_eq!(settings.listen.to_string(), "0.0.0.0:9000");
+            assert_eq!(settings.auth.session_ttl_hours, 3);
+            let smtp = settings.smtp.clone().expect("smtp from file");
+            assert_eq!((smtp.host.as_str(), smtp.port), ("mail.local", 2525));
+            assert_eq!(settings.database_url(), "postgres://localhost/x");
+            assert_eq!(settings.auth.max_failures_per_account, 5);
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,163 @@
+use super::ValidationError;
+
+/// What a user may do is decided by their role (see `auth::policy`).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum Role {
+    /// Runs the platform: staff accounts, everything coordinators can do.
+    Admin,
+    /// The fieldwork company's staff: shoppers, venues, waves, assignment, review.
+    Coordinator,
+    /// The payments team: ledgers, payout batches, bank exports.
+    Payments,
+    /// A mystery shopper, using the mobile app.
+    Shopper,
+    /// A client's analyst: reads only that client's results.
+    ClientViewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Coordinator, Role::Payments, Role::Shopper, Role::ClientViewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "ADMIN",
+            Role::Coordinator => "COORDINATOR",
+            Role::Payments => "PAYMENTS",
+            Role::Shopper => "SHOPPER",
+            Role::ClientViewer => "CLIENT_VIEWER",
+        }
+    }
+
+    pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
+        let upper = value.trim().to_uppercase().replace('-', "_");
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == upper)
+            .ok_or_else(|| ValidationError::new(field, "must be one of ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER"))
+    }
+}
+
+/// Suspended users cannot log in and their tokens are revoked.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum UserStatus {
+    Active,
+    Suspended,
+}
+
+impl UserStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserStatus::Active => "ACTIVE",
+            UserStatus::Suspended => "SUSPENDED",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Self {
+        if value == "SUSPENDED" {
+            UserStatus::Suspended
+        } else {
+            UserStatus::Active
+        }
+    }
+}
+
+/// The language of emails and of the app.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum Language {
+    /// Ukrainian (the default).
+    Uk,
+    /// English.
+    En,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Uk => "UK",
+            Language::En => "EN",
+        }
+    }
+
+    pub fn from_db(value: &str) -> Self {
+        if value == "EN" {
+            Language::En
+        } else {
+            Language::Uk
+        }
+    }
+}
+
+/// A new password that meets the policy: 10 to 128 characters, at least 5 different characters, not a
+/// well-known password, and not the email address itself. (Length beats composition rules: NIST SP 800-63B.)
+pub struct Password(String);
+
+impl Password {
+    pub const MIN: usize = 10;
+    pub const MAX: usize = 128;
+
+    const COMMON: &'static [&'static str] = &[
+        "password", "password1", "password12", "password123", "1234567890", "0123456789", "qwertyuiop",
+        "qwerty1234", "qwerty12345", "1q2w3e4r5t", "iloveyou12", "passw0rd12", "administrator", "letmein123",
+        "welcome123", "abcdefghij", "abc1234567", "йцукенгшщз", "1111111111", "12345qwert", "zaq12wsxcde",
+    ];
+
+    pub fn parse(field: &str, value: &str, email: Option<&str>) -> Result<Self, ValidationError> {
+        let len = value.chars().count();
+        if len < Self::MIN {
+            return Err(ValidationError::new(field, format!("is too short: use at least {} characters", Self::MIN)));
+        }
+        if len > Self::MAX {
+            return Err(ValidationError::new(field, format!("is too long: use at most {} characters", Self::MAX)));
+        }
+        let mut distinct: Vec<char> = value.chars().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let lower = value.to_lowercase();
+        if distinct.len() < 5 || Self::COMMON.contains(&lower.as_str()) {
+            return Err(ValidationError::new(field, "is too easy to guess: choose a longer or less common password"));
+        }
+        if email.is_some_and(|e| lower == e.to_lowercase() || e.to_lowercase().split('@').next() == Some(&lower)) {
+            return Err(ValidationError::new(field, "must not be your email address"));
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_policy() {
+        assert!(Password::parse("password", "correct horse battery", None).is_ok());
+        assert!(Password::parse("password", "short", None).unwrap_err().message.contains("too short"));
+        assert!(Password::parse("password", &"ab1!x".repeat(26), None).unwrap_err().message.contains("too long"));
+        assert!(Password::parse("password", "aaaaaaaaaaaa", None).unwrap_err().message.contains("guess"));
+        assert!(Password::parse("password", "Password123", None).unwrap_err().message.contains("guess"));
+        let err = Password::parse("password", "olena.petrenko", Some("olena.petrenko@example.com")).unwrap_err();
+        assert!(err.message.contains("email"));
+        assert_eq!(format!("{:?}", Password::parse("p", "correct horse battery", None).unwrap()), "Password(***)");
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse("role", role.as_str()).unwrap(), role);
+        }
+        assert_eq!(Role::parse("role", "client-viewer").unwrap(), Role::ClientViewer);
+        assert!(Role::parse("role", "root").is_err());
+    }
+}

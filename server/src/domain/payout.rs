@@ -1,0 +1,104 @@
+use iban::IbanLike as _;
+
+use super::ValidationError;
+
+/// A bank account number (IBAN), validated by country format and the ISO 7064 mod-97 checksum.
+/// Stored in electronic form (no spaces, upper case). A Ukrainian IBAN is `UA` + 2 check digits + 6-digit bank
+/// code + 19-digit account: 29 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Iban(String);
+
+impl Iban {
+    pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
+        let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        if compact.starts_with("UA") && compact.len() != 29 {
+            return Err(ValidationError::new(
+                field,
+                format!("a Ukrainian IBAN has 29 characters (UA, 2 check digits, 25 digits); got {}", compact.len()),
+            ));
+        }
+        let parsed: iban::Iban = compact.parse().map_err(|e: iban::ParseIbanError| {
+            let reason = match e {
+                iban::ParseIbanError::InvalidBaseIban { .. } => {
+                    "is not a valid IBAN (wrong characters, length or check digits)"
+                }
+                iban::ParseIbanError::InvalidBban(_) => "is not a valid IBAN for its country (wrong account format)",
+                iban::ParseIbanError::UnknownCountry(_) => "is not a valid IBAN (unknown country code)",
+            };
+            ValidationError::new(field, reason)
+        })?;
+        Ok(Self(parsed.electronic_str().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `UA21 3223 …` grouped by four, for display.
+    pub fn display_form(&self) -> String {
+        self.0.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// A Ukrainian taxpayer number (РНОКПП): 10 digits, the last one a check digit:
+/// `(−1·d1 + 5·d2 + 7·d3 + 9·d4 + 4·d5 + 6·d6 + 10·d7 + 5·d8 + 7·d9) mod 11 mod 10 = d10`.
+///
+/// Worked example: `3000000008`: −1·3 = −3; −3 mod 11 = 8; 8 mod 10 = 8 = d10.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxId(String);
+
+impl TaxId {
+    const WEIGHTS: [i32; 9] = [-1, 5, 7, 9, 4, 6, 10, 5, 7];
+
+    pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
+        let value = value.trim();
+        if value.len() != 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ValidationError::new(field, "must be exactly 10 digits"));
+        }
+        let digits: Vec<i32> = value.bytes().map(|b| i32::from(b - b'0')).collect();
+        if Self::check_digit(&digits[..9]) != digits[9] {
+            return Err(ValidationError::new(field, "has a wrong check digit (the last digit); please re-check it"));
+        }
+        Ok(Self(value.to_string()))
+    }
+
+    /// The check digit of the first nine digits.
+    pub fn check_digit(first_nine: &[i32]) -> i32 {
+        let sum: i32 = first_nine.iter().zip(Self::WEIGHTS).map(|(d, w)| d * w).sum();
+        sum.rem_euclid(11) % 10
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ukrainian_ibans_are_checked() {
+        let iban = Iban::parse("iban", "ua21 3223 1300 0002 6007 2335 6600 1").unwrap();
+        assert_eq!(iban.as_str(), "UA213223130000026007233566001");
+        assert_eq!(iban.display_form(), "UA21 3223 1300 0002 6007 2335 6600 1");
+        // One digit changed: the checksum fails.
+        assert!(Iban::parse("iban", "UA213223130000026007233566002").is_err());
+        // Too short for Ukraine.
+        let err = Iban::parse("iban", "UA21322313000002600723356600").unwrap_err();
+        assert!(err.message.contains("29 characters"), "{err}");
+        assert!(Iban::parse("iban", "not an iban").is_err());
+        // Other countries' IBANs are accepted when valid.
+        assert!(Iban::parse("iban", "DE89 3704 0044 0532 0130 00").is_ok());
+    }
+
+    #[test]
+    fn taxpayer_numbers_have_a_check_digit() {
+        for good in ["3000000008", "3124567896", "2456789015"] {
+            assert!(TaxId::parse("taxId", good).is_ok(), "{good}");
+        }
+        assert!(TaxId::parse("taxId", "3000000007").unwrap_err().message.contains("check digit"));
+        assert!(TaxId::parse("taxId", "300000000").is_err());
+        assert!(TaxId::parse("taxId", "30000000a8").is_err());
+    }
+}

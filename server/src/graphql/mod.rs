@@ -1,0 +1,114 @@
+//! The GraphQL schema: roots merged from one object per capability, the per-request context, the `Require`
+//! guard (authorization), Relay-style pagination, and the mapping of [`AppError`] to GraphQL errors.
+//!
+//! Conventions every capability follows:
+//! - lists are Relay connections (`first`/`after`, `pageInfo`, `totalCount`), `first` at most 100;
+//! - ids are opaque strings (UUIDv7);
+//! - errors carry `extensions.code`: `BAD_USER_INPUT` (with `field`), `UNAUTHENTICATED`, `FORBIDDEN`,
+//!   `NOT_FOUND`, `CONFLICT`, `RATE_LIMITED` (with `retryAfterSeconds`) or `INTERNAL` (with `requestId`; the
+//!   cause is only logged);
+//! - every mutation a phone may retry is idempotent (by nature or through an `idempotencyKey`).
+
+mod accounts;
+mod pagination;
+mod types;
+
+use async_graphql::{Context, EmptySubscription, Guard, MergedObject, Schema, SchemaBuilder};
+
+pub use pagination::{decode_cursor, encode_cursor, page_size};
+pub use types::{Shopper, User};
+
+use crate::accounts::{Accounts, ClientInfo};
+use crate::auth::{Actor, Permission};
+use crate::config::LimitSettings;
+use crate::error::AppError;
+
+/// The query root: one part per capability.
+#[derive(MergedObject, Default)]
+pub struct Query(accounts::AccountQuery);
+
+/// The mutation root: one part per capability.
+#[derive(MergedObject, Default)]
+pub struct Mutation(accounts::AccountMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+}
+
+/// The schema with its services and limits.
+pub fn build_schema(accounts: Accounts, limits: &LimitSettings) -> AppSchema {
+    builder()
+        .data(accounts)
+        .limit_depth(limits.max_query_depth)
+        .limit_complexity(limits.max_query_complexity)
+        .finish()
+}
+
+/// The SDL, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// Who is asking, decided once per request from the `Authorization` header.
+#[derive(Debug, Clone)]
+pub enum AuthState {
+    Anonymous,
+    /// A token was sent but is unknown, expired or revoked, or its account is suspended.
+    InvalidToken,
+    User(Actor),
+}
+
+/// Per-request data handed to resolvers.
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    pub request_id: String,
+    pub client: ClientInfo,
+    pub auth: AuthState,
+}
+
+tokio::task_local! {
+    /// The current request's id, so that errors converted with `?` can name it.
+    pub static REQUEST_ID: String;
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        let request_id = REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".into());
+        err.into_graphql(&request_id)
+    }
+}
+
+/// The logged-in user, or `UNAUTHENTICATED`.
+pub fn actor<'a>(ctx: &'a Context<'_>) -> Result<&'a Actor, AppError> {
+    match ctx.data_opt::<RequestCtx>().map(|r| &r.auth) {
+        Some(AuthState::User(actor)) => Ok(actor),
+        Some(AuthState::InvalidToken) => {
+            Err(AppError::Unauthenticated("your session has expired or was revoked; please log in again".into()))
+        }
+        _ => Err(AppError::Unauthenticated("please log in first".into())),
+    }
+}
+
+pub fn request_ctx<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestCtx, AppError> {
+    ctx.data_opt::<RequestCtx>().ok_or_else(|| AppError::Internal(anyhow::anyhow!("request context missing")))
+}
+
+pub fn accounts<'a>(ctx: &'a Context<'_>) -> &'a Accounts {
+    ctx.data_unchecked::<Accounts>()
+}
+
+/// Guard: the caller must be logged in and their role must have the permission (see `auth::policy`).
+pub struct Require(pub Permission);
+
+impl Guard for Require {
+    async fn check(&self, ctx: &Context<'_>) -> async_graphql::Result<()> {
+        let actor = actor(ctx)?;
+        if actor.can(self.0) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden().into())
+        }
+    }
+}

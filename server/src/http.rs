@@ -1,0 +1,243 @@
+//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`, and the small pages
+//! behind email links (`/verify-email`, `/reset-password`). Middleware: request ids, one tracing span per
+//! request, body size limit, timeout, panic catching.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap, HeaderName, Request, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Json, Router};
+use serde::Deserialize;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::accounts::{Accounts, ClientInfo, Verified};
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID};
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: AppSchema,
+    pub accounts: Accounts,
+    pub trust_forwarded_for: bool,
+}
+
+const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The application's router with all middleware (tests drive exactly this).
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let middleware = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let request_id = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+        }))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(CatchPanicLayer::new())
+        .layer(RequestBodyLimitLayer::new(settings.limits.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout()));
+    Router::new()
+        .route("/", get(|| async { Redirect::temporary("/graphql") }))
+        .route("/graphql", get(graphiql).post(graphql))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/verify-email", get(verify_email_page))
+        .route("/reset-password", get(reset_password_form).post(reset_password_submit))
+        .with_state(state)
+        .layer(middleware)
+}
+
+async fn graphiql() -> Html<String> {
+    Html(GraphiQLSource::build().endpoint("/graphql").title("Fieldwork GraphQL").finish())
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    if state.accounts.db().ping().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+    }
+}
+
+fn request_id(headers: &HeaderMap) -> String {
+    headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-").to_string()
+}
+
+fn client_info(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> ClientInfo {
+    let forwarded = trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .flatten()
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    ClientInfo {
+        ip: forwarded.unwrap_or_else(|| peer.ip().to_string()),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+    }
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
+) -> Response {
+    let request_id = request_id(&headers);
+    let request = match request {
+        Ok(request) => request.into_inner(),
+        Err(rejection) => {
+            let message = format!("the request is not valid GraphQL over HTTP: {}", rejection.0);
+            return bad_request(&message, &request_id);
+        }
+    };
+    let auth = match bearer_token(&headers) {
+        None => AuthState::Anonymous,
+        Some(token) => match state.accounts.authenticate(token).await {
+            Ok(Some(actor)) => AuthState::User(actor),
+            Ok(None) => AuthState::InvalidToken,
+            Err(err) => {
+                let err = err.into_graphql(&request_id);
+                return (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "errors": [err.into_server_error(Default::default())] })))
+                    .into_response();
+            }
+        },
+    };
+    let ctx = RequestCtx {
+        request_id: request_id.clone(),
+        client: client_info(&headers, peer, state.trust_forwarded_for),
+        auth,
+    };
+    let schema = state.schema.clone();
+    let mut response = REQUEST_ID.scope(request_id, schema.execute(request.data(ctx))).await;
+    // Errors raised by the GraphQL layer itself (syntax, validation, argument types) carry no code yet.
+    for error in &mut response.errors {
+        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
+        if !has_code {
+            error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
+        }
+    }
+    // A request that failed before execution (unparsable, invalid against the schema, over the limits) is a 400.
+    let request_failed = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let status = if request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    (status, GraphQLResponse::from(response)).into_response()
+}
+
+fn bad_request(message: &str, request_id: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST", "requestId": request_id } }]
+    });
+    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+    (!token.is_empty()).then_some(token)
+}
+
+#[derive(Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The page behind a verification link. Following it twice is harmless.
+async fn verify_email_page(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
+    let Some(token) = query.token else {
+        return page(StatusCode::BAD_REQUEST, "Посилання неповне / Incomplete link", "The link has no token.");
+    };
+    match state.accounts.verify_email(&token).await {
+        Ok(Verified::Now { email }) => page(
+            StatusCode::OK,
+            "Адресу підтверджено / Email verified",
+            &format!("{email} is verified. You can return to the app. / Адресу підтверджено, поверніться до застосунку."),
+        ),
+        Ok(Verified::Already { email }) => page(
+            StatusCode::OK,
+            "Адресу вже підтверджено / Email already verified",
+            &format!("{email} was already verified. / Адресу вже було підтверджено."),
+        ),
+        Err(err) => error_page(err),
+    }
+}
+
+async fn reset_password_form(Query(query): Query<TokenQuery>) -> Response {
+    let Some(token) = query.token else {
+        return page(StatusCode::BAD_REQUEST, "Посилання неповне / Incomplete link", "The link has no token.");
+    };
+    let form = format!(
+        "<form method=\"post\" action=\"/reset-password\">\
+         <input type=\"hidden\" name=\"token\" value=\"{}\">\
+         <label>Новий пароль / New password <input type=\"password\" name=\"password\" minlength=\"10\" \
+         maxlength=\"128\" required autocomplete=\"new-password\"></label> \
+         <button type=\"submit\">Зберегти / Save</button></form>",
+        html_escape(&token)
+    );
+    Html(shell("Новий пароль / Choose a new password", &form)).into_response()
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    token: String,
+    password: String,
+}
+
+async fn reset_password_submit(State(state): State<AppState>, form: Result<Form<ResetForm>, FormRejection>) -> Response {
+    let Ok(Form(form)) = form else {
+        return page(StatusCode::BAD_REQUEST, "Помилка / Error", "The form was incomplete.");
+    };
+    match state.accounts.reset_password(&form.token, &form.password).await {
+        Ok(()) => page(
+            StatusCode::OK,
+            "Пароль змінено / Password changed",
+            "Log in with your new password. / Увійдіть з новим паролем.",
+        ),
+        Err(err) => error_page(err),
+    }
+}
+
+fn error_page(err: AppError) -> Response {
+    let status = match &err {
+        AppError::BadInput { .. } | AppError::InvalidFields(_) => StatusCode::BAD_REQUEST,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::Internal(cause) => {
+            tracing::error!(error = ?cause, "internal error on a link page");
+            return page(StatusCode::INTERNAL_SERVER_ERROR, "Помилка / Error", "Something went wrong; please try again.");
+        }
+        _ => StatusCode::CONFLICT,
+    };
+    page(status, "Не вдалося / That did not work", &err.message())
+}
+
+fn page(status: StatusCode, title: &str, message: &str) -> Response {
+    (status, Html(shell(title, &format!("<p>{}</p>", html_escape(message))))).into_response()
+}
+
+fn shell(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html><html lang=\"uk\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
+         content=\"width=device-width\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:36em;\
+         margin:3em auto;padding:0 1em}}</style></head><body><h1>{t}</h1>{body}</body></html>",
+        t = html_escape(title)
+    )
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// How long to wait for in-flight requests at shutdown before giving up.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);

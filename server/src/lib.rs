@@ -1,0 +1,23 @@
+//! Fieldwork: a GraphQL service for service-quality fieldwork (mystery shopping and citizen feedback).
+//!
+//! Layers, from the outside in (see `docs/ARCHITECTURE.md`):
+//! - [`cli`] and [`startup`]: the binary's subcommands, building and serving the application;
+//! - [`http`]: the axum router (GraphQL, GraphiQL, health, the pages behind email links) and its middleware;
+//! - [`graphql`]: the schema, its types, and the mapping of [`error::AppError`] to GraphQL error codes;
+//! - [`accounts`]: the use cases (sign-up, verification, login, profile, suspension), the only code that writes;
+//! - [`auth`]: password hashing, opaque tokens and the role × permission table;
+//! - [`domain`]: validating types for everything that comes from outside; pure, no I/O;
+//! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
+
+pub mod accounts;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod mail;
+pub mod startup;
+pub mod telemetry;

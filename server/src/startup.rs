@@ -1,0 +1,107 @@
+//! Building and running the application: database, migrations, mail worker, schema, router, listener.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::accounts::Accounts;
+use crate::config::{redact_url, Settings};
+use crate::db::Db;
+use crate::graphql::build_schema;
+use crate::http::{router, AppState};
+use crate::mail::outbox::Worker;
+use crate::mail::Mailer;
+
+/// A built application: bound to its address, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+    worker: Worker,
+    db: Db,
+    local_addr: SocketAddr,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations, and binds the listener (port 0 picks a free port).
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        let url = settings.database_url();
+        let db = Db::connect(&url, settings.database_max_connections).await?;
+        db.migrate().await?;
+        tracing::info!(database = %redact_url(&url), backend = ?db.backend(), "database ready");
+
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("binding {}", settings.listen))?;
+        let local_addr = listener.local_addr()?;
+        if settings.public_url.is_none() {
+            settings.listen = local_addr; // links in mail point at the real port
+        }
+        let settings = Arc::new(settings);
+        let mailer = Mailer::from_settings(&settings)?;
+        let wake = Arc::new(Notify::new());
+        let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
+        let schema = build_schema(accounts.clone(), &settings.limits);
+        let state = AppState { schema, accounts, trust_forwarded_for: settings.auth.trust_forwarded_for };
+        let router = router(state, &settings);
+        let worker = Worker {
+            db: db.clone(),
+            mailer,
+            wake,
+            poll_interval: Duration::from_millis(settings.mail.poll_interval_ms),
+            retry_base_ms: settings.mail.retry_base_ms,
+            retry_max_ms: settings.mail.retry_max_ms,
+            lease_ms: (settings.mail.send_timeout_ms * 4).max(10_000) as i64,
+        };
+        Ok(Self { listener, router, worker, db, local_addr })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and stops the mail worker.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let cancel = CancellationToken::new();
+        let worker = tokio::spawn(self.worker.run(cancel.clone()));
+        tracing::info!(address = %self.local_addr, "listening on http://{}/graphql", self.local_addr);
+        let server = axum::serve(
+            self.listener,
+            self.router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown);
+        let result = server.await.context("serving HTTP");
+        cancel.cancel();
+        let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        self.db.close().await;
+        tracing::info!("stopped");
+        result
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
