@@ -1,0 +1,175 @@
+//! The shopper app's contract: every operation the app sends lives as a `.graphql` document in `operations/`,
+//! and this crate turns each into typed Rust (with `graphql_client`, checked against `../schema.graphql` at
+//! compile time) plus a small async [`Client`] that executes them over HTTP. End-to-end tests and load tools
+//! use it as "a phone".
+
+use graphql_client::{GraphQLQuery, Response};
+use serde::Serialize;
+
+/// Custom scalars as they travel: RFC 3339 strings.
+pub type DateTime = String;
+
+macro_rules! operation {
+    ($name:ident, $file:literal) => {
+        #[derive(GraphQLQuery)]
+        #[graphql(
+            schema_path = "../schema.graphql",
+            query_path = $file,
+            response_derives = "Debug, Clone, PartialEq",
+            variables_derives = "Debug, Clone"
+        )]
+        pub struct $name;
+    };
+}
+
+operation!(SignUp, "operations/sign_up.graphql");
+operation!(VerifyEmail, "operations/verify_email.graphql");
+operation!(ResendVerificationEmail, "operations/resend_verification_email.graphql");
+operation!(Login, "operations/login.graphql");
+operation!(Logout, "operations/logout.graphql");
+operation!(LogoutEverywhere, "operations/logout_everywhere.graphql");
+operation!(Me, "operations/me.graphql");
+operation!(UpdateMyProfile, "operations/update_my_profile.graphql");
+operation!(RequestPasswordReset, "operations/request_password_reset.graphql");
+operation!(ResetPassword, "operations/reset_password.graphql");
+operation!(ChangePassword, "operations/change_password.graphql");
+
+/// The documents in `operations/`, by file name (a test checks each against the schema).
+pub const DOCUMENTS: &[(&str, &str)] = &[
+    ("sign_up.graphql", include_str!("../operations/sign_up.graphql")),
+    ("verify_email.graphql", include_str!("../operations/verify_email.graphql")),
+    ("resend_verification_email.graphql", include_str!("../operations/resend_verification_email.graphql")),
+    ("login.graphql", include_str!("../operations/login.graphql")),
+    ("logout.graphql", include_str!("../operations/logout.graphql")),
+    ("logout_everywhere.graphql", include_str!("../operations/logout_everywhere.graphql")),
+    ("me.graphql", include_str!("../operations/me.graphql")),
+    ("update_my_profile.graphql", include_str!("../operations/update_my_profile.graphql")),
+    ("request_password_reset.graphql", include_str!("../operations/request_password_reset.graphql")),
+    ("reset_password.graphql", include_str!("../operations/reset_password.graphql")),
+    ("change_password.graphql", include_str!("../operations/change_password.graphql")),
+];
+
+/// One error as the server reported it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    pub message: String,
+    /// `extensions.code`: BAD_USER_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, RATE_LIMITED, INTERNAL.
+    pub code: Option<String>,
+    /// `extensions.field` for bad input.
+    pub field: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("network: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("HTTP {status}: {body}")]
+    Status { status: u16, body: String },
+    #[error("server refused: {0:?}")]
+    Api(Vec<ApiError>),
+    #[error("the response had neither data nor errors")]
+    Empty,
+}
+
+impl ClientError {
+    /// The first error's code, if the server answered with GraphQL errors.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(errors) => errors.first().and_then(|e| e.code.as_deref()),
+            _ => None,
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(errors) => errors.first().and_then(|e| e.field.as_deref()),
+            _ => None,
+        }
+    }
+}
+
+/// A phone talking to the service.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoint: String,
+    token: Option<String>,
+}
+
+impl Client {
+    /// `base_url` like `http://127.0.0.1:8080`.
+    pub fn new(base_url: &str) -> Self {
+        Self {
+            http: reqwest::Client::builder().user_agent("fieldwork-mobile-api/0.1").build().unwrap_or_default(),
+            endpoint: format!("{}/graphql", base_url.trim_end_matches('/')),
+            token: None,
+        }
+    }
+
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
+
+    pub fn set_token(&mut self, token: Option<String>) {
+        self.token = token;
+    }
+
+    /// Executes any operation of this crate.
+    pub async fn execute<Q: GraphQLQuery>(&self, variables: Q::Variables) -> Result<Q::ResponseData, ClientError>
+    where
+        Q::Variables: Serialize,
+    {
+        let body = Q::build_query(variables);
+        let mut request = self.http.post(&self.endpoint).json(&body);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let text = response.text().await?;
+        let parsed: Response<Q::ResponseData> = match serde_json::from_str(&text) {
+            Ok(parsed) => parsed,
+            Err(_) => return Err(ClientError::Status { status: status.as_u16(), body: text }),
+        };
+        if let Some(errors) = parsed.errors.filter(|e| !e.is_empty()) {
+            return Err(ClientError::Api(
+                errors
+                    .into_iter()
+                    .map(|e| {
+                        let ext = e.extensions.unwrap_or_default();
+                        let text = |key: &str| ext.get(key).and_then(|v| v.as_str()).map(str::to_string);
+                        ApiError { message: e.message, code: text("code"), field: text("field") }
+                    })
+                    .collect(),
+            ));
+        }
+        parsed.data.ok_or(ClientError::Empty)
+    }
+
+    /// Logs in and keeps the token for the following calls.
+    pub async fn login(&mut self, email: &str, password: &str) -> Result<login::LoginLogin, ClientError> {
+        let data = self
+            .execute::<Login>(login::Variables { email: email.into(), password: password.into() })
+            .await?;
+        self.token = Some(data.login.token.clone());
+        Ok(data.login)
+    }
+
+    pub async fn sign_up(&self, input: sign_up::SignUpInput) -> Result<sign_up::SignUpSignUpUser, ClientError> {
+        Ok(self.execute::<SignUp>(sign_up::Variables { input }).await?.sign_up.user)
+    }
+
+    pub async fn verify_email(&self, token: &str) -> Result<verify_email::VerifyEmailVerifyEmail, ClientError> {
+        Ok(self.execute::<VerifyEmail>(verify_email::Variables { token: token.into() }).await?.verify_email)
+    }
+
+    pub async fn me(&self) -> Result<me::MeMe, ClientError> {
+        Ok(self.execute::<Me>(me::Variables).await?.me)
+    }
+
+    pub async fn logout(&mut self) -> Result<bool, ClientError> {
+        let done = self.execute::<Logout>(logout::Variables).await?.logout;
+        self.token = None;
+        Ok(done)
+    }
+}

@@ -1,0 +1,265 @@
+//! The end-to-end harness: a real server on port 0 (the library's own `Application`, as the binary runs it), a
+//! real SMTP server receiving real mail, and a fresh database per test: a SQLite file by default, or a new
+//! PostgreSQL database when `TEST_DATABASE_URL=postgres://…` is set.
+
+pub mod smtp;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use fieldwork::accounts::Accounts;
+use fieldwork::config::{Settings, SmtpSettings, SmtpTls};
+use fieldwork::db::Db;
+use fieldwork::domain::Role;
+use fieldwork::startup::Application;
+use fieldwork_mobile_api::{sign_up, Client};
+use serde_json::{json, Value};
+use sqlx::Connection as _;
+use tokio_util::sync::CancellationToken;
+
+pub use smtp::{Mailbox, ReceivedMail};
+
+/// A password that meets the policy, used by test accounts.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A database made for one test; PostgreSQL ones are dropped when the test ends.
+pub struct TestDatabase {
+    pub url: String,
+    postgres: Option<(String, String)>, // (admin URL, database name)
+    _dir: tempfile::TempDir,
+}
+
+impl TestDatabase {
+    pub async fn create() -> Self {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().expect("temp dir");
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
+            Some(admin) if admin.starts_with("postgres") => {
+                let name = format!("fw_test_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connecting to TEST_DATABASE_URL");
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
+                conn.close().await.ok();
+                let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL is a URL");
+                url.set_path(&name);
+                TestDatabase { url: url.to_string(), postgres: Some((admin, name)), _dir: dir }
+            }
+            _ => {
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                TestDatabase { url, postgres: None, _dir: dir }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            // Runs on its own thread and runtime: Drop may be called inside (or after) the test's runtime.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                rt.block_on(async {
+                    let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// How a test wants its server.
+pub struct Options {
+    /// Start the SMTP server with the app (false: the SMTP port is reserved but nothing listens yet).
+    pub smtp_up: bool,
+    /// Adjust settings before the server starts.
+    pub tweak: Box<dyn FnOnce(&mut Settings) + Send>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { smtp_up: true, tweak: Box::new(|_| {}) }
+    }
+}
+
+/// A running server with its database and mailbox.
+pub struct TestApp {
+    pub base_url: String,
+    pub mailbox: Mailbox,
+    pub settings: Settings,
+    pub db: Db,
+    cancel: CancellationToken,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    database: TestDatabase,
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> Self {
+        let database = TestDatabase::create().await;
+        let mailbox = Mailbox::reserve();
+        if options.smtp_up {
+            mailbox.start();
+        }
+        let mut settings = Settings {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database_url: Some(database.url.clone()),
+            database_max_connections: 5,
+            data_dir: database._dir.path().join("data"),
+            smtp: Some(SmtpSettings {
+                host: "127.0.0.1".into(),
+                port: mailbox.port(),
+                tls: SmtpTls::None,
+                username: None,
+                password: None,
+            }),
+            ..Settings::default()
+        };
+        settings.mail.poll_interval_ms = 200;
+        settings.mail.retry_base_ms = 100;
+        settings.mail.retry_max_ms = 400;
+        settings.mail.send_timeout_ms = 3_000;
+        (options.tweak)(&mut settings);
+
+        let app = Application::build(settings.clone()).await.expect("the application starts");
+        let addr = app.local_addr();
+        let cancel = CancellationToken::new();
+        let server = tokio::spawn(app.run_until(cancel.clone().cancelled_owned()));
+        let db = Db::connect(&database.url, 2).await.expect("test connection");
+        TestApp {
+            base_url: format!("http://{addr}"),
+            mailbox,
+            settings,
+            db,
+            cancel,
+            server: Some(server),
+            database,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.database.is_postgres()
+    }
+
+    /// A new phone (the shopper app's client), not logged in.
+    pub fn phone(&self) -> Client {
+        Client::new(&self.base_url)
+    }
+
+    /// Sends any GraphQL request; returns the HTTP status and the JSON body.
+    pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
+        let mut request =
+            reqwest::Client::new().post(format!("{}/graphql", self.base_url)).json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("a JSON body");
+        (status, body)
+    }
+
+    /// `post` and return the body.
+    pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        self.post(token, query, variables).await.1
+    }
+
+    /// Creates a verified staff account directly (as `fieldwork create-user` does) and logs it in.
+    pub async fn staff(&self, role: Role) -> Staff {
+        let accounts = Accounts::new(self.db.clone(), Arc::new(self.settings.clone()), Default::default());
+        let email = format!("{}-{}@staff.example.org", role.as_str().to_lowercase(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        let user = accounts.create_user_with_password(&email, role, PASSWORD).await.expect("staff user created");
+        let mut phone = self.phone();
+        phone.login(&email, PASSWORD).await.expect("staff login");
+        Staff { id: user.id, email, token: phone.token().unwrap().to_string() }
+    }
+
+    /// Signs a shopper up, verifies the email through the real mail, logs in. Returns the logged-in phone.
+    pub async fn verified_shopper(&self, email: &str) -> (Client, String) {
+        let phone = self.phone();
+        let user = phone.sign_up(sign_up_input(email)).await.expect("sign-up");
+        let mail = self.mailbox.wait_for(email, Duration::from_secs(10)).await;
+        let token = mail.link_token("/verify-email").expect("a verification link");
+        phone.verify_email(&token).await.expect("verification");
+        let mut phone = phone;
+        phone.login(email, PASSWORD).await.expect("login");
+        (phone, user.id)
+    }
+
+    /// How many rows a table has (for "nothing was written" checks).
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db.pool()).await.unwrap()
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        self.cancel.cancel();
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stopped cleanly");
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// A logged-in member of staff.
+pub struct Staff {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+}
+
+/// A valid sign-up for `email`.
+pub fn sign_up_input(email: &str) -> sign_up::SignUpInput {
+    sign_up::SignUpInput {
+        email: email.into(),
+        password: PASSWORD.into(),
+        full_name: "Олена Петренко".into(),
+        phone: "+380 50 123 45 67".into(),
+        language: sign_up::Language::UK,
+        home_location: sign_up::GeoPointInput { lat: 49.8397, lon: 24.0297 },
+        travel_radius_km: 25.0,
+        iban: "UA213223130000026007233566001".into(),
+        account_holder: "Олена Петренко".into(),
+        tax_id: "3000000008".into(),
+        accept_code_of_conduct: true,
+        conflict_declaration: Some("Працюю в ЦНАП Франківського району до 2025 року".into()),
+        idempotency_key: None,
+    }
+}
+
+/// The same sign-up as JSON variables, for tests that break one field at a time.
+pub fn sign_up_json(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "fullName": "Олена Петренко",
+        "phone": "+380501234567",
+        "language": "UK",
+        "homeLocation": { "lat": 49.8397, "lon": 24.0297 },
+        "travelRadiusKm": 25.0,
+        "iban": "UA213223130000026007233566001",
+        "accountHolder": "Олена Петренко",
+        "taxId": "3000000008",
+        "acceptCodeOfConduct": true
+    })
+}
+
+/// The first error's `extensions.code` in a GraphQL response body.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+pub fn error_field(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["field"].as_str()
+}

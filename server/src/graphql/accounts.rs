@@ -42,7 +42,7 @@ impl AccountQuery {
     /// Shoppers in sign-up order; `search` matches email, name or phone.
     #[graphql(
         guard = "Require(Permission::ReadShoppers)",
-        complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
     )]
     async fn shoppers(
         &self,
@@ -67,7 +67,7 @@ impl AccountQuery {
     /// Every account (admins); `search` matches email, name or phone.
     #[graphql(
         guard = "Require(Permission::ManageUsers)",
-        complexity = "first.unwrap_or(20).max(0) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
     )]
     async fn users(
         &self,

@@ -1,0 +1,181 @@
+//! Every query and mutation × every role (and anonymous): allowed, or refused with FORBIDDEN/UNAUTHENTICATED.
+//! A new root field fails this test until it is added to the table.
+
+use std::collections::BTreeSet;
+
+use fieldwork::domain::Role;
+use fieldwork_e2e::{error_code, sign_up_json, TestApp, PASSWORD};
+use serde_json::{json, Value};
+
+/// Who: anonymous (None) or a role.
+type Who = Option<Role>;
+
+const STAFF: [Role; 4] = [Role::Admin, Role::Coordinator, Role::Payments, Role::ClientViewer];
+
+struct Case {
+    field: &'static str,
+    query: &'static str,
+    variables: fn(&Ids) -> Value,
+    allowed: fn(Who) -> bool,
+}
+
+struct Ids {
+    shopper_id: String,
+}
+
+fn anyone(_: Who) -> bool {
+    true
+}
+fn logged_in(who: Who) -> bool {
+    who.is_some()
+}
+fn shoppers_only(who: Who) -> bool {
+    who == Some(Role::Shopper)
+}
+fn shopper_readers(who: Who) -> bool {
+    matches!(who, Some(Role::Admin | Role::Coordinator | Role::Payments))
+}
+fn shopper_managers(who: Who) -> bool {
+    matches!(who, Some(Role::Admin | Role::Coordinator))
+}
+fn admins(who: Who) -> bool {
+    who == Some(Role::Admin)
+}
+fn none(_: &Ids) -> Value {
+    json!({})
+}
+
+fn cases() -> Vec<Case> {
+    vec![
+        Case { field: "me", query: "query { me { id } }", variables: none, allowed: logged_in },
+        Case {
+            field: "shopper",
+            query: "query($id: ID!) { shopper(id: $id) { id } }",
+            variables: |ids| json!({ "id": ids.shopper_id }),
+            allowed: shopper_readers,
+        },
+        Case { field: "shoppers", query: "query { shoppers { totalCount } }", variables: none, allowed: shopper_readers },
+        Case { field: "users", query: "query { users { totalCount } }", variables: none, allowed: admins },
+        Case {
+            field: "signUp",
+            query: "mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }",
+            variables: |_| {
+                let mut input = sign_up_json("authz@example.com");
+                input["taxId"] = json!("0"); // refused after the (absent) access check
+                json!({ "input": input })
+            },
+            allowed: anyone,
+        },
+        Case {
+            field: "verifyEmail",
+            query: "mutation { verifyEmail(token: \"fwe_unknown\") { email } }",
+            variables: none,
+            allowed: anyone,
+        },
+        Case {
+            field: "resendVerificationEmail",
+            query: "mutation { resendVerificationEmail }",
+            variables: none,
+            allowed: logged_in,
+        },
+        Case {
+            field: "login",
+            query: "mutation($p: String!) { login(email: \"target@example.com\", password: $p) { token } }",
+            variables: |_| json!({ "p": PASSWORD }),
+            allowed: anyone,
+        },
+        Case { field: "logout", query: "mutation { logout }", variables: none, allowed: logged_in },
+        Case { field: "logoutEverywhere", query: "mutation { logoutEverywhere }", variables: none, allowed: logged_in },
+        Case {
+            field: "requestPasswordReset",
+            query: "mutation { requestPasswordReset(email: \"nobody@example.com\") }",
+            variables: none,
+            allowed: anyone,
+        },
+        Case {
+            field: "resetPassword",
+            query: "mutation { resetPassword(token: \"fwe_unknown\", newPassword: \"long enough password\") }",
+            variables: none,
+            allowed: anyone,
+        },
+        Case {
+            field: "changePassword",
+            query: "mutation { changePassword(currentPassword: \"not it at all\", newPassword: \"long enough password\") }",
+            variables: none,
+            allowed: logged_in,
+        },
+        Case {
+            field: "updateMyProfile",
+            query: "mutation { updateMyProfile(input: { travelRadiusKm: 30 }) { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "setShopperStatus",
+            query: "mutation($id: ID!) { setShopperStatus(shopperId: $id, status: ACTIVE) { id } }",
+            variables: |ids| json!({ "id": ids.shopper_id }),
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "inviteStaff",
+            query: "mutation { inviteStaff(email: \"not an email\", role: COORDINATOR) { id } }",
+            variables: none,
+            allowed: admins,
+        },
+        Case {
+            field: "setUserStatus",
+            query: "mutation($id: ID!) { setUserStatus(userId: $id, status: ACTIVE) { id } }",
+            variables: |ids| json!({ "id": ids.shopper_id }),
+            allowed: admins,
+        },
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_times_every_role() {
+    let app = TestApp::spawn().await;
+    let (_, shopper_id) = app.verified_shopper("target@example.com").await;
+    let mut who_emails: Vec<(Who, String)> = vec![(None, String::new()), (Some(Role::Shopper), "caller@example.com".into())];
+    app.verified_shopper("caller@example.com").await;
+    for role in STAFF {
+        who_emails.push((Some(role), app.staff(role).await.email));
+    }
+    let ids = Ids { shopper_id };
+
+    // The table covers every root field of the schema.
+    let introspection = app
+        .gql(None, "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }", json!({}))
+        .await;
+    let mut schema_fields = BTreeSet::new();
+    for root in ["queryType", "mutationType"] {
+        for field in introspection["data"]["__schema"][root]["fields"].as_array().unwrap() {
+            schema_fields.insert(field["name"].as_str().unwrap().to_string());
+        }
+    }
+    let table_fields: BTreeSet<String> = cases().iter().map(|c| c.field.to_string()).collect();
+    assert_eq!(schema_fields, table_fields, "every query and mutation needs a row in this table");
+
+    let mut failures = Vec::new();
+    for case in cases() {
+        for (who, email) in &who_emails {
+            // A fresh session per call, so logout and friends do not disturb the next row.
+            let token = match who {
+                None => None,
+                Some(_) => {
+                    let mut phone = app.phone();
+                    phone.login(email, PASSWORD).await.unwrap();
+                    phone.token().map(str::to_string)
+                }
+            };
+            let body = app.gql(token.as_deref(), case.query, (case.variables)(&ids)).await;
+            let code = error_code(&body);
+            let refused = matches!(code, Some("FORBIDDEN" | "UNAUTHENTICATED"));
+            let expected_refusal = if who.is_none() { "UNAUTHENTICATED" } else { "FORBIDDEN" };
+            let ok = if (case.allowed)(*who) { !refused } else { code == Some(expected_refusal) };
+            if !ok {
+                failures.push(format!("{} as {:?}: {}", case.field, who, body));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization table mismatches:\n{}", failures.join("\n"));
+}

@@ -1,0 +1,89 @@
+//! The HTTP edge: health, GraphiQL, malformed requests, limits, request ids, hidden internal errors.
+
+use fieldwork_e2e::{error_code, sign_up_json, TestApp};
+use serde_json::json;
+
+#[tokio::test]
+async fn health_readiness_and_graphiql() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let health = http.get(format!("{}/healthz", app.base_url)).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    let ready = http.get(format!("{}/readyz", app.base_url)).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert!(ready.headers().contains_key("x-request-id"));
+    let graphiql = http.get(format!("{}/graphql", app.base_url)).send().await.unwrap();
+    assert_eq!(graphiql.status(), 200);
+    assert!(graphiql.text().await.unwrap().to_lowercase().contains("graphiql"));
+}
+
+#[tokio::test]
+async fn malformed_requests_get_a_clean_400() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/graphql", app.base_url);
+
+    let response =
+        http.post(&url).header("content-type", "application/json").body("{\"query\": ").send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body), Some("BAD_REQUEST"));
+
+    let (status, body) = app.post(None, "{ me { id ", json!({})).await;
+    assert_eq!(status, 400);
+    assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{body}");
+
+    let (status, body) = app.post(None, "{ noSuchField }", json!({})).await;
+    assert_eq!(status, 400);
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("noSuchField"));
+
+    // Too deep.
+    let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }";
+    let (status, body) = app.post(None, deep, json!({})).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("nested too deep"), "{body}");
+
+    // Too large.
+    let huge = "x".repeat(app.settings.limits.max_body_bytes + 1);
+    let response = http.post(&url).header("content-type", "application/json").body(huge).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+
+    // The server is still serving.
+    let (status, _) = app.post(None, "{ __typename }", json!({})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_request_id_is_kept_or_made_and_returned() {
+    let app = TestApp::spawn().await;
+    let response = reqwest::Client::new()
+        .get(format!("{}/healthz", app.base_url))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "trace-me-42");
+}
+
+#[tokio::test]
+async fn internal_errors_are_logged_not_shown_and_leave_nothing_half_written() {
+    let app = TestApp::spawn().await;
+    // Break the database under the running server: the audit insert at the end of sign-up will fail.
+    sqlx::query("DROP TABLE audit_log").execute(app.db.pool()).await.unwrap();
+    let body = app
+        .gql(
+            None,
+            "mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }",
+            json!({ "input": sign_up_json("broken@example.com") }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("INTERNAL"), "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("internal error (request id "), "{message}");
+    assert!(!body.to_string().contains("audit_log"), "the cause must not leak: {body}");
+    assert!(body["errors"][0]["extensions"]["requestId"].is_string());
+    // The whole sign-up was rolled back: no user, no profile, no queued mail.
+    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.count("shopper_profiles").await, 0);
+    assert_eq!(app.count("outbox_emails").await, 0);
+}

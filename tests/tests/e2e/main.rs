@@ -1,0 +1,8 @@
+//! End-to-end stories against a real server, a real SMTP server and a real database (SQLite by default;
+//! PostgreSQL with `TEST_DATABASE_URL`). One binary, one module per capability.
+
+mod authorization;
+mod http;
+mod registration;
+mod sessions;
+mod shoppers;
