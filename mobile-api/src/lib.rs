@@ -9,6 +9,7 @@ use serde::Serialize;
 /// Custom scalars as they travel: RFC 3339 strings.
 pub type DateTime = String;
 
+#[rustfmt::skip]
 macro_rules! operation {
     ($name:ident, $file:literal) => {
         #[derive(GraphQLQuery)]
@@ -37,16 +38,37 @@ operation!(ChangePassword, "operations/change_password.graphql");
 /// The documents in `operations/`, by file name (a test checks each against the schema).
 pub const DOCUMENTS: &[(&str, &str)] = &[
     ("sign_up.graphql", include_str!("../operations/sign_up.graphql")),
-    ("verify_email.graphql", include_str!("../operations/verify_email.graphql")),
-    ("resend_verification_email.graphql", include_str!("../operations/resend_verification_email.graphql")),
+    (
+        "verify_email.graphql",
+        include_str!("../operations/verify_email.graphql"),
+    ),
+    (
+        "resend_verification_email.graphql",
+        include_str!("../operations/resend_verification_email.graphql"),
+    ),
     ("login.graphql", include_str!("../operations/login.graphql")),
     ("logout.graphql", include_str!("../operations/logout.graphql")),
-    ("logout_everywhere.graphql", include_str!("../operations/logout_everywhere.graphql")),
+    (
+        "logout_everywhere.graphql",
+        include_str!("../operations/logout_everywhere.graphql"),
+    ),
     ("me.graphql", include_str!("../operations/me.graphql")),
-    ("update_my_profile.graphql", include_str!("../operations/update_my_profile.graphql")),
-    ("request_password_reset.graphql", include_str!("../operations/request_password_reset.graphql")),
-    ("reset_password.graphql", include_str!("../operations/reset_password.graphql")),
-    ("change_password.graphql", include_str!("../operations/change_password.graphql")),
+    (
+        "update_my_profile.graphql",
+        include_str!("../operations/update_my_profile.graphql"),
+    ),
+    (
+        "request_password_reset.graphql",
+        include_str!("../operations/request_password_reset.graphql"),
+    ),
+    (
+        "reset_password.graphql",
+        include_str!("../operations/reset_password.graphql"),
+    ),
+    (
+        "change_password.graphql",
+        include_str!("../operations/change_password.graphql"),
+    ),
 ];
 
 /// One error as the server reported it.
@@ -100,7 +122,10 @@ impl Client {
     /// `base_url` like `http://127.0.0.1:8080`.
     pub fn new(base_url: &str) -> Self {
         Self {
-            http: reqwest::Client::builder().user_agent("fieldwork-mobile-api/0.1").build().unwrap_or_default(),
+            http: reqwest::Client::builder()
+                .user_agent("fieldwork-mobile-api/0.1")
+                .build()
+                .unwrap_or_default(),
             endpoint: format!("{}/graphql", base_url.trim_end_matches('/')),
             token: None,
         }
@@ -129,7 +154,12 @@ impl Client {
         let text = response.text().await?;
         let parsed: Response<Q::ResponseData> = match serde_json::from_str(&text) {
             Ok(parsed) => parsed,
-            Err(_) => return Err(ClientError::Status { status: status.as_u16(), body: text }),
+            Err(_) => {
+                return Err(ClientError::Status {
+                    status: status.as_u16(),
+                    body: text,
+                })
+            }
         };
         if let Some(errors) = parsed.errors.filter(|e| !e.is_empty()) {
             return Err(ClientError::Api(
@@ -138,7 +168,11 @@ impl Client {
                     .map(|e| {
                         let ext = e.extensions.unwrap_or_default();
                         let text = |key: &str| ext.get(key).and_then(|v| v.as_str()).map(str::to_string);
-                        ApiError { message: e.message, code: text("code"), field: text("field") }
+                        ApiError {
+                            message: e.message,
+                            code: text("code"),
+                            field: text("field"),
+                        }
                     })
                     .collect(),
             ));
@@ -149,7 +183,10 @@ impl Client {
     /// Logs in and keeps the token for the following calls.
     pub async fn login(&mut self, email: &str, password: &str) -> Result<login::LoginLogin, ClientError> {
         let data = self
-            .execute::<Login>(login::Variables { email: email.into(), password: password.into() })
+            .execute::<Login>(login::Variables {
+                email: email.into(),
+                password: password.into(),
+            })
             .await?;
         self.token = Some(data.login.token.clone());
         Ok(data.login)
@@ -160,7 +197,10 @@ impl Client {
     }
 
     pub async fn verify_email(&self, token: &str) -> Result<verify_email::VerifyEmailVerifyEmail, ClientError> {
-        Ok(self.execute::<VerifyEmail>(verify_email::Variables { token: token.into() }).await?.verify_email)
+        Ok(self
+            .execute::<VerifyEmail>(verify_email::Variables { token: token.into() })
+            .await?
+            .verify_email)
     }
 
     pub async fn me(&self) -> Result<me::MeMe, ClientError> {

@@ -23,7 +23,13 @@ fn every_file_in_operations_is_listed() {
         .filter(|n| n.ends_with(".graphql"))
         .collect();
     files.sort();
-    let mut listed: Vec<String> = fieldwork_mobile_api::DOCUMENTS.iter().map(|(n, _)| n.to_string()).collect();
+    let mut listed: Vec<String> = fieldwork_mobile_api::DOCUMENTS
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
     listed.sort();
-    assert_eq!(files, listed, "add new operations to DOCUMENTS and to the operation! list in src/lib.rs");
+    assert_eq!(
+        files, listed,
+        "add new operations to DOCUMENTS and to the operation! list in src/lib.rs"
+    );
 }

@@ -105,7 +105,11 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
             println!("migrations applied");
             Ok(())
         }
-        Command::CreateUser { email, role, password_stdin } => {
+        Command::CreateUser {
+            email,
+            role,
+            password_stdin,
+        } => {
             let role = Role::parse("role", &role).map_err(|e| anyhow::anyhow!("{e}"))?;
             let password = read_password(password_stdin)?;
             let db = Db::connect(&settings.database_url(), 2).await?;

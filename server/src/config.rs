@@ -174,7 +174,7 @@ impl Default for LimitSettings {
 
 impl Settings {
     /// Defaults → `config_file` (if given, or `fieldwork.toml` if present) → `FIELDWORK_*` → `DATABASE_URL`.
-    pub fn load(config_file: Option<&Path>) -> Result<Self, figment::Error> {
+    pub fn load(config_file: Option<&Path>) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Settings::default()));
         match config_file {
             Some(path) => figment = figment.merge(Toml::file_exact(path)),
@@ -183,7 +183,7 @@ impl Settings {
         figment = figment
             .merge(Env::prefixed("FIELDWORK_").split("__"))
             .merge(Env::raw().only(&["DATABASE_URL"]));
-        figment.extract()
+        figment.extract().map_err(Box::new)
     }
 
     /// The database URL, defaulting to a SQLite file under `data_dir`.
@@ -288,6 +288,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail API returns its own error type
     fn toml_and_environment_layer_over_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(
@@ -297,7 +298,7 @@ mod tests {
             jail.set_env("FIELDWORK_AUTH__SESSION_TTL_HOURS", "3");
             jail.set_env("FIELDWORK_SMTP__PORT", "2525");
             jail.set_env("DATABASE_URL", "postgres://localhost/x");
-            let settings = Settings::load(Some(Path::new("custom.toml")))?;
+            let settings = Settings::load(Some(Path::new("custom.toml"))).map_err(|e| *e)?;
             assert_eq!(settings.listen.to_string(), "0.0.0.0:9000");
             assert_eq!(settings.auth.session_ttl_hours, 3);
             let smtp = settings.smtp.clone().expect("smtp from file");

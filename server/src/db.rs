@@ -119,7 +119,10 @@ fn sqlite_parent_dir(url: &str) -> Option<std::path::PathBuf> {
     if path.is_empty() || path == ":memory:" {
         return None;
     }
-    std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()).map(|p| p.to_path_buf())
+    std::path::Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| p.to_path_buf())
 }
 
 /// The current time in storage form.
@@ -142,8 +145,7 @@ pub fn new_id() -> String {
 pub fn violates(err: &sqlx::Error, constraint: &str, sqlite_columns: &str) -> bool {
     match err {
         sqlx::Error::Database(db) => {
-            db.constraint() == Some(constraint)
-                || (db.is_unique_violation() && db.message().contains(sqlite_columns))
+            db.constraint() == Some(constraint) || (db.is_unique_violation() && db.message().contains(sqlite_columns))
         }
         _ => false,
     }
@@ -152,6 +154,80 @@ pub fn violates(err: &sqlx::Error, constraint: &str, sqlite_columns: &str) -> bo
 /// Is this a unique-key violation (any key)?
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// A throw-away database for tests and benchmarks: a SQLite file in the temp folder, or, when
+/// `TEST_DATABASE_URL=postgres://…` is set, a new database on that server. Both are removed on drop.
+pub struct ScratchDatabase {
+    pub url: String,
+    /// The folder holding the SQLite file (and anything else the test wants to keep beside it).
+    pub dir: std::path::PathBuf,
+    postgres: Option<(String, String)>, // (admin URL, database name)
+}
+
+impl ScratchDatabase {
+    pub async fn create() -> anyhow::Result<Self> {
+        use sqlx::Connection as _;
+        sqlx::any::install_default_drivers();
+        let tag = uuid::Uuid::new_v4().simple().to_string();
+        let dir = std::env::temp_dir().join(format!("fieldwork-test-{tag}"));
+        std::fs::create_dir_all(&dir)?;
+        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
+            Some(admin) if Backend::from_url(&admin)? == Backend::Postgres => {
+                let name = format!("fw_test_{tag}");
+                let mut conn = sqlx::AnyConnection::connect(&admin)
+                    .await
+                    .context("connecting to TEST_DATABASE_URL")?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await?;
+                conn.close().await.ok();
+                let mut url = url::Url::parse(&admin)?;
+                url.set_path(&name);
+                Ok(Self {
+                    url: url.to_string(),
+                    dir,
+                    postgres: Some((admin, name)),
+                })
+            }
+            _ => {
+                let url = format!("sqlite://{}?mode=rwc", dir.join("test.db").display());
+                Ok(Self {
+                    url,
+                    dir,
+                    postgres: None,
+                })
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for ScratchDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.postgres.take() {
+            // Its own thread and runtime: drop may run inside, or after, the test's runtime.
+            let _ = std::thread::spawn(move || {
+                use sqlx::Connection as _;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,10 @@ use crate::domain::ValidationError;
 #[derive(Debug)]
 pub enum AppError {
     /// Input that breaks a rule; names the field.
-    BadInput { field: String, message: String },
+    BadInput {
+        field: String,
+        message: String,
+    },
     /// Several fields broke rules at once (a form shows them all).
     InvalidFields(Vec<ValidationError>),
     /// No valid login token.
@@ -23,9 +26,15 @@ pub enum AppError {
     Forbidden(String),
     NotFound(String),
     /// The state of things does not allow it (duplicate, already done by someone else, wrong state).
-    Conflict { message: String, field: Option<String> },
+    Conflict {
+        message: String,
+        field: Option<String>,
+    },
     /// Too many attempts; try again later.
-    RateLimited { message: String, retry_after_secs: u64 },
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     Internal(anyhow::Error),
 }
 
@@ -33,15 +42,24 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::BadInput { field: field.into(), message: message.into() }
+        AppError::BadInput {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn conflict(message: impl Into<String>) -> Self {
-        AppError::Conflict { message: message.into(), field: None }
+        AppError::Conflict {
+            message: message.into(),
+            field: None,
+        }
     }
 
     pub fn conflict_on(field: impl Into<String>, message: impl Into<String>) -> Self {
-        AppError::Conflict { message: message.into(), field: Some(field.into()) }
+        AppError::Conflict {
+            message: message.into(),
+            field: Some(field.into()),
+        }
     }
 
     pub fn forbidden() -> Self {
@@ -83,12 +101,11 @@ impl AppError {
                     e.set("requestId", request_id);
                 })
             }
-            AppError::BadInput { field, message } => {
-                async_graphql::Error::new(format!("{field}: {message}")).extend_with(|_, e| {
+            AppError::BadInput { field, message } => async_graphql::Error::new(format!("{field}: {message}"))
+                .extend_with(|_, e| {
                     e.set("code", code);
                     e.set("field", field.as_str());
-                })
-            }
+                }),
             AppError::InvalidFields(ref errors) => {
                 let message = self.message();
                 async_graphql::Error::new(message).extend_with(|_, e| {
@@ -98,8 +115,14 @@ impl AppError {
                         .iter()
                         .map(|err| {
                             let mut item = async_graphql::indexmap::IndexMap::new();
-                            item.insert(async_graphql::Name::new("field"), async_graphql::Value::from(err.field.as_str()));
-                            item.insert(async_graphql::Name::new("message"), async_graphql::Value::from(err.message.as_str()));
+                            item.insert(
+                                async_graphql::Name::new("field"),
+                                async_graphql::Value::from(err.field.as_str()),
+                            );
+                            item.insert(
+                                async_graphql::Name::new("message"),
+                                async_graphql::Value::from(err.message.as_str()),
+                            );
                             async_graphql::Value::Object(item)
                         })
                         .collect();
@@ -112,12 +135,13 @@ impl AppError {
                     e.set("field", field.as_str());
                 }
             }),
-            AppError::RateLimited { message, retry_after_secs } => {
-                async_graphql::Error::new(message).extend_with(|_, e| {
-                    e.set("code", code);
-                    e.set("retryAfterSeconds", retry_after_secs);
-                })
-            }
+            AppError::RateLimited {
+                message,
+                retry_after_secs,
+            } => async_graphql::Error::new(message).extend_with(|_, e| {
+                e.set("code", code);
+                e.set("retryAfterSeconds", retry_after_secs);
+            }),
             other => async_graphql::Error::new(other.message()).extend_with(|_, e| e.set("code", code)),
         }
     }
@@ -135,7 +159,10 @@ impl AppError {
 
 impl From<ValidationError> for AppError {
     fn from(err: ValidationError) -> Self {
-        AppError::BadInput { field: err.field, message: err.message }
+        AppError::BadInput {
+            field: err.field,
+            message: err.message,
+        }
     }
 }
 

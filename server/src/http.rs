@@ -41,13 +41,20 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let request_id = request.headers().get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-");
+            let request_id = request
+                .headers()
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(CatchPanicLayer::new())
         .layer(RequestBodyLimitLayer::new(settings.limits.max_body_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, settings.request_timeout()));
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout(),
+        ));
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphiql).post(graphql))
@@ -60,7 +67,12 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
 }
 
 async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").title("Fieldwork GraphQL").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("Fieldwork GraphQL")
+            .finish(),
+    )
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -72,7 +84,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
 }
 
 fn request_id(headers: &HeaderMap) -> String {
-    headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("-").to_string()
+    headers
+        .get(REQUEST_ID_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
 }
 
 fn client_info(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> ClientInfo {
@@ -84,7 +100,10 @@ fn client_info(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool)
         .filter(|v| !v.is_empty());
     ClientInfo {
         ip: forwarded.unwrap_or_else(|| peer.ip().to_string()),
-        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
     }
 }
 
@@ -109,7 +128,10 @@ async fn graphql(
             Ok(None) => AuthState::InvalidToken,
             Err(err) => {
                 let err = err.into_graphql(&request_id);
-                return (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "errors": [err.into_server_error(Default::default())] })))
+                return (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Json(serde_json::json!({ "errors": [err.into_server_error(Default::default())] })),
+                )
                     .into_response();
             }
         },
@@ -125,14 +147,21 @@ async fn graphql(
     for error in &mut response.errors {
         let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
         if !has_code {
-            error.extensions.get_or_insert_with(Default::default).set("code", "BAD_USER_INPUT");
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("code", "BAD_USER_INPUT");
         }
     }
     // A request that failed before execution (unparsable, invalid against the schema, over the limits) is a 400.
     let request_failed = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let status = if request_failed { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if request_failed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     (status, GraphQLResponse::from(response)).into_response()
 }
 
@@ -145,7 +174,10 @@ fn bad_request(message: &str, request_id: &str) -> Response {
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer "))?.trim();
+    let token = value
+        .strip_prefix("Bearer ")
+        .or_else(|| value.strip_prefix("bearer "))?
+        .trim();
     (!token.is_empty()).then_some(token)
 }
 
@@ -157,13 +189,19 @@ struct TokenQuery {
 /// The page behind a verification link. Following it twice is harmless.
 async fn verify_email_page(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
     let Some(token) = query.token else {
-        return page(StatusCode::BAD_REQUEST, "Посилання неповне / Incomplete link", "The link has no token.");
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Посилання неповне / Incomplete link",
+            "The link has no token.",
+        );
     };
     match state.accounts.verify_email(&token).await {
         Ok(Verified::Now { email }) => page(
             StatusCode::OK,
             "Адресу підтверджено / Email verified",
-            &format!("{email} is verified. You can return to the app. / Адресу підтверджено, поверніться до застосунку."),
+            &format!(
+                "{email} is verified. You can return to the app. / Адресу підтверджено, поверніться до застосунку."
+            ),
         ),
         Ok(Verified::Already { email }) => page(
             StatusCode::OK,
@@ -176,7 +214,11 @@ async fn verify_email_page(State(state): State<AppState>, Query(query): Query<To
 
 async fn reset_password_form(Query(query): Query<TokenQuery>) -> Response {
     let Some(token) = query.token else {
-        return page(StatusCode::BAD_REQUEST, "Посилання неповне / Incomplete link", "The link has no token.");
+        return page(
+            StatusCode::BAD_REQUEST,
+            "Посилання неповне / Incomplete link",
+            "The link has no token.",
+        );
     };
     let form = format!(
         "<form method=\"post\" action=\"/reset-password\">\
@@ -195,7 +237,10 @@ struct ResetForm {
     password: String,
 }
 
-async fn reset_password_submit(State(state): State<AppState>, form: Result<Form<ResetForm>, FormRejection>) -> Response {
+async fn reset_password_submit(
+    State(state): State<AppState>,
+    form: Result<Form<ResetForm>, FormRejection>,
+) -> Response {
     let Ok(Form(form)) = form else {
         return page(StatusCode::BAD_REQUEST, "Помилка / Error", "The form was incomplete.");
     };
@@ -215,7 +260,11 @@ fn error_page(err: AppError) -> Response {
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::Internal(cause) => {
             tracing::error!(error = ?cause, "internal error on a link page");
-            return page(StatusCode::INTERNAL_SERVER_ERROR, "Помилка / Error", "Something went wrong; please try again.");
+            return page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Помилка / Error",
+                "Something went wrong; please try again.",
+            );
         }
         _ => StatusCode::CONFLICT,
     };
@@ -236,7 +285,10 @@ fn shell(title: &str, body: &str) -> String {
 }
 
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// How long to wait for in-flight requests at shutdown before giving up.

@@ -46,7 +46,11 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
         let schema = build_schema(accounts.clone(), &settings.limits);
-        let state = AppState { schema, accounts, trust_forwarded_for: settings.auth.trust_forwarded_for };
+        let state = AppState {
+            schema,
+            accounts,
+            trust_forwarded_for: settings.auth.trust_forwarded_for,
+        };
         let router = router(state, &settings);
         let worker = Worker {
             db: db.clone(),
@@ -57,7 +61,13 @@ impl Application {
             retry_max_ms: settings.mail.retry_max_ms,
             lease_ms: (settings.mail.send_timeout_ms * 4).max(10_000) as i64,
         };
-        Ok(Self { listener, router, worker, db, local_addr })
+        Ok(Self {
+            listener,
+            router,
+            worker,
+            db,
+            local_addr,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -65,7 +75,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish and stops the mail worker.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let cancel = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(cancel.clone()));
         tracing::info!(address = %self.local_addr, "listening on http://{}/graphql", self.local_addr);

@@ -9,67 +9,17 @@ use std::time::Duration;
 
 use fieldwork::accounts::Accounts;
 use fieldwork::config::{Settings, SmtpSettings, SmtpTls};
-use fieldwork::db::Db;
+use fieldwork::db::{Db, ScratchDatabase};
 use fieldwork::domain::Role;
 use fieldwork::startup::Application;
 use fieldwork_mobile_api::{sign_up, Client};
 use serde_json::{json, Value};
-use sqlx::Connection as _;
 use tokio_util::sync::CancellationToken;
 
 pub use smtp::{Mailbox, ReceivedMail};
 
 /// A password that meets the policy, used by test accounts.
 pub const PASSWORD: &str = "correct horse battery";
-
-/// A database made for one test; PostgreSQL ones are dropped when the test ends.
-pub struct TestDatabase {
-    pub url: String,
-    postgres: Option<(String, String)>, // (admin URL, database name)
-    _dir: tempfile::TempDir,
-}
-
-impl TestDatabase {
-    pub async fn create() -> Self {
-        sqlx::any::install_default_drivers();
-        let dir = tempfile::tempdir().expect("temp dir");
-        match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.trim().is_empty()) {
-            Some(admin) if admin.starts_with("postgres") => {
-                let name = format!("fw_test_{}", uuid::Uuid::new_v4().simple());
-                let mut conn = sqlx::AnyConnection::connect(&admin).await.expect("connecting to TEST_DATABASE_URL");
-                sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create database");
-                conn.close().await.ok();
-                let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL is a URL");
-                url.set_path(&name);
-                TestDatabase { url: url.to_string(), postgres: Some((admin, name)), _dir: dir }
-            }
-            _ => {
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
-                TestDatabase { url, postgres: None, _dir: dir }
-            }
-        }
-    }
-
-    pub fn is_postgres(&self) -> bool {
-        self.postgres.is_some()
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let Some((admin, name)) = self.postgres.take() {
-            // Runs on its own thread and runtime: Drop may be called inside (or after) the test's runtime.
-            let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
-                rt.block_on(async {
-                    let mut conn = sqlx::AnyConnection::connect(&admin).await.ok()?;
-                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await.ok()
-                })
-            })
-            .join();
-        }
-    }
-}
 
 /// How a test wants its server.
 pub struct Options {
@@ -81,7 +31,10 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { smtp_up: true, tweak: Box::new(|_| {}) }
+        Self {
+            smtp_up: true,
+            tweak: Box::new(|_| {}),
+        }
     }
 }
 
@@ -93,7 +46,7 @@ pub struct TestApp {
     pub db: Db,
     cancel: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    database: TestDatabase,
+    database: ScratchDatabase,
 }
 
 impl TestApp {
@@ -102,7 +55,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
-        let database = TestDatabase::create().await;
+        let database = ScratchDatabase::create().await.expect("a scratch database");
         let mailbox = Mailbox::reserve();
         if options.smtp_up {
             mailbox.start();
@@ -111,7 +64,7 @@ impl TestApp {
             listen: "127.0.0.1:0".parse().unwrap(),
             database_url: Some(database.url.clone()),
             database_max_connections: 5,
-            data_dir: database._dir.path().join("data"),
+            data_dir: database.dir.join("data"),
             smtp: Some(SmtpSettings {
                 host: "127.0.0.1".into(),
                 port: mailbox.port(),
@@ -127,7 +80,9 @@ impl TestApp {
         settings.mail.send_timeout_ms = 3_000;
         (options.tweak)(&mut settings);
 
-        let app = Application::build(settings.clone()).await.expect("the application starts");
+        let app = Application::build(settings.clone())
+            .await
+            .expect("the application starts");
         let addr = app.local_addr();
         let cancel = CancellationToken::new();
         let server = tokio::spawn(app.run_until(cancel.clone().cancelled_owned()));
@@ -154,8 +109,9 @@ impl TestApp {
 
     /// Sends any GraphQL request; returns the HTTP status and the JSON body.
     pub async fn post(&self, token: Option<&str>, query: &str, variables: Value) -> (u16, Value) {
-        let mut request =
-            reqwest::Client::new().post(format!("{}/graphql", self.base_url)).json(&json!({ "query": query, "variables": variables }));
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql", self.base_url))
+            .json(&json!({ "query": query, "variables": variables }));
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -173,11 +129,22 @@ impl TestApp {
     /// Creates a verified staff account directly (as `fieldwork create-user` does) and logs it in.
     pub async fn staff(&self, role: Role) -> Staff {
         let accounts = Accounts::new(self.db.clone(), Arc::new(self.settings.clone()), Default::default());
-        let email = format!("{}-{}@staff.example.org", role.as_str().to_lowercase(), &uuid::Uuid::new_v4().simple().to_string()[..8]);
-        let user = accounts.create_user_with_password(&email, role, PASSWORD).await.expect("staff user created");
+        let email = format!(
+            "{}-{}@staff.example.org",
+            role.as_str().to_lowercase(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        let user = accounts
+            .create_user_with_password(&email, role, PASSWORD)
+            .await
+            .expect("staff user created");
         let mut phone = self.phone();
         phone.login(&email, PASSWORD).await.expect("staff login");
-        Staff { id: user.id, email, token: phone.token().unwrap().to_string() }
+        Staff {
+            id: user.id,
+            email,
+            token: phone.token().unwrap().to_string(),
+        }
     }
 
     /// Signs a shopper up, verifies the email through the real mail, logs in. Returns the logged-in phone.
@@ -194,7 +161,10 @@ impl TestApp {
 
     /// How many rows a table has (for "nothing was written" checks).
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db.pool()).await.unwrap()
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap()
     }
 
     /// Stops the server gracefully and waits for it.
@@ -227,7 +197,10 @@ pub fn sign_up_input(email: &str) -> sign_up::SignUpInput {
         full_name: "Олена Петренко".into(),
         phone: "+380 50 123 45 67".into(),
         language: sign_up::Language::UK,
-        home_location: sign_up::GeoPointInput { lat: 49.8397, lon: 24.0297 },
+        home_location: sign_up::GeoPointInput {
+            lat: 49.8397,
+            lon: 24.0297,
+        },
         travel_radius_km: 25.0,
         iban: "UA213223130000026007233566001".into(),
         account_holder: "Олена Петренко".into(),

@@ -20,7 +20,11 @@ impl ReceivedMail {
     /// The `token` query parameter of the first link in the body whose path is `path`.
     pub fn link_token(&self, path: &str) -> Option<String> {
         self.link(path).and_then(|link| {
-            url::Url::parse(&link).ok()?.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned())
+            url::Url::parse(&link)
+                .ok()?
+                .query_pairs()
+                .find(|(k, _)| k == "token")
+                .map(|(_, v)| v.into_owned())
         })
     }
 
@@ -90,7 +94,11 @@ impl Mailbox {
         let probe = TcpListener::bind("127.0.0.1:0").expect("a free port");
         let port = probe.local_addr().unwrap().port();
         drop(probe);
-        Self { received: Default::default(), listener: Arc::new(Mutex::new(None)), port }
+        Self {
+            received: Default::default(),
+            listener: Arc::new(Mutex::new(None)),
+            port,
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -101,10 +109,17 @@ impl Mailbox {
     pub fn start(&self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("the reserved SMTP port is free");
         *self.listener.lock().unwrap() = Some(listener.try_clone().unwrap());
-        let handler = Collector { received: self.received.clone(), ..Default::default() };
+        let handler = Collector {
+            received: self.received.clone(),
+            ..Default::default()
+        };
         std::thread::spawn(move || {
             let mut server = Server::new(handler);
-            server.with_name("mail.test").with_ssl(SslConfig::None).expect("no TLS").with_tcp_listener(listener);
+            server
+                .with_name("mail.test")
+                .with_ssl(SslConfig::None)
+                .expect("no TLS")
+                .with_tcp_listener(listener);
             let _ = server.serve();
         });
     }
@@ -116,7 +131,10 @@ impl Mailbox {
 
     /// Messages to `address` received so far.
     pub fn to(&self, address: &str) -> Vec<ReceivedMail> {
-        self.all().into_iter().filter(|m| m.to.iter().any(|t| t == address)).collect()
+        self.all()
+            .into_iter()
+            .filter(|m| m.to.iter().any(|t| t == address))
+            .collect()
     }
 
     /// Waits for the next message to `address` (the newest one when several came).
@@ -133,7 +151,10 @@ impl Mailbox {
                 return got;
             }
             if tokio::time::Instant::now() > deadline {
-                panic!("expected {n} message(s) to {address} within {timeout:?}; got {}: {got:?}", got.len());
+                panic!(
+                    "expected {n} message(s) to {address} within {timeout:?}; got {}: {got:?}",
+                    got.len()
+                );
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }

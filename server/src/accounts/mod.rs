@@ -32,7 +32,11 @@ pub struct Accounts {
 
 impl Accounts {
     pub fn new(db: Db, settings: Arc<Settings>, mail_wake: Arc<Notify>) -> Self {
-        Self { db, settings, mail_wake }
+        Self {
+            db,
+            settings,
+            mail_wake,
+        }
     }
 
     pub fn db(&self) -> &Db {
@@ -77,12 +81,7 @@ pub(crate) fn fingerprint(parts: &[&str]) -> String {
 
 /// Idempotency: what an earlier request with this key produced, if any. A key reused for a different request
 /// is a conflict.
-pub(crate) async fn replayed(
-    db: &Db,
-    scope: &str,
-    key: Option<&str>,
-    request_hash: &str,
-) -> AppResult<Option<String>> {
+pub(crate) async fn replayed(db: &Db, scope: &str, key: Option<&str>, request_hash: &str) -> AppResult<Option<String>> {
     let Some(key) = key else { return Ok(None) };
     let row: Option<(String, String)> =
         sqlx::query_as("SELECT request_hash, result_id FROM idempotency_keys WHERE scope = $1 AND key = $2")
@@ -125,7 +124,10 @@ pub(crate) async fn remember(
 pub(crate) fn check_idempotency_key(key: Option<&str>) -> AppResult<()> {
     if let Some(key) = key {
         if key.is_empty() || key.len() > 100 || !key.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(AppError::bad_input("idempotencyKey", "must be 1 to 100 printable ASCII characters"));
+            return Err(AppError::bad_input(
+                "idempotencyKey",
+                "must be 1 to 100 printable ASCII characters",
+            ));
         }
     }
     Ok(())

@@ -108,7 +108,8 @@ impl From<ShopperRow> for ShopperRecord {
     }
 }
 
-pub(crate) const SHOPPER_SELECT: &str = "SELECT u.id, u.email, u.role, u.status, u.status_reason, u.email_verified_at, \
+pub(crate) const SHOPPER_SELECT: &str =
+    "SELECT u.id, u.email, u.role, u.status, u.status_reason, u.email_verified_at, \
      u.created_at, u.updated_at, p.full_name, p.phone, p.language, p.home_lat, p.home_lon, p.travel_radius_km, \
      p.iban, p.account_holder, p.tax_id, p.code_of_conduct_version, p.code_of_conduct_accepted_at, \
      p.conflict_declaration, p.updated_at AS profile_updated_at \
@@ -123,7 +124,12 @@ pub struct Page<T> {
 
 /// `%text%` for LIKE, with the wildcards in the text escaped (`\` is the escape character).
 pub(crate) fn like_pattern(text: &str) -> String {
-    let escaped = text.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -166,15 +172,16 @@ impl Accounts {
         let pattern = search.filter(|s| !s.trim().is_empty()).map(like_pattern);
         let status = status.map(|s| s.as_str());
         let verified = verified.map(i64::from);
-        let rows: Vec<ShopperRow> =
-            sqlx::query_as(&format!("{SHOPPER_SELECT} {filter} AND ($4 IS NULL OR u.id > $4) ORDER BY u.id LIMIT $5"))
-                .bind(pattern.clone())
-                .bind(status)
-                .bind(verified)
-                .bind(after)
-                .bind(limit as i64 + 1)
-                .fetch_all(self.db.pool())
-                .await?;
+        let rows: Vec<ShopperRow> = sqlx::query_as(&format!(
+            "{SHOPPER_SELECT} {filter} AND ($4 IS NULL OR u.id > $4) ORDER BY u.id LIMIT $5"
+        ))
+        .bind(pattern.clone())
+        .bind(status)
+        .bind(verified)
+        .bind(after)
+        .bind(limit as i64 + 1)
+        .fetch_all(self.db.pool())
+        .await?;
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {filter}"))
             .bind(pattern)
             .bind(status)
@@ -216,7 +223,11 @@ impl Accounts {
 fn page<R, T: From<R>>(mut rows: Vec<R>, limit: usize, total: i64) -> Page<T> {
     let has_next = rows.len() > limit;
     rows.truncate(limit);
-    Page { items: rows.into_iter().map(Into::into).collect(), has_next, total }
+    Page {
+        items: rows.into_iter().map(Into::into).collect(),
+        has_next,
+        total,
+    }
 }
 
 #[cfg(test)]

@@ -30,7 +30,10 @@ impl Accounts {
     pub async fn login(&self, email: &str, password_text: &str, client: &ClientInfo) -> AppResult<LoginResult> {
         let email = email.trim().to_lowercase();
         if email.is_empty() || email.len() > 254 {
-            return Err(AppError::bad_input("email", "enter the email address you signed up with"));
+            return Err(AppError::bad_input(
+                "email",
+                "enter the email address you signed up with",
+            ));
         }
         if password_text.is_empty() || password_text.chars().count() > Password::MAX {
             return Err(AppError::Unauthenticated("wrong email or password".into()));
@@ -76,22 +79,35 @@ impl Accounts {
         .bind(now)
         .bind(expires_at)
         .bind(&client.ip)
-        .bind(client.user_agent.as_deref().map(|ua| ua.chars().take(300).collect::<String>()))
+        .bind(
+            client
+                .user_agent
+                .as_deref()
+                .map(|ua| ua.chars().take(300).collect::<String>()),
+        )
         .execute(&mut *tx)
         .await?;
         // A success clears the account's failure count (not the address's).
-        sqlx::query("DELETE FROM login_failures WHERE email = $1").bind(&email).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM login_failures WHERE email = $1")
+            .bind(&email)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
-        Ok(LoginResult { token: secret, expires_at, user })
+        Ok(LoginResult {
+            token: secret,
+            expires_at,
+            user,
+        })
     }
 
     async fn check_login_throttle(&self, email: &str, ip: &str) -> AppResult<()> {
         let auth = &self.settings.auth;
         let window_ms = auth.failure_window_minutes as i64 * 60_000;
         let since = now_ms() - window_ms;
-        for (column, value, limit) in
-            [("email", email, auth.max_failures_per_account), ("ip", ip, auth.max_failures_per_ip)]
-        {
+        for (column, value, limit) in [
+            ("email", email, auth.max_failures_per_account),
+            ("ip", ip, auth.max_failures_per_ip),
+        ] {
             let (count, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
                 "SELECT COUNT(*), MIN(at) FROM login_failures WHERE {column} = $1 AND at > $2"
             ))
@@ -105,7 +121,11 @@ impl Accounts {
                 return Err(AppError::RateLimited {
                     message: format!(
                         "too many failed logins {}; try again in {} minutes or reset your password",
-                        if column == "email" { "for this account" } else { "from your network" },
+                        if column == "email" {
+                            "for this account"
+                        } else {
+                            "from your network"
+                        },
                         retry_after_secs.div_ceil(60)
                     ),
                     retry_after_secs,
@@ -178,7 +198,14 @@ impl Accounts {
             .bind(&actor.user_id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, Some(&actor.user_id), "user.change_password", Some(&actor.user_id), None).await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "user.change_password",
+            Some(&actor.user_id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.revoke_sessions(&actor.user_id, Some(&actor.session_id)).await?;
         Ok(())

@@ -87,14 +87,26 @@ impl SignUp {
             MAX_DECLARATION,
         ));
         if !self.accept_code_of_conduct {
-            errors.0.push(ValidationError::new("acceptCodeOfConduct", "you must accept the code of conduct to sign up"));
+            errors.0.push(ValidationError::new(
+                "acceptCodeOfConduct",
+                "you must accept the code of conduct to sign up",
+            ));
         }
-        if let Err(e) = check_idempotency_key(self.idempotency_key.as_deref()) {
-            return Err(e);
-        }
+        check_idempotency_key(self.idempotency_key.as_deref())?;
         errors.finish()?;
         // Every field parsed, so every Option is Some.
-        match (email, password, full_name, phone, home, radius, iban, account_holder, tax_id, conflict_declaration) {
+        match (
+            email,
+            password,
+            full_name,
+            phone,
+            home,
+            radius,
+            iban,
+            account_holder,
+            tax_id,
+            conflict_declaration,
+        ) {
             (
                 Some(email),
                 Some(password),
@@ -174,7 +186,11 @@ impl Accounts {
         .bind(&id)
         .bind(valid.email.as_str())
         .bind(&password_hash)
-        .bind(search_text(&[valid.email.as_str(), valid.full_name.as_str(), valid.phone.as_str()]))
+        .bind(search_text(&[
+            valid.email.as_str(),
+            valid.full_name.as_str(),
+            valid.phone.as_str(),
+        ]))
         .bind(now)
         .execute(&mut *tx)
         .await;
@@ -185,7 +201,10 @@ impl Accounts {
                 if let Some(existing) = replayed(&self.db, "signUp", key, &request_hash).await? {
                     return self.shopper(&existing).await;
                 }
-                return Err(AppError::conflict_on("email", "an account with this email address already exists"));
+                return Err(AppError::conflict_on(
+                    "email",
+                    "an account with this email address already exists",
+                ));
             }
             return Err(err.into());
         }
@@ -209,7 +228,14 @@ impl Accounts {
         .bind(valid.conflict_declaration.as_str())
         .execute(&mut *tx)
         .await?;
-        self.queue_verification(&mut tx, &id, valid.email.as_str(), valid.full_name.as_str(), input.language).await?;
+        self.queue_verification(
+            &mut tx,
+            &id,
+            valid.email.as_str(),
+            valid.full_name.as_str(),
+            input.language,
+        )
+        .await?;
         remember(&mut tx, "signUp", key, &request_hash, &id).await?;
         audit(&mut tx, Some(&id), "shopper.sign_up", Some(&id), None).await?;
         tx.commit().await?;
@@ -228,9 +254,16 @@ impl Accounts {
             return Err(AppError::conflict("your email address is already verified"));
         }
         let mut tx = self.db.begin_write().await?;
-        self.throttle_email_tokens(&mut tx, &actor.user_id, "VERIFY_EMAIL").await?;
-        self.queue_verification(&mut tx, &actor.user_id, &shopper.user.email, &shopper.full_name, shopper.language)
+        self.throttle_email_tokens(&mut tx, &actor.user_id, "VERIFY_EMAIL")
             .await?;
+        self.queue_verification(
+            &mut tx,
+            &actor.user_id,
+            &shopper.user.email,
+            &shopper.full_name,
+            shopper.language,
+        )
+        .await?;
         tx.commit().await?;
         self.wake_mailer();
         Ok(())
@@ -245,7 +278,9 @@ impl Accounts {
         language: Language,
     ) -> AppResult<()> {
         let hours = self.settings.auth.verification_ttl_hours;
-        let secret = self.create_email_token(tx, user_id, "VERIFY_EMAIL", hours as i64 * 3_600_000).await?;
+        let secret = self
+            .create_email_token(tx, user_id, "VERIFY_EMAIL", hours as i64 * 3_600_000)
+            .await?;
         let link = format!("{}/verify-email?token={secret}", self.settings.public_url());
         let mail = templates::verify_email(language, name, &link, hours);
         outbox::enqueue(tx, "verify_email", email, &mail.subject, &mail.body).await?;
@@ -261,12 +296,22 @@ impl Accounts {
             .as_deref()
             .and_then(|v| errors.check(BoundedText::parse("fullName", v, 2, MAX_NAME)))
             .map(BoundedText::into_inner);
-        let phone =
-            changes.phone.as_deref().and_then(|v| errors.check(Phone::parse("phone", v))).map(|p| p.as_str().to_string());
-        let home = changes.home.and_then(|(lat, lon)| errors.check(Coordinates::parse("homeLocation", lat, lon)));
-        let radius = changes.travel_radius_km.and_then(|km| errors.check(TravelRadiusKm::parse("travelRadiusKm", km)));
-        let iban =
-            changes.iban.as_deref().and_then(|v| errors.check(Iban::parse("iban", v))).map(|i| i.as_str().to_string());
+        let phone = changes
+            .phone
+            .as_deref()
+            .and_then(|v| errors.check(Phone::parse("phone", v)))
+            .map(|p| p.as_str().to_string());
+        let home = changes
+            .home
+            .and_then(|(lat, lon)| errors.check(Coordinates::parse("homeLocation", lat, lon)));
+        let radius = changes
+            .travel_radius_km
+            .and_then(|km| errors.check(TravelRadiusKm::parse("travelRadiusKm", km)));
+        let iban = changes
+            .iban
+            .as_deref()
+            .and_then(|v| errors.check(Iban::parse("iban", v)))
+            .map(|i| i.as_str().to_string());
         let account_holder = changes
             .account_holder
             .as_deref()
@@ -308,8 +353,14 @@ impl Accounts {
             .execute(&mut *tx)
             .await?;
         let changed_bank = iban.is_some() || account_holder.is_some();
-        audit(&mut tx, Some(&actor.user_id), "shopper.update_profile", Some(&actor.user_id), changed_bank.then_some("payout details changed"))
-            .await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "shopper.update_profile",
+            Some(&actor.user_id),
+            changed_bank.then_some("payout details changed"),
+        )
+        .await?;
         tx.commit().await?;
         self.shopper(&actor.user_id).await
     }

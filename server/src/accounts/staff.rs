@@ -14,9 +14,17 @@ const INVITATION_TTL_HOURS: u64 = 72;
 impl Accounts {
     /// Creates a staff account with a known password and a verified address (the CLI's `create-user`, used for
     /// the first admin). Shoppers sign up themselves.
-    pub async fn create_user_with_password(&self, email: &str, role: Role, password_text: &str) -> AppResult<UserRecord> {
+    pub async fn create_user_with_password(
+        &self,
+        email: &str,
+        role: Role,
+        password_text: &str,
+    ) -> AppResult<UserRecord> {
         if role == Role::Shopper {
-            return Err(AppError::bad_input("role", "shoppers sign up through the app; create staff accounts here"));
+            return Err(AppError::bad_input(
+                "role",
+                "shoppers sign up through the app; create staff accounts here",
+            ));
         }
         let email = Email::parse("email", email)?;
         let password = Password::parse("password", password_text, Some(email.as_str()))?;
@@ -28,13 +36,18 @@ impl Accounts {
     /// An admin creates a staff account; the new user gets an email link to choose a password.
     pub async fn invite_staff(&self, actor: &Actor, email: &str, role: Role) -> AppResult<UserRecord> {
         if role == Role::Shopper {
-            return Err(AppError::bad_input("role", "shoppers sign up through the app; invite staff roles only"));
+            return Err(AppError::bad_input(
+                "role",
+                "shoppers sign up through the app; invite staff roles only",
+            ));
         }
         let email = Email::parse("email", email)?;
         // Nobody knows this password: the invitee sets one through the link.
         let unusable = password::hash(token::generate("unusable_")).await?;
-        let id = self.insert_staff(&email, role, &unusable, false, Some(&actor.user_id)).await?;
-        Ok(self.user(&id).await?)
+        let id = self
+            .insert_staff(&email, role, &unusable, false, Some(&actor.user_id))
+            .await?;
+        self.user(&id).await
     }
 
     async fn insert_staff(
@@ -64,13 +77,17 @@ impl Accounts {
         .await;
         if let Err(err) = inserted {
             if violates(&err, "users_email_key", "users.email") {
-                return Err(AppError::conflict_on("email", "an account with this email address already exists"));
+                return Err(AppError::conflict_on(
+                    "email",
+                    "an account with this email address already exists",
+                ));
             }
             return Err(err.into());
         }
         if let Some(inviter) = invited_by {
-            let secret =
-                self.create_email_token(&mut tx, &id, "RESET_PASSWORD", INVITATION_TTL_HOURS as i64 * 3_600_000).await?;
+            let secret = self
+                .create_email_token(&mut tx, &id, "RESET_PASSWORD", INVITATION_TTL_HOURS as i64 * 3_600_000)
+                .await?;
             let link = format!("{}/reset-password?token={secret}", self.settings.public_url());
             let mail = templates::staff_invitation(role.as_str(), &link, INVITATION_TTL_HOURS);
             outbox::enqueue(&mut tx, "staff_invitation", email.as_str(), &mail.subject, &mail.body).await?;

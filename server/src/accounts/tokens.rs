@@ -81,10 +81,16 @@ impl Accounts {
         .fetch_optional(&mut **tx)
         .await?;
         let Some((id, user_id, expires_at, used_at)) = row else {
-            return Err(AppError::bad_input("token", "this link is not valid; please ask for a new one"));
+            return Err(AppError::bad_input(
+                "token",
+                "this link is not valid; please ask for a new one",
+            ));
         };
         if used_at.is_none() && expires_at <= now_ms() {
-            return Err(AppError::bad_input("token", "this link has expired; please ask for a new one"));
+            return Err(AppError::bad_input(
+                "token",
+                "this link has expired; please ask for a new one",
+            ));
         }
         Ok((id, user_id, used_at))
     }
@@ -98,7 +104,11 @@ impl Accounts {
             return Ok(Verified::Already { email: user.email });
         }
         let now = now_ms();
-        sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE id = $2").bind(now).bind(&token_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&token_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE users SET email_verified_at = $1, updated_at = $1 WHERE id = $2")
             .bind(now)
             .bind(&user_id)
@@ -119,7 +129,9 @@ impl Accounts {
                 .bind(email.as_str())
                 .fetch_optional(self.db.pool())
                 .await?;
-        let Some((user_id, role, status)) = user else { return Ok(()) };
+        let Some((user_id, role, status)) = user else {
+            return Ok(());
+        };
         if UserStatus::from_db(&status) == UserStatus::Suspended {
             return Ok(());
         }
@@ -129,15 +141,28 @@ impl Accounts {
             Language::En
         };
         let mut tx = self.db.begin_write().await?;
-        if self.throttle_email_tokens(&mut tx, &user_id, "RESET_PASSWORD").await.is_err() {
+        if self
+            .throttle_email_tokens(&mut tx, &user_id, "RESET_PASSWORD")
+            .await
+            .is_err()
+        {
             return Ok(()); // silently: the previous link is still on its way
         }
         let minutes = self.settings.auth.reset_ttl_minutes;
-        let secret = self.create_email_token(&mut tx, &user_id, "RESET_PASSWORD", minutes as i64 * 60_000).await?;
+        let secret = self
+            .create_email_token(&mut tx, &user_id, "RESET_PASSWORD", minutes as i64 * 60_000)
+            .await?;
         let link = format!("{}/reset-password?token={secret}", self.settings.public_url());
         let mail = templates::reset_password(language, &link, minutes);
         outbox::enqueue(&mut tx, "reset_password", email.as_str(), &mail.subject, &mail.body).await?;
-        audit(&mut tx, Some(&user_id), "user.request_password_reset", Some(&user_id), None).await?;
+        audit(
+            &mut tx,
+            Some(&user_id),
+            "user.request_password_reset",
+            Some(&user_id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         self.wake_mailer();
         Ok(())
@@ -149,7 +174,10 @@ impl Accounts {
         let mut tx = self.db.begin_write().await?;
         let (token_id, user_id, used_at) = self.find_email_token(&mut tx, secret, "RESET_PASSWORD").await?;
         if used_at.is_some() {
-            return Err(AppError::bad_input("token", "this link was already used; please ask for a new one"));
+            return Err(AppError::bad_input(
+                "token",
+                "this link was already used; please ask for a new one",
+            ));
         }
         let user = self.user(&user_id).await?;
         let password = Password::parse("newPassword", new_password, Some(&user.email))?;
@@ -163,7 +191,10 @@ impl Accounts {
             .execute(&mut *tx)
             .await?;
         if claimed.rows_affected() != 1 {
-            return Err(AppError::bad_input("token", "this link was already used; please ask for a new one"));
+            return Err(AppError::bad_input(
+                "token",
+                "this link was already used; please ask for a new one",
+            ));
         }
         sqlx::query(
             "UPDATE users SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 \

@@ -57,7 +57,12 @@ mod tests {
 
     #[test]
     fn shoppers_reach_only_their_own_things() {
-        for permission in [Permission::ReadShoppers, Permission::ManageShoppers, Permission::ReadPayoutDetails, Permission::ManageUsers] {
+        for permission in [
+            Permission::ReadShoppers,
+            Permission::ManageShoppers,
+            Permission::ReadPayoutDetails,
+            Permission::ManageUsers,
+        ] {
             assert!(!allows(Role::Shopper, permission), "{permission:?}");
             assert!(!allows(Role::ClientViewer, permission), "{permission:?}");
         }
@@ -67,7 +72,10 @@ mod tests {
 
     #[test]
     fn bank_details_are_for_payments_and_admins() {
-        let readers: Vec<Role> = Role::ALL.into_iter().filter(|r| allows(*r, Permission::ReadPayoutDetails)).collect();
+        let readers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| allows(*r, Permission::ReadPayoutDetails))
+            .collect();
         assert_eq!(readers, vec![Role::Admin, Role::Payments]);
     }
 }

@@ -28,6 +28,9 @@ mod tests {
         let a = generate("fws_");
         assert!(a.starts_with("fws_") && a.len() == 4 + 43);
         assert_ne!(a, generate("fws_"));
-        assert_eq!(digest("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

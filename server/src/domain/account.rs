@@ -17,7 +17,13 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Coordinator, Role::Payments, Role::Shopper, Role::ClientViewer];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Coordinator,
+        Role::Payments,
+        Role::Shopper,
+        Role::ClientViewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,10 +37,12 @@ impl Role {
 
     pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
         let upper = value.trim().to_uppercase().replace('-', "_");
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == upper)
-            .ok_or_else(|| ValidationError::new(field, "must be one of ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER"))
+        Role::ALL.into_iter().find(|r| r.as_str() == upper).ok_or_else(|| {
+            ValidationError::new(
+                field,
+                "must be one of ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER",
+            )
+        })
     }
 }
 
@@ -99,25 +107,52 @@ impl Password {
     pub const MAX: usize = 128;
 
     const COMMON: &'static [&'static str] = &[
-        "password", "password1", "password12", "password123", "1234567890", "0123456789", "qwertyuiop",
-        "qwerty1234", "qwerty12345", "1q2w3e4r5t", "iloveyou12", "passw0rd12", "administrator", "letmein123",
-        "welcome123", "abcdefghij", "abc1234567", "йцукенгшщз", "1111111111", "12345qwert", "zaq12wsxcde",
+        "password",
+        "password1",
+        "password12",
+        "password123",
+        "1234567890",
+        "0123456789",
+        "qwertyuiop",
+        "qwerty1234",
+        "qwerty12345",
+        "1q2w3e4r5t",
+        "iloveyou12",
+        "passw0rd12",
+        "administrator",
+        "letmein123",
+        "welcome123",
+        "abcdefghij",
+        "abc1234567",
+        "йцукенгшщз",
+        "1111111111",
+        "12345qwert",
+        "zaq12wsxcde",
     ];
 
     pub fn parse(field: &str, value: &str, email: Option<&str>) -> Result<Self, ValidationError> {
         let len = value.chars().count();
         if len < Self::MIN {
-            return Err(ValidationError::new(field, format!("is too short: use at least {} characters", Self::MIN)));
+            return Err(ValidationError::new(
+                field,
+                format!("is too short: use at least {} characters", Self::MIN),
+            ));
         }
         if len > Self::MAX {
-            return Err(ValidationError::new(field, format!("is too long: use at most {} characters", Self::MAX)));
+            return Err(ValidationError::new(
+                field,
+                format!("is too long: use at most {} characters", Self::MAX),
+            ));
         }
         let mut distinct: Vec<char> = value.chars().collect();
         distinct.sort_unstable();
         distinct.dedup();
         let lower = value.to_lowercase();
         if distinct.len() < 5 || Self::COMMON.contains(&lower.as_str()) {
-            return Err(ValidationError::new(field, "is too easy to guess: choose a longer or less common password"));
+            return Err(ValidationError::new(
+                field,
+                "is too easy to guess: choose a longer or less common password",
+            ));
         }
         if email.is_some_and(|e| lower == e.to_lowercase() || e.to_lowercase().split('@').next() == Some(&lower)) {
             return Err(ValidationError::new(field, "must not be your email address"));
@@ -143,13 +178,28 @@ mod tests {
     #[test]
     fn password_policy() {
         assert!(Password::parse("password", "correct horse battery", None).is_ok());
-        assert!(Password::parse("password", "short", None).unwrap_err().message.contains("too short"));
-        assert!(Password::parse("password", &"ab1!x".repeat(26), None).unwrap_err().message.contains("too long"));
-        assert!(Password::parse("password", "aaaaaaaaaaaa", None).unwrap_err().message.contains("guess"));
-        assert!(Password::parse("password", "Password123", None).unwrap_err().message.contains("guess"));
+        assert!(Password::parse("password", "short", None)
+            .unwrap_err()
+            .message
+            .contains("too short"));
+        assert!(Password::parse("password", &"ab1!x".repeat(26), None)
+            .unwrap_err()
+            .message
+            .contains("too long"));
+        assert!(Password::parse("password", "aaaaaaaaaaaa", None)
+            .unwrap_err()
+            .message
+            .contains("guess"));
+        assert!(Password::parse("password", "Password123", None)
+            .unwrap_err()
+            .message
+            .contains("guess"));
         let err = Password::parse("password", "olena.petrenko", Some("olena.petrenko@example.com")).unwrap_err();
         assert!(err.message.contains("email"));
-        assert_eq!(format!("{:?}", Password::parse("p", "correct horse battery", None).unwrap()), "Password(***)");
+        assert_eq!(
+            format!("{:?}", Password::parse("p", "correct horse battery", None).unwrap()),
+            "Password(***)"
+        );
     }
 
     #[test]

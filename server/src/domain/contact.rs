@@ -12,11 +12,16 @@ impl Email {
         }
         let parsed = email_address::EmailAddress::parse_with_options(
             &normalized,
-            email_address::Options::default().without_display_text().without_domain_literal(),
+            email_address::Options::default()
+                .without_display_text()
+                .without_domain_literal(),
         )
         .map_err(|e| ValidationError::new(field, format!("is not a valid email address ({e})")))?;
         if !parsed.domain().contains('.') {
-            return Err(ValidationError::new(field, "is not a valid email address (the domain needs a dot)"));
+            return Err(ValidationError::new(
+                field,
+                "is not a valid email address (the domain needs a dot)",
+            ));
         }
         Ok(Self(normalized))
     }
@@ -33,7 +38,11 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
-        let compact: String = value.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+        let compact: String = value
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+            .collect();
         let hint = "must be in international format, e.g. +380501234567";
         let Some(digits) = compact.strip_prefix('+') else {
             return Err(ValidationError::new(field, hint));
@@ -45,7 +54,10 @@ impl Phone {
             return Err(ValidationError::new(field, format!("{hint} (8 to 15 digits)")));
         }
         if digits.starts_with("380") && digits.len() != 12 {
-            return Err(ValidationError::new(field, "a Ukrainian number has 12 digits after +, e.g. +380501234567"));
+            return Err(ValidationError::new(
+                field,
+                "a Ukrainian number has 12 digits after +, e.g. +380501234567",
+            ));
         }
         Ok(Self(compact))
     }
@@ -61,7 +73,10 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("email", " Olena@Example.COM ").unwrap().as_str(), "olena@example.com");
+        assert_eq!(
+            Email::parse("email", " Olena@Example.COM ").unwrap().as_str(),
+            "olena@example.com"
+        );
         for bad in ["", "no-at-sign", "a@b", "a@@b.com", "Name <a@b.com>", "a b@c.com"] {
             let err = Email::parse("email", bad).unwrap_err();
             assert_eq!(err.field, "email", "{bad}");
@@ -70,9 +85,20 @@ mod tests {
 
     #[test]
     fn phones_must_be_e164() {
-        assert_eq!(Phone::parse("phone", "+380 (50) 123-45-67").unwrap().as_str(), "+380501234567");
+        assert_eq!(
+            Phone::parse("phone", "+380 (50) 123-45-67").unwrap().as_str(),
+            "+380501234567"
+        );
         assert_eq!(Phone::parse("phone", "+48123456789").unwrap().as_str(), "+48123456789");
-        for bad in ["0501234567", "+", "+0123456789", "+38050123456", "+3805012345678", "+12345", "+38050abc4567"] {
+        for bad in [
+            "0501234567",
+            "+",
+            "+0123456789",
+            "+38050123456",
+            "+3805012345678",
+            "+12345",
+            "+38050abc4567",
+        ] {
             assert!(Phone::parse("phone", bad).is_err(), "{bad}");
         }
     }

@@ -11,10 +11,16 @@ impl Coordinates {
     /// `field` is the prefix used in errors, e.g. `homeLocation` gives `homeLocation.lat`.
     pub fn parse(field: &str, lat: f64, lon: f64) -> Result<Self, ValidationError> {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
-            return Err(ValidationError::new(format!("{field}.lat"), "must be a number from -90 to 90"));
+            return Err(ValidationError::new(
+                format!("{field}.lat"),
+                "must be a number from -90 to 90",
+            ));
         }
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
-            return Err(ValidationError::new(format!("{field}.lon"), "must be a number from -180 to 180"));
+            return Err(ValidationError::new(
+                format!("{field}.lon"),
+                "must be a number from -180 to 180",
+            ));
         }
         Ok(Self { lat, lon })
     }
@@ -60,7 +66,10 @@ mod tests {
         assert_eq!(Coordinates::parse("home", f64::NAN, 0.0).unwrap_err().field, "home.lat");
         assert_eq!(Coordinates::parse("home", 91.0, 0.0).unwrap_err().field, "home.lat");
         assert_eq!(Coordinates::parse("home", 0.0, -180.5).unwrap_err().field, "home.lon");
-        assert_eq!(Coordinates::parse("home", 0.0, f64::INFINITY).unwrap_err().field, "home.lon");
+        assert_eq!(
+            Coordinates::parse("home", 0.0, f64::INFINITY).unwrap_err().field,
+            "home.lon"
+        );
     }
 
     #[test]

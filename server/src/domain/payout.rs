@@ -10,11 +10,18 @@ pub struct Iban(String);
 
 impl Iban {
     pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
-        let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        let compact: String = value
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         if compact.starts_with("UA") && compact.len() != 29 {
             return Err(ValidationError::new(
                 field,
-                format!("a Ukrainian IBAN has 29 characters (UA, 2 check digits, 25 digits); got {}", compact.len()),
+                format!(
+                    "a Ukrainian IBAN has 29 characters (UA, 2 check digits, 25 digits); got {}",
+                    compact.len()
+                ),
             ));
         }
         let parsed: iban::Iban = compact.parse().map_err(|e: iban::ParseIbanError| {
@@ -36,7 +43,12 @@ impl Iban {
 
     /// `UA21 3223 …` grouped by four, for display.
     pub fn display_form(&self) -> String {
-        self.0.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+        self.0
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -57,7 +69,10 @@ impl TaxId {
         }
         let digits: Vec<i32> = value.bytes().map(|b| i32::from(b - b'0')).collect();
         if Self::check_digit(&digits[..9]) != digits[9] {
-            return Err(ValidationError::new(field, "has a wrong check digit (the last digit); please re-check it"));
+            return Err(ValidationError::new(
+                field,
+                "has a wrong check digit (the last digit); please re-check it",
+            ));
         }
         Ok(Self(value.to_string()))
     }
@@ -97,7 +112,10 @@ mod tests {
         for good in ["3000000008", "3124567896", "2456789015"] {
             assert!(TaxId::parse("taxId", good).is_ok(), "{good}");
         }
-        assert!(TaxId::parse("taxId", "3000000007").unwrap_err().message.contains("check digit"));
+        assert!(TaxId::parse("taxId", "3000000007")
+            .unwrap_err()
+            .message
+            .contains("check digit"));
         assert!(TaxId::parse("taxId", "300000000").is_err());
         assert!(TaxId::parse("taxId", "30000000a8").is_err());
     }

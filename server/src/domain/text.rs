@@ -11,13 +11,23 @@ impl BoundedText {
         if len < min {
             return Err(ValidationError::new(
                 field,
-                if min == 1 { "must not be empty".to_string() } else { format!("must be at least {min} characters") },
+                if min == 1 {
+                    "must not be empty".to_string()
+                } else {
+                    format!("must be at least {min} characters")
+                },
             ));
         }
         if len > max {
-            return Err(ValidationError::new(field, format!("must be at most {max} characters (got {len})")));
+            return Err(ValidationError::new(
+                field,
+                format!("must be at most {max} characters (got {len})"),
+            ));
         }
-        if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        if trimmed
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             return Err(ValidationError::new(field, "must not contain control characters"));
         }
         Ok(Self(trimmed.to_string()))
@@ -45,6 +55,9 @@ mod tests {
         assert_eq!(err.field, "fullName");
         assert!(err.message.contains("at most 200"));
         assert!(BoundedText::parse("x", "a\u{0}b", 1, 10).is_err());
-        assert!(BoundedText::parse("x", "   ", 1, 10).unwrap_err().message.contains("empty"));
+        assert!(BoundedText::parse("x", "   ", 1, 10)
+            .unwrap_err()
+            .message
+            .contains("empty"));
     }
 }

@@ -55,12 +55,21 @@ impl AccountQuery {
     ) -> async_graphql::Result<ShopperConnection> {
         let limit = page_size(first)?;
         let after = decode_cursor(after.as_deref())?;
-        let page =
-            accounts(ctx).list_shoppers(after.as_deref(), limit, search.as_deref(), status, email_verified).await?;
-        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, ListInfo {
-            total_count: page.total,
-        });
-        connection.edges.extend(page.items.into_iter().map(|s| Edge::new(encode_cursor(&s.user.id), Shopper(s))));
+        let page = accounts(ctx)
+            .list_shoppers(after.as_deref(), limit, search.as_deref(), status, email_verified)
+            .await?;
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            ListInfo {
+                total_count: page.total,
+            },
+        );
+        connection.edges.extend(
+            page.items
+                .into_iter()
+                .map(|s| Edge::new(encode_cursor(&s.user.id), Shopper(s))),
+        );
         Ok(connection)
     }
 
@@ -79,11 +88,19 @@ impl AccountQuery {
     ) -> async_graphql::Result<UserConnection> {
         let limit = page_size(first)?;
         let after = decode_cursor(after.as_deref())?;
-        let page = accounts(ctx).list_users(after.as_deref(), limit, search.as_deref(), role).await?;
-        let mut connection = Connection::with_additional_fields(after.is_some(), page.has_next, ListInfo {
-            total_count: page.total,
-        });
-        connection.edges.extend(page.items.into_iter().map(|u| Edge::new(encode_cursor(&u.id), User(u))));
+        let page = accounts(ctx)
+            .list_users(after.as_deref(), limit, search.as_deref(), role)
+            .await?;
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            ListInfo {
+                total_count: page.total,
+            },
+        );
+        connection
+            .edges
+            .extend(page.items.into_iter().map(|u| Edge::new(encode_cursor(&u.id), User(u))));
         Ok(connection)
     }
 }
@@ -179,15 +196,23 @@ impl AccountMutation {
                 idempotency_key: input.idempotency_key,
             })
             .await?;
-        Ok(SignUpPayload { user: User(shopper.user) })
+        Ok(SignUpPayload {
+            user: User(shopper.user),
+        })
     }
 
     /// Confirms an email address with the token from the emailed link. Safe to repeat.
     async fn verify_email(&self, ctx: &Context<'_>, token: String) -> async_graphql::Result<VerifyEmailPayload> {
         use crate::accounts::Verified;
         Ok(match accounts(ctx).verify_email(&token).await? {
-            Verified::Now { email } => VerifyEmailPayload { email, already_verified: false },
-            Verified::Already { email } => VerifyEmailPayload { email, already_verified: true },
+            Verified::Now { email } => VerifyEmailPayload {
+                email,
+                already_verified: false,
+            },
+            Verified::Already { email } => VerifyEmailPayload {
+                email,
+                already_verified: true,
+            },
         })
     }
 
@@ -202,7 +227,11 @@ impl AccountMutation {
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> async_graphql::Result<LoginPayload> {
         let client = &request_ctx(ctx)?.client;
         let result = accounts(ctx).login(&email, &password, client).await?;
-        Ok(LoginPayload { token: result.token, expires_at: from_ms(result.expires_at), user: User(result.user) })
+        Ok(LoginPayload {
+            token: result.token,
+            expires_at: from_ms(result.expires_at),
+            user: User(result.user),
+        })
     }
 
     /// Revokes the token used for this request.
@@ -243,7 +272,9 @@ impl AccountMutation {
         current_password: String,
         new_password: String,
     ) -> async_graphql::Result<bool> {
-        accounts(ctx).change_password(actor(ctx)?, &current_password, &new_password).await?;
+        accounts(ctx)
+            .change_password(actor(ctx)?, &current_password, &new_password)
+            .await?;
         Ok(true)
     }
 
@@ -272,8 +303,9 @@ impl AccountMutation {
         status: UserStatus,
         reason: Option<String>,
     ) -> async_graphql::Result<Shopper> {
-        let shopper =
-            accounts(ctx).set_shopper_status(actor(ctx)?, &shopper_id, status, reason.as_deref()).await?;
+        let shopper = accounts(ctx)
+            .set_shopper_status(actor(ctx)?, &shopper_id, status, reason.as_deref())
+            .await?;
         Ok(Shopper(shopper))
     }
 
@@ -292,6 +324,10 @@ impl AccountMutation {
         status: UserStatus,
         reason: Option<String>,
     ) -> async_graphql::Result<User> {
-        Ok(User(accounts(ctx).set_user_status(actor(ctx)?, &user_id, status, reason.as_deref()).await?))
+        Ok(User(
+            accounts(ctx)
+                .set_user_status(actor(ctx)?, &user_id, status, reason.as_deref())
+                .await?,
+        ))
     }
 }

@@ -84,15 +84,16 @@ impl From<AppError> for async_graphql::Error {
 pub fn actor<'a>(ctx: &'a Context<'_>) -> Result<&'a Actor, AppError> {
     match ctx.data_opt::<RequestCtx>().map(|r| &r.auth) {
         Some(AuthState::User(actor)) => Ok(actor),
-        Some(AuthState::InvalidToken) => {
-            Err(AppError::Unauthenticated("your session has expired or was revoked; please log in again".into()))
-        }
+        Some(AuthState::InvalidToken) => Err(AppError::Unauthenticated(
+            "your session has expired or was revoked; please log in again".into(),
+        )),
         _ => Err(AppError::Unauthenticated("please log in first".into())),
     }
 }
 
 pub fn request_ctx<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestCtx, AppError> {
-    ctx.data_opt::<RequestCtx>().ok_or_else(|| AppError::Internal(anyhow::anyhow!("request context missing")))
+    ctx.data_opt::<RequestCtx>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request context missing")))
 }
 
 pub fn accounts<'a>(ctx: &'a Context<'_>) -> &'a Accounts {

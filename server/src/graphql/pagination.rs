@@ -22,7 +22,9 @@ pub fn encode_cursor(id: &str) -> String {
 
 /// The id behind an `after` cursor.
 pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, AppError> {
-    let Some(cursor) = cursor else { return Ok(None) };
+    let Some(cursor) = cursor else {
+        return Ok(None);
+    };
     let bad = || AppError::bad_input("after", "is not a cursor returned by this list");
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;

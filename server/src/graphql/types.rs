@@ -116,7 +116,10 @@ impl Shopper {
     }
 
     async fn home_location(&self) -> GeoPoint {
-        GeoPoint { lat: self.0.home_lat, lon: self.0.home_lon }
+        GeoPoint {
+            lat: self.0.home_lat,
+            lon: self.0.home_lon,
+        }
     }
 
     /// How far from home the shopper is willing to travel.
@@ -128,10 +131,14 @@ impl Shopper {
     async fn payout_details(&self, ctx: &Context<'_>) -> async_graphql::Result<PayoutDetails> {
         let actor = actor(ctx)?;
         if actor.user_id != self.0.user.id && !actor.can(Permission::ReadPayoutDetails) {
-            return Err(AppError::Forbidden("bank details are visible to the shopper and the payments team only".into())
-                .into());
+            return Err(AppError::Forbidden(
+                "bank details are visible to the shopper and the payments team only".into(),
+            )
+            .into());
         }
-        let display = Iban::parse("iban", &self.0.iban).map(|i| i.display_form()).unwrap_or_else(|_| self.0.iban.clone());
+        let display = Iban::parse("iban", &self.0.iban)
+            .map(|i| i.display_form())
+            .unwrap_or_else(|_| self.0.iban.clone());
         Ok(PayoutDetails {
             iban: self.0.iban.clone(),
             iban_display: display,

@@ -49,11 +49,9 @@ impl Mailer {
                 let timeout = Some(Duration::from_millis(settings.mail.send_timeout_ms));
                 let mut builder = match smtp.tls {
                     SmtpTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-                    SmtpTls::Starttls => {
-                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(Tls::Required(
-                            TlsParameters::new(smtp.host.clone()).context("SMTP TLS parameters")?,
-                        ))
-                    }
+                    SmtpTls::Starttls => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(
+                        Tls::Required(TlsParameters::new(smtp.host.clone()).context("SMTP TLS parameters")?),
+                    ),
                     SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host).tls(
                         Tls::Wrapper(TlsParameters::new(smtp.host.clone()).context("SMTP TLS parameters")?),
                     ),
@@ -94,8 +92,13 @@ impl Mailer {
                 Ok("smtp".into())
             }
             Transport::Files(dir) => {
-                tokio::fs::create_dir_all(dir).await.with_context(|| format!("creating {}", dir.display()))?;
-                let id = AsyncFileTransport::<Tokio1Executor>::new(dir).send(message).await.context("writing mail")?;
+                tokio::fs::create_dir_all(dir)
+                    .await
+                    .with_context(|| format!("creating {}", dir.display()))?;
+                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .context("writing mail")?;
                 Ok(dir.join(format!("{id}.eml")).display().to_string())
             }
         }

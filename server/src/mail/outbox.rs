@@ -58,7 +58,9 @@ impl Worker {
             match self.deliver_due().await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
-                Err(err) => tracing::error!(error = ?err, "mail outbox: claiming due messages failed"),
+                Err(err) => {
+                    tracing::error!(error = ?err, "mail outbox: claiming due messages failed")
+                }
             }
             tokio::select! {
                 _ = cancel.cancelled() => break,
@@ -71,11 +73,12 @@ impl Worker {
 
     /// How long until the next retry is due (or the poll interval, whichever comes first).
     async fn next_wait(&self) -> Duration {
-        let next: Option<i64> = sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox_emails WHERE sent_at IS NULL")
-            .fetch_one(self.db.pool())
-            .await
-            .ok()
-            .flatten();
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbox_emails WHERE sent_at IS NULL")
+                .fetch_one(self.db.pool())
+                .await
+                .ok()
+                .flatten();
         match next {
             Some(at) => {
                 let wait = (at - now_ms()).clamp(10, self.poll_interval.as_millis() as i64);
@@ -109,11 +112,13 @@ impl Worker {
             let attempts: i64 = row.try_get("attempts")?;
             match self.mailer.send(&email).await {
                 Ok(destination) => {
-                    sqlx::query("UPDATE outbox_emails SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
-                        .bind(now_ms())
-                        .bind(&email.id)
-                        .execute(self.db.pool())
-                        .await?;
+                    sqlx::query(
+                        "UPDATE outbox_emails SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
+                    )
+                    .bind(now_ms())
+                    .bind(&email.id)
+                    .execute(self.db.pool())
+                    .await?;
                     tracing::info!(email_id = %email.id, to = %email.to, %destination, attempts, "mail delivered");
                 }
                 Err(err) => {

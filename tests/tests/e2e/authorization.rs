@@ -47,15 +47,30 @@ fn none(_: &Ids) -> Value {
 
 fn cases() -> Vec<Case> {
     vec![
-        Case { field: "me", query: "query { me { id } }", variables: none, allowed: logged_in },
+        Case {
+            field: "me",
+            query: "query { me { id } }",
+            variables: none,
+            allowed: logged_in,
+        },
         Case {
             field: "shopper",
             query: "query($id: ID!) { shopper(id: $id) { id } }",
             variables: |ids| json!({ "id": ids.shopper_id }),
             allowed: shopper_readers,
         },
-        Case { field: "shoppers", query: "query { shoppers { totalCount } }", variables: none, allowed: shopper_readers },
-        Case { field: "users", query: "query { users { totalCount } }", variables: none, allowed: admins },
+        Case {
+            field: "shoppers",
+            query: "query { shoppers { totalCount } }",
+            variables: none,
+            allowed: shopper_readers,
+        },
+        Case {
+            field: "users",
+            query: "query { users { totalCount } }",
+            variables: none,
+            allowed: admins,
+        },
         Case {
             field: "signUp",
             query: "mutation($input: SignUpInput!) { signUp(input: $input) { user { id } } }",
@@ -84,8 +99,18 @@ fn cases() -> Vec<Case> {
             variables: |_| json!({ "p": PASSWORD }),
             allowed: anyone,
         },
-        Case { field: "logout", query: "mutation { logout }", variables: none, allowed: logged_in },
-        Case { field: "logoutEverywhere", query: "mutation { logoutEverywhere }", variables: none, allowed: logged_in },
+        Case {
+            field: "logout",
+            query: "mutation { logout }",
+            variables: none,
+            allowed: logged_in,
+        },
+        Case {
+            field: "logoutEverywhere",
+            query: "mutation { logoutEverywhere }",
+            variables: none,
+            allowed: logged_in,
+        },
         Case {
             field: "requestPasswordReset",
             query: "mutation { requestPasswordReset(email: \"nobody@example.com\") }",
@@ -100,7 +125,8 @@ fn cases() -> Vec<Case> {
         },
         Case {
             field: "changePassword",
-            query: "mutation { changePassword(currentPassword: \"not it at all\", newPassword: \"long enough password\") }",
+            query:
+                "mutation { changePassword(currentPassword: \"not it at all\", newPassword: \"long enough password\") }",
             variables: none,
             allowed: logged_in,
         },
@@ -135,7 +161,10 @@ fn cases() -> Vec<Case> {
 async fn every_operation_times_every_role() {
     let app = TestApp::spawn().await;
     let (_, shopper_id) = app.verified_shopper("target@example.com").await;
-    let mut who_emails: Vec<(Who, String)> = vec![(None, String::new()), (Some(Role::Shopper), "caller@example.com".into())];
+    let mut who_emails: Vec<(Who, String)> = vec![
+        (None, String::new()),
+        (Some(Role::Shopper), "caller@example.com".into()),
+    ];
     app.verified_shopper("caller@example.com").await;
     for role in STAFF {
         who_emails.push((Some(role), app.staff(role).await.email));
@@ -144,7 +173,11 @@ async fn every_operation_times_every_role() {
 
     // The table covers every root field of the schema.
     let introspection = app
-        .gql(None, "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }", json!({}))
+        .gql(
+            None,
+            "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }",
+            json!({}),
+        )
         .await;
     let mut schema_fields = BTreeSet::new();
     for root in ["queryType", "mutationType"] {
@@ -153,7 +186,10 @@ async fn every_operation_times_every_role() {
         }
     }
     let table_fields: BTreeSet<String> = cases().iter().map(|c| c.field.to_string()).collect();
-    assert_eq!(schema_fields, table_fields, "every query and mutation needs a row in this table");
+    assert_eq!(
+        schema_fields, table_fields,
+        "every query and mutation needs a row in this table"
+    );
 
     let mut failures = Vec::new();
     for case in cases() {
@@ -171,11 +207,19 @@ async fn every_operation_times_every_role() {
             let code = error_code(&body);
             let refused = matches!(code, Some("FORBIDDEN" | "UNAUTHENTICATED"));
             let expected_refusal = if who.is_none() { "UNAUTHENTICATED" } else { "FORBIDDEN" };
-            let ok = if (case.allowed)(*who) { !refused } else { code == Some(expected_refusal) };
+            let ok = if (case.allowed)(*who) {
+                !refused
+            } else {
+                code == Some(expected_refusal)
+            };
             if !ok {
                 failures.push(format!("{} as {:?}: {}", case.field, who, body));
             }
         }
     }
-    assert!(failures.is_empty(), "authorization table mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "authorization table mismatches:\n{}",
+        failures.join("\n")
+    );
 }

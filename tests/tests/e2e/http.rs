@@ -23,8 +23,13 @@ async fn malformed_requests_get_a_clean_400() {
     let http = reqwest::Client::new();
     let url = format!("{}/graphql", app.base_url);
 
-    let response =
-        http.post(&url).header("content-type", "application/json").body("{\"query\": ").send().await.unwrap();
+    let response = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{\"query\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 400);
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(error_code(&body), Some("BAD_REQUEST"));
@@ -41,11 +46,24 @@ async fn malformed_requests_get_a_clean_400() {
     let deep = "{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }";
     let (status, body) = app.post(None, deep, json!({})).await;
     assert_eq!(status, 400, "{body}");
-    assert!(body["errors"][0]["message"].as_str().unwrap().to_lowercase().contains("nested too deep"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("nested too deep"),
+        "{body}"
+    );
 
     // Too large.
     let huge = "x".repeat(app.settings.limits.max_body_bytes + 1);
-    let response = http.post(&url).header("content-type", "application/json").body(huge).send().await.unwrap();
+    let response = http
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 413);
 
     // The server is still serving.
@@ -69,7 +87,10 @@ async fn a_request_id_is_kept_or_made_and_returned() {
 async fn internal_errors_are_logged_not_shown_and_leave_nothing_half_written() {
     let app = TestApp::spawn().await;
     // Break the database under the running server: the audit insert at the end of sign-up will fail.
-    sqlx::query("DROP TABLE audit_log").execute(app.db.pool()).await.unwrap();
+    sqlx::query("DROP TABLE audit_log")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     let body = app
         .gql(
             None,
@@ -80,7 +101,10 @@ async fn internal_errors_are_logged_not_shown_and_leave_nothing_half_written() {
     assert_eq!(error_code(&body), Some("INTERNAL"), "{body}");
     let message = body["errors"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("internal error (request id "), "{message}");
-    assert!(!body.to_string().contains("audit_log"), "the cause must not leak: {body}");
+    assert!(
+        !body.to_string().contains("audit_log"),
+        "the cause must not leak: {body}"
+    );
     assert!(body["errors"][0]["extensions"]["requestId"].is_string());
     // The whole sign-up was rolled back: no user, no profile, no queued mail.
     assert_eq!(app.count("users").await, 0);

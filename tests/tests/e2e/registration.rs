@@ -37,16 +37,28 @@ async fn a_shopper_signs_up_verifies_by_email_and_sees_their_profile() {
     let profile = me.shopper.expect("a shopper profile");
     assert_eq!(profile.full_name, "Олена Петренко");
     assert_eq!(profile.phone, "+380501234567");
-    assert_eq!((profile.home_location.lat, profile.home_location.lon), (49.8397, 24.0297));
+    assert_eq!(
+        (profile.home_location.lat, profile.home_location.lon),
+        (49.8397, 24.0297)
+    );
     assert_eq!(profile.travel_radius_km, 25.0);
     assert_eq!(profile.payout_details.iban, "UA213223130000026007233566001");
-    assert_eq!(profile.payout_details.iban_display, "UA21 3223 1300 0002 6007 2335 6600 1");
+    assert_eq!(
+        profile.payout_details.iban_display,
+        "UA21 3223 1300 0002 6007 2335 6600 1"
+    );
     assert_eq!(profile.payout_details.tax_id, "3000000008");
-    assert_eq!(profile.code_of_conduct_version, app.settings.auth.code_of_conduct_version);
+    assert_eq!(
+        profile.code_of_conduct_version,
+        app.settings.auth.code_of_conduct_version
+    );
     assert!(profile.conflict_declaration.contains("ЦНАП"));
 
     // Following the link again changes nothing and says so.
-    let again = phone.verify_email(&mail.link_token("/verify-email").unwrap()).await.unwrap();
+    let again = phone
+        .verify_email(&mail.link_token("/verify-email").unwrap())
+        .await
+        .unwrap();
     assert!(again.already_verified);
     assert_eq!(app.mailbox.to("olena@example.com").len(), 1);
 }
@@ -86,7 +98,11 @@ async fn a_retried_sign_up_with_the_same_key_creates_one_account_and_one_mail() 
 async fn a_second_account_with_the_same_email_is_a_conflict() {
     let app = TestApp::spawn().await;
     app.phone().sign_up(sign_up_input("dup@example.com")).await.unwrap();
-    let err = app.phone().sign_up(sign_up_input("DUP@Example.com ")).await.unwrap_err();
+    let err = app
+        .phone()
+        .sign_up(sign_up_input("DUP@Example.com "))
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("CONFLICT"));
     assert_eq!(err.field(), Some("email"));
     assert_eq!(app.count("users").await, 1);
@@ -106,7 +122,11 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         ("taxId", json!("3000000007"), "taxId"),
         ("taxId", json!("12345"), "taxId"),
         ("homeLocation", json!({ "lat": 91.0, "lon": 24.0 }), "homeLocation.lat"),
-        ("homeLocation", json!({ "lat": 49.0, "lon": -181.0 }), "homeLocation.lon"),
+        (
+            "homeLocation",
+            json!({ "lat": 49.0, "lon": -181.0 }),
+            "homeLocation.lon",
+        ),
         ("travelRadiusKm", json!(0), "travelRadiusKm"),
         ("travelRadiusKm", json!(-5), "travelRadiusKm"),
         ("password", json!("short"), "password"),
@@ -125,7 +145,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         let body = app.gql(None, SIGN_UP, json!({ "input": input })).await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{key}={value}: {body}");
         assert_eq!(error_field(&body), Some(field), "{key}={value}: {body}");
-        assert!(body["errors"][0]["message"].as_str().unwrap().starts_with(field), "{body}");
+        assert!(
+            body["errors"][0]["message"].as_str().unwrap().starts_with(field),
+            "{body}"
+        );
     }
     // A wrong type is refused by the GraphQL layer, with the same code.
     let mut input = sign_up_json("bad@example.com");
@@ -163,21 +186,33 @@ async fn invalid_verification_tokens_are_refused() {
     let err = app.phone().verify_email("fwe_not-a-real-token").await.unwrap_err();
     assert_eq!(err.code(), Some("BAD_USER_INPUT"));
     assert_eq!(err.field(), Some("token"));
-    let page = reqwest::get(format!("{}/verify-email?token=nope", app.base_url)).await.unwrap();
+    let page = reqwest::get(format!("{}/verify-email?token=nope", app.base_url))
+        .await
+        .unwrap();
     assert_eq!(page.status(), 400);
 }
 
 #[tokio::test]
 async fn an_smtp_outage_delays_mail_and_delivers_it_exactly_once_when_smtp_returns() {
-    let app = TestApp::spawn_with(Options { smtp_up: false, ..Options::default() }).await;
-    let user = app.phone().sign_up(sign_up_input("outage@example.com")).await.expect("sign-up works without SMTP");
+    let app = TestApp::spawn_with(Options {
+        smtp_up: false,
+        ..Options::default()
+    })
+    .await;
+    let user = app
+        .phone()
+        .sign_up(sign_up_input("outage@example.com"))
+        .await
+        .expect("sign-up works without SMTP");
     assert!(!user.id.is_empty());
 
     // The worker tries, fails, and keeps the message with the reason.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let (attempts, error): (i64, Option<String>) =
-            sqlx::query_as("SELECT attempts, last_error FROM outbox_emails").fetch_one(app.db.pool()).await.unwrap();
+        let (attempts, error): (i64, Option<String>) = sqlx::query_as("SELECT attempts, last_error FROM outbox_emails")
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
         if attempts >= 2 {
             assert!(error.is_some_and(|e| e.contains("SMTP")));
             break;
@@ -187,7 +222,10 @@ async fn an_smtp_outage_delays_mail_and_delivers_it_exactly_once_when_smtp_retur
     }
 
     app.mailbox.start();
-    let mail = app.mailbox.wait_for("outage@example.com", Duration::from_secs(10)).await;
+    let mail = app
+        .mailbox
+        .wait_for("outage@example.com", Duration::from_secs(10))
+        .await;
     assert!(mail.link("/verify-email").is_some());
     // Several more retry periods pass: still exactly one message.
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -201,7 +239,11 @@ async fn an_smtp_outage_delays_mail_and_delivers_it_exactly_once_when_smtp_retur
 
 #[tokio::test]
 async fn without_smtp_mail_is_written_as_eml_files() {
-    let app = TestApp::spawn_with(Options { tweak: Box::new(|s| s.smtp = None), ..Options::default() }).await;
+    let app = TestApp::spawn_with(Options {
+        tweak: Box::new(|s| s.smtp = None),
+        ..Options::default()
+    })
+    .await;
     app.phone().sign_up(sign_up_input("offline@example.com")).await.unwrap();
     let dir = app.settings.mail_dir();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -209,7 +251,11 @@ async fn without_smtp_mail_is_written_as_eml_files() {
         if let Some(entry) = std::fs::read_dir(&dir).ok().and_then(|mut d| d.next()) {
             break entry.unwrap().path();
         }
-        assert!(tokio::time::Instant::now() < deadline, "no .eml file in {}", dir.display());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no .eml file in {}",
+            dir.display()
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(file.extension().unwrap(), "eml");

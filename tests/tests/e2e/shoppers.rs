@@ -13,7 +13,11 @@ const SHOPPERS: &str = "query($first: Int, $after: String, $search: String, $ver
 async fn coordinators_page_through_and_search_shoppers() {
     let app = TestApp::spawn().await;
     let coordinator = app.staff(Role::Coordinator).await;
-    for (email, name) in [("a@example.com", "Андрій Коваль"), ("b@example.com", "Богдана Шевченко"), ("c@example.com", "Charles Smith")] {
+    for (email, name) in [
+        ("a@example.com", "Андрій Коваль"),
+        ("b@example.com", "Богдана Шевченко"),
+        ("c@example.com", "Charles Smith"),
+    ] {
         let mut input = sign_up_input(email);
         input.full_name = name.into();
         app.phone().sign_up(input).await.unwrap();
@@ -28,29 +32,61 @@ async fn coordinators_page_through_and_search_shoppers() {
     assert_eq!(list["edges"][0]["node"]["email"], "a@example.com");
 
     let after = list["pageInfo"]["endCursor"].as_str().unwrap();
-    let page2 = app.gql(Some(&coordinator.token), SHOPPERS, json!({ "first": 2, "after": after })).await;
-    let emails: Vec<&str> =
-        page2["data"]["shoppers"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["email"].as_str().unwrap()).collect();
+    let page2 = app
+        .gql(
+            Some(&coordinator.token),
+            SHOPPERS,
+            json!({ "first": 2, "after": after }),
+        )
+        .await;
+    let emails: Vec<&str> = page2["data"]["shoppers"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["email"].as_str().unwrap())
+        .collect();
     assert_eq!(emails, ["c@example.com", "d@example.com"]);
     assert_eq!(page2["data"]["shoppers"]["pageInfo"]["hasNextPage"], false);
 
     // Case-insensitive search in Cyrillic, on SQLite as on PostgreSQL.
-    let found = app.gql(Some(&coordinator.token), SHOPPERS, json!({ "search": "шевч" })).await;
+    let found = app
+        .gql(Some(&coordinator.token), SHOPPERS, json!({ "search": "шевч" }))
+        .await;
     assert_eq!(found["data"]["shoppers"]["totalCount"], 1, "{found}");
-    assert_eq!(found["data"]["shoppers"]["edges"][0]["node"]["fullName"], "Богдана Шевченко");
+    assert_eq!(
+        found["data"]["shoppers"]["edges"][0]["node"]["fullName"],
+        "Богдана Шевченко"
+    );
     // LIKE wildcards in the search text match literally.
-    let none = app.gql(Some(&coordinator.token), SHOPPERS, json!({ "search": "%" })).await;
+    let none = app
+        .gql(Some(&coordinator.token), SHOPPERS, json!({ "search": "%" }))
+        .await;
     assert_eq!(none["data"]["shoppers"]["totalCount"], 0);
 
-    let verified = app.gql(Some(&coordinator.token), SHOPPERS, json!({ "verified": true })).await;
+    let verified = app
+        .gql(Some(&coordinator.token), SHOPPERS, json!({ "verified": true }))
+        .await;
     assert_eq!(verified["data"]["shoppers"]["totalCount"], 1);
-    assert_eq!(verified["data"]["shoppers"]["edges"][0]["node"]["id"], verified_id.as_str());
+    assert_eq!(
+        verified["data"]["shoppers"]["edges"][0]["node"]["id"],
+        verified_id.as_str()
+    );
 
     // Bad paging input.
-    let body = app.gql(Some(&coordinator.token), SHOPPERS, json!({ "first": 1000 })).await;
-    assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some("first")));
-    let body = app.gql(Some(&coordinator.token), SHOPPERS, json!({ "after": "garbage" })).await;
-    assert_eq!((error_code(&body), error_field(&body)), (Some("BAD_USER_INPUT"), Some("after")));
+    let body = app
+        .gql(Some(&coordinator.token), SHOPPERS, json!({ "first": 1000 }))
+        .await;
+    assert_eq!(
+        (error_code(&body), error_field(&body)),
+        (Some("BAD_USER_INPUT"), Some("first"))
+    );
+    let body = app
+        .gql(Some(&coordinator.token), SHOPPERS, json!({ "after": "garbage" }))
+        .await;
+    assert_eq!(
+        (error_code(&body), error_field(&body)),
+        (Some("BAD_USER_INPUT"), Some("after"))
+    );
 }
 
 #[tokio::test]
@@ -62,17 +98,28 @@ async fn bank_details_are_for_the_shopper_payments_and_admins_only() {
     for role in [Role::Payments, Role::Admin] {
         let staff = app.staff(role).await;
         let body = app.gql(Some(&staff.token), query, json!({ "id": shopper_id })).await;
-        assert_eq!(body["data"]["shopper"]["payoutDetails"]["iban"], "UA213223130000026007233566001", "{role:?}: {body}");
+        assert_eq!(
+            body["data"]["shopper"]["payoutDetails"]["iban"], "UA213223130000026007233566001",
+            "{role:?}: {body}"
+        );
     }
     let coordinator = app.staff(Role::Coordinator).await;
-    let body = app.gql(Some(&coordinator.token), query, json!({ "id": shopper_id })).await;
+    let body = app
+        .gql(Some(&coordinator.token), query, json!({ "id": shopper_id }))
+        .await;
     assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
     // Another shopper cannot read this shopper at all.
     let body = app.gql(other.token(), query, json!({ "id": shopper_id })).await;
     assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
     assert!(body["data"].is_null());
     // Unknown ids are NOT_FOUND for those who may look.
-    let body = app.gql(Some(&coordinator.token), "query { shopper(id: \"nope\") { id } }", json!({})).await;
+    let body = app
+        .gql(
+            Some(&coordinator.token),
+            "query { shopper(id: \"nope\") { id } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&body), Some("NOT_FOUND"));
 }
 
@@ -121,5 +168,8 @@ async fn shoppers_edit_their_own_profile_with_the_same_rules_as_sign_up() {
         .unwrap_err();
     assert_eq!((err.code(), err.field()), (Some("BAD_USER_INPUT"), Some("iban")));
     let me = phone.me().await.unwrap().shopper.unwrap();
-    assert_eq!(me.payout_details.iban, "UA433052990000026201234567890", "a refused edit changes nothing");
+    assert_eq!(
+        me.payout_details.iban, "UA433052990000026201234567890",
+        "a refused edit changes nothing"
+    );
 }
