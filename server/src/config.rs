@@ -103,8 +103,10 @@ pub struct AuthSettings {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LimitSettings {
-    /// Largest accepted request body.
+    /// Largest accepted request body (JSON GraphQL requests).
     pub max_body_bytes: usize,
+    /// Largest accepted multipart request (file uploads: venue lists, photos).
+    pub max_upload_bytes: usize,
     /// Requests running longer are answered 408 and dropped.
     pub request_timeout_secs: u64,
     /// Deepest GraphQL selection accepted.
@@ -165,6 +167,7 @@ impl Default for LimitSettings {
     fn default() -> Self {
         Self {
             max_body_bytes: 1024 * 1024,
+            max_upload_bytes: 32 * 1024 * 1024,
             request_timeout_secs: 30,
             max_query_depth: 12,
             max_query_complexity: 2_000,

@@ -125,6 +125,38 @@ fn sqlite_parent_dir(url: &str) -> Option<std::path::PathBuf> {
         .map(|p| p.to_path_buf())
 }
 
+/// A page of results in id order, whether more follow, and how many match in all.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+    pub total: i64,
+}
+
+impl<T> Page<T> {
+    /// From `limit + 1` fetched rows: the extra row only tells that a next page exists.
+    pub fn from_rows<R: Into<T>>(mut rows: Vec<R>, limit: usize, total: i64) -> Self {
+        let has_next = rows.len() > limit;
+        rows.truncate(limit);
+        Page {
+            items: rows.into_iter().map(Into::into).collect(),
+            has_next,
+            total,
+        }
+    }
+}
+
+/// `%text%` for a case-insensitive LIKE over a lower-cased column, with the wildcards in the text escaped
+/// (use `ESCAPE '\'`).
+pub fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// The current time in storage form.
 pub fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
@@ -246,6 +278,12 @@ mod tests {
         assert_eq!(sqlite_parent_dir("sqlite://data/f.db?mode=rwc"), Some("data".into()));
         assert_eq!(sqlite_parent_dir("sqlite://f.db"), None);
         assert_eq!(sqlite_parent_dir("sqlite::memory:"), None);
+    }
+
+    #[test]
+    fn like_patterns_escape_wildcards() {
+        assert_eq!(like_pattern(" Олена "), "%олена%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
     }
 
     #[test]

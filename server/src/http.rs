@@ -16,7 +16,6 @@ use axum::{Form, Json, Router};
 use serde::Deserialize;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -50,7 +49,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(CatchPanicLayer::new())
-        .layer(RequestBodyLimitLayer::new(settings.limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            BodyLimits {
+                json: settings.limits.max_body_bytes,
+                upload: settings.limits.max_upload_bytes,
+            },
+            limit_body,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             settings.request_timeout(),
@@ -64,6 +69,42 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/reset-password", get(reset_password_form).post(reset_password_submit))
         .with_state(state)
         .layer(middleware)
+}
+
+#[derive(Clone, Copy)]
+struct BodyLimits {
+    json: usize,
+    upload: usize,
+}
+
+/// Bodies are limited by kind: multipart uploads may be larger than JSON requests. A declared length over the
+/// limit is refused at once (413); a streamed body is cut off at the limit.
+async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if multipart { limits.upload } else { limits.json };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        let body = serde_json::json!({ "errors": [{
+            "message": format!("the request body is larger than the limit of {limit} bytes"),
+            "extensions": { "code": "PAYLOAD_TOO_LARGE" }
+        }]});
+        return (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let limited = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, limited)).await
 }
 
 async fn graphiql() -> Html<String> {

@@ -7,6 +7,7 @@
 //! - [`accounts`]: the use cases (sign-up, verification, login, profile, suspension), the only code that writes;
 //! - [`auth`]: password hashing, opaque tokens and the role × permission table;
 //! - [`domain`]: validating types for everything that comes from outside; pure, no I/O;
+//! - [`venues`]: clients and venues, their import from CSV/GeoJSON, and queries by place;
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
 
 pub mod accounts;
@@ -21,3 +22,4 @@ pub mod http;
 pub mod mail;
 pub mod startup;
 pub mod telemetry;
+pub mod venues;

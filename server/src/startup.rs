@@ -16,6 +16,7 @@ use crate::graphql::build_schema;
 use crate::http::{router, AppState};
 use crate::mail::outbox::Worker;
 use crate::mail::Mailer;
+use crate::venues::Venues;
 
 /// A built application: bound to its address, ready to serve.
 pub struct Application {
@@ -45,7 +46,7 @@ impl Application {
         let mailer = Mailer::from_settings(&settings)?;
         let wake = Arc::new(Notify::new());
         let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
-        let schema = build_schema(accounts.clone(), &settings.limits);
+        let schema = build_schema(accounts.clone(), Venues::new(db.clone()), &settings.limits);
         let state = AppState {
             schema,
             accounts,

@@ -19,3 +19,10 @@ pub fn init(format: LogFormat) {
     // A second call (tests) keeps the first subscriber.
     let _ = result;
 }
+
+/// For tests: logs go through the test harness's capture (shown for failing tests); level from `RUST_LOG`,
+/// default `warn`.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = fmt().with_env_filter(filter).with_test_writer().try_init();
+}

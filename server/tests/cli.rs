@@ -152,3 +152,58 @@ fn help_lists_the_subcommands() {
         assert!(text.contains(command), "{text}");
     }
 }
+
+#[tokio::test]
+async fn import_venues_from_the_command_line() {
+    let db = ScratchDatabase::create().await.unwrap();
+    let out = fieldwork(&db)
+        .args(["create-client", "--name", "Мінцифри"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/data/centers/ua_hromadas_centroids.csv"
+    );
+    let import = |dry: bool| {
+        let mut command = fieldwork(&db);
+        command.args(["import-venues", file, "--client", "Мінцифри", "--default-type", "CNAP"]);
+        for map in [
+            "external_code=hromada_pcode",
+            "name=hromada_ua",
+            "hromada=hromada_ua",
+            "raion=raion_ua",
+            "oblast=oblast_en",
+        ] {
+            command.args(["--map", map]);
+        }
+        if dry {
+            command.arg("--dry-run");
+        }
+        command.output().unwrap()
+    };
+    let out = import(true);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "dry run: 1769 rows read: 1769 created, 0 updated, 0 unchanged, 0 errors"
+    );
+    let out = import(false);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "1769 rows read: 1769 created, 0 updated, 0 unchanged, 0 errors"
+    );
+    let out = import(false);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "1769 rows read: 0 created, 0 updated, 1769 unchanged, 0 errors"
+    );
+
+    // A bad mapping fails with a clear message and a non-zero exit.
+    let out = fieldwork(&db)
+        .args(["import-venues", file, "--client", "Мінцифри", "--map", "name=nope"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not in the file"));
+}

@@ -55,6 +55,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
+        fieldwork::telemetry::init_for_tests();
         let database = ScratchDatabase::create().await.expect("a scratch database");
         let mailbox = Mailbox::reserve();
         if options.smtp_up {
@@ -121,6 +122,37 @@ impl TestApp {
         (status, body)
     }
 
+    /// Sends a GraphQL multipart request (the upload spec) with one file in the variable `file_var`.
+    pub async fn upload(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        mut variables: Value,
+        file_var: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, Value) {
+        variables[file_var] = Value::Null;
+        let operations = json!({ "query": query, "variables": variables });
+        let map = json!({ "0": [format!("variables.{file_var}")] });
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations.to_string())
+            .text("map", map.to_string())
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+            );
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/graphql", self.base_url))
+            .multipart(form);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
     /// `post` and return the body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         self.post(token, query, variables).await.1
@@ -128,6 +160,15 @@ impl TestApp {
 
     /// Creates a verified staff account directly (as `fieldwork create-user` does) and logs it in.
     pub async fn staff(&self, role: Role) -> Staff {
+        self.staff_of(role, None).await
+    }
+
+    /// Like `staff`, for a client viewer of this client.
+    pub async fn client_viewer(&self, client_id: &str) -> Staff {
+        self.staff_of(Role::ClientViewer, Some(client_id)).await
+    }
+
+    async fn staff_of(&self, role: Role, client_id: Option<&str>) -> Staff {
         let accounts = Accounts::new(self.db.clone(), Arc::new(self.settings.clone()), Default::default());
         let email = format!(
             "{}-{}@staff.example.org",
@@ -135,7 +176,7 @@ impl TestApp {
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         );
         let user = accounts
-            .create_user_with_password(&email, role, PASSWORD)
+            .create_user_with_password(&email, role, PASSWORD, client_id)
             .await
             .expect("staff user created");
         let mut phone = self.phone();
@@ -235,4 +276,12 @@ pub fn error_code(body: &Value) -> Option<&str> {
 
 pub fn error_field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
+}
+
+/// A file from the shared data folder (`../shared/data` beside the project root).
+pub fn shared_data(relative: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/data")
+        .join(relative);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::Notify;
 
+pub use crate::db::Page;
 pub use records::{ShopperRecord, UserRecord};
 pub use sessions::{ClientInfo, LoginResult};
 pub use shoppers::{ProfileChanges, SignUp};
@@ -50,7 +51,7 @@ impl Accounts {
 }
 
 /// Records who did what to whom, in the caller's transaction.
-pub(crate) async fn audit(
+pub async fn audit(
     tx: &mut Tx,
     actor_id: Option<&str>,
     action: &str,

@@ -3,6 +3,7 @@
 use sqlx::FromRow;
 
 use super::Accounts;
+use crate::db::{like_pattern, Page};
 use crate::domain::{Language, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 
@@ -115,24 +116,6 @@ pub(crate) const SHOPPER_SELECT: &str =
      p.conflict_declaration, p.updated_at AS profile_updated_at \
      FROM users u JOIN shopper_profiles p ON p.user_id = u.id";
 
-/// A page of results in id order, and whether more follow.
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub has_next: bool,
-    pub total: i64,
-}
-
-/// `%text%` for LIKE, with the wildcards in the text escaped (`\` is the escape character).
-pub(crate) fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 /// The lower-cased text that `search` matches (Rust's lower-casing, so Cyrillic works on SQLite too).
 pub(crate) fn search_text(parts: &[&str]) -> String {
     parts.join(" ").to_lowercase()
@@ -188,7 +171,7 @@ impl Accounts {
             .bind(verified)
             .fetch_one(self.db.pool())
             .await?;
-        Ok(page(rows, limit, total))
+        Ok(Page::from_rows(rows, limit, total))
     }
 
     /// All accounts in creation order, optionally of one role and matching a search text.
@@ -216,27 +199,6 @@ impl Accounts {
             .bind(role)
             .fetch_one(self.db.pool())
             .await?;
-        Ok(page(rows, limit, total))
-    }
-}
-
-fn page<R, T: From<R>>(mut rows: Vec<R>, limit: usize, total: i64) -> Page<T> {
-    let has_next = rows.len() > limit;
-    rows.truncate(limit);
-    Page {
-        items: rows.into_iter().map(Into::into).collect(),
-        has_next,
-        total,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern(" Олена "), "%олена%");
-        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+        Ok(Page::from_rows(rows, limit, total))
     }
 }

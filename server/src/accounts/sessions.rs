@@ -137,19 +137,28 @@ impl Accounts {
 
     /// The actor behind a bearer token, if the token is valid, unexpired, unrevoked and its user active.
     pub async fn authenticate(&self, secret: &str) -> AppResult<Option<Actor>> {
-        let row: Option<(String, String, String, Option<i64>)> = sqlx::query_as(
-            "SELECT s.id, u.id, u.role, u.email_verified_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        #[derive(sqlx::FromRow)]
+        struct SessionRow {
+            session_id: String,
+            user_id: String,
+            role: String,
+            email_verified_at: Option<i64>,
+            client_id: Option<String>,
+        }
+        let row: Option<SessionRow> = sqlx::query_as(
+            "SELECT s.id AS session_id, u.id AS user_id, u.role, u.email_verified_at, u.client_id FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.status = 'ACTIVE'",
         )
         .bind(token::digest(secret))
         .bind(now_ms())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.map(|(session_id, user_id, role, verified)| Actor {
-            user_id,
-            role: Role::parse("role", &role).unwrap_or(Role::Shopper),
-            session_id,
-            email_verified: verified.is_some(),
+        Ok(row.map(|r| Actor {
+            user_id: r.user_id,
+            role: Role::parse("role", &r.role).unwrap_or(Role::Shopper),
+            session_id: r.session_id,
+            email_verified: r.email_verified_at.is_some(),
+            client_id: r.client_id,
         }))
     }
 

@@ -5,8 +5,8 @@ use super::{audit, check_idempotency_key, fingerprint, remember, replayed, Accou
 use crate::auth::{password, Actor};
 use crate::db::{new_id, now_ms, violates};
 use crate::domain::{
-    BoundedText, Coordinates, Email, Iban, Language, Password, Phone, Role, TaxId, TravelRadiusKm, UserStatus,
-    ValidationError,
+    BoundedText, Coordinates, Email, FieldErrors, Iban, Language, Password, Phone, Role, TaxId, TravelRadiusKm,
+    UserStatus, ValidationError,
 };
 use crate::error::{AppError, AppResult};
 use crate::mail::{outbox, templates};
@@ -44,24 +44,6 @@ struct ValidSignUp {
     conflict_declaration: BoundedText,
 }
 
-/// Collects every field error instead of stopping at the first, so a form can show them all.
-#[derive(Default)]
-struct Errors(Vec<ValidationError>);
-
-impl Errors {
-    fn check<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
-        result.map_err(|e| self.0.push(e)).ok()
-    }
-
-    fn finish(self) -> AppResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::from_validation_errors(self.0))
-        }
-    }
-}
-
 pub const MAX_NAME: usize = 200;
 pub const MAX_DECLARATION: usize = 4_000;
 
@@ -71,7 +53,7 @@ fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Bounded
 
 impl SignUp {
     fn validate(&self) -> AppResult<ValidSignUp> {
-        let mut errors = Errors::default();
+        let mut errors = FieldErrors::default();
         let email = errors.check(Email::parse("email", &self.email));
         let password = errors.check(Password::parse("password", &self.password, Some(&self.email)));
         let full_name = errors.check(BoundedText::parse("fullName", &self.full_name, 2, MAX_NAME));
@@ -87,13 +69,13 @@ impl SignUp {
             MAX_DECLARATION,
         ));
         if !self.accept_code_of_conduct {
-            errors.0.push(ValidationError::new(
+            errors.push(ValidationError::new(
                 "acceptCodeOfConduct",
                 "you must accept the code of conduct to sign up",
             ));
         }
         check_idempotency_key(self.idempotency_key.as_deref())?;
-        errors.finish()?;
+        errors.finish().map_err(AppError::from_validation_errors)?;
         // Every field parsed, so every Option is Some.
         match (
             email,
@@ -290,7 +272,7 @@ impl Accounts {
     /// A shopper edits their own profile.
     pub async fn update_profile(&self, actor: &Actor, changes: ProfileChanges) -> AppResult<ShopperRecord> {
         let current = self.shopper(&actor.user_id).await?;
-        let mut errors = Errors::default();
+        let mut errors = FieldErrors::default();
         let full_name = changes
             .full_name
             .as_deref()
@@ -322,7 +304,7 @@ impl Accounts {
             .as_deref()
             .and_then(|v| errors.check(optional_text("conflictDeclaration", Some(v), MAX_DECLARATION)))
             .map(BoundedText::into_inner);
-        errors.finish()?;
+        errors.finish().map_err(AppError::from_validation_errors)?;
 
         let full_name = full_name.unwrap_or(current.full_name);
         let phone = phone.unwrap_or(current.phone);

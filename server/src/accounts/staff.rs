@@ -19,6 +19,7 @@ impl Accounts {
         email: &str,
         role: Role,
         password_text: &str,
+        client_id: Option<&str>,
     ) -> AppResult<UserRecord> {
         if role == Role::Shopper {
             return Err(AppError::bad_input(
@@ -28,13 +29,20 @@ impl Accounts {
         }
         let email = Email::parse("email", email)?;
         let password = Password::parse("password", password_text, Some(email.as_str()))?;
+        self.check_client_link(role, client_id).await?;
         let hash = password::hash(password.expose().to_string()).await?;
-        let id = self.insert_staff(&email, role, &hash, true, None).await?;
+        let id = self.insert_staff(&email, role, &hash, true, None, client_id).await?;
         self.user(&id).await
     }
 
     /// An admin creates a staff account; the new user gets an email link to choose a password.
-    pub async fn invite_staff(&self, actor: &Actor, email: &str, role: Role) -> AppResult<UserRecord> {
+    pub async fn invite_staff(
+        &self,
+        actor: &Actor,
+        email: &str,
+        role: Role,
+        client_id: Option<&str>,
+    ) -> AppResult<UserRecord> {
         if role == Role::Shopper {
             return Err(AppError::bad_input(
                 "role",
@@ -42,10 +50,11 @@ impl Accounts {
             ));
         }
         let email = Email::parse("email", email)?;
+        self.check_client_link(role, client_id).await?;
         // Nobody knows this password: the invitee sets one through the link.
         let unusable = password::hash(token::generate("unusable_")).await?;
         let id = self
-            .insert_staff(&email, role, &unusable, false, Some(&actor.user_id))
+            .insert_staff(&email, role, &unusable, false, Some(&actor.user_id), client_id)
             .await?;
         self.user(&id).await
     }
@@ -57,13 +66,14 @@ impl Accounts {
         hash: &str,
         verified: bool,
         invited_by: Option<&str>,
+        client_id: Option<&str>,
     ) -> AppResult<String> {
         let id = new_id();
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, password_hash, role, status, search_text, email_verified_at, created_by, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6, $7, $8, $8)",
+             created_at, updated_at, client_id) VALUES ($1, $2, $3, $4, 'ACTIVE', $5, $6, $7, $8, $8, $9)",
         )
         .bind(&id)
         .bind(email.as_str())
@@ -73,6 +83,7 @@ impl Accounts {
         .bind(verified.then_some(now))
         .bind(invited_by)
         .bind(now)
+        .bind(client_id)
         .execute(&mut *tx)
         .await;
         if let Err(err) = inserted {
@@ -98,6 +109,30 @@ impl Accounts {
         tx.commit().await?;
         self.wake_mailer();
         Ok(id)
+    }
+
+    /// Client viewers belong to exactly one existing client; other roles to none.
+    async fn check_client_link(&self, role: Role, client_id: Option<&str>) -> AppResult<()> {
+        match (role, client_id) {
+            (Role::ClientViewer, None) => Err(AppError::bad_input(
+                "clientId",
+                "a client viewer must belong to a client",
+            )),
+            (Role::ClientViewer, Some(id)) => {
+                let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(self.db.pool())
+                    .await?;
+                found
+                    .map(|_| ())
+                    .ok_or_else(|| AppError::bad_input("clientId", "no such client"))
+            }
+            (_, Some(_)) => Err(AppError::bad_input(
+                "clientId",
+                "only client viewers belong to a client",
+            )),
+            (_, None) => Ok(()),
+        }
     }
 
     /// An admin activates or suspends any account but their own.

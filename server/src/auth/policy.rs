@@ -20,6 +20,10 @@ pub enum Permission {
     ReadPayoutDetails,
     /// Create staff accounts, list all users, suspend anyone.
     ManageUsers,
+    /// Read clients and venues (client viewers: their own client's only).
+    ReadVenues,
+    /// Create and change clients, venues, checklists and waves.
+    ManageVenues,
 }
 
 /// The table. Anything not listed is refused.
@@ -33,6 +37,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ManageShoppers => matches!(role, Admin | Coordinator),
         ReadPayoutDetails => matches!(role, Admin | Payments),
         ManageUsers => role == Admin,
+        ReadVenues => matches!(role, Admin | Coordinator | Payments | ClientViewer),
+        ManageVenues => matches!(role, Admin | Coordinator),
     }
 }
 
@@ -43,6 +49,8 @@ pub struct Actor {
     pub role: Role,
     pub session_id: String,
     pub email_verified: bool,
+    /// For client viewers: the one client whose data they may read.
+    pub client_id: Option<String>,
 }
 
 impl Actor {

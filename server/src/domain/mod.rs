@@ -8,12 +8,17 @@ mod contact;
 mod geo;
 mod payout;
 mod text;
+mod venue;
 
 pub use account::{Language, Password, Role, UserStatus};
 pub use contact::{Email, Phone};
 pub use geo::{Coordinates, TravelRadiusKm};
 pub use payout::{Iban, TaxId};
 pub use text::BoundedText;
+pub use venue::{
+    bounding_box, distance_m, format_hhmm, normalize_apostrophes, GeofenceRadius, OpeningHours, OpeningInterval,
+    VenueType, Weekday,
+};
 
 /// Bad input: which field and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -30,6 +35,30 @@ impl ValidationError {
         Self {
             field: field.into(),
             message: message.into(),
+        }
+    }
+}
+
+/// Collects every field error of a form instead of stopping at the first, so a client can show them all.
+#[derive(Debug, Default)]
+pub struct FieldErrors(Vec<ValidationError>);
+
+impl FieldErrors {
+    /// Keeps the value, or records the error and gives `None`.
+    pub fn check<T>(&mut self, result: Result<T, ValidationError>) -> Option<T> {
+        result.map_err(|e| self.0.push(e)).ok()
+    }
+
+    pub fn push(&mut self, error: ValidationError) {
+        self.0.push(error);
+    }
+
+    /// `Ok` when nothing was recorded.
+    pub fn finish(self) -> Result<(), Vec<ValidationError>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
         }
     }
 }

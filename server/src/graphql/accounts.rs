@@ -5,7 +5,7 @@ use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::pagination::{decode_cursor, encode_cursor, page_size};
-use super::types::{Shopper, User};
+use super::types::{GeoPointInput, Shopper, User};
 use super::{accounts, actor, request_ctx, Require};
 use crate::accounts::{ProfileChanges, SignUp};
 use crate::auth::Permission;
@@ -103,13 +103,6 @@ impl AccountQuery {
             .extend(page.items.into_iter().map(|u| Edge::new(encode_cursor(&u.id), User(u))));
         Ok(connection)
     }
-}
-
-/// A position as sent by a client.
-#[derive(InputObject, Clone, Copy)]
-pub struct GeoPointInput {
-    pub lat: f64,
-    pub lon: f64,
 }
 
 /// Everything a shopper gives to sign up.
@@ -311,8 +304,19 @@ impl AccountMutation {
 
     /// Creates a staff account and emails the person a link to choose a password.
     #[graphql(guard = "Require(Permission::ManageUsers)")]
-    async fn invite_staff(&self, ctx: &Context<'_>, email: String, role: Role) -> async_graphql::Result<User> {
-        Ok(User(accounts(ctx).invite_staff(actor(ctx)?, &email, role).await?))
+    async fn invite_staff(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        role: Role,
+        #[graphql(desc = "Required for CLIENT_VIEWER: the client whose data they may read.")] client_id: Option<ID>,
+    ) -> async_graphql::Result<User> {
+        let client_id = client_id.map(|id| id.0);
+        Ok(User(
+            accounts(ctx)
+                .invite_staff(actor(ctx)?, &email, role, client_id.as_deref())
+                .await?,
+        ))
     }
 
     /// Activates or suspends any account but one's own.

@@ -12,6 +12,7 @@
 mod accounts;
 mod pagination;
 mod types;
+mod venues;
 
 use async_graphql::{Context, EmptySubscription, Guard, MergedObject, Schema, SchemaBuilder};
 
@@ -22,14 +23,15 @@ use crate::accounts::{Accounts, ClientInfo};
 use crate::auth::{Actor, Permission};
 use crate::config::LimitSettings;
 use crate::error::AppError;
+use crate::venues::Venues;
 
 /// The query root: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::AccountQuery);
+pub struct Query(accounts::AccountQuery, venues::VenueQuery);
 
 /// The mutation root: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation);
+pub struct Mutation(accounts::AccountMutation, venues::VenueMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -38,9 +40,10 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The schema with its services and limits.
-pub fn build_schema(accounts: Accounts, limits: &LimitSettings) -> AppSchema {
+pub fn build_schema(accounts: Accounts, venues: Venues, limits: &LimitSettings) -> AppSchema {
     builder()
         .data(accounts)
+        .data(venues)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .finish()
@@ -98,6 +101,10 @@ pub fn request_ctx<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestCtx, AppError>
 
 pub fn accounts<'a>(ctx: &'a Context<'_>) -> &'a Accounts {
     ctx.data_unchecked::<Accounts>()
+}
+
+pub fn venues<'a>(ctx: &'a Context<'_>) -> &'a Venues {
+    ctx.data_unchecked::<Venues>()
 }
 
 /// Guard: the caller must be logged in and their role must have the permission (see `auth::policy`).

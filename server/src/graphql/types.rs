@@ -65,6 +65,13 @@ pub struct GeoPoint {
     pub lon: f64,
 }
 
+/// A position as sent by a client (WGS-84 degrees).
+#[derive(async_graphql::InputObject, Clone, Copy)]
+pub struct GeoPointInput {
+    pub lat: f64,
+    pub lon: f64,
+}
+
 /// Where a shopper's fees are paid. Visible to the shopper, the payments team and admins only.
 #[derive(SimpleObject)]
 pub struct PayoutDetails {

@@ -6,3 +6,4 @@ mod http;
 mod registration;
 mod sessions;
 mod shoppers;
+mod venues;

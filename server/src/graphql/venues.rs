@@ -1,0 +1,608 @@
+//! Queries and mutations for clients and venues, including the file import.
+
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
+use chrono::{DateTime, Utc};
+
+use super::accounts::ListInfo;
+use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::types::{GeoPoint, GeoPointInput};
+use super::{actor, venues, Require};
+use crate::auth::Permission;
+use crate::db::from_ms;
+use crate::domain::{
+    format_hhmm, Coordinates, FieldErrors, GeofenceRadius, OpeningHours, ValidationError, VenueType, Weekday,
+};
+use crate::error::AppError;
+use crate::venues::import::{self, ColumnMapping, ImportDefaults, ImportFormat, TextEncoding};
+use crate::venues::{ClientKind, ClientRecord, ImportReport, VenueFields, VenueFilter, VenueRecord};
+
+/// An organisation whose venues are measured.
+pub struct Client(pub ClientRecord);
+
+#[Object]
+impl Client {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    async fn kind(&self) -> ClientKind {
+        self.0.kind
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        from_ms(self.0.created_at)
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        from_ms(self.0.updated_at)
+    }
+}
+
+/// One opening interval (local time, Europe/Kyiv). Several on one day model a break.
+#[derive(SimpleObject)]
+pub struct OpeningHoursEntry {
+    pub weekday: Weekday,
+    /// `HH:MM`
+    pub opens: String,
+    /// `HH:MM` (`24:00` for midnight)
+    pub closes: String,
+}
+
+/// A place evaluated: a ЦНАП center or office, a restaurant, a shop.
+pub struct Venue(pub VenueRecord);
+
+#[Object]
+impl Venue {
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+    async fn client(&self, ctx: &Context<'_>) -> async_graphql::Result<Client> {
+        Ok(Client(venues(ctx).client(&self.0.client_id).await?))
+    }
+    /// The client's own code for the venue (unique per client).
+    async fn external_code(&self) -> &str {
+        &self.0.external_code
+    }
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// A type code such as CNAP, CNAP_BRANCH, RESTAURANT, SUPERMARKET, SHOP.
+    #[graphql(name = "type")]
+    async fn venue_type(&self) -> &str {
+        &self.0.venue_type
+    }
+    async fn address(&self) -> &str {
+        &self.0.address
+    }
+    async fn oblast(&self) -> &str {
+        &self.0.oblast
+    }
+    async fn raion(&self) -> &str {
+        &self.0.raion
+    }
+    async fn hromada(&self) -> &str {
+        &self.0.hromada
+    }
+    async fn city(&self) -> &str {
+        &self.0.city
+    }
+    async fn location(&self) -> GeoPoint {
+        GeoPoint {
+            lat: self.0.lat,
+            lon: self.0.lon,
+        }
+    }
+    /// Check-ins count as on site within this many metres.
+    async fn geofence_m(&self) -> i64 {
+        self.0.geofence_m
+    }
+    async fn opening_hours(&self) -> Vec<OpeningHoursEntry> {
+        self.0
+            .opening_hours
+            .intervals()
+            .iter()
+            .map(|i| OpeningHoursEntry {
+                weekday: i.weekday,
+                opens: format_hhmm(i.opens),
+                closes: format_hhmm(i.closes),
+            })
+            .collect()
+    }
+    async fn active(&self) -> bool {
+        self.0.active
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        from_ms(self.0.created_at)
+    }
+    async fn updated_at(&self) -> DateTime<Utc> {
+        from_ms(self.0.updated_at)
+    }
+}
+
+/// A venue with its distance from the point asked about.
+#[derive(SimpleObject)]
+pub struct NearbyVenue {
+    pub venue: Venue,
+    /// Great-circle distance in metres.
+    pub distance_m: f64,
+}
+
+/// One problem in an imported file.
+#[derive(SimpleObject)]
+pub struct VenueImportError {
+    /// Row number as a spreadsheet shows it (the header is row 1); for GeoJSON, the feature number from 1.
+    pub row: i32,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What an import did, or (dry run) would do.
+#[derive(SimpleObject)]
+pub struct VenueImportReport {
+    pub dry_run: bool,
+    /// True when the venues were written (never for a dry run or when any row has an error).
+    pub applied: bool,
+    pub rows_read: i32,
+    pub created: i32,
+    pub updated: i32,
+    pub unchanged: i32,
+    pub errors: Vec<VenueImportError>,
+}
+
+impl From<ImportReport> for VenueImportReport {
+    fn from(r: ImportReport) -> Self {
+        VenueImportReport {
+            dry_run: r.dry_run,
+            applied: r.applied,
+            rows_read: r.rows_read as i32,
+            created: r.created as i32,
+            updated: r.updated as i32,
+            unchanged: r.unchanged as i32,
+            errors: r
+                .errors
+                .into_iter()
+                .map(|e| VenueImportError {
+                    row: e.row as i32,
+                    column: e.column,
+                    message: e.message,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(InputObject)]
+pub struct OpeningHoursInput {
+    pub weekday: Weekday,
+    pub opens: String,
+    pub closes: String,
+}
+
+/// A new venue.
+#[derive(InputObject)]
+pub struct VenueInput {
+    pub client_id: ID,
+    pub external_code: String,
+    pub name: String,
+    #[graphql(name = "type")]
+    pub venue_type: String,
+    #[graphql(default)]
+    pub address: String,
+    #[graphql(default)]
+    pub oblast: String,
+    #[graphql(default)]
+    pub raion: String,
+    #[graphql(default)]
+    pub hromada: String,
+    #[graphql(default)]
+    pub city: String,
+    pub location: GeoPointInput,
+    /// 10 to 2000 metres.
+    #[graphql(default = 150)]
+    pub geofence_m: i64,
+    #[graphql(default)]
+    pub opening_hours: Vec<OpeningHoursInput>,
+    #[graphql(default = true)]
+    pub active: bool,
+}
+
+/// Changes to a venue; omitted fields stay as they are. `openingHours`, when given, replaces the week.
+#[derive(InputObject, Default)]
+pub struct VenueUpdateInput {
+    pub external_code: Option<String>,
+    pub name: Option<String>,
+    #[graphql(name = "type")]
+    pub venue_type: Option<String>,
+    pub address: Option<String>,
+    pub oblast: Option<String>,
+    pub raion: Option<String>,
+    pub hromada: Option<String>,
+    pub city: Option<String>,
+    pub location: Option<GeoPointInput>,
+    pub geofence_m: Option<i64>,
+    pub opening_hours: Option<Vec<OpeningHoursInput>>,
+    pub active: Option<bool>,
+}
+
+/// Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
+/// `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`).
+#[derive(InputObject, Default)]
+pub struct VenueColumnMappingInput {
+    pub external_code: Option<String>,
+    pub name: Option<String>,
+    #[graphql(name = "type")]
+    pub venue_type: Option<String>,
+    pub address: Option<String>,
+    pub oblast: Option<String>,
+    pub raion: Option<String>,
+    pub hromada: Option<String>,
+    pub city: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    pub geofence_m: Option<String>,
+}
+
+impl From<VenueColumnMappingInput> for ColumnMapping {
+    fn from(m: VenueColumnMappingInput) -> Self {
+        ColumnMapping {
+            external_code: m.external_code,
+            name: m.name,
+            venue_type: m.venue_type,
+            address: m.address,
+            oblast: m.oblast,
+            raion: m.raion,
+            hromada: m.hromada,
+            city: m.city,
+            lat: m.lat,
+            lon: m.lon,
+            geofence_m: m.geofence_m,
+        }
+    }
+}
+
+fn opening_hours(field: &str, items: &[OpeningHoursInput]) -> Result<OpeningHours, ValidationError> {
+    let triples: Vec<_> = items
+        .iter()
+        .map(|i| (i.weekday, i.opens.clone(), i.closes.clone()))
+        .collect();
+    OpeningHours::parse(field, &triples)
+}
+
+/// Validates a whole venue (new, or current values with changes applied), reporting every bad field.
+fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Result<VenueFields, AppError> {
+    let mut errors = FieldErrors::default();
+    let pick = |new: Option<String>, old: Option<&String>| new.or_else(|| old.cloned()).unwrap_or_default();
+    let external_code = errors.check(VenueFields::text(
+        "externalCode",
+        &pick(input.external_code, current.map(|c| &c.external_code)),
+        1,
+        64,
+    ));
+    let name = errors.check(VenueFields::text(
+        "name",
+        &pick(input.name, current.map(|c| &c.name)),
+        1,
+        300,
+    ));
+    let venue_type = errors.check(VenueType::parse(
+        "type",
+        &pick(input.venue_type, current.map(|c| &c.venue_type)),
+    ));
+    let address = errors.check(VenueFields::text(
+        "address",
+        &pick(input.address, current.map(|c| &c.address)),
+        0,
+        500,
+    ));
+    let oblast = errors.check(VenueFields::text(
+        "oblast",
+        &pick(input.oblast, current.map(|c| &c.oblast)),
+        0,
+        200,
+    ));
+    let raion = errors.check(VenueFields::text(
+        "raion",
+        &pick(input.raion, current.map(|c| &c.raion)),
+        0,
+        200,
+    ));
+    let hromada = errors.check(VenueFields::text(
+        "hromada",
+        &pick(input.hromada, current.map(|c| &c.hromada)),
+        0,
+        200,
+    ));
+    let city = errors.check(VenueFields::text(
+        "city",
+        &pick(input.city, current.map(|c| &c.city)),
+        0,
+        200,
+    ));
+    let (lat, lon) = match (input.location, current) {
+        (Some(p), _) => (p.lat, p.lon),
+        (None, Some(c)) => (c.lat, c.lon),
+        (None, None) => (f64::NAN, f64::NAN),
+    };
+    let location = errors.check(Coordinates::parse("location", lat, lon));
+    let geofence = errors.check(GeofenceRadius::parse(
+        "geofenceM",
+        input
+            .geofence_m
+            .or(current.map(|c| c.geofence_m))
+            .unwrap_or(GeofenceRadius::DEFAULT.metres()),
+    ));
+    let hours = match (&input.opening_hours, current) {
+        (Some(items), _) => errors.check(opening_hours("openingHours", items)),
+        (None, Some(c)) => Some(c.opening_hours.clone()),
+        (None, None) => Some(OpeningHours::default()),
+    };
+    errors.finish().map_err(AppError::from_validation_errors)?;
+    let missing = || AppError::Internal(anyhow::anyhow!("venue validation lost a field"));
+    Ok(VenueFields {
+        external_code: external_code.ok_or_else(missing)?,
+        name: name.ok_or_else(missing)?,
+        venue_type: venue_type.ok_or_else(missing)?,
+        address: address.ok_or_else(missing)?,
+        oblast: oblast.ok_or_else(missing)?,
+        raion: raion.ok_or_else(missing)?,
+        hromada: hromada.ok_or_else(missing)?,
+        city: city.ok_or_else(missing)?,
+        location: location.ok_or_else(missing)?,
+        geofence: geofence.ok_or_else(missing)?,
+        opening_hours: hours.ok_or_else(missing)?,
+        active: input.active.or(current.map(|c| c.active)).unwrap_or(true),
+    })
+}
+
+pub type VenueConnection = Connection<String, Venue, ListInfo>;
+pub type ClientConnection = Connection<String, Client, ListInfo>;
+pub type NearbyVenueConnection = Connection<String, NearbyVenue, ListInfo>;
+
+#[derive(Default)]
+pub struct VenueQuery;
+
+#[Object]
+impl VenueQuery {
+    /// Clients (client viewers see their own).
+    #[graphql(
+        guard = "Require(Permission::ReadVenues)",
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+    )]
+    async fn clients(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<ClientConnection> {
+        let limit = page_size(first)?;
+        let after = decode_cursor(after.as_deref())?;
+        let page = venues(ctx).list_clients(actor(ctx)?, after.as_deref(), limit).await?;
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            ListInfo {
+                total_count: page.total,
+            },
+        );
+        connection.edges.extend(
+            page.items
+                .into_iter()
+                .map(|c| Edge::new(encode_cursor(&c.id), Client(c))),
+        );
+        Ok(connection)
+    }
+
+    #[graphql(guard = "Require(Permission::ReadVenues)")]
+    async fn client(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Client> {
+        Ok(Client(venues(ctx).client_for(actor(ctx)?, &id).await?))
+    }
+
+    /// Venues filtered by client, region, type, a search text (code, name, address, city, hromada) and state.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        guard = "Require(Permission::ReadVenues)",
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+    )]
+    async fn venues(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        client_id: Option<ID>,
+        oblast: Option<String>,
+        raion: Option<String>,
+        city: Option<String>,
+        #[graphql(name = "type")] venue_type: Option<String>,
+        search: Option<String>,
+        active: Option<bool>,
+    ) -> async_graphql::Result<VenueConnection> {
+        let limit = page_size(first)?;
+        let after = decode_cursor(after.as_deref())?;
+        let filter = VenueFilter {
+            client_id: client_id.map(|id| id.0),
+            oblast,
+            raion,
+            city,
+            venue_type,
+            search,
+            active,
+        };
+        let page = venues(ctx)
+            .list_venues(actor(ctx)?, &filter, after.as_deref(), limit)
+            .await?;
+        let mut connection = Connection::with_additional_fields(
+            after.is_some(),
+            page.has_next,
+            ListInfo {
+                total_count: page.total,
+            },
+        );
+        connection.edges.extend(
+            page.items
+                .into_iter()
+                .map(|v| Edge::new(encode_cursor(&v.id), Venue(v))),
+        );
+        Ok(connection)
+    }
+
+    #[graphql(guard = "Require(Permission::ReadVenues)")]
+    async fn venue(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Venue> {
+        Ok(Venue(venues(ctx).venue(actor(ctx)?, &id).await?))
+    }
+
+    /// Active venues within `radiusKm` (at most 500) of a point, nearest first.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(
+        guard = "Require(Permission::ReadVenues)",
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+    )]
+    async fn venues_near(
+        &self,
+        ctx: &Context<'_>,
+        near: GeoPointInput,
+        radius_km: f64,
+        first: Option<i32>,
+        after: Option<String>,
+        client_id: Option<ID>,
+        #[graphql(name = "type")] venue_type: Option<String>,
+    ) -> async_graphql::Result<NearbyVenueConnection> {
+        let center = Coordinates::parse("near", near.lat, near.lon).map_err(AppError::from)?;
+        if !radius_km.is_finite() || radius_km <= 0.0 || radius_km > 500.0 {
+            return Err(AppError::bad_input("radiusKm", "must be more than 0 and at most 500").into());
+        }
+        let limit = page_size(first)?;
+        let offset: usize = match decode_cursor(after.as_deref())? {
+            Some(n) => n
+                .parse()
+                .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list"))?,
+            None => 0,
+        };
+        let found = venues(ctx)
+            .venues_near(
+                actor(ctx)?,
+                center,
+                radius_km * 1000.0,
+                client_id.as_ref().map(|id| id.as_str()),
+                venue_type.as_deref(),
+            )
+            .await?;
+        let total = found.len();
+        let mut connection = Connection::with_additional_fields(
+            offset > 0,
+            offset + limit < total,
+            ListInfo {
+                total_count: total as i64,
+            },
+        );
+        connection
+            .edges
+            .extend(found.into_iter().enumerate().skip(offset).take(limit).map(|(i, n)| {
+                Edge::new(
+                    encode_cursor(&(i + 1).to_string()),
+                    NearbyVenue {
+                        venue: Venue(n.venue),
+                        distance_m: n.distance_m,
+                    },
+                )
+            }));
+        Ok(connection)
+    }
+}
+
+#[derive(Default)]
+pub struct VenueMutation;
+
+#[Object]
+impl VenueMutation {
+    #[graphql(guard = "Require(Permission::ManageVenues)")]
+    async fn create_client(&self, ctx: &Context<'_>, name: String, kind: ClientKind) -> async_graphql::Result<Client> {
+        Ok(Client(
+            venues(ctx)
+                .create_client(Some(&actor(ctx)?.user_id), &name, kind)
+                .await?,
+        ))
+    }
+
+    #[graphql(guard = "Require(Permission::ManageVenues)")]
+    async fn create_venue(&self, ctx: &Context<'_>, input: VenueInput) -> async_graphql::Result<Venue> {
+        let client_id = input.client_id.0.clone();
+        let fields = venue_fields(
+            VenueUpdateInput {
+                external_code: Some(input.external_code),
+                name: Some(input.name),
+                venue_type: Some(input.venue_type),
+                address: Some(input.address),
+                oblast: Some(input.oblast),
+                raion: Some(input.raion),
+                hromada: Some(input.hromada),
+                city: Some(input.city),
+                location: Some(input.location),
+                geofence_m: Some(input.geofence_m),
+                opening_hours: Some(input.opening_hours),
+                active: Some(input.active),
+            },
+            None,
+        )?;
+        Ok(Venue(venues(ctx).create_venue(actor(ctx)?, &client_id, fields).await?))
+    }
+
+    #[graphql(guard = "Require(Permission::ManageVenues)")]
+    async fn update_venue(&self, ctx: &Context<'_>, id: ID, input: VenueUpdateInput) -> async_graphql::Result<Venue> {
+        let actor = actor(ctx)?;
+        let current = venues(ctx).venue(actor, &id).await?;
+        let fields = venue_fields(input, Some(&current))?;
+        Ok(Venue(venues(ctx).update_venue(actor, &id, fields).await?))
+    }
+
+    /// Imports venues from a CSV or GeoJSON upload (GraphQL multipart request). Re-importing updates venues by
+    /// external code and creates no duplicates; the whole file is one transaction, and any row error writes
+    /// nothing. `dryRun` reports what would happen.
+    #[allow(clippy::too_many_arguments)]
+    #[graphql(guard = "Require(Permission::ManageVenues)")]
+    async fn import_venues(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        file: Upload,
+        format: Option<ImportFormat>,
+        #[graphql(default)] encoding: TextEncoding,
+        mapping: Option<VenueColumnMappingInput>,
+        default_type: Option<String>,
+        #[graphql(default = 150)] default_geofence_m: i64,
+        #[graphql(default)] dry_run: bool,
+    ) -> async_graphql::Result<VenueImportReport> {
+        let actor = actor(ctx)?;
+        let upload = file
+            .value(ctx)
+            .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
+        let format = match format.or_else(|| ImportFormat::from_file_name(&upload.filename)) {
+            Some(format) => format,
+            None => {
+                return Err(AppError::bad_input("format", "give CSV or GEOJSON (the file name does not tell)").into())
+            }
+        };
+        let defaults = ImportDefaults {
+            venue_type: default_type
+                .as_deref()
+                .map(|t| VenueType::parse("defaultType", t))
+                .transpose()
+                .map_err(AppError::from)?,
+            geofence: GeofenceRadius::parse("defaultGeofenceM", default_geofence_m).map_err(AppError::from)?,
+        };
+        let mapping: ColumnMapping = mapping.map(Into::into).unwrap_or_default();
+        let parsed = tokio::task::spawn_blocking(move || {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut upload.into_read(), &mut bytes)
+                .map_err(|e| ValidationError::new("file", format!("cannot be read: {e}")))?;
+            import::parse(&bytes, format, encoding, &mapping, &defaults)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::from)?;
+        let report = venues(ctx)
+            .import(Some(&actor.user_id), &client_id, parsed, dry_run, &|_| {})
+            .await?;
+        Ok(report.into())
+    }
+}

@@ -1,0 +1,428 @@
+//! Reading venue lists from files: CSV (UTF-8 with or without BOM, or Windows-1251) and GeoJSON point features,
+//! with a column mapping. Pure: bytes in, venue drafts and per-row errors out; no database.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::domain::{normalize_apostrophes, BoundedText, Coordinates, GeofenceRadius, ValidationError, VenueType};
+
+/// The file's format.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "VenueFileFormat")]
+pub enum ImportFormat {
+    Csv,
+    Geojson,
+}
+
+impl ImportFormat {
+    /// From a file name's extension.
+    pub fn from_file_name(name: &str) -> Option<Self> {
+        let lower = name.to_lowercase();
+        if lower.ends_with(".csv") || lower.ends_with(".txt") {
+            Some(ImportFormat::Csv)
+        } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
+            Some(ImportFormat::Geojson)
+        } else {
+            None
+        }
+    }
+}
+
+/// The text encoding of a CSV file.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextEncoding {
+    /// UTF-8 (a BOM is skipped) if the bytes are valid UTF-8, otherwise Windows-1251.
+    #[default]
+    Auto,
+    Utf8,
+    Windows1251,
+}
+
+/// Which source column (CSV header, or GeoJSON property) holds each venue field. `None` uses the field's
+/// own name (`external_code`, `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`,
+/// `geofence_m`); for GeoJSON, `lat`/`lon` default to the point geometry.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnMapping {
+    pub external_code: Option<String>,
+    pub name: Option<String>,
+    pub venue_type: Option<String>,
+    pub address: Option<String>,
+    pub oblast: Option<String>,
+    pub raion: Option<String>,
+    pub hromada: Option<String>,
+    pub city: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    pub geofence_m: Option<String>,
+}
+
+/// Values for rows that do not carry them.
+#[derive(Debug, Clone)]
+pub struct ImportDefaults {
+    pub venue_type: Option<VenueType>,
+    pub geofence: GeofenceRadius,
+}
+
+/// One venue as read from a file, valid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VenueDraft {
+    pub external_code: String,
+    pub name: String,
+    pub venue_type: VenueType,
+    pub address: String,
+    pub oblast: String,
+    pub raion: String,
+    pub hromada: String,
+    pub city: String,
+    pub location: Coordinates,
+    pub geofence: GeofenceRadius,
+}
+
+/// A problem with one row: the row number (the header is row 1 in a CSV; features count from 1), the column
+/// and the reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub row: usize,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// What a file held.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub rows_read: usize,
+    /// (row number, venue)
+    pub drafts: Vec<(usize, VenueDraft)>,
+    pub errors: Vec<RowError>,
+}
+
+/// Bytes → text, following the encoding rule.
+pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, ValidationError> {
+    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
+    match encoding {
+        TextEncoding::Windows1251 => Ok(encoding_rs::WINDOWS_1251
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned()),
+        TextEncoding::Utf8 => std::str::from_utf8(without_bom.unwrap_or(bytes))
+            .map(str::to_string)
+            .map_err(|e| ValidationError::new("file", format!("is not valid UTF-8 (byte {})", e.valid_up_to()))),
+        TextEncoding::Auto => match (without_bom, std::str::from_utf8(bytes)) {
+            (Some(rest), _) => std::str::from_utf8(rest).map(str::to_string).map_err(|e| {
+                ValidationError::new(
+                    "file",
+                    format!("has a UTF-8 BOM but invalid UTF-8 at byte {}", e.valid_up_to() + 3),
+                )
+            }),
+            (None, Ok(text)) => Ok(text.to_string()),
+            (None, Err(_)) => Ok(encoding_rs::WINDOWS_1251
+                .decode_without_bom_handling(bytes)
+                .0
+                .into_owned()),
+        },
+    }
+}
+
+const MAX_ROWS: usize = 200_000;
+
+/// Reads a whole file. File-level problems (unreadable, a mapped column missing) are a `ValidationError`;
+/// row-level problems are collected in `Parsed::errors`.
+pub fn parse(
+    bytes: &[u8],
+    format: ImportFormat,
+    encoding: TextEncoding,
+    mapping: &ColumnMapping,
+    defaults: &ImportDefaults,
+) -> Result<Parsed, ValidationError> {
+    let text = decode(bytes, encoding)?;
+    let records = match format {
+        ImportFormat::Csv => csv_records(&text, mapping)?,
+        ImportFormat::Geojson => geojson_records(&text, mapping)?,
+    };
+    if records.len() > MAX_ROWS {
+        return Err(ValidationError::new(
+            "file",
+            format!("has more than {MAX_ROWS} rows; split it"),
+        ));
+    }
+    let mut parsed = Parsed {
+        rows_read: records.len(),
+        ..Parsed::default()
+    };
+    let mut seen = HashSet::new();
+    for (row, record) in records {
+        match draft(&record, mapping, defaults) {
+            Ok(draft) => {
+                if !seen.insert(draft.external_code.clone()) {
+                    parsed.errors.push(RowError {
+                        row,
+                        column: Some(column(&mapping.external_code, "external_code")),
+                        message: format!("external code {} appears twice in the file", draft.external_code),
+                    });
+                } else {
+                    parsed.drafts.push((row, draft));
+                }
+            }
+            Err(err) => parsed.errors.push(RowError {
+                row,
+                column: Some(err.field),
+                message: err.message,
+            }),
+        }
+    }
+    Ok(parsed)
+}
+
+fn column(mapped: &Option<String>, default: &str) -> String {
+    mapped.clone().unwrap_or_else(|| default.to_string())
+}
+
+/// A row as column → value; lat/lon may come from a geometry.
+type Record = HashMap<String, String>;
+
+fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record)>, ValidationError> {
+    let first_line = text.lines().next().unwrap_or_default();
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| ValidationError::new("file", format!("has no readable header row: {e}")))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    for (mapped, default, required) in required_columns(mapping) {
+        let name = column(mapped, default);
+        if required && !headers.contains(&name) {
+            return Err(ValidationError::new(
+                "mapping",
+                format!("column {name} is not in the file (its columns: {})", headers.join(", ")),
+            ));
+        }
+    }
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 2;
+        let record = record.map_err(|e| ValidationError::new("file", format!("row {row} cannot be read: {e}")))?;
+        let map = headers.iter().cloned().zip(record.iter().map(str::to_string)).collect();
+        out.push((row, map));
+    }
+    Ok(out)
+}
+
+fn required_columns(mapping: &ColumnMapping) -> [(&Option<String>, &'static str, bool); 4] {
+    [
+        (&mapping.external_code, "external_code", true),
+        (&mapping.name, "name", true),
+        (&mapping.lat, "lat", true),
+        (&mapping.lon, "lon", true),
+    ]
+}
+
+fn geojson_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record)>, ValidationError> {
+    let doc: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| ValidationError::new("file", format!("is not valid JSON: {e}")))?;
+    let features = doc
+        .get("features")
+        .and_then(|f| f.as_array())
+        .ok_or_else(|| ValidationError::new("file", "is not a GeoJSON FeatureCollection (no features array)"))?;
+    let lat_column = column(&mapping.lat, "lat");
+    let lon_column = column(&mapping.lon, "lon");
+    let mut out = Vec::with_capacity(features.len());
+    for (i, feature) in features.iter().enumerate() {
+        let mut map: Record = HashMap::new();
+        if let Some(props) = feature.get("properties").and_then(|p| p.as_object()) {
+            for (key, value) in props {
+                let text = match value {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                map.insert(key.clone(), text);
+            }
+        }
+        let geometry = feature.get("geometry");
+        if geometry.and_then(|g| g.get("type")).and_then(|t| t.as_str()) == Some("Point") {
+            if let Some([lon, lat, ..]) = geometry
+                .and_then(|g| g.get("coordinates"))
+                .and_then(|c| c.as_array())
+                .map(Vec::as_slice)
+            {
+                // RFC 7946: [longitude, latitude].
+                map.entry(lat_column.clone()).or_insert_with(|| lat.to_string());
+                map.entry(lon_column.clone()).or_insert_with(|| lon.to_string());
+            }
+        }
+        out.push((i + 1, map));
+    }
+    Ok(out)
+}
+
+fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) -> Result<VenueDraft, ValidationError> {
+    let get = |mapped: &Option<String>, default: &str| -> (String, String) {
+        let name = column(mapped, default);
+        let value = record.get(&name).map(|v| v.trim().to_string()).unwrap_or_default();
+        (name, value)
+    };
+    let text = |mapped: &Option<String>, default: &str, min: usize, max: usize| -> Result<String, ValidationError> {
+        let (name, value) = get(mapped, default);
+        Ok(normalize_apostrophes(
+            BoundedText::parse(&name, &value, min, max)?.as_str(),
+        ))
+    };
+    let number = |mapped: &Option<String>, default: &str| -> Result<f64, ValidationError> {
+        let (name, value) = get(mapped, default);
+        value
+            .replace(',', ".")
+            .parse::<f64>()
+            .map_err(|_| ValidationError::new(name, format!("{value:?} is not a number")))
+    };
+    let external_code = text(&mapping.external_code, "external_code", 1, 64)?;
+    let name = text(&mapping.name, "name", 1, 300)?;
+    let (lat, lon) = (number(&mapping.lat, "lat")?, number(&mapping.lon, "lon")?);
+    let (lat_column, lon_column) = (column(&mapping.lat, "lat"), column(&mapping.lon, "lon"));
+    let location = Coordinates::parse("", lat, lon).map_err(|e| {
+        let col = if e.field.ends_with("lat") {
+            lat_column.clone()
+        } else {
+            lon_column.clone()
+        };
+        ValidationError::new(col, e.message)
+    })?;
+    let (type_column, type_value) = get(&mapping.venue_type, "type");
+    let venue_type = match (type_value.is_empty(), &defaults.venue_type) {
+        (false, _) => VenueType::parse(&type_column, &type_value)?,
+        (true, Some(default)) => default.clone(),
+        (true, None) => {
+            return Err(ValidationError::new(
+                type_column,
+                "is empty and no default type was given",
+            ))
+        }
+    };
+    let (geofence_column, geofence_value) = get(&mapping.geofence_m, "geofence_m");
+    let geofence = if geofence_value.is_empty() {
+        defaults.geofence
+    } else {
+        let metres = geofence_value
+            .parse::<i64>()
+            .map_err(|_| ValidationError::new(geofence_column.clone(), "must be whole metres"))?;
+        GeofenceRadius::parse(&geofence_column, metres)?
+    };
+    Ok(VenueDraft {
+        external_code,
+        name,
+        venue_type,
+        address: text(&mapping.address, "address", 0, 500)?,
+        oblast: text(&mapping.oblast, "oblast", 0, 200)?,
+        raion: text(&mapping.raion, "raion", 0, 200)?,
+        hromada: text(&mapping.hromada, "hromada", 0, 200)?,
+        city: text(&mapping.city, "city", 0, 200)?,
+        location,
+        geofence,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> ImportDefaults {
+        ImportDefaults {
+            venue_type: Some(VenueType::parse("t", "CNAP").unwrap()),
+            geofence: GeofenceRadius::DEFAULT,
+        }
+    }
+
+    #[test]
+    fn csv_with_bom_mapping_and_row_errors() {
+        let file = "\u{feff}code,title,lat,lon,kind\nA1,ЦНАП Кам'янської громади,48.5,34.6,\nA2,Без координат,,30.1,SHOP\nA1,Дубль,48.1,34.1,\nA3,Далеко,95,30,CNAP_BRANCH\n";
+        let mapping = ColumnMapping {
+            external_code: Some("code".into()),
+            name: Some("title".into()),
+            venue_type: Some("kind".into()),
+            ..Default::default()
+        };
+        let parsed = parse(
+            file.as_bytes(),
+            ImportFormat::Csv,
+            TextEncoding::Auto,
+            &mapping,
+            &defaults(),
+        )
+        .unwrap();
+        assert_eq!(parsed.rows_read, 4);
+        assert_eq!(parsed.drafts.len(), 1);
+        let (row, venue) = &parsed.drafts[0];
+        assert_eq!(*row, 2);
+        assert_eq!(venue.name, "ЦНАП Кам’янської громади");
+        assert_eq!((venue.venue_type.as_str(), venue.geofence.metres()), ("CNAP", 150));
+        let errors: Vec<(usize, Option<&str>)> = parsed.errors.iter().map(|e| (e.row, e.column.as_deref())).collect();
+        assert_eq!(errors, [(3, Some("lat")), (4, Some("code")), (5, Some("lat"))]);
+    }
+
+    #[test]
+    fn windows_1251_is_detected() {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode("external_code;name;lat;lon\nK1;Київ;50,45;30,52\n");
+        let parsed = parse(
+            &bytes,
+            ImportFormat::Csv,
+            TextEncoding::Auto,
+            &ColumnMapping::default(),
+            &defaults(),
+        )
+        .unwrap();
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert_eq!(parsed.drafts[0].1.name, "Київ");
+        assert_eq!(
+            (parsed.drafts[0].1.location.lat(), parsed.drafts[0].1.location.lon()),
+            (50.45, 30.52)
+        );
+    }
+
+    #[test]
+    fn a_missing_mapped_column_is_a_file_error() {
+        let err = parse(
+            b"a,b\n1,2\n",
+            ImportFormat::Csv,
+            TextEncoding::Auto,
+            &ColumnMapping::default(),
+            &defaults(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "mapping");
+        assert!(err.message.contains("external_code"));
+    }
+
+    #[test]
+    fn geojson_points_give_lat_and_lon() {
+        let file = r#"{"type":"FeatureCollection","features":[
+            {"type":"Feature","geometry":{"type":"Point","coordinates":[24.03,49.84]},"properties":{"code":"L1","n":"Львівська"}},
+            {"type":"Feature","geometry":null,"properties":{"code":"L2","n":"Без точки"}}]}"#;
+        let mapping = ColumnMapping {
+            external_code: Some("code".into()),
+            name: Some("n".into()),
+            ..Default::default()
+        };
+        let parsed = parse(
+            file.as_bytes(),
+            ImportFormat::Geojson,
+            TextEncoding::Auto,
+            &mapping,
+            &defaults(),
+        )
+        .unwrap();
+        assert_eq!(parsed.drafts.len(), 1);
+        assert_eq!(
+            (parsed.drafts[0].1.location.lat(), parsed.drafts[0].1.location.lon()),
+            (49.84, 24.03)
+        );
+        assert_eq!(parsed.errors[0].row, 2);
+        assert!(parse(b"{}", ImportFormat::Geojson, TextEncoding::Auto, &mapping, &defaults()).is_err());
+    }
+}

@@ -1,0 +1,653 @@
+//! Clients and venues: who orders the measurement and the places measured. Coordinators and admins change them
+//! (every change records who and when); a client's analyst reads only their own client's venues.
+
+pub mod import;
+
+use std::collections::HashMap;
+
+use sqlx::FromRow;
+
+use crate::accounts::audit;
+use crate::auth::Actor;
+use crate::db::{new_id, now_ms, violates, Db};
+use crate::domain::{
+    bounding_box, distance_m, normalize_apostrophes, BoundedText, Coordinates, GeofenceRadius, OpeningHours, Role,
+    ValidationError, VenueType,
+};
+use crate::error::{AppError, AppResult};
+use import::{Parsed, RowError, VenueDraft};
+
+/// What kind of organisation a client is.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ClientKind {
+    PublicBody,
+    RetailChain,
+    RestaurantChain,
+    Other,
+}
+
+impl ClientKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientKind::PublicBody => "PUBLIC_BODY",
+            ClientKind::RetailChain => "RETAIL_CHAIN",
+            ClientKind::RestaurantChain => "RESTAURANT_CHAIN",
+            ClientKind::Other => "OTHER",
+        }
+    }
+
+    fn from_db(value: &str) -> Self {
+        match value {
+            "PUBLIC_BODY" => ClientKind::PublicBody,
+            "RETAIL_CHAIN" => ClientKind::RetailChain,
+            "RESTAURANT_CHAIN" => ClientKind::RestaurantChain,
+            _ => ClientKind::Other,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ClientRecord {
+    pub id: String,
+    pub name: String,
+    pub kind: ClientKind,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(FromRow)]
+struct ClientRow {
+    id: String,
+    name: String,
+    kind: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<ClientRow> for ClientRecord {
+    fn from(r: ClientRow) -> Self {
+        ClientRecord {
+            id: r.id,
+            name: r.name,
+            kind: ClientKind::from_db(&r.kind),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct VenueRecord {
+    pub id: String,
+    pub client_id: String,
+    pub external_code: String,
+    pub name: String,
+    pub venue_type: String,
+    pub address: String,
+    pub oblast: String,
+    pub raion: String,
+    pub hromada: String,
+    pub city: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub geofence_m: i64,
+    pub opening_hours: OpeningHours,
+    pub active: bool,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(FromRow)]
+struct VenueRow {
+    id: String,
+    client_id: String,
+    external_code: String,
+    name: String,
+    venue_type: String,
+    address: String,
+    oblast: String,
+    raion: String,
+    hromada: String,
+    city: String,
+    lat: f64,
+    lon: f64,
+    geofence_m: i64,
+    opening_hours: String,
+    active: i64,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<VenueRow> for VenueRecord {
+    fn from(r: VenueRow) -> Self {
+        VenueRecord {
+            id: r.id,
+            client_id: r.client_id,
+            external_code: r.external_code,
+            name: r.name,
+            venue_type: r.venue_type,
+            address: r.address,
+            oblast: r.oblast,
+            raion: r.raion,
+            hromada: r.hromada,
+            city: r.city,
+            lat: r.lat,
+            lon: r.lon,
+            geofence_m: r.geofence_m,
+            opening_hours: OpeningHours::from_json(&r.opening_hours),
+            active: r.active != 0,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const VENUE_COLUMNS: &str = "id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, \
+     lat, lon, geofence_m, opening_hours, active, created_at, updated_at";
+
+/// The editable part of a venue, validated.
+#[derive(Debug, Clone)]
+pub struct VenueFields {
+    pub external_code: String,
+    pub name: String,
+    pub venue_type: VenueType,
+    pub address: String,
+    pub oblast: String,
+    pub raion: String,
+    pub hromada: String,
+    pub city: String,
+    pub location: Coordinates,
+    pub geofence: GeofenceRadius,
+    pub opening_hours: OpeningHours,
+    pub active: bool,
+}
+
+impl VenueFields {
+    /// Text fields are trimmed, bounded and get their apostrophes folded.
+    pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, ValidationError> {
+        Ok(normalize_apostrophes(
+            BoundedText::parse(field, value, min, max)?.as_str(),
+        ))
+    }
+
+    fn search_text(&self) -> String {
+        search_text(
+            &self.external_code,
+            &self.name,
+            &self.address,
+            &self.city,
+            &self.hromada,
+        )
+    }
+}
+
+fn search_text(code: &str, name: &str, address: &str, city: &str, hromada: &str) -> String {
+    [code, name, address, city, hromada].join(" ").to_lowercase()
+}
+
+/// Filters for the venue list.
+#[derive(Debug, Clone, Default)]
+pub struct VenueFilter {
+    pub client_id: Option<String>,
+    pub oblast: Option<String>,
+    pub raion: Option<String>,
+    pub city: Option<String>,
+    pub venue_type: Option<String>,
+    pub search: Option<String>,
+    pub active: Option<bool>,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Default)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// False when there were row errors (nothing is written then) or for a dry run.
+    pub applied: bool,
+    pub rows_read: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub errors: Vec<RowError>,
+}
+
+/// The service for clients and venues.
+#[derive(Clone)]
+pub struct Venues {
+    db: Db,
+}
+
+/// A venue and how far it is from the point asked about.
+pub struct NearbyVenue {
+    pub venue: VenueRecord,
+    pub distance_m: f64,
+}
+
+pub use crate::accounts::Page;
+
+impl Venues {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    /// The client a client viewer is confined to (`None` for staff who see everything).
+    fn scope(actor: &Actor) -> AppResult<Option<&str>> {
+        match actor.role {
+            Role::ClientViewer => actor
+                .client_id
+                .as_deref()
+                .map(Some)
+                .ok_or_else(|| AppError::Forbidden("this account is not linked to a client".into())),
+            _ => Ok(None),
+        }
+    }
+
+    // ---- clients ----
+
+    pub async fn create_client(&self, by: Option<&str>, name: &str, kind: ClientKind) -> AppResult<ClientRecord> {
+        let name = VenueFields::text("name", name, 2, 200)?;
+        let id = new_id();
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO clients (id, name, kind, created_by, created_at, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $4, $5)",
+        )
+        .bind(&id)
+        .bind(&name)
+        .bind(kind.as_str())
+        .bind(by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        if let Err(err) = inserted {
+            if violates(&err, "clients_name_key", "clients.name") {
+                return Err(AppError::conflict_on("name", "a client with this name already exists"));
+            }
+            return Err(err.into());
+        }
+        audit(&mut tx, by, "client.create", Some(&id), Some(&name)).await?;
+        tx.commit().await?;
+        self.client(&id).await
+    }
+
+    /// A client by id, or else by exact name (for the command line).
+    pub async fn client_by_id_or_name(&self, key: &str) -> AppResult<ClientRecord> {
+        let id: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 OR name = $1")
+            .bind(key.trim())
+            .fetch_optional(self.db.pool())
+            .await?;
+        self.client(&id.ok_or_else(|| AppError::NotFound(format!("client {key}")))?)
+            .await
+    }
+
+    pub async fn client(&self, id: &str) -> AppResult<ClientRecord> {
+        let row: Option<ClientRow> =
+            sqlx::query_as("SELECT id, name, kind, created_at, updated_at FROM clients WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.db.pool())
+                .await?;
+        row.map(Into::into).ok_or_else(|| AppError::NotFound("client".into()))
+    }
+
+    /// A client as seen by the actor (client viewers see only their own).
+    pub async fn client_for(&self, actor: &Actor, id: &str) -> AppResult<ClientRecord> {
+        if let Some(own) = Self::scope(actor)? {
+            if own != id {
+                return Err(AppError::NotFound("client".into()));
+            }
+        }
+        self.client(id).await
+    }
+
+    pub async fn list_clients(
+        &self,
+        actor: &Actor,
+        after: Option<&str>,
+        limit: usize,
+    ) -> AppResult<Page<ClientRecord>> {
+        let scope = Self::scope(actor)?;
+        let rows: Vec<ClientRow> = sqlx::query_as(
+            "SELECT id, name, kind, created_at, updated_at FROM clients \
+             WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
+        )
+        .bind(scope)
+        .bind(after)
+        .bind(limit as i64 + 1)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE ($1 IS NULL OR id = $1)")
+            .bind(scope)
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(Page::from_rows(rows, limit, total))
+    }
+
+    // ---- venues ----
+
+    pub async fn venue(&self, actor: &Actor, id: &str) -> AppResult<VenueRecord> {
+        let row: Option<VenueRow> = sqlx::query_as(&format!("SELECT {VENUE_COLUMNS} FROM venues WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        let venue: VenueRecord = row.map(Into::into).ok_or_else(|| AppError::NotFound("venue".into()))?;
+        match Self::scope(actor)? {
+            Some(own) if own != venue.client_id => Err(AppError::NotFound("venue".into())),
+            _ => Ok(venue),
+        }
+    }
+
+    pub async fn create_venue(&self, actor: &Actor, client_id: &str, fields: VenueFields) -> AppResult<VenueRecord> {
+        self.client(client_id)
+            .await
+            .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
+        let id = new_id();
+        let mut tx = self.db.begin_write().await?;
+        let inserted = insert_venue(&mut tx, &id, client_id, &fields, Some(&actor.user_id)).await;
+        if let Err(err) = inserted {
+            if violates(&err, "venues_client_code_key", "venues.client_id, venues.external_code") {
+                return Err(AppError::conflict_on(
+                    "externalCode",
+                    "this client already has a venue with this code",
+                ));
+            }
+            return Err(err.into());
+        }
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "venue.create",
+            Some(&id),
+            Some(&fields.external_code),
+        )
+        .await?;
+        tx.commit().await?;
+        self.venue(actor, &id).await
+    }
+
+    pub async fn update_venue(&self, actor: &Actor, id: &str, fields: VenueFields) -> AppResult<VenueRecord> {
+        let current = self.venue(actor, id).await?;
+        let mut tx = self.db.begin_write().await?;
+        let updated = update_venue(&mut tx, id, &fields, Some(&actor.user_id)).await;
+        if let Err(err) = updated {
+            if violates(&err, "venues_client_code_key", "venues.client_id, venues.external_code") {
+                return Err(AppError::conflict_on(
+                    "externalCode",
+                    "this client already has a venue with this code",
+                ));
+            }
+            return Err(err.into());
+        }
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "venue.update",
+            Some(id),
+            Some(&current.external_code),
+        )
+        .await?;
+        tx.commit().await?;
+        self.venue(actor, id).await
+    }
+
+    /// Venues in creation order, filtered.
+    pub async fn list_venues(
+        &self,
+        actor: &Actor,
+        filter: &VenueFilter,
+        after: Option<&str>,
+        limit: usize,
+    ) -> AppResult<Page<VenueRecord>> {
+        let client = match Self::scope(actor)? {
+            Some(own) => Some(own.to_string()),
+            None => filter.client_id.clone(),
+        };
+        let conditions = "WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR oblast = $2) \
+             AND ($3 IS NULL OR raion = $3) AND ($4 IS NULL OR city = $4) AND ($5 IS NULL OR venue_type = $5) \
+             AND ($6 IS NULL OR search_text LIKE $6 ESCAPE '\\') AND ($7 IS NULL OR active = $7)";
+        let search = filter
+            .search
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| crate::db::like_pattern(&normalize_apostrophes(s)));
+        let oblast = filter.oblast.as_deref().map(normalize_apostrophes);
+        let raion = filter.raion.as_deref().map(normalize_apostrophes);
+        let city = filter.city.as_deref().map(normalize_apostrophes);
+        let venue_type = filter.venue_type.as_deref().map(|t| t.trim().to_uppercase());
+        macro_rules! bind_filters {
+            ($query:expr) => {
+                $query
+                    .bind(client.as_deref())
+                    .bind(oblast.as_deref())
+                    .bind(raion.as_deref())
+                    .bind(city.as_deref())
+                    .bind(venue_type.as_deref())
+                    .bind(search.as_deref())
+                    .bind(filter.active.map(i64::from))
+            };
+        }
+        let rows: Vec<VenueRow> = bind_filters!(sqlx::query_as(&format!(
+            "SELECT {VENUE_COLUMNS} FROM venues {conditions} AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9"
+        )))
+        .bind(after)
+        .bind(limit as i64 + 1)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = bind_filters!(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM venues {conditions}")))
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(Page::from_rows(rows, limit, total))
+    }
+
+    /// Active venues within `radius_m` of a point, nearest first. An indexed bounding-box scan finds the
+    /// candidates; exact great-circle distances filter and sort them.
+    pub async fn venues_near(
+        &self,
+        actor: &Actor,
+        center: Coordinates,
+        radius_m: f64,
+        client_id: Option<&str>,
+        venue_type: Option<&str>,
+    ) -> AppResult<Vec<NearbyVenue>> {
+        let client = match Self::scope(actor)? {
+            Some(own) => Some(own.to_string()),
+            None => client_id.map(str::to_string),
+        };
+        let (lat_min, lat_max, lon_min, lon_max) = bounding_box(center.lat(), center.lon(), radius_m);
+        let rows: Vec<VenueRow> = sqlx::query_as(&format!(
+            "SELECT {VENUE_COLUMNS} FROM venues WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4 \
+             AND active = $5 AND ($6 IS NULL OR client_id = $6) AND ($7 IS NULL OR venue_type = $7)"
+        ))
+        .bind(lat_min)
+        .bind(lat_max)
+        .bind(lon_min)
+        .bind(lon_max)
+        .bind(1_i64)
+        .bind(client.as_deref())
+        .bind(venue_type.map(|t| t.trim().to_uppercase()))
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut found: Vec<NearbyVenue> = rows
+            .into_iter()
+            .map(VenueRecord::from)
+            .map(|venue| {
+                let distance_m = distance_m(center.lat(), center.lon(), venue.lat, venue.lon);
+                NearbyVenue { venue, distance_m }
+            })
+            .filter(|n| n.distance_m <= radius_m)
+            .collect();
+        found.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then_with(|| a.venue.id.cmp(&b.venue.id))
+        });
+        Ok(found)
+    }
+
+    /// Imports parsed venues for a client in one transaction: new codes are created, known codes updated, the
+    /// rest left alone. With row errors nothing is written; a dry run only counts.
+    pub async fn import(
+        &self,
+        by: Option<&str>,
+        client_id: &str,
+        parsed: Parsed,
+        dry_run: bool,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> AppResult<ImportReport> {
+        self.client(client_id)
+            .await
+            .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
+        let mut report = ImportReport {
+            dry_run,
+            rows_read: parsed.rows_read,
+            errors: parsed.errors,
+            ..Default::default()
+        };
+        let existing: Vec<VenueRow> =
+            sqlx::query_as(&format!("SELECT {VENUE_COLUMNS} FROM venues WHERE client_id = $1"))
+                .bind(client_id)
+                .fetch_all(self.db.pool())
+                .await?;
+        let existing: HashMap<String, VenueRecord> = existing
+            .into_iter()
+            .map(VenueRecord::from)
+            .map(|v| (v.external_code.clone(), v))
+            .collect();
+        let mut plan = Vec::with_capacity(parsed.drafts.len());
+        for (_, draft) in &parsed.drafts {
+            match existing.get(&draft.external_code) {
+                None => {
+                    report.created += 1;
+                    plan.push((None, draft));
+                }
+                Some(current) if differs(current, draft) => {
+                    report.updated += 1;
+                    plan.push((Some(current.id.clone()), draft));
+                }
+                Some(_) => report.unchanged += 1,
+            }
+        }
+        if dry_run || !report.errors.is_empty() {
+            return Ok(report);
+        }
+        let mut tx = self.db.begin_write().await?;
+        for (done, (existing_id, draft)) in plan.into_iter().enumerate() {
+            let fields = draft_fields(draft, existing.get(&draft.external_code));
+            match existing_id {
+                None => insert_venue(&mut tx, &new_id(), client_id, &fields, by).await?,
+                Some(id) => update_venue(&mut tx, &id, &fields, by).await?,
+            }
+            progress(done + 1);
+        }
+        let detail = format!(
+            "created {}, updated {}, unchanged {}",
+            report.created, report.updated, report.unchanged
+        );
+        audit(&mut tx, by, "venue.import", Some(client_id), Some(&detail)).await?;
+        tx.commit().await?;
+        report.applied = true;
+        Ok(report)
+    }
+}
+
+/// Does the file say something different from what is stored?
+fn differs(current: &VenueRecord, draft: &VenueDraft) -> bool {
+    current.name != draft.name
+        || current.venue_type != draft.venue_type.as_str()
+        || current.address != draft.address
+        || current.oblast != draft.oblast
+        || current.raion != draft.raion
+        || current.hromada != draft.hromada
+        || current.city != draft.city
+        || current.lat != draft.location.lat()
+        || current.lon != draft.location.lon()
+        || current.geofence_m != draft.geofence.metres()
+}
+
+/// A draft as venue fields; opening hours and the active flag are kept from the stored venue (files do not
+/// carry them); new venues are active with unknown hours.
+fn draft_fields(draft: &VenueDraft, current: Option<&VenueRecord>) -> VenueFields {
+    VenueFields {
+        external_code: draft.external_code.clone(),
+        name: draft.name.clone(),
+        venue_type: draft.venue_type.clone(),
+        address: draft.address.clone(),
+        oblast: draft.oblast.clone(),
+        raion: draft.raion.clone(),
+        hromada: draft.hromada.clone(),
+        city: draft.city.clone(),
+        location: draft.location,
+        geofence: draft.geofence,
+        opening_hours: current.map(|c| c.opening_hours.clone()).unwrap_or_default(),
+        active: current.is_none_or(|c| c.active),
+    }
+}
+
+async fn insert_venue(
+    tx: &mut crate::db::Tx,
+    id: &str,
+    client_id: &str,
+    f: &VenueFields,
+    actor_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO venues (id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, \
+         lat, lon, geofence_m, opening_hours, active, search_text, created_by, created_at, updated_by, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18)",
+    )
+    .bind(id)
+    .bind(client_id)
+    .bind(&f.external_code)
+    .bind(&f.name)
+    .bind(f.venue_type.as_str())
+    .bind(&f.address)
+    .bind(&f.oblast)
+    .bind(&f.raion)
+    .bind(&f.hromada)
+    .bind(&f.city)
+    .bind(f.location.lat())
+    .bind(f.location.lon())
+    .bind(f.geofence.metres())
+    .bind(f.opening_hours.to_json())
+    .bind(i64::from(f.active))
+    .bind(f.search_text())
+    .bind(actor_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn update_venue(
+    tx: &mut crate::db::Tx,
+    id: &str,
+    f: &VenueFields,
+    actor_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
+         hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
+         search_text = $14, updated_by = $15, updated_at = $16 WHERE id = $17",
+    )
+    .bind(&f.external_code)
+    .bind(&f.name)
+    .bind(f.venue_type.as_str())
+    .bind(&f.address)
+    .bind(&f.oblast)
+    .bind(&f.raion)
+    .bind(&f.hromada)
+    .bind(&f.city)
+    .bind(f.location.lat())
+    .bind(f.location.lon())
+    .bind(f.geofence.metres())
+    .bind(f.opening_hours.to_json())
+    .bind(i64::from(f.active))
+    .bind(f.search_text())
+    .bind(actor_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
