@@ -8,10 +8,12 @@
 //! - [`auth`]: password hashing, opaque tokens and the role × permission table;
 //! - [`domain`]: validating types for everything that comes from outside; pure, no I/O;
 //! - [`venues`]: clients and venues, their import from CSV/GeoJSON, and queries by place;
+//! - [`checklists`]: versioned questionnaires (rules, visibility and scoring live in `domain::checklist`);
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
 
 pub mod accounts;
 pub mod auth;
+pub mod checklists;
 pub mod cli;
 pub mod config;
 pub mod db;

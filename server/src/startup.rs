@@ -10,9 +10,10 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Accounts;
+use crate::checklists::Checklists;
 use crate::config::{redact_url, Settings};
 use crate::db::Db;
-use crate::graphql::build_schema;
+use crate::graphql::{build_schema, Services};
 use crate::http::{router, AppState};
 use crate::mail::outbox::Worker;
 use crate::mail::Mailer;
@@ -46,7 +47,12 @@ impl Application {
         let mailer = Mailer::from_settings(&settings)?;
         let wake = Arc::new(Notify::new());
         let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
-        let schema = build_schema(accounts.clone(), Venues::new(db.clone()), &settings.limits);
+        let services = Services {
+            accounts: accounts.clone(),
+            venues: Venues::new(db.clone()),
+            checklists: Checklists::new(db.clone()),
+        };
+        let schema = build_schema(services, &settings.limits);
         let state = AppState {
             schema,
             accounts,

@@ -57,6 +57,18 @@ impl Actor {
     pub fn can(&self, permission: Permission) -> bool {
         allows(self.role, permission)
     }
+
+    /// The one client a client viewer may read (`None` for staff, who see every client).
+    pub fn client_scope(&self) -> Result<Option<&str>, crate::error::AppError> {
+        match self.role {
+            Role::ClientViewer => self
+                .client_id
+                .as_deref()
+                .map(Some)
+                .ok_or_else(|| crate::error::AppError::Forbidden("this account is not linked to a client".into())),
+            _ => Ok(None),
+        }
+    }
 }
 
 #[cfg(test)]

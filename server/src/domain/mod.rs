@@ -4,6 +4,7 @@
 //! [`ValidationError`] naming the field and the reason in words a user understands.
 
 mod account;
+pub mod checklist;
 mod contact;
 mod geo;
 mod payout;

@@ -10,6 +10,7 @@
 //! - every mutation a phone may retry is idempotent (by nature or through an `idempotencyKey`).
 
 mod accounts;
+mod checklists;
 mod pagination;
 mod types;
 mod venues;
@@ -21,17 +22,22 @@ pub use types::{Shopper, User};
 
 use crate::accounts::{Accounts, ClientInfo};
 use crate::auth::{Actor, Permission};
+use crate::checklists::Checklists;
 use crate::config::LimitSettings;
 use crate::error::AppError;
 use crate::venues::Venues;
 
 /// The query root: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::AccountQuery, venues::VenueQuery);
+pub struct Query(accounts::AccountQuery, venues::VenueQuery, checklists::ChecklistQuery);
 
 /// The mutation root: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Mutation(accounts::AccountMutation, venues::VenueMutation);
+pub struct Mutation(
+    accounts::AccountMutation,
+    venues::VenueMutation,
+    checklists::ChecklistMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -40,10 +46,18 @@ fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
 }
 
 /// The schema with its services and limits.
-pub fn build_schema(accounts: Accounts, venues: Venues, limits: &LimitSettings) -> AppSchema {
+/// The services resolvers reach through the context.
+pub struct Services {
+    pub accounts: Accounts,
+    pub venues: Venues,
+    pub checklists: Checklists,
+}
+
+pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
     builder()
-        .data(accounts)
-        .data(venues)
+        .data(services.accounts)
+        .data(services.venues)
+        .data(services.checklists)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .finish()
@@ -105,6 +119,10 @@ pub fn accounts<'a>(ctx: &'a Context<'_>) -> &'a Accounts {
 
 pub fn venues<'a>(ctx: &'a Context<'_>) -> &'a Venues {
     ctx.data_unchecked::<Venues>()
+}
+
+pub fn checklists<'a>(ctx: &'a Context<'_>) -> &'a Checklists {
+    ctx.data_unchecked::<Checklists>()
 }
 
 /// Guard: the caller must be logged in and their role must have the permission (see `auth::policy`).

@@ -11,7 +11,7 @@ use crate::accounts::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates, Db};
 use crate::domain::{
-    bounding_box, distance_m, normalize_apostrophes, BoundedText, Coordinates, GeofenceRadius, OpeningHours, Role,
+    bounding_box, distance_m, normalize_apostrophes, BoundedText, Coordinates, GeofenceRadius, OpeningHours,
     ValidationError, VenueType,
 };
 use crate::error::{AppError, AppResult};
@@ -230,18 +230,6 @@ impl Venues {
         Self { db }
     }
 
-    /// The client a client viewer is confined to (`None` for staff who see everything).
-    fn scope(actor: &Actor) -> AppResult<Option<&str>> {
-        match actor.role {
-            Role::ClientViewer => actor
-                .client_id
-                .as_deref()
-                .map(Some)
-                .ok_or_else(|| AppError::Forbidden("this account is not linked to a client".into())),
-            _ => Ok(None),
-        }
-    }
-
     // ---- clients ----
 
     pub async fn create_client(&self, by: Option<&str>, name: &str, kind: ClientKind) -> AppResult<ClientRecord> {
@@ -292,7 +280,7 @@ impl Venues {
 
     /// A client as seen by the actor (client viewers see only their own).
     pub async fn client_for(&self, actor: &Actor, id: &str) -> AppResult<ClientRecord> {
-        if let Some(own) = Self::scope(actor)? {
+        if let Some(own) = actor.client_scope()? {
             if own != id {
                 return Err(AppError::NotFound("client".into()));
             }
@@ -306,7 +294,7 @@ impl Venues {
         after: Option<&str>,
         limit: usize,
     ) -> AppResult<Page<ClientRecord>> {
-        let scope = Self::scope(actor)?;
+        let scope = actor.client_scope()?;
         let rows: Vec<ClientRow> = sqlx::query_as(
             "SELECT id, name, kind, created_at, updated_at FROM clients \
              WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
@@ -331,7 +319,7 @@ impl Venues {
             .fetch_optional(self.db.pool())
             .await?;
         let venue: VenueRecord = row.map(Into::into).ok_or_else(|| AppError::NotFound("venue".into()))?;
-        match Self::scope(actor)? {
+        match actor.client_scope()? {
             Some(own) if own != venue.client_id => Err(AppError::NotFound("venue".into())),
             _ => Ok(venue),
         }
@@ -398,7 +386,7 @@ impl Venues {
         after: Option<&str>,
         limit: usize,
     ) -> AppResult<Page<VenueRecord>> {
-        let client = match Self::scope(actor)? {
+        let client = match actor.client_scope()? {
             Some(own) => Some(own.to_string()),
             None => filter.client_id.clone(),
         };
@@ -449,7 +437,7 @@ impl Venues {
         client_id: Option<&str>,
         venue_type: Option<&str>,
     ) -> AppResult<Vec<NearbyVenue>> {
-        let client = match Self::scope(actor)? {
+        let client = match actor.client_scope()? {
             Some(own) => Some(own.to_string()),
             None => client_id.map(str::to_string),
         };

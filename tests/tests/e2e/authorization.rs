@@ -23,6 +23,8 @@ struct Ids {
     shopper_id: String,
     client_id: String,
     venue_id: String,
+    checklist_id: String,
+    version_id: String,
 }
 
 fn anyone(_: Who) -> bool {
@@ -210,6 +212,49 @@ fn cases() -> Vec<Case> {
             variables: |ids| json!({ "c": ids.client_id }),
             allowed: venue_managers,
         },
+        Case { field: "checklists", query: "query { checklists { totalCount } }", variables: none, allowed: venue_readers },
+        Case {
+            field: "checklist",
+            query: "query($id: ID!) { checklist(id: $id) { id } }",
+            variables: |ids| json!({ "id": ids.checklist_id }),
+            allowed: venue_readers,
+        },
+        Case {
+            field: "checklistVersion",
+            query: "query($id: ID!) { checklistVersion(id: $id) { id } }",
+            variables: |ids| json!({ "id": ids.version_id }),
+            allowed: venue_readers,
+        },
+        Case {
+            field: "previewChecklistScore",
+            query: "query($id: ID!) { previewChecklistScore(versionId: $id, answers: {Q1: true}) { score } }",
+            variables: |ids| json!({ "id": ids.version_id }),
+            allowed: venue_readers,
+        },
+        Case {
+            field: "createChecklist",
+            query: "mutation($c: ID!) { createChecklist(clientId: $c, name: \"x\", definition: {}) { id } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "updateChecklistDraft",
+            query: "mutation($id: ID!) { updateChecklistDraft(versionId: $id, definition: {}) { id } }",
+            variables: |ids| json!({ "id": ids.version_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "createChecklistDraft",
+            query: "mutation($id: ID!) { createChecklistDraft(checklistId: $id) { id } }",
+            variables: |ids| json!({ "id": ids.checklist_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "publishChecklistVersion",
+            query: "mutation { publishChecklistVersion(versionId: \"no-such-version\") { id } }",
+            variables: none,
+            allowed: venue_managers,
+        },
     ]
 }
 
@@ -245,10 +290,24 @@ async fn every_operation_times_every_role() {
     let venue_id = body["data"]["createVenue"]["id"].as_str().unwrap().to_string();
     // The client viewer of the table belongs to this client.
     who_emails.push((Some(Role::ClientViewer), app.client_viewer(&client_id).await.email));
+    let body = app
+        .gql(
+            Some(&admin.token),
+            "mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: \"Authz\", definition: $d) { id versions { id } } }",
+            json!({ "c": client_id, "d": super::checklists::cnap_checklist() }),
+        )
+        .await;
+    let checklist_id = body["data"]["createChecklist"]["id"].as_str().unwrap().to_string();
+    let version_id = body["data"]["createChecklist"]["versions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let ids = Ids {
         shopper_id,
         client_id,
         venue_id,
+        checklist_id,
+        version_id,
     };
 
     // The table covers every root field of the schema.

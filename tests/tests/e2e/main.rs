@@ -2,6 +2,7 @@
 //! PostgreSQL with `TEST_DATABASE_URL`). One binary, one module per capability.
 
 mod authorization;
+mod checklists;
 mod http;
 mod registration;
 mod sessions;
