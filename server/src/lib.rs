@@ -9,6 +9,7 @@
 //! - [`domain`]: validating types for everything that comes from outside; pure, no I/O;
 //! - [`venues`]: clients and venues, their import from CSV/GeoJSON, and queries by place;
 //! - [`checklists`]: versioned questionnaires (rules, visibility and scoring live in `domain::checklist`);
+//! - [`waves`]: fieldwork projects and their tasks (one per required visit);
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
 
 pub mod accounts;
@@ -25,3 +26,4 @@ pub mod mail;
 pub mod startup;
 pub mod telemetry;
 pub mod venues;
+pub mod waves;

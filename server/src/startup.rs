@@ -18,6 +18,7 @@ use crate::http::{router, AppState};
 use crate::mail::outbox::Worker;
 use crate::mail::Mailer;
 use crate::venues::Venues;
+use crate::waves::Waves;
 
 /// A built application: bound to its address, ready to serve.
 pub struct Application {
@@ -51,6 +52,7 @@ impl Application {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
             checklists: Checklists::new(db.clone()),
+            waves: Waves::new(db.clone()),
         };
         let schema = build_schema(services, &settings.limits);
         let state = AppState {

@@ -10,6 +10,7 @@ mod geo;
 mod payout;
 mod text;
 mod venue;
+pub mod wave;
 
 pub use account::{Language, Password, Role, UserStatus};
 pub use contact::{Email, Phone};

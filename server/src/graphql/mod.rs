@@ -14,6 +14,7 @@ mod checklists;
 mod pagination;
 mod types;
 mod venues;
+mod waves;
 
 use async_graphql::{Context, EmptySubscription, Guard, MergedObject, Schema, SchemaBuilder};
 
@@ -26,10 +27,16 @@ use crate::checklists::Checklists;
 use crate::config::LimitSettings;
 use crate::error::AppError;
 use crate::venues::Venues;
+use crate::waves::Waves;
 
 /// The query root: one part per capability.
 #[derive(MergedObject, Default)]
-pub struct Query(accounts::AccountQuery, venues::VenueQuery, checklists::ChecklistQuery);
+pub struct Query(
+    accounts::AccountQuery,
+    venues::VenueQuery,
+    checklists::ChecklistQuery,
+    waves::WaveQuery,
+);
 
 /// The mutation root: one part per capability.
 #[derive(MergedObject, Default)]
@@ -37,6 +44,7 @@ pub struct Mutation(
     accounts::AccountMutation,
     venues::VenueMutation,
     checklists::ChecklistMutation,
+    waves::WaveMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -51,6 +59,7 @@ pub struct Services {
     pub accounts: Accounts,
     pub venues: Venues,
     pub checklists: Checklists,
+    pub waves: Waves,
 }
 
 pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
@@ -58,6 +67,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.accounts)
         .data(services.venues)
         .data(services.checklists)
+        .data(services.waves)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .finish()
@@ -123,6 +133,10 @@ pub fn venues<'a>(ctx: &'a Context<'_>) -> &'a Venues {
 
 pub fn checklists<'a>(ctx: &'a Context<'_>) -> &'a Checklists {
     ctx.data_unchecked::<Checklists>()
+}
+
+pub fn waves<'a>(ctx: &'a Context<'_>) -> &'a Waves {
+    ctx.data_unchecked::<Waves>()
 }
 
 /// Guard: the caller must be logged in and their role must have the permission (see `auth::policy`).

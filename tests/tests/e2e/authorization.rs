@@ -25,6 +25,7 @@ struct Ids {
     venue_id: String,
     checklist_id: String,
     version_id: String,
+    wave_id: String,
 }
 
 fn anyone(_: Who) -> bool {
@@ -255,6 +256,42 @@ fn cases() -> Vec<Case> {
             variables: none,
             allowed: venue_managers,
         },
+        Case { field: "waves", query: "query { waves { totalCount } }", variables: none, allowed: venue_readers },
+        Case {
+            field: "wave",
+            query: "query($id: ID!) { wave(id: $id) { id } }",
+            variables: |ids| json!({ "id": ids.wave_id }),
+            allowed: venue_readers,
+        },
+        Case {
+            field: "createWave",
+            query: "mutation($c: ID!, $v: ID!) { createWave(clientId: $c, input: { name: \"x\", checklistVersionId: $v, \
+                    startsOn: \"2026-12-01\", endsOn: \"2026-12-31\", selection: { mode: ALL }, feeKopiykas: 1 }) { id } }",
+            variables: |ids| json!({ "c": ids.client_id, "v": ids.version_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "updateWave",
+            query: "mutation($id: ID!, $v: ID!) { updateWave(id: $id, input: { name: \"x\", checklistVersionId: $v, \
+                    startsOn: \"2026-12-01\", endsOn: \"2026-12-31\", selection: { mode: ALL }, feeKopiykas: 1 }) { id } }",
+            variables: |ids| json!({ "id": ids.wave_id, "v": ids.version_id }),
+            allowed: venue_managers,
+        },
+        Case { field: "launchWave", query: "mutation { launchWave(id: \"none\") { tasksCreated } }", variables: none, allowed: venue_managers },
+        Case { field: "pauseWave", query: "mutation { pauseWave(id: \"none\") { id } }", variables: none, allowed: venue_managers },
+        Case { field: "resumeWave", query: "mutation { resumeWave(id: \"none\") { id } }", variables: none, allowed: venue_managers },
+        Case {
+            field: "extendWave",
+            query: "mutation { extendWave(id: \"none\", endsOn: \"2027-01-01\") { id } }",
+            variables: none,
+            allowed: venue_managers,
+        },
+        Case {
+            field: "closeWave",
+            query: "mutation { closeWave(id: \"none\", reason: \"done\") { tasksCancelled } }",
+            variables: none,
+            allowed: venue_managers,
+        },
     ]
 }
 
@@ -302,12 +339,31 @@ async fn every_operation_times_every_role() {
         .as_str()
         .unwrap()
         .to_string();
+    app.gql(
+        Some(&admin.token),
+        "mutation($v: ID!) { publishChecklistVersion(versionId: $v) { id } }",
+        json!({ "v": version_id }),
+    )
+    .await;
+    let body = app
+        .gql(
+            Some(&admin.token),
+            "mutation($c: ID!, $v: ID!) { createWave(clientId: $c, input: { name: \"Authz wave\", checklistVersionId: $v, \
+             startsOn: \"2026-12-01\", endsOn: \"2026-12-31\", selection: { mode: ALL }, feeKopiykas: 40000 }) { id } }",
+            json!({ "c": client_id, "v": version_id }),
+        )
+        .await;
+    let wave_id = body["data"]["createWave"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_string();
     let ids = Ids {
         shopper_id,
         client_id,
         venue_id,
         checklist_id,
         version_id,
+        wave_id,
     };
 
     // The table covers every root field of the schema.

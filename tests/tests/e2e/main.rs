@@ -8,3 +8,4 @@ mod registration;
 mod sessions;
 mod shoppers;
 mod venues;
+mod waves;

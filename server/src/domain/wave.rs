@@ -1,0 +1,196 @@
+//! Waves: the rules a fieldwork project's settings must meet, and the task lifecycle. Pure: no I/O.
+
+use chrono::NaiveDate;
+
+use super::ValidationError;
+
+/// Money in kopiykas (1/100 UAH), never negative here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Kopiykas(i64);
+
+impl Kopiykas {
+    /// At most 100,000 UAH for one visit.
+    pub const MAX_PER_VISIT: i64 = 10_000_000;
+
+    pub fn parse(field: &str, value: i64) -> Result<Self, ValidationError> {
+        if !(0..=Self::MAX_PER_VISIT).contains(&value) {
+            return Err(ValidationError::new(
+                field,
+                "must be from 0 to 10000000 kopiykas (100,000 UAH)",
+            ));
+        }
+        Ok(Self(value))
+    }
+
+    pub fn value(self) -> i64 {
+        self.0
+    }
+}
+
+/// A wave's period: whole days in Europe/Kyiv, start ≤ end, at most two years.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl Period {
+    pub fn parse(starts_on: &str, ends_on: &str) -> Result<Self, ValidationError> {
+        let date = |field: &str, text: &str| {
+            NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+                .map_err(|_| ValidationError::new(field, "must be a date such as 2026-12-01"))
+        };
+        let (starts_on, ends_on) = (date("startsOn", starts_on)?, date("endsOn", ends_on)?);
+        if ends_on < starts_on {
+            return Err(ValidationError::new("endsOn", "must not be before startsOn"));
+        }
+        if (ends_on - starts_on).num_days() > 731 {
+            return Err(ValidationError::new("endsOn", "a wave lasts at most two years"));
+        }
+        Ok(Self { starts_on, ends_on })
+    }
+}
+
+/// A whole number within bounds, named for errors.
+pub fn bounded(field: &str, value: i64, min: i64, max: i64) -> Result<i64, ValidationError> {
+    if (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ValidationError::new(field, format!("must be from {min} to {max}")))
+    }
+}
+
+/// Where a wave stands.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum WaveStatus {
+    /// Being prepared; settings may change.
+    Draft,
+    /// Tasks exist and fieldwork runs.
+    Launched,
+    /// Fieldwork on hold: no new claims.
+    Paused,
+    /// Over; open tasks were cancelled.
+    Closed,
+}
+
+impl WaveStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaveStatus::Draft => "DRAFT",
+            WaveStatus::Launched => "LAUNCHED",
+            WaveStatus::Paused => "PAUSED",
+            WaveStatus::Closed => "CLOSED",
+        }
+    }
+
+    pub fn from_db(text: &str) -> Self {
+        match text {
+            "LAUNCHED" => WaveStatus::Launched,
+            "PAUSED" => WaveStatus::Paused,
+            "CLOSED" => WaveStatus::Closed,
+            _ => WaveStatus::Draft,
+        }
+    }
+
+    /// What may follow what. Launching a launched wave is allowed (it adds tasks for venues that joined the
+    /// selection since, and nothing else).
+    pub fn may_become(self, next: WaveStatus) -> bool {
+        use WaveStatus::*;
+        matches!(
+            (self, next),
+            (Draft, Launched)
+                | (Launched, Launched)
+                | (Launched, Paused)
+                | (Paused, Launched)
+                | (Draft | Launched | Paused, Closed)
+        )
+    }
+}
+
+/// One required visit's state: open → offered/claimed → assigned → visited → submitted → approved/rejected,
+/// or cancelled.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum TaskState {
+    Open,
+    Offered,
+    Claimed,
+    Assigned,
+    Visited,
+    Submitted,
+    Approved,
+    Rejected,
+    Cancelled,
+}
+
+impl TaskState {
+    pub const ALL: [TaskState; 9] = [
+        TaskState::Open,
+        TaskState::Offered,
+        TaskState::Claimed,
+        TaskState::Assigned,
+        TaskState::Visited,
+        TaskState::Submitted,
+        TaskState::Approved,
+        TaskState::Rejected,
+        TaskState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskState::Open => "OPEN",
+            TaskState::Offered => "OFFERED",
+            TaskState::Claimed => "CLAIMED",
+            TaskState::Assigned => "ASSIGNED",
+            TaskState::Visited => "VISITED",
+            TaskState::Submitted => "SUBMITTED",
+            TaskState::Approved => "APPROVED",
+            TaskState::Rejected => "REJECTED",
+            TaskState::Cancelled => "CANCELLED",
+        }
+    }
+
+    pub fn from_db(text: &str) -> Self {
+        TaskState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .unwrap_or(TaskState::Open)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let p = Period::parse("2026-12-01", "2026-12-31").unwrap();
+        assert_eq!((p.ends_on - p.starts_on).num_days(), 30);
+        assert_eq!(Period::parse("2026-12-31", "2026-12-01").unwrap_err().field, "endsOn");
+        assert_eq!(Period::parse("1 Dec", "2026-12-01").unwrap_err().field, "startsOn");
+        assert_eq!(Period::parse("2026-02-30", "2026-03-01").unwrap_err().field, "startsOn");
+        assert!(Period::parse("2026-01-01", "2029-01-01").is_err());
+    }
+
+    #[test]
+    fn money_is_bounded_kopiykas() {
+        assert_eq!(Kopiykas::parse("fee", 40_000).unwrap().value(), 40_000);
+        assert!(Kopiykas::parse("fee", -1).is_err());
+        assert!(Kopiykas::parse("fee", 10_000_001).is_err());
+    }
+
+    #[test]
+    fn wave_lifecycle() {
+        use WaveStatus::*;
+        assert!(Draft.may_become(Launched));
+        assert!(Launched.may_become(Launched));
+        assert!(Launched.may_become(Paused) && Paused.may_become(Launched));
+        assert!(Paused.may_become(Closed));
+        assert!(!Closed.may_become(Launched));
+        assert!(!Draft.may_become(Paused));
+        for state in TaskState::ALL {
+            assert_eq!(TaskState::from_db(state.as_str()), state);
+        }
+    }
+}

@@ -1,0 +1,602 @@
+//! Waves and tasks: a fieldwork project turns "visit every center of Lviv oblast twice in December for 400 UAH"
+//! into one task per required visit. Launching is idempotent: tasks are keyed by (wave, venue, visit number).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+
+use crate::accounts::audit;
+use crate::auth::Actor;
+use crate::db::{new_id, now_ms, Db, Page};
+use crate::domain::wave::{Kopiykas, Period, TaskState, WaveStatus};
+use crate::domain::{BoundedText, OpeningHours};
+use crate::error::{AppError, AppResult};
+
+/// Which of the client's (active) venues a wave visits.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SelectionMode {
+    /// Every active venue of the client.
+    All,
+    /// Active venues matching the region/type filters.
+    Filter,
+    /// An explicit list of venues.
+    List,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VenueSelection {
+    pub mode: SelectionMode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oblast: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raion: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub venue_ids: Vec<String>,
+}
+
+/// Everything a coordinator sets for a wave, validated.
+#[derive(Debug, Clone)]
+pub struct WaveSettings {
+    pub name: String,
+    pub checklist_version_id: String,
+    pub period: Period,
+    pub selection: VenueSelection,
+    pub visits_per_venue: i64,
+    pub fee: Kopiykas,
+    pub reimbursement_cap: Kopiykas,
+    /// Empty: the venue's own opening hours.
+    pub visiting_windows: OpeningHours,
+    pub scenario: String,
+    pub cooloff_days: i64,
+    pub max_tasks_per_shopper: i64,
+    pub claim_window_hours: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct WaveRecord {
+    pub id: String,
+    pub client_id: String,
+    pub checklist_version_id: String,
+    pub name: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub selection: VenueSelection,
+    pub visits_per_venue: i64,
+    pub fee_kopiykas: i64,
+    pub reimbursement_cap_kopiykas: i64,
+    pub visiting_windows: OpeningHours,
+    pub scenario: String,
+    pub cooloff_days: i64,
+    pub max_tasks_per_shopper: i64,
+    pub claim_window_hours: i64,
+    pub status: WaveStatus,
+    pub launched_at: Option<i64>,
+    pub closed_at: Option<i64>,
+    pub close_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(FromRow)]
+struct WaveRow {
+    id: String,
+    client_id: String,
+    checklist_version_id: String,
+    name: String,
+    starts_on: String,
+    ends_on: String,
+    selection: String,
+    visits_per_venue: i64,
+    fee_kopiykas: i64,
+    reimbursement_cap_kopiykas: i64,
+    visiting_windows: String,
+    scenario: String,
+    cooloff_days: i64,
+    max_tasks_per_shopper: i64,
+    claim_window_hours: i64,
+    status: String,
+    launched_at: Option<i64>,
+    closed_at: Option<i64>,
+    close_reason: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl From<WaveRow> for WaveRecord {
+    fn from(r: WaveRow) -> Self {
+        WaveRecord {
+            id: r.id,
+            client_id: r.client_id,
+            checklist_version_id: r.checklist_version_id,
+            name: r.name,
+            starts_on: r.starts_on,
+            ends_on: r.ends_on,
+            selection: serde_json::from_str(&r.selection).unwrap_or(VenueSelection {
+                mode: SelectionMode::List,
+                oblast: None,
+                raion: None,
+                city: None,
+                venue_type: None,
+                venue_ids: Vec::new(),
+            }),
+            visits_per_venue: r.visits_per_venue,
+            fee_kopiykas: r.fee_kopiykas,
+            reimbursement_cap_kopiykas: r.reimbursement_cap_kopiykas,
+            visiting_windows: OpeningHours::from_json(&r.visiting_windows),
+            scenario: r.scenario,
+            cooloff_days: r.cooloff_days,
+            max_tasks_per_shopper: r.max_tasks_per_shopper,
+            claim_window_hours: r.claim_window_hours,
+            status: WaveStatus::from_db(&r.status),
+            launched_at: r.launched_at,
+            closed_at: r.closed_at,
+            close_reason: r.close_reason,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const WAVE_COLUMNS: &str =
+    "id, client_id, checklist_version_id, name, starts_on, ends_on, selection, visits_per_venue, \
+     fee_kopiykas, reimbursement_cap_kopiykas, visiting_windows, scenario, cooloff_days, max_tasks_per_shopper, \
+     claim_window_hours, status, launched_at, closed_at, close_reason, created_at, updated_at";
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TaskRecord {
+    pub id: String,
+    pub wave_id: String,
+    pub venue_id: String,
+    pub seq: i64,
+    pub state: String,
+    pub fee_kopiykas: i64,
+    pub bonus_kopiykas: i64,
+    pub cancel_reason: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Task counts of a wave: overall and per oblast.
+pub struct Progress {
+    pub by_state: BTreeMap<&'static str, i64>,
+    pub by_region: BTreeMap<String, BTreeMap<&'static str, i64>>,
+}
+
+#[derive(Clone)]
+pub struct Waves {
+    db: Db,
+}
+
+impl Waves {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    pub async fn create(&self, actor: &Actor, client_id: &str, settings: WaveSettings) -> AppResult<WaveRecord> {
+        self.check_references(client_id, &settings).await?;
+        let (id, now) = (new_id(), now_ms());
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query(&format!(
+            "INSERT INTO waves ({WAVE_COLUMNS}, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+             $11, $12, $13, $14, $15, 'DRAFT', NULL, NULL, NULL, $16, $16, $17, $17)"
+        ))
+        .bind(&id)
+        .bind(client_id)
+        .bind(&settings.checklist_version_id)
+        .bind(&settings.name)
+        .bind(settings.period.starts_on.to_string())
+        .bind(settings.period.ends_on.to_string())
+        .bind(serde_json::to_string(&settings.selection).map_err(|e| AppError::Internal(e.into()))?)
+        .bind(settings.visits_per_venue)
+        .bind(settings.fee.value())
+        .bind(settings.reimbursement_cap.value())
+        .bind(settings.visiting_windows.to_json())
+        .bind(&settings.scenario)
+        .bind(settings.cooloff_days)
+        .bind(settings.max_tasks_per_shopper)
+        .bind(settings.claim_window_hours)
+        .bind(now)
+        .bind(&actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "wave.create",
+            Some(&id),
+            Some(&settings.name),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wave(actor, &id).await
+    }
+
+    /// Settings change only while the wave is a draft.
+    pub async fn update(&self, actor: &Actor, id: &str, settings: WaveSettings) -> AppResult<WaveRecord> {
+        let wave = self.wave(actor, id).await?;
+        if wave.status != WaveStatus::Draft {
+            return Err(AppError::conflict(
+                "only a draft wave's settings can change; extend, pause or close it instead",
+            ));
+        }
+        self.check_references(&wave.client_id, &settings).await?;
+        let mut tx = self.db.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE waves SET checklist_version_id = $1, name = $2, starts_on = $3, ends_on = $4, selection = $5, \
+             visits_per_venue = $6, fee_kopiykas = $7, reimbursement_cap_kopiykas = $8, visiting_windows = $9, \
+             scenario = $10, cooloff_days = $11, max_tasks_per_shopper = $12, claim_window_hours = $13, \
+             updated_by = $14, updated_at = $15 WHERE id = $16 AND status = 'DRAFT'",
+        )
+        .bind(&settings.checklist_version_id)
+        .bind(&settings.name)
+        .bind(settings.period.starts_on.to_string())
+        .bind(settings.period.ends_on.to_string())
+        .bind(serde_json::to_string(&settings.selection).map_err(|e| AppError::Internal(e.into()))?)
+        .bind(settings.visits_per_venue)
+        .bind(settings.fee.value())
+        .bind(settings.reimbursement_cap.value())
+        .bind(settings.visiting_windows.to_json())
+        .bind(&settings.scenario)
+        .bind(settings.cooloff_days)
+        .bind(settings.max_tasks_per_shopper)
+        .bind(settings.claim_window_hours)
+        .bind(&actor.user_id)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::conflict("the wave was launched meanwhile"));
+        }
+        audit(&mut tx, Some(&actor.user_id), "wave.update", Some(id), None).await?;
+        tx.commit().await?;
+        self.wave(actor, id).await
+    }
+
+    /// The checklist version must be a published version of this client's; listed venues must be the client's.
+    async fn check_references(&self, client_id: &str, settings: &WaveSettings) -> AppResult<()> {
+        let version: Option<(String, String)> = sqlx::query_as(
+            "SELECT c.client_id, v.status FROM checklist_versions v JOIN checklists c ON c.id = v.checklist_id WHERE v.id = $1",
+        )
+        .bind(&settings.checklist_version_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        match version {
+            Some((owner, status)) if owner == client_id && status == "PUBLISHED" => {}
+            Some((owner, _)) if owner == client_id => {
+                return Err(AppError::bad_input(
+                    "checklistVersionId",
+                    "is a draft; publish it before using it in a wave",
+                ));
+            }
+            _ => {
+                return Err(AppError::bad_input(
+                    "checklistVersionId",
+                    "is not a checklist version of this client",
+                ))
+            }
+        }
+        if settings.selection.mode == SelectionMode::List {
+            for (i, venue_id) in settings.selection.venue_ids.iter().enumerate() {
+                let owner: Option<String> = sqlx::query_scalar("SELECT client_id FROM venues WHERE id = $1")
+                    .bind(venue_id)
+                    .fetch_optional(self.db.pool())
+                    .await?;
+                if owner.as_deref() != Some(client_id) {
+                    return Err(AppError::bad_input(
+                        format!("selection.venueIds[{i}]"),
+                        "is not a venue of this client",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn wave(&self, actor: &Actor, id: &str) -> AppResult<WaveRecord> {
+        let row: Option<WaveRow> = sqlx::query_as(&format!("SELECT {WAVE_COLUMNS} FROM waves WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        let wave: WaveRecord = row.map(Into::into).ok_or_else(|| AppError::NotFound("wave".into()))?;
+        match actor.client_scope()? {
+            Some(own) if own != wave.client_id => Err(AppError::NotFound("wave".into())),
+            _ => Ok(wave),
+        }
+    }
+
+    pub async fn list(
+        &self,
+        actor: &Actor,
+        client_id: Option<&str>,
+        status: Option<WaveStatus>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> AppResult<Page<WaveRecord>> {
+        let client = actor.client_scope()?.or(client_id);
+        let filter = "WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR status = $2)";
+        let rows: Vec<WaveRow> = sqlx::query_as(&format!(
+            "SELECT {WAVE_COLUMNS} FROM waves {filter} AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
+        ))
+        .bind(client)
+        .bind(status.map(WaveStatus::as_str))
+        .bind(after)
+        .bind(limit as i64 + 1)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM waves {filter}"))
+            .bind(client)
+            .bind(status.map(WaveStatus::as_str))
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(Page::from_rows(rows, limit, total))
+    }
+
+    /// Creates the wave's tasks: one per selected venue and visit number. Tasks that exist are left alone, so
+    /// launching twice creates nothing new (and a relaunch after venues joined the selection adds only theirs).
+    /// Returns the wave and how many tasks were created.
+    pub async fn launch(&self, actor: &Actor, id: &str) -> AppResult<(WaveRecord, u64)> {
+        let wave = self.wave(actor, id).await?;
+        if !wave.status.may_become(WaveStatus::Launched) || wave.status == WaveStatus::Paused {
+            return Err(AppError::conflict(format!(
+                "a {} wave cannot be launched",
+                wave.status.as_str().to_lowercase()
+            )));
+        }
+        let venues = self.selected_venues(&wave).await?;
+        if venues.is_empty() {
+            return Err(AppError::bad_input(
+                "selection",
+                "selects no active venue of this client",
+            ));
+        }
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let mut created = 0;
+        let rows: Vec<(String, i64)> = venues
+            .iter()
+            .flat_map(|v| (1..=wave.visits_per_venue).map(move |seq| (v.clone(), seq)))
+            .collect();
+        for chunk in rows.chunks(200) {
+            let mut sql = String::from(
+                "INSERT INTO tasks (id, wave_id, venue_id, seq, state, fee_kopiykas, bonus_kopiykas, created_at, updated_at) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 4;
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, 'OPEN', ${}, 0, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    chunk.len() * 4 + 1,
+                    chunk.len() * 4 + 2,
+                    chunk.len() * 4 + 2
+                ));
+            }
+            sql.push_str(" ON CONFLICT (wave_id, venue_id, seq) DO NOTHING");
+            let mut query = sqlx::query(&sql);
+            for (venue_id, seq) in chunk {
+                query = query.bind(new_id()).bind(&wave.id).bind(venue_id).bind(*seq);
+            }
+            created += query
+                .bind(wave.fee_kopiykas)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        }
+        sqlx::query(
+            "UPDATE waves SET status = 'LAUNCHED', launched_at = COALESCE(launched_at, $1), updated_by = $2, updated_at = $1 \
+             WHERE id = $3",
+        )
+        .bind(now)
+        .bind(&actor.user_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "wave.launch",
+            Some(id),
+            Some(&format!("{created} tasks created")),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((self.wave(actor, id).await?, created))
+    }
+
+    async fn selected_venues(&self, wave: &WaveRecord) -> AppResult<Vec<String>> {
+        let s = &wave.selection;
+        let ids: Vec<String> = match s.mode {
+            SelectionMode::All => sqlx::query_scalar("SELECT id FROM venues WHERE client_id = $1 AND active = 1 ORDER BY id")
+                .bind(&wave.client_id)
+                .fetch_all(self.db.pool())
+                .await?,
+            SelectionMode::Filter => sqlx::query_scalar(
+                "SELECT id FROM venues WHERE client_id = $1 AND active = 1 AND ($2 IS NULL OR oblast = $2) \
+                 AND ($3 IS NULL OR raion = $3) AND ($4 IS NULL OR city = $4) AND ($5 IS NULL OR venue_type = $5) ORDER BY id",
+            )
+            .bind(&wave.client_id)
+            .bind(s.oblast.as_deref())
+            .bind(s.raion.as_deref())
+            .bind(s.city.as_deref())
+            .bind(s.venue_type.as_deref())
+            .fetch_all(self.db.pool())
+            .await?,
+            SelectionMode::List => {
+                let mut ids = Vec::new();
+                for id in &s.venue_ids {
+                    let active: Option<String> =
+                        sqlx::query_scalar("SELECT id FROM venues WHERE id = $1 AND client_id = $2 AND active = 1")
+                            .bind(id)
+                            .bind(&wave.client_id)
+                            .fetch_optional(self.db.pool())
+                            .await?;
+                    ids.extend(active);
+                }
+                ids
+            }
+        };
+        Ok(ids)
+    }
+
+    /// Pauses (`Paused`) or resumes (`Launched`) a wave.
+    pub async fn set_running(&self, actor: &Actor, id: &str, next: WaveStatus) -> AppResult<WaveRecord> {
+        let wave = self.wave(actor, id).await?;
+        if wave.status == next {
+            return Ok(wave);
+        }
+        let allowed = matches!(
+            (wave.status, next),
+            (WaveStatus::Launched, WaveStatus::Paused) | (WaveStatus::Paused, WaveStatus::Launched)
+        );
+        if !allowed {
+            return Err(AppError::conflict(format!(
+                "a {} wave cannot become {}",
+                wave.status.as_str().to_lowercase(),
+                next.as_str().to_lowercase()
+            )));
+        }
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE waves SET status = $1, updated_by = $2, updated_at = $3 WHERE id = $4 AND status = $5")
+            .bind(next.as_str())
+            .bind(&actor.user_id)
+            .bind(now_ms())
+            .bind(id)
+            .bind(wave.status.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let action = if next == WaveStatus::Paused {
+            "wave.pause"
+        } else {
+            "wave.resume"
+        };
+        audit(&mut tx, Some(&actor.user_id), action, Some(id), None).await?;
+        tx.commit().await?;
+        self.wave(actor, id).await
+    }
+
+    /// Moves the end date later.
+    pub async fn extend(&self, actor: &Actor, id: &str, ends_on: &str) -> AppResult<WaveRecord> {
+        let wave = self.wave(actor, id).await?;
+        if wave.status == WaveStatus::Closed {
+            return Err(AppError::conflict("a closed wave cannot be extended"));
+        }
+        let period = Period::parse(&wave.starts_on, ends_on)?;
+        if period.ends_on.to_string() <= wave.ends_on {
+            return Err(AppError::bad_input(
+                "endsOn",
+                format!("must be after the current end, {}", wave.ends_on),
+            ));
+        }
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE waves SET ends_on = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
+            .bind(period.ends_on.to_string())
+            .bind(&actor.user_id)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "wave.extend",
+            Some(id),
+            Some(&period.ends_on.to_string()),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wave(actor, id).await
+    }
+
+    /// Closes the wave and cancels its open tasks with the reason. Closing a closed wave changes nothing.
+    pub async fn close(&self, actor: &Actor, id: &str, reason: &str) -> AppResult<(WaveRecord, u64)> {
+        let wave = self.wave(actor, id).await?;
+        if wave.status == WaveStatus::Closed {
+            return Ok((wave, 0));
+        }
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let cancelled = sqlx::query(
+            "UPDATE tasks SET state = 'CANCELLED', cancel_reason = $1, updated_at = $2 WHERE wave_id = $3 AND state = 'OPEN'",
+        )
+        .bind(&reason)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "UPDATE waves SET status = 'CLOSED', closed_at = $1, close_reason = $2, updated_by = $3, updated_at = $1 WHERE id = $4",
+        )
+        .bind(now)
+        .bind(&reason)
+        .bind(&actor.user_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, Some(&actor.user_id), "wave.close", Some(id), Some(&reason)).await?;
+        tx.commit().await?;
+        Ok((self.wave(actor, id).await?, cancelled))
+    }
+
+    /// Task counts by state, overall and per oblast.
+    pub async fn progress(&self, wave_id: &str) -> AppResult<Progress> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT v.oblast, t.state, COUNT(*) FROM tasks t JOIN venues v ON v.id = t.venue_id WHERE t.wave_id = $1 \
+             GROUP BY v.oblast, t.state",
+        )
+        .bind(wave_id)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut progress = Progress {
+            by_state: BTreeMap::new(),
+            by_region: BTreeMap::new(),
+        };
+        for (oblast, state, count) in rows {
+            let state = TaskState::from_db(&state).as_str();
+            *progress.by_state.entry(state).or_default() += count;
+            *progress.by_region.entry(oblast).or_default().entry(state).or_default() += count;
+        }
+        Ok(progress)
+    }
+
+    pub async fn tasks(
+        &self,
+        wave_id: &str,
+        state: Option<TaskState>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> AppResult<Page<TaskRecord>> {
+        let filter = "WHERE wave_id = $1 AND ($2 IS NULL OR state = $2)";
+        let rows: Vec<TaskRecord> = sqlx::query_as(&format!(
+            "SELECT id, wave_id, venue_id, seq, state, fee_kopiykas, bonus_kopiykas, cancel_reason, created_at, updated_at \
+             FROM tasks {filter} AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
+        ))
+        .bind(wave_id)
+        .bind(state.map(TaskState::as_str))
+        .bind(after)
+        .bind(limit as i64 + 1)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM tasks {filter}"))
+            .bind(wave_id)
+            .bind(state.map(TaskState::as_str))
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(Page::from_rows(rows, limit, total))
+    }
+}
