@@ -519,13 +519,30 @@ impl Venues {
             return Ok(report);
         }
         let mut tx = self.db.begin_write().await?;
-        for (done, (existing_id, draft)) in plan.into_iter().enumerate() {
-            let fields = draft_fields(draft, existing.get(&draft.external_code));
-            match existing_id {
-                None => insert_venue(&mut tx, &new_id(), client_id, &fields, by).await?,
-                Some(id) => update_venue(&mut tx, &id, &fields, by).await?,
+        let (new, changed): (Vec<_>, Vec<_>) = plan.into_iter().partition(|(existing_id, _)| existing_id.is_none());
+        let mut done = 0;
+        // New venues go in multi-row INSERTs: a round trip per hundred venues rather than per venue.
+        for chunk in new.chunks(INSERT_BATCH) {
+            let rows: Vec<(String, VenueFields)> = chunk
+                .iter()
+                .map(|(_, draft)| (new_id(), draft_fields(draft, None)))
+                .collect();
+            insert_venues(&mut tx, client_id, &rows, by).await?;
+            done += chunk.len();
+            progress(done);
+        }
+        for (existing_id, draft) in changed {
+            if let Some(id) = existing_id {
+                update_venue(
+                    &mut tx,
+                    &id,
+                    &draft_fields(draft, existing.get(&draft.external_code)),
+                    by,
+                )
+                .await?;
             }
-            progress(done + 1);
+            done += 1;
+            progress(done);
         }
         let detail = format!(
             "created {}, updated {}, unchanged {}",
@@ -571,6 +588,11 @@ fn draft_fields(draft: &VenueDraft, current: Option<&VenueRecord>) -> VenueField
     }
 }
 
+/// Venues per multi-row INSERT: 100 × 15 parameters stays far below both databases' limits.
+const INSERT_BATCH: usize = 100;
+/// Parameters per row in `insert_venues`.
+const ROW_PARAMS: usize = 15;
+
 async fn insert_venue(
     tx: &mut crate::db::Tx,
     id: &str,
@@ -578,32 +600,57 @@ async fn insert_venue(
     f: &VenueFields,
     actor_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO venues (id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, \
-         lat, lon, geofence_m, opening_hours, active, search_text, created_by, created_at, updated_by, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $17, $18)",
-    )
-    .bind(id)
-    .bind(client_id)
-    .bind(&f.external_code)
-    .bind(&f.name)
-    .bind(f.venue_type.as_str())
-    .bind(&f.address)
-    .bind(&f.oblast)
-    .bind(&f.raion)
-    .bind(&f.hromada)
-    .bind(&f.city)
-    .bind(f.location.lat())
-    .bind(f.location.lon())
-    .bind(f.geofence.metres())
-    .bind(f.opening_hours.to_json())
-    .bind(i64::from(f.active))
-    .bind(f.search_text())
-    .bind(actor_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+    insert_venues(tx, client_id, &[(id.to_string(), f.clone())], actor_id).await
+}
+
+/// Inserts venues in one statement: 15 parameters per row, then the client, the actor and the time, shared.
+async fn insert_venues(
+    tx: &mut crate::db::Tx,
+    client_id: &str,
+    rows: &[(String, VenueFields)],
+    actor_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let shared = rows.len() * ROW_PARAMS;
+    let (client_p, actor_p, now_p) = (shared + 1, shared + 2, shared + 3);
+    let mut sql = String::from(
+        "INSERT INTO venues (id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
+         geofence_m, opening_hours, active, search_text, client_id, created_by, updated_by, created_at, updated_at) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let params: Vec<String> = (1..=ROW_PARAMS).map(|k| format!("${}", i * ROW_PARAMS + k)).collect();
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "({}, ${client_p}, ${actor_p}, ${actor_p}, ${now_p}, ${now_p})",
+            params.join(", ")
+        ));
+    }
+    let mut query = sqlx::query(&sql);
+    for (id, f) in rows {
+        query = query
+            .bind(id)
+            .bind(&f.external_code)
+            .bind(&f.name)
+            .bind(f.venue_type.as_str())
+            .bind(&f.address)
+            .bind(&f.oblast)
+            .bind(&f.raion)
+            .bind(&f.hromada)
+            .bind(&f.city)
+            .bind(f.location.lat())
+            .bind(f.location.lon())
+            .bind(f.geofence.metres())
+            .bind(f.opening_hours.to_json())
+            .bind(i64::from(f.active))
+            .bind(f.search_text());
+    }
+    query
+        .bind(client_id)
+        .bind(actor_id)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 
