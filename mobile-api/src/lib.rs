@@ -34,6 +34,11 @@ operation!(UpdateMyProfile, "operations/update_my_profile.graphql");
 operation!(RequestPasswordReset, "operations/request_password_reset.graphql");
 operation!(ResetPassword, "operations/reset_password.graphql");
 operation!(ChangePassword, "operations/change_password.graphql");
+operation!(AvailableTasks, "operations/available_tasks.graphql");
+operation!(ClaimTask, "operations/claim_task.graphql");
+operation!(ReleaseTask, "operations/release_task.graphql");
+operation!(MyTasks, "operations/my_tasks.graphql");
+operation!(DeclareConflict, "operations/declare_conflict.graphql");
 
 /// The documents in `operations/`, by file name (a test checks each against the schema).
 pub const DOCUMENTS: &[(&str, &str)] = &[
@@ -69,6 +74,20 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         "change_password.graphql",
         include_str!("../operations/change_password.graphql"),
     ),
+    (
+        "available_tasks.graphql",
+        include_str!("../operations/available_tasks.graphql"),
+    ),
+    ("claim_task.graphql", include_str!("../operations/claim_task.graphql")),
+    (
+        "release_task.graphql",
+        include_str!("../operations/release_task.graphql"),
+    ),
+    ("my_tasks.graphql", include_str!("../operations/my_tasks.graphql")),
+    (
+        "declare_conflict.graphql",
+        include_str!("../operations/declare_conflict.graphql"),
+    ),
 ];
 
 /// One error as the server reported it.
@@ -79,6 +98,8 @@ pub struct ApiError {
     pub code: Option<String>,
     /// `extensions.field` for bad input.
     pub field: Option<String>,
+    /// `extensions.rule` when a business rule (e.g. eligibility) refused.
+    pub rule: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +119,13 @@ impl ClientError {
     pub fn code(&self) -> Option<&str> {
         match self {
             ClientError::Api(errors) => errors.first().and_then(|e| e.code.as_deref()),
+            _ => None,
+        }
+    }
+
+    pub fn rule(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(errors) => errors.first().and_then(|e| e.rule.as_deref()),
             _ => None,
         }
     }
@@ -172,6 +200,7 @@ impl Client {
                             message: e.message,
                             code: text("code"),
                             field: text("field"),
+                            rule: text("rule"),
                         }
                     })
                     .collect(),
@@ -205,6 +234,16 @@ impl Client {
 
     pub async fn me(&self) -> Result<me::MeMe, ClientError> {
         Ok(self.execute::<Me>(me::Variables).await?.me)
+    }
+
+    /// Claims a task from the job board.
+    pub async fn claim_task(&self, task_id: &str) -> Result<claim_task::ClaimTaskClaimTask, ClientError> {
+        Ok(self
+            .execute::<ClaimTask>(claim_task::Variables {
+                task_id: task_id.into(),
+            })
+            .await?
+            .claim_task)
     }
 
     pub async fn logout(&mut self) -> Result<bool, ClientError> {

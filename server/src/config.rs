@@ -32,6 +32,25 @@ pub struct Settings {
     pub smtp: Option<SmtpSettings>,
     pub auth: AuthSettings,
     pub limits: LimitSettings,
+    pub assignment: AssignmentSettings,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssignmentSettings {
+    /// Tasks one shopper may hold at once over all waves.
+    pub max_concurrent_tasks: usize,
+    /// How often lapsed claims and assignments are returned to the job board.
+    pub expiry_interval_secs: u64,
+}
+
+impl Default for AssignmentSettings {
+    fn default() -> Self {
+        Self {
+            max_concurrent_tasks: 5,
+            expiry_interval_secs: 60,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -132,6 +151,7 @@ impl Default for Settings {
             smtp: None,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
+            assignment: AssignmentSettings::default(),
         }
     }
 }
@@ -238,6 +258,7 @@ impl std::fmt::Debug for Settings {
             .field("smtp", &self.smtp)
             .field("auth", &self.auth)
             .field("limits", &self.limits)
+            .field("assignment", &self.assignment)
             .finish()
     }
 }

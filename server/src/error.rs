@@ -30,6 +30,11 @@ pub enum AppError {
         message: String,
         field: Option<String>,
     },
+    /// A business rule refuses it (e.g. an eligibility rule); `rule` is a stable code for clients.
+    Rule {
+        rule: &'static str,
+        message: String,
+    },
     /// Too many attempts; try again later.
     RateLimited {
         message: String,
@@ -73,7 +78,9 @@ impl AppError {
             AppError::InvalidFields(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
             AppError::Unauthenticated(m) | AppError::Forbidden(m) => m.clone(),
             AppError::NotFound(what) => format!("{what} not found"),
-            AppError::Conflict { message, .. } | AppError::RateLimited { message, .. } => message.clone(),
+            AppError::Conflict { message, .. }
+            | AppError::RateLimited { message, .. }
+            | AppError::Rule { message, .. } => message.clone(),
             AppError::Internal(_) => "internal error".into(),
         }
     }
@@ -84,7 +91,7 @@ impl AppError {
             AppError::Unauthenticated(_) => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
-            AppError::Conflict { .. } => "CONFLICT",
+            AppError::Conflict { .. } | AppError::Rule { .. } => "CONFLICT",
             AppError::RateLimited { .. } => "RATE_LIMITED",
             AppError::Internal(_) => "INTERNAL",
         }
@@ -134,6 +141,10 @@ impl AppError {
                 if let Some(field) = &field {
                     e.set("field", field.as_str());
                 }
+            }),
+            AppError::Rule { rule, message } => async_graphql::Error::new(message).extend_with(|_, e| {
+                e.set("code", code);
+                e.set("rule", rule);
             }),
             AppError::RateLimited {
                 message,

@@ -10,9 +10,11 @@
 //! - [`venues`]: clients and venues, their import from CSV/GeoJSON, and queries by place;
 //! - [`checklists`]: versioned questionnaires (rules, visibility and scoring live in `domain::checklist`);
 //! - [`waves`]: fieldwork projects and their tasks (one per required visit);
+//! - [`assignment`]: the job board, claims, coordinator assignment and lapsed holds (rules in `domain::eligibility`);
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
 
 pub mod accounts;
+pub mod assignment;
 pub mod auth;
 pub mod checklists;
 pub mod cli;

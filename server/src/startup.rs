@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::accounts::Accounts;
+use crate::assignment::Assignment;
 use crate::checklists::Checklists;
 use crate::config::{redact_url, Settings};
 use crate::db::Db;
@@ -25,6 +26,8 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     worker: Worker,
+    assignment: Assignment,
+    expiry_interval: Duration,
     db: Db,
     local_addr: SocketAddr,
 }
@@ -48,11 +51,13 @@ impl Application {
         let mailer = Mailer::from_settings(&settings)?;
         let wake = Arc::new(Notify::new());
         let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
+        let assignment = Assignment::new(db.clone(), settings.clone(), wake.clone());
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
             checklists: Checklists::new(db.clone()),
             waves: Waves::new(db.clone()),
+            assignment: assignment.clone(),
         };
         let schema = build_schema(services, &settings.limits);
         let state = AppState {
@@ -70,10 +75,13 @@ impl Application {
             retry_max_ms: settings.mail.retry_max_ms,
             lease_ms: (settings.mail.send_timeout_ms * 4).max(10_000) as i64,
         };
+        let expiry_interval = Duration::from_secs(settings.assignment.expiry_interval_secs.max(1));
         Ok(Self {
             listener,
             router,
             worker,
+            assignment,
+            expiry_interval,
             db,
             local_addr,
         })
@@ -90,6 +98,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let cancel = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(cancel.clone()));
+        let expiry = tokio::spawn(expire_holds(self.assignment, self.expiry_interval, cancel.clone()));
         tracing::info!(address = %self.local_addr, "listening on http://{}/graphql", self.local_addr);
         let server = axum::serve(
             self.listener,
@@ -99,9 +108,23 @@ impl Application {
         let result = server.await.context("serving HTTP");
         cancel.cancel();
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), expiry).await;
         self.db.close().await;
         tracing::info!("stopped");
         result
+    }
+}
+
+/// Returns lapsed claims and assignments to the job board, every `interval`, until cancelled.
+async fn expire_holds(assignment: Assignment, interval: Duration, cancel: CancellationToken) {
+    loop {
+        if let Err(err) = assignment.expire_due().await {
+            tracing::error!(error = ?err, "returning lapsed task holds failed");
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = tokio::time::sleep(interval) => {}
+        }
     }
 }
 

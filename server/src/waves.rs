@@ -159,9 +159,18 @@ pub struct TaskRecord {
     pub fee_kopiykas: i64,
     pub bonus_kopiykas: i64,
     pub cancel_reason: Option<String>,
+    /// Who holds or worked on it.
+    pub shopper_id: Option<String>,
+    pub held_since: Option<i64>,
+    /// When the current hold lapses.
+    pub deadline_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
+
+/// The columns of a `TaskRecord`.
+pub const TASK_COLUMNS: &str = "id, wave_id, venue_id, seq, state, fee_kopiykas, bonus_kopiykas, cancel_reason, \
+     shopper_id, held_since, deadline_at, created_at, updated_at";
 
 /// Task counts of a wave: overall and per oblast.
 pub struct Progress {
@@ -583,8 +592,7 @@ impl Waves {
     ) -> AppResult<Page<TaskRecord>> {
         let filter = "WHERE wave_id = $1 AND ($2 IS NULL OR state = $2)";
         let rows: Vec<TaskRecord> = sqlx::query_as(&format!(
-            "SELECT id, wave_id, venue_id, seq, state, fee_kopiykas, bonus_kopiykas, cancel_reason, created_at, updated_at \
-             FROM tasks {filter} AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
+            "SELECT {TASK_COLUMNS} FROM tasks {filter} AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
         ))
         .bind(wave_id)
         .bind(state.map(TaskState::as_str))

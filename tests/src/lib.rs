@@ -200,6 +200,47 @@ impl TestApp {
         (phone, user.id)
     }
 
+    /// A shopper made directly through the service (fast, for tests that need many), verified or not, living
+    /// at (lat, lon) with a travel radius; returns the logged-in phone and the id.
+    pub async fn quick_shopper(
+        &self,
+        email: &str,
+        lat: f64,
+        lon: f64,
+        radius_km: f64,
+        verified: bool,
+    ) -> (Client, String) {
+        let accounts = Accounts::new(self.db.clone(), Arc::new(self.settings.clone()), Default::default());
+        let input = fieldwork::accounts::SignUp {
+            email: email.into(),
+            password: PASSWORD.into(),
+            full_name: "Тест Тестенко".into(),
+            phone: "+380501234567".into(),
+            language: fieldwork::domain::Language::Uk,
+            home_lat: lat,
+            home_lon: lon,
+            travel_radius_km: radius_km,
+            iban: "UA213223130000026007233566001".into(),
+            account_holder: "Тест Тестенко".into(),
+            tax_id: "3000000008".into(),
+            accept_code_of_conduct: true,
+            conflict_declaration: None,
+            idempotency_key: None,
+        };
+        let shopper = accounts.sign_up(input).await.expect("sign-up");
+        if verified {
+            sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2")
+                .bind(fieldwork::db::now_ms())
+                .bind(&shopper.user.id)
+                .execute(self.db.pool())
+                .await
+                .unwrap();
+        }
+        let mut phone = self.phone();
+        phone.login(email, PASSWORD).await.expect("login");
+        (phone, shopper.user.id)
+    }
+
     /// How many rows a table has (for "nothing was written" checks).
     pub async fn count(&self, table: &str) -> i64 {
         sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

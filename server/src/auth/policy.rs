@@ -24,6 +24,10 @@ pub enum Permission {
     ReadVenues,
     /// Create and change clients, venues, checklists and waves.
     ManageVenues,
+    /// See the job board, claim and release tasks, declare conflicts of interest.
+    UseJobBoard,
+    /// Assign and unassign tasks, read their history.
+    AssignTasks,
 }
 
 /// The table. Anything not listed is refused.
@@ -39,6 +43,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ManageUsers => role == Admin,
         ReadVenues => matches!(role, Admin | Coordinator | Payments | ClientViewer),
         ManageVenues => matches!(role, Admin | Coordinator),
+        UseJobBoard => role == Shopper,
+        AssignTasks => matches!(role, Admin | Coordinator),
     }
 }
 

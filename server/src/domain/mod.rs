@@ -6,6 +6,7 @@
 mod account;
 pub mod checklist;
 mod contact;
+pub mod eligibility;
 mod geo;
 mod payout;
 mod text;

@@ -10,6 +10,7 @@
 //! - every mutation a phone may retry is idempotent (by nature or through an `idempotencyKey`).
 
 mod accounts;
+mod assignment;
 mod checklists;
 mod pagination;
 mod types;
@@ -22,6 +23,7 @@ pub use pagination::{decode_cursor, encode_cursor, page_size};
 pub use types::{Shopper, User};
 
 use crate::accounts::{Accounts, ClientInfo};
+use crate::assignment::Assignment;
 use crate::auth::{Actor, Permission};
 use crate::checklists::Checklists;
 use crate::config::LimitSettings;
@@ -36,6 +38,7 @@ pub struct Query(
     venues::VenueQuery,
     checklists::ChecklistQuery,
     waves::WaveQuery,
+    assignment::AssignmentQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -45,6 +48,7 @@ pub struct Mutation(
     venues::VenueMutation,
     checklists::ChecklistMutation,
     waves::WaveMutation,
+    assignment::AssignmentMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -60,6 +64,7 @@ pub struct Services {
     pub venues: Venues,
     pub checklists: Checklists,
     pub waves: Waves,
+    pub assignment: Assignment,
 }
 
 pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
@@ -68,6 +73,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.venues)
         .data(services.checklists)
         .data(services.waves)
+        .data(services.assignment)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .finish()
@@ -137,6 +143,10 @@ pub fn checklists<'a>(ctx: &'a Context<'_>) -> &'a Checklists {
 
 pub fn waves<'a>(ctx: &'a Context<'_>) -> &'a Waves {
     ctx.data_unchecked::<Waves>()
+}
+
+pub fn assignment<'a>(ctx: &'a Context<'_>) -> &'a Assignment {
+    ctx.data_unchecked::<Assignment>()
 }
 
 /// Guard: the caller must be logged in and their role must have the permission (see `auth::policy`).

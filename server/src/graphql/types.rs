@@ -154,6 +154,32 @@ impl Shopper {
         })
     }
 
+    /// How reliably the shopper keeps tasks they take: for coordinators and the shopper.
+    async fn reliability(&self, ctx: &Context<'_>) -> async_graphql::Result<super::assignment::ReliabilityView> {
+        let actor = actor(ctx)?;
+        if actor.user_id != self.0.user.id && !actor.can(Permission::ReadShoppers) {
+            return Err(AppError::forbidden().into());
+        }
+        Ok(ctx
+            .data_unchecked::<crate::assignment::Assignment>()
+            .reliability(&self.0.user.id)
+            .await?
+            .into())
+    }
+
+    /// Declared conflicts of interest (venues, clients, employers).
+    async fn conflicts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::assignment::ConflictDeclaration>> {
+        let actor = actor(ctx)?;
+        if actor.user_id != self.0.user.id && !actor.can(Permission::ReadShoppers) {
+            return Err(AppError::forbidden().into());
+        }
+        let list = ctx
+            .data_unchecked::<crate::assignment::Assignment>()
+            .conflicts(&self.0.user.id)
+            .await?;
+        Ok(list.into_iter().map(Into::into).collect())
+    }
+
     async fn code_of_conduct_version(&self) -> &str {
         &self.0.code_of_conduct_version
     }

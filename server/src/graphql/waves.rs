@@ -235,6 +235,19 @@ impl Task {
     async fn cancel_reason(&self) -> Option<&str> {
         self.0.cancel_reason.as_deref()
     }
+    /// Who holds (or worked on) the task: for coordinators and the shopper themself.
+    async fn shopper_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ID>> {
+        let actor = actor(ctx)?;
+        let own = self.0.shopper_id.as_deref() == Some(actor.user_id.as_str());
+        if !own && !actor.can(Permission::ReadShoppers) {
+            return Err(AppError::Forbidden("shopper identities are visible to coordinators only".into()).into());
+        }
+        Ok(self.0.shopper_id.clone().map(ID))
+    }
+    /// When the current hold lapses and the task returns to the job board.
+    async fn deadline_at(&self) -> Option<DateTime<Utc>> {
+        self.0.deadline_at.map(from_ms)
+    }
     async fn updated_at(&self) -> DateTime<Utc> {
         from_ms(self.0.updated_at)
     }

@@ -56,3 +56,22 @@ pub fn staff_invitation(role: &str, link: &str, hours: u64) -> Rendered {
         ),
     }
 }
+
+pub fn claim_expired(language: Language, venue: &str, wave: &str) -> Rendered {
+    match language {
+        Language::Uk => Rendered {
+            subject: "Завдання повернуто на дошку".into(),
+            body: format!(
+                "Час на візит до «{venue}» (хвиля «{wave}») минув, тож завдання знову доступне іншим таємним \
+                 покупцям. Якщо ви ще хочете його виконати, візьміть його знову, поки воно вільне.\n"
+            ),
+        },
+        Language::En => Rendered {
+            subject: "A task returned to the job board".into(),
+            body: format!(
+                "The time for your visit to “{venue}” (wave “{wave}”) ran out, so the task is open to other shoppers \
+                 again. If you still want it, claim it again while it is free.\n"
+            ),
+        },
+    }
+}

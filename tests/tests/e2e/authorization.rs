@@ -292,6 +292,40 @@ fn cases() -> Vec<Case> {
             variables: none,
             allowed: venue_managers,
         },
+        Case { field: "availableTasks", query: "query { availableTasks { totalCount } }", variables: none, allowed: shoppers_only },
+        Case { field: "myTasks", query: "query { myTasks { totalCount } }", variables: none, allowed: shoppers_only },
+        Case { field: "myConflicts", query: "query { myConflicts { id } }", variables: none, allowed: shoppers_only },
+        Case {
+            field: "taskHistory",
+            query: "query { taskHistory(taskId: \"none\") { action } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case { field: "claimTask", query: "mutation { claimTask(taskId: \"none\") { id } }", variables: none, allowed: shoppers_only },
+        Case {
+            field: "releaseTask",
+            query: "mutation { releaseTask(taskId: \"none\", reason: \"because\") { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "declareConflict",
+            query: "mutation { declareConflict(employer: \"x\") { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "assignTask",
+            query: "mutation($s: ID!) { assignTask(taskId: \"none\", shopperId: $s, reason: \"because\") { id } }",
+            variables: |ids| json!({ "s": ids.shopper_id }),
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "unassignTask",
+            query: "mutation { unassignTask(taskId: \"none\", reason: \"because\") { id } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
     ]
 }
 

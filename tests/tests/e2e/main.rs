@@ -1,6 +1,7 @@
 //! End-to-end stories against a real server, a real SMTP server and a real database (SQLite by default;
 //! PostgreSQL with `TEST_DATABASE_URL`). One binary, one module per capability.
 
+mod assignment;
 mod authorization;
 mod checklists;
 mod http;

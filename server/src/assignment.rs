@@ -1,0 +1,753 @@
+//! Who holds which task: the shopper's job board and claims, coordinator assignment, releases, and the
+//! background return of lapsed claims. Every rule check goes through `domain::eligibility::check`; every change
+//! is a `task_events` row saying who, when and why.
+//!
+//! Atomicity: a claim is a conditional `UPDATE … WHERE state = 'OPEN'` inside a write transaction, so of many
+//! concurrent claims exactly one changes the row. The shopper's own row is touched first in the same
+//! transaction, which serialises one shopper's concurrent claims (a row lock on PostgreSQL; SQLite's write
+//! transactions are serial anyway), so per-shopper limits hold under concurrency too.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeZone};
+use sqlx::{AnyConnection, FromRow};
+use tokio::sync::Notify;
+
+use crate::auth::Actor;
+use crate::config::Settings;
+use crate::db::{new_id, now_ms, Db};
+use crate::domain::eligibility::{self, Conflict, Limits, Refusal, ShopperFacts, TaskFacts};
+use crate::domain::wave::{TaskState, WaveStatus};
+use crate::domain::{BoundedText, Coordinates, Language, Role, UserStatus};
+use crate::error::{AppError, AppResult};
+use crate::mail::{outbox, templates};
+use crate::waves::{TaskRecord, TASK_COLUMNS};
+
+/// A task on the job board, with what a shopper needs to decide.
+#[derive(Debug, Clone)]
+pub struct AvailableTask {
+    pub task_id: String,
+    pub wave_id: String,
+    pub wave_name: String,
+    pub venue_id: String,
+    pub venue_name: String,
+    pub venue_address: String,
+    pub venue_city: String,
+    pub distance_m: f64,
+    pub fee_kopiykas: i64,
+    pub bonus_kopiykas: i64,
+    /// Visit by then if claimed now.
+    pub deadline_at: i64,
+    pub scenario: String,
+}
+
+/// How a shopper has kept their word.
+#[derive(Debug, Clone, Default)]
+pub struct Reliability {
+    /// Tasks taken (claimed or assigned).
+    pub taken: i64,
+    pub late_releases: i64,
+    pub expired: i64,
+}
+
+impl Reliability {
+    /// 100 × share of taken tasks neither released late nor let lapse; `None` without history.
+    pub fn score(&self) -> Option<f64> {
+        (self.taken > 0).then(|| {
+            let kept = (self.taken - self.late_releases - self.expired).max(0) as f64;
+            (1000.0 * kept / self.taken as f64).round() / 10.0
+        })
+    }
+}
+
+/// One change in a task's history.
+#[derive(Debug, Clone, FromRow)]
+pub struct TaskEvent {
+    pub id: String,
+    pub task_id: String,
+    pub action: String,
+    pub shopper_id: Option<String>,
+    pub actor_id: Option<String>,
+    pub reason: Option<String>,
+    pub overridden: Option<String>,
+    pub late: i64,
+    pub at: i64,
+}
+
+/// A declared conflict of interest, as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct ConflictRecord {
+    pub id: String,
+    pub venue_id: Option<String>,
+    pub client_id: Option<String>,
+    pub employer: Option<String>,
+    pub created_at: i64,
+}
+
+/// The task and its context, as the rules need them.
+#[derive(FromRow)]
+struct TaskContext {
+    wave_id: String,
+    venue_id: String,
+    state: String,
+    shopper_id: Option<String>,
+    held_since: Option<i64>,
+    deadline_at: Option<i64>,
+    venue_name: String,
+    venue_lat: f64,
+    venue_lon: f64,
+    client_id: String,
+    client_name: String,
+    wave_name: String,
+    wave_status: String,
+    ends_on: String,
+    cooloff_days: i64,
+    max_tasks_per_shopper: i64,
+    claim_window_hours: i64,
+}
+
+impl TaskContext {
+    fn facts(&self) -> TaskFacts {
+        TaskFacts {
+            wave_id: self.wave_id.clone(),
+            venue_id: self.venue_id.clone(),
+            venue_name: self.venue_name.clone(),
+            venue_lat: self.venue_lat,
+            venue_lon: self.venue_lon,
+            client_id: self.client_id.clone(),
+            client_name: self.client_name.clone(),
+            cooloff_days: self.cooloff_days,
+            max_tasks_per_shopper: self.max_tasks_per_shopper,
+        }
+    }
+
+    /// The wave must be running and not over.
+    fn check_wave_open(&self, today: NaiveDate) -> AppResult<()> {
+        match WaveStatus::from_db(&self.wave_status) {
+            WaveStatus::Launched => {}
+            WaveStatus::Paused => return Err(AppError::conflict("this wave is paused; its tasks cannot be taken now")),
+            WaveStatus::Closed => return Err(AppError::conflict("this wave is closed")),
+            WaveStatus::Draft => return Err(AppError::conflict("this wave has not started")),
+        }
+        if self.ends_on < today.to_string() {
+            return Err(AppError::conflict("this wave has ended"));
+        }
+        Ok(())
+    }
+}
+
+const TASK_CONTEXT: &str = "SELECT t.id, t.wave_id, t.venue_id, t.state, t.shopper_id, t.held_since, t.deadline_at, \
+     v.name AS venue_name, v.lat AS venue_lat, v.lon AS venue_lon, v.client_id, c.name AS client_name, \
+     w.name AS wave_name, w.status AS wave_status, w.ends_on, w.cooloff_days, w.max_tasks_per_shopper, \
+     w.claim_window_hours FROM tasks t JOIN venues v ON v.id = t.venue_id JOIN waves w ON w.id = t.wave_id \
+     JOIN clients c ON c.id = v.client_id";
+
+const HELD: &str = "('OFFERED', 'CLAIMED', 'ASSIGNED')";
+
+/// Today in Europe/Kyiv.
+pub fn kyiv_today() -> NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive()
+}
+
+/// The last millisecond of a Kyiv calendar day, as UTC milliseconds.
+fn end_of_kyiv_day(date: &str) -> i64 {
+    NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 999))
+        .and_then(|t| chrono_tz::Europe::Kyiv.from_local_datetime(&t).latest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(i64::MAX)
+}
+
+fn refusal_error(refusal: &Refusal) -> AppError {
+    AppError::Rule {
+        rule: refusal.rule(),
+        message: refusal.message(),
+    }
+}
+
+#[derive(Clone)]
+pub struct Assignment {
+    db: Db,
+    settings: Arc<Settings>,
+    mail_wake: Arc<Notify>,
+}
+
+impl Assignment {
+    pub fn new(db: Db, settings: Arc<Settings>, mail_wake: Arc<Notify>) -> Self {
+        Self {
+            db,
+            settings,
+            mail_wake,
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_concurrent_tasks: self.settings.assignment.max_concurrent_tasks,
+        }
+    }
+
+    /// Everything the rules need to know about a shopper, read on `conn` (inside the caller's transaction).
+    async fn shopper_facts(&self, conn: &mut AnyConnection, shopper_id: &str) -> AppResult<ShopperFacts> {
+        let row: Option<(String, String, Option<i64>, f64, f64, f64)> = sqlx::query_as(
+            "SELECT u.role, u.status, u.email_verified_at, p.home_lat, p.home_lon, p.travel_radius_km \
+             FROM users u JOIN shopper_profiles p ON p.user_id = u.id WHERE u.id = $1",
+        )
+        .bind(shopper_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let (role, status, verified, home_lat, home_lon, travel_radius_km) =
+            row.ok_or_else(|| AppError::NotFound("shopper".into()))?;
+        if role != Role::Shopper.as_str() {
+            return Err(AppError::bad_input("shopperId", "is not a shopper"));
+        }
+        let conflicts: Vec<ConflictRecord> = sqlx::query_as(
+            "SELECT id, venue_id, client_id, employer, created_at FROM shopper_conflicts WHERE shopper_id = $1",
+        )
+        .bind(shopper_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let held: Vec<(String, String)> = sqlx::query_as(&format!(
+            "SELECT wave_id, venue_id FROM tasks WHERE shopper_id = $1 AND state IN {HELD}"
+        ))
+        .bind(shopper_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let visits: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT venue_id, MAX(updated_at) FROM tasks WHERE shopper_id = $1 \
+             AND state IN ('VISITED', 'SUBMITTED', 'APPROVED', 'REJECTED') GROUP BY venue_id",
+        )
+        .bind(shopper_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut held_by_wave: HashMap<String, usize> = HashMap::new();
+        for (wave, _) in &held {
+            *held_by_wave.entry(wave.clone()).or_default() += 1;
+        }
+        Ok(ShopperFacts {
+            verified: verified.is_some(),
+            active: UserStatus::from_db(&status) == UserStatus::Active,
+            home_lat,
+            home_lon,
+            travel_radius_km,
+            conflicts: conflicts
+                .into_iter()
+                .filter_map(|c| match (c.venue_id, c.client_id, c.employer) {
+                    (Some(v), _, _) => Some(Conflict::Venue(v)),
+                    (_, Some(cl), _) => Some(Conflict::Client(cl)),
+                    (_, _, Some(e)) => Some(Conflict::Employer(e)),
+                    _ => None,
+                })
+                .collect(),
+            held_total: held.len(),
+            held_venues: held.iter().map(|(_, v)| v.clone()).collect::<HashSet<_>>(),
+            held_by_wave,
+            last_visit: visits.into_iter().collect(),
+        })
+    }
+
+    async fn task_context(&self, conn: &mut AnyConnection, task_id: &str) -> AppResult<TaskContext> {
+        let row: Option<TaskContext> = sqlx::query_as(&format!("{TASK_CONTEXT} WHERE t.id = $1"))
+            .bind(task_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        row.ok_or_else(|| AppError::NotFound("task".into()))
+    }
+
+    pub async fn task(&self, task_id: &str) -> AppResult<TaskRecord> {
+        let row: Option<TaskRecord> = sqlx::query_as(&format!("SELECT {TASK_COLUMNS} FROM tasks WHERE id = $1"))
+            .bind(task_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        row.ok_or_else(|| AppError::NotFound("task".into()))
+    }
+
+    /// When a hold taken now lapses: the wave's claim window, but never after the wave's last day.
+    fn deadline(&self, ctx: &TaskContext, now: i64) -> i64 {
+        (now + ctx.claim_window_hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on))
+    }
+
+    /// Open tasks the shopper may claim, nearest first, one per venue and wave. Without `near`, distances are
+    /// from home; the travel radius always counts from home.
+    pub async fn available_tasks(
+        &self,
+        actor: &Actor,
+        near: Option<Coordinates>,
+        radius_km: Option<f64>,
+    ) -> AppResult<Vec<AvailableTask>> {
+        let mut conn = self.db.pool().acquire().await?;
+        let shopper = self.shopper_facts(&mut conn, &actor.user_id).await?;
+        if !shopper.verified {
+            return Err(refusal_error(&Refusal::NotVerified));
+        }
+        let (lat, lon) = near.map_or((shopper.home_lat, shopper.home_lon), |c| (c.lat(), c.lon()));
+        let radius_m = radius_km.unwrap_or(shopper.travel_radius_km).min(500.0) * 1000.0;
+        let (lat_min, lat_max, lon_min, lon_max) = crate::domain::bounding_box(lat, lon, radius_m);
+        #[derive(FromRow)]
+        struct Row {
+            task_id: String,
+            seq: i64,
+            fee_kopiykas: i64,
+            bonus_kopiykas: i64,
+            address: String,
+            city: String,
+            scenario: String,
+            #[sqlx(flatten)]
+            ctx: TaskContext,
+        }
+        let rows = sqlx::query_as::<_, Row>(&format!(
+            "SELECT t.id AS task_id, t.seq, t.fee_kopiykas, t.bonus_kopiykas, v.address, v.city, w.scenario, \
+             {} WHERE t.state = 'OPEN' AND w.status = 'LAUNCHED' AND w.ends_on >= $1 \
+             AND v.lat BETWEEN $2 AND $3 AND v.lon BETWEEN $4 AND $5 ORDER BY t.seq",
+            &TASK_CONTEXT["SELECT ".len()..]
+        ))
+        .bind(kyiv_today().to_string())
+        .bind(lat_min)
+        .bind(lat_max)
+        .bind(lon_min)
+        .bind(lon_max)
+        .fetch_all(&mut *conn)
+        .await?;
+        let now = now_ms();
+        let mut seen = HashSet::new();
+        let mut found: Vec<AvailableTask> = Vec::new();
+        for row in rows {
+            if !seen.insert((row.ctx.wave_id.clone(), row.ctx.venue_id.clone())) {
+                continue; // another visit number of the same venue in the same wave
+            }
+            let distance_m = crate::domain::distance_m(lat, lon, row.ctx.venue_lat, row.ctx.venue_lon);
+            if distance_m > radius_m || eligibility::check(&shopper, &row.ctx.facts(), self.limits(), now).is_err() {
+                continue;
+            }
+            found.push(AvailableTask {
+                task_id: row.task_id,
+                wave_id: row.ctx.wave_id.clone(),
+                wave_name: row.ctx.wave_name.clone(),
+                venue_id: row.ctx.venue_id.clone(),
+                venue_name: row.ctx.venue_name.clone(),
+                venue_address: row.address,
+                venue_city: row.city,
+                distance_m,
+                fee_kopiykas: row.fee_kopiykas,
+                bonus_kopiykas: row.bonus_kopiykas,
+                deadline_at: self.deadline(&row.ctx, now),
+                scenario: row.scenario,
+            });
+            let _ = row.seq;
+        }
+        found.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then_with(|| a.task_id.cmp(&b.task_id))
+        });
+        Ok(found)
+    }
+
+    /// A shopper takes an open task. Claiming a task one already holds returns it unchanged (a phone may retry).
+    pub async fn claim(&self, actor: &Actor, task_id: &str) -> AppResult<TaskRecord> {
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        // Serialises this shopper's concurrent claims (row lock on PostgreSQL).
+        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+            .bind(&actor.user_id)
+            .execute(&mut *tx)
+            .await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        if ctx.shopper_id.as_deref() == Some(actor.user_id.as_str()) && ctx.state == "CLAIMED" {
+            drop(tx);
+            return self.task(task_id).await;
+        }
+        if ctx.state != "OPEN" {
+            return Err(AppError::conflict("already taken: another shopper holds this task"));
+        }
+        ctx.check_wave_open(kyiv_today())?;
+        let shopper = self.shopper_facts(&mut tx, &actor.user_id).await?;
+        eligibility::check(&shopper, &ctx.facts(), self.limits(), now).map_err(|r| refusal_error(&r))?;
+        let taken = sqlx::query(
+            "UPDATE tasks SET state = 'CLAIMED', shopper_id = $1, held_since = $2, deadline_at = $3, updated_at = $2 \
+             WHERE id = $4 AND state = 'OPEN'",
+        )
+        .bind(&actor.user_id)
+        .bind(now)
+        .bind(self.deadline(&ctx, now))
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() != 1 {
+            return Err(AppError::conflict("already taken: another shopper holds this task"));
+        }
+        record(
+            &mut tx,
+            task_id,
+            "CLAIM",
+            Some(&actor.user_id),
+            Some(&actor.user_id),
+            None,
+            None,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// A shopper gives a held task back, saying why. Releasing late (in the last quarter of the hold) counts
+    /// against their reliability.
+    pub async fn release(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        if ctx.shopper_id.as_deref() != Some(actor.user_id.as_str())
+            || !matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED")
+        {
+            if ctx.state == "OPEN" {
+                // Already released (a retry): nothing to do.
+                drop(tx);
+                return self.task(task_id).await;
+            }
+            return Err(AppError::conflict("you do not hold this task"));
+        }
+        let late = match (ctx.held_since, ctx.deadline_at) {
+            (Some(since), Some(deadline)) if deadline > since => (deadline - now) * 4 < (deadline - since),
+            _ => false,
+        };
+        reopen(&mut tx, task_id, now).await?;
+        record(
+            &mut tx,
+            task_id,
+            "RELEASE",
+            Some(&actor.user_id),
+            Some(&actor.user_id),
+            Some(&reason),
+            None,
+            late,
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// The tasks a shopper holds or has worked on, newest first.
+    pub async fn my_tasks(&self, actor: &Actor, state: Option<TaskState>) -> AppResult<Vec<TaskRecord>> {
+        let rows: Vec<TaskRecord> = sqlx::query_as(&format!(
+            "SELECT {TASK_COLUMNS} FROM tasks WHERE shopper_id = $1 AND ($2 IS NULL OR state = $2) ORDER BY updated_at DESC, id"
+        ))
+        .bind(&actor.user_id)
+        .bind(state.map(TaskState::as_str))
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows)
+    }
+
+    /// A coordinator gives a task to a shopper (taking it from whoever held it). The rules apply unless
+    /// `override_reason` says why not; the overridden rule is recorded.
+    pub async fn assign(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        shopper_id: &str,
+        reason: &str,
+        override_reason: Option<&str>,
+    ) -> AppResult<TaskRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let override_reason = override_reason
+            .map(|r| BoundedText::parse("overrideReason", r, 10, 1_000).map(BoundedText::into_inner))
+            .transpose()?;
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+            .bind(shopper_id)
+            .execute(&mut *tx)
+            .await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        if ctx.shopper_id.as_deref() == Some(shopper_id) && matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED") {
+            drop(tx);
+            return self.task(task_id).await;
+        }
+        if !matches!(ctx.state.as_str(), "OPEN" | "OFFERED" | "CLAIMED" | "ASSIGNED") {
+            return Err(AppError::conflict(format!(
+                "a {} task cannot be assigned",
+                ctx.state.to_lowercase()
+            )));
+        }
+        ctx.check_wave_open(kyiv_today())?;
+        let shopper = self.shopper_facts(&mut tx, shopper_id).await?;
+        let overridden = match eligibility::check(&shopper, &ctx.facts(), self.limits(), now) {
+            Ok(()) => None,
+            Err(refusal) if override_reason.is_some() => Some(refusal.rule()),
+            Err(refusal) => return Err(refusal_error(&refusal)),
+        };
+        if let Some(previous) = ctx.shopper_id.as_deref() {
+            record(
+                &mut tx,
+                task_id,
+                "UNASSIGN",
+                Some(previous),
+                Some(&actor.user_id),
+                Some(&reason),
+                None,
+                false,
+            )
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE tasks SET state = 'ASSIGNED', shopper_id = $1, held_since = $2, deadline_at = $3, updated_at = $2 WHERE id = $4",
+        )
+        .bind(shopper_id)
+        .bind(now)
+        .bind(self.deadline(&ctx, now))
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+        let why = match &override_reason {
+            Some(o) if overridden.is_some() => format!("{reason} (override: {o})"),
+            _ => reason.clone(),
+        };
+        record(
+            &mut tx,
+            task_id,
+            "ASSIGN",
+            Some(shopper_id),
+            Some(&actor.user_id),
+            Some(&why),
+            overridden,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// A coordinator takes a task back from its shopper.
+    pub async fn unassign(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        let Some(holder) = ctx
+            .shopper_id
+            .clone()
+            .filter(|_| matches!(ctx.state.as_str(), "OFFERED" | "CLAIMED" | "ASSIGNED"))
+        else {
+            return Err(AppError::conflict("nobody holds this task"));
+        };
+        reopen(&mut tx, task_id, now_ms()).await?;
+        record(
+            &mut tx,
+            task_id,
+            "UNASSIGN",
+            Some(&holder),
+            Some(&actor.user_id),
+            Some(&reason),
+            None,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// Returns lapsed claims and assignments to the job board and tells their shoppers. Safe to run on every
+    /// server at once: each task changes once.
+    pub async fn expire_due(&self) -> AppResult<usize> {
+        let now = now_ms();
+        let due: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM tasks WHERE state IN ('CLAIMED', 'ASSIGNED') AND deadline_at < $1 ORDER BY deadline_at LIMIT 500",
+        )
+        .bind(now)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut expired = 0;
+        for task_id in due {
+            let mut tx = self.db.begin_write().await?;
+            let ctx = self.task_context(&mut tx, &task_id).await?;
+            let Some(holder) = ctx.shopper_id.clone() else { continue };
+            let done = sqlx::query(
+                "UPDATE tasks SET state = 'OPEN', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 \
+                 WHERE id = $2 AND state IN ('CLAIMED', 'ASSIGNED') AND deadline_at < $1",
+            )
+            .bind(now)
+            .bind(&task_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                continue;
+            }
+            record(
+                &mut tx,
+                &task_id,
+                "EXPIRE",
+                Some(&holder),
+                None,
+                Some("the time to visit ran out"),
+                None,
+                false,
+            )
+            .await?;
+            let contact: Option<(String, String)> = sqlx::query_as(
+                "SELECT u.email, p.language FROM users u JOIN shopper_profiles p ON p.user_id = u.id WHERE u.id = $1",
+            )
+            .bind(&holder)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((email, language)) = contact {
+                let mail = templates::claim_expired(Language::from_db(&language), &ctx.venue_name, &ctx.wave_name);
+                outbox::enqueue(&mut tx, "claim_expired", &email, &mail.subject, &mail.body).await?;
+            }
+            tx.commit().await?;
+            expired += 1;
+        }
+        if expired > 0 {
+            self.mail_wake.notify_one();
+            tracing::info!(expired, "lapsed task holds returned to the job board");
+        }
+        Ok(expired)
+    }
+
+    pub async fn history(&self, task_id: &str) -> AppResult<Vec<TaskEvent>> {
+        Ok(sqlx::query_as(
+            "SELECT id, task_id, action, shopper_id, actor_id, reason, overridden, late, at FROM task_events \
+             WHERE task_id = $1 ORDER BY at, id",
+        )
+        .bind(task_id)
+        .fetch_all(self.db.pool())
+        .await?)
+    }
+
+    pub async fn reliability(&self, shopper_id: &str) -> AppResult<Reliability> {
+        let (taken, late, expired): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT SUM(CASE WHEN action IN ('CLAIM', 'ASSIGN') THEN 1 ELSE 0 END), \
+                    SUM(CASE WHEN action = 'RELEASE' AND late = 1 THEN 1 ELSE 0 END), \
+                    SUM(CASE WHEN action = 'EXPIRE' THEN 1 ELSE 0 END) \
+             FROM task_events WHERE shopper_id = $1 AND action IN ('CLAIM', 'ASSIGN', 'RELEASE', 'EXPIRE')",
+        )
+        .bind(shopper_id)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(Reliability {
+            taken: taken.unwrap_or(0),
+            late_releases: late.unwrap_or(0),
+            expired: expired.unwrap_or(0),
+        })
+    }
+
+    // ---- declared conflicts ----
+
+    pub async fn conflicts(&self, shopper_id: &str) -> AppResult<Vec<ConflictRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, venue_id, client_id, employer, created_at FROM shopper_conflicts WHERE shopper_id = $1 ORDER BY created_at, id",
+        )
+        .bind(shopper_id)
+        .fetch_all(self.db.pool())
+        .await?)
+    }
+
+    /// A shopper declares a venue, a client or an employer they must not evaluate.
+    pub async fn declare_conflict(
+        &self,
+        actor: &Actor,
+        venue_id: Option<&str>,
+        client_id: Option<&str>,
+        employer: Option<&str>,
+    ) -> AppResult<ConflictRecord> {
+        let employer = employer
+            .map(|e| BoundedText::parse("employer", e, 3, 200).map(BoundedText::into_inner))
+            .transpose()?;
+        if [venue_id.is_some(), client_id.is_some(), employer.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count()
+            != 1
+        {
+            return Err(AppError::bad_input(
+                "venueId",
+                "give exactly one of venueId, clientId or employer",
+            ));
+        }
+        if let Some(venue) = venue_id {
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM venues WHERE id = $1")
+                .bind(venue)
+                .fetch_optional(self.db.pool())
+                .await?;
+            found.ok_or_else(|| AppError::bad_input("venueId", "no such venue"))?;
+        }
+        if let Some(client) = client_id {
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
+                .bind(client)
+                .fetch_optional(self.db.pool())
+                .await?;
+            found.ok_or_else(|| AppError::bad_input("clientId", "no such client"))?;
+        }
+        let (id, now) = (new_id(), now_ms());
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO shopper_conflicts (id, shopper_id, venue_id, client_id, employer, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(&actor.user_id)
+        .bind(venue_id)
+        .bind(client_id)
+        .bind(employer.as_deref())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        crate::accounts::audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "shopper.declare_conflict",
+            Some(&id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ConflictRecord {
+            id,
+            venue_id: venue_id.map(str::to_string),
+            client_id: client_id.map(str::to_string),
+            employer,
+            created_at: now,
+        })
+    }
+}
+
+async fn reopen(tx: &mut AnyConnection, task_id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE tasks SET state = 'OPEN', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(task_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    tx: &mut AnyConnection,
+    task_id: &str,
+    action: &str,
+    shopper_id: Option<&str>,
+    actor_id: Option<&str>,
+    reason: Option<&str>,
+    overridden: Option<&str>,
+    late: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO task_events (id, task_id, action, shopper_id, actor_id, reason, overridden, late, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(task_id)
+    .bind(action)
+    .bind(shopper_id)
+    .bind(actor_id)
+    .bind(reason)
+    .bind(overridden)
+    .bind(i64::from(late))
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,464 @@
+//! The job board and assignment: eligible tasks nearest first, atomic claims (50 at once, one winner),
+//! releases, coordinator assignment with overrides, conflicts of interest, and lapsed holds returning to the board.
+
+use std::time::Duration;
+
+use fieldwork::domain::Role;
+use fieldwork_e2e::{error_code, shared_data, Options, TestApp};
+use fieldwork_mobile_api::{
+    available_tasks, declare_conflict, release_task, AvailableTasks, DeclareConflict, ReleaseTask,
+};
+use serde_json::{json, Value};
+
+use super::checklists::cnap_checklist;
+
+/// Rynok Square, Lviv: the main ЦНАП office is ~10 m away.
+const RYNOK: (f64, f64) = (49.84195, 24.03160);
+
+struct Board {
+    coordinator: String,
+    wave: String,
+    /// Task ids by venue external code.
+    tasks: std::collections::HashMap<String, String>,
+}
+
+/// Seven Lviv offices, one visit each, in a launched wave running from today for a month.
+async fn board(app: &TestApp) -> Board {
+    let coordinator = app.staff(Role::Coordinator).await.token;
+    let token = Some(coordinator.as_str());
+    let body = app
+        .gql(
+            token,
+            "mutation { createClient(name: \"Львівська міська рада\", kind: PUBLIC_BODY) { id } }",
+            json!({}),
+        )
+        .await;
+    let client = body["data"]["createClient"]["id"].as_str().unwrap().to_string();
+    let import = "mutation($c: ID!, $file: Upload!) { importVenues(clientId: $c, file: $file, defaultType: \"CNAP\", \
+        mapping: { externalCode: \"short_name\", name: \"title_as_published\" }) { created } }";
+    app.upload(
+        token,
+        import,
+        json!({ "c": client }),
+        "file",
+        "lviv.csv",
+        shared_data("centers/lviv_cnap_offices.csv"),
+    )
+    .await;
+    let body = app
+        .gql(token, "mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: \"ЦНАП\", definition: $d) { versions { id } } }", json!({ "c": client, "d": cnap_checklist() }))
+        .await;
+    let version = body["data"]["createChecklist"]["versions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.gql(
+        token,
+        "mutation($v: ID!) { publishChecklistVersion(versionId: $v) { id } }",
+        json!({ "v": version }),
+    )
+    .await;
+    let today = fieldwork::assignment::kyiv_today();
+    let input = json!({
+        "name": "Львів, поточна хвиля", "checklistVersionId": version,
+        "startsOn": today.to_string(), "endsOn": (today + chrono_days(30)).to_string(),
+        "selection": { "mode": "ALL" }, "feeKopiykas": 40000, "maxTasksPerShopper": 2, "claimWindowHours": 72,
+        "scenario": "Запитайте про реєстрацію місця проживання."
+    });
+    let body = app
+        .gql(
+            token,
+            "mutation($c: ID!, $i: WaveInput!) { createWave(clientId: $c, input: $i) { id } }",
+            json!({ "c": client, "i": input }),
+        )
+        .await;
+    let wave = body["data"]["createWave"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_string();
+    let body = app
+        .gql(
+            token,
+            "mutation($id: ID!) { launchWave(id: $id) { tasksCreated } }",
+            json!({ "id": wave }),
+        )
+        .await;
+    assert_eq!(body["data"]["launchWave"]["tasksCreated"], 7, "{body}");
+    let body = app
+        .gql(
+            token,
+            "query($id: ID!) { wave(id: $id) { tasks(first: 10) { edges { node { id venue { externalCode } } } } } }",
+            json!({ "id": wave }),
+        )
+        .await;
+    let tasks = body["data"]["wave"]["tasks"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["node"]["venue"]["externalCode"].as_str().unwrap().to_string(),
+                e["node"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    Board {
+        coordinator,
+        wave,
+        tasks,
+    }
+}
+
+fn chrono_days(n: i64) -> chrono::Duration {
+    chrono::Duration::days(n)
+}
+
+const MAIN_OFFICE: &str = "ЦНАП м. Львова (головний офіс)";
+const VYHOVSKOHO: &str = "ТП ЦНАП вул. І. Виговського, 32";
+
+async fn job_board(
+    phone: &fieldwork_mobile_api::Client,
+) -> Vec<available_tasks::AvailableTasksAvailableTasksEdgesNode> {
+    phone
+        .execute::<AvailableTasks>(available_tasks::Variables {
+            near: None,
+            radius_km: None,
+            first: Some(50),
+            after: None,
+        })
+        .await
+        .unwrap()
+        .available_tasks
+        .edges
+        .into_iter()
+        .map(|e| e.node)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_shopper_sees_eligible_tasks_nearest_first_claims_and_releases() {
+    let app = TestApp::spawn().await;
+    let b = board(&app).await;
+    let (phone, shopper_id) = app
+        .quick_shopper("olena@example.com", RYNOK.0, RYNOK.1, 25.0, true)
+        .await;
+
+    let tasks = job_board(&phone).await;
+    assert_eq!(tasks.len(), 7);
+    assert_eq!(tasks[0].venue_name, "Центр надання адміністративних послуг м. Львова");
+    assert!(tasks[0].distance_m < 20.0);
+    assert!(
+        tasks.windows(2).all(|w| w[0].distance_m <= w[1].distance_m),
+        "nearest first"
+    );
+    assert_eq!((tasks[0].fee_kopiykas, tasks[0].bonus_kopiykas), (40000, 0));
+    assert!(tasks[0].scenario_summary.starts_with("Запитайте"));
+
+    // An unverified shopper is told why there is no work.
+    let (unverified, _) = app
+        .quick_shopper("new@example.com", RYNOK.0, RYNOK.1, 25.0, false)
+        .await;
+    let err = unverified
+        .execute::<AvailableTasks>(available_tasks::Variables {
+            near: None,
+            radius_km: None,
+            first: None,
+            after: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!((err.code(), err.rule()), (Some("CONFLICT"), Some("EMAIL_NOT_VERIFIED")));
+
+    // A declared employer hides its venue and refuses its claim.
+    phone
+        .execute::<DeclareConflict>(declare_conflict::Variables {
+            venue_id: None,
+            client_id: None,
+            employer: Some("Виговського".into()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(job_board(&phone).await.len(), 6);
+    let err = phone.claim_task(&b.tasks[VYHOVSKOHO]).await.unwrap_err();
+    assert_eq!(err.rule(), Some("CONFLICT_OF_INTEREST"), "{err:?}");
+
+    // Claim, retry the claim, see it held; it leaves the board.
+    let claimed = phone.claim_task(&b.tasks[MAIN_OFFICE]).await.unwrap();
+    assert_eq!(claimed.state, fieldwork_mobile_api::claim_task::TaskState::CLAIMED);
+    assert!(claimed.deadline_at.is_some());
+    let again = phone.claim_task(&b.tasks[MAIN_OFFICE]).await.unwrap();
+    assert_eq!(again.id, claimed.id);
+    assert_eq!(job_board(&phone).await.len(), 5);
+    // Another shopper cannot take it.
+    let (other, _) = app
+        .quick_shopper("other@example.com", RYNOK.0, RYNOK.1, 25.0, true)
+        .await;
+    let err = other.claim_task(&b.tasks[MAIN_OFFICE]).await.unwrap_err();
+    assert_eq!(err.code(), Some("CONFLICT"));
+    assert!(err.to_string().contains("already taken"));
+    // The wave allows two tasks per shopper.
+    let third_venue = b
+        .tasks
+        .iter()
+        .find(|(code, _)| code.as_str() != MAIN_OFFICE && code.as_str() != VYHOVSKOHO)
+        .unwrap()
+        .1
+        .clone();
+    phone.claim_task(&third_venue).await.unwrap();
+    let fourth = b
+        .tasks
+        .values()
+        .find(|id| **id != third_venue && **id != b.tasks[MAIN_OFFICE] && **id != b.tasks[VYHOVSKOHO])
+        .unwrap();
+    assert_eq!(
+        phone.claim_task(fourth).await.unwrap_err().rule(),
+        Some("WAVE_TASK_LIMIT")
+    );
+
+    // Release with a reason: back on the board, and the history says who and why.
+    let released = phone
+        .execute::<ReleaseTask>(release_task::Variables {
+            task_id: claimed.id.clone(),
+            reason: "захворіла".into(),
+        })
+        .await
+        .unwrap()
+        .release_task;
+    assert_eq!(released.state, release_task::TaskState::OPEN);
+    let body = app
+        .gql(
+            Some(&b.coordinator),
+            "query($t: ID!) { taskHistory(taskId: $t) { action shopperId reason late } }",
+            json!({ "t": claimed.id }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["taskHistory"],
+        json!([
+            { "action": "CLAIM", "shopperId": shopper_id, "reason": null, "late": false },
+            { "action": "RELEASE", "shopperId": shopper_id, "reason": "захворіла", "late": false }
+        ])
+    );
+
+    // A paused wave's tasks cannot be claimed.
+    app.gql(
+        Some(&b.coordinator),
+        "mutation($id: ID!) { pauseWave(id: $id) { status } }",
+        json!({ "id": b.wave }),
+    )
+    .await;
+    let err = other.claim_task(&b.tasks[MAIN_OFFICE]).await.unwrap_err();
+    assert!(err.to_string().contains("paused"), "{err:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_shoppers_claim_one_task_at_once_and_exactly_one_wins() {
+    let app = TestApp::spawn_with(Options {
+        tweak: Box::new(|s| s.database_max_connections = 20),
+        ..Options::default()
+    })
+    .await;
+    let b = board(&app).await;
+    let mut phones = Vec::new();
+    for i in 0..50 {
+        let (lat, lon) = (RYNOK.0 + f64::from(i) * 0.0005, RYNOK.1);
+        phones.push(
+            app.quick_shopper(&format!("racer{i}@example.com"), lat, lon, 25.0, true)
+                .await,
+        );
+    }
+    let task = b.tasks[MAIN_OFFICE].clone();
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(phones.len()));
+    let claims: Vec<_> = phones
+        .into_iter()
+        .map(|(phone, id)| {
+            let (task, start) = (task.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                (id, phone.claim_task(&task).await)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for claim in claims {
+        let (id, result) = claim.await.unwrap();
+        match result {
+            Ok(_) => winners.push(id),
+            Err(err) => {
+                assert_eq!(err.code(), Some("CONFLICT"), "{err:?}");
+                assert!(err.to_string().contains("already taken"), "{err:?}");
+            }
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one claim wins");
+    let (state, holder): (String, Option<String>) = sqlx::query_as("SELECT state, shopper_id FROM tasks WHERE id = $1")
+        .bind(&task)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        (state.as_str(), holder.as_deref()),
+        ("CLAIMED", Some(winners[0].as_str()))
+    );
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM task_events WHERE task_id = $1")
+        .bind(&task)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(events, 1);
+}
+
+const ASSIGN: &str = "mutation($t: ID!, $s: ID!, $r: String!, $o: String) { assignTask(taskId: $t, shopperId: $s, reason: $r, overrideReason: $o) { state shopperId } }";
+
+#[tokio::test]
+async fn coordinators_assign_by_hand_with_the_same_rules_unless_they_override() {
+    let app = TestApp::spawn().await;
+    let b = board(&app).await;
+    let token = Some(b.coordinator.as_str());
+    let task = &b.tasks[MAIN_OFFICE];
+    let (_, unverified) = app
+        .quick_shopper("unverified@example.com", RYNOK.0, RYNOK.1, 25.0, false)
+        .await;
+    let (far_phone, far) = app.quick_shopper("far@example.com", 50.45, 30.52, 10.0, true).await; // Kyiv
+
+    let body = app
+        .gql(
+            token,
+            ASSIGN,
+            json!({ "t": task, "s": unverified, "r": "досвідчений покупець" }),
+        )
+        .await;
+    assert_eq!(
+        (error_code(&body), body["errors"][0]["extensions"]["rule"].as_str()),
+        (Some("CONFLICT"), Some("EMAIL_NOT_VERIFIED")),
+        "{body}"
+    );
+    // A short override reason is not enough.
+    let body = app
+        .gql(
+            token,
+            ASSIGN,
+            json!({ "t": task, "s": unverified, "r": "досвідчений покупець", "o": "так" }),
+        )
+        .await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "overrideReason");
+    let body = app
+        .gql(
+            token,
+            ASSIGN,
+            json!({ "t": task, "s": unverified, "r": "досвідчений покупець", "o": "підтвердив пошту телефоном" }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["assignTask"],
+        json!({ "state": "ASSIGNED", "shopperId": unverified }),
+        "{body}"
+    );
+
+    // Reassigning to someone else records both sides.
+    let body = app
+        .gql(
+            token,
+            ASSIGN,
+            json!({ "t": task, "s": far, "r": "ближче до дому", "o": "живе у Львові тимчасово" }),
+        )
+        .await;
+    assert_eq!(body["data"]["assignTask"]["shopperId"], far.as_str(), "{body}");
+    let body = app
+        .gql(
+            token,
+            "query($t: ID!) { taskHistory(taskId: $t) { action shopperId overriddenRule } }",
+            json!({ "t": task }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["taskHistory"],
+        json!([
+            { "action": "ASSIGN", "shopperId": unverified, "overriddenRule": "EMAIL_NOT_VERIFIED" },
+            { "action": "UNASSIGN", "shopperId": unverified, "overriddenRule": null },
+            { "action": "ASSIGN", "shopperId": far, "overriddenRule": "OUTSIDE_TRAVEL_RADIUS" }
+        ])
+    );
+    // The shopper sees the assignment among their tasks; a client viewer would not see who holds it.
+    let mine = far_phone
+        .execute::<fieldwork_mobile_api::MyTasks>(fieldwork_mobile_api::my_tasks::Variables {
+            state: None,
+            first: None,
+            after: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(mine.my_tasks.total_count, 1);
+
+    let body = app
+        .gql(
+            token,
+            "mutation($t: ID!) { unassignTask(taskId: $t, reason: \"змінились плани\") { state } }",
+            json!({ "t": task }),
+        )
+        .await;
+    assert_eq!(body["data"]["unassignTask"]["state"], "OPEN");
+    let body = app
+        .gql(
+            token,
+            "mutation($t: ID!) { unassignTask(taskId: $t, reason: \"ще раз\") { state } }",
+            json!({ "t": task }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("CONFLICT"));
+}
+
+#[tokio::test]
+async fn a_lapsed_claim_returns_to_the_board_and_the_shopper_is_told() {
+    let app = TestApp::spawn_with(Options {
+        tweak: Box::new(|s| s.assignment.expiry_interval_secs = 1),
+        ..Options::default()
+    })
+    .await;
+    let b = board(&app).await;
+    let (phone, shopper_id) = app
+        .quick_shopper("late@example.com", RYNOK.0, RYNOK.1, 25.0, true)
+        .await;
+    let task = &b.tasks[MAIN_OFFICE];
+    phone.claim_task(task).await.unwrap();
+    // The claim window passes.
+    sqlx::query("UPDATE tasks SET deadline_at = $1 WHERE id = $2")
+        .bind(fieldwork::db::now_ms() - 1000)
+        .bind(task)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let mails = app
+        .mailbox
+        .wait_for_count("late@example.com", 2, Duration::from_secs(10))
+        .await;
+    let mail = mails
+        .iter()
+        .find(|m| m.subject == "Завдання повернуто на дошку")
+        .expect("an expiry notice");
+    assert!(
+        mail.body.contains("Центр надання адміністративних послуг м. Львова"),
+        "{}",
+        mail.body
+    );
+    let state: String = sqlx::query_scalar("SELECT state FROM tasks WHERE id = $1")
+        .bind(task)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(state, "OPEN");
+    // Coordinators see it in the shopper's reliability.
+    let body = app
+        .gql(
+            Some(&b.coordinator),
+            "query($id: ID!) { shopper(id: $id) { reliability { tasksTaken expired score } } }",
+            json!({ "id": shopper_id }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["shopper"]["reliability"],
+        json!({ "tasksTaken": 1, "expired": 1, "score": 0.0 }),
+        "{body}"
+    );
+    let _: Value = body;
+}
