@@ -8,6 +8,7 @@ pub mod checklist;
 mod contact;
 pub mod eligibility;
 mod geo;
+pub mod optimizer;
 mod payout;
 mod text;
 mod venue;
