@@ -751,3 +751,170 @@ async fn record(
     .await?;
     Ok(())
 }
+
+/// A proposed (or made) assignment from the wave optimizer.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    pub task_id: String,
+    pub shopper_id: String,
+    pub venue_name: String,
+    pub distance_m: u32,
+}
+
+/// The optimizer's answer for a wave.
+#[derive(Debug, Clone, Default)]
+pub struct AutoAssignPlan {
+    pub proposals: Vec<Proposal>,
+    /// (task id, venue name, reason)
+    pub unassignable: Vec<(String, String, &'static str)>,
+    pub total_m: u64,
+    /// How many proposals were made into assignments (commit only).
+    pub committed: usize,
+}
+
+impl Assignment {
+    /// Spreads a launched wave's open tasks over eligible shoppers: the most tasks possible, then the least
+    /// total home-to-venue distance (see `domain::optimizer`). Without `commit` it only proposes; with it,
+    /// each proposal becomes an assignment (rules are checked again for each).
+    pub async fn auto_assign(&self, actor: &Actor, wave_id: &str, commit: bool) -> AppResult<AutoAssignPlan> {
+        use crate::domain::optimizer::{self, Unfilled};
+        let mut conn = self.db.pool().acquire().await?;
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM waves WHERE id = $1")
+            .bind(wave_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match status.as_deref().map(WaveStatus::from_db) {
+            None => return Err(AppError::NotFound("wave".into())),
+            Some(WaveStatus::Launched) => {}
+            Some(other) => {
+                return Err(AppError::conflict(format!(
+                    "a {} wave cannot be auto-assigned",
+                    other.as_str().to_lowercase()
+                )))
+            }
+        }
+        let open: Vec<TaskContextWithId> = sqlx::query_as(&format!(
+            "SELECT t.id AS task_id, {} WHERE t.wave_id = $1 AND t.state = 'OPEN' ORDER BY t.venue_id, t.seq",
+            &TASK_CONTEXT["SELECT ".len()..]
+        ))
+        .bind(wave_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        // Venues with their open tasks.
+        let mut venue_index: HashMap<String, usize> = HashMap::new();
+        let mut venue_tasks: Vec<Vec<String>> = Vec::new();
+        let mut venue_facts: Vec<TaskFacts> = Vec::new();
+        for row in &open {
+            let v = *venue_index.entry(row.ctx.venue_id.clone()).or_insert_with(|| {
+                venue_tasks.push(Vec::new());
+                venue_facts.push(row.ctx.facts());
+                venue_tasks.len() - 1
+            });
+            venue_tasks[v].push(row.task_id.clone());
+        }
+        let venues: Vec<optimizer::Venue> = venue_facts
+            .iter()
+            .zip(&venue_tasks)
+            .map(|(f, tasks)| optimizer::Venue {
+                lat: f.venue_lat,
+                lon: f.venue_lon,
+                demand: tasks.len() as u32,
+            })
+            .collect();
+        // Every active, verified shopper, with what the rules need.
+        let shopper_ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE role = 'SHOPPER' AND status = 'ACTIVE' AND email_verified_at IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut facts = Vec::with_capacity(shopper_ids.len());
+        for id in &shopper_ids {
+            facts.push(self.shopper_facts(&mut conn, id).await?);
+        }
+        let max_in_wave = venue_facts.first().map_or(0, |f| f.max_tasks_per_shopper);
+        let shoppers: Vec<optimizer::Shopper> = facts
+            .iter()
+            .map(|f| {
+                let in_wave = f.held_by_wave.get(wave_id).copied().unwrap_or(0) as i64;
+                let capacity = (max_in_wave - in_wave)
+                    .min(self.limits().max_concurrent_tasks as i64 - f.held_total as i64)
+                    .max(0);
+                optimizer::Shopper {
+                    lat: f.home_lat,
+                    lon: f.home_lon,
+                    radius_m: f.travel_radius_km * 1000.0,
+                    capacity: capacity as u32,
+                }
+            })
+            .collect();
+        let now = now_ms();
+        let unlimited = Limits {
+            max_concurrent_tasks: usize::MAX,
+        };
+        let pairs = optimizer::candidate_pairs(&venues, &shoppers, |v, s| {
+            // Capacity is the optimizer's business; every other rule decides here.
+            let free = ShopperFacts {
+                held_total: 0,
+                held_by_wave: HashMap::new(),
+                ..facts[s].clone()
+            };
+            eligibility::check(&free, &venue_facts[v], unlimited, now).is_ok()
+        });
+        let plan = tokio::task::spawn_blocking(move || {
+            let plan = optimizer::optimal(&venues, &shoppers, &pairs);
+            let metres: HashMap<(usize, usize), u32> = pairs.iter().map(|p| ((p.venue, p.shopper), p.metres)).collect();
+            (plan, metres)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+        let (plan, metres) = plan;
+        let mut next_task = vec![0usize; venue_tasks.len()];
+        let mut result = AutoAssignPlan {
+            total_m: plan.total_m,
+            ..Default::default()
+        };
+        for (v, s) in plan.pairs {
+            let task_id = venue_tasks[v][next_task[v]].clone();
+            next_task[v] += 1;
+            result.proposals.push(Proposal {
+                task_id,
+                shopper_id: shopper_ids[s].clone(),
+                venue_name: venue_facts[v].venue_name.clone(),
+                distance_m: metres[&(v, s)],
+            });
+        }
+        for (v, _, why) in plan.unfilled {
+            let reason = match why {
+                Unfilled::NoEligibleShopper => "no eligible shopper lives within reach of this venue",
+                Unfilled::ShoppersAtCapacity => "every eligible shopper nearby is at capacity or holds a task here",
+            };
+            for task_id in &venue_tasks[v][next_task[v]..] {
+                result
+                    .unassignable
+                    .push((task_id.clone(), venue_facts[v].venue_name.clone(), reason));
+            }
+        }
+        drop(conn);
+        if commit {
+            for p in &result.proposals {
+                match self
+                    .assign(actor, &p.task_id, &p.shopper_id, "assigned by the wave optimizer", None)
+                    .await
+                {
+                    Ok(_) => result.committed += 1,
+                    Err(err) => {
+                        tracing::warn!(task_id = %p.task_id, error = ?err, "optimizer proposal no longer applies")
+                    }
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
+#[derive(FromRow)]
+struct TaskContextWithId {
+    task_id: String,
+    #[sqlx(flatten)]
+    ctx: TaskContext,
+}

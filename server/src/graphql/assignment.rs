@@ -300,3 +300,73 @@ impl AssignmentMutation {
         Ok(Task(assignment(ctx).unassign(actor(ctx)?, &task_id, &reason).await?))
     }
 }
+
+/// One assignment the optimizer proposes (or made).
+#[derive(SimpleObject)]
+pub struct ProposedAssignment {
+    pub task_id: ID,
+    pub shopper_id: ID,
+    pub venue_name: String,
+    /// Home to venue.
+    pub distance_m: i64,
+}
+
+/// A task the optimizer could not give to anyone, and why.
+#[derive(SimpleObject)]
+pub struct UnassignableTask {
+    pub task_id: ID,
+    pub venue_name: String,
+    pub reason: String,
+}
+
+/// The optimizer's plan for a wave.
+#[derive(SimpleObject)]
+pub struct AutoAssignResult {
+    pub proposals: Vec<ProposedAssignment>,
+    pub unassignable: Vec<UnassignableTask>,
+    pub total_km: f64,
+    /// With `commit`: how many proposals became assignments.
+    pub committed: i64,
+}
+
+#[derive(Default)]
+pub struct AutoAssignMutation;
+
+#[Object]
+impl AutoAssignMutation {
+    /// Spreads a launched wave's open tasks over eligible shoppers: the most tasks possible, then the least total
+    /// distance. Without `commit` it only proposes (a preview); with `commit: true` the proposals become
+    /// assignments.
+    #[graphql(guard = "Require(Permission::AssignTasks)")]
+    async fn auto_assign_wave(
+        &self,
+        ctx: &Context<'_>,
+        wave_id: ID,
+        #[graphql(default)] commit: bool,
+    ) -> async_graphql::Result<AutoAssignResult> {
+        let plan = assignment(ctx).auto_assign(actor(ctx)?, &wave_id, commit).await?;
+        Ok(AutoAssignResult {
+            proposals: plan
+                .proposals
+                .into_iter()
+                .map(|p| ProposedAssignment {
+                    task_id: ID(p.task_id),
+                    shopper_id: ID(p.shopper_id),
+                    venue_name: p.venue_name,
+                    distance_m: i64::from(p.distance_m),
+                })
+                .collect(),
+            unassignable: plan
+                .unassignable
+                .into_iter()
+                .map(|(task, venue, reason)| UnassignableTask {
+                    task_id: ID(task),
+                    venue_name: venue,
+                    reason: reason.into(),
+                })
+                .collect(),
+            total_km: plan.total_m as f64 / 1000.0,
+            committed: plan.committed as i64,
+        })
+    }
+}

@@ -49,6 +49,7 @@ pub struct Mutation(
     checklists::ChecklistMutation,
     waves::WaveMutation,
     assignment::AssignmentMutation,
+    assignment::AutoAssignMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

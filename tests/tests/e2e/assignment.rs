@@ -462,3 +462,57 @@ async fn a_lapsed_claim_returns_to_the_board_and_the_shopper_is_told() {
     );
     let _: Value = body;
 }
+
+#[tokio::test]
+async fn the_optimizer_spreads_a_wave_previews_then_commits() {
+    let app = TestApp::spawn().await;
+    let b = board(&app).await;
+    let token = Some(b.coordinator.as_str());
+    // Three shoppers in Lviv (two tasks each in this wave: six of the seven tasks), one in Kyiv (out of reach).
+    let mut lviv = Vec::new();
+    for i in 0..3 {
+        lviv.push(
+            app.quick_shopper(
+                &format!("lviv{i}@example.com"),
+                RYNOK.0 + 0.01 * f64::from(i),
+                RYNOK.1,
+                25.0,
+                true,
+            )
+            .await
+            .1,
+        );
+    }
+    let (_, kyiv) = app.quick_shopper("kyiv@example.com", 50.45, 30.52, 25.0, true).await;
+    let auto = "mutation($w: ID!, $c: Boolean!) { autoAssignWave(waveId: $w, commit: $c) { committed totalKm \
+        proposals { taskId shopperId distanceM } unassignable { taskId reason } } }";
+    let preview = app.gql(token, auto, json!({ "w": b.wave, "c": false })).await;
+    let plan = &preview["data"]["autoAssignWave"];
+    let proposals = plan["proposals"].as_array().unwrap_or_else(|| panic!("{preview}"));
+    assert_eq!(proposals.len(), 6, "{preview}");
+    assert_eq!(plan["unassignable"].as_array().unwrap().len(), 1);
+    assert!(plan["unassignable"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("at capacity"));
+    assert!(proposals.iter().all(|p| p["shopperId"] != kyiv.as_str()));
+    for shopper in &lviv {
+        assert_eq!(
+            proposals.iter().filter(|p| p["shopperId"] == shopper.as_str()).count(),
+            2,
+            "fair and within the wave limit"
+        );
+    }
+    assert_eq!(plan["committed"], 0);
+    assert_eq!(app.count("task_events").await, 0, "a preview changes nothing");
+
+    let done = app.gql(token, auto, json!({ "w": b.wave, "c": true })).await;
+    assert_eq!(done["data"]["autoAssignWave"]["committed"], 6, "{done}");
+    let assigned: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tasks WHERE state = 'ASSIGNED'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(assigned, 6);
+    let again = app.gql(token, auto, json!({ "w": b.wave, "c": false })).await;
+    assert_eq!(again["data"]["autoAssignWave"]["proposals"], json!([]));
+}

@@ -326,6 +326,12 @@ fn cases() -> Vec<Case> {
             variables: none,
             allowed: shopper_managers,
         },
+        Case {
+            field: "autoAssignWave",
+            query: "mutation($w: ID!) { autoAssignWave(waveId: $w) { committed } }",
+            variables: |ids| json!({ "w": ids.wave_id }),
+            allowed: shopper_managers,
+        },
     ]
 }
 
