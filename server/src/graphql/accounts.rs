@@ -1,10 +1,9 @@
 //! Queries and mutations for accounts: sign-up, verification, login, profile, shoppers and staff.
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::pagination::{decode_cursor, keyset_connection, page_size, List};
 use super::types::{GeoPointInput, Shopper, User};
 use super::{accounts, actor, request_ctx, Require};
 use crate::accounts::{ProfileChanges, SignUp};
@@ -12,15 +11,8 @@ use crate::auth::Permission;
 use crate::db::from_ms;
 use crate::domain::{Language, Role, UserStatus};
 
-/// Extra fields on every connection.
-#[derive(SimpleObject)]
-pub struct ListInfo {
-    /// How many items match the filters, over all pages.
-    pub total_count: i64,
-}
-
-pub type ShopperConnection = Connection<String, Shopper, ListInfo>;
-pub type UserConnection = Connection<String, User, ListInfo>;
+pub type ShopperConnection = List<Shopper>;
+pub type UserConnection = List<User>;
 
 #[derive(Default)]
 pub struct AccountQuery;
@@ -58,19 +50,7 @@ impl AccountQuery {
         let page = accounts(ctx)
             .list_shoppers(after.as_deref(), limit, search.as_deref(), status, email_verified)
             .await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection.edges.extend(
-            page.items
-                .into_iter()
-                .map(|s| Edge::new(encode_cursor(&s.user.id), Shopper(s))),
-        );
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |s| s.user.id.clone(), Shopper))
     }
 
     /// Every account (admins); `search` matches email, name or phone.
@@ -91,17 +71,7 @@ impl AccountQuery {
         let page = accounts(ctx)
             .list_users(after.as_deref(), limit, search.as_deref(), role)
             .await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection
-            .edges
-            .extend(page.items.into_iter().map(|u| Edge::new(encode_cursor(&u.id), User(u))));
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |u| u.id.clone(), User))
     }
 }
 

@@ -1,11 +1,9 @@
 //! The job board (shoppers), coordinator assignment, task history and declared conflicts of interest.
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::accounts::ListInfo;
-use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::pagination::{offset_connection, List};
 use super::types::GeoPointInput;
 use super::waves::Task;
 use super::{actor, assignment, Require};
@@ -129,44 +127,8 @@ impl From<ConflictRecord> for ConflictDeclaration {
     }
 }
 
-pub type AvailableTaskConnection = Connection<String, AvailableTaskView, ListInfo>;
-pub type MyTaskConnection = Connection<String, Task, ListInfo>;
-
-/// Offset paging over a list computed in full.
-fn offset_page<T, N>(
-    items: Vec<T>,
-    first: Option<i32>,
-    after: Option<String>,
-    node: impl Fn(T) -> N,
-) -> async_graphql::Result<Connection<String, N, ListInfo>>
-where
-    N: async_graphql::OutputType,
-{
-    let limit = page_size(first)?;
-    let offset: usize = match decode_cursor(after.as_deref())? {
-        Some(n) => n
-            .parse()
-            .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list"))?,
-        None => 0,
-    };
-    let total = items.len();
-    let mut connection = Connection::with_additional_fields(
-        offset > 0,
-        offset + limit < total,
-        ListInfo {
-            total_count: total as i64,
-        },
-    );
-    connection.edges.extend(
-        items
-            .into_iter()
-            .enumerate()
-            .skip(offset)
-            .take(limit)
-            .map(|(i, item)| Edge::new(encode_cursor(&(i + 1).to_string()), node(item))),
-    );
-    Ok(connection)
-}
+pub type AvailableTaskConnection = List<AvailableTaskView>;
+pub type MyTaskConnection = List<Task>;
 
 #[derive(Default)]
 pub struct AssignmentQuery;
@@ -195,7 +157,12 @@ impl AssignmentQuery {
             return Err(AppError::bad_input("radiusKm", "must be more than 0").into());
         }
         let tasks = assignment(ctx).available_tasks(actor(ctx)?, near, radius_km).await?;
-        offset_page(tasks, first, after, AvailableTaskView::from)
+        Ok(offset_connection(
+            tasks,
+            first,
+            after.as_deref(),
+            AvailableTaskView::from,
+        )?)
     }
 
     /// The logged-in shopper's tasks, newest first.
@@ -211,7 +178,7 @@ impl AssignmentQuery {
         after: Option<String>,
     ) -> async_graphql::Result<MyTaskConnection> {
         let tasks = assignment(ctx).my_tasks(actor(ctx)?, state).await?;
-        offset_page(tasks, first, after, Task)
+        Ok(offset_connection(tasks, first, after.as_deref(), Task)?)
     }
 
     /// Who held a task, when and why.

@@ -1,12 +1,10 @@
 //! Queries and mutations for versioned checklists. Questionnaires travel as JSON (format in
 //! `docs/CHECKLISTS.md`); the server checks them and reports the path of any faulty element.
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, Json, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::accounts::ListInfo;
-use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::pagination::{decode_cursor, keyset_connection, page_size, List};
 use super::venues::Client;
 use super::{actor, checklists, venues, Require};
 use crate::auth::Permission;
@@ -95,7 +93,7 @@ pub struct ScorePreview {
     pub visible_questions: Vec<String>,
 }
 
-pub type ChecklistConnection = Connection<String, Checklist, ListInfo>;
+pub type ChecklistConnection = List<Checklist>;
 
 #[derive(Default)]
 pub struct ChecklistQuery;
@@ -123,19 +121,7 @@ impl ChecklistQuery {
                 limit,
             )
             .await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection.edges.extend(
-            page.items
-                .into_iter()
-                .map(|c| Edge::new(encode_cursor(&c.id), Checklist(c))),
-        );
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |c| c.id.clone(), Checklist))
     }
 
     #[graphql(guard = "Require(Permission::ReadVenues)")]

@@ -1,9 +1,77 @@
 //! Relay-style pagination: opaque cursors over time-ordered ids.
 
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{OutputType, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
+use crate::db::Page;
 use crate::error::AppError;
+
+/// Extra fields on every connection.
+#[derive(SimpleObject)]
+pub struct ListInfo {
+    /// How many items match the filters, over all pages.
+    pub total_count: i64,
+}
+
+/// A page of a list with its total count.
+pub type List<N> = Connection<String, N, ListInfo>;
+
+/// A keyset page (items after the `after` id, in id order) as a connection; `id` names each item's cursor.
+pub fn keyset_connection<T, N: OutputType>(
+    page: Page<T>,
+    after_given: bool,
+    id: impl Fn(&T) -> String,
+    node: impl Fn(T) -> N,
+) -> List<N> {
+    let mut connection = Connection::with_additional_fields(
+        after_given,
+        page.has_next,
+        ListInfo {
+            total_count: page.total,
+        },
+    );
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .map(|item| Edge::new(encode_cursor(&id(&item)), node(item))),
+    );
+    connection
+}
+
+/// A list computed in full (e.g. sorted by distance), paged by position: cursors carry the offset.
+pub fn offset_connection<T, N: OutputType>(
+    items: Vec<T>,
+    first: Option<i32>,
+    after: Option<&str>,
+    node: impl Fn(T) -> N,
+) -> Result<List<N>, AppError> {
+    let limit = page_size(first)?;
+    let offset: usize = match decode_cursor(after)? {
+        Some(n) => n
+            .parse()
+            .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list"))?,
+        None => 0,
+    };
+    let total = items.len();
+    let mut connection = Connection::with_additional_fields(
+        offset > 0,
+        offset + limit < total,
+        ListInfo {
+            total_count: total as i64,
+        },
+    );
+    connection.edges.extend(
+        items
+            .into_iter()
+            .enumerate()
+            .skip(offset)
+            .take(limit)
+            .map(|(i, item)| Edge::new(encode_cursor(&(i + 1).to_string()), node(item))),
+    );
+    Ok(connection)
+}
 
 pub const DEFAULT_PAGE: i32 = 20;
 pub const MAX_PAGE: i32 = 100;

@@ -1,11 +1,9 @@
 //! Queries and mutations for clients and venues, including the file import.
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, Utc};
 
-use super::accounts::ListInfo;
-use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::pagination::{decode_cursor, keyset_connection, offset_connection, page_size, List};
 use super::types::{GeoPoint, GeoPointInput};
 use super::{actor, venues, Require};
 use crate::auth::Permission;
@@ -355,9 +353,9 @@ fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Resul
     })
 }
 
-pub type VenueConnection = Connection<String, Venue, ListInfo>;
-pub type ClientConnection = Connection<String, Client, ListInfo>;
-pub type NearbyVenueConnection = Connection<String, NearbyVenue, ListInfo>;
+pub type VenueConnection = List<Venue>;
+pub type ClientConnection = List<Client>;
+pub type NearbyVenueConnection = List<NearbyVenue>;
 
 #[derive(Default)]
 pub struct VenueQuery;
@@ -378,19 +376,7 @@ impl VenueQuery {
         let limit = page_size(first)?;
         let after = decode_cursor(after.as_deref())?;
         let page = venues(ctx).list_clients(actor(ctx)?, after.as_deref(), limit).await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection.edges.extend(
-            page.items
-                .into_iter()
-                .map(|c| Edge::new(encode_cursor(&c.id), Client(c))),
-        );
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |c| c.id.clone(), Client))
     }
 
     #[graphql(guard = "Require(Permission::ReadVenues)")]
@@ -431,19 +417,7 @@ impl VenueQuery {
         let page = venues(ctx)
             .list_venues(actor(ctx)?, &filter, after.as_deref(), limit)
             .await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection.edges.extend(
-            page.items
-                .into_iter()
-                .map(|v| Edge::new(encode_cursor(&v.id), Venue(v))),
-        );
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |v| v.id.clone(), Venue))
     }
 
     #[graphql(guard = "Require(Permission::ReadVenues)")]
@@ -471,13 +445,6 @@ impl VenueQuery {
         if !radius_km.is_finite() || radius_km <= 0.0 || radius_km > 500.0 {
             return Err(AppError::bad_input("radiusKm", "must be more than 0 and at most 500").into());
         }
-        let limit = page_size(first)?;
-        let offset: usize = match decode_cursor(after.as_deref())? {
-            Some(n) => n
-                .parse()
-                .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list"))?,
-            None => 0,
-        };
         let found = venues(ctx)
             .venues_near(
                 actor(ctx)?,
@@ -487,26 +454,10 @@ impl VenueQuery {
                 venue_type.as_deref(),
             )
             .await?;
-        let total = found.len();
-        let mut connection = Connection::with_additional_fields(
-            offset > 0,
-            offset + limit < total,
-            ListInfo {
-                total_count: total as i64,
-            },
-        );
-        connection
-            .edges
-            .extend(found.into_iter().enumerate().skip(offset).take(limit).map(|(i, n)| {
-                Edge::new(
-                    encode_cursor(&(i + 1).to_string()),
-                    NearbyVenue {
-                        venue: Venue(n.venue),
-                        distance_m: n.distance_m,
-                    },
-                )
-            }));
-        Ok(connection)
+        Ok(offset_connection(found, first, after.as_deref(), |n| NearbyVenue {
+            venue: Venue(n.venue),
+            distance_m: n.distance_m,
+        })?)
     }
 }
 

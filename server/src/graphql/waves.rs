@@ -1,12 +1,10 @@
 //! Queries and mutations for waves and their tasks.
 
-use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, InputObject, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
-use super::accounts::ListInfo;
 use super::checklists::ChecklistVersion;
-use super::pagination::{decode_cursor, encode_cursor, page_size};
+use super::pagination::{decode_cursor, keyset_connection, page_size, List};
 use super::venues::{Client, OpeningHoursEntry, OpeningHoursInput, Venue};
 use super::{actor, checklists, venues, waves, Require};
 use crate::auth::Permission;
@@ -191,17 +189,7 @@ impl Wave {
         let limit = page_size(first)?;
         let after = decode_cursor(after.as_deref())?;
         let page = waves(ctx).tasks(&self.0.id, state, after.as_deref(), limit).await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection
-            .edges
-            .extend(page.items.into_iter().map(|t| Edge::new(encode_cursor(&t.id), Task(t))));
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |t| t.id.clone(), Task))
     }
 }
 
@@ -253,8 +241,8 @@ impl Task {
     }
 }
 
-pub type TaskConnection = Connection<String, Task, ListInfo>;
-pub type WaveConnection = Connection<String, Wave, ListInfo>;
+pub type TaskConnection = List<Task>;
+pub type WaveConnection = List<Wave>;
 
 /// A wave's settings.
 #[derive(InputObject)]
@@ -394,17 +382,7 @@ impl WaveQuery {
                 limit,
             )
             .await?;
-        let mut connection = Connection::with_additional_fields(
-            after.is_some(),
-            page.has_next,
-            ListInfo {
-                total_count: page.total,
-            },
-        );
-        connection
-            .edges
-            .extend(page.items.into_iter().map(|w| Edge::new(encode_cursor(&w.id), Wave(w))));
-        Ok(connection)
+        Ok(keyset_connection(page, after.is_some(), |w| w.id.clone(), Wave))
     }
 
     #[graphql(guard = "Require(Permission::ReadVenues)")]
