@@ -39,6 +39,8 @@ operation!(ClaimTask, "operations/claim_task.graphql");
 operation!(ReleaseTask, "operations/release_task.graphql");
 operation!(MyTasks, "operations/my_tasks.graphql");
 operation!(DeclareConflict, "operations/declare_conflict.graphql");
+operation!(AcceptOffer, "operations/accept_offer.graphql");
+operation!(DeclineOffer, "operations/decline_offer.graphql");
 
 /// The documents in `operations/`, by file name (a test checks each against the schema).
 pub const DOCUMENTS: &[(&str, &str)] = &[
@@ -87,6 +89,14 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (
         "declare_conflict.graphql",
         include_str!("../operations/declare_conflict.graphql"),
+    ),
+    (
+        "accept_offer.graphql",
+        include_str!("../operations/accept_offer.graphql"),
+    ),
+    (
+        "decline_offer.graphql",
+        include_str!("../operations/decline_offer.graphql"),
     ),
 ];
 

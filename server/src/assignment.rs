@@ -452,6 +452,39 @@ impl Assignment {
         reason: &str,
         override_reason: Option<&str>,
     ) -> AppResult<TaskRecord> {
+        self.give(actor, task_id, shopper_id, reason, override_reason, None)
+            .await
+    }
+
+    /// A coordinator offers a task to a shopper, who has `accept_within_hours` to accept it (then it is
+    /// assigned) or decline it; an offer left unanswered frees the task.
+    pub async fn offer(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        shopper_id: &str,
+        reason: &str,
+        accept_within_hours: i64,
+    ) -> AppResult<TaskRecord> {
+        let hours = crate::domain::wave::bounded("acceptWithinHours", accept_within_hours, 1, 168)?;
+        self.give(actor, task_id, shopper_id, reason, None, Some(hours)).await
+    }
+
+    /// Assignment (`offer_hours` None) or offer, under the same rules.
+    async fn give(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        shopper_id: &str,
+        reason: &str,
+        override_reason: Option<&str>,
+        offer_hours: Option<i64>,
+    ) -> AppResult<TaskRecord> {
+        let (state, action) = if offer_hours.is_some() {
+            ("OFFERED", "OFFER")
+        } else {
+            ("ASSIGNED", "ASSIGN")
+        };
         let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
         let override_reason = override_reason
             .map(|r| BoundedText::parse("overrideReason", r, 10, 1_000).map(BoundedText::into_inner))
@@ -463,7 +496,11 @@ impl Assignment {
             .execute(&mut *tx)
             .await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
-        if ctx.shopper_id.as_deref() == Some(shopper_id) && matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED") {
+        let already = match offer_hours {
+            Some(_) => ctx.state == "OFFERED",
+            None => matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED"),
+        };
+        if ctx.shopper_id.as_deref() == Some(shopper_id) && already {
             drop(tx);
             return self.task(task_id).await;
         }
@@ -493,12 +530,17 @@ impl Assignment {
             )
             .await?;
         }
+        let deadline = match offer_hours {
+            Some(hours) => (now + hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on)),
+            None => self.deadline(&ctx, now),
+        };
         sqlx::query(
-            "UPDATE tasks SET state = 'ASSIGNED', shopper_id = $1, held_since = $2, deadline_at = $3, updated_at = $2 WHERE id = $4",
+            "UPDATE tasks SET state = $1, shopper_id = $2, held_since = $3, deadline_at = $4, updated_at = $3 WHERE id = $5",
         )
+        .bind(state)
         .bind(shopper_id)
         .bind(now)
-        .bind(self.deadline(&ctx, now))
+        .bind(deadline)
         .bind(task_id)
         .execute(&mut *tx)
         .await?;
@@ -509,11 +551,79 @@ impl Assignment {
         record(
             &mut tx,
             task_id,
-            "ASSIGN",
+            action,
             Some(shopper_id),
             Some(&actor.user_id),
             Some(&why),
             overridden,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// The shopper accepts an offer: the task becomes assigned to them. Accepting twice is harmless.
+    pub async fn accept_offer(&self, actor: &Actor, task_id: &str) -> AppResult<TaskRecord> {
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        let mine = ctx.shopper_id.as_deref() == Some(actor.user_id.as_str());
+        if mine && ctx.state == "ASSIGNED" {
+            drop(tx);
+            return self.task(task_id).await;
+        }
+        if !mine || ctx.state != "OFFERED" {
+            return Err(AppError::conflict("this task is not offered to you"));
+        }
+        if ctx.deadline_at.is_some_and(|d| d < now) {
+            return Err(AppError::conflict("this offer has lapsed"));
+        }
+        ctx.check_wave_open(kyiv_today())?;
+        sqlx::query(
+            "UPDATE tasks SET state = 'ASSIGNED', held_since = $1, deadline_at = $2, updated_at = $1 WHERE id = $3 AND state = 'OFFERED'",
+        )
+        .bind(now)
+        .bind(self.deadline(&ctx, now))
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            task_id,
+            "ACCEPT",
+            Some(&actor.user_id),
+            Some(&actor.user_id),
+            None,
+            None,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// The shopper declines an offer; the task returns to the job board. Declining twice is harmless.
+    pub async fn decline_offer(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        if ctx.shopper_id.as_deref() != Some(actor.user_id.as_str()) || ctx.state != "OFFERED" {
+            if ctx.state == "OPEN" {
+                drop(tx);
+                return self.task(task_id).await;
+            }
+            return Err(AppError::conflict("this task is not offered to you"));
+        }
+        reopen(&mut tx, task_id, now_ms()).await?;
+        record(
+            &mut tx,
+            task_id,
+            "DECLINE",
+            Some(&actor.user_id),
+            Some(&actor.user_id),
+            Some(&reason),
+            None,
             false,
         )
         .await?;
@@ -554,7 +664,8 @@ impl Assignment {
     pub async fn expire_due(&self) -> AppResult<usize> {
         let now = now_ms();
         let due: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM tasks WHERE state IN ('CLAIMED', 'ASSIGNED') AND deadline_at < $1 ORDER BY deadline_at LIMIT 500",
+            "SELECT id FROM tasks WHERE state IN ('OFFERED', 'CLAIMED', 'ASSIGNED') AND deadline_at < $1 \
+             ORDER BY deadline_at LIMIT 500",
         )
         .bind(now)
         .fetch_all(self.db.pool())
@@ -566,13 +677,30 @@ impl Assignment {
             let Some(holder) = ctx.shopper_id.clone() else { continue };
             let done = sqlx::query(
                 "UPDATE tasks SET state = 'OPEN', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 \
-                 WHERE id = $2 AND state IN ('CLAIMED', 'ASSIGNED') AND deadline_at < $1",
+                 WHERE id = $2 AND state IN ('OFFERED', 'CLAIMED', 'ASSIGNED') AND deadline_at < $1",
             )
             .bind(now)
             .bind(&task_id)
             .execute(&mut *tx)
             .await?;
             if done.rows_affected() != 1 {
+                continue;
+            }
+            if ctx.state == "OFFERED" {
+                // An unanswered offer frees the task; it does not count against the shopper.
+                record(
+                    &mut tx,
+                    &task_id,
+                    "OFFER_EXPIRED",
+                    Some(&holder),
+                    None,
+                    Some("the offer was not accepted in time"),
+                    None,
+                    false,
+                )
+                .await?;
+                tx.commit().await?;
+                expired += 1;
                 continue;
             }
             record(
@@ -618,10 +746,10 @@ impl Assignment {
 
     pub async fn reliability(&self, shopper_id: &str) -> AppResult<Reliability> {
         let (taken, late, expired): (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
-            "SELECT SUM(CASE WHEN action IN ('CLAIM', 'ASSIGN') THEN 1 ELSE 0 END), \
+            "SELECT SUM(CASE WHEN action IN ('CLAIM', 'ASSIGN', 'ACCEPT') THEN 1 ELSE 0 END), \
                     SUM(CASE WHEN action = 'RELEASE' AND late = 1 THEN 1 ELSE 0 END), \
                     SUM(CASE WHEN action = 'EXPIRE' THEN 1 ELSE 0 END) \
-             FROM task_events WHERE shopper_id = $1 AND action IN ('CLAIM', 'ASSIGN', 'RELEASE', 'EXPIRE')",
+             FROM task_events WHERE shopper_id = $1 AND action IN ('CLAIM', 'ASSIGN', 'ACCEPT', 'RELEASE', 'EXPIRE')",
         )
         .bind(shopper_id)
         .fetch_one(self.db.pool())
@@ -776,7 +904,13 @@ impl Assignment {
     /// Spreads a launched wave's open tasks over eligible shoppers: the most tasks possible, then the least
     /// total home-to-venue distance (see `domain::optimizer`). Without `commit` it only proposes; with it,
     /// each proposal becomes an assignment (rules are checked again for each).
-    pub async fn auto_assign(&self, actor: &Actor, wave_id: &str, commit: bool) -> AppResult<AutoAssignPlan> {
+    pub async fn auto_assign(
+        &self,
+        actor: &Actor,
+        wave_id: &str,
+        commit: bool,
+        as_offers: bool,
+    ) -> AppResult<AutoAssignPlan> {
         use crate::domain::optimizer::{self, Unfilled};
         let mut conn = self.db.pool().acquire().await?;
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM waves WHERE id = $1")
@@ -897,10 +1031,13 @@ impl Assignment {
         drop(conn);
         if commit {
             for p in &result.proposals {
-                match self
-                    .assign(actor, &p.task_id, &p.shopper_id, "assigned by the wave optimizer", None)
-                    .await
-                {
+                let why = "proposed by the wave optimizer";
+                let done = if as_offers {
+                    self.offer(actor, &p.task_id, &p.shopper_id, why, 24).await
+                } else {
+                    self.assign(actor, &p.task_id, &p.shopper_id, why, None).await
+                };
+                match done {
                     Ok(_) => result.committed += 1,
                     Err(err) => {
                         tracing::warn!(task_id = %p.task_id, error = ?err, "optimizer proposal no longer applies")

@@ -217,6 +217,20 @@ impl AssignmentMutation {
         Ok(Task(assignment(ctx).claim(actor(ctx)?, &task_id).await?))
     }
 
+    /// Accepts a task offered to the logged-in shopper; it becomes theirs, with the wave's deadline.
+    #[graphql(guard = "Require(Permission::UseJobBoard)")]
+    async fn accept_offer(&self, ctx: &Context<'_>, task_id: ID) -> async_graphql::Result<Task> {
+        Ok(Task(assignment(ctx).accept_offer(actor(ctx)?, &task_id).await?))
+    }
+
+    /// Declines a task offered to the logged-in shopper, with a reason.
+    #[graphql(guard = "Require(Permission::UseJobBoard)")]
+    async fn decline_offer(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> async_graphql::Result<Task> {
+        Ok(Task(
+            assignment(ctx).decline_offer(actor(ctx)?, &task_id, &reason).await?,
+        ))
+    }
+
     /// Gives a held task back, with a reason.
     #[graphql(guard = "Require(Permission::UseJobBoard)")]
     async fn release_task(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> async_graphql::Result<Task> {
@@ -257,6 +271,24 @@ impl AssignmentMutation {
         Ok(Task(
             assignment(ctx)
                 .assign(actor(ctx)?, &task_id, &shopper_id, &reason, override_reason.as_deref())
+                .await?,
+        ))
+    }
+
+    /// Offers a task to a shopper, who accepts (it is then assigned) or declines within `acceptWithinHours`
+    /// (1–168, default 24); an unanswered offer frees the task.
+    #[graphql(guard = "Require(Permission::AssignTasks)")]
+    async fn offer_task(
+        &self,
+        ctx: &Context<'_>,
+        task_id: ID,
+        shopper_id: ID,
+        reason: String,
+        #[graphql(default = 24)] accept_within_hours: i64,
+    ) -> async_graphql::Result<Task> {
+        Ok(Task(
+            assignment(ctx)
+                .offer(actor(ctx)?, &task_id, &shopper_id, &reason, accept_within_hours)
                 .await?,
         ))
     }
@@ -303,15 +335,18 @@ pub struct AutoAssignMutation;
 impl AutoAssignMutation {
     /// Spreads a launched wave's open tasks over eligible shoppers: the most tasks possible, then the least total
     /// distance. Without `commit` it only proposes (a preview); with `commit: true` the proposals become
-    /// assignments.
+    /// assignments, or offers (24 hours to accept) with `asOffers: true`.
     #[graphql(guard = "Require(Permission::AssignTasks)")]
     async fn auto_assign_wave(
         &self,
         ctx: &Context<'_>,
         wave_id: ID,
         #[graphql(default)] commit: bool,
+        #[graphql(default)] as_offers: bool,
     ) -> async_graphql::Result<AutoAssignResult> {
-        let plan = assignment(ctx).auto_assign(actor(ctx)?, &wave_id, commit).await?;
+        let plan = assignment(ctx)
+            .auto_assign(actor(ctx)?, &wave_id, commit, as_offers)
+            .await?;
         Ok(AutoAssignResult {
             proposals: plan
                 .proposals

@@ -516,3 +516,112 @@ async fn the_optimizer_spreads_a_wave_previews_then_commits() {
     let again = app.gql(token, auto, json!({ "w": b.wave, "c": false })).await;
     assert_eq!(again["data"]["autoAssignWave"]["proposals"], json!([]));
 }
+
+#[tokio::test]
+async fn offers_are_accepted_declined_or_left_to_lapse() {
+    let app = TestApp::spawn_with(Options {
+        tweak: Box::new(|s| s.assignment.expiry_interval_secs = 1),
+        ..Options::default()
+    })
+    .await;
+    let b = board(&app).await;
+    let token = Some(b.coordinator.as_str());
+    let task = &b.tasks[MAIN_OFFICE];
+    let (phone, shopper) = app
+        .quick_shopper("offered@example.com", RYNOK.0, RYNOK.1, 25.0, true)
+        .await;
+    let offer = "mutation($t: ID!, $s: ID!) { offerTask(taskId: $t, shopperId: $s, reason: \"найближча\", acceptWithinHours: 12) { state deadlineAt } }";
+
+    let body = app.gql(token, offer, json!({ "t": task, "s": shopper })).await;
+    assert_eq!(body["data"]["offerTask"]["state"], "OFFERED", "{body}");
+    let offered = phone
+        .execute::<fieldwork_mobile_api::MyTasks>(fieldwork_mobile_api::my_tasks::Variables {
+            state: Some(fieldwork_mobile_api::my_tasks::TaskState::OFFERED),
+            first: None,
+            after: None,
+        })
+        .await
+        .unwrap();
+    assert_eq!(offered.my_tasks.total_count, 1);
+
+    // Declined: back on the board.
+    let declined = phone
+        .execute::<fieldwork_mobile_api::DeclineOffer>(fieldwork_mobile_api::decline_offer::Variables {
+            task_id: task.clone(),
+            reason: "не встигну".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        declined.decline_offer.state,
+        fieldwork_mobile_api::decline_offer::TaskState::OPEN
+    );
+
+    // Offered again and accepted (twice: a retry): assigned to the shopper.
+    app.gql(token, offer, json!({ "t": task, "s": shopper })).await;
+    for _ in 0..2 {
+        let accepted = phone
+            .execute::<fieldwork_mobile_api::AcceptOffer>(fieldwork_mobile_api::accept_offer::Variables {
+                task_id: task.clone(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            accepted.accept_offer.state,
+            fieldwork_mobile_api::accept_offer::TaskState::ASSIGNED
+        );
+    }
+
+    // An offer nobody answers frees the task, without counting against the shopper.
+    let other_task = &b.tasks[VYHOVSKOHO];
+    app.gql(token, offer, json!({ "t": other_task, "s": shopper })).await;
+    sqlx::query("UPDATE tasks SET deadline_at = $1 WHERE id = $2")
+        .bind(fieldwork::db::now_ms() - 1000)
+        .bind(other_task)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let state: String = sqlx::query_scalar("SELECT state FROM tasks WHERE id = $1")
+            .bind(other_task)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        if state == "OPEN" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the lapsed offer was not freed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let err = phone
+        .execute::<fieldwork_mobile_api::AcceptOffer>(fieldwork_mobile_api::accept_offer::Variables {
+            task_id: other_task.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("CONFLICT"));
+    let body = app
+        .gql(
+            token,
+            "query($t: ID!) { taskHistory(taskId: $t) { action } }",
+            json!({ "t": other_task }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["taskHistory"],
+        json!([{ "action": "OFFER" }, { "action": "OFFER_EXPIRED" }])
+    );
+    let body = app
+        .gql(
+            token,
+            "query($id: ID!) { shopper(id: $id) { reliability { tasksTaken expired score } } }",
+            json!({ "id": shopper }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["shopper"]["reliability"],
+        json!({ "tasksTaken": 1, "expired": 0, "score": 100.0 }),
+        "{body}"
+    );
+}

@@ -332,6 +332,19 @@ fn cases() -> Vec<Case> {
             variables: |ids| json!({ "w": ids.wave_id }),
             allowed: shopper_managers,
         },
+        Case {
+            field: "offerTask",
+            query: "mutation($s: ID!) { offerTask(taskId: \"none\", shopperId: $s, reason: \"because\") { id } }",
+            variables: |ids| json!({ "s": ids.shopper_id }),
+            allowed: shopper_managers,
+        },
+        Case { field: "acceptOffer", query: "mutation { acceptOffer(taskId: \"none\") { id } }", variables: none, allowed: shoppers_only },
+        Case {
+            field: "declineOffer",
+            query: "mutation { declineOffer(taskId: \"none\", reason: \"because\") { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
     ]
 }
 
