@@ -27,6 +27,7 @@ pub struct Application {
     router: axum::Router,
     worker: Worker,
     assignment: Assignment,
+    waves: Waves,
     expiry_interval: Duration,
     db: Db,
     local_addr: SocketAddr,
@@ -52,11 +53,12 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
         let assignment = Assignment::new(db.clone(), settings.clone(), wake.clone());
+        let waves = Waves::new(db.clone());
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
             checklists: Checklists::new(db.clone()),
-            waves: Waves::new(db.clone()),
+            waves: waves.clone(),
             assignment: assignment.clone(),
         };
         let schema = build_schema(services, &settings.limits);
@@ -81,6 +83,7 @@ impl Application {
             router,
             worker,
             assignment,
+            waves,
             expiry_interval,
             db,
             local_addr,
@@ -98,7 +101,12 @@ impl Application {
     ) -> anyhow::Result<()> {
         let cancel = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(cancel.clone()));
-        let expiry = tokio::spawn(expire_holds(self.assignment, self.expiry_interval, cancel.clone()));
+        let expiry = tokio::spawn(expire_holds(
+            self.assignment,
+            self.waves,
+            self.expiry_interval,
+            cancel.clone(),
+        ));
         tracing::info!(address = %self.local_addr, "listening on http://{}/graphql", self.local_addr);
         let server = axum::serve(
             self.listener,
@@ -115,11 +123,14 @@ impl Application {
     }
 }
 
-/// Returns lapsed claims and assignments to the job board, every `interval`, until cancelled.
-async fn expire_holds(assignment: Assignment, interval: Duration, cancel: CancellationToken) {
+/// Every `interval`, until cancelled: returns lapsed holds to the job board and raises hard-to-fill bonuses.
+async fn expire_holds(assignment: Assignment, waves: Waves, interval: Duration, cancel: CancellationToken) {
     loop {
         if let Err(err) = assignment.expire_due().await {
             tracing::error!(error = ?err, "returning lapsed task holds failed");
+        }
+        if let Err(err) = waves.apply_bonuses().await {
+            tracing::error!(error = ?err, "applying hard-to-fill bonuses failed");
         }
         tokio::select! {
             _ = cancel.cancelled() => break,

@@ -9,7 +9,7 @@ use sqlx::FromRow;
 use crate::accounts::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, Db, Page};
-use crate::domain::wave::{Kopiykas, Period, TaskState, WaveStatus};
+use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, TaskState, WaveStatus};
 use crate::domain::{BoundedText, OpeningHours};
 use crate::error::{AppError, AppResult};
 
@@ -57,6 +57,8 @@ pub struct WaveSettings {
     pub cooloff_days: i64,
     pub max_tasks_per_shopper: i64,
     pub claim_window_hours: i64,
+    /// Extra pay for tasks still open some days after launch.
+    pub bonus: BonusRule,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +78,7 @@ pub struct WaveRecord {
     pub cooloff_days: i64,
     pub max_tasks_per_shopper: i64,
     pub claim_window_hours: i64,
+    pub bonus: BonusRule,
     pub status: WaveStatus,
     pub launched_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -101,6 +104,8 @@ struct WaveRow {
     cooloff_days: i64,
     max_tasks_per_shopper: i64,
     claim_window_hours: i64,
+    bonus_steps: String,
+    bonus_cap_kopiykas: i64,
     status: String,
     launched_at: Option<i64>,
     closed_at: Option<i64>,
@@ -134,6 +139,10 @@ impl From<WaveRow> for WaveRecord {
             cooloff_days: r.cooloff_days,
             max_tasks_per_shopper: r.max_tasks_per_shopper,
             claim_window_hours: r.claim_window_hours,
+            bonus: BonusRule::from_parts(
+                serde_json::from_str::<Vec<BonusStep>>(&r.bonus_steps).unwrap_or_default(),
+                r.bonus_cap_kopiykas,
+            ),
             status: WaveStatus::from_db(&r.status),
             launched_at: r.launched_at,
             closed_at: r.closed_at,
@@ -147,7 +156,8 @@ impl From<WaveRow> for WaveRecord {
 const WAVE_COLUMNS: &str =
     "id, client_id, checklist_version_id, name, starts_on, ends_on, selection, visits_per_venue, \
      fee_kopiykas, reimbursement_cap_kopiykas, visiting_windows, scenario, cooloff_days, max_tasks_per_shopper, \
-     claim_window_hours, status, launched_at, closed_at, close_reason, created_at, updated_at";
+     claim_window_hours, bonus_steps, bonus_cap_kopiykas, status, launched_at, closed_at, close_reason, created_at, \
+     updated_at";
 
 #[derive(Debug, Clone, FromRow)]
 pub struct TaskRecord {
@@ -194,7 +204,7 @@ impl Waves {
         let mut tx = self.db.begin_write().await?;
         sqlx::query(&format!(
             "INSERT INTO waves ({WAVE_COLUMNS}, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, 'DRAFT', NULL, NULL, NULL, $16, $16, $17, $17)"
+             $11, $12, $13, $14, $15, $18, $19, 'DRAFT', NULL, NULL, NULL, $16, $16, $17, $17)"
         ))
         .bind(&id)
         .bind(client_id)
@@ -213,6 +223,8 @@ impl Waves {
         .bind(settings.claim_window_hours)
         .bind(now)
         .bind(&actor.user_id)
+        .bind(bonus_json(&settings.bonus)?)
+        .bind(settings.bonus.cap())
         .execute(&mut *tx)
         .await?;
         audit(
@@ -241,7 +253,8 @@ impl Waves {
             "UPDATE waves SET checklist_version_id = $1, name = $2, starts_on = $3, ends_on = $4, selection = $5, \
              visits_per_venue = $6, fee_kopiykas = $7, reimbursement_cap_kopiykas = $8, visiting_windows = $9, \
              scenario = $10, cooloff_days = $11, max_tasks_per_shopper = $12, claim_window_hours = $13, \
-             updated_by = $14, updated_at = $15 WHERE id = $16 AND status = 'DRAFT'",
+             updated_by = $14, updated_at = $15, bonus_steps = $17, bonus_cap_kopiykas = $18 \
+             WHERE id = $16 AND status = 'DRAFT'",
         )
         .bind(&settings.checklist_version_id)
         .bind(&settings.name)
@@ -259,6 +272,8 @@ impl Waves {
         .bind(&actor.user_id)
         .bind(now_ms())
         .bind(id)
+        .bind(bonus_json(&settings.bonus)?)
+        .bind(settings.bonus.cap())
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
@@ -562,6 +577,36 @@ impl Waves {
         Ok((self.wave(actor, id).await?, cancelled))
     }
 
+    /// Raises the bonus of tasks still open in launched waves to their current step (a claimed task keeps the
+    /// bonus it was claimed with: that is what the shopper will be paid). Returns how many tasks changed.
+    pub async fn apply_bonuses(&self) -> AppResult<u64> {
+        let rows: Vec<(String, Option<i64>, String, i64)> = sqlx::query_as(
+            "SELECT id, launched_at, bonus_steps, bonus_cap_kopiykas FROM waves WHERE status = 'LAUNCHED' AND bonus_cap_kopiykas > 0",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        let now = now_ms();
+        let mut changed = 0;
+        for (wave_id, launched_at, steps, cap) in rows {
+            let rule = BonusRule::from_parts(serde_json::from_str(&steps).unwrap_or_default(), cap);
+            let days_open = (now - launched_at.unwrap_or(now)).max(0) / 86_400_000;
+            let bonus = rule.bonus_after(days_open);
+            if bonus == 0 {
+                continue;
+            }
+            changed += sqlx::query(
+                "UPDATE tasks SET bonus_kopiykas = $1, updated_at = $2 WHERE wave_id = $3 AND state = 'OPEN' AND bonus_kopiykas < $1",
+            )
+            .bind(bonus)
+            .bind(now)
+            .bind(&wave_id)
+            .execute(self.db.pool())
+            .await?
+            .rows_affected();
+        }
+        Ok(changed)
+    }
+
     /// Task counts by state, overall and per oblast.
     pub async fn progress(&self, wave_id: &str) -> AppResult<Progress> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
@@ -607,4 +652,8 @@ impl Waves {
             .await?;
         Ok(Page::from_rows(rows, limit, total))
     }
+}
+
+fn bonus_json(rule: &BonusRule) -> AppResult<String> {
+    serde_json::to_string(rule.steps()).map_err(|e| AppError::Internal(e.into()))
 }

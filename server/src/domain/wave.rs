@@ -60,6 +60,74 @@ pub fn bounded(field: &str, value: i64, min: i64, max: i64) -> Result<i64, Valid
     }
 }
 
+/// One step of a hard-to-fill bonus: a task still open `after_days` after the wave's launch earns `bonus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BonusStep {
+    pub after_days: i64,
+    pub bonus_kopiykas: i64,
+}
+
+/// A wave's bonus rule, validated: steps rising in days and in amount, each and the cap within the per-visit
+/// money limit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BonusRule {
+    steps: Vec<BonusStep>,
+    cap: i64,
+}
+
+impl BonusRule {
+    pub fn parse(steps: &[BonusStep], cap: i64) -> Result<Self, ValidationError> {
+        Kopiykas::parse("bonusCapKopiykas", cap)?;
+        for (i, step) in steps.iter().enumerate() {
+            bounded(&format!("bonusSteps[{i}].afterDays"), step.after_days, 0, 731)?;
+            Kopiykas::parse(&format!("bonusSteps[{i}].bonusKopiykas"), step.bonus_kopiykas)?;
+            if i > 0
+                && (step.after_days <= steps[i - 1].after_days || step.bonus_kopiykas <= steps[i - 1].bonus_kopiykas)
+            {
+                return Err(ValidationError::new(
+                    format!("bonusSteps[{i}]"),
+                    "steps must rise in days and in amount",
+                ));
+            }
+        }
+        if !steps.is_empty() && cap == 0 {
+            return Err(ValidationError::new(
+                "bonusCapKopiykas",
+                "set a cap above 0 when bonus steps are given",
+            ));
+        }
+        Ok(Self {
+            steps: steps.to_vec(),
+            cap,
+        })
+    }
+
+    /// Stored form (unchecked: it was checked when saved).
+    pub fn from_parts(steps: Vec<BonusStep>, cap: i64) -> Self {
+        Self { steps, cap }
+    }
+
+    pub fn steps(&self) -> &[BonusStep] {
+        &self.steps
+    }
+
+    pub fn cap(&self) -> i64 {
+        self.cap
+    }
+
+    /// The bonus for a task open this many whole days after launch: the last step reached, at most the cap.
+    pub fn bonus_after(&self, days_open: i64) -> i64 {
+        self.steps
+            .iter()
+            .filter(|s| s.after_days <= days_open)
+            .map(|s| s.bonus_kopiykas)
+            .max()
+            .unwrap_or(0)
+            .min(self.cap)
+    }
+}
+
 /// Where a wave stands.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
 #[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
@@ -178,6 +246,46 @@ mod tests {
         assert_eq!(Kopiykas::parse("fee", 40_000).unwrap().value(), 40_000);
         assert!(Kopiykas::parse("fee", -1).is_err());
         assert!(Kopiykas::parse("fee", 10_000_001).is_err());
+    }
+
+    #[test]
+    fn bonus_steps_rise_and_are_capped() {
+        let steps = [
+            BonusStep {
+                after_days: 3,
+                bonus_kopiykas: 5_000,
+            },
+            BonusStep {
+                after_days: 7,
+                bonus_kopiykas: 12_000,
+            },
+        ];
+        let rule = BonusRule::parse(&steps, 10_000).unwrap();
+        assert_eq!(
+            [0, 2, 3, 6, 7, 30].map(|d| rule.bonus_after(d)),
+            [0, 0, 5_000, 5_000, 10_000, 10_000]
+        );
+        assert_eq!(BonusRule::default().bonus_after(100), 0);
+        let falling = [
+            BonusStep {
+                after_days: 3,
+                bonus_kopiykas: 5_000,
+            },
+            BonusStep {
+                after_days: 2,
+                bonus_kopiykas: 6_000,
+            },
+        ];
+        assert_eq!(BonusRule::parse(&falling, 10_000).unwrap_err().field, "bonusSteps[1]");
+        assert_eq!(BonusRule::parse(&steps, 0).unwrap_err().field, "bonusCapKopiykas");
+        assert!(BonusRule::parse(
+            &[BonusStep {
+                after_days: -1,
+                bonus_kopiykas: 1
+            }],
+            5
+        )
+        .is_err());
     }
 
     #[test]

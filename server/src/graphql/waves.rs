@@ -9,7 +9,7 @@ use super::venues::{Client, OpeningHoursEntry, OpeningHoursInput, Venue};
 use super::{actor, checklists, venues, waves, Require};
 use crate::auth::Permission;
 use crate::db::from_ms;
-use crate::domain::wave::{bounded, Kopiykas, Period, TaskState, WaveStatus};
+use crate::domain::wave::{bounded, BonusRule, BonusStep, Kopiykas, Period, TaskState, WaveStatus};
 use crate::domain::{format_hhmm, BoundedText, FieldErrors, OpeningHours};
 use crate::error::AppError;
 use crate::waves::{Progress, SelectionMode, TaskRecord, VenueSelection, WaveRecord, WaveSettings};
@@ -79,6 +79,14 @@ pub struct VenueSelectionSpec {
     pub venue_type: Option<String>,
     #[graphql(default)]
     pub venue_ids: Vec<ID>,
+}
+
+/// A hard-to-fill bonus step: tasks still open this many days after launch earn this much more.
+#[derive(SimpleObject, InputObject, Clone, Copy)]
+#[graphql(input_name = "BonusStepInput")]
+pub struct BonusStepSpec {
+    pub after_days: i64,
+    pub bonus_kopiykas: i64,
 }
 
 /// A fieldwork project.
@@ -162,6 +170,21 @@ impl Wave {
     /// How long a claimed task is held before it returns to the job board.
     async fn claim_window_hours(&self) -> i64 {
         self.0.claim_window_hours
+    }
+    /// Bonus steps for tasks still open after some days (the last step reached applies, up to the cap).
+    async fn bonus_steps(&self) -> Vec<BonusStepSpec> {
+        self.0
+            .bonus
+            .steps()
+            .iter()
+            .map(|s| BonusStepSpec {
+                after_days: s.after_days,
+                bonus_kopiykas: s.bonus_kopiykas,
+            })
+            .collect()
+    }
+    async fn bonus_cap_kopiykas(&self) -> i64 {
+        self.0.bonus.cap()
     }
     async fn launched_at(&self) -> Option<DateTime<Utc>> {
         self.0.launched_at.map(from_ms)
@@ -272,6 +295,11 @@ pub struct WaveInput {
     pub max_tasks_per_shopper: i64,
     #[graphql(default = 72)]
     pub claim_window_hours: i64,
+    /// Hard-to-fill bonus steps, rising in days and amount (none by default).
+    #[graphql(default)]
+    pub bonus_steps: Vec<BonusStepSpec>,
+    #[graphql(default)]
+    pub bonus_cap_kopiykas: i64,
 }
 
 impl WaveInput {
@@ -299,6 +327,15 @@ impl WaveInput {
         let cooloff = errors.check(bounded("cooloffDays", self.cooloff_days, 0, 3_650));
         let max_tasks = errors.check(bounded("maxTasksPerShopper", self.max_tasks_per_shopper, 1, 1_000));
         let claim = errors.check(bounded("claimWindowHours", self.claim_window_hours, 1, 720));
+        let steps: Vec<BonusStep> = self
+            .bonus_steps
+            .iter()
+            .map(|s| BonusStep {
+                after_days: s.after_days,
+                bonus_kopiykas: s.bonus_kopiykas,
+            })
+            .collect();
+        let bonus = errors.check(BonusRule::parse(&steps, self.bonus_cap_kopiykas));
         let s = self.selection;
         match s.mode {
             SelectionMode::List if s.venue_ids.is_empty() => errors.push(crate::domain::ValidationError::new(
@@ -336,6 +373,7 @@ impl WaveInput {
             cooloff_days: cooloff.ok_or_else(missing)?,
             max_tasks_per_shopper: max_tasks.ok_or_else(missing)?,
             claim_window_hours: claim.ok_or_else(missing)?,
+            bonus: bonus.ok_or_else(missing)?,
         })
     }
 }

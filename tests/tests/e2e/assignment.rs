@@ -625,3 +625,48 @@ async fn offers_are_accepted_declined_or_left_to_lapse() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn tasks_still_open_after_some_days_earn_the_wave_bonus() {
+    let app = TestApp::spawn_with(Options {
+        tweak: Box::new(|s| s.assignment.expiry_interval_secs = 1),
+        ..Options::default()
+    })
+    .await;
+    let b = board(&app).await;
+    let (phone, _) = app
+        .quick_shopper("bonus@example.com", RYNOK.0, RYNOK.1, 25.0, true)
+        .await;
+    // Claimed before the bonus applies: the shopper keeps the fee they claimed at.
+    let claimed = phone.claim_task(&b.tasks[MAIN_OFFICE]).await.unwrap();
+    assert_eq!(claimed.bonus_kopiykas, 0);
+    // The wave launched eight days ago, with steps of 50 UAH after 3 days and 120 UAH after 7, capped at 100 UAH.
+    sqlx::query(
+        "UPDATE waves SET bonus_steps = '[{\"afterDays\":3,\"bonusKopiykas\":5000},{\"afterDays\":7,\"bonusKopiykas\":12000}]', \
+         bonus_cap_kopiykas = 10000, launched_at = $1 WHERE id = $2",
+    )
+    .bind(fieldwork::db::now_ms() - 8 * 86_400_000)
+    .bind(&b.wave)
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let tasks = job_board(&phone).await;
+        if !tasks.is_empty() && tasks.iter().all(|t| t.bonus_kopiykas == 10000) {
+            assert_eq!(tasks.len(), 6);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "bonuses were not applied: {tasks:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let held: i64 = sqlx::query_scalar("SELECT bonus_kopiykas FROM tasks WHERE id = $1")
+        .bind(&b.tasks[MAIN_OFFICE])
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(held, 0, "a held task keeps the fee it was taken at");
+}
