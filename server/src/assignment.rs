@@ -288,7 +288,6 @@ impl Assignment {
         #[derive(FromRow)]
         struct Row {
             task_id: String,
-            seq: i64,
             fee_kopiykas: i64,
             bonus_kopiykas: i64,
             address: String,
@@ -298,7 +297,7 @@ impl Assignment {
             ctx: TaskContext,
         }
         let rows = sqlx::query_as::<_, Row>(&format!(
-            "SELECT t.id AS task_id, t.seq, t.fee_kopiykas, t.bonus_kopiykas, v.address, v.city, w.scenario, \
+            "SELECT t.id AS task_id, t.fee_kopiykas, t.bonus_kopiykas, v.address, v.city, w.scenario, \
              {} WHERE t.state = 'OPEN' AND w.status = 'LAUNCHED' AND w.ends_on >= $1 \
              AND v.lat BETWEEN $2 AND $3 AND v.lon BETWEEN $4 AND $5 ORDER BY t.seq",
             &TASK_CONTEXT["SELECT ".len()..]
@@ -335,7 +334,6 @@ impl Assignment {
                 deadline_at: self.deadline(&row.ctx, now),
                 scenario: row.scenario,
             });
-            let _ = row.seq;
         }
         found.sort_by(|a, b| {
             a.distance_m

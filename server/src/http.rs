@@ -3,7 +3,6 @@
 //! request, body size limit, timeout, panic catching.
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
@@ -331,6 +330,3 @@ fn html_escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
-
-/// How long to wait for in-flight requests at shutdown before giving up.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);

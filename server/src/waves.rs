@@ -202,31 +202,15 @@ impl Waves {
         self.check_references(client_id, &settings).await?;
         let (id, now) = (new_id(), now_ms());
         let mut tx = self.db.begin_write().await?;
-        sqlx::query(&format!(
+        let insert = format!(
             "INSERT INTO waves ({WAVE_COLUMNS}, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $18, $19, 'DRAFT', NULL, NULL, NULL, $16, $16, $17, $17)"
-        ))
-        .bind(&id)
-        .bind(client_id)
-        .bind(&settings.checklist_version_id)
-        .bind(&settings.name)
-        .bind(settings.period.starts_on.to_string())
-        .bind(settings.period.ends_on.to_string())
-        .bind(serde_json::to_string(&settings.selection).map_err(|e| AppError::Internal(e.into()))?)
-        .bind(settings.visits_per_venue)
-        .bind(settings.fee.value())
-        .bind(settings.reimbursement_cap.value())
-        .bind(settings.visiting_windows.to_json())
-        .bind(&settings.scenario)
-        .bind(settings.cooloff_days)
-        .bind(settings.max_tasks_per_shopper)
-        .bind(settings.claim_window_hours)
-        .bind(now)
-        .bind(&actor.user_id)
-        .bind(bonus_json(&settings.bonus)?)
-        .bind(settings.bonus.cap())
-        .execute(&mut *tx)
-        .await?;
+             $11, $12, $13, $14, $15, $16, $17, 'DRAFT', NULL, NULL, NULL, $18, $18, $19, $19)"
+        );
+        bind_settings(sqlx::query(&insert).bind(&id).bind(client_id), &settings)?
+            .bind(now)
+            .bind(&actor.user_id)
+            .execute(&mut *tx)
+            .await?;
         audit(
             &mut tx,
             Some(&actor.user_id),
@@ -249,33 +233,17 @@ impl Waves {
         }
         self.check_references(&wave.client_id, &settings).await?;
         let mut tx = self.db.begin_write().await?;
-        let done = sqlx::query(
-            "UPDATE waves SET checklist_version_id = $1, name = $2, starts_on = $3, ends_on = $4, selection = $5, \
-             visits_per_venue = $6, fee_kopiykas = $7, reimbursement_cap_kopiykas = $8, visiting_windows = $9, \
-             scenario = $10, cooloff_days = $11, max_tasks_per_shopper = $12, claim_window_hours = $13, \
-             updated_by = $14, updated_at = $15, bonus_steps = $17, bonus_cap_kopiykas = $18 \
-             WHERE id = $16 AND status = 'DRAFT'",
-        )
-        .bind(&settings.checklist_version_id)
-        .bind(&settings.name)
-        .bind(settings.period.starts_on.to_string())
-        .bind(settings.period.ends_on.to_string())
-        .bind(serde_json::to_string(&settings.selection).map_err(|e| AppError::Internal(e.into()))?)
-        .bind(settings.visits_per_venue)
-        .bind(settings.fee.value())
-        .bind(settings.reimbursement_cap.value())
-        .bind(settings.visiting_windows.to_json())
-        .bind(&settings.scenario)
-        .bind(settings.cooloff_days)
-        .bind(settings.max_tasks_per_shopper)
-        .bind(settings.claim_window_hours)
-        .bind(&actor.user_id)
-        .bind(now_ms())
-        .bind(id)
-        .bind(bonus_json(&settings.bonus)?)
-        .bind(settings.bonus.cap())
-        .execute(&mut *tx)
-        .await?;
+        let update = "UPDATE waves SET checklist_version_id = $1, name = $2, starts_on = $3, ends_on = $4, \
+             selection = $5, visits_per_venue = $6, fee_kopiykas = $7, reimbursement_cap_kopiykas = $8, \
+             visiting_windows = $9, scenario = $10, cooloff_days = $11, max_tasks_per_shopper = $12, \
+             claim_window_hours = $13, bonus_steps = $14, bonus_cap_kopiykas = $15, updated_by = $16, updated_at = $17 \
+             WHERE id = $18 AND status = 'DRAFT'";
+        let done = bind_settings(sqlx::query(update), &settings)?
+            .bind(&actor.user_id)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() != 1 {
             return Err(AppError::conflict("the wave was launched meanwhile"));
         }
@@ -654,6 +622,27 @@ impl Waves {
     }
 }
 
-fn bonus_json(rule: &BonusRule) -> AppResult<String> {
-    serde_json::to_string(rule.steps()).map_err(|e| AppError::Internal(e.into()))
+/// Binds a wave's settings in column order (`checklist_version_id` … `claim_window_hours`, `bonus_steps`,
+/// `bonus_cap_kopiykas`): the same 15 parameters for the INSERT and the UPDATE.
+fn bind_settings<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    s: &'q WaveSettings,
+) -> AppResult<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    let json = |e: serde_json::Error| AppError::Internal(e.into());
+    Ok(query
+        .bind(&s.checklist_version_id)
+        .bind(&s.name)
+        .bind(s.period.starts_on.to_string())
+        .bind(s.period.ends_on.to_string())
+        .bind(serde_json::to_string(&s.selection).map_err(json)?)
+        .bind(s.visits_per_venue)
+        .bind(s.fee.value())
+        .bind(s.reimbursement_cap.value())
+        .bind(s.visiting_windows.to_json())
+        .bind(&s.scenario)
+        .bind(s.cooloff_days)
+        .bind(s.max_tasks_per_shopper)
+        .bind(s.claim_window_hours)
+        .bind(serde_json::to_string(s.bonus.steps()).map_err(json)?)
+        .bind(s.bonus.cap()))
 }

@@ -84,7 +84,6 @@ impl Handler for Collector {
 #[derive(Clone)]
 pub struct Mailbox {
     received: Arc<Mutex<Vec<ReceivedMail>>>,
-    listener: Arc<Mutex<Option<TcpListener>>>,
     port: u16,
 }
 
@@ -96,7 +95,6 @@ impl Mailbox {
         drop(probe);
         Self {
             received: Default::default(),
-            listener: Arc::new(Mutex::new(None)),
             port,
         }
     }
@@ -108,7 +106,6 @@ impl Mailbox {
     /// Starts accepting mail on the reserved port.
     pub fn start(&self) {
         let listener = TcpListener::bind(("127.0.0.1", self.port)).expect("the reserved SMTP port is free");
-        *self.listener.lock().unwrap() = Some(listener.try_clone().unwrap());
         let handler = Collector {
             received: self.received.clone(),
             ..Default::default()

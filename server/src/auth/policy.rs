@@ -64,6 +64,11 @@ impl Actor {
         allows(self.role, permission)
     }
 
+    /// Is this the user's own data (`owner`), or does their role have the permission anyway?
+    pub fn owns_or_can(&self, owner: Option<&str>, permission: Permission) -> bool {
+        owner == Some(self.user_id.as_str()) || self.can(permission)
+    }
+
     /// The one client a client viewer may read (`None` for staff, who see every client).
     pub fn client_scope(&self) -> Result<Option<&str>, crate::error::AppError> {
         match self.role {

@@ -137,7 +137,7 @@ impl Shopper {
     /// Bank account and taxpayer number: the shopper's own, or for `PAYMENTS` and `ADMIN`.
     async fn payout_details(&self, ctx: &Context<'_>) -> async_graphql::Result<PayoutDetails> {
         let actor = actor(ctx)?;
-        if actor.user_id != self.0.user.id && !actor.can(Permission::ReadPayoutDetails) {
+        if !actor.owns_or_can(Some(&self.0.user.id), Permission::ReadPayoutDetails) {
             return Err(AppError::Forbidden(
                 "bank details are visible to the shopper and the payments team only".into(),
             )
@@ -157,7 +157,7 @@ impl Shopper {
     /// How reliably the shopper keeps tasks they take: for coordinators and the shopper.
     async fn reliability(&self, ctx: &Context<'_>) -> async_graphql::Result<super::assignment::ReliabilityView> {
         let actor = actor(ctx)?;
-        if actor.user_id != self.0.user.id && !actor.can(Permission::ReadShoppers) {
+        if !actor.owns_or_can(Some(&self.0.user.id), Permission::ReadShoppers) {
             return Err(AppError::forbidden().into());
         }
         Ok(ctx
@@ -170,7 +170,7 @@ impl Shopper {
     /// Declared conflicts of interest (venues, clients, employers).
     async fn conflicts(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::assignment::ConflictDeclaration>> {
         let actor = actor(ctx)?;
-        if actor.user_id != self.0.user.id && !actor.can(Permission::ReadShoppers) {
+        if !actor.owns_or_can(Some(&self.0.user.id), Permission::ReadShoppers) {
             return Err(AppError::forbidden().into());
         }
         let list = ctx

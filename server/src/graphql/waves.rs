@@ -249,8 +249,7 @@ impl Task {
     /// Who holds (or worked on) the task: for coordinators and the shopper themself.
     async fn shopper_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ID>> {
         let actor = actor(ctx)?;
-        let own = self.0.shopper_id.as_deref() == Some(actor.user_id.as_str());
-        if !own && !actor.can(Permission::ReadShoppers) {
+        if !actor.owns_or_can(self.0.shopper_id.as_deref(), Permission::ReadShoppers) {
             return Err(AppError::Forbidden("shopper identities are visible to coordinators only".into()).into());
         }
         Ok(self.0.shopper_id.clone().map(ID))

@@ -289,6 +289,30 @@ async fn wave_settings_are_validated() {
     let wave = body["data"]["createWave"]["id"].as_str().unwrap().to_string();
     let body = app.gql(token, LAUNCH, json!({ "id": wave })).await;
     assert_eq!(error_field(&body), Some("selection"), "{body}");
+    // A draft's settings change, every one of them.
+    let mut input = december_in_lviv(&s.version);
+    input["name"] = json!("Січень 2027, Львівщина");
+    input["startsOn"] = json!("2027-01-10");
+    input["endsOn"] = json!("2027-01-31");
+    input["visitsPerVenue"] = json!(3);
+    input["feeKopiykas"] = json!(45000);
+    input["claimWindowHours"] = json!(48);
+    input["bonusSteps"] = json!([{ "afterDays": 5, "bonusKopiykas": 7000 }]);
+    input["bonusCapKopiykas"] = json!(7000);
+    let update = "mutation($id: ID!, $i: WaveInput!) { updateWave(id: $id, input: $i) { name startsOn endsOn \
+        visitsPerVenue feeKopiykas reimbursementCapKopiykas claimWindowHours cooloffDays bonusSteps { afterDays bonusKopiykas } \
+        bonusCapKopiykas selection { mode oblast } status } }";
+    let body = app.gql(token, update, json!({ "id": wave, "i": input })).await;
+    assert_eq!(
+        body["data"]["updateWave"],
+        json!({
+            "name": "Січень 2027, Львівщина", "startsOn": "2027-01-10", "endsOn": "2027-01-31", "visitsPerVenue": 3,
+            "feeKopiykas": 45000, "reimbursementCapKopiykas": 15000, "claimWindowHours": 48, "cooloffDays": 90,
+            "bonusSteps": [{ "afterDays": 5, "bonusKopiykas": 7000 }], "bonusCapKopiykas": 7000,
+            "selection": { "mode": "FILTER", "oblast": "Lvivska" }, "status": "DRAFT"
+        }),
+        "{body}"
+    );
     assert_eq!(app.count("waves").await, 1);
     assert_eq!(app.count("tasks").await, 0);
 }
