@@ -85,6 +85,16 @@ pub struct ConflictRecord {
     pub created_at: i64,
 }
 
+/// A stored declaration as the eligibility rule sees it (exactly one of the three is set).
+fn conflict_rule(venue_id: Option<String>, client_id: Option<String>, employer: Option<String>) -> Option<Conflict> {
+    match (venue_id, client_id, employer) {
+        (Some(v), _, _) => Some(Conflict::Venue(v)),
+        (_, Some(cl), _) => Some(Conflict::Client(cl)),
+        (_, _, Some(e)) => Some(Conflict::Employer(e)),
+        _ => None,
+    }
+}
+
 /// The task and its context, as the rules need them.
 #[derive(FromRow)]
 struct TaskContext {
@@ -234,18 +244,71 @@ impl Assignment {
             travel_radius_km,
             conflicts: conflicts
                 .into_iter()
-                .filter_map(|c| match (c.venue_id, c.client_id, c.employer) {
-                    (Some(v), _, _) => Some(Conflict::Venue(v)),
-                    (_, Some(cl), _) => Some(Conflict::Client(cl)),
-                    (_, _, Some(e)) => Some(Conflict::Employer(e)),
-                    _ => None,
-                })
+                .filter_map(|c| conflict_rule(c.venue_id, c.client_id, c.employer))
                 .collect(),
             held_total: held.len(),
             held_venues: held.iter().map(|(_, v)| v.clone()).collect::<HashSet<_>>(),
             held_by_wave,
             last_visit: visits.into_iter().collect(),
         })
+    }
+
+    /// `shopper_facts` for every active, verified shopper at once: (ids, facts), in id order.
+    async fn all_shopper_facts(&self, conn: &mut AnyConnection) -> AppResult<(Vec<String>, Vec<ShopperFacts>)> {
+        let rows: Vec<(String, f64, f64, f64)> = sqlx::query_as(
+            "SELECT u.id, p.home_lat, p.home_lon, p.travel_radius_km \
+             FROM users u JOIN shopper_profiles p ON p.user_id = u.id \
+             WHERE u.role = 'SHOPPER' AND u.status = 'ACTIVE' AND u.email_verified_at IS NOT NULL ORDER BY u.id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let index: HashMap<String, usize> = rows.iter().enumerate().map(|(i, r)| (r.0.clone(), i)).collect();
+        let mut facts: Vec<ShopperFacts> = rows
+            .iter()
+            .map(|&(_, home_lat, home_lon, travel_radius_km)| ShopperFacts {
+                verified: true,
+                active: true,
+                home_lat,
+                home_lon,
+                travel_radius_km,
+                conflicts: Vec::new(),
+                held_total: 0,
+                held_by_wave: HashMap::new(),
+                held_venues: HashSet::new(),
+                last_visit: HashMap::new(),
+            })
+            .collect();
+        let conflicts: Vec<(String, Option<String>, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT shopper_id, venue_id, client_id, employer FROM shopper_conflicts")
+                .fetch_all(&mut *conn)
+                .await?;
+        for (shopper, venue, client, employer) in conflicts {
+            let Some(&i) = index.get(&shopper) else { continue };
+            facts[i].conflicts.extend(conflict_rule(venue, client, employer));
+        }
+        let held: Vec<(String, String, String)> = sqlx::query_as(&format!(
+            "SELECT shopper_id, wave_id, venue_id FROM tasks WHERE shopper_id IS NOT NULL AND state IN {HELD}"
+        ))
+        .fetch_all(&mut *conn)
+        .await?;
+        for (shopper, wave, venue) in held {
+            let Some(&i) = index.get(&shopper) else { continue };
+            facts[i].held_total += 1;
+            *facts[i].held_by_wave.entry(wave).or_default() += 1;
+            facts[i].held_venues.insert(venue);
+        }
+        let visits: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT shopper_id, venue_id, MAX(updated_at) FROM tasks WHERE shopper_id IS NOT NULL \
+             AND state IN ('VISITED', 'SUBMITTED', 'APPROVED', 'REJECTED') GROUP BY shopper_id, venue_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (shopper, venue, at) in visits {
+            if let Some(&i) = index.get(&shopper) {
+                facts[i].last_visit.insert(venue, at);
+            }
+        }
+        Ok((rows.into_iter().map(|r| r.0).collect(), facts))
     }
 
     async fn task_context(&self, conn: &mut AnyConnection, task_id: &str) -> AppResult<TaskContext> {
@@ -953,16 +1016,8 @@ impl Assignment {
                 demand: tasks.len() as u32,
             })
             .collect();
-        // Every active, verified shopper, with what the rules need.
-        let shopper_ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE role = 'SHOPPER' AND status = 'ACTIVE' AND email_verified_at IS NOT NULL ORDER BY id",
-        )
-        .fetch_all(&mut *conn)
-        .await?;
-        let mut facts = Vec::with_capacity(shopper_ids.len());
-        for id in &shopper_ids {
-            facts.push(self.shopper_facts(&mut conn, id).await?);
-        }
+        // Every active, verified shopper, with what the rules need (four queries, not four per shopper).
+        let (shopper_ids, facts) = self.all_shopper_facts(&mut conn).await?;
         let max_in_wave = venue_facts.first().map_or(0, |f| f.max_tasks_per_shopper);
         let shoppers: Vec<optimizer::Shopper> = facts
             .iter()
@@ -983,14 +1038,17 @@ impl Assignment {
         let unlimited = Limits {
             max_concurrent_tasks: usize::MAX,
         };
-        let pairs = optimizer::candidate_pairs(&venues, &shoppers, |v, s| {
-            // Capacity is the optimizer's business; every other rule decides here.
-            let free = ShopperFacts {
+        // Capacity is the optimizer's business; every other rule decides here.
+        let free: Vec<ShopperFacts> = facts
+            .into_iter()
+            .map(|f| ShopperFacts {
                 held_total: 0,
                 held_by_wave: HashMap::new(),
-                ..facts[s].clone()
-            };
-            eligibility::check(&free, &venue_facts[v], unlimited, now).is_ok()
+                ..f
+            })
+            .collect();
+        let pairs = optimizer::candidate_pairs(&venues, &shoppers, |v, s| {
+            eligibility::check(&free[s], &venue_facts[v], unlimited, now).is_ok()
         });
         let plan = tokio::task::spawn_blocking(move || {
             let plan = optimizer::optimal(&venues, &shoppers, &pairs);
