@@ -8,6 +8,12 @@ use serde::Serialize;
 
 /// Custom scalars as they travel: RFC 3339 strings.
 pub type DateTime = String;
+/// Any JSON value (checklist answers).
+#[allow(clippy::upper_case_acronyms)]
+pub type JSON = serde_json::Value;
+/// A file variable: `null` in the operations part of a multipart request; the file travels beside it
+/// (see [`Client::upload_visit_photo`]).
+pub type Upload = Option<()>;
 
 #[rustfmt::skip]
 macro_rules! operation {
@@ -41,6 +47,12 @@ operation!(MyTasks, "operations/my_tasks.graphql");
 operation!(DeclareConflict, "operations/declare_conflict.graphql");
 operation!(AcceptOffer, "operations/accept_offer.graphql");
 operation!(DeclineOffer, "operations/decline_offer.graphql");
+operation!(CheckIn, "operations/check_in.graphql");
+operation!(SaveVisitAnswers, "operations/save_visit_answers.graphql");
+operation!(UploadVisitPhoto, "operations/upload_visit_photo.graphql");
+operation!(CheckOut, "operations/check_out.graphql");
+operation!(SubmitVisit, "operations/submit_visit.graphql");
+operation!(MyVisits, "operations/my_visits.graphql");
 
 /// The documents in `operations/`, by file name (a test checks each against the schema).
 pub const DOCUMENTS: &[(&str, &str)] = &[
@@ -98,6 +110,21 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         "decline_offer.graphql",
         include_str!("../operations/decline_offer.graphql"),
     ),
+    ("check_in.graphql", include_str!("../operations/check_in.graphql")),
+    (
+        "save_visit_answers.graphql",
+        include_str!("../operations/save_visit_answers.graphql"),
+    ),
+    (
+        "upload_visit_photo.graphql",
+        include_str!("../operations/upload_visit_photo.graphql"),
+    ),
+    ("check_out.graphql", include_str!("../operations/check_out.graphql")),
+    (
+        "submit_visit.graphql",
+        include_str!("../operations/submit_visit.graphql"),
+    ),
+    ("my_visits.graphql", include_str!("../operations/my_visits.graphql")),
 ];
 
 /// One error as the server reported it.
@@ -188,9 +215,14 @@ impl Client {
             request = request.bearer_auth(token);
         }
         let response = request.send().await?;
+        self.parse(response).await
+    }
+
+    /// Reads a GraphQL response: the data, or the errors with their codes.
+    async fn parse<T: serde::de::DeserializeOwned>(&self, response: reqwest::Response) -> Result<T, ClientError> {
         let status = response.status();
         let text = response.text().await?;
-        let parsed: Response<Q::ResponseData> = match serde_json::from_str(&text) {
+        let parsed: Response<T> = match serde_json::from_str(&text) {
             Ok(parsed) => parsed,
             Err(_) => {
                 return Err(ClientError::Status {
@@ -254,6 +286,34 @@ impl Client {
             })
             .await?
             .claim_task)
+    }
+
+    /// Uploads a photo as a GraphQL multipart request (the file travels as part `0`, mapped to `variables.file`).
+    pub async fn upload_visit_photo(
+        &self,
+        variables: upload_visit_photo::Variables,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Result<upload_visit_photo::UploadVisitPhotoUploadVisitPhoto, ClientError> {
+        let operations =
+            serde_json::to_string(&UploadVisitPhoto::build_query(variables)).map_err(|e| ClientError::Status {
+                status: 0,
+                body: e.to_string(),
+            })?;
+        let form = reqwest::multipart::Form::new()
+            .text("operations", operations)
+            .text("map", r#"{"0": ["variables.file"]}"#)
+            .part(
+                "0",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+            );
+        let mut request = self.http.post(&self.endpoint).multipart(form);
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await?;
+        let data: upload_visit_photo::ResponseData = self.parse(response).await?;
+        Ok(data.upload_visit_photo)
     }
 
     pub async fn logout(&mut self) -> Result<bool, ClientError> {

@@ -278,11 +278,24 @@ impl Assignment {
                 last_visit: HashMap::new(),
             })
             .collect();
-        let conflicts: Vec<(String, Option<String>, Option<String>, Option<String>)> =
+        #[derive(FromRow)]
+        struct Declared {
+            shopper_id: String,
+            venue_id: Option<String>,
+            client_id: Option<String>,
+            employer: Option<String>,
+        }
+        let conflicts: Vec<Declared> =
             sqlx::query_as("SELECT shopper_id, venue_id, client_id, employer FROM shopper_conflicts")
                 .fetch_all(&mut *conn)
                 .await?;
-        for (shopper, venue, client, employer) in conflicts {
+        for Declared {
+            shopper_id: shopper,
+            venue_id: venue,
+            client_id: client,
+            employer,
+        } in conflicts
+        {
             let Some(&i) = index.get(&shopper) else { continue };
             facts[i].conflicts.extend(conflict_rule(venue, client, employer));
         }
@@ -913,7 +926,7 @@ async fn reopen(tx: &mut AnyConnection, task_id: &str, now: i64) -> Result<(), s
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn record(
+pub(crate) async fn record(
     tx: &mut AnyConnection,
     task_id: &str,
     action: &str,

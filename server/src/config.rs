@@ -33,6 +33,60 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub limits: LimitSettings,
     pub assignment: AssignmentSettings,
+    pub photos: PhotoSettings,
+}
+
+/// Photo evidence: where it is stored and what is accepted.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PhotoSettings {
+    /// Object store URL: unset = the folder `data_dir/photos`; `file:///abs/path`; or `s3://bucket/prefix`
+    /// (credentials and endpoint from the usual `AWS_*` variables, e.g. `AWS_ENDPOINT` for MinIO).
+    pub store_url: Option<String>,
+    /// Key for signing photo links; every server behind one load balancer needs the same. Unset: a random key
+    /// per process (links then work only on the server that made them).
+    #[serde(skip_serializing)]
+    pub url_secret: Option<SecretString>,
+    /// How long a photo link works.
+    pub url_ttl_minutes: u64,
+    /// Largest accepted photo file.
+    pub max_bytes: usize,
+    /// Largest accepted picture (width × height), against decompression bombs.
+    pub max_megapixels: u32,
+    /// Photos one visit may carry.
+    pub max_per_visit: u32,
+    /// Long side of the display copy.
+    pub display_px: u32,
+    /// Long side of the thumbnail.
+    pub thumbnail_px: u32,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        Self {
+            store_url: None,
+            url_secret: None,
+            url_ttl_minutes: 15,
+            max_bytes: 20 * 1024 * 1024,
+            max_megapixels: 64,
+            max_per_visit: 30,
+            display_px: 1600,
+            thumbnail_px: 512,
+        }
+    }
+}
+
+impl std::fmt::Debug for PhotoSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhotoSettings")
+            .field("store_url", &self.store_url)
+            .field("url_secret", &self.url_secret.as_ref().map(|_| "***"))
+            .field("url_ttl_minutes", &self.url_ttl_minutes)
+            .field("max_bytes", &self.max_bytes)
+            .field("max_megapixels", &self.max_megapixels)
+            .field("max_per_visit", &self.max_per_visit)
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -152,6 +206,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
             assignment: AssignmentSettings::default(),
+            photos: PhotoSettings::default(),
         }
     }
 }
@@ -259,6 +314,7 @@ impl std::fmt::Debug for Settings {
             .field("auth", &self.auth)
             .field("limits", &self.limits)
             .field("assignment", &self.assignment)
+            .field("photos", &self.photos)
             .finish()
     }
 }

@@ -22,6 +22,7 @@ use tower_http::trace::TraceLayer;
 use crate::accounts::{Accounts, ClientInfo, Verified};
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::evidence::Storage;
 use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID};
 
 /// Shared by every handler.
@@ -29,6 +30,7 @@ use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID};
 pub struct AppState {
     pub schema: AppSchema,
     pub accounts: Accounts,
+    pub storage: Storage,
     pub trust_forwarded_for: bool,
 }
 
@@ -66,6 +68,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/readyz", get(readyz))
         .route("/verify-email", get(verify_email_page))
         .route("/reset-password", get(reset_password_form).post(reset_password_submit))
+        .route("/media/{*key}", get(media))
         .with_state(state)
         .layer(middleware)
 }
@@ -104,6 +107,48 @@ async fn limit_body(
     let (parts, body) = request.into_parts();
     let limited = axum::body::Body::new(http_body_util::Limited::new(body, limit));
     next.run(Request::from_parts(parts, limited)).await
+}
+
+#[derive(Deserialize)]
+struct MediaQuery {
+    expires: i64,
+    sig: String,
+}
+
+/// A photo file behind a signed, expiring link (see `evidence::Storage::signed_url`).
+async fn media(
+    State(state): State<AppState>,
+    axum::extract::Path(key): axum::extract::Path<String>,
+    query: Result<Query<MediaQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = query else {
+        return (StatusCode::FORBIDDEN, "this link is not signed").into_response();
+    };
+    if !state.storage.verify(&key, q.expires, &q.sig, crate::db::now_ms()) {
+        return (StatusCode::FORBIDDEN, "this link is invalid or has expired").into_response();
+    }
+    match state.storage.get(&key).await {
+        Ok(Some(bytes)) => {
+            let content_type = match key.rsplit('.').next() {
+                Some("png") => "image/png",
+                Some("webp") => "image/webp",
+                _ => "image/jpeg",
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, content_type),
+                    (header::CACHE_CONTROL, "private, max-age=600"),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "no such file").into_response(),
+        Err(err) => {
+            tracing::error!(error = ?err, %key, "reading a photo failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
 }
 
 async fn graphiql() -> Html<String> {

@@ -14,11 +14,13 @@ use crate::assignment::Assignment;
 use crate::checklists::Checklists;
 use crate::config::{redact_url, Settings};
 use crate::db::Db;
+use crate::evidence::Storage;
 use crate::graphql::{build_schema, Services};
 use crate::http::{router, AppState};
 use crate::mail::outbox::Worker;
 use crate::mail::Mailer;
 use crate::venues::Venues;
+use crate::visits::Visits;
 use crate::waves::Waves;
 
 /// A built application: bound to its address, ready to serve.
@@ -54,17 +56,26 @@ impl Application {
         let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
         let assignment = Assignment::new(db.clone(), settings.clone(), wake.clone());
         let waves = Waves::new(db.clone());
+        let storage = Storage::from_settings(&settings)?;
+        let visits = Visits::new(
+            db.clone(),
+            storage,
+            (&settings.photos).into(),
+            settings.photos.max_per_visit,
+        );
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
             checklists: Checklists::new(db.clone()),
             waves: waves.clone(),
             assignment: assignment.clone(),
+            visits: visits.clone(),
         };
         let schema = build_schema(services, &settings.limits);
         let state = AppState {
             schema,
             accounts,
+            storage: visits.storage().clone(),
             trust_forwarded_for: settings.auth.trust_forwarded_for,
         };
         let router = router(state, &settings);

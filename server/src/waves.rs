@@ -9,6 +9,7 @@ use sqlx::FromRow;
 use crate::accounts::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, Db, Page};
+use crate::domain::visit::VisitRules;
 use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, TaskState, WaveStatus};
 use crate::domain::{BoundedText, OpeningHours};
 use crate::error::{AppError, AppResult};
@@ -59,6 +60,8 @@ pub struct WaveSettings {
     pub claim_window_hours: i64,
     /// Extra pay for tasks still open some days after launch.
     pub bonus: BonusRule,
+    /// Check-in, duration, photo and travel rules for the wave's visits.
+    pub visit_rules: VisitRules,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +82,7 @@ pub struct WaveRecord {
     pub max_tasks_per_shopper: i64,
     pub claim_window_hours: i64,
     pub bonus: BonusRule,
+    pub visit_rules: VisitRules,
     pub status: WaveStatus,
     pub launched_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -106,6 +110,7 @@ struct WaveRow {
     claim_window_hours: i64,
     bonus_steps: String,
     bonus_cap_kopiykas: i64,
+    visit_rules: String,
     status: String,
     launched_at: Option<i64>,
     closed_at: Option<i64>,
@@ -143,6 +148,7 @@ impl From<WaveRow> for WaveRecord {
                 serde_json::from_str::<Vec<BonusStep>>(&r.bonus_steps).unwrap_or_default(),
                 r.bonus_cap_kopiykas,
             ),
+            visit_rules: VisitRules::from_json(&r.visit_rules),
             status: WaveStatus::from_db(&r.status),
             launched_at: r.launched_at,
             closed_at: r.closed_at,
@@ -156,7 +162,7 @@ impl From<WaveRow> for WaveRecord {
 const WAVE_COLUMNS: &str =
     "id, client_id, checklist_version_id, name, starts_on, ends_on, selection, visits_per_venue, \
      fee_kopiykas, reimbursement_cap_kopiykas, visiting_windows, scenario, cooloff_days, max_tasks_per_shopper, \
-     claim_window_hours, bonus_steps, bonus_cap_kopiykas, status, launched_at, closed_at, close_reason, created_at, \
+     claim_window_hours, bonus_steps, bonus_cap_kopiykas, visit_rules, status, launched_at, closed_at, close_reason, created_at, \
      updated_at";
 
 #[derive(Debug, Clone, FromRow)]
@@ -204,7 +210,7 @@ impl Waves {
         let mut tx = self.db.begin_write().await?;
         let insert = format!(
             "INSERT INTO waves ({WAVE_COLUMNS}, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, 'DRAFT', NULL, NULL, NULL, $18, $18, $19, $19)"
+             $11, $12, $13, $14, $15, $16, $17, $18, 'DRAFT', NULL, NULL, NULL, $19, $19, $20, $20)"
         );
         bind_settings(sqlx::query(&insert).bind(&id).bind(client_id), &settings)?
             .bind(now)
@@ -236,8 +242,8 @@ impl Waves {
         let update = "UPDATE waves SET checklist_version_id = $1, name = $2, starts_on = $3, ends_on = $4, \
              selection = $5, visits_per_venue = $6, fee_kopiykas = $7, reimbursement_cap_kopiykas = $8, \
              visiting_windows = $9, scenario = $10, cooloff_days = $11, max_tasks_per_shopper = $12, \
-             claim_window_hours = $13, bonus_steps = $14, bonus_cap_kopiykas = $15, updated_by = $16, updated_at = $17 \
-             WHERE id = $18 AND status = 'DRAFT'";
+             claim_window_hours = $13, bonus_steps = $14, bonus_cap_kopiykas = $15, visit_rules = $16, updated_by = $17, \
+             updated_at = $18 WHERE id = $19 AND status = 'DRAFT'";
         let done = bind_settings(sqlx::query(update), &settings)?
             .bind(&actor.user_id)
             .bind(now_ms())
@@ -623,7 +629,7 @@ impl Waves {
 }
 
 /// Binds a wave's settings in column order (`checklist_version_id` … `claim_window_hours`, `bonus_steps`,
-/// `bonus_cap_kopiykas`): the same 15 parameters for the INSERT and the UPDATE.
+/// `bonus_cap_kopiykas`, `visit_rules`): the same 16 parameters for the INSERT and the UPDATE.
 fn bind_settings<'q>(
     query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     s: &'q WaveSettings,
@@ -644,5 +650,6 @@ fn bind_settings<'q>(
         .bind(s.max_tasks_per_shopper)
         .bind(s.claim_window_hours)
         .bind(serde_json::to_string(s.bonus.steps()).map_err(json)?)
-        .bind(s.bonus.cap()))
+        .bind(s.bonus.cap())
+        .bind(s.visit_rules.to_json()))
 }

@@ -28,6 +28,13 @@ pub enum Permission {
     UseJobBoard,
     /// Assign and unassign tasks, read their history.
     AssignTasks,
+    /// Check in, answer, upload photos, check out and submit one's own visits.
+    DoVisits,
+    /// Read visits: one's own (shoppers), every visit (reviewers), approved visits of one's client (client
+    /// viewers, without the shopper's identity or photo originals).
+    ReadVisits,
+    /// See the review queue, every visit with its originals, and decide on visits.
+    ReviewVisits,
 }
 
 /// The table. Anything not listed is refused.
@@ -45,6 +52,9 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ManageVenues => matches!(role, Admin | Coordinator),
         UseJobBoard => role == Shopper,
         AssignTasks => matches!(role, Admin | Coordinator),
+        DoVisits => role == Shopper,
+        ReadVisits => matches!(role, Admin | Coordinator | Shopper | ClientViewer),
+        ReviewVisits => matches!(role, Admin | Coordinator),
     }
 }
 

@@ -10,8 +10,10 @@ pub mod eligibility;
 mod geo;
 pub mod optimizer;
 mod payout;
+pub mod photo;
 mod text;
 mod venue;
+pub mod visit;
 pub mod wave;
 
 pub use account::{Language, Password, Role, UserStatus};

@@ -15,6 +15,7 @@ mod checklists;
 mod pagination;
 mod types;
 mod venues;
+mod visits;
 mod waves;
 
 use async_graphql::{Context, EmptySubscription, Guard, MergedObject, Schema, SchemaBuilder};
@@ -29,6 +30,7 @@ use crate::checklists::Checklists;
 use crate::config::LimitSettings;
 use crate::error::AppError;
 use crate::venues::Venues;
+use crate::visits::Visits;
 use crate::waves::Waves;
 
 /// The query root: one part per capability.
@@ -39,6 +41,7 @@ pub struct Query(
     checklists::ChecklistQuery,
     waves::WaveQuery,
     assignment::AssignmentQuery,
+    visits::VisitQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -50,6 +53,7 @@ pub struct Mutation(
     waves::WaveMutation,
     assignment::AssignmentMutation,
     assignment::AutoAssignMutation,
+    visits::VisitMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -66,6 +70,7 @@ pub struct Services {
     pub checklists: Checklists,
     pub waves: Waves,
     pub assignment: Assignment,
+    pub visits: Visits,
 }
 
 pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
@@ -75,6 +80,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.checklists)
         .data(services.waves)
         .data(services.assignment)
+        .data(services.visits)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .finish()

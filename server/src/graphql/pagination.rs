@@ -48,12 +48,7 @@ pub fn offset_connection<T, N: OutputType>(
     node: impl Fn(T) -> N,
 ) -> Result<List<N>, AppError> {
     let limit = page_size(first)?;
-    let offset: usize = match decode_cursor(after)? {
-        Some(n) => n
-            .parse()
-            .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list"))?,
-        None => 0,
-    };
+    let offset = decode_offset(after)?;
     let total = items.len();
     let mut connection = Connection::with_additional_fields(
         offset > 0,
@@ -97,6 +92,34 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, AppError> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     text.strip_prefix("v1:").map(|id| Some(id.to_string())).ok_or_else(bad)
+}
+
+/// A page fetched by offset (the service applied `offset` and `limit`) as a connection: cursors carry positions.
+pub fn offset_page<T, N: OutputType>(page: Page<T>, offset: usize, node: impl Fn(T) -> N) -> List<N> {
+    let mut connection = Connection::with_additional_fields(
+        offset > 0,
+        page.has_next,
+        ListInfo {
+            total_count: page.total,
+        },
+    );
+    connection.edges.extend(
+        page.items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Edge::new(encode_cursor(&(offset + i + 1).to_string()), node(item))),
+    );
+    connection
+}
+
+/// The offset an `after` cursor of `offset_page` stands for.
+pub fn decode_offset(after: Option<&str>) -> Result<usize, AppError> {
+    match decode_cursor(after)? {
+        Some(n) => n
+            .parse()
+            .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list")),
+        None => Ok(0),
+    }
 }
 
 #[cfg(test)]

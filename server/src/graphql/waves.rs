@@ -9,6 +9,7 @@ use super::venues::{Client, OpeningHoursEntry, OpeningHoursInput, Venue};
 use super::{actor, checklists, venues, waves, Require};
 use crate::auth::Permission;
 use crate::db::from_ms;
+use crate::domain::visit::VisitRules;
 use crate::domain::wave::{bounded, BonusRule, BonusStep, Kopiykas, Period, TaskState, WaveStatus};
 use crate::domain::{format_hhmm, BoundedText, FieldErrors, OpeningHours};
 use crate::error::AppError;
@@ -87,6 +88,64 @@ pub struct VenueSelectionSpec {
 pub struct BonusStepSpec {
     pub after_days: i64,
     pub bonus_kopiykas: i64,
+}
+
+/// How a wave's visits are checked (every field has a default; see docs/VISITS.md).
+#[derive(SimpleObject, InputObject, Clone, Copy)]
+#[graphql(input_name = "VisitRulesInput")]
+pub struct VisitRulesSpec {
+    /// A failed check-in stops the visit (otherwise it goes ahead, flagged).
+    #[graphql(default)]
+    pub failed_checkin_blocks: bool,
+    /// The worst acceptable GPS accuracy at check-in, metres.
+    #[graphql(default = 100.0)]
+    pub max_accuracy_m: f64,
+    #[graphql(default = 5)]
+    pub min_minutes: u32,
+    #[graphql(default = 240)]
+    pub max_minutes: u32,
+    /// Later submissions are flagged.
+    #[graphql(default = 48)]
+    pub submit_within_hours: u32,
+    /// How long before check-in or after check-out a photo may be taken.
+    #[graphql(default = 30)]
+    pub photo_time_tolerance_minutes: u32,
+    /// How far outside the geofence a photo's GPS may lie.
+    #[graphql(default = 100.0)]
+    pub photo_gps_slack_m: f64,
+    /// Faster travel between one shopper's consecutive visits is flagged.
+    #[graphql(default = 150.0)]
+    pub max_travel_kmh: f64,
+}
+
+impl From<VisitRulesSpec> for VisitRules {
+    fn from(s: VisitRulesSpec) -> Self {
+        VisitRules {
+            failed_checkin_blocks: s.failed_checkin_blocks,
+            max_accuracy_m: s.max_accuracy_m,
+            min_minutes: s.min_minutes,
+            max_minutes: s.max_minutes,
+            submit_within_hours: s.submit_within_hours,
+            photo_time_tolerance_minutes: s.photo_time_tolerance_minutes,
+            photo_gps_slack_m: s.photo_gps_slack_m,
+            max_travel_kmh: s.max_travel_kmh,
+        }
+    }
+}
+
+impl From<VisitRules> for VisitRulesSpec {
+    fn from(r: VisitRules) -> Self {
+        VisitRulesSpec {
+            failed_checkin_blocks: r.failed_checkin_blocks,
+            max_accuracy_m: r.max_accuracy_m,
+            min_minutes: r.min_minutes,
+            max_minutes: r.max_minutes,
+            submit_within_hours: r.submit_within_hours,
+            photo_time_tolerance_minutes: r.photo_time_tolerance_minutes,
+            photo_gps_slack_m: r.photo_gps_slack_m,
+            max_travel_kmh: r.max_travel_kmh,
+        }
+    }
 }
 
 /// A fieldwork project.
@@ -185,6 +244,9 @@ impl Wave {
     }
     async fn bonus_cap_kopiykas(&self) -> i64 {
         self.0.bonus.cap()
+    }
+    async fn visit_rules(&self) -> VisitRulesSpec {
+        self.0.visit_rules.into()
     }
     async fn launched_at(&self) -> Option<DateTime<Utc>> {
         self.0.launched_at.map(from_ms)
@@ -299,6 +361,8 @@ pub struct WaveInput {
     pub bonus_steps: Vec<BonusStepSpec>,
     #[graphql(default)]
     pub bonus_cap_kopiykas: i64,
+    /// Check-in, duration, photo and travel rules (defaults when omitted).
+    pub visit_rules: Option<VisitRulesSpec>,
 }
 
 impl WaveInput {
@@ -335,6 +399,8 @@ impl WaveInput {
             })
             .collect();
         let bonus = errors.check(BonusRule::parse(&steps, self.bonus_cap_kopiykas));
+        let visit_rules = self.visit_rules.map(VisitRules::from).unwrap_or_default();
+        errors.check(visit_rules.validate("visitRules"));
         let s = self.selection;
         match s.mode {
             SelectionMode::List if s.venue_ids.is_empty() => errors.push(crate::domain::ValidationError::new(
@@ -373,6 +439,7 @@ impl WaveInput {
             max_tasks_per_shopper: max_tasks.ok_or_else(missing)?,
             claim_window_hours: claim.ok_or_else(missing)?,
             bonus: bonus.ok_or_else(missing)?,
+            visit_rules,
         })
     }
 }

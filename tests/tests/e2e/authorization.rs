@@ -55,6 +55,12 @@ fn venue_readers(who: Who) -> bool {
 fn venue_managers(who: Who) -> bool {
     matches!(who, Some(Role::Admin | Role::Coordinator))
 }
+fn visit_readers(who: Who) -> bool {
+    matches!(
+        who,
+        Some(Role::Admin | Role::Coordinator | Role::Shopper | Role::ClientViewer)
+    )
+}
 fn none(_: &Ids) -> Value {
     json!({})
 }
@@ -345,6 +351,43 @@ fn cases() -> Vec<Case> {
             variables: none,
             allowed: shoppers_only,
         },
+        Case { field: "visit", query: "query { visit(id: \"none\") { id } }", variables: none, allowed: visit_readers },
+        Case { field: "myVisits", query: "query { myVisits { totalCount } }", variables: none, allowed: shoppers_only },
+        Case { field: "reviewQueue", query: "query { reviewQueue { totalCount } }", variables: none, allowed: shopper_managers },
+        Case {
+            field: "checkIn",
+            query: "mutation { checkIn(input: { taskId: \"none\", clientId: \"authz-0001\", lat: 49.8, lon: 24.0, \
+                    accuracyM: 5, deviceTime: \"2026-11-29T10:00:00Z\" }) { accepted } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "saveVisitAnswers",
+            query: "mutation { saveVisitAnswers(visitId: \"none\", answers: {}) { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "uploadVisitPhoto",
+            query: "mutation($file: Upload!) { uploadVisitPhoto(visitId: \"none\", clientId: \"authz-0001\", \
+                    questionCode: \"Q5\", file: $file) { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "checkOut",
+            query: "mutation { checkOut(visitId: \"none\", input: { lat: 49.8, lon: 24.0, accuracyM: 5, \
+                    deviceTime: \"2026-11-29T10:30:00Z\" }) { id } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case { field: "submitVisit", query: "mutation { submitVisit(visitId: \"none\") { id } }", variables: none, allowed: shoppers_only },
+        Case {
+            field: "reviewVisit",
+            query: "mutation { reviewVisit(visitId: \"none\", decision: APPROVE) { id } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
     ]
 }
 
@@ -455,6 +498,11 @@ async fn every_operation_times_every_role() {
             let body = if case.field == "importVenues" {
                 let csv = b"external_code,name,type,lat,lon\nX1,Shop,SHOP,49.8,24.0\n".to_vec();
                 app.upload(token.as_deref(), case.query, variables, "file", "venues.csv", csv)
+                    .await
+                    .1
+            } else if case.field == "uploadVisitPhoto" {
+                let photo = fieldwork_e2e::shared_data("photos/Canon_40D.jpg");
+                app.upload(token.as_deref(), case.query, variables, "file", "photo.jpg", photo)
                     .await
                     .1
             } else {

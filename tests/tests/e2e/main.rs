@@ -9,4 +9,5 @@ mod registration;
 mod sessions;
 mod shoppers;
 mod venues;
+mod visits;
 mod waves;

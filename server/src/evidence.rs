@@ -1,0 +1,384 @@
+//! Photo evidence: checking and processing an uploaded file (format, pixel limits, EXIF, orientation, display copy,
+//! thumbnail, perceptual hash, SHA-256), and storing the three files through `object_store` with signed,
+//! expiring links.
+//!
+//! `process` is CPU-bound and does no I/O (callers run it on the blocking pool); `Storage` does the I/O.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use hmac::{Hmac, Mac};
+use image::{DynamicImage, ImageFormat, ImageReader};
+use object_store::path::Path as StorePath;
+use object_store::{ObjectStore, PutPayload};
+use sha2::{Digest, Sha256};
+
+use crate::config::{PhotoSettings, Settings};
+use crate::domain::photo::{read_exif, ExifFacts};
+use crate::domain::ValidationError;
+
+/// A checked and processed photo, ready to store.
+#[derive(Debug)]
+pub struct Processed {
+    pub content_type: &'static str,
+    pub extension: &'static str,
+    pub sha256: String,
+    pub phash: u64,
+    /// After orientation.
+    pub width: u32,
+    pub height: u32,
+    pub exif: ExifFacts,
+    pub display: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+}
+
+/// What `process` accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_pixels: u64,
+    pub display_px: u32,
+    pub thumbnail_px: u32,
+}
+
+impl From<&PhotoSettings> for Limits {
+    fn from(s: &PhotoSettings) -> Self {
+        Self {
+            max_bytes: s.max_bytes,
+            max_pixels: u64::from(s.max_megapixels) * 1_000_000,
+            display_px: s.display_px,
+            thumbnail_px: s.thumbnail_px,
+        }
+    }
+}
+
+/// Checks that `bytes` is an accepted image within the limits and derives everything stored with it. Errors
+/// name the field `file` and say why in words for the shopper.
+pub fn process(bytes: &[u8], limits: Limits) -> Result<Processed, ValidationError> {
+    let refuse = |why: String| ValidationError::new("file", why);
+    if bytes.is_empty() {
+        return Err(refuse("is empty (0 bytes)".into()));
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(refuse(format!(
+            "is {:.1} MB; photos of at most {:.0} MB are accepted",
+            bytes.len() as f64 / 1_048_576.0,
+            limits.max_bytes as f64 / 1_048_576.0
+        )));
+    }
+    let (format, content_type, extension) = match image::guess_format(bytes) {
+        Ok(ImageFormat::Jpeg) => (ImageFormat::Jpeg, "image/jpeg", "jpg"),
+        Ok(ImageFormat::Png) => (ImageFormat::Png, "image/png", "png"),
+        Ok(ImageFormat::WebP) => (ImageFormat::WebP, "image/webp", "webp"),
+        _ if is_heif(bytes) => {
+            return Err(refuse(
+                "is a HEIC/HEIF photo, which this server cannot read (it is built without libheif); \
+                 set the camera to \"Most compatible\" (JPEG) and take it again"
+                    .into(),
+            ))
+        }
+        _ => return Err(refuse("is not a JPEG, PNG or WebP image".into())),
+    };
+    // Dimensions from the header first: a decompression bomb is refused before any pixel is decoded.
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| refuse(format!("is not a readable image ({e})")))?;
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(refuse(format!(
+            "is {w} × {h} pixels; pictures of at most {} megapixels are accepted",
+            limits.max_pixels / 1_000_000
+        )));
+    }
+    // The JPEG decoder fills a cut-off file with grey rather than failing: check for the end marker.
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(refuse(
+            "could not be decoded: the file is damaged or incomplete (it ends before the picture does)".into(),
+        ));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut decode_limits = image::Limits::default();
+    decode_limits.max_image_width = Some(w);
+    decode_limits.max_image_height = Some(h);
+    decode_limits.max_alloc = Some(limits.max_pixels * 4 + 64 * 1024 * 1024);
+    reader.limits(decode_limits);
+    let mut picture = reader
+        .decode()
+        .map_err(|e| refuse(format!("could not be decoded: the file is damaged or incomplete ({e})")))?;
+    let exif = read_exif(bytes);
+    if let Some(orientation) = image::metadata::Orientation::from_exif(exif.orientation as u8) {
+        picture.apply_orientation(orientation);
+    }
+    let (width, height) = (picture.width(), picture.height());
+    let display = fit(&picture, limits.display_px);
+    let thumbnail = fit(&display, limits.thumbnail_px);
+    let phash = perceptual_hash(&thumbnail);
+    Ok(Processed {
+        content_type,
+        extension,
+        sha256: hex::encode(Sha256::digest(bytes)),
+        phash,
+        width,
+        height,
+        exif,
+        display: jpeg(&display, 82)?,
+        thumbnail: jpeg(&thumbnail, 78)?,
+    })
+}
+
+/// Whether an end-of-image marker follows the last start-of-scan. In entropy-coded data a 0xFF byte is always
+/// followed by 0x00 or a restart marker, so 0xFF 0xD9 there can only be the real end.
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_scan {
+        Some(at) => bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => false,
+    }
+}
+
+/// ISO BMFF with a HEIF brand (`ftypheic`, `ftypmif1`, …).
+fn is_heif(bytes: &[u8]) -> bool {
+    bytes.len() >= 12
+        && &bytes[4..8] == b"ftyp"
+        && matches!(
+            &bytes[8..12],
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"mif1" | b"msf1" | b"avif"
+        )
+}
+
+/// Scales down so the long side is at most `px` (never up).
+fn fit(picture: &DynamicImage, px: u32) -> DynamicImage {
+    if picture.width().max(picture.height()) <= px {
+        picture.clone()
+    } else {
+        picture.resize(px, px, image::imageops::FilterType::Triangle)
+    }
+}
+
+/// JPEG without any metadata (the encoder writes none): what clients see.
+fn jpeg(picture: &DynamicImage, quality: u8) -> Result<Vec<u8>, ValidationError> {
+    let mut out = Vec::new();
+    let rgb = picture.to_rgb8();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&rgb)
+        .map_err(|e| ValidationError::new("file", format!("could not be re-encoded ({e})")))?;
+    Ok(out)
+}
+
+/// A 64-bit gradient hash (`image_hasher`): near-identical pictures differ in few bits, whatever their size
+/// or compression.
+pub fn perceptual_hash(picture: &DynamicImage) -> u64 {
+    let hasher = image_hasher::HasherConfig::new()
+        .hash_size(8, 8)
+        .hash_alg(image_hasher::HashAlg::Gradient)
+        .to_hasher();
+    let hash = hasher.hash_image(picture);
+    hash.as_bytes()
+        .iter()
+        .take(8)
+        .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+}
+
+/// Where photo files live, and signed links to them.
+#[derive(Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    prefix: StorePath,
+    secret: Arc<Vec<u8>>,
+    public_url: String,
+    ttl_secs: i64,
+}
+
+impl Storage {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let photos = &settings.photos;
+        let (store, prefix): (Arc<dyn ObjectStore>, StorePath) = match &photos.store_url {
+            None => {
+                let dir = settings.data_dir.join("photos");
+                std::fs::create_dir_all(&dir)?;
+                let store = object_store::local::LocalFileSystem::new_with_prefix(&dir)?;
+                (Arc::new(store), StorePath::default())
+            }
+            Some(url) => {
+                let parsed = url::Url::parse(url)?;
+                if parsed.scheme() == "file" {
+                    std::fs::create_dir_all(parsed.path())?;
+                }
+                let options: Vec<(String, String)> = std::env::vars()
+                    .filter(|(k, _)| k.starts_with("AWS_"))
+                    .map(|(k, v)| (k.to_lowercase(), v))
+                    .collect();
+                let (store, prefix) = object_store::parse_url_opts(&parsed, options)?;
+                (Arc::from(store), prefix)
+            }
+        };
+        let secret = match &photos.url_secret {
+            Some(s) => secrecy::ExposeSecret::expose_secret(s).as_bytes().to_vec(),
+            None => {
+                use rand::RngCore;
+                let mut key = vec![0u8; 32];
+                rand::thread_rng().fill_bytes(&mut key);
+                key
+            }
+        };
+        Ok(Self {
+            store,
+            prefix,
+            secret: Arc::new(secret),
+            public_url: settings.public_url(),
+            ttl_secs: (photos.url_ttl_minutes.max(1) * 60) as i64,
+        })
+    }
+
+    fn path(&self, key: &str) -> StorePath {
+        key.split('/').fold(self.prefix.clone(), |path, part| path.child(part))
+    }
+
+    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.store.put(&self.path(key), PutPayload::from(bytes)).await?;
+        Ok(())
+    }
+
+    /// The file, or `None` when it does not exist.
+    pub async fn get(&self, key: &str) -> anyhow::Result<Option<bytes::Bytes>> {
+        match self.store.get(&self.path(key)).await {
+            Ok(result) => Ok(Some(result.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn signature(&self, key: &str, expires: i64) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(key.as_bytes());
+        mac.update(b"\n");
+        mac.update(expires.to_string().as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A link to the file that works until it expires (`photos.url_ttl_minutes`).
+    pub fn signed_url(&self, key: &str, now_ms: i64) -> String {
+        let expires = now_ms / 1000 + self.ttl_secs;
+        format!(
+            "{}/media/{key}?expires={expires}&sig={}",
+            self.public_url,
+            self.signature(key, expires)
+        )
+    }
+
+    /// Is this a valid, unexpired signature for the key?
+    pub fn verify(&self, key: &str, expires: i64, sig: &str, now_ms: i64) -> bool {
+        if expires < now_ms / 1000 {
+            return false;
+        }
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        mac.update(key.as_bytes());
+        mac.update(b"\n");
+        mac.update(expires.to_string().as_bytes());
+        match hex::decode(sig) {
+            Ok(sig) => mac.verify_slice(&sig).is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> Limits {
+        Limits {
+            max_bytes: 20 * 1024 * 1024,
+            max_pixels: 64_000_000,
+            display_px: 1600,
+            thumbnail_px: 512,
+        }
+    }
+
+    fn photo(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/../../shared/data/photos/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_rotated_phone_photo_is_upright_scaled_and_hashed() {
+        let bytes = photo("Samsung_GT-I9000_Galaxy_S.jpg");
+        let p = process(&bytes, limits()).unwrap();
+        // Stored 640 × 480 with Orientation 6 (rotate 90° clockwise): upright it is 480 × 640.
+        assert_eq!((p.width, p.height), (480, 640));
+        let display = image::load_from_memory(&p.display).unwrap();
+        assert_eq!((display.width(), display.height()), (480, 640));
+        let thumb = image::load_from_memory(&p.thumbnail).unwrap();
+        assert_eq!(thumb.height(), 512);
+        assert!(p.sha256.starts_with("3ad8b0790cdf55b3"), "{}", p.sha256);
+        // No EXIF in what clients see.
+        assert!(read_exif(&p.display).lat.is_none() && !read_exif(&p.display).present);
+    }
+
+    #[test]
+    fn a_12_megapixel_photo_gets_a_1600_px_display_copy() {
+        let p = process(&photo("Apple_iPhone_5.jpg"), limits()).unwrap();
+        assert_eq!((p.width, p.height), (3264, 2448));
+        let display = image::load_from_memory(&p.display).unwrap();
+        assert_eq!((display.width(), display.height()), (1600, 1200));
+        assert!(p.sha256.starts_with("662e58cc178ebab6"));
+    }
+
+    #[test]
+    fn a_resized_copy_hashes_near_the_original() {
+        let original = process(&photo("DSCN0010.jpg"), limits()).unwrap();
+        let smaller = image::load_from_memory(&photo("DSCN0010.jpg")).unwrap().resize(
+            320,
+            320,
+            image::imageops::FilterType::Triangle,
+        );
+        let copy = process(&jpeg(&smaller, 60).unwrap(), limits()).unwrap();
+        assert_ne!(original.sha256, copy.sha256);
+        let d = crate::domain::photo::hamming(original.phash, copy.phash);
+        assert!(d <= crate::domain::photo::NEAR_DUPLICATE_DISTANCE, "distance {d}");
+        let other = process(&photo("Nikon_D5000.jpg"), limits()).unwrap();
+        assert!(crate::domain::photo::hamming(original.phash, other.phash) > 12);
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        let why = |bytes: &[u8], l: Limits| process(bytes, l).unwrap_err().message;
+        assert!(why(b"", limits()).contains("empty"));
+        assert!(why(b"hello, this is text", limits()).contains("not a JPEG, PNG or WebP"));
+        assert!(why(&photo("IMG_5195.HEIC"), limits()).contains("HEIC"));
+        let jpeg = photo("Nexus_4.jpg");
+        assert!(why(&jpeg[..jpeg.len() / 3], limits()).contains("damaged or incomplete"));
+        assert!(why(
+            &jpeg,
+            Limits {
+                max_bytes: 1_000_000,
+                ..limits()
+            }
+        )
+        .contains("at most 1 MB"));
+        assert!(why(
+            &jpeg,
+            Limits {
+                max_pixels: 2_000_000,
+                ..limits()
+            }
+        )
+        .contains("2448 × 3264"));
+    }
+
+    #[test]
+    fn a_huge_png_is_refused_before_decoding() {
+        // A 30,000 × 30,000 PNG header (900 megapixels, correct CRC) over a 1-pixel body.
+        let mut png = Vec::new();
+        let encoder = image::codecs::png::PngEncoder::new(&mut png);
+        image::ImageEncoder::write_image(encoder, &[0u8; 3], 1, 1, image::ExtendedColorType::Rgb8).unwrap();
+        png[16..20].copy_from_slice(&30_000u32.to_be_bytes());
+        png[20..24].copy_from_slice(&30_000u32.to_be_bytes());
+        let crc = crc32fast::hash(&png[12..29]);
+        png[29..33].copy_from_slice(&crc.to_be_bytes());
+        let err = process(&png, limits()).unwrap_err().message;
+        assert!(err.contains("30000 × 30000 pixels"), "{err}");
+    }
+}
