@@ -2,7 +2,8 @@
 //! perceptual hash, SHA-256) against libvips' `vipsthumbnail` making the thumbnail alone, side by side in one run
 //! over the same 20 photos, each tool in one process. CPU time (user + system) per photo is compared.
 //!
-//! `cargo bench -p fieldwork-server --bench photos` (needs `vipsthumbnail`: Debian package `libvips-tools`).
+//! `cargo bench -p fieldwork-server --bench photos [--features turbojpeg]` (needs `vipsthumbnail`: Debian package
+//! `libvips-tools`; the feature needs `libturbojpeg0-dev`).
 //!
 //! The 20 photos are made from the real phone photos in `../shared/data/photos` (iPhone 5, iPhone 6, Nexus 4,
 //! Nokia 8.3): each is scaled to cover 4000 × 3000 (12 MP), cropped at five different places, saved as a JPEG of
@@ -134,12 +135,24 @@ fn main() {
     println!("|---|---|---|---|");
     println!(
         "| vipsthumbnail {} | 512 px thumbnail | {:.0} | {:.0} |",
-        String::from_utf8_lossy(&Command::new("vipsthumbnail").arg("--vips-version").output().map(|o| o.stdout).unwrap_or_default()).trim(),
+        String::from_utf8_lossy(
+            &Command::new("vipsthumbnail")
+                .arg("--vips-version")
+                .output()
+                .map(|o| o.stdout)
+                .unwrap_or_default()
+        )
+        .trim(),
         vips_cpu * 1000.0 / n,
         vips_wall * 1000.0 / n
     );
     println!(
-        "| fieldwork `evidence::process` | validate, EXIF, orientation, 1600 px display JPEG, 512 px thumbnail JPEG, perceptual hash, SHA-256 | {:.0} | {:.0} |",
+        "| fieldwork `evidence::process` ({}) | validate, EXIF, orientation, 1600 px display JPEG, 512 px thumbnail JPEG, perceptual hash, SHA-256 | {:.0} | {:.0} |",
+        if cfg!(feature = "turbojpeg") {
+            "libjpeg-turbo, feature `turbojpeg`"
+        } else {
+            "pure Rust: zune-jpeg, jpeg-encoder"
+        },
         ours_cpu * 1000.0 / n,
         ours_wall * 1000.0 / n
     );

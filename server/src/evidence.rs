@@ -8,7 +8,7 @@ use std::io::Cursor;
 use std::sync::Arc;
 
 use hmac::{Hmac, Mac};
-use image::{DynamicImage, ImageFormat, ImageReader};
+use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
 use object_store::path::Path as StorePath;
 use object_store::{ObjectStore, PutPayload};
 use sha2::{Digest, Sha256};
@@ -95,23 +95,17 @@ pub fn process(bytes: &[u8], limits: Limits) -> Result<Processed, ValidationErro
             "could not be decoded: the file is damaged or incomplete (it ends before the picture does)".into(),
         ));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut decode_limits = image::Limits::default();
-    decode_limits.max_image_width = Some(w);
-    decode_limits.max_image_height = Some(h);
-    decode_limits.max_alloc = Some(limits.max_pixels * 4 + 64 * 1024 * 1024);
-    reader.limits(decode_limits);
-    let mut picture = reader
-        .decode()
-        .map_err(|e| refuse(format!("could not be decoded: the file is damaged or incomplete ({e})")))?;
     let exif = read_exif(bytes);
-    if let Some(orientation) = image::metadata::Orientation::from_exif(exif.orientation as u8) {
-        picture.apply_orientation(orientation);
-    }
-    let (width, height) = (picture.width(), picture.height());
-    let display = fit(&picture, limits.display_px);
+    let orientation = image::metadata::Orientation::from_exif(exif.orientation as u8)
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    // Decoded at the smallest size that still covers the display copy (libjpeg-turbo scales in the DCT), then
+    // scaled and turned upright at display size, which is far cheaper than turning 12 megapixels.
+    let decoded = decode(bytes, format, (w, h), limits)?;
+    let display = orient(fit(&decoded, limits.display_px), orientation);
+    drop(decoded);
     let thumbnail = fit(&display, limits.thumbnail_px);
     let phash = perceptual_hash(&thumbnail);
+    let (width, height) = if swaps_sides(orientation) { (h, w) } else { (w, h) };
     Ok(Processed {
         content_type,
         extension,
@@ -120,9 +114,98 @@ pub fn process(bytes: &[u8], limits: Limits) -> Result<Processed, ValidationErro
         width,
         height,
         exif,
-        display: jpeg(&display, 82)?,
-        thumbnail: jpeg(&thumbnail, 78)?,
+        display: encode_jpeg(&display, 82)?,
+        thumbnail: encode_jpeg(&thumbnail, 78)?,
     })
+}
+
+fn damaged(e: impl std::fmt::Display) -> ValidationError {
+    ValidationError::new(
+        "file",
+        format!("could not be decoded: the file is damaged or incomplete ({e})"),
+    )
+}
+
+/// The picture as RGB, for JPEG at the smallest libjpeg scale (n/8) whose long side still reaches the display
+/// size (with the `turbojpeg` feature); otherwise in full.
+fn decode(bytes: &[u8], format: ImageFormat, (w, h): (u32, u32), limits: Limits) -> Result<RgbImage, ValidationError> {
+    #[cfg(feature = "turbojpeg")]
+    if format == ImageFormat::Jpeg {
+        // TurboJPEG scales in the decoder when asked for a smaller size; 1/2, 1/4 and 1/8 keep its SIMD IDCT.
+        let scaled = |side: u32, denom: u32| side.div_ceil(denom) as usize;
+        let long = w.max(h);
+        let denom = [8, 4, 2]
+            .into_iter()
+            .find(|d| long.div_ceil(*d) >= limits.display_px.min(long))
+            .unwrap_or(1);
+        let (sw, sh) = (scaled(w, denom), scaled(h, denom));
+        let pixels = turbo_decode(bytes, sw, sh).map_err(damaged)?;
+        return RgbImage::from_raw(sw as u32, sh as u32, pixels).ok_or_else(|| damaged("unexpected size"));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut decode_limits = image::Limits::default();
+    decode_limits.max_image_width = Some(w);
+    decode_limits.max_image_height = Some(h);
+    decode_limits.max_alloc = Some(limits.max_pixels * 4 + 64 * 1024 * 1024);
+    reader.limits(decode_limits);
+    Ok(reader.decode().map_err(damaged)?.into_rgb8())
+}
+
+/// Decodes a JPEG to RGB at `width` × `height` (a scaled size: TurboJPEG scales in the IDCT), with the fast IDCT
+/// and chroma upsampling (the result is only ever shown scaled down). The safe `turbojpeg` 0.5 API does not take
+/// these flags, hence the raw call.
+#[cfg(feature = "turbojpeg")]
+fn turbo_decode(bytes: &[u8], width: usize, height: usize) -> Result<Vec<u8>, String> {
+    use turbojpeg::raw;
+    struct Handle(raw::tjhandle);
+    impl Drop for Handle {
+        fn drop(&mut self) {
+            // SAFETY: the handle came from tjInitDecompress and is destroyed once.
+            unsafe { raw::tjDestroy(self.0) };
+        }
+    }
+    // SAFETY: no arguments; a null result is checked.
+    let handle = Handle(unsafe { raw::tjInitDecompress() });
+    if handle.0.is_null() {
+        return Err("the JPEG decoder could not start".into());
+    }
+    let mut pixels = vec![0u8; 3 * width * height];
+    let int = |n: usize| libc::c_int::try_from(n).map_err(|_| "the picture is too large".to_string());
+    // SAFETY: `bytes` is a valid buffer of its length; `pixels` holds pitch × height bytes for RGB output.
+    let result = unsafe {
+        raw::tjDecompress2(
+            handle.0,
+            bytes.as_ptr(),
+            bytes.len() as libc::c_ulong,
+            pixels.as_mut_ptr(),
+            int(width)?,
+            int(3 * width)?,
+            int(height)?,
+            raw::TJPF_TJPF_RGB,
+            (raw::TJFLAG_FASTDCT | raw::TJFLAG_FASTUPSAMPLE) as libc::c_int,
+        )
+    };
+    if result != 0 {
+        // SAFETY: TurboJPEG returns a NUL-terminated message owned by the handle.
+        let message = unsafe { std::ffi::CStr::from_ptr(raw::tjGetErrorStr2(handle.0)) };
+        return Err(message.to_string_lossy().into_owned());
+    }
+    Ok(pixels)
+}
+
+/// Orientations 5–8 turn the picture a quarter, so width and height swap.
+fn swaps_sides(o: image::metadata::Orientation) -> bool {
+    use image::metadata::Orientation::*;
+    matches!(o, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH)
+}
+
+fn orient(picture: RgbImage, o: image::metadata::Orientation) -> RgbImage {
+    if o == image::metadata::Orientation::NoTransforms {
+        return picture;
+    }
+    let mut dynamic = DynamicImage::ImageRgb8(picture);
+    dynamic.apply_orientation(o);
+    dynamic.into_rgb8()
 }
 
 /// Whether an end-of-image marker follows the last start-of-scan. In entropy-coded data a 0xFF byte is always
@@ -145,28 +228,59 @@ fn is_heif(bytes: &[u8]) -> bool {
         )
 }
 
-/// Scales down so the long side is at most `px` (never up).
-fn fit(picture: &DynamicImage, px: u32) -> DynamicImage {
-    if picture.width().max(picture.height()) <= px {
-        picture.clone()
-    } else {
-        picture.resize(px, px, image::imageops::FilterType::Triangle)
+/// Scales down so the long side is at most `px` (never up), with `fast_image_resize` (SIMD, area-aware).
+fn fit(picture: &RgbImage, px: u32) -> RgbImage {
+    let (w, h) = picture.dimensions();
+    let long = w.max(h);
+    if long <= px {
+        return picture.clone();
     }
+    let scaled = |side: u32| ((u64::from(side) * u64::from(px) + u64::from(long) / 2) / u64::from(long)).max(1) as u32;
+    let mut out = RgbImage::new(scaled(w), scaled(h));
+    let options = fast_image_resize::ResizeOptions::new().resize_alg(fast_image_resize::ResizeAlg::Convolution(
+        fast_image_resize::FilterType::Bilinear,
+    ));
+    fast_image_resize::Resizer::new()
+        .resize(picture, &mut out, &options)
+        .expect("RGB8 to RGB8 of non-zero size always resizes");
+    out
 }
 
 /// JPEG without any metadata (the encoder writes none): what clients see.
-fn jpeg(picture: &DynamicImage, quality: u8) -> Result<Vec<u8>, ValidationError> {
-    let mut out = Vec::new();
-    let rgb = picture.to_rgb8();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(&rgb)
-        .map_err(|e| ValidationError::new("file", format!("could not be re-encoded ({e})")))?;
-    Ok(out)
+fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, ValidationError> {
+    let failed = |e: String| ValidationError::new("file", format!("could not be re-encoded ({e})"));
+    #[cfg(feature = "turbojpeg")]
+    {
+        let image = turbojpeg::Image {
+            pixels: picture.as_raw().as_slice(),
+            width: picture.width() as usize,
+            pitch: 3 * picture.width() as usize,
+            height: picture.height() as usize,
+            format: turbojpeg::PixelFormat::RGB,
+        };
+        let mut compressor = turbojpeg::Compressor::new().map_err(|e| failed(e.to_string()))?;
+        compressor.set_quality(i32::from(quality));
+        compressor.set_subsamp(turbojpeg::Subsamp::Sub2x2);
+        compressor.compress_to_vec(image).map_err(|e| failed(e.to_string()))
+    }
+    #[cfg(not(feature = "turbojpeg"))]
+    {
+        let mut out = Vec::new();
+        jpeg_encoder::Encoder::new(&mut out, quality)
+            .encode(
+                picture.as_raw(),
+                picture.width() as u16,
+                picture.height() as u16,
+                jpeg_encoder::ColorType::Rgb,
+            )
+            .map_err(|e| failed(e.to_string()))?;
+        Ok(out)
+    }
 }
 
 /// A 64-bit gradient hash (`image_hasher`): near-identical pictures differ in few bits, whatever their size
 /// or compression.
-pub fn perceptual_hash(picture: &DynamicImage) -> u64 {
+pub fn perceptual_hash(picture: &RgbImage) -> u64 {
     let hasher = image_hasher::HasherConfig::new()
         .hash_size(8, 8)
         .hash_alg(image_hasher::HashAlg::Gradient)
@@ -334,7 +448,7 @@ mod tests {
             320,
             image::imageops::FilterType::Triangle,
         );
-        let copy = process(&jpeg(&smaller, 60).unwrap(), limits()).unwrap();
+        let copy = process(&encode_jpeg(&smaller.to_rgb8(), 60).unwrap(), limits()).unwrap();
         assert_ne!(original.sha256, copy.sha256);
         let d = crate::domain::photo::hamming(original.phash, copy.phash);
         assert!(d <= crate::domain::photo::NEAR_DUPLICATE_DISTANCE, "distance {d}");

@@ -3,6 +3,7 @@
 //! id, answers merge, and check-out, submission and decisions return the stored result when repeated.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
@@ -23,6 +24,8 @@ pub struct Visits {
     storage: Storage,
     limits: Limits,
     max_per_visit: u32,
+    /// Photos processed at once: one per core, so a burst of uploads queues instead of starving the server.
+    processing: Arc<tokio::sync::Semaphore>,
 }
 
 /// A visit with the facts about its task and venue that every view needs.
@@ -299,6 +302,9 @@ impl Visits {
             storage,
             limits,
             max_per_visit,
+            processing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         }
     }
 
@@ -647,9 +653,18 @@ impl Visits {
         drop(conn);
         let limits = self.limits;
         let bytes = photo.bytes;
-        let (processed, bytes) = tokio::task::spawn_blocking(move || (evidence::process(&bytes, limits), bytes))
+        let permit = self
+            .processing
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| AppError::Internal(e.into()))?;
+        let (processed, bytes) = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            (evidence::process(&bytes, limits), bytes)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
         let processed = processed?;
         let rules = visit.rules();
         let (from, to) = visit_span(&visit, &rules);
