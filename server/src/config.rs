@@ -34,6 +34,57 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub assignment: AssignmentSettings,
     pub photos: PhotoSettings,
+    pub payouts: PayoutSettings,
+}
+
+/// Payouts: currency, tax withholding, the minimum payout and the paying (debtor) account for bank exports.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PayoutSettings {
+    /// ISO 4217 code of every amount.
+    pub currency: String,
+    /// Withhold tax at payout (individuals under civil contracts in Ukraine); off for other jurisdictions.
+    pub withhold_tax: bool,
+    /// Personal income tax, basis points of the gross (1800 = 18 %).
+    pub income_tax_bp: u32,
+    /// Military levy, basis points of the gross (500 = 5 %).
+    pub military_levy_bp: u32,
+    /// Smallest available balance paid out, kopiykas.
+    pub min_payout_kopiykas: i64,
+    /// The paying company, as the bank knows it.
+    pub debtor_name: String,
+    /// The account payouts are paid from; exports are refused until it is set.
+    pub debtor_iban: Option<String>,
+    /// Its bank's BIC, if the bank wants one (otherwise the bank is identified by the IBAN).
+    pub debtor_bic: Option<String>,
+}
+
+impl Default for PayoutSettings {
+    fn default() -> Self {
+        Self {
+            currency: "UAH".into(),
+            withhold_tax: true,
+            income_tax_bp: 1_800,
+            military_levy_bp: 500,
+            min_payout_kopiykas: 10_000,
+            debtor_name: "Fieldwork LLC".into(),
+            debtor_iban: None,
+            debtor_bic: None,
+        }
+    }
+}
+
+impl PayoutSettings {
+    pub fn withholding(&self) -> crate::domain::ledger::Withholding {
+        if self.withhold_tax {
+            crate::domain::ledger::Withholding {
+                income_tax_bp: self.income_tax_bp,
+                military_levy_bp: self.military_levy_bp,
+            }
+        } else {
+            crate::domain::ledger::Withholding::NONE
+        }
+    }
 }
 
 /// Photo evidence: where it is stored and what is accepted.
@@ -207,6 +258,7 @@ impl Default for Settings {
             limits: LimitSettings::default(),
             assignment: AssignmentSettings::default(),
             photos: PhotoSettings::default(),
+            payouts: PayoutSettings::default(),
         }
     }
 }

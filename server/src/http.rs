@@ -1,5 +1,6 @@
 //! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`, and the small pages
-//! behind email links (`/verify-email`, `/reset-password`). Middleware: request ids, one tracing span per
+//! behind email links (`/verify-email`, `/reset-password`), signed photo links (`/media/…`) and payout batch
+//! exports (`/payouts/batches/{id}/export?format=…`, streamed). Middleware: request ids, one tracing span per
 //! request, body size limit, timeout, panic catching.
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use crate::config::Settings;
 use crate::error::AppError;
 use crate::evidence::Storage;
 use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID};
+use crate::payouts::Payouts;
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -31,6 +33,7 @@ pub struct AppState {
     pub schema: AppSchema,
     pub accounts: Accounts,
     pub storage: Storage,
+    pub payouts: Payouts,
     pub trust_forwarded_for: bool,
 }
 
@@ -69,6 +72,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/verify-email", get(verify_email_page))
         .route("/reset-password", get(reset_password_form).post(reset_password_submit))
         .route("/media/{*key}", get(media))
+        .route("/payouts/batches/{id}/export", get(export_batch))
         .with_state(state)
         .layer(middleware)
 }
@@ -149,6 +153,126 @@ async fn media(
             (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
         }
     }
+}
+
+#[derive(Deserialize)]
+struct ExportQuery {
+    format: Option<String>,
+}
+
+/// An error of a plain HTTP endpoint, as JSON with the same codes as GraphQL errors.
+fn json_error(err: AppError, request_id: &str) -> Response {
+    let status = match &err {
+        AppError::BadInput { .. } | AppError::InvalidFields(_) => StatusCode::BAD_REQUEST,
+        AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+        AppError::NotFound(_) => StatusCode::NOT_FOUND,
+        AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Internal(cause) => {
+            tracing::error!(error = ?cause, request_id, "internal error");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::CONFLICT,
+    };
+    let code = err.code();
+    let message = match &err {
+        AppError::Internal(_) => format!("internal error (request id {request_id})"),
+        other => other.message(),
+    };
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }] });
+    (status, Json(body)).into_response()
+}
+
+/// A payout batch as a bank file (CSV, pain.001.001.09 or .03), streamed page by page from the database so a
+/// batch of any size takes bounded memory. `Authorization: Bearer …` of a `PAYMENTS` or `ADMIN` user.
+async fn export_batch(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    use crate::payouts::export::{self, ExportFormat};
+    let request_id = request_id(&headers);
+    let actor = match bearer_token(&headers) {
+        None => return json_error(AppError::Unauthenticated("please log in first".into()), &request_id),
+        Some(token) => match state.accounts.authenticate(token).await {
+            Ok(Some(actor)) => actor,
+            Ok(None) => {
+                return json_error(
+                    AppError::Unauthenticated("your session has expired or was revoked; please log in again".into()),
+                    &request_id,
+                )
+            }
+            Err(err) => return json_error(err, &request_id),
+        },
+    };
+    let format_text = query.ok().and_then(|Query(q)| q.format).unwrap_or_else(|| "csv".into());
+    let Some(format) = ExportFormat::parse(&format_text) else {
+        return json_error(
+            AppError::bad_input("format", "must be csv, pain.001.001.09 or pain.001.001.03"),
+            &request_id,
+        );
+    };
+    let header = match state.payouts.start_export(&actor, &id, format).await {
+        Ok(header) => header,
+        Err(err) => return json_error(err, &request_id),
+    };
+    enum Phase {
+        Header,
+        Lines(i64),
+        Done,
+    }
+    let payouts = state.payouts.clone();
+    let file_name = format!(
+        "payout-{}-{}.{}",
+        header.batch_id,
+        header.message_id,
+        format.extension()
+    );
+    let stream = futures::stream::unfold(Phase::Header, move |phase| {
+        let payouts = payouts.clone();
+        let header = header.clone();
+        async move {
+            match phase {
+                Phase::Header => Some((
+                    Ok::<_, std::io::Error>(bytes::Bytes::from(export::header(format, &header))),
+                    Phase::Lines(0),
+                )),
+                Phase::Lines(after) => match payouts.export_page(&header.batch_id, after, 1_000).await {
+                    Ok(lines) if lines.is_empty() => {
+                        Some((Ok(bytes::Bytes::from(export::footer(format))), Phase::Done))
+                    }
+                    Ok(lines) => {
+                        let last = lines.last().map_or(after, |l| l.seq);
+                        let mut chunk = Vec::with_capacity(lines.len() * 700);
+                        for line in &lines {
+                            chunk.extend(export::line(format, &header, line));
+                        }
+                        Some((Ok(bytes::Bytes::from(chunk)), Phase::Lines(last)))
+                    }
+                    Err(err) => {
+                        if let AppError::Internal(cause) = &err {
+                            tracing::error!(error = ?cause, batch = %header.batch_id, "export failed midway");
+                        }
+                        Some((Err(std::io::Error::other("export failed")), Phase::Done))
+                    }
+                },
+                Phase::Done => None,
+            }
+        }
+    });
+    (
+        [
+            (header::CONTENT_TYPE, format.content_type().to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file_name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        axum::body::Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 async fn graphiql() -> Html<String> {

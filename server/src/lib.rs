@@ -11,6 +11,8 @@
 //! - [`checklists`]: versioned questionnaires (rules, visibility and scoring live in `domain::checklist`);
 //! - [`waves`]: fieldwork projects and their tasks (one per required visit);
 //! - [`assignment`]: the job board, claims, coordinator assignment and lapsed holds (rules in `domain::eligibility`);
+//! - [`visits`] and [`evidence`]: check-in, answers, photo evidence, flags and review;
+//! - [`ledger`] and [`payouts`]: the double-entry payout ledger, payout batches and bank exports;
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
 
 pub mod accounts;
@@ -25,7 +27,9 @@ pub mod error;
 pub mod evidence;
 pub mod graphql;
 pub mod http;
+pub mod ledger;
 pub mod mail;
+pub mod payouts;
 pub mod startup;
 pub mod telemetry;
 pub mod venues;

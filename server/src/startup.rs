@@ -17,8 +17,10 @@ use crate::db::Db;
 use crate::evidence::Storage;
 use crate::graphql::{build_schema, Services};
 use crate::http::{router, AppState};
+use crate::ledger::Ledger;
 use crate::mail::outbox::Worker;
 use crate::mail::Mailer;
+use crate::payouts::Payouts;
 use crate::venues::Venues;
 use crate::visits::Visits;
 use crate::waves::Waves;
@@ -62,7 +64,10 @@ impl Application {
             storage,
             (&settings.photos).into(),
             settings.photos.max_per_visit,
+            settings.payouts.currency.clone(),
         );
+        let ledger = Ledger::new(db.clone(), settings.payouts.currency.clone());
+        let payouts = Payouts::new(db.clone(), Arc::new(settings.payouts.clone()), wake.clone());
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -70,12 +75,15 @@ impl Application {
             waves: waves.clone(),
             assignment: assignment.clone(),
             visits: visits.clone(),
+            ledger,
+            payouts: payouts.clone(),
         };
         let schema = build_schema(services, &settings.limits);
         let state = AppState {
             schema,
             accounts,
             storage: visits.storage().clone(),
+            payouts,
             trust_forwarded_for: settings.auth.trust_forwarded_for,
         };
         let router = router(state, &settings);

@@ -35,6 +35,10 @@ pub enum Permission {
     ReadVisits,
     /// See the review queue, every visit with its originals, and decide on visits.
     ReviewVisits,
+    /// See one's own earnings, payout lines and yearly statement.
+    OwnEarnings,
+    /// Everyone's money: adjustments, payout batches (create, approve, export, settle), totals, statements.
+    ManagePayouts,
 }
 
 /// The table. Anything not listed is refused.
@@ -55,6 +59,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         DoVisits => role == Shopper,
         ReadVisits => matches!(role, Admin | Coordinator | Shopper | ClientViewer),
         ReviewVisits => matches!(role, Admin | Coordinator),
+        OwnEarnings => role == Shopper,
+        ManagePayouts => matches!(role, Admin | Payments),
     }
 }
 

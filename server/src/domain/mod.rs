@@ -8,6 +8,7 @@ pub mod checklist;
 mod contact;
 pub mod eligibility;
 mod geo;
+pub mod ledger;
 pub mod optimizer;
 mod payout;
 pub mod photo;

@@ -13,6 +13,7 @@ mod accounts;
 mod assignment;
 mod checklists;
 mod pagination;
+mod payouts;
 mod types;
 mod venues;
 mod visits;
@@ -29,6 +30,8 @@ use crate::auth::{Actor, Permission};
 use crate::checklists::Checklists;
 use crate::config::LimitSettings;
 use crate::error::AppError;
+use crate::ledger::Ledger;
+use crate::payouts::Payouts;
 use crate::venues::Venues;
 use crate::visits::Visits;
 use crate::waves::Waves;
@@ -42,6 +45,7 @@ pub struct Query(
     waves::WaveQuery,
     assignment::AssignmentQuery,
     visits::VisitQuery,
+    payouts::PayoutQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -54,6 +58,7 @@ pub struct Mutation(
     assignment::AssignmentMutation,
     assignment::AutoAssignMutation,
     visits::VisitMutation,
+    payouts::PayoutMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -71,6 +76,8 @@ pub struct Services {
     pub waves: Waves,
     pub assignment: Assignment,
     pub visits: Visits,
+    pub ledger: Ledger,
+    pub payouts: Payouts,
 }
 
 pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
@@ -81,6 +88,8 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.waves)
         .data(services.assignment)
         .data(services.visits)
+        .data(services.ledger)
+        .data(services.payouts)
         .limit_depth(limits.max_query_depth)
         .limit_complexity(limits.max_query_complexity)
         .finish()

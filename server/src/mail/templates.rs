@@ -75,3 +75,24 @@ pub fn claim_expired(language: Language, venue: &str, wave: &str) -> Rendered {
         },
     }
 }
+
+pub fn payout_failed(language: Language, amount: &str, currency: &str, reason: &str) -> Rendered {
+    match language {
+        Language::Uk => Rendered {
+            subject: "Виплату не здійснено".into(),
+            body: format!(
+                "Банк не зарахував вашу виплату {amount} {currency}. Причина: {reason}.\n\n\
+                 Гроші повернулися на ваш баланс і будуть у наступній виплаті. Перевірте, будь ласка, IBAN і \
+                 ім'я власника рахунку у своєму профілі.\n"
+            ),
+        },
+        Language::En => Rendered {
+            subject: "A payout did not go through".into(),
+            body: format!(
+                "The bank did not credit your payout of {amount} {currency}. Reason: {reason}.\n\n\
+                 The money is back on your balance and will be in the next payout. Please check the IBAN and \
+                 account holder in your profile.\n"
+            ),
+        },
+    }
+}

@@ -61,6 +61,9 @@ fn visit_readers(who: Who) -> bool {
         Some(Role::Admin | Role::Coordinator | Role::Shopper | Role::ClientViewer)
     )
 }
+fn money_managers(who: Who) -> bool {
+    matches!(who, Some(Role::Admin | Role::Payments))
+}
 fn none(_: &Ids) -> Value {
     json!({})
 }
@@ -382,6 +385,77 @@ fn cases() -> Vec<Case> {
             allowed: shoppers_only,
         },
         Case { field: "submitVisit", query: "mutation { submitVisit(visitId: \"none\") { id } }", variables: none, allowed: shoppers_only },
+        Case { field: "myEarnings", query: "query { myEarnings { balanceKopiykas } }", variables: none, allowed: shoppers_only },
+        Case {
+            field: "shopperEarnings",
+            query: "query($id: ID!) { shopperEarnings(shopperId: $id) { balanceKopiykas } }",
+            variables: |ids| json!({ "id": ids.shopper_id }),
+            allowed: money_managers,
+        },
+        Case {
+            field: "myYearlyStatement",
+            query: "query { myYearlyStatement(year: 2026) { csv } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
+            field: "yearlyStatement",
+            query: "query($id: ID!) { yearlyStatement(shopperId: $id, year: 2026) { csv } }",
+            variables: |ids| json!({ "id": ids.shopper_id }),
+            allowed: money_managers,
+        },
+        Case { field: "payoutBatches", query: "query { payoutBatches { totalCount } }", variables: none, allowed: money_managers },
+        Case { field: "payoutBatch", query: "query { payoutBatch(id: \"none\") { id } }", variables: none, allowed: money_managers },
+        Case {
+            field: "ledgerTotals",
+            query: "query { ledgerTotals(from: \"2026-11-01\", to: \"2026-11-30\") { kind } }",
+            variables: none,
+            allowed: money_managers,
+        },
+        Case { field: "ledgerCheck", query: "query { ledgerCheck { ok } }", variables: none, allowed: money_managers },
+        Case {
+            field: "adjustBalance",
+            query: "mutation($id: ID!) { adjustBalance(shopperId: $id, amountKopiykas: 100, reason: \"authz test\", \
+                    idempotencyKey: \"authz-1\") { id } }",
+            variables: |ids| json!({ "id": ids.shopper_id }),
+            allowed: money_managers,
+        },
+        Case {
+            field: "revokeApproval",
+            query: "mutation { revokeApproval(visitId: \"none\", reason: \"authz test\") { id } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "createPayoutBatch",
+            query: "mutation { createPayoutBatch(periodFrom: \"2026-11-01\", periodTo: \"2026-11-30\") { batch { id } } }",
+            variables: none,
+            allowed: money_managers,
+        },
+        Case {
+            field: "approvePayoutBatch",
+            query: "mutation { approvePayoutBatch(id: \"none\") { id } }",
+            variables: none,
+            allowed: money_managers,
+        },
+        Case {
+            field: "cancelPayoutBatch",
+            query: "mutation { cancelPayoutBatch(id: \"none\", reason: \"authz test\") { id } }",
+            variables: none,
+            allowed: money_managers,
+        },
+        Case {
+            field: "settlePayoutLine",
+            query: "mutation { settlePayoutLine(lineId: \"none\", outcome: PAID) { id } }",
+            variables: none,
+            allowed: money_managers,
+        },
+        Case {
+            field: "importPayoutStatus",
+            query: "mutation($file: Upload!) { importPayoutStatus(batchId: \"none\", file: $file) { paid } }",
+            variables: none,
+            allowed: money_managers,
+        },
         Case {
             field: "reviewVisit",
             query: "mutation { reviewVisit(visitId: \"none\", decision: APPROVE) { id } }",
@@ -498,6 +572,11 @@ async fn every_operation_times_every_role() {
             let body = if case.field == "importVenues" {
                 let csv = b"external_code,name,type,lat,lon\nX1,Shop,SHOP,49.8,24.0\n".to_vec();
                 app.upload(token.as_deref(), case.query, variables, "file", "venues.csv", csv)
+                    .await
+                    .1
+            } else if case.field == "importPayoutStatus" {
+                let csv = b"end_to_end_id,status\nx,PAID\n".to_vec();
+                app.upload(token.as_deref(), case.query, variables, "file", "status.csv", csv)
                     .await
                     .1
             } else if case.field == "uploadVisitPhoto" {

@@ -5,6 +5,7 @@ mod assignment;
 mod authorization;
 mod checklists;
 mod http;
+mod payouts;
 mod registration;
 mod sessions;
 mod shoppers;

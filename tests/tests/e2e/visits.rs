@@ -16,15 +16,15 @@ const VENUE: (f64, f64) = (60.1467, 24.9068);
 const CHECK_IN_AT: &str = "2022-08-14T11:05:00Z";
 const CHECK_OUT_AT: &str = "2022-08-14T11:30:00Z";
 
-struct Field {
-    coordinator: String,
-    client: String,
+pub(crate) struct Field {
+    pub(crate) coordinator: String,
+    pub(crate) client: String,
     /// The wave's two tasks (two visits of one venue).
-    tasks: Vec<String>,
+    pub(crate) tasks: Vec<String>,
 }
 
 /// A client with the ЦНАП checklist, one venue in Helsinki, and a launched wave with two visits of it.
-async fn field(app: &TestApp, visit_rules: Value) -> Field {
+pub(crate) async fn field(app: &TestApp, visit_rules: Value) -> Field {
     let coordinator = app.staff(Role::Coordinator).await.token;
     let token = Some(coordinator.as_str());
     let (client, version) = super::checklists::client_and_published_checklist(app, &coordinator).await;
@@ -42,7 +42,7 @@ async fn field(app: &TestApp, visit_rules: Value) -> Field {
     let input = json!({
         "name": "Хвиля з фото", "checklistVersionId": version,
         "startsOn": today.to_string(), "endsOn": (today + chrono::Duration::days(30)).to_string(),
-        "selection": { "mode": "ALL" }, "visitsPerVenue": 2, "feeKopiykas": 40000, "maxTasksPerShopper": 1,
+        "selection": { "mode": "ALL" }, "visitsPerVenue": 2, "feeKopiykas": 40000, "reimbursementCapKopiykas": 10000, "maxTasksPerShopper": 1,
         "visitRules": visit_rules,
     });
     let body = app
@@ -364,6 +364,20 @@ async fn a_visit_goes_from_check_in_to_approval_with_its_evidence() {
         .await
         .unwrap();
     assert_eq!(approvals, 1, "approval is recorded once for the ledger");
+    // The ledger posted it once: the fee, and the receipt (120 UAH) up to the wave's cap (100 UAH).
+    let body = app
+        .gql(
+            phone.token(),
+            "query { myEarnings { balanceKopiykas availableKopiykas history { totalCount edges { node { kind amountKopiykas visitId } } } } }",
+            json!({}),
+        )
+        .await;
+    let earnings = &body["data"]["myEarnings"];
+    assert_eq!(earnings["balanceKopiykas"], 50_000, "{body}");
+    assert_eq!(earnings["availableKopiykas"], 50_000);
+    assert_eq!(earnings["history"]["totalCount"], 1);
+    assert_eq!(earnings["history"]["edges"][0]["node"]["kind"], "VISIT_APPROVAL");
+    assert_eq!(earnings["history"]["edges"][0]["node"]["visitId"], visit.as_str());
     let body = app
         .gql(
             coordinator,
