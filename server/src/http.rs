@@ -191,7 +191,7 @@ async fn export_batch(
     headers: HeaderMap,
     query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    use crate::payouts::export::{self, ExportFormat};
+    use crate::payouts::export::ExportFormat;
     let request_id = request_id(&headers);
     let actor = match bearer_token(&headers) {
         None => return json_error(AppError::Unauthenticated("please log in first".into()), &request_id),
@@ -217,50 +217,13 @@ async fn export_batch(
         Ok(header) => header,
         Err(err) => return json_error(err, &request_id),
     };
-    enum Phase {
-        Header,
-        Lines(i64),
-        Done,
-    }
-    let payouts = state.payouts.clone();
     let file_name = format!(
         "payout-{}-{}.{}",
         header.batch_id,
         header.message_id,
         format.extension()
     );
-    let stream = futures::stream::unfold(Phase::Header, move |phase| {
-        let payouts = payouts.clone();
-        let header = header.clone();
-        async move {
-            match phase {
-                Phase::Header => Some((
-                    Ok::<_, std::io::Error>(bytes::Bytes::from(export::header(format, &header))),
-                    Phase::Lines(0),
-                )),
-                Phase::Lines(after) => match payouts.export_page(&header.batch_id, after, 1_000).await {
-                    Ok(lines) if lines.is_empty() => {
-                        Some((Ok(bytes::Bytes::from(export::footer(format))), Phase::Done))
-                    }
-                    Ok(lines) => {
-                        let last = lines.last().map_or(after, |l| l.seq);
-                        let mut chunk = Vec::with_capacity(lines.len() * 700);
-                        for line in &lines {
-                            chunk.extend(export::line(format, &header, line));
-                        }
-                        Some((Ok(bytes::Bytes::from(chunk)), Phase::Lines(last)))
-                    }
-                    Err(err) => {
-                        if let AppError::Internal(cause) = &err {
-                            tracing::error!(error = ?cause, batch = %header.batch_id, "export failed midway");
-                        }
-                        Some((Err(std::io::Error::other("export failed")), Phase::Done))
-                    }
-                },
-                Phase::Done => None,
-            }
-        }
-    });
+    let stream = state.payouts.export_stream(format, header);
     (
         [
             (header::CONTENT_TYPE, format.content_type().to_string()),

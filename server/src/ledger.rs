@@ -85,16 +85,6 @@ pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        let currency: String = sqlx::query_scalar("SELECT currency FROM ledger_accounts WHERE id = $1")
-            .bind(&account_id)
-            .fetch_one(&mut *conn)
-            .await?;
-        if currency != posting.currency {
-            return Err(AppError::conflict(format!(
-                "account {account_id} is kept in {currency}, not {}",
-                posting.currency
-            )));
-        }
         sqlx::query(
             "INSERT INTO ledger_entries (id, transaction_id, account_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -105,11 +95,22 @@ pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -
         .bind(now)
         .execute(&mut *conn)
         .await?;
-        sqlx::query("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2")
+        let updated = sqlx::query("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND currency = $3")
             .bind(amount)
             .bind(&account_id)
+            .bind(&posting.currency)
             .execute(&mut *conn)
             .await?;
+        if updated.rows_affected() != 1 {
+            let currency: String = sqlx::query_scalar("SELECT currency FROM ledger_accounts WHERE id = $1")
+                .bind(&account_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            return Err(AppError::conflict(format!(
+                "account {account_id} is kept in {currency}, not {}",
+                posting.currency
+            )));
+        }
     }
     Ok(Some(id))
 }

@@ -14,7 +14,9 @@ use crate::db::{from_ms, Page};
 use crate::error::AppError;
 use crate::ledger::{Check, Earnings as EarningsRecord, HistoryLine, Ledger, Total};
 use crate::payouts::export::{end_to_end_id, ExportFormat};
-use crate::payouts::{statement_csv, BatchRecord, LineRecord, Payouts, Settlement, Skipped, StatementMonth};
+use crate::payouts::{
+    kyiv_start_ms, parse_date, statement_csv, BatchRecord, LineRecord, Payouts, Settlement, Skipped, StatementMonth,
+};
 
 fn ledger<'a>(ctx: &'a Context<'_>) -> &'a Ledger {
     ctx.data_unchecked::<Ledger>()
@@ -426,19 +428,7 @@ fn statement(shopper_id: &str, year: i32, currency: &str, months: Vec<StatementM
 }
 
 fn kyiv_day_start(field: &str, text: &str) -> Result<i64, AppError> {
-    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_input(field, "must be a date such as 2026-11-30"))?;
-    use chrono::TimeZone;
-    Ok(chrono_tz::Europe::Kyiv
-        .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
-        .earliest()
-        .map(|d| d.timestamp_millis())
-        .unwrap_or_else(|| {
-            date.and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_utc()
-                .timestamp_millis()
-        }))
+    Ok(kyiv_start_ms(parse_date(field, text)?))
 }
 
 #[derive(Default)]

@@ -107,7 +107,8 @@ pub struct StatusImport {
     pub failed: i64,
 }
 
-fn kyiv_start_ms(date: NaiveDate) -> i64 {
+/// The first millisecond of a Kyiv calendar day, as UTC milliseconds.
+pub fn kyiv_start_ms(date: NaiveDate) -> i64 {
     chrono_tz::Europe::Kyiv
         .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
         .earliest()
@@ -120,7 +121,8 @@ fn kyiv_start_ms(date: NaiveDate) -> i64 {
         })
 }
 
-fn parse_date(field: &str, text: &str) -> AppResult<NaiveDate> {
+/// A `YYYY-MM-DD` date, or bad input naming the field.
+pub fn parse_date(field: &str, text: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::bad_input(field, "must be a date such as 2026-11-30"))
 }
@@ -139,11 +141,7 @@ impl Payouts {
     }
 
     pub async fn batch(&self, id: &str) -> AppResult<BatchRecord> {
-        sqlx::query_as(&format!("SELECT {BATCH_COLUMNS} FROM payout_batches WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.db.pool())
-            .await?
-            .ok_or_else(|| AppError::NotFound("payout batch".into()))
+        batch_in(&mut *self.db.pool().acquire().await?, id).await
     }
 
     pub async fn batches(&self, limit: usize, before: Option<&str>) -> AppResult<Page<BatchRecord>> {
@@ -341,11 +339,7 @@ impl Payouts {
     /// shopper's account; net to bank clearing, tax withheld), and the batch can no longer change.
     pub async fn approve_batch(&self, actor: &Actor, id: &str) -> AppResult<BatchRecord> {
         let mut tx = self.db.begin_write().await?;
-        let batch: BatchRecord = sqlx::query_as(&format!("SELECT {BATCH_COLUMNS} FROM payout_batches WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("payout batch".into()))?;
+        let batch = batch_in(&mut tx, id).await?;
         match batch.state.as_str() {
             "APPROVED" => return Ok(batch),
             "CANCELLED" => return Err(AppError::conflict("the batch was cancelled")),
@@ -564,30 +558,14 @@ impl Payouts {
             return Err(AppError::bad_input("reason", "say why the bank refused the payment"));
         }
         let mut tx = self.db.begin_write().await?;
-        let line = self.line_in(&mut tx, line_id).await?;
+        let line = line_in(&mut tx, line_id).await?;
         if line.state == "PENDING" || line.state == "CANCELLED" {
             return Err(AppError::conflict("the line's batch is not approved"));
         }
         self.settle_in(&mut tx, actor, &line, outcome, reason).await?;
         tx.commit().await?;
         self.mail_wake.notify_one();
-        self.line_in_pool(line_id).await
-    }
-
-    async fn line_in(&self, tx: &mut crate::db::Tx, id: &str) -> AppResult<LineRecord> {
-        sqlx::query_as(&format!("SELECT {LINE_COLUMNS} FROM payout_lines WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or_else(|| AppError::NotFound("payout line".into()))
-    }
-
-    async fn line_in_pool(&self, id: &str) -> AppResult<LineRecord> {
-        sqlx::query_as(&format!("SELECT {LINE_COLUMNS} FROM payout_lines WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(self.db.pool())
-            .await?
-            .ok_or_else(|| AppError::NotFound("payout line".into()))
+        line_in(&mut *self.db.pool().acquire().await?, line_id).await
     }
 
     /// The bank's status file (CSV with a header: `end_to_end_id,status,reason`; status `PAID` or `FAILED`),
@@ -734,8 +712,52 @@ impl Payouts {
         })
     }
 
+    /// The bank file for an export started with `start_export`, as a stream of chunks: the header, then the
+    /// lines 1,000 at a time straight from the database, then the footer. Memory stays flat for any batch size.
+    pub fn export_stream(
+        &self,
+        format: ExportFormat,
+        header: Header,
+    ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+        enum Phase {
+            Header,
+            Lines(i64),
+            Done,
+        }
+        let payouts = self.clone();
+        futures::stream::unfold(Phase::Header, move |phase| {
+            let payouts = payouts.clone();
+            let header = header.clone();
+            async move {
+                match phase {
+                    Phase::Header => Some((Ok(bytes::Bytes::from(export::header(format, &header))), Phase::Lines(0))),
+                    Phase::Lines(after) => match payouts.export_page(&header.batch_id, after, 1_000).await {
+                        Ok(lines) if lines.is_empty() => {
+                            Some((Ok(bytes::Bytes::from(export::footer(format))), Phase::Done))
+                        }
+                        Ok(lines) => {
+                            let last = lines.last().map_or(after, |l| l.seq);
+                            let mut chunk = Vec::with_capacity(lines.len() * 700);
+                            for line in &lines {
+                                chunk.extend(export::line(format, &header, line));
+                            }
+                            Some((Ok(bytes::Bytes::from(chunk)), Phase::Lines(last)))
+                        }
+                        Err(err) => {
+                            if let AppError::Internal(cause) = &err {
+                                tracing::error!(error = ?cause, batch = %header.batch_id, "export failed midway");
+                            }
+                            Some((Err(std::io::Error::other("export failed")), Phase::Done))
+                        }
+                    },
+                    Phase::Done => None,
+                }
+            }
+        })
+    }
+
     /// The next page of a batch's lines for an export, after `after_seq`.
-    pub async fn export_page(&self, batch_id: &str, after_seq: i64, limit: i64) -> AppResult<Vec<Line>> {
+    async fn export_page(&self, batch_id: &str, after_seq: i64, limit: i64) -> AppResult<Vec<Line>> {
         Ok(sqlx::query_as(
             "SELECT id, seq, shopper_id, account_holder, iban, tax_id, gross, income_tax, military_levy, net, currency \
              FROM payout_lines WHERE batch_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
@@ -827,4 +849,20 @@ pub fn statement_csv(year: i32, currency: &str, months: &[StatementMonth]) -> St
     }
     row(&mut w, "total", &total);
     String::from_utf8(w.into_inner().expect("writing to memory cannot fail")).expect("CSV of UTF-8 is UTF-8")
+}
+
+async fn batch_in(conn: &mut sqlx::AnyConnection, id: &str) -> AppResult<BatchRecord> {
+    sqlx::query_as(&format!("SELECT {BATCH_COLUMNS} FROM payout_batches WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("payout batch".into()))
+}
+
+async fn line_in(conn: &mut sqlx::AnyConnection, id: &str) -> AppResult<LineRecord> {
+    sqlx::query_as(&format!("SELECT {LINE_COLUMNS} FROM payout_lines WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("payout line".into()))
 }
