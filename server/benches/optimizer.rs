@@ -25,7 +25,7 @@ impl Lcg {
 }
 
 fn read_points(file: &str, lat_col: usize, lon_col: usize) -> Vec<(f64, f64)> {
-    let path = format!("{}/../../shared/data/centers/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/../tests/fixtures/centers/{file}", env!("CARGO_MANIFEST_DIR"));
     let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     reader
         .records()

@@ -5,7 +5,7 @@
 //! `cargo bench -p fieldwork-server --bench photos [--features turbojpeg]` (needs `vipsthumbnail`: Debian package
 //! `libvips-tools`; the feature needs `libturbojpeg0-dev`).
 //!
-//! The 20 photos are made from the real phone photos in `../shared/data/photos` (iPhone 5, iPhone 6, Nexus 4,
+//! The 20 photos are made from the real phone photos in `tests/fixtures/photos` (iPhone 5, iPhone 6, Nexus 4,
 //! Nokia 8.3): each is scaled to cover 4000 × 3000 (12 MP), cropped at five different places, saved as a JPEG of
 //! quality 92, and given back its original EXIF block, so they are 12 MP phone JPEGs with real EXIF.
 
@@ -52,7 +52,7 @@ fn make_photos(dir: &Path) -> Vec<PathBuf> {
     ];
     let mut paths = Vec::new();
     for name in sources {
-        let path = format!("{}/../../shared/data/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/../tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
         let original = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let exif = exif_segment(&original);
         let picture = image::load_from_memory(&original).unwrap();

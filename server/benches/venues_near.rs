@@ -30,9 +30,9 @@ impl Lcg {
 fn centres() -> Vec<(f64, f64)> {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/data/centers/ua_hromadas_centroids.csv"
+        "/../tests/fixtures/centers/ua_hromadas_centroids.csv"
     );
-    let mut reader = csv::Reader::from_path(path).expect("the hromada list in ../shared/data");
+    let mut reader = csv::Reader::from_path(path).expect("the hromada list in tests/fixtures");
     reader
         .records()
         .map(|r| {

@@ -96,7 +96,7 @@ fn conflict_rule(venue_id: Option<String>, client_id: Option<String>, employer: 
 }
 
 /// The task and its context, as the rules need them.
-#[derive(FromRow)]
+#[derive(Clone, FromRow)]
 struct TaskContext {
     wave_id: String,
     venue_id: String,
@@ -855,7 +855,7 @@ impl Assignment {
         employer: Option<&str>,
     ) -> AppResult<ConflictRecord> {
         let employer = employer
-            .map(|e| BoundedText::parse("employer", e, 3, 200).map(BoundedText::into_inner))
+            .map(|e| BoundedText::line("employer", e, 3, 200).map(BoundedText::into_inner))
             .transpose()?;
         if [venue_id.is_some(), client_id.is_some(), employer.is_some()]
             .iter()
@@ -972,6 +972,8 @@ pub struct AutoAssignPlan {
     pub total_m: u64,
     /// How many proposals were made into assignments (commit only).
     pub committed: usize,
+    /// Proposals that no longer applied when the plan was written (commit only): (task id, venue name, why).
+    pub not_committed: Vec<(String, String, String)>,
 }
 
 impl Assignment {
@@ -1099,22 +1101,155 @@ impl Assignment {
         }
         drop(conn);
         if commit {
-            for p in &result.proposals {
-                let why = "proposed by the wave optimizer";
-                let done = if as_offers {
-                    self.offer(actor, &p.task_id, &p.shopper_id, why, 24).await
-                } else {
-                    self.assign(actor, &p.task_id, &p.shopper_id, why, None).await
-                };
-                match done {
-                    Ok(_) => result.committed += 1,
-                    Err(err) => {
-                        tracing::warn!(task_id = %p.task_id, error = ?err, "optimizer proposal no longer applies")
+            let tasks: HashMap<String, TaskContext> = open.into_iter().map(|row| (row.task_id, row.ctx)).collect();
+            self.commit_plan(actor, &mut result, &tasks, as_offers).await?;
+        }
+        Ok(result)
+    }
+
+    /// Writes a plan in one transaction: all of it that still applies, or (on any failure) none of it. Every
+    /// shopper in the plan is locked first (claims lock the shopper too), their facts are read again, and each
+    /// proposal is checked against the rules with the load the plan itself adds; the tasks change in batched
+    /// conditional UPDATEs (`state = 'OPEN'`), so a task taken meanwhile is left alone. What did not apply is
+    /// reported in `not_committed` with the reason.
+    async fn commit_plan(
+        &self,
+        actor: &Actor,
+        plan: &mut AutoAssignPlan,
+        tasks: &HashMap<String, TaskContext>,
+        as_offers: bool,
+    ) -> AppResult<()> {
+        const WHY: &str = "proposed by the wave optimizer";
+        let (state, action) = if as_offers {
+            ("OFFERED", "OFFER")
+        } else {
+            ("ASSIGNED", "ASSIGN")
+        };
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let shoppers: Vec<&str> = plan
+            .proposals
+            .iter()
+            .map(|p| p.shopper_id.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        for chunk in shoppers.chunks(500) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("UPDATE users SET updated_at = updated_at WHERE id IN ({list})");
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        // The wave as it is now (it may have been paused or closed since the plan was made).
+        if let Some(ctx) = tasks.values().next() {
+            let status: String = sqlx::query_scalar("SELECT status FROM waves WHERE id = $1")
+                .bind(&ctx.wave_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            TaskContext {
+                wave_status: status,
+                ..ctx.clone()
+            }
+            .check_wave_open(kyiv_today())?;
+        }
+        let (ids, mut facts) = self.all_shopper_facts(&mut tx).await?;
+        let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+        let mut accepted: Vec<(&Proposal, i64)> = Vec::new();
+        for p in &plan.proposals {
+            let Some(ctx) = tasks.get(&p.task_id) else { continue };
+            let task = ctx.facts();
+            let refusal = match index.get(p.shopper_id.as_str()) {
+                None => Some("the shopper is no longer active and verified".to_string()),
+                Some(&i) => match eligibility::check(&facts[i], &task, self.limits(), now) {
+                    Ok(()) => {
+                        let f = &mut facts[i];
+                        f.held_total += 1;
+                        *f.held_by_wave.entry(task.wave_id.clone()).or_default() += 1;
+                        f.held_venues.insert(task.venue_id.clone());
+                        None
                     }
+                    Err(refusal) => Some(refusal.message()),
+                },
+            };
+            match refusal {
+                Some(reason) => plan
+                    .not_committed
+                    .push((p.task_id.clone(), p.venue_name.clone(), reason)),
+                None => {
+                    let deadline = if as_offers {
+                        (now + 24 * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on))
+                    } else {
+                        self.deadline(ctx, now)
+                    };
+                    accepted.push((p, deadline));
                 }
             }
         }
-        Ok(result)
+        let mut written: HashSet<String> = HashSet::new();
+        for chunk in accepted.chunks(300) {
+            let values = (0..chunk.len())
+                .map(|i| format!("(${}, ${}, ${})", 3 + 3 * i, 4 + 3 * i, 5 + 3 * i))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "UPDATE tasks SET state = $1, shopper_id = v.column2, held_since = $2, deadline_at = v.column3, \
+                 updated_at = $2 FROM (VALUES {values}) AS v WHERE tasks.id = v.column1 AND tasks.state = 'OPEN' \
+                 RETURNING tasks.id"
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(state).bind(now);
+            for (p, deadline) in chunk {
+                query = query.bind(&p.task_id).bind(&p.shopper_id).bind(*deadline);
+            }
+            written.extend(query.fetch_all(&mut *tx).await?);
+        }
+        let done: Vec<&Proposal> = accepted
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| written.contains(&p.task_id))
+            .collect();
+        for p in accepted
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| !written.contains(&p.task_id))
+        {
+            plan.not_committed.push((
+                p.task_id.clone(),
+                p.venue_name.clone(),
+                "the task was taken meanwhile".into(),
+            ));
+        }
+        for chunk in done.chunks(200) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    let b = 6 + 3 * i;
+                    format!("(${b}, ${}, $1, ${}, $2, $3, NULL, $4, $5)", b + 1, b + 2)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO task_events (id, task_id, action, shopper_id, actor_id, reason, overridden, late, at) \
+                 VALUES {values}"
+            );
+            let mut query = sqlx::query(&sql)
+                .bind(action)
+                .bind(&actor.user_id)
+                .bind(WHY)
+                .bind(0_i64)
+                .bind(now);
+            for p in chunk {
+                query = query.bind(new_id()).bind(&p.task_id).bind(&p.shopper_id);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        plan.committed = done.len();
+        Ok(())
     }
 }
 

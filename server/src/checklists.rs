@@ -126,7 +126,7 @@ impl Checklists {
         name: &str,
         definition: serde_json::Value,
     ) -> AppResult<ChecklistRecord> {
-        let name = BoundedText::parse("name", name, 2, 200)?.into_inner();
+        let name = BoundedText::line("name", name, 2, 200)?.into_inner();
         parse_definition(&definition)?;
         let exists: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
             .bind(client_id)

@@ -21,6 +21,9 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Connection pool size.
     pub database_max_connections: u32,
+    /// How long a request waits for a database connection before it is answered `RATE_LIMITED` ("busy, try
+    /// again"): a saturated pool never turns into a 500 for someone else.
+    pub database_acquire_timeout_secs: u64,
     /// Where the SQLite file and the offline mail folder live.
     pub data_dir: PathBuf,
     /// Base URL used in links sent by email; defaults to `http://<listen>`.
@@ -35,6 +38,43 @@ pub struct Settings {
     pub assignment: AssignmentSettings,
     pub photos: PhotoSettings,
     pub payouts: PayoutSettings,
+    pub http: HttpSettings,
+    pub metrics: MetricsSettings,
+}
+
+/// Browser-facing HTTP: which other origins may call the API.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    /// Origins (e.g. `https://console.example.org`) allowed to call `/graphql` from a browser. Empty (the
+    /// default): no cross-origin calls; the service's own pages are same-origin and need none.
+    pub cors_allowed_origins: Vec<String>,
+}
+
+/// Prometheus metrics at `/metrics`.
+#[derive(Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricsSettings {
+    /// Off by default (the route answers 404).
+    pub enabled: bool,
+    /// When set, scrapers must send `Authorization: Bearer <token>`.
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
+}
+
+impl std::fmt::Debug for MetricsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetricsSettings")
+            .field("enabled", &self.enabled)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+impl MetricsSettings {
+    pub fn token(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.expose_secret())
+    }
 }
 
 /// Payouts: currency, tax withholding, the minimum payout and the paying (debtor) account for bank exports.
@@ -110,6 +150,9 @@ pub struct PhotoSettings {
     pub display_px: u32,
     /// Long side of the thumbnail.
     pub thumbnail_px: u32,
+    /// Objects of an upload that never finished (the server died mid-upload) are removed after this long; it
+    /// must be longer than any upload takes.
+    pub abandoned_upload_secs: u64,
 }
 
 impl Default for PhotoSettings {
@@ -123,6 +166,7 @@ impl Default for PhotoSettings {
             max_per_visit: 30,
             display_px: 1600,
             thumbnail_px: 512,
+            abandoned_upload_secs: 3_600,
         }
     }
 }
@@ -212,8 +256,14 @@ pub struct AuthSettings {
     pub verification_ttl_hours: u64,
     /// Lifetime of a password reset link.
     pub reset_ttl_minutes: u64,
-    /// Failed logins for one account within the window before further attempts are refused.
+    /// Failed logins for one account from one client address within the window before each further attempt
+    /// must wait (`login_delay_base_secs`, doubling with each failure, at most the window).
     pub max_failures_per_account: u32,
+    /// The first delay after the free failures.
+    pub login_delay_base_secs: u64,
+    /// Failed logins for one account from all addresses together within the window before attempts are refused
+    /// (a distributed attack; set it high, since strangers can reach it).
+    pub max_failures_per_account_all_addresses: u32,
     /// Failed logins from one client address within the window before further attempts are refused.
     pub max_failures_per_ip: u32,
     /// The throttling window.
@@ -222,6 +272,12 @@ pub struct AuthSettings {
     pub trust_forwarded_for: bool,
     /// Version of the code of conduct that shoppers accept at sign-up.
     pub code_of_conduct_version: String,
+    /// Password hashes computed at once (each takes 19 MiB and a core for tens of ms); 0 = one per core.
+    pub hash_concurrency: usize,
+    /// How long a request waits for a hashing slot before it is answered `RATE_LIMITED`.
+    pub hash_wait_ms: u64,
+    /// Sign-ups accepted from one client address per hour.
+    pub max_signups_per_ip_per_hour: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -235,8 +291,16 @@ pub struct LimitSettings {
     pub request_timeout_secs: u64,
     /// Deepest GraphQL selection accepted.
     pub max_query_depth: usize,
-    /// Largest GraphQL query complexity accepted (one point per field, lists multiply by `first`).
+    /// Largest GraphQL query complexity accepted (one point per field, lists multiply by `first` and cost 10
+    /// more for their count; `venuesNear` one more per 10 km of radius).
     pub max_query_complexity: usize,
+    /// Root fields one request may select (each is at least one database query).
+    pub max_root_fields: usize,
+    /// How often one mutation field may appear in one request (aliases); password and mail mutations: once.
+    pub max_mutation_repeats: usize,
+    /// Root fields of one request resolved at the same time (the rest wait), so that one request holds at
+    /// most this many database connections.
+    pub max_parallel_fields: usize,
 }
 
 fn default_smtp_port() -> u16 {
@@ -249,6 +313,7 @@ impl Default for Settings {
             listen: "127.0.0.1:8080".parse().expect("valid default address"),
             database_url: None,
             database_max_connections: 10,
+            database_acquire_timeout_secs: 5,
             data_dir: PathBuf::from("data"),
             public_url: None,
             log_format: LogFormat::Pretty,
@@ -259,6 +324,8 @@ impl Default for Settings {
             assignment: AssignmentSettings::default(),
             photos: PhotoSettings::default(),
             payouts: PayoutSettings::default(),
+            http: HttpSettings::default(),
+            metrics: MetricsSettings::default(),
         }
     }
 }
@@ -282,10 +349,15 @@ impl Default for AuthSettings {
             verification_ttl_hours: 48,
             reset_ttl_minutes: 60,
             max_failures_per_account: 5,
+            login_delay_base_secs: 30,
+            max_failures_per_account_all_addresses: 200,
             max_failures_per_ip: 50,
             failure_window_minutes: 15,
             trust_forwarded_for: false,
             code_of_conduct_version: "2026-01".into(),
+            hash_concurrency: 0,
+            hash_wait_ms: 10_000,
+            max_signups_per_ip_per_hour: 20,
         }
     }
 }
@@ -298,6 +370,9 @@ impl Default for LimitSettings {
             request_timeout_secs: 30,
             max_query_depth: 12,
             max_query_complexity: 2_000,
+            max_root_fields: 50,
+            max_mutation_repeats: 10,
+            max_parallel_fields: 3,
         }
     }
 }
@@ -367,6 +442,8 @@ impl std::fmt::Debug for Settings {
             .field("limits", &self.limits)
             .field("assignment", &self.assignment)
             .field("photos", &self.photos)
+            .field("http", &self.http)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }

@@ -46,6 +46,12 @@ pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 impl Db {
     /// Connects (creating the SQLite file and its folder when needed). Does not migrate.
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+        Self::connect_with(url, max_connections, Duration::from_secs(10)).await
+    }
+
+    /// `connect` with the time a caller may wait for a free connection (then `sqlx::Error::PoolTimedOut`,
+    /// which clients see as `RATE_LIMITED`).
+    pub async fn connect_with(url: &str, max_connections: u32, acquire_timeout: Duration) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = Backend::from_url(url)?;
         if backend == Backend::Sqlite {
@@ -57,7 +63,7 @@ impl Db {
         let options = AnyConnectOptions::from_str(url).context("parsing the database URL")?;
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -147,6 +153,25 @@ impl<T> Page<T> {
 
 /// `%text%` for a case-insensitive LIKE over a lower-cased column, with the wildcards in the text escaped
 /// (use `ESCAPE '\'`).
+/// The longest search text accepted, in characters (a LIKE pattern grows with its text; SQLite refuses very
+/// long ones and no name or address is longer).
+pub const MAX_SEARCH: usize = 100;
+
+/// A `search` argument as a LIKE pattern: `None` when absent or blank; refused when longer than [`MAX_SEARCH`].
+pub fn search_pattern(text: Option<&str>) -> Result<Option<String>, crate::domain::ValidationError> {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Ok(None);
+    };
+    let len = text.chars().count();
+    if len > MAX_SEARCH {
+        return Err(crate::domain::ValidationError::new(
+            "search",
+            format!("must be at most {MAX_SEARCH} characters (got {len})"),
+        ));
+    }
+    Ok(Some(like_pattern(text)))
+}
+
 pub fn like_pattern(text: &str) -> String {
     let escaped = text
         .trim()

@@ -195,9 +195,22 @@ impl std::fmt::Display for AppErrorDisplay<'_> {
 /// For the CLI and logs: shows internal causes too.
 pub struct AppErrorDisplay<'a>(pub &'a AppError);
 
+/// Requests that found no free database connection in time (a metric).
+pub static POOL_TIMEOUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        AppError::Internal(anyhow::Error::new(err))
+        match err {
+            // Every connection is busy: a clear "try again", never an internal error for a bystander.
+            sqlx::Error::PoolTimedOut => {
+                POOL_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                AppError::RateLimited {
+                    message: "the service is busy; please try again in a moment".into(),
+                    retry_after_secs: 1,
+                }
+            }
+            err => AppError::Internal(anyhow::Error::new(err)),
+        }
     }
 }
 

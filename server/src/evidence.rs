@@ -352,6 +352,23 @@ impl Storage {
         Ok(())
     }
 
+    /// Removes a file; a file that is not there is no error.
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self.store.delete(&self.path(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Is there a file under this key?
+    pub async fn exists(&self, key: &str) -> anyhow::Result<bool> {
+        match self.store.head(&self.path(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The file, or `None` when it does not exist.
     pub async fn get(&self, key: &str) -> anyhow::Result<Option<bytes::Bytes>> {
         match self.store.get(&self.path(key)).await {
@@ -410,7 +427,7 @@ mod tests {
 
     fn photo(name: &str) -> Vec<u8> {
         std::fs::read(format!(
-            "{}/../../shared/data/photos/{name}",
+            "{}/../tests/fixtures/photos/{name}",
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()

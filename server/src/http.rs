@@ -1,22 +1,26 @@
 //! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`, and the small pages
 //! behind email links (`/verify-email`, `/reset-password`), signed photo links (`/media/…`) and payout batch
-//! exports (`/payouts/batches/{id}/export?format=…`, streamed). Middleware: request ids, one tracing span per
-//! request, body size limit, timeout, panic catching.
+//! exports (`/payouts/batches/{id}/export?format=…`, streamed), and Prometheus `/metrics` (when enabled).
+//! Middleware: request ids, one tracing span per request, response counts per route, security headers
+//! (CSP, frame-ancestors, nosniff, referrer policy), CORS (closed unless origins are allowed), body size limit,
+//! timeout, panic catching.
 
 use std::net::SocketAddr;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{header, HeaderMap, HeaderName, Request, StatusCode};
+use axum::extract::{ConnectInfo, MatchedPath, Query, State};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
 use serde::Deserialize;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -25,7 +29,9 @@ use crate::config::Settings;
 use crate::error::AppError;
 use crate::evidence::Storage;
 use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID};
+use crate::metrics::{Metrics, Sample};
 use crate::payouts::Payouts;
+use crate::visits::Visits;
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -34,10 +40,23 @@ pub struct AppState {
     pub accounts: Accounts,
     pub storage: Storage,
     pub payouts: Payouts,
-    pub trust_forwarded_for: bool,
+    pub visits: Visits,
+    pub metrics: Metrics,
+    pub settings: std::sync::Arc<Settings>,
 }
 
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The Content-Security-Policy of the service's own pages: nothing from elsewhere, no scripts, inline styles
+/// only (the small pages behind email links carry theirs inline), no framing.
+const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+                        frame-ancestors 'none'; base-uri 'none'";
+
+/// GraphiQL's page as async-graphql renders it loads its scripts from unpkg.com (to be replaced by the
+/// project's own build); its CSP admits exactly that host and this service.
+const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
+                            style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; \
+                            connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The application's router with all middleware (tests drive exactly this).
 pub fn router(state: AppState, settings: &Settings) -> Router {
@@ -52,6 +71,23 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
         }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(cors(&settings.http.cors_allowed_origins))
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             BodyLimits {
@@ -73,8 +109,87 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/reset-password", get(reset_password_form).post(reset_password_submit))
         .route("/media/{*key}", get(media))
         .route("/payouts/batches/{id}/export", get(export_batch))
+        .route("/metrics", get(metrics))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(middleware)
+}
+
+/// CORS: closed (no headers, so browsers refuse cross-origin calls) unless origins are allowed by name.
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    if allowed.is_empty() {
+        return CorsLayer::new();
+    }
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, REQUEST_ID_HEADER])
+        .expose_headers([REQUEST_ID_HEADER, header::RETRY_AFTER])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
+/// Counts responses per matched route (the pattern, never the raw path) and status class.
+async fn count_response(
+    State(state): State<AppState>,
+    request: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let response = next.run(request).await;
+    state.metrics.http_response(&route, response.status().as_u16());
+    response
+}
+
+/// Prometheus metrics: 404 unless enabled; with a token configured, only for its bearer.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let config = &state.settings.metrics;
+    if !config.enabled {
+        return (StatusCode::NOT_FOUND, "metrics are not enabled").into_response();
+    }
+    if let Some(expected) = config.token() {
+        let given = bearer_token(&headers).unwrap_or_default();
+        let same = given.len() == expected.len()
+            && given
+                .bytes()
+                .zip(expected.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if !same {
+            return (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer")],
+                "a metrics token is required",
+            )
+                .into_response();
+        }
+    }
+    let body = state
+        .metrics
+        .render(&Sample {
+            db: state.accounts.db(),
+            photo_queue: state.visits.photo_queue(),
+            hashing_queue: state.accounts.hasher().queued(),
+        })
+        .await;
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 #[derive(Clone, Copy)]
@@ -160,27 +275,47 @@ struct ExportQuery {
     format: Option<String>,
 }
 
-/// An error of a plain HTTP endpoint, as JSON with the same codes as GraphQL errors.
-fn json_error(err: AppError, request_id: &str) -> Response {
-    let status = match &err {
+/// The HTTP status of an error outside GraphQL (plain endpoints and pages): the one mapping every route uses.
+fn http_status(err: &AppError) -> StatusCode {
+    match err {
         AppError::BadInput { .. } | AppError::InvalidFields(_) => StatusCode::BAD_REQUEST,
         AppError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::NotFound(_) => StatusCode::NOT_FOUND,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-        AppError::Internal(cause) => {
-            tracing::error!(error = ?cause, request_id, "internal error");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        _ => StatusCode::CONFLICT,
+        AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        AppError::Conflict { .. } | AppError::Rule { .. } => StatusCode::CONFLICT,
+    }
+}
+
+/// An error of a plain HTTP endpoint, as JSON with the same codes as GraphQL errors (and `Retry-After` when
+/// the client should come back).
+fn json_error(err: AppError, request_id: &str) -> Response {
+    let status = http_status(&err);
+    let retry_after = match &err {
+        AppError::RateLimited { retry_after_secs, .. } => Some(*retry_after_secs),
+        _ => None,
     };
     let code = err.code();
     let message = match &err {
-        AppError::Internal(_) => format!("internal error (request id {request_id})"),
+        AppError::Internal(cause) => {
+            tracing::error!(error = ?cause, request_id, "internal error");
+            format!("internal error (request id {request_id})")
+        }
         other => other.message(),
     };
-    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }] });
-    (status, Json(body)).into_response()
+    let mut extensions = serde_json::json!({ "code": code, "requestId": request_id });
+    if let Some(secs) = retry_after {
+        extensions["retryAfterSeconds"] = secs.into();
+    }
+    let body = serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] });
+    let mut response = (status, Json(body)).into_response();
+    if let Some(secs) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    response
 }
 
 /// A payout batch as a bank file (CSV, pain.001.001.09 or .03), streamed page by page from the database so a
@@ -206,6 +341,12 @@ async fn export_batch(
             Err(err) => return json_error(err, &request_id),
         },
     };
+    if id.chars().any(char::is_control) {
+        return json_error(
+            AppError::bad_input("id", "must not contain control characters"),
+            &request_id,
+        );
+    }
     let format_text = query.ok().and_then(|Query(q)| q.format).unwrap_or_else(|| "csv".into());
     let Some(format) = ExportFormat::parse(&format_text) else {
         return json_error(
@@ -238,13 +379,17 @@ async fn export_batch(
         .into_response()
 }
 
-async fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("Fieldwork GraphQL")
-            .finish(),
+async fn graphiql() -> Response {
+    (
+        [(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)],
+        Html(
+            GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("Fieldwork GraphQL")
+                .finish(),
+        ),
     )
+        .into_response()
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -279,6 +424,34 @@ fn client_info(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool)
     }
 }
 
+/// Content types a GraphQL POST may have. Anything a cross-site form can send without a CORS preflight
+/// (`text/plain`, `application/x-www-form-urlencoded`) is refused, and so is an anonymous multipart request
+/// (every upload needs a login, and the `Authorization` header forces a preflight): no CSRF.
+fn refuse_content_type(headers: &HeaderMap) -> Option<Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    match essence {
+        "application/json" | "application/graphql-response+json" => None,
+        "multipart/form-data" if bearer_token(headers).is_some() => None,
+        "multipart/form-data" => Some(error_response(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "file uploads need a login (Authorization: Bearer …)",
+            &request_id(headers),
+        )),
+        _ => Some(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send GraphQL requests as application/json (or multipart/form-data for file uploads)",
+            &request_id(headers),
+        )),
+    }
+}
+
 async fn graphql(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -286,6 +459,9 @@ async fn graphql(
     request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
 ) -> Response {
     let request_id = request_id(&headers);
+    if let Some(refused) = refuse_content_type(&headers) {
+        return refused;
+    }
     let request = match request {
         Ok(request) => request.into_inner(),
         Err(rejection) => {
@@ -298,31 +474,25 @@ async fn graphql(
         Some(token) => match state.accounts.authenticate(token).await {
             Ok(Some(actor)) => AuthState::User(actor),
             Ok(None) => AuthState::InvalidToken,
-            Err(err) => {
-                let err = err.into_graphql(&request_id);
-                return (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    Json(serde_json::json!({ "errors": [err.into_server_error(Default::default())] })),
-                )
-                    .into_response();
-            }
+            Err(err) => return json_error(err, &request_id),
         },
     };
     let ctx = RequestCtx {
         request_id: request_id.clone(),
-        client: client_info(&headers, peer, state.trust_forwarded_for),
+        client: client_info(&headers, peer, state.settings.auth.trust_forwarded_for),
         auth,
     };
     let schema = state.schema.clone();
     let mut response = REQUEST_ID.scope(request_id, schema.execute(request.data(ctx))).await;
     // Errors raised by the GraphQL layer itself (syntax, validation, argument types) carry no code yet.
+    let mut retry_after: Option<u64> = None;
     for error in &mut response.errors {
-        let has_code = error.extensions.as_ref().is_some_and(|e| e.get("code").is_some());
-        if !has_code {
-            error
-                .extensions
-                .get_or_insert_with(Default::default)
-                .set("code", "BAD_USER_INPUT");
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            extensions.set("code", "BAD_USER_INPUT");
+        }
+        if let Some(async_graphql::Value::Number(secs)) = extensions.get("retryAfterSeconds") {
+            retry_after = retry_after.max(secs.as_u64());
         }
     }
     // A request that failed before execution (unparsable, invalid against the schema, over the limits) is a 400.
@@ -334,14 +504,22 @@ async fn graphql(
     } else {
         StatusCode::OK
     };
-    (status, GraphQLResponse::from(response)).into_response()
+    let mut http = (status, GraphQLResponse::from(response)).into_response();
+    if let Some(secs) = retry_after {
+        http.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    http
+}
+
+fn error_response(status: StatusCode, code: &str, message: &str, request_id: &str) -> Response {
+    let body = serde_json::json!({
+        "errors": [{ "message": message, "extensions": { "code": code, "requestId": request_id } }]
+    });
+    (status, Json(body)).into_response()
 }
 
 fn bad_request(message: &str, request_id: &str) -> Response {
-    let body = serde_json::json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST", "requestId": request_id } }]
-    });
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", message, request_id)
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
@@ -427,20 +605,15 @@ async fn reset_password_submit(
 }
 
 fn error_page(err: AppError) -> Response {
-    let status = match &err {
-        AppError::BadInput { .. } | AppError::InvalidFields(_) => StatusCode::BAD_REQUEST,
-        AppError::NotFound(_) => StatusCode::NOT_FOUND,
-        AppError::Internal(cause) => {
-            tracing::error!(error = ?cause, "internal error on a link page");
-            return page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Помилка / Error",
-                "Something went wrong; please try again.",
-            );
-        }
-        _ => StatusCode::CONFLICT,
-    };
-    page(status, "Не вдалося / That did not work", &err.message())
+    if let AppError::Internal(cause) = &err {
+        tracing::error!(error = ?cause, "internal error on a link page");
+        return page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Помилка / Error",
+            "Something went wrong; please try again.",
+        );
+    }
+    page(http_status(&err), "Не вдалося / That did not work", &err.message())
 }
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {

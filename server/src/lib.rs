@@ -13,7 +13,8 @@
 //! - [`assignment`]: the job board, claims, coordinator assignment and lapsed holds (rules in `domain::eligibility`);
 //! - [`visits`] and [`evidence`]: check-in, answers, photo evidence, flags and review;
 //! - [`ledger`] and [`payouts`]: the double-entry payout ledger, payout batches and bank exports;
-//! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker.
+//! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker;
+//! - [`throttle`] and [`metrics`]: database-backed rate limits that hold under parallel requests; Prometheus metrics.
 
 pub mod accounts;
 pub mod assignment;
@@ -29,9 +30,11 @@ pub mod graphql;
 pub mod http;
 pub mod ledger;
 pub mod mail;
+pub mod metrics;
 pub mod payouts;
 pub mod startup;
 pub mod telemetry;
+pub mod throttle;
 pub mod venues;
 pub mod visits;
 pub mod waves;

@@ -32,6 +32,8 @@ pub struct Application {
     worker: Worker,
     assignment: Assignment,
     waves: Waves,
+    visits: Visits,
+    abandoned_upload_ms: i64,
     expiry_interval: Duration,
     db: Db,
     local_addr: SocketAddr,
@@ -41,7 +43,12 @@ impl Application {
     /// Connects to the database, applies migrations, and binds the listener (port 0 picks a free port).
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let url = settings.database_url();
-        let db = Db::connect(&url, settings.database_max_connections).await?;
+        let db = Db::connect_with(
+            &url,
+            settings.database_max_connections,
+            Duration::from_secs(settings.database_acquire_timeout_secs.max(1)),
+        )
+        .await?;
         db.migrate().await?;
         tracing::info!(database = %redact_url(&url), backend = ?db.backend(), "database ready");
 
@@ -68,6 +75,7 @@ impl Application {
         );
         let ledger = Ledger::new(db.clone(), settings.payouts.currency.clone());
         let payouts = Payouts::new(db.clone(), Arc::new(settings.payouts.clone()), wake.clone());
+        let metrics = crate::metrics::Metrics::new();
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -77,6 +85,7 @@ impl Application {
             visits: visits.clone(),
             ledger,
             payouts: payouts.clone(),
+            metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);
         let state = AppState {
@@ -84,7 +93,9 @@ impl Application {
             accounts,
             storage: visits.storage().clone(),
             payouts,
-            trust_forwarded_for: settings.auth.trust_forwarded_for,
+            visits: visits.clone(),
+            metrics,
+            settings: settings.clone(),
         };
         let router = router(state, &settings);
         let worker = Worker {
@@ -103,6 +114,8 @@ impl Application {
             worker,
             assignment,
             waves,
+            visits,
+            abandoned_upload_ms: settings.photos.abandoned_upload_secs as i64 * 1_000,
             expiry_interval,
             db,
             local_addr,
@@ -120,9 +133,13 @@ impl Application {
     ) -> anyhow::Result<()> {
         let cancel = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(cancel.clone()));
-        let expiry = tokio::spawn(expire_holds(
-            self.assignment,
-            self.waves,
+        let expiry = tokio::spawn(background(
+            Background {
+                assignment: self.assignment,
+                waves: self.waves,
+                visits: self.visits,
+                abandoned_upload_ms: self.abandoned_upload_ms,
+            },
             self.expiry_interval,
             cancel.clone(),
         ));
@@ -142,14 +159,28 @@ impl Application {
     }
 }
 
-/// Every `interval`, until cancelled: returns lapsed holds to the job board and raises hard-to-fill bonuses.
-async fn expire_holds(assignment: Assignment, waves: Waves, interval: Duration, cancel: CancellationToken) {
+/// What the background loop looks after.
+struct Background {
+    assignment: Assignment,
+    waves: Waves,
+    visits: Visits,
+    abandoned_upload_ms: i64,
+}
+
+/// Every `interval`, until cancelled: returns lapsed holds to the job board, raises hard-to-fill bonuses and
+/// sweeps the objects of uploads that a crash left unfinished.
+async fn background(work: Background, interval: Duration, cancel: CancellationToken) {
     loop {
-        if let Err(err) = assignment.expire_due().await {
+        if let Err(err) = work.assignment.expire_due().await {
             tracing::error!(error = ?err, "returning lapsed task holds failed");
         }
-        if let Err(err) = waves.apply_bonuses().await {
+        if let Err(err) = work.waves.apply_bonuses().await {
             tracing::error!(error = ?err, "applying hard-to-fill bonuses failed");
+        }
+        match work.visits.sweep_abandoned_uploads(work.abandoned_upload_ms).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(uploads = n, "swept the objects of unfinished uploads"),
+            Err(err) => tracing::error!(error = ?err, "sweeping unfinished uploads failed"),
         }
         tokio::select! {
             _ = cancel.cancelled() => break,

@@ -26,6 +26,8 @@ pub struct Visits {
     max_per_visit: u32,
     /// Photos processed at once: one per core, so a burst of uploads queues instead of starving the server.
     processing: Arc<tokio::sync::Semaphore>,
+    /// Uploads waiting for a processing slot now (a metric).
+    photo_queue: Arc<std::sync::atomic::AtomicI64>,
     /// The ledger's currency (approvals post in it).
     currency: String,
 }
@@ -265,6 +267,16 @@ pub struct QueueFilter {
     pub state: Option<String>,
 }
 
+/// Takes the visit's row lock for the rest of the transaction (PostgreSQL; SQLite's write transaction already
+/// excludes every other writer), so that concurrent changes to one visit run one after the other.
+async fn lock_visit(tx: &mut AnyConnection, visit_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE visits SET updated_at = updated_at WHERE id = $1")
+        .bind(visit_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 fn client_id_checked(field: &str, id: &str) -> AppResult<String> {
     let id = id.trim();
     if id.len() < 8 || id.len() > 100 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -307,8 +319,14 @@ impl Visits {
             processing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
+            photo_queue: Default::default(),
             currency,
         }
+    }
+
+    /// Uploads waiting for a processing slot now.
+    pub fn photo_queue(&self) -> i64 {
+        self.photo_queue.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn storage(&self) -> &Storage {
@@ -372,6 +390,21 @@ impl Visits {
     /// Check-in on a task the shopper holds. The attempt is always recorded; the visit starts when it passes,
     /// or when the wave only flags failed check-ins. A repeated `clientId` returns the first result.
     pub async fn check_in(&self, actor: &Actor, input: CheckIn) -> AppResult<CheckInOutcome> {
+        let client_id = client_id_checked("clientId", &input.client_id)?;
+        match self.check_in_once(actor, input).await {
+            // A resend that arrived while the first was in flight sees the task already visited (or changed):
+            // if the first request made it with this client id, its result is the answer.
+            Err(err @ (AppError::Conflict { .. } | AppError::Rule { .. })) => {
+                match self.attempt_by_client_id(actor, &client_id).await? {
+                    Some(done) => Ok(done),
+                    None => Err(err),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn check_in_once(&self, actor: &Actor, input: CheckIn) -> AppResult<CheckInOutcome> {
         let now = now_ms();
         let client_id = client_id_checked("clientId", &input.client_id)?;
         Coordinates::parse("position", input.lat, input.lon)?;
@@ -561,6 +594,7 @@ impl Visits {
             .as_object()
             .ok_or_else(|| AppError::bad_input("answers", "must be an object of question code → answer"))?;
         let mut tx = self.db.begin_write().await?;
+        lock_visit(&mut tx, visit_id).await?;
         let visit = self.own(&mut tx, actor, visit_id).await?;
         if !visit.editable() {
             return Err(AppError::conflict(format!(
@@ -661,12 +695,10 @@ impl Visits {
         drop(conn);
         let limits = self.limits;
         let bytes = photo.bytes;
-        let permit = self
-            .processing
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
+        self.photo_queue.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let permit = self.processing.clone().acquire_owned().await;
+        self.photo_queue.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        let permit = permit.map_err(|e| AppError::Internal(e.into()))?;
         let (processed, bytes) = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             (evidence::process(&bytes, limits), bytes)
@@ -686,21 +718,32 @@ impl Visits {
         );
         let (duplicate_of, duplicate_visit, distance) = self.find_duplicate(visit_id, &processed).await?;
         let id = new_id();
+        // Keys follow the phone's client id, so a resend after a crash overwrites the same objects rather than
+        // storing a second copy; the pending row (committed first) lets the sweeper remove what a crash leaves.
         let keys = [
-            format!("visits/{visit_id}/{id}/original.{}", processed.extension),
-            format!("visits/{visit_id}/{id}/display.jpg"),
-            format!("visits/{visit_id}/{id}/thumbnail.jpg"),
+            format!("visits/{visit_id}/{client_id}/original.{}", processed.extension),
+            format!("visits/{visit_id}/{client_id}/display.jpg"),
+            format!("visits/{visit_id}/{client_id}/thumbnail.jpg"),
         ];
+        let pending_id = new_id();
+        sqlx::query("INSERT INTO pending_uploads (id, visit_id, object_keys, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(&pending_id)
+            .bind(visit_id)
+            .bind(serde_json::to_string(&keys).map_err(|e| AppError::Internal(e.into()))?)
+            .bind(now_ms())
+            .execute(self.db.pool())
+            .await?;
         let size = bytes.len() as i64;
-        self.storage.put(&keys[0], bytes).await.map_err(AppError::Internal)?;
-        self.storage
-            .put(&keys[1], processed.display)
-            .await
-            .map_err(AppError::Internal)?;
-        self.storage
-            .put(&keys[2], processed.thumbnail)
-            .await
-            .map_err(AppError::Internal)?;
+        let stored = async {
+            self.storage.put(&keys[0], bytes).await?;
+            self.storage.put(&keys[1], processed.display).await?;
+            self.storage.put(&keys[2], processed.thumbnail).await
+        }
+        .await;
+        if let Err(err) = stored {
+            self.discard_upload(&pending_id, &keys).await;
+            return Err(AppError::Internal(err));
+        }
         let stored = StoredExif {
             facts: processed.exif,
             gps_verdict_note: v.gps_note,
@@ -711,6 +754,36 @@ impl Visits {
         let b = bands(processed.phash);
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
+        // The state and the cap are checked again under the visit's lock, so parallel uploads cannot pass them.
+        lock_visit(&mut tx, visit_id).await?;
+        let (state, count): (String, i64) = sqlx::query_as(
+            "SELECT v.state, (SELECT COUNT(*) FROM photos p WHERE p.visit_id = v.id) FROM visits v WHERE v.id = $1",
+        )
+        .bind(visit_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let refusal = if !matches!(state.as_str(), "IN_PROGRESS" | "RETURNED") {
+            Some(AppError::conflict(format!(
+                "the visit is {}; photos can be added only while it is in progress or returned for correction",
+                state.to_lowercase().replace('_', " ")
+            )))
+        } else if count >= i64::from(self.max_per_visit) {
+            Some(AppError::conflict(format!(
+                "a visit carries at most {} photos",
+                self.max_per_visit
+            )))
+        } else {
+            None
+        };
+        if let Some(err) = refusal {
+            drop(tx);
+            // A resend of a photo that was stored meanwhile is not refused: it gets the stored photo.
+            if let Some(done) = self.photo_by_client_id(actor, &client_id).await? {
+                return Ok(done);
+            }
+            self.discard_upload(&pending_id, &keys).await;
+            return Err(err);
+        }
         let inserted = sqlx::query(
             "INSERT INTO photos (id, client_id, visit_id, shopper_id, question_code, kind, receipt_kopiykas, \
              content_type, bytes, sha256, phash, band0, band1, band2, band3, width, height, exif, gps_verdict, \
@@ -752,10 +825,16 @@ impl Visits {
                     .bind(visit_id)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query("DELETE FROM pending_uploads WHERE id = $1")
+                    .bind(&pending_id)
+                    .execute(&mut *tx)
+                    .await?;
                 tx.commit().await?;
             }
             Err(err) if is_unique_violation(&err) => {
+                // The same photo (client id) was stored by a parallel resend, under the same keys.
                 drop(tx);
+                self.forget_pending(&pending_id).await;
                 return self
                     .photo_by_client_id(actor, &client_id)
                     .await?
@@ -764,6 +843,64 @@ impl Visits {
             Err(err) => return Err(err.into()),
         }
         self.photo(&id).await
+    }
+
+    /// Removes the objects of an upload that will not be stored, and its pending row.
+    async fn discard_upload(&self, pending_id: &str, keys: &[String]) {
+        for key in keys {
+            if let Err(err) = self.storage.delete(key).await {
+                tracing::warn!(error = ?err, %key, "removing an unused photo object failed; the sweeper retries");
+                return;
+            }
+        }
+        self.forget_pending(pending_id).await;
+    }
+
+    async fn forget_pending(&self, pending_id: &str) {
+        let done = sqlx::query("DELETE FROM pending_uploads WHERE id = $1")
+            .bind(pending_id)
+            .execute(self.db.pool())
+            .await;
+        if let Err(err) = done {
+            tracing::warn!(error = ?err, "removing a pending upload row failed; the sweeper retries");
+        }
+    }
+
+    /// Removes the objects of uploads that never finished (the process died between storing and inserting)
+    /// and are older than `older_than_ms`; objects a photo row refers to are kept. Returns how many uploads
+    /// were swept. Runs in the background loop of every server.
+    pub async fn sweep_abandoned_uploads(&self, older_than_ms: i64) -> AppResult<usize> {
+        let cutoff = now_ms() - older_than_ms;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, object_keys FROM pending_uploads WHERE created_at < $1 ORDER BY created_at LIMIT 500",
+        )
+        .bind(cutoff)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut swept = 0;
+        for (id, keys) in rows {
+            let keys: Vec<String> = serde_json::from_str(&keys).unwrap_or_default();
+            let mut clean = true;
+            for key in &keys {
+                let referenced: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM photos WHERE original_key = $1 OR display_key = $1 OR thumbnail_key = $1",
+                )
+                .bind(key)
+                .fetch_one(self.db.pool())
+                .await?;
+                if referenced == 0 {
+                    if let Err(err) = self.storage.delete(key).await {
+                        tracing::warn!(error = ?err, %key, "sweeping an abandoned photo object failed");
+                        clean = false;
+                    }
+                }
+            }
+            if clean {
+                self.forget_pending(&id).await;
+                swept += 1;
+            }
+        }
+        Ok(swept)
     }
 
     /// An earlier photo of another visit with the same bytes, else the nearest perceptual match within
@@ -842,6 +979,7 @@ impl Visits {
         let accuracy = accuracy_checked("accuracyM", out.accuracy_m)?;
         let device_at = device_time_checked("deviceTime", out.device_at, now)?;
         let mut tx = self.db.begin_write().await?;
+        lock_visit(&mut tx, visit_id).await?;
         let visit = self.own(&mut tx, actor, visit_id).await?;
         if visit.checkout_device_at.is_some() {
             return Ok(visit);
@@ -874,6 +1012,8 @@ impl Visits {
     pub async fn submit(&self, actor: &Actor, visit_id: &str) -> AppResult<VisitRecord> {
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
+        // A resend while the first submission is in flight waits here for it, then finds the visit submitted.
+        lock_visit(&mut tx, visit_id).await?;
         let visit = self.own(&mut tx, actor, visit_id).await?;
         if matches!(visit.state.as_str(), "SUBMITTED" | "APPROVED" | "REJECTED") {
             return Ok(visit);
@@ -1059,6 +1199,7 @@ impl Visits {
             ));
         }
         let mut tx = self.db.begin_write().await?;
+        lock_visit(&mut tx, visit_id).await?;
         let visit = self.load(&mut tx, visit_id).await?;
         if visit.state == decision.visit_state() && decision != Decision::Return {
             return Ok(visit);
@@ -1185,6 +1326,7 @@ impl Visits {
         let reason = BoundedText::parse("reason", reason, 3, 2_000)?.into_inner();
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
+        lock_visit(&mut tx, visit_id).await?;
         let visit = self.load(&mut tx, visit_id).await?;
         let revoked: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM visit_events WHERE visit_id = $1 AND action = 'REVOKE'")

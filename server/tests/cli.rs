@@ -163,7 +163,7 @@ async fn import_venues_from_the_command_line() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let file = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/data/centers/ua_hromadas_centroids.csv"
+        "/../tests/fixtures/centers/ua_hromadas_centroids.csv"
     );
     let import = |dry: bool| {
         let mut command = fieldwork(&db);

@@ -319,11 +319,16 @@ pub fn error_field(body: &Value) -> Option<&str> {
     body["errors"][0]["extensions"]["field"].as_str()
 }
 
-/// A file from the shared data folder (`../shared/data` beside the project root).
-pub fn shared_data(relative: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/data")
-        .join(relative);
+/// The path of a file in the repository's test fixtures (`tests/fixtures`).
+pub fn fixture_path(relative: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(relative)
+}
+
+/// The bytes of a file from the repository's test fixtures (`tests/fixtures`, origins in `tests/fixtures/SOURCES.md`).
+pub fn fixture(relative: &str) -> Vec<u8> {
+    let path = fixture_path(relative);
     std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 

@@ -19,6 +19,7 @@ pub use sessions::{ClientInfo, LoginResult};
 pub use shoppers::{ProfileChanges, SignUp};
 pub use tokens::Verified;
 
+use crate::auth::password::Hasher;
 use crate::config::Settings;
 use crate::db::{new_id, now_ms, Db, Tx};
 use crate::error::{AppError, AppResult};
@@ -29,15 +30,26 @@ pub struct Accounts {
     pub(crate) db: Db,
     pub(crate) settings: Arc<Settings>,
     mail_wake: Arc<Notify>,
+    pub(crate) hasher: Hasher,
 }
 
 impl Accounts {
     pub fn new(db: Db, settings: Arc<Settings>, mail_wake: Arc<Notify>) -> Self {
+        let hasher = Hasher::new(
+            settings.auth.hash_concurrency,
+            std::time::Duration::from_millis(settings.auth.hash_wait_ms),
+        );
         Self {
             db,
             settings,
             mail_wake,
+            hasher,
         }
+    }
+
+    /// The password hashing queue (for metrics).
+    pub fn hasher(&self) -> &Hasher {
+        &self.hasher
     }
 
     pub fn db(&self) -> &Db {

@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::Accounts;
-use crate::db::{like_pattern, Page};
+use crate::db::Page;
 use crate::domain::{Language, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 
@@ -152,7 +152,7 @@ impl Accounts {
              AND ($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') \
              AND ($2 IS NULL OR u.status = $2) \
              AND ($3 IS NULL OR ($3 = 1 AND u.email_verified_at IS NOT NULL) OR ($3 = 0 AND u.email_verified_at IS NULL))";
-        let pattern = search.filter(|s| !s.trim().is_empty()).map(like_pattern);
+        let pattern = crate::db::search_pattern(search)?;
         let status = status.map(|s| s.as_str());
         let verified = verified.map(i64::from);
         let rows: Vec<ShopperRow> = sqlx::query_as(&format!(
@@ -183,7 +183,7 @@ impl Accounts {
         role: Option<Role>,
     ) -> AppResult<Page<UserRecord>> {
         let filter = "WHERE ($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.role = $2)";
-        let pattern = search.filter(|s| !s.trim().is_empty()).map(like_pattern);
+        let pattern = crate::db::search_pattern(search)?;
         let role = role.map(|r| r.as_str());
         let rows: Vec<UserRow> = sqlx::query_as(&format!(
             "SELECT {USER_COLUMNS} FROM users u {filter} AND ($3 IS NULL OR u.id > $3) ORDER BY u.id LIMIT $4"

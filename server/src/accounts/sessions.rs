@@ -1,12 +1,20 @@
 //! Login, logout, password changes, and turning a bearer token into an [`Actor`].
 //!
 //! Tokens are opaque random strings; the server stores their SHA-256 with an expiry, so any application server
-//! can check them and revoking one is a single UPDATE. Failed logins are counted per account and per client
-//! address in the database (shared by every server behind the load balancer); past the limit, attempts are
-//! refused with `RATE_LIMITED` until the window has passed.
+//! can check them and revoking one is a single UPDATE.
+//!
+//! Throttling (OWASP's authentication cheat sheet: delays, not lockouts a stranger can trigger): every attempt
+//! is written to the database and committed *before* the password is checked, then counted, so parallel
+//! attempts cannot slip past the count. Per account *and* client address, the first
+//! `auth.max_failures_per_account` failures in the window are free; after that each further attempt must wait
+//! `login_delay_base_secs`, doubling with every failure, up to the window. Someone guessing from one address
+//! thus slows only that address; the owner logging in from their own phone is not affected. Beyond that, one
+//! address may fail `max_failures_per_ip` times in the window (one address trying many accounts), and one account
+//! `max_failures_per_account_all_addresses` times from all addresses together (a distributed attack). A success
+//! clears the pair's attempts.
 
 use super::{audit, Accounts, UserRecord};
-use crate::auth::{password, token, Actor};
+use crate::auth::{token, Actor};
 use crate::db::{new_id, now_ms};
 use crate::domain::{Password, Role, UserStatus};
 use crate::error::{AppError, AppResult};
@@ -38,26 +46,35 @@ impl Accounts {
         if password_text.is_empty() || password_text.chars().count() > Password::MAX {
             return Err(AppError::Unauthenticated("wrong email or password".into()));
         }
-        self.check_login_throttle(&email, &client.ip).await?;
-
-        let row: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(self.db.pool())
-            .await?;
-        let (user_id, stored) = match row {
-            Some((id, hash)) => (Some(id), Some(hash)),
-            None => (None, None),
-        };
-        let ok = password::verify(password_text.to_string(), stored).await?;
-        let Some(user_id) = user_id.filter(|_| ok) else {
-            sqlx::query("INSERT INTO login_failures (id, email, ip, at) VALUES ($1, $2, $3, $4)")
-                .bind(new_id())
+        let attempt = self.begin_login_attempt(&email, &client.ip).await?;
+        let checked = async {
+            let row: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
                 .bind(&email)
-                .bind(&client.ip)
-                .bind(now_ms())
-                .execute(self.db.pool())
+                .fetch_optional(self.db.pool())
                 .await?;
-            return Err(AppError::Unauthenticated("wrong email or password".into()));
+            let (user_id, stored) = match row {
+                Some((id, hash)) => (Some(id), Some(hash)),
+                None => (None, None),
+            };
+            let ok = self.hasher.verify(password_text.to_string(), stored).await?;
+            AppResult::Ok(user_id.filter(|_| ok))
+        }
+        .await;
+        let user_id = match checked {
+            Ok(Some(user_id)) => user_id,
+            // The attempt's row stays: it is the failure on record.
+            Ok(None) => {
+                sqlx::query("UPDATE login_failures SET pending = 0 WHERE id = $1")
+                    .bind(&attempt)
+                    .execute(self.db.pool())
+                    .await?;
+                return Err(AppError::Unauthenticated("wrong email or password".into()));
+            }
+            // The password was not checked (busy, or the database failed): the attempt does not count.
+            Err(err) => {
+                self.forget_login_attempt(&attempt).await;
+                return Err(err);
+            }
         };
         let user = self.user(&user_id).await?;
         if user.status == UserStatus::Suspended {
@@ -87,9 +104,10 @@ impl Accounts {
         )
         .execute(&mut *tx)
         .await?;
-        // A success clears the account's failure count (not the address's).
-        sqlx::query("DELETE FROM login_failures WHERE email = $1")
+        // A success clears this account's attempts from this address (not those from elsewhere).
+        sqlx::query("DELETE FROM login_failures WHERE email = $1 AND ip = $2")
             .bind(&email)
+            .bind(&client.ip)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -100,39 +118,69 @@ impl Accounts {
         })
     }
 
-    async fn check_login_throttle(&self, email: &str, ip: &str) -> AppResult<()> {
+    /// Records an attempt (committed), then decides whether it may go on to the password check; a refused
+    /// attempt is removed again, so waiting it out is enough.
+    async fn begin_login_attempt(&self, email: &str, ip: &str) -> AppResult<String> {
         let auth = &self.settings.auth;
+        let now = now_ms();
         let window_ms = auth.failure_window_minutes as i64 * 60_000;
-        let since = now_ms() - window_ms;
-        for (column, value, limit) in [
-            ("email", email, auth.max_failures_per_account),
-            ("ip", ip, auth.max_failures_per_ip),
-        ] {
-            let (count, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
-                "SELECT COUNT(*), MIN(at) FROM login_failures WHERE {column} = $1 AND at > $2"
-            ))
-            .bind(value)
+        let since = now - window_ms;
+        let id = new_id();
+        sqlx::query("INSERT INTO login_failures (id, email, ip, at, pending) VALUES ($1, $2, $3, $4, 1)")
+            .bind(&id)
+            .bind(email)
+            .bind(ip)
+            .bind(now)
+            .execute(self.db.pool())
+            .await?;
+        let (pair, latest_other): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT COUNT(*), MAX(CASE WHEN id <> $3 THEN at END) FROM login_failures \
+             WHERE email = $1 AND ip = $2 AND at > $4",
+        )
+        .bind(email)
+        .bind(ip)
+        .bind(&id)
+        .bind(since)
+        .fetch_one(self.db.pool())
+        .await?;
+        let from_ip: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE ip = $1 AND at > $2 AND (pending = 0 OR id = $3)",
+        )
+        .bind(ip)
+        .bind(since)
+        .bind(&id)
+        .fetch_one(self.db.pool())
+        .await?;
+        let for_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE email = $1 AND at > $2")
+            .bind(email)
             .bind(since)
             .fetch_one(self.db.pool())
             .await?;
-            if count >= i64::from(limit) {
-                let retry_after_ms = oldest.unwrap_or(since) + window_ms - now_ms();
-                let retry_after_secs = (retry_after_ms.max(1000) as u64).div_ceil(1000);
-                return Err(AppError::RateLimited {
-                    message: format!(
-                        "too many failed logins {}; try again in {} minutes or reset your password",
-                        if column == "email" {
-                            "for this account"
-                        } else {
-                            "from your network"
-                        },
-                        retry_after_secs.div_ceil(60)
-                    ),
-                    retry_after_secs,
-                });
-            }
+        let refusal = login_refusal(
+            LoginCounts {
+                earlier_from_pair: pair - 1,
+                latest_other_at: latest_other,
+                from_ip,
+                for_account,
+            },
+            auth,
+            now,
+        );
+        if let Some(err) = refusal {
+            self.forget_login_attempt(&id).await;
+            return Err(err);
         }
-        Ok(())
+        Ok(id)
+    }
+
+    async fn forget_login_attempt(&self, id: &str) {
+        let removed = sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(id)
+            .execute(self.db.pool())
+            .await;
+        if let Err(err) = removed {
+            tracing::warn!(error = ?err, "removing a login attempt failed");
+        }
     }
 
     /// The actor behind a bearer token, if the token is valid, unexpired, unrevoked and its user active.
@@ -195,11 +243,11 @@ impl Accounts {
             .bind(&actor.user_id)
             .fetch_one(self.db.pool())
             .await?;
-        if !password::verify(current.to_string(), Some(stored)).await? {
+        if !self.hasher.verify(current.to_string(), Some(stored)).await? {
             return Err(AppError::bad_input("currentPassword", "is not your current password"));
         }
         let new = Password::parse("newPassword", new, Some(&email))?;
-        let hash = password::hash(new.expose().to_string()).await?;
+        let hash = self.hasher.hash(new.expose().to_string()).await?;
         let mut tx = self.db.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(&hash)
@@ -218,5 +266,98 @@ impl Accounts {
         tx.commit().await?;
         self.revoke_sessions(&actor.user_id, Some(&actor.session_id)).await?;
         Ok(())
+    }
+}
+
+/// What the throttle knows about an attempt (the attempt itself excluded, except in `from_ip`/`for_account`).
+#[derive(Debug, Clone, Copy)]
+struct LoginCounts {
+    /// Attempts of this account from this address in the window, before or beside this one.
+    earlier_from_pair: i64,
+    /// When the latest of them was made.
+    latest_other_at: Option<i64>,
+    /// Settled failures from this address in the window, and this attempt.
+    from_ip: i64,
+    /// Attempts on this account from every address in the window, this one included.
+    for_account: i64,
+}
+
+/// The delay rule (pure): `None` lets the attempt go on to the password check.
+fn login_refusal(c: LoginCounts, auth: &crate::config::AuthSettings, now: i64) -> Option<AppError> {
+    let window_ms = auth.failure_window_minutes as i64 * 60_000;
+    let refuse = |message: &str, retry_after_ms: i64| {
+        let retry_after_secs = (retry_after_ms.max(1_000) as u64).div_ceil(1_000);
+        Some(AppError::RateLimited {
+            message: format!(
+                "too many failed logins {message}; try again in {retry_after_secs} seconds or reset your password"
+            ),
+            retry_after_secs,
+        })
+    };
+    if c.from_ip > i64::from(auth.max_failures_per_ip) {
+        return refuse("from your network", window_ms);
+    }
+    if c.for_account > i64::from(auth.max_failures_per_account_all_addresses) {
+        return refuse("for this account", window_ms);
+    }
+    let excess = c.earlier_from_pair - i64::from(auth.max_failures_per_account);
+    if excess < 0 {
+        return None;
+    }
+    let delay_ms = (auth.login_delay_base_secs as i64 * 1_000)
+        .saturating_mul(1_i64 << excess.min(30))
+        .min(window_ms);
+    let ready_at = c.latest_other_at.unwrap_or(now) + delay_ms;
+    (now < ready_at)
+        .then(|| refuse("for this account", ready_at - now))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(earlier: i64, latest_ago_ms: i64) -> LoginCounts {
+        LoginCounts {
+            earlier_from_pair: earlier,
+            latest_other_at: Some(1_000_000 - latest_ago_ms),
+            from_ip: earlier + 1,
+            for_account: earlier + 1,
+        }
+    }
+
+    #[test]
+    fn the_first_failures_are_free_then_delays_double() {
+        let auth = crate::config::AuthSettings::default();
+        let now = 1_000_000;
+        for earlier in 0..5 {
+            assert!(login_refusal(counts(earlier, 0), &auth, now).is_none());
+        }
+        // The sixth attempt must wait the base delay after the fifth; the seventh twice that, and so on.
+        let base = auth.login_delay_base_secs as i64 * 1_000;
+        for (earlier, wait) in [(5, base), (6, 2 * base), (7, 4 * base)] {
+            let Some(AppError::RateLimited { retry_after_secs, .. }) = login_refusal(counts(earlier, 0), &auth, now)
+            else {
+                panic!("attempt {} right away must wait", earlier + 1)
+            };
+            assert_eq!(retry_after_secs as i64, wait / 1_000);
+            assert!(login_refusal(counts(earlier, wait), &auth, now).is_none());
+        }
+        // The delay never exceeds the window.
+        let Some(AppError::RateLimited { retry_after_secs, .. }) = login_refusal(counts(40, 0), &auth, now) else {
+            panic!()
+        };
+        assert_eq!(retry_after_secs, auth.failure_window_minutes * 60);
+    }
+
+    #[test]
+    fn an_address_and_an_account_have_overall_limits() {
+        let auth = crate::config::AuthSettings::default();
+        let mut c = counts(0, 0);
+        c.from_ip = i64::from(auth.max_failures_per_ip) + 1;
+        assert!(login_refusal(c, &auth, 1_000_000).is_some());
+        let mut c = counts(0, 0);
+        c.for_account = i64::from(auth.max_failures_per_account_all_addresses) + 1;
+        assert!(login_refusal(c, &auth, 1_000_000).is_some());
     }
 }

@@ -2,7 +2,7 @@
 
 use super::records::search_text;
 use super::{audit, check_idempotency_key, fingerprint, remember, replayed, Accounts, ShopperRecord};
-use crate::auth::{password, Actor};
+use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates};
 use crate::domain::{
     BoundedText, Coordinates, Email, FieldErrors, Iban, Language, Password, Phone, Role, TaxId, TravelRadiusKm,
@@ -56,12 +56,12 @@ impl SignUp {
         let mut errors = FieldErrors::default();
         let email = errors.check(Email::parse("email", &self.email));
         let password = errors.check(Password::parse("password", &self.password, Some(&self.email)));
-        let full_name = errors.check(BoundedText::parse("fullName", &self.full_name, 2, MAX_NAME));
+        let full_name = errors.check(BoundedText::line("fullName", &self.full_name, 2, MAX_NAME));
         let phone = errors.check(Phone::parse("phone", &self.phone));
         let home = errors.check(Coordinates::parse("homeLocation", self.home_lat, self.home_lon));
         let radius = errors.check(TravelRadiusKm::parse("travelRadiusKm", self.travel_radius_km));
         let iban = errors.check(Iban::parse("iban", &self.iban));
-        let account_holder = errors.check(BoundedText::parse("accountHolder", &self.account_holder, 2, MAX_NAME));
+        let account_holder = errors.check(BoundedText::line("accountHolder", &self.account_holder, 2, MAX_NAME));
         let tax_id = errors.check(TaxId::parse("taxId", &self.tax_id));
         let conflict_declaration = errors.check(optional_text(
             "conflictDeclaration",
@@ -150,13 +150,34 @@ impl Accounts {
     /// Registers a shopper, queues the verification email, all in one transaction. With an idempotency key, a
     /// repeated request returns the shopper the first one created.
     pub async fn sign_up(&self, input: SignUp) -> AppResult<ShopperRecord> {
+        self.sign_up_inner(input, None).await
+    }
+
+    /// `sign_up` for a request from the outside: at most `auth.max_signups_per_ip_per_hour` new accounts per
+    /// client address (a replay of an earlier sign-up by its idempotency key is not counted).
+    pub async fn sign_up_from(&self, input: SignUp, client: &super::ClientInfo) -> AppResult<ShopperRecord> {
+        self.sign_up_inner(input, Some(client)).await
+    }
+
+    async fn sign_up_inner(&self, input: SignUp, client: Option<&super::ClientInfo>) -> AppResult<ShopperRecord> {
         let valid = input.validate()?;
         let request_hash = input.fingerprint();
         let key = input.idempotency_key.as_deref();
         if let Some(existing) = replayed(&self.db, "signUp", key, &request_hash).await? {
             return self.shopper(&existing).await;
         }
-        let password_hash = password::hash(valid.password.expose().to_string()).await?;
+        if let Some(client) = client {
+            crate::throttle::admit(
+                &self.db,
+                "signup.ip",
+                &client.ip,
+                self.settings.auth.max_signups_per_ip_per_hour,
+                3_600_000,
+                "sign-ups",
+            )
+            .await?;
+        }
+        let password_hash = self.hasher.hash(valid.password.expose().to_string()).await?;
 
         let now = now_ms();
         let id = new_id();
@@ -276,7 +297,7 @@ impl Accounts {
         let full_name = changes
             .full_name
             .as_deref()
-            .and_then(|v| errors.check(BoundedText::parse("fullName", v, 2, MAX_NAME)))
+            .and_then(|v| errors.check(BoundedText::line("fullName", v, 2, MAX_NAME)))
             .map(BoundedText::into_inner);
         let phone = changes
             .phone
@@ -297,7 +318,7 @@ impl Accounts {
         let account_holder = changes
             .account_holder
             .as_deref()
-            .and_then(|v| errors.check(BoundedText::parse("accountHolder", v, 2, MAX_NAME)))
+            .and_then(|v| errors.check(BoundedText::line("accountHolder", v, 2, MAX_NAME)))
             .map(BoundedText::into_inner);
         let declaration = changes
             .conflict_declaration

@@ -2,7 +2,7 @@
 
 use super::records::search_text;
 use super::{audit, Accounts, UserRecord};
-use crate::auth::{password, token, Actor};
+use crate::auth::{token, Actor};
 use crate::db::{new_id, now_ms, violates};
 use crate::domain::{BoundedText, Email, Password, Role, UserStatus};
 use crate::error::{AppError, AppResult};
@@ -30,7 +30,7 @@ impl Accounts {
         let email = Email::parse("email", email)?;
         let password = Password::parse("password", password_text, Some(email.as_str()))?;
         self.check_client_link(role, client_id).await?;
-        let hash = password::hash(password.expose().to_string()).await?;
+        let hash = self.hasher.hash(password.expose().to_string()).await?;
         let id = self.insert_staff(&email, role, &hash, true, None, client_id).await?;
         self.user(&id).await
     }
@@ -52,7 +52,7 @@ impl Accounts {
         let email = Email::parse("email", email)?;
         self.check_client_link(role, client_id).await?;
         // Nobody knows this password: the invitee sets one through the link.
-        let unusable = password::hash(token::generate("unusable_")).await?;
+        let unusable = self.hasher.hash(token::generate("unusable_")).await?;
         let id = self
             .insert_staff(&email, role, &unusable, false, Some(&actor.user_id), client_id)
             .await?;

@@ -1,7 +1,7 @@
 //! Single-use, expiring links sent by email: address verification and password reset.
 
 use super::{audit, Accounts};
-use crate::auth::{password, token};
+use crate::auth::token;
 use crate::db::{new_id, now_ms, Tx};
 use crate::domain::{Email, Language, Password, Role, UserStatus};
 use crate::error::{AppError, AppResult};
@@ -182,7 +182,7 @@ impl Accounts {
         let user = self.user(&user_id).await?;
         let password = Password::parse("newPassword", new_password, Some(&user.email))?;
         drop(tx); // hash outside the write lock
-        let hash = password::hash(password.expose().to_string()).await?;
+        let hash = self.hasher.hash(password.expose().to_string()).await?;
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
         let claimed = sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")

@@ -10,6 +10,18 @@ impl Email {
         if normalized.len() > 254 {
             return Err(ValidationError::new(field, "must be at most 254 characters"));
         }
+        if let Some(c) = normalized
+            .chars()
+            .find(|&c| c.is_control() || super::text::is_bidi_control(c) || super::text::is_invisible(c))
+        {
+            return Err(ValidationError::new(
+                field,
+                format!(
+                    "is not a valid email address (it holds the invisible character U+{:04X})",
+                    c as u32
+                ),
+            ));
+        }
         let parsed = email_address::EmailAddress::parse_with_options(
             &normalized,
             email_address::Options::default()

@@ -12,7 +12,7 @@ pub mod ledger;
 pub mod optimizer;
 mod payout;
 pub mod photo;
-mod text;
+pub mod text;
 mod venue;
 pub mod visit;
 pub mod wave;

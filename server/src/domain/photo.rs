@@ -303,7 +303,7 @@ mod tests {
     use super::*;
 
     fn photo(name: &str) -> ExifFacts {
-        let path = format!("{}/../../shared/data/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!("{}/../tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
         read_exif(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
     }
 
@@ -311,7 +311,7 @@ mod tests {
         chrono::DateTime::parse_from_rfc3339(text).unwrap().timestamp_millis()
     }
 
-    // Expected values: ../shared/data/SOURCES.md, "Photos — EXIF table".
+    // Expected values: tests/fixtures/SOURCES.md, "Photos — EXIF table".
 
     #[test]
     fn nokia_has_an_explicit_offset_and_a_fresh_fix() {

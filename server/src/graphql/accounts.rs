@@ -34,7 +34,7 @@ impl AccountQuery {
     /// Shoppers in sign-up order; `search` matches email, name or phone.
     #[graphql(
         guard = "Require(Permission::ReadShoppers)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn shoppers(
         &self,
@@ -56,7 +56,7 @@ impl AccountQuery {
     /// Every account (admins); `search` matches email, name or phone.
     #[graphql(
         guard = "Require(Permission::ManageUsers)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn users(
         &self,
@@ -141,23 +141,27 @@ pub struct AccountMutation;
 impl AccountMutation {
     /// Registers a shopper and emails a verification link.
     async fn sign_up(&self, ctx: &Context<'_>, input: SignUpInput) -> async_graphql::Result<SignUpPayload> {
+        let client = &request_ctx(ctx)?.client;
         let shopper = accounts(ctx)
-            .sign_up(SignUp {
-                email: input.email,
-                password: input.password,
-                full_name: input.full_name,
-                phone: input.phone,
-                language: input.language,
-                home_lat: input.home_location.lat,
-                home_lon: input.home_location.lon,
-                travel_radius_km: input.travel_radius_km,
-                iban: input.iban,
-                account_holder: input.account_holder,
-                tax_id: input.tax_id,
-                accept_code_of_conduct: input.accept_code_of_conduct,
-                conflict_declaration: input.conflict_declaration,
-                idempotency_key: input.idempotency_key,
-            })
+            .sign_up_from(
+                SignUp {
+                    email: input.email,
+                    password: input.password,
+                    full_name: input.full_name,
+                    phone: input.phone,
+                    language: input.language,
+                    home_lat: input.home_location.lat,
+                    home_lon: input.home_location.lon,
+                    travel_radius_km: input.travel_radius_km,
+                    iban: input.iban,
+                    account_holder: input.account_holder,
+                    tax_id: input.tax_id,
+                    accept_code_of_conduct: input.accept_code_of_conduct,
+                    conflict_declaration: input.conflict_declaration,
+                    idempotency_key: input.idempotency_key,
+                },
+                client,
+            )
             .await?;
         Ok(SignUpPayload {
             user: User(shopper.user),

@@ -139,7 +139,7 @@ impl AssignmentQuery {
     /// (default: the travel radius).
     #[graphql(
         guard = "Require(Permission::UseJobBoard)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn available_tasks(
         &self,
@@ -168,7 +168,7 @@ impl AssignmentQuery {
     /// The logged-in shopper's tasks, newest first.
     #[graphql(
         guard = "Require(Permission::UseJobBoard)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn my_tasks(
         &self,
@@ -324,8 +324,12 @@ pub struct AutoAssignResult {
     pub proposals: Vec<ProposedAssignment>,
     pub unassignable: Vec<UnassignableTask>,
     pub total_km: f64,
-    /// With `commit`: how many proposals became assignments.
+    /// With `commit`: how many proposals became assignments (or offers). The whole plan is written in one
+    /// transaction: all of this, or nothing.
     pub committed: i64,
+    /// With `commit`: proposals that no longer applied when the plan was written (the task was taken meanwhile,
+    /// or a rule now refuses the shopper), with the reason.
+    pub not_committed: Vec<UnassignableTask>,
 }
 
 #[derive(Default)]
@@ -369,6 +373,15 @@ impl AutoAssignMutation {
                 .collect(),
             total_km: plan.total_m as f64 / 1000.0,
             committed: plan.committed as i64,
+            not_committed: plan
+                .not_committed
+                .into_iter()
+                .map(|(task, venue, reason)| UnassignableTask {
+                    task_id: ID(task),
+                    venue_name: venue,
+                    reason,
+                })
+                .collect(),
         })
     }
 }

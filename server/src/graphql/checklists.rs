@@ -102,7 +102,7 @@ pub struct ChecklistQuery;
 impl ChecklistQuery {
     #[graphql(
         guard = "Require(Permission::ReadVenues)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn checklists(
         &self,

@@ -12,6 +12,8 @@
 mod accounts;
 mod assignment;
 mod checklists;
+mod limits;
+mod observe;
 mod pagination;
 mod payouts;
 mod types;
@@ -78,6 +80,8 @@ pub struct Services {
     pub visits: Visits,
     pub ledger: Ledger,
     pub payouts: Payouts,
+    /// Not a service: where the schema counts requests for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
 }
 
 pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
@@ -90,7 +94,9 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.visits)
         .data(services.ledger)
         .data(services.payouts)
-        .limit_depth(limits.max_query_depth)
+        // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
+        .extension(limits::RequestLimits::new(limits))
+        .extension(observe::Observe::new(services.metrics))
         .limit_complexity(limits.max_query_complexity)
         .finish()
 }

@@ -116,7 +116,7 @@ impl Earnings {
     }
 
     /// Every movement, newest first, with the visit it came from.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10")]
     async fn history(
         &self,
         ctx: &Context<'_>,
@@ -135,7 +135,7 @@ impl Earnings {
     }
 
     /// The shopper's payout lines, newest first.
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10")]
     async fn payout_lines(
         &self,
         ctx: &Context<'_>,
@@ -270,7 +270,7 @@ impl From<BatchRecord> for PayoutBatch {
 #[ComplexObject]
 impl PayoutBatch {
     /// The batch's lines in order (`shopperId` narrows to one shopper).
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10")]
     async fn lines(
         &self,
         ctx: &Context<'_>,
@@ -472,7 +472,7 @@ impl PayoutQuery {
     /// Payout batches, newest first.
     #[graphql(
         guard = "Require(Permission::ManagePayouts)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn payout_batches(
         &self,

@@ -365,7 +365,7 @@ impl VenueQuery {
     /// Clients (client viewers see their own).
     #[graphql(
         guard = "Require(Permission::ReadVenues)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn clients(
         &self,
@@ -388,7 +388,7 @@ impl VenueQuery {
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         guard = "Require(Permission::ReadVenues)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn venues(
         &self,
@@ -425,11 +425,12 @@ impl VenueQuery {
         Ok(Venue(venues(ctx).venue(actor(ctx)?, &id).await?))
     }
 
-    /// Active venues within `radiusKm` (at most 500) of a point, nearest first.
+    /// Active venues within `radiusKm` (at most 500) of a point, nearest first. Its cost grows with the radius
+    /// (every venue inside is measured for `totalCount`): 10 points plus one per 10 km.
     #[allow(clippy::too_many_arguments)]
     #[graphql(
         guard = "Require(Permission::ReadVenues)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10 + (radius_km.clamp(0.0, 500.0) / 10.0) as usize"
     )]
     async fn venues_near(
         &self,

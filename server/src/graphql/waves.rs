@@ -263,7 +263,7 @@ impl Wave {
     async fn progress(&self, ctx: &Context<'_>) -> async_graphql::Result<WaveProgress> {
         Ok(waves(ctx).progress(&self.0.id).await?.into())
     }
-    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1")]
+    #[graphql(complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10")]
     async fn tasks(
         &self,
         ctx: &Context<'_>,
@@ -369,7 +369,7 @@ impl WaveInput {
     fn validate(self) -> Result<WaveSettings, AppError> {
         let mut errors = FieldErrors::default();
         let name = errors
-            .check(BoundedText::parse("name", &self.name, 2, 200))
+            .check(BoundedText::line("name", &self.name, 2, 200))
             .map(BoundedText::into_inner);
         let period = errors.check(Period::parse(&self.starts_on, &self.ends_on));
         let visits = errors.check(bounded("visitsPerVenue", self.visits_per_venue, 1, 20));
@@ -465,7 +465,7 @@ pub struct WaveQuery;
 impl WaveQuery {
     #[graphql(
         guard = "Require(Permission::ReadVenues)",
-        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 1"
+        complexity = "first.unwrap_or(20).clamp(0, 100) as usize * child_complexity + 10"
     )]
     async fn waves(
         &self,

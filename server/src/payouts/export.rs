@@ -8,6 +8,7 @@
 //!   the configured debtor account; `NbOfTxs` and `CtrlSum` at group and payment level; the end-to-end id of
 //!   each transfer is the line's id without dashes (what the bank's status file refers to).
 
+use crate::domain::text::csv_cell;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
@@ -249,18 +250,19 @@ pub fn line(format: ExportFormat, h: &Header, l: &Line) -> Vec<u8> {
     match format {
         ExportFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
+            // Text cells are defused against spreadsheet formulas; amounts are numbers we format ourselves.
             w.write_record([
                 l.end_to_end_id().as_str(),
-                &l.shopper_id,
-                &l.account_holder,
-                &l.iban,
-                &l.tax_id,
+                &csv_cell(&l.shopper_id),
+                &csv_cell(&l.account_holder),
+                &csv_cell(&l.iban),
+                &csv_cell(&l.tax_id),
                 &decimal(l.gross),
                 &decimal(l.income_tax),
                 &decimal(l.military_levy),
                 &decimal(l.net),
-                &l.currency,
-                &h.remittance,
+                &csv_cell(&l.currency),
+                &csv_cell(&h.remittance),
             ])
             .expect("writing to memory cannot fail");
             w.into_inner().expect("writing to memory cannot fail")

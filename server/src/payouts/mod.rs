@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
+use sha2::Digest as _;
 use sqlx::FromRow;
 use tokio::sync::Notify;
 
@@ -571,6 +572,11 @@ impl Payouts {
     /// The bank's status file (CSV with a header: `end_to_end_id,status,reason`; status `PAID` or `FAILED`),
     /// all or nothing: any bad row changes nothing and the error names the row.
     pub async fn import_status(&self, actor: &Actor, batch_id: &str, file: &[u8]) -> AppResult<StatusImport> {
+        // The same file sent again (a resend, or a second click) returns what it did the first time.
+        let digest = hex::encode(sha2::Sha256::digest(file));
+        if let Some(done) = self.status_import(batch_id, &digest).await? {
+            return Ok(done);
+        }
         let batch = self.batch(batch_id).await?;
         if batch.state != "APPROVED" {
             return Err(AppError::conflict("only an approved batch has payments to settle"));
@@ -626,6 +632,28 @@ impl Payouts {
             return Err(AppError::bad_input("file", "has no rows"));
         }
         let mut tx = self.db.begin_write().await?;
+        // Claim the file first: a parallel import of the same file waits here and then finds it applied.
+        let claimed = sqlx::query(
+            "INSERT INTO payout_status_imports (batch_id, sha256, paid, failed, created_by, created_at) \
+             VALUES ($1, $2, 0, 0, $3, $4)",
+        )
+        .bind(batch_id)
+        .bind(&digest)
+        .bind(&actor.user_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await;
+        match claimed {
+            Ok(_) => {}
+            Err(err) if is_unique_violation(&err) => {
+                drop(tx);
+                return self
+                    .status_import(batch_id, &digest)
+                    .await?
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("status import vanished")));
+            }
+            Err(err) => return Err(err.into()),
+        }
         let mut result = StatusImport::default();
         for (row, e2e, outcome, reason) in rows {
             let line: Option<LineRecord> = sqlx::query_as(&format!(
@@ -652,9 +680,27 @@ impl Payouts {
                 Settlement::Failed => result.failed += 1,
             }
         }
+        sqlx::query("UPDATE payout_status_imports SET paid = $1, failed = $2 WHERE batch_id = $3 AND sha256 = $4")
+            .bind(result.paid)
+            .bind(result.failed)
+            .bind(batch_id)
+            .bind(&digest)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         self.mail_wake.notify_one();
         Ok(result)
+    }
+
+    /// The result of a status file already applied to the batch, by the file's SHA-256.
+    async fn status_import(&self, batch_id: &str, digest: &str) -> AppResult<Option<StatusImport>> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT paid, failed FROM payout_status_imports WHERE batch_id = $1 AND sha256 = $2")
+                .bind(batch_id)
+                .bind(digest)
+                .fetch_optional(self.db.pool())
+                .await?;
+        Ok(row.map(|(paid, failed)| StatusImport { paid, failed }))
     }
 
     /// Starts an export: the batch must be approved and the debtor account configured. Records the export

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::{normalize_apostrophes, BoundedText, Coordinates, GeofenceRadius, ValidationError, VenueType};
+use crate::domain::{Coordinates, GeofenceRadius, ValidationError, VenueType};
 
 /// The file's format.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,9 +271,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
     };
     let text = |mapped: &Option<String>, default: &str, min: usize, max: usize| -> Result<String, ValidationError> {
         let (name, value) = get(mapped, default);
-        Ok(normalize_apostrophes(
-            BoundedText::parse(&name, &value, min, max)?.as_str(),
-        ))
+        super::VenueFields::text(&name, &value, min, max)
     };
     let number = |mapped: &Option<String>, default: &str| -> Result<f64, ValidationError> {
         let (name, value) = get(mapped, default);

@@ -167,7 +167,7 @@ impl VenueFields {
     /// Text fields are trimmed, bounded and get their apostrophes folded.
     pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, ValidationError> {
         Ok(normalize_apostrophes(
-            BoundedText::parse(field, value, min, max)?.as_str(),
+            BoundedText::line(field, value, min, max)?.as_str(),
         ))
     }
 
@@ -393,11 +393,7 @@ impl Venues {
         let conditions = "WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR oblast = $2) \
              AND ($3 IS NULL OR raion = $3) AND ($4 IS NULL OR city = $4) AND ($5 IS NULL OR venue_type = $5) \
              AND ($6 IS NULL OR search_text LIKE $6 ESCAPE '\\') AND ($7 IS NULL OR active = $7)";
-        let search = filter
-            .search
-            .as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| crate::db::like_pattern(&normalize_apostrophes(s)));
+        let search = crate::db::search_pattern(filter.search.as_deref().map(normalize_apostrophes).as_deref())?;
         let oblast = filter.oblast.as_deref().map(normalize_apostrophes);
         let raion = filter.raion.as_deref().map(normalize_apostrophes);
         let city = filter.city.as_deref().map(normalize_apostrophes);

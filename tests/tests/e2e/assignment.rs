@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, shared_data, Options, TestApp};
+use fieldwork_e2e::{error_code, fixture, Options, TestApp};
 use fieldwork_mobile_api::{
     available_tasks, declare_conflict, release_task, AvailableTasks, DeclareConflict, ReleaseTask,
 };
@@ -13,17 +13,17 @@ use serde_json::{json, Value};
 use super::checklists::cnap_checklist;
 
 /// Rynok Square, Lviv: the main ЦНАП office is ~10 m away.
-const RYNOK: (f64, f64) = (49.84195, 24.03160);
+pub(crate) const RYNOK: (f64, f64) = (49.84195, 24.03160);
 
-struct Board {
-    coordinator: String,
-    wave: String,
+pub(crate) struct Board {
+    pub(crate) coordinator: String,
+    pub(crate) wave: String,
     /// Task ids by venue external code.
-    tasks: std::collections::HashMap<String, String>,
+    pub(crate) tasks: std::collections::HashMap<String, String>,
 }
 
 /// Seven Lviv offices, one visit each, in a launched wave running from today for a month.
-async fn board(app: &TestApp) -> Board {
+pub(crate) async fn board(app: &TestApp) -> Board {
     let coordinator = app.staff(Role::Coordinator).await.token;
     let token = Some(coordinator.as_str());
     let body = app
@@ -42,7 +42,7 @@ async fn board(app: &TestApp) -> Board {
         json!({ "c": client }),
         "file",
         "lviv.csv",
-        shared_data("centers/lviv_cnap_offices.csv"),
+        fixture("centers/lviv_cnap_offices.csv"),
     )
     .await;
     let body = app

@@ -580,7 +580,7 @@ async fn every_operation_times_every_role() {
                     .await
                     .1
             } else if case.field == "uploadVisitPhoto" {
-                let photo = fieldwork_e2e::shared_data("photos/Canon_40D.jpg");
+                let photo = fieldwork_e2e::fixture("photos/Canon_40D.jpg");
                 app.upload(token.as_deref(), case.query, variables, "file", "photo.jpg", photo)
                     .await
                     .1

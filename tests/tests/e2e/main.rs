@@ -4,6 +4,7 @@
 mod assignment;
 mod authorization;
 mod checklists;
+mod hardening;
 mod http;
 mod payouts;
 mod registration;

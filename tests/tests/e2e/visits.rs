@@ -3,18 +3,18 @@
 //! photos across shoppers, review (return, resubmit, approve once) and who sees what.
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, error_field, shared_data, TestApp};
+use fieldwork_e2e::{error_code, error_field, fixture, TestApp};
 use fieldwork_mobile_api::{
     check_in, check_out, my_visits, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, CheckOut, Client,
     MyVisits, SaveVisitAnswers, SubmitVisit,
 };
 use serde_json::{json, Value};
 
-/// Where HMD_Nokia_8.3_5G.jpg was taken (its EXIF GPS, ../shared/data/SOURCES.md): the venue sits ~10 m away.
-const VENUE: (f64, f64) = (60.1467, 24.9068);
+/// Where HMD_Nokia_8.3_5G.jpg was taken (its EXIF GPS, tests/fixtures/SOURCES.md): the venue sits ~10 m away.
+pub(crate) const VENUE: (f64, f64) = (60.1467, 24.9068);
 /// The photo's own time is 2022-08-14 11:12:31 UTC; the visit is sent later, with its device times.
 const CHECK_IN_AT: &str = "2022-08-14T11:05:00Z";
-const CHECK_OUT_AT: &str = "2022-08-14T11:30:00Z";
+pub(crate) const CHECK_OUT_AT: &str = "2022-08-14T11:30:00Z";
 
 pub(crate) struct Field {
     pub(crate) coordinator: String,
@@ -85,13 +85,13 @@ pub(crate) async fn field(app: &TestApp, visit_rules: Value) -> Field {
 }
 
 /// A verified shopper living near the venue who has claimed `task`.
-async fn shopper_with_task(app: &TestApp, email: &str, task: &str) -> Client {
+pub(crate) async fn shopper_with_task(app: &TestApp, email: &str, task: &str) -> Client {
     let (phone, _) = app.quick_shopper(email, 60.17, 24.94, 30.0, true).await;
     phone.claim_task(task).await.expect("claim");
     phone
 }
 
-fn check_in_input(task: &str, client_id: &str, metres_north: f64, accuracy: f64) -> check_in::CheckInInput {
+pub(crate) fn check_in_input(task: &str, client_id: &str, metres_north: f64, accuracy: f64) -> check_in::CheckInInput {
     check_in::CheckInInput {
         task_id: task.into(),
         client_id: client_id.into(),
@@ -103,7 +103,7 @@ fn check_in_input(task: &str, client_id: &str, metres_north: f64, accuracy: f64)
     }
 }
 
-async fn upload(
+pub(crate) async fn upload(
     phone: &Client,
     visit: &str,
     client_id: &str,
@@ -121,12 +121,12 @@ async fn upload(
                 file: None,
             },
             file,
-            shared_data(&format!("photos/{file}")),
+            fixture(&format!("photos/{file}")),
         )
         .await
 }
 
-async fn checked_in_visit(phone: &Client, task: &str) -> String {
+pub(crate) async fn checked_in_visit(phone: &Client, task: &str) -> String {
     let done = phone
         .execute::<CheckIn>(check_in::Variables {
             input: check_in_input(task, &format!("ci-{task}"), 10.0, 8.0),
@@ -137,7 +137,7 @@ async fn checked_in_visit(phone: &Client, task: &str) -> String {
     done.check_in.visit.unwrap().id
 }
 
-async fn check_out_and_submit(phone: &Client, visit: &str) -> submit_visit::SubmitVisitSubmitVisit {
+pub(crate) async fn check_out_and_submit(phone: &Client, visit: &str) -> submit_visit::SubmitVisitSubmitVisit {
     phone
         .execute::<CheckOut>(check_out::Variables {
             visit_id: visit.into(),
@@ -506,16 +506,16 @@ async fn bad_photos_and_bad_positions_are_refused_and_nothing_is_stored() {
     assert_eq!(app.count("checkin_attempts").await, 0);
 
     let visit = checked_in_visit(&phone, &f.tasks[0]).await;
-    let nexus = shared_data("photos/Nexus_4.jpg");
+    let nexus = fixture("photos/Nexus_4.jpg");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.jpg", Vec::new(), "empty"),
         ("notes.jpg", b"just some text, not a photo".to_vec(), "not a JPEG"),
         (
             "cut.jpg",
-            shared_data("photos/HMD_Nokia_8.3_5G.jpg")[..500_000].to_vec(),
+            fixture("photos/HMD_Nokia_8.3_5G.jpg")[..500_000].to_vec(),
             "incomplete",
         ),
-        ("IMG_5195.HEIC", shared_data("photos/IMG_5195.HEIC"), "HEIC"),
+        ("IMG_5195.HEIC", fixture("photos/IMG_5195.HEIC"), "HEIC"),
         ("bomb.png", fieldwork_e2e::png_claiming(30_000, 30_000), "30000 × 30000"),
         ("big.jpg", nexus, "at most 2 MB"),
     ];

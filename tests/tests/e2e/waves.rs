@@ -2,7 +2,7 @@
 //! once however often it is asked, then paused, extended and closed.
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, error_field, shared_data, TestApp};
+use fieldwork_e2e::{error_code, error_field, fixture, TestApp};
 use serde_json::{json, Value};
 
 use super::checklists::cnap_checklist;
@@ -40,7 +40,7 @@ async fn setup(app: &TestApp) -> Setup {
             json!({ "c": client }),
             "file",
             "hromadas.csv",
-            shared_data("centers/ua_hromadas_centroids.csv"),
+            fixture("centers/ua_hromadas_centroids.csv"),
         )
         .await;
     assert_eq!(body["data"]["importVenues"]["created"], 1769, "{body}");

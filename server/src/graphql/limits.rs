@@ -1,0 +1,282 @@
+//! Request-level limits, one async-graphql extension so that every operation passes the same gate:
+//!
+//! - **text hygiene**: no string in the variables or in the document's literals may carry NUL or another
+//!   control character (tab, newline and carriage return excepted); the error names the field;
+//! - **repeats**: one mutation field may appear at most `max_mutation_repeats` times in a request (aliases), a
+//!   password-hashing or mail-sending one (`PASSWORD_MUTATIONS`) at most once; a request selects at most
+//!   `max_root_fields` root fields;
+//! - **depth**: checked here rather than by the schema builder so that the standard introspection query (which
+//!   GraphiQL and code generators send, and which nests about 13 deep) is exempt; complexity is still checked
+//!   for every request by the schema itself;
+//! - **fan-out**: at most `max_parallel_fields` root fields of one request run at once, so one request cannot
+//!   take the whole connection pool from everyone else.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextResolve, NextValidation, ResolveInfo,
+};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{ServerError, ServerResult, ValidationResult, Value, Variables};
+use tokio::sync::Semaphore;
+
+use crate::config::LimitSettings;
+use crate::domain::text::forbidden_control;
+
+/// Mutations that hash a password or send mail: once per request.
+const PASSWORD_MUTATIONS: &[&str] = &[
+    "signUp",
+    "login",
+    "changePassword",
+    "resetPassword",
+    "requestPasswordReset",
+    "inviteStaff",
+];
+
+/// Root fields answered from the schema alone (no database).
+const INTROSPECTION_FIELDS: &[&str] = &["__schema", "__type", "__typename"];
+
+/// The factory (one per schema); `create` makes the per-request state.
+pub struct RequestLimits {
+    limits: Arc<LimitSettings>,
+}
+
+impl RequestLimits {
+    pub fn new(limits: &LimitSettings) -> Self {
+        Self {
+            limits: Arc::new(limits.clone()),
+        }
+    }
+}
+
+impl ExtensionFactory for RequestLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PerRequest {
+            limits: self.limits.clone(),
+            introspection_only: AtomicBool::new(false),
+            fan_out: Semaphore::new(self.limits.max_parallel_fields.max(1)),
+        })
+    }
+}
+
+struct PerRequest {
+    limits: Arc<LimitSettings>,
+    introspection_only: AtomicBool,
+    fan_out: Semaphore,
+}
+
+fn bad_input(message: String, field: Option<&str>) -> ServerError {
+    let mut err = ServerError::new(message, None);
+    let mut extensions = async_graphql::ErrorExtensionValues::default();
+    extensions.set("code", "BAD_USER_INPUT");
+    if let Some(field) = field {
+        extensions.set("field", field);
+    }
+    err.extensions = Some(extensions);
+    err
+}
+
+/// The first string inside `value` that holds a forbidden character, as (the innermost field name, the
+/// character).
+fn find_control(name: &str, value: &Value) -> Option<(String, char)> {
+    match value {
+        Value::String(s) => s.chars().find(|&c| forbidden_control(c)).map(|c| (name.to_string(), c)),
+        Value::List(items) => items.iter().find_map(|v| find_control(name, v)),
+        Value::Object(map) => map.iter().find_map(|(k, v)| find_control(k.as_str(), v)),
+        _ => None,
+    }
+}
+
+fn find_control_in_literal(name: &str, value: &async_graphql_value::Value) -> Option<(String, char)> {
+    use async_graphql_value::Value as V;
+    match value {
+        V::String(s) => s.chars().find(|&c| forbidden_control(c)).map(|c| (name.to_string(), c)),
+        V::List(items) => items.iter().find_map(|v| find_control_in_literal(name, v)),
+        V::Object(map) => map.iter().find_map(|(k, v)| find_control_in_literal(k.as_str(), v)),
+        _ => None,
+    }
+}
+
+fn control_error((field, c): (String, char)) -> ServerError {
+    bad_input(
+        format!(
+            "{field}: must not contain control characters (found U+{:04X})",
+            c as u32
+        ),
+        Some(&field),
+    )
+}
+
+/// Walks a selection set (following fragment spreads once each) and calls `f` on every field.
+fn walk<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    seen: &mut HashSet<&'a str>,
+    f: &mut dyn FnMut(&'a async_graphql::parser::types::Field),
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => {
+                f(&field.node);
+                walk(doc, &field.node.selection_set.node, seen, f);
+            }
+            Selection::InlineFragment(fragment) => walk(doc, &fragment.node.selection_set.node, seen, f),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if seen.insert(name) {
+                    if let Some(fragment) = doc.fragments.get(name) {
+                        walk(doc, &fragment.node.selection_set.node, seen, f);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The root fields of a selection set (through fragments), by name.
+fn root_fields<'a>(
+    doc: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    seen: &mut HashSet<&'a str>,
+    out: &mut Vec<&'a str>,
+) {
+    for item in &set.items {
+        match &item.node {
+            Selection::Field(field) => out.push(field.node.name.node.as_str()),
+            Selection::InlineFragment(fragment) => root_fields(doc, &fragment.node.selection_set.node, seen, out),
+            Selection::FragmentSpread(spread) => {
+                let name = spread.node.fragment_name.node.as_str();
+                if seen.insert(name) {
+                    if let Some(fragment) = doc.fragments.get(name) {
+                        root_fields(doc, &fragment.node.selection_set.node, seen, out);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl PerRequest {
+    fn check_document(&self, doc: &ExecutableDocument) -> ServerResult<()> {
+        // Literal strings anywhere in the document.
+        let mut found = None;
+        let mut check_field = |field: &async_graphql::parser::types::Field| {
+            if found.is_none() {
+                found = field
+                    .arguments
+                    .iter()
+                    .find_map(|(name, value)| find_control_in_literal(name.node.as_str(), &value.node));
+            }
+        };
+        for (_, op) in doc.operations.iter() {
+            walk(doc, &op.node.selection_set.node, &mut HashSet::new(), &mut check_field);
+        }
+        for fragment in doc.fragments.values() {
+            walk(
+                doc,
+                &fragment.node.selection_set.node,
+                &mut HashSet::new(),
+                &mut check_field,
+            );
+        }
+        if let Some(found) = found {
+            return Err(control_error(found));
+        }
+
+        let mut introspection_only = true;
+        for (_, op) in doc.operations.iter() {
+            let mut roots = Vec::new();
+            root_fields(doc, &op.node.selection_set.node, &mut HashSet::new(), &mut roots);
+            introspection_only &= roots.iter().all(|name| INTROSPECTION_FIELDS.contains(name));
+            if op.node.ty == OperationType::Mutation {
+                let mut counts: HashMap<&str, usize> = HashMap::new();
+                for name in &roots {
+                    *counts.entry(name).or_default() += 1;
+                }
+                for (name, count) in counts {
+                    let limit = if PASSWORD_MUTATIONS.contains(&name) {
+                        1
+                    } else {
+                        self.limits.max_mutation_repeats
+                    };
+                    if count > limit {
+                        return Err(bad_input(
+                            format!(
+                                "{name}: may appear at most {limit} time{} in one request (found {count})",
+                                if limit == 1 { "" } else { "s" }
+                            ),
+                            Some(name),
+                        ));
+                    }
+                }
+            }
+            if roots.len() > self.limits.max_root_fields {
+                return Err(bad_input(
+                    format!(
+                        "a request may select at most {} root fields (this one selects {}); split it",
+                        self.limits.max_root_fields,
+                        roots.len()
+                    ),
+                    None,
+                ));
+            }
+        }
+        self.introspection_only.store(introspection_only, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for PerRequest {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        if let Some(found) = variables
+            .iter()
+            .find_map(|(name, value)| find_control(name.as_str(), value))
+        {
+            return Err(control_error(found));
+        }
+        let doc = next.run(ctx, query, variables).await?;
+        self.check_document(&doc)?;
+        Ok(doc)
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        if result.depth > self.limits.max_query_depth && !self.introspection_only.load(Ordering::Relaxed) {
+            return Err(vec![bad_input(
+                format!(
+                    "the query is nested too deep ({} levels; at most {})",
+                    result.depth, self.limits.max_query_depth
+                ),
+                None,
+            )]);
+        }
+        Ok(result)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.path_node.parent.is_some() || info.is_for_introspection {
+            return next.run(ctx, info).await;
+        }
+        // The semaphore lives as long as the request and is never closed.
+        let _permit = self.fan_out.acquire().await.ok();
+        next.run(ctx, info).await
+    }
+}
