@@ -6,6 +6,8 @@
 //!
 //! `cargo bench -p fieldwork-server --bench auto_assign`
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -19,21 +21,6 @@ use rand::{Rng, SeedableRng};
 const VENUES: usize = 5_000;
 const VISITS: usize = 2;
 const SHOPPERS: usize = 4_000;
-
-fn centres() -> Vec<(f64, f64)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/centers/ua_hromadas_centroids.csv"
-    );
-    let mut reader = csv::Reader::from_path(path).expect("the hromada list in tests/fixtures");
-    reader
-        .records()
-        .filter_map(|r| {
-            let r = r.ok()?;
-            Some((r.get(8)?.parse().ok()?, r.get(9)?.parse().ok()?))
-        })
-        .collect()
-}
 
 /// Multi-row INSERTs of `rows` (each a list of SQL literals already quoted), 200 rows a statement.
 async fn insert(db: &Db, head: &str, rows: &[Vec<String>]) {
@@ -52,7 +39,7 @@ fn q(text: &str) -> String {
 
 async fn seed(db: &Db) -> (String, String) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-    let centres = centres();
+    let centres = common::hromada_centres();
     let now = now_ms();
     let coordinator = new_id();
     insert(

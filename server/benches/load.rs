@@ -4,12 +4,16 @@
 //! 1. 1,000 correct logins from 64 concurrent clients: p50/p99 latency, peak RSS, RSS right after, RSS after
 //!    10 s idle;
 //! 2. 600 photo uploads (real 3–9 MP phone photos from `tests/fixtures/photos`) from 32 concurrent phones, one
-//!    visit each: time, peak RSS, RSS after, RSS after 10 s idle.
+//!    visit each: time, peak RSS, RSS right after, and (once the phones have disconnected) RSS after 10 s and
+//!    30 s idle.
 //!
-//! RSS is read from `/proc/<pid>/status` of the server process (VmRSS, and VmHWM for the peak). The database is
-//! SQLite in a temporary folder, or a scratch PostgreSQL database with `TEST_DATABASE_URL=postgres://…`.
+//! RSS is read from `/proc/<pid>/status` of the server process (VmRSS, sampled every 20 ms for the peak);
+//! `LOAD_BENCH_DEBUG=1` also prints its thread count and `smaps_rollup`. The database is SQLite in a temporary
+//! folder, or a scratch PostgreSQL database with `TEST_DATABASE_URL=postgres://…`.
 //!
 //! `cargo bench -p fieldwork-server --bench load`
+
+mod common;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -108,10 +112,6 @@ async fn login(client: &reqwest::Client, base: &str, email: &str) -> String {
     body["data"]["login"]["token"].as_str().unwrap().to_string()
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 /// Samples the server's RSS every 20 ms until told to stop; returns the highest seen.
 fn sample_peak(pid: u32) -> (Arc<std::sync::atomic::AtomicBool>, tokio::task::JoinHandle<u64>) {
     let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -202,8 +202,21 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(10)).await;
     let idle_after_logins = status_kib(pid, "VmRSS:");
     latencies.sort_by(f64::total_cmp);
+    println!("{backend}; server RSS at start {}", mib(started_rss));
+    println!();
+    println!("| load | time | p50 | p99 | peak RSS | RSS right after | RSS after 10 s idle |");
+    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| 1,000 logins, 64 concurrent | {:.1} s | {:.0} ms | {:.0} ms | {} | {} | {} |",
+        login_time.as_secs_f64(),
+        common::percentile(&latencies, 0.5),
+        common::percentile(&latencies, 0.99),
+        mib(login_peak),
+        mib(after_logins),
+        mib(idle_after_logins)
+    );
 
-    // 2. Photos: a venue, a wave of 32 visits, 32 phones checked in, 600 uploads.
+    // 2. Photos: two venues, a wave of 16 visits each, 32 phones checked in, 600 uploads.
     let staff = login(&client, &base, coordinator).await;
     let staff = Some(staff.as_str());
     let body = gql(
@@ -216,7 +229,8 @@ async fn main() {
     .await;
     let client_id = body["data"]["createClient"]["id"].as_str().unwrap().to_string();
     let definition = json!({ "sections": [{ "code": "S", "title": { "uk": "Візит" }, "questions": [
-        { "code": "P", "title": { "uk": "Фото" }, "type": "PHOTO", "minCount": 1 } ] }] });
+        { "code": "Q", "title": { "uk": "Вивіска?" }, "type": "YES_NO", "weight": 1 },
+        { "code": "P", "title": { "uk": "Фото" }, "type": "PHOTO", "minCount": 1, "caption": { "uk": "табло" } } ] }] });
     let body = gql(
         &client,
         &base,
@@ -237,15 +251,18 @@ async fn main() {
         json!({ "v": version }),
     )
     .await;
-    gql(
-        &client,
-        &base,
-        staff,
-        "mutation($c: ID!, $lat: Float!, $lon: Float!) { createVenue(input: { clientId: $c, externalCode: \"B-1\", \
-         name: \"Bench venue\", type: \"CNAP\", oblast: \"Uusimaa\", location: { lat: $lat, lon: $lon }, geofenceM: 150 }) { id } }",
-        json!({ "c": client_id, "lat": VENUE.0, "lon": VENUE.1 }),
-    )
-    .await;
+    for code in ["B-1", "B-2"] {
+        gql(
+            &client,
+            &base,
+            staff,
+            "mutation($c: ID!, $code: String!, $lat: Float!, $lon: Float!) { createVenue(input: { clientId: $c, \
+             externalCode: $code, name: \"Bench venue\", type: \"CNAP\", oblast: \"Uusimaa\", \
+             location: { lat: $lat, lon: $lon }, geofenceM: 150 }) { id } }",
+            json!({ "c": client_id, "code": code, "lat": VENUE.0, "lon": VENUE.1 }),
+        )
+        .await;
+    }
     let today = chrono::Utc::now().date_naive();
     let body = gql(
         &client,
@@ -255,7 +272,7 @@ async fn main() {
         json!({ "c": client_id, "i": {
             "name": "Bench wave", "checklistVersionId": version, "startsOn": (today - chrono::Duration::days(1)).to_string(),
             "endsOn": (today + chrono::Duration::days(30)).to_string(), "selection": { "mode": "ALL" },
-            "visitsPerVenue": 32, "feeKopiykas": 40000, "maxTasksPerShopper": 1, "cooloffDays": 0 } }),
+            "visitsPerVenue": 16, "feeKopiykas": 40000, "maxTasksPerShopper": 1, "cooloffDays": 0 } }),
     )
     .await;
     let wave = body["data"]["createWave"]["id"].as_str().unwrap().to_string();
@@ -361,29 +378,28 @@ async fn main() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let photo_peak = peak.await.unwrap();
     let after_photos = status_kib(pid, "VmRSS:");
+    // The phones go away (their keep-alive connections close), as they do after a day in the field.
+    drop(client);
     tokio::time::sleep(Duration::from_secs(10)).await;
     let idle_after_photos = status_kib(pid, "VmRSS:");
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let idle_30_after_photos = status_kib(pid, "VmRSS:");
+    if std::env::var("LOAD_BENCH_DEBUG").is_ok() {
+        eprintln!("threads: {}", status_kib(pid, "Threads:"));
+        eprintln!(
+            "{}",
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default()
+        );
+    }
 
-    println!("{backend}; server RSS at start {}", mib(started_rss));
-    println!();
-    println!("| load | time | p50 | p99 | peak RSS | RSS right after | RSS after 10 s idle |");
-    println!("|---|---|---|---|---|---|---|");
     println!(
-        "| 1,000 logins, 64 concurrent | {:.1} s | {:.0} ms | {:.0} ms | {} | {} | {} |",
-        login_time.as_secs_f64(),
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        mib(login_peak),
-        mib(after_logins),
-        mib(idle_after_logins)
-    );
-    println!(
-        "| {uploaded} photo uploads, 32 concurrent phones | {:.1} s | {:.0} ms/photo | – | {} | {} | {} |",
+        "| {uploaded} photo uploads, 32 concurrent phones | {:.1} s | {:.0} ms/photo | – | {} | {} | {} (30 s: {}) |",
         photo_time.as_secs_f64(),
         photo_time.as_secs_f64() * 1_000.0 / uploaded as f64,
         mib(photo_peak),
         mib(after_photos),
-        mib(idle_after_photos)
+        mib(idle_after_photos),
+        mib(idle_30_after_photos)
     );
     drop(server);
     drop(scratch);

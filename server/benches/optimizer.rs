@@ -4,6 +4,8 @@
 //! `cargo bench -p fieldwork-server --bench optimizer`. One core (the optimizer is single-threaded).
 //! Prints a Markdown table for docs/benchmarks.md.
 
+mod common;
+
 use std::time::Instant;
 
 use fieldwork::domain::optimizer::{
@@ -24,18 +26,6 @@ impl Lcg {
     }
 }
 
-fn read_points(file: &str, lat_col: usize, lon_col: usize) -> Vec<(f64, f64)> {
-    let path = format!("{}/../tests/fixtures/centers/{file}", env!("CARGO_MANIFEST_DIR"));
-    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    reader
-        .records()
-        .filter_map(|r| {
-            let r = r.ok()?;
-            Some((r.get(lat_col)?.parse().ok()?, r.get(lon_col)?.parse().ok()?))
-        })
-        .collect()
-}
-
 struct Instance {
     name: String,
     venues: Vec<Venue>,
@@ -45,8 +35,8 @@ struct Instance {
 /// `n_venues` venues: the hromada centres first, then more offices within ~10 km of random centres;
 /// `n_shoppers` shoppers within ~3 km of random populated places, travel radius 15–40 km, capacity 3.
 fn instance(n_venues: usize, visits: u32, n_shoppers: usize, seed: u64) -> Instance {
-    let centres = read_points("ua_hromadas_centroids.csv", 8, 9);
-    let places = read_points("geonames_postal_UA.csv", 9, 10);
+    let centres = common::read_points("ua_hromadas_centroids.csv", 8, 9);
+    let places = common::read_points("geonames_postal_UA.csv", 9, 10);
     let mut rng = Lcg(seed);
     let venues = (0..n_venues)
         .map(|i| {

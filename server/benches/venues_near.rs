@@ -4,6 +4,8 @@
 //! PostgreSQL). Venues are the 1,769 real hromada centres, each with 56 more scattered within ~15 km of it, so the
 //! density follows Ukraine's settlement pattern. Prints a Markdown table row per radius for docs/benchmarks.md.
 
+mod common;
+
 use std::time::Instant;
 
 use fieldwork::auth::Actor;
@@ -27,25 +29,6 @@ impl Lcg {
     }
 }
 
-fn centres() -> Vec<(f64, f64)> {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/centers/ua_hromadas_centroids.csv"
-    );
-    let mut reader = csv::Reader::from_path(path).expect("the hromada list in tests/fixtures");
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            (r[8].parse().unwrap(), r[9].parse().unwrap())
-        })
-        .collect()
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let scratch = ScratchDatabase::create().await?;
@@ -58,7 +41,7 @@ async fn main() -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
 
-    let centres = centres();
+    let centres = common::hromada_centres();
     let mut rng = Lcg(42);
     let mut drafts = Vec::new();
     for (i, (lat, lon)) in centres.iter().enumerate() {
@@ -125,9 +108,9 @@ async fn main() -> anyhow::Result<()> {
         let mean = times.iter().sum::<f64>() / times.len() as f64;
         println!(
             "| {backend} | {count} | {radius_km} km | {QUERIES} | {mean:.2} | {:.2} | {:.2} | {:.2} | {:.0} |",
-            percentile(&times, 0.5),
-            percentile(&times, 0.95),
-            percentile(&times, 0.99),
+            common::percentile(&times, 0.5),
+            common::percentile(&times, 0.95),
+            common::percentile(&times, 0.99),
             results as f64 / QUERIES as f64
         );
     }

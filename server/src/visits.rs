@@ -209,7 +209,9 @@ pub struct NewPhoto {
     pub client_id: String,
     pub question_code: Option<String>,
     pub receipt_kopiykas: Option<i64>,
-    pub bytes: Vec<u8>,
+    /// The file as the multipart parser spooled it to disk: it is read into memory only once a processing slot
+    /// is free, so many phones uploading at once do not hold their photos in memory while they wait.
+    pub file: std::fs::File,
 }
 
 /// A coordinator's decision.
@@ -265,6 +267,26 @@ pub struct QueueFilter {
     pub min_age_hours: Option<i64>,
     /// Default: SUBMITTED.
     pub state: Option<String>,
+}
+
+/// Reads an uploaded file into memory, refusing one over `max_bytes` before reading it.
+fn read_upload(mut file: std::fs::File, max_bytes: usize) -> AppResult<Vec<u8>> {
+    use std::io::Read as _;
+    let unreadable = |e: std::io::Error| AppError::bad_input("file", format!("cannot be read: {e}"));
+    let size = file.metadata().map_err(unreadable)?.len();
+    if size > max_bytes as u64 {
+        return Err(AppError::bad_input(
+            "file",
+            format!(
+                "is {:.1} MB; photos of at most {:.0} MB are accepted",
+                size as f64 / 1_048_576.0,
+                max_bytes as f64 / 1_048_576.0
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.read_to_end(&mut bytes).map_err(unreadable)?;
+    Ok(bytes)
 }
 
 /// Takes the visit's row lock for the rest of the transaction (PostgreSQL; SQLite's write transaction already
@@ -694,17 +716,18 @@ impl Visits {
         }
         drop(conn);
         let limits = self.limits;
-        let bytes = photo.bytes;
+        let file = photo.file;
         self.photo_queue.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let permit = self.processing.clone().acquire_owned().await;
         self.photo_queue.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         let permit = permit.map_err(|e| AppError::Internal(e.into()))?;
         let (processed, bytes) = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            (evidence::process(&bytes, limits), bytes)
+            let bytes = read_upload(file, limits.max_bytes)?;
+            AppResult::Ok((evidence::process(&bytes, limits), bytes))
         })
         .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+        .map_err(|e| AppError::Internal(e.into()))??;
         let processed = processed?;
         let rules = visit.rules();
         let (from, to) = visit_span(&visit, &rules);

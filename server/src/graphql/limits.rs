@@ -109,52 +109,34 @@ fn control_error((field, c): (String, char)) -> ServerError {
     )
 }
 
-/// Walks a selection set (following fragment spreads once each) and calls `f` on every field.
-fn walk<'a>(
+/// Calls `f` on every field of a selection set, following fragment spreads (once each) and inline fragments;
+/// with `deep`, also on the fields of their selection sets, all the way down.
+fn each_field<'a>(
     doc: &'a ExecutableDocument,
     set: &'a SelectionSet,
+    deep: bool,
     seen: &mut HashSet<&'a str>,
     f: &mut dyn FnMut(&'a async_graphql::parser::types::Field),
 ) {
     for item in &set.items {
-        match &item.node {
+        let inner = match &item.node {
             Selection::Field(field) => {
                 f(&field.node);
-                walk(doc, &field.node.selection_set.node, seen, f);
+                if !deep {
+                    continue;
+                }
+                &field.node.selection_set.node
             }
-            Selection::InlineFragment(fragment) => walk(doc, &fragment.node.selection_set.node, seen, f),
+            Selection::InlineFragment(fragment) => &fragment.node.selection_set.node,
             Selection::FragmentSpread(spread) => {
                 let name = spread.node.fragment_name.node.as_str();
-                if seen.insert(name) {
-                    if let Some(fragment) = doc.fragments.get(name) {
-                        walk(doc, &fragment.node.selection_set.node, seen, f);
-                    }
+                match doc.fragments.get(name) {
+                    Some(fragment) if seen.insert(name) => &fragment.node.selection_set.node,
+                    _ => continue,
                 }
             }
-        }
-    }
-}
-
-/// The root fields of a selection set (through fragments), by name.
-fn root_fields<'a>(
-    doc: &'a ExecutableDocument,
-    set: &'a SelectionSet,
-    seen: &mut HashSet<&'a str>,
-    out: &mut Vec<&'a str>,
-) {
-    for item in &set.items {
-        match &item.node {
-            Selection::Field(field) => out.push(field.node.name.node.as_str()),
-            Selection::InlineFragment(fragment) => root_fields(doc, &fragment.node.selection_set.node, seen, out),
-            Selection::FragmentSpread(spread) => {
-                let name = spread.node.fragment_name.node.as_str();
-                if seen.insert(name) {
-                    if let Some(fragment) = doc.fragments.get(name) {
-                        root_fields(doc, &fragment.node.selection_set.node, seen, out);
-                    }
-                }
-            }
-        }
+        };
+        each_field(doc, inner, deep, seen, f);
     }
 }
 
@@ -171,12 +153,19 @@ impl PerRequest {
             }
         };
         for (_, op) in doc.operations.iter() {
-            walk(doc, &op.node.selection_set.node, &mut HashSet::new(), &mut check_field);
+            each_field(
+                doc,
+                &op.node.selection_set.node,
+                true,
+                &mut HashSet::new(),
+                &mut check_field,
+            );
         }
         for fragment in doc.fragments.values() {
-            walk(
+            each_field(
                 doc,
                 &fragment.node.selection_set.node,
+                true,
                 &mut HashSet::new(),
                 &mut check_field,
             );
@@ -187,8 +176,14 @@ impl PerRequest {
 
         let mut introspection_only = true;
         for (_, op) in doc.operations.iter() {
-            let mut roots = Vec::new();
-            root_fields(doc, &op.node.selection_set.node, &mut HashSet::new(), &mut roots);
+            let mut roots: Vec<&str> = Vec::new();
+            each_field(
+                doc,
+                &op.node.selection_set.node,
+                false,
+                &mut HashSet::new(),
+                &mut |field| roots.push(field.name.node.as_str()),
+            );
             introspection_only &= roots.iter().all(|name| INTROSPECTION_FIELDS.contains(name));
             if op.node.ty == OperationType::Mutation {
                 let mut counts: HashMap<&str, usize> = HashMap::new();

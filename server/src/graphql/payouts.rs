@@ -615,9 +615,15 @@ impl PayoutMutation {
         let upload = file
             .value(ctx)
             .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
-        let result = payouts(ctx)
-            .import_status(actor(ctx)?, &batch_id, &upload.content)
-            .await?;
+        // The multipart parser spooled the file to disk; read it off the async workers.
+        let bytes = tokio::task::spawn_blocking(move || {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut upload.into_read(), &mut bytes).map(|_| bytes)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
+        let result = payouts(ctx).import_status(actor(ctx)?, &batch_id, &bytes).await?;
         Ok(StatusImportResult {
             paid: result.paid,
             failed: result.failed,

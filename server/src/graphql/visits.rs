@@ -590,7 +590,6 @@ impl VisitMutation {
         let upload = file
             .value(ctx)
             .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
-        let bytes = upload.content.to_vec();
         let record = visits(ctx)
             .upload_photo(
                 actor,
@@ -599,7 +598,7 @@ impl VisitMutation {
                     client_id,
                     question_code,
                     receipt_kopiykas,
-                    bytes,
+                    file: upload.content,
                 },
             )
             .await?;
