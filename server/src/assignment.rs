@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use sqlx::{AnyConnection, FromRow};
 use tokio::sync::Notify;
 
@@ -19,9 +19,10 @@ use crate::config::Settings;
 use crate::db::{new_id, now_ms, Db};
 use crate::domain::eligibility::{self, Conflict, Limits, Refusal, ShopperFacts, TaskFacts};
 use crate::domain::wave::{TaskState, WaveStatus};
-use crate::domain::{BoundedText, Coordinates, Language, Role, UserStatus};
+use crate::domain::{BoundedText, Coordinates, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::{outbox, templates};
+use crate::time::{end_of_kyiv_day, kyiv_today};
 use crate::waves::{TaskRecord, TASK_COLUMNS};
 
 /// A task on the job board, with what a shopper needs to decide.
@@ -154,21 +155,6 @@ const TASK_CONTEXT: &str = "SELECT t.id, t.wave_id, t.venue_id, t.state, t.shopp
      JOIN clients c ON c.id = v.client_id";
 
 const HELD: &str = "('OFFERED', 'CLAIMED', 'ASSIGNED')";
-
-/// Today in Europe/Kyiv.
-pub fn kyiv_today() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive()
-}
-
-/// The last millisecond of a Kyiv calendar day, as UTC milliseconds.
-fn end_of_kyiv_day(date: &str) -> i64 {
-    NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 999))
-        .and_then(|t| chrono_tz::Europe::Kyiv.from_local_datetime(&t).latest())
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(i64::MAX)
-}
 
 fn refusal_error(refusal: &Refusal) -> AppError {
     AppError::Rule {
@@ -454,13 +440,13 @@ impl Assignment {
         }
         record(
             &mut tx,
-            task_id,
-            "CLAIM",
-            Some(&actor.user_id),
-            Some(&actor.user_id),
-            None,
-            None,
-            false,
+            TaskEventRow {
+                task_id,
+                action: "CLAIM",
+                shopper_id: Some(&actor.user_id),
+                actor_id: Some(&actor.user_id),
+                ..TaskEventRow::default()
+            },
         )
         .await?;
         tx.commit().await?;
@@ -491,13 +477,15 @@ impl Assignment {
         reopen(&mut tx, task_id, now).await?;
         record(
             &mut tx,
-            task_id,
-            "RELEASE",
-            Some(&actor.user_id),
-            Some(&actor.user_id),
-            Some(&reason),
-            None,
-            late,
+            TaskEventRow {
+                task_id,
+                action: "RELEASE",
+                shopper_id: Some(&actor.user_id),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&reason),
+                late,
+                ..TaskEventRow::default()
+            },
         )
         .await?;
         tx.commit().await?;
@@ -594,13 +582,14 @@ impl Assignment {
         if let Some(previous) = ctx.shopper_id.as_deref() {
             record(
                 &mut tx,
-                task_id,
-                "UNASSIGN",
-                Some(previous),
-                Some(&actor.user_id),
-                Some(&reason),
-                None,
-                false,
+                TaskEventRow {
+                    task_id,
+                    action: "UNASSIGN",
+                    shopper_id: Some(previous),
+                    actor_id: Some(&actor.user_id),
+                    reason: Some(&reason),
+                    ..TaskEventRow::default()
+                },
             )
             .await?;
         }
@@ -624,13 +613,15 @@ impl Assignment {
         };
         record(
             &mut tx,
-            task_id,
-            action,
-            Some(shopper_id),
-            Some(&actor.user_id),
-            Some(&why),
-            overridden,
-            false,
+            TaskEventRow {
+                task_id,
+                action,
+                shopper_id: Some(shopper_id),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&why),
+                overridden,
+                ..TaskEventRow::default()
+            },
         )
         .await?;
         tx.commit().await?;
@@ -664,13 +655,13 @@ impl Assignment {
         .await?;
         record(
             &mut tx,
-            task_id,
-            "ACCEPT",
-            Some(&actor.user_id),
-            Some(&actor.user_id),
-            None,
-            None,
-            false,
+            TaskEventRow {
+                task_id,
+                action: "ACCEPT",
+                shopper_id: Some(&actor.user_id),
+                actor_id: Some(&actor.user_id),
+                ..TaskEventRow::default()
+            },
         )
         .await?;
         tx.commit().await?;
@@ -692,13 +683,14 @@ impl Assignment {
         reopen(&mut tx, task_id, now_ms()).await?;
         record(
             &mut tx,
-            task_id,
-            "DECLINE",
-            Some(&actor.user_id),
-            Some(&actor.user_id),
-            Some(&reason),
-            None,
-            false,
+            TaskEventRow {
+                task_id,
+                action: "DECLINE",
+                shopper_id: Some(&actor.user_id),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&reason),
+                ..TaskEventRow::default()
+            },
         )
         .await?;
         tx.commit().await?;
@@ -720,13 +712,14 @@ impl Assignment {
         reopen(&mut tx, task_id, now_ms()).await?;
         record(
             &mut tx,
-            task_id,
-            "UNASSIGN",
-            Some(&holder),
-            Some(&actor.user_id),
-            Some(&reason),
-            None,
-            false,
+            TaskEventRow {
+                task_id,
+                action: "UNASSIGN",
+                shopper_id: Some(&holder),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&reason),
+                ..TaskEventRow::default()
+            },
         )
         .await?;
         tx.commit().await?;
@@ -764,13 +757,13 @@ impl Assignment {
                 // An unanswered offer frees the task; it does not count against the shopper.
                 record(
                     &mut tx,
-                    &task_id,
-                    "OFFER_EXPIRED",
-                    Some(&holder),
-                    None,
-                    Some("the offer was not accepted in time"),
-                    None,
-                    false,
+                    TaskEventRow {
+                        task_id: &task_id,
+                        action: "OFFER_EXPIRED",
+                        shopper_id: Some(&holder),
+                        reason: Some("the offer was not accepted in time"),
+                        ..TaskEventRow::default()
+                    },
                 )
                 .await?;
                 tx.commit().await?;
@@ -779,23 +772,17 @@ impl Assignment {
             }
             record(
                 &mut tx,
-                &task_id,
-                "EXPIRE",
-                Some(&holder),
-                None,
-                Some("the time to visit ran out"),
-                None,
-                false,
+                TaskEventRow {
+                    task_id: &task_id,
+                    action: "EXPIRE",
+                    shopper_id: Some(&holder),
+                    reason: Some("the time to visit ran out"),
+                    ..TaskEventRow::default()
+                },
             )
             .await?;
-            let contact: Option<(String, String)> = sqlx::query_as(
-                "SELECT u.email, p.language FROM users u JOIN shopper_profiles p ON p.user_id = u.id WHERE u.id = $1",
-            )
-            .bind(&holder)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some((email, language)) = contact {
-                let mail = templates::claim_expired(Language::from_db(&language), &ctx.venue_name, &ctx.wave_name);
+            if let Some((email, language)) = crate::accounts::shopper_contact(&mut tx, &holder).await? {
+                let mail = templates::claim_expired(language, &ctx.venue_name, &ctx.wave_name);
                 outbox::enqueue(&mut tx, "claim_expired", &email, &mail.subject, &mail.body).await?;
             }
             tx.commit().await?;
@@ -895,7 +882,7 @@ impl Assignment {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        crate::accounts::audit(
+        crate::audit::audit(
             &mut tx,
             Some(&actor.user_id),
             "shopper.declare_conflict",
@@ -925,29 +912,35 @@ async fn reopen(tx: &mut AnyConnection, task_id: &str, now: i64) -> Result<(), s
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn record(
-    tx: &mut AnyConnection,
-    task_id: &str,
-    action: &str,
-    shopper_id: Option<&str>,
-    actor_id: Option<&str>,
-    reason: Option<&str>,
-    overridden: Option<&str>,
-    late: bool,
-) -> Result<(), sqlx::Error> {
+/// One line of a task's history, as `record` writes it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TaskEventRow<'a> {
+    pub task_id: &'a str,
+    /// CLAIM, RELEASE, ASSIGN, OFFER, ACCEPT, DECLINE, UNASSIGN, EXPIRE, CHECK_IN, …
+    pub action: &'a str,
+    pub shopper_id: Option<&'a str>,
+    pub actor_id: Option<&'a str>,
+    pub reason: Option<&'a str>,
+    /// The eligibility rule a coordinator overrode.
+    pub overridden: Option<&'a str>,
+    /// Released in the last quarter of the hold (counts against reliability).
+    pub late: bool,
+}
+
+/// Appends one event to a task's history, in the caller's transaction.
+pub(crate) async fn record(tx: &mut AnyConnection, event: TaskEventRow<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO task_events (id, task_id, action, shopper_id, actor_id, reason, overridden, late, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(new_id())
-    .bind(task_id)
-    .bind(action)
-    .bind(shopper_id)
-    .bind(actor_id)
-    .bind(reason)
-    .bind(overridden)
-    .bind(i64::from(late))
+    .bind(event.task_id)
+    .bind(event.action)
+    .bind(event.shopper_id)
+    .bind(event.actor_id)
+    .bind(event.reason)
+    .bind(event.overridden)
+    .bind(i64::from(event.late))
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;

@@ -3,7 +3,7 @@
 
 use sqlx::FromRow;
 
-use crate::accounts::audit;
+use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates, Db, Page};
 use crate::domain::checklist::{parse_answers, parse_definition, ChecklistDefinition};

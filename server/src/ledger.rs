@@ -4,12 +4,13 @@
 
 use sqlx::{AnyConnection, FromRow};
 
-use crate::accounts::{audit, check_idempotency_key};
+use crate::audit::audit;
 use crate::auth::{Actor, Permission};
 use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::ledger::{self, Account, Kind, Posting};
 use crate::domain::BoundedText;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::check_idempotency_key;
 
 /// The ledger service.
 #[derive(Clone)]

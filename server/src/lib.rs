@@ -14,10 +14,13 @@
 //! - [`visits`] and [`evidence`]: check-in, answers, photo evidence, flags and review;
 //! - [`ledger`] and [`payouts`]: the double-entry payout ledger, payout batches and bank exports;
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker;
+//! - [`audit`], [`idempotency`], [`time`]: the audit log, idempotency keys, and Kyiv-day arithmetic, shared by
+//!   every use case;
 //! - [`throttle`] and [`metrics`]: database-backed rate limits that hold under parallel requests; Prometheus metrics.
 
 pub mod accounts;
 pub mod assignment;
+pub mod audit;
 pub mod auth;
 pub mod checklists;
 pub mod cli;
@@ -28,6 +31,7 @@ pub mod error;
 pub mod evidence;
 pub mod graphql;
 pub mod http;
+pub mod idempotency;
 pub mod ledger;
 pub mod mail;
 pub mod metrics;
@@ -35,6 +39,7 @@ pub mod payouts;
 pub mod startup;
 pub mod telemetry;
 pub mod throttle;
+pub mod time;
 pub mod venues;
 pub mod visits;
 pub mod waves;

@@ -554,13 +554,13 @@ impl Visits {
             }
             crate::assignment::record(
                 &mut tx,
-                &input.task_id,
-                "CHECK_IN",
-                Some(&actor.user_id),
-                Some(&actor.user_id),
-                None,
-                None,
-                false,
+                crate::assignment::TaskEventRow {
+                    task_id: &input.task_id,
+                    action: "CHECK_IN",
+                    shopper_id: Some(&actor.user_id),
+                    actor_id: Some(&actor.user_id),
+                    ..crate::assignment::TaskEventRow::default()
+                },
             )
             .await?;
         }
@@ -1288,7 +1288,7 @@ impl Visits {
             now,
         )
         .await?;
-        crate::accounts::audit(
+        crate::audit::audit(
             &mut tx,
             Some(&actor.user_id),
             &format!("visit.{}", decision.action().to_lowercase()),
@@ -1393,7 +1393,7 @@ impl Visits {
         )
         .await?;
         event(&mut tx, visit_id, "REVOKE", &actor.user_id, Some(&reason), None, now).await?;
-        crate::accounts::audit(
+        crate::audit::audit(
             &mut tx,
             Some(&actor.user_id),
             "visit.revoke",

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
-use crate::accounts::audit;
+use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, Db, Page};
 use crate::domain::visit::VisitRules;

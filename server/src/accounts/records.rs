@@ -202,3 +202,17 @@ impl Accounts {
         Ok(Page::from_rows(rows, limit, total))
     }
 }
+
+/// Where to write to a shopper, and in which language (for mail a use case sends in its own transaction).
+pub async fn shopper_contact(
+    conn: &mut sqlx::AnyConnection,
+    shopper_id: &str,
+) -> Result<Option<(String, crate::domain::Language)>, sqlx::Error> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "SELECT u.email, p.language FROM users u JOIN shopper_profiles p ON p.user_id = u.id WHERE u.id = $1",
+    )
+    .bind(shopper_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(email, language)| (email, crate::domain::Language::from_db(&language))))
+}

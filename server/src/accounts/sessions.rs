@@ -13,7 +13,8 @@
 //! `max_failures_per_account_all_addresses` times from all addresses together (a distributed attack). A success
 //! clears the pair's attempts.
 
-use super::{audit, Accounts, UserRecord};
+use super::{Accounts, UserRecord};
+use crate::audit::audit;
 use crate::auth::{token, Actor};
 use crate::db::{new_id, now_ms};
 use crate::domain::{Password, Role, UserStatus};

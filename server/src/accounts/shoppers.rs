@@ -1,7 +1,8 @@
 //! Shopper sign-up, profile edits, and activation/suspension by coordinators.
 
 use super::records::search_text;
-use super::{audit, check_idempotency_key, fingerprint, remember, replayed, Accounts, ShopperRecord};
+use super::{Accounts, ShopperRecord};
+use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates};
 use crate::domain::{
@@ -9,6 +10,7 @@ use crate::domain::{
     UserStatus, ValidationError,
 };
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed};
 use crate::mail::{outbox, templates};
 
 /// What a shopper sends to sign up (raw, as received).

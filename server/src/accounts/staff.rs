@@ -1,7 +1,8 @@
 //! Staff accounts (created by an admin or by `fieldwork create-user`) and account status changes.
 
 use super::records::search_text;
-use super::{audit, Accounts, UserRecord};
+use super::{Accounts, UserRecord};
+use crate::audit::audit;
 use crate::auth::{token, Actor};
 use crate::db::{new_id, now_ms, violates};
 use crate::domain::{BoundedText, Email, Password, Role, UserStatus};

@@ -1,6 +1,7 @@
 //! Single-use, expiring links sent by email: address verification and password reset.
 
-use super::{audit, Accounts};
+use super::Accounts;
+use crate::audit::audit;
 use crate::auth::token;
 use crate::db::{new_id, now_ms, Tx};
 use crate::domain::{Email, Language, Password, Role, UserStatus};

@@ -14,9 +14,8 @@ use crate::db::{from_ms, Page};
 use crate::error::AppError;
 use crate::ledger::{Check, Earnings as EarningsRecord, HistoryLine, Ledger, Total};
 use crate::payouts::export::{end_to_end_id, ExportFormat};
-use crate::payouts::{
-    kyiv_start_ms, parse_date, statement_csv, BatchRecord, LineRecord, Payouts, Settlement, Skipped, StatementMonth,
-};
+use crate::payouts::{statement_csv, BatchRecord, LineRecord, Payouts, Settlement, Skipped, StatementMonth};
+use crate::time::{kyiv_start_ms, parse_date};
 
 fn ledger<'a>(ctx: &'a Context<'_>) -> &'a Ledger {
     ctx.data_unchecked::<Ledger>()

@@ -9,20 +9,22 @@ pub mod export;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate, TimeZone};
+use chrono::{Datelike, NaiveDate};
 use sha2::Digest as _;
 use sqlx::FromRow;
 use tokio::sync::Notify;
 
-use crate::accounts::{audit, check_idempotency_key, fingerprint, remember, replayed};
+use crate::audit::audit;
 use crate::auth::{Actor, Permission};
 use crate::config::PayoutSettings;
 use crate::db::{from_ms, is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::ledger::{self, Kind};
-use crate::domain::{BoundedText, Iban, Language};
+use crate::domain::{BoundedText, Iban};
 use crate::error::{AppError, AppResult};
+use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed};
 use crate::ledger::{post, reverse, Refs};
 use crate::mail::{outbox, templates};
+use crate::time::{kyiv_start_ms, parse_date};
 use export::{ExportFormat, Header, Line};
 
 /// The payouts service.
@@ -106,26 +108,6 @@ pub struct StatementMonth {
 pub struct StatusImport {
     pub paid: i64,
     pub failed: i64,
-}
-
-/// The first millisecond of a Kyiv calendar day, as UTC milliseconds.
-pub fn kyiv_start_ms(date: NaiveDate) -> i64 {
-    chrono_tz::Europe::Kyiv
-        .from_local_datetime(&date.and_hms_opt(0, 0, 0).expect("midnight exists"))
-        .earliest()
-        .map(|d| d.timestamp_millis())
-        .unwrap_or_else(|| {
-            date.and_hms_opt(0, 0, 0)
-                .expect("midnight")
-                .and_utc()
-                .timestamp_millis()
-        })
-}
-
-/// A `YYYY-MM-DD` date, or bad input naming the field.
-pub fn parse_date(field: &str, text: &str) -> AppResult<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_input(field, "must be a date such as 2026-11-30"))
 }
 
 impl Payouts {
@@ -519,19 +501,8 @@ impl Payouts {
                 },
             )
             .await?;
-            let contact: Option<(String, String)> = sqlx::query_as(
-                "SELECT u.email, p.language FROM users u JOIN shopper_profiles p ON p.user_id = u.id WHERE u.id = $1",
-            )
-            .bind(&line.shopper_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-            if let Some((email, language)) = contact {
-                let mail = templates::payout_failed(
-                    Language::from_db(&language),
-                    &ledger::decimal(line.net),
-                    &line.currency,
-                    reason,
-                );
+            if let Some((email, language)) = crate::accounts::shopper_contact(tx, &line.shopper_id).await? {
+                let mail = templates::payout_failed(language, &ledger::decimal(line.net), &line.currency, reason);
                 outbox::enqueue(tx, "payout_failed", &email, &mail.subject, &mail.body).await?;
             }
         }
@@ -746,7 +717,7 @@ impl Payouts {
         Ok(Header {
             message_id,
             created_at: from_ms(now),
-            execution_date: crate::assignment::kyiv_today(),
+            execution_date: crate::time::kyiv_today(),
             batch_id: batch.id,
             line_count: batch.line_count,
             net_total: batch.net_total,

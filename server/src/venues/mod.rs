@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use sqlx::FromRow;
 
-use crate::accounts::audit;
+use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates, Db};
 use crate::domain::{

@@ -58,7 +58,7 @@ pub(crate) async fn board(app: &TestApp) -> Board {
         json!({ "v": version }),
     )
     .await;
-    let today = fieldwork::assignment::kyiv_today();
+    let today = fieldwork::time::kyiv_today();
     let input = json!({
         "name": "Львів, поточна хвиля", "checklistVersionId": version,
         "startsOn": today.to_string(), "endsOn": (today + chrono_days(30)).to_string(),

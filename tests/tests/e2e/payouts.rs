@@ -342,7 +342,7 @@ async fn a_payout_batch_from_draft_to_bank_and_back() {
         .await
         .unwrap();
 
-    let today = fieldwork::assignment::kyiv_today();
+    let today = fieldwork::time::kyiv_today();
     let (from, to) = ((today - chrono::Duration::days(30)).to_string(), today.to_string());
     let create = "mutation($f: String!, $t: String!, $k: String) { createPayoutBatch(periodFrom: $f, periodTo: $t, idempotencyKey: $k) { \
          batch { id state lineCount grossKopiykas withheldKopiykas netKopiykas } skipped { shopperId reason } } }";

@@ -38,7 +38,7 @@ pub(crate) async fn field(app: &TestApp, visit_rules: Value) -> Field {
         )
         .await;
     assert!(body["data"]["createVenue"]["id"].is_string(), "{body}");
-    let today = fieldwork::assignment::kyiv_today();
+    let today = fieldwork::time::kyiv_today();
     let input = json!({
         "name": "Хвиля з фото", "checklistVersionId": version,
         "startsOn": today.to_string(), "endsOn": (today + chrono::Duration::days(30)).to_string(),
