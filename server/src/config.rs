@@ -151,7 +151,7 @@ pub struct PhotoSettings {
     /// Long side of the thumbnail.
     pub thumbnail_px: u32,
     /// Objects of an upload that never finished (the server died mid-upload) are removed after this long; it
-    /// must be longer than any upload takes.
+    /// must be longer than any upload takes (no request outlives `limits.request_timeout_secs`, 30 s).
     pub abandoned_upload_secs: u64,
 }
 
@@ -166,7 +166,7 @@ impl Default for PhotoSettings {
             max_per_visit: 30,
             display_px: 1600,
             thumbnail_px: 512,
-            abandoned_upload_secs: 3_600,
+            abandoned_upload_secs: 120,
         }
     }
 }

@@ -177,6 +177,12 @@ impl From<ValidationError> for AppError {
     }
 }
 
+impl From<crate::domain::UnknownValue> for AppError {
+    fn from(err: crate::domain::UnknownValue) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
 impl From<anyhow::Error> for AppError {
     fn from(err: anyhow::Error) -> Self {
         AppError::Internal(err)

@@ -12,7 +12,9 @@ use crate::auth::{Actor, Permission};
 use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
 use crate::domain::photo::{bands, hamming, verdicts, ExifFacts, NEAR_DUPLICATE_DISTANCE};
-use crate::domain::visit::{self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, Verdict, VisitFacts, VisitRules};
+use crate::domain::visit::{
+    self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, Verdict, VisitFacts, VisitRules, VisitState,
+};
 use crate::domain::{BoundedText, Coordinates, OpeningHours};
 use crate::error::{AppError, AppResult};
 use crate::evidence::{self, Limits, Storage};
@@ -83,7 +85,7 @@ impl VisitRecord {
     }
 
     fn editable(&self) -> bool {
-        matches!(self.state.as_str(), "IN_PROGRESS" | "RETURNED")
+        VisitState::parse(&self.state).is_ok_and(VisitState::editable)
     }
 }
 
@@ -785,7 +787,7 @@ impl Visits {
         .bind(visit_id)
         .fetch_one(&mut *tx)
         .await?;
-        let refusal = if !matches!(state.as_str(), "IN_PROGRESS" | "RETURNED") {
+        let refusal = if !VisitState::parse(&state)?.editable() {
             Some(AppError::conflict(format!(
                 "the visit is {}; photos can be added only while it is in progress or returned for correction",
                 state.to_lowercase().replace('_', " ")
@@ -1166,7 +1168,7 @@ impl Visits {
             )
             .bind(visit_id)
             .bind(f.code.as_str())
-            .bind(format!("{:?}", f.severity).to_uppercase())
+            .bind(f.severity.as_str())
             .bind(&f.message)
             .bind(&f.other_visit_id)
             .execute(&mut *tx)

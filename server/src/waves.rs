@@ -595,7 +595,7 @@ impl Waves {
             by_region: BTreeMap::new(),
         };
         for (oblast, state, count) in rows {
-            let state = TaskState::from_db(&state).as_str();
+            let state = TaskState::parse(&state)?.as_str();
             *progress.by_state.entry(state).or_default() += count;
             *progress.by_region.entry(oblast).or_default().entry(state).or_default() += count;
         }

@@ -27,6 +27,24 @@ pub use venue::{
     VenueType, Weekday,
 };
 
+/// A stored value that is none of its type's values (a corrupt row, or a newer server's value): an internal
+/// error, never silently read as some default.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {kind} {value:?} in the database")]
+pub struct UnknownValue {
+    pub kind: &'static str,
+    pub value: String,
+}
+
+impl UnknownValue {
+    pub fn new(kind: &'static str, value: &str) -> Self {
+        Self {
+            kind,
+            value: value.chars().take(64).collect(),
+        }
+    }
+}
+
 /// Bad input: which field and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]

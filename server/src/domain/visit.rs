@@ -15,6 +15,7 @@ use chrono::{Datelike, TimeZone, Timelike};
 use serde::{Deserialize, Serialize};
 
 use super::venue::{distance_m, OpeningHours, Weekday};
+use super::UnknownValue;
 
 /// Poor accuracy is allowed for up to this many metres.
 pub const ACCURACY_ALLOWANCE_CAP_M: f64 = 50.0;
@@ -198,6 +199,83 @@ pub enum Severity {
     Info,
     Warning,
     Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Info, Severity::Warning, Severity::Critical];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "INFO",
+            Severity::Warning => "WARNING",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("severity", text))
+    }
+}
+
+/// Where a visit stands: in progress → submitted → approved or rejected; a submitted visit may be returned for
+/// correction (then in progress again in all but name: it is edited and submitted anew).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitState {
+    InProgress,
+    Submitted,
+    /// Sent back to the shopper for correction.
+    Returned,
+    Approved,
+    Rejected,
+}
+
+impl VisitState {
+    pub const ALL: [VisitState; 5] = [
+        VisitState::InProgress,
+        VisitState::Submitted,
+        VisitState::Returned,
+        VisitState::Approved,
+        VisitState::Rejected,
+    ];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitState::InProgress => "IN_PROGRESS",
+            VisitState::Submitted => "SUBMITTED",
+            VisitState::Returned => "RETURNED",
+            VisitState::Approved => "APPROVED",
+            VisitState::Rejected => "REJECTED",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("visit state", text))
+    }
+
+    /// May the shopper still change answers, photos and check-out?
+    pub fn editable(self) -> bool {
+        matches!(self, VisitState::InProgress | VisitState::Returned)
+    }
+
+    /// What may follow what: submission from an editable visit; a reviewer's decision on a submitted one; an
+    /// approval revoked (a clawback) makes it rejected.
+    pub fn may_become(self, next: VisitState) -> bool {
+        use VisitState::*;
+        matches!(
+            (self, next),
+            (InProgress | Returned, Submitted) | (Submitted, Approved | Rejected | Returned) | (Approved, Rejected)
+        )
+    }
 }
 
 /// Why a reviewer should look.
@@ -497,6 +575,43 @@ fn human_minutes(minutes: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{Severity, VisitState};
+
+    #[test]
+    fn visit_states_follow_the_review_cycle() {
+        use VisitState::*;
+        let allowed: Vec<(VisitState, VisitState)> = VisitState::ALL
+            .into_iter()
+            .flat_map(|a| VisitState::ALL.into_iter().map(move |b| (a, b)))
+            .filter(|&(a, b)| a.may_become(b))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (InProgress, Submitted),
+                (Submitted, Returned),
+                (Submitted, Approved),
+                (Submitted, Rejected),
+                (Returned, Submitted),
+                (Approved, Rejected),
+            ]
+        );
+        assert!(InProgress.editable() && Returned.editable() && !Submitted.editable());
+        for state in VisitState::ALL {
+            assert_eq!(VisitState::parse(state.as_str()).unwrap(), state);
+        }
+        assert!(VisitState::parse("in_progress").is_err());
+    }
+
+    #[test]
+    fn severities_are_stored_by_name_and_unknown_ones_are_errors() {
+        for severity in Severity::ALL {
+            assert_eq!(Severity::parse(severity.as_str()).unwrap(), severity);
+        }
+        let err = Severity::parse("Critical").unwrap_err();
+        assert_eq!(err.kind, "severity");
+    }
+
     use super::*;
 
     fn place() -> Place {

@@ -10,7 +10,7 @@ use super::types::GeoPoint;
 use super::{actor, Require};
 use crate::auth::{Actor, Permission};
 use crate::db::{from_ms, now_ms};
-use crate::domain::visit::{FlagCode, GeoVerdict, Severity, Verdict};
+use crate::domain::visit::{FlagCode, GeoVerdict, Severity, Verdict, VisitState};
 use crate::error::AppError;
 use crate::visits::{
     AttemptRecord, CheckIn, CheckOut, Decision, FlagRecord, NewPhoto, PhotoRecord, QueueFilter, ReviewComment,
@@ -19,39 +19,6 @@ use crate::visits::{
 
 fn visits<'a>(ctx: &'a Context<'_>) -> &'a Visits {
     ctx.data_unchecked::<Visits>()
-}
-
-/// Where a visit stands.
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VisitState {
-    InProgress,
-    Submitted,
-    /// Sent back to the shopper for correction.
-    Returned,
-    Approved,
-    Rejected,
-}
-
-impl VisitState {
-    fn from_db(text: &str) -> Self {
-        match text {
-            "SUBMITTED" => VisitState::Submitted,
-            "RETURNED" => VisitState::Returned,
-            "APPROVED" => VisitState::Approved,
-            "REJECTED" => VisitState::Rejected,
-            _ => VisitState::InProgress,
-        }
-    }
-
-    fn as_db(self) -> &'static str {
-        match self {
-            VisitState::InProgress => "IN_PROGRESS",
-            VisitState::Submitted => "SUBMITTED",
-            VisitState::Returned => "RETURNED",
-            VisitState::Approved => "APPROVED",
-            VisitState::Rejected => "REJECTED",
-        }
-    }
 }
 
 /// How the viewer relates to a visit: what they may see of it.
@@ -305,8 +272,8 @@ impl Visit {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
-    async fn state(&self) -> VisitState {
-        VisitState::from_db(&self.0.state)
+    async fn state(&self) -> async_graphql::Result<VisitState> {
+        Ok(VisitState::parse(&self.0.state).map_err(AppError::from)?)
     }
     async fn task_id(&self) -> ID {
         ID(self.0.task_id.clone())
@@ -410,23 +377,20 @@ impl Visit {
     /// Raised at submission, most severe first.
     async fn flags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VisitFlag>> {
         let viewer = self.viewer(ctx)?;
-        Ok(visits(ctx)
-            .flags(&self.0.id)
-            .await?
-            .into_iter()
-            .filter_map(|f: FlagRecord| {
-                Some(VisitFlag {
-                    code: FlagCode::from_db(&f.code)?,
-                    severity: match f.severity.as_str() {
-                        "CRITICAL" => Severity::Critical,
-                        "WARNING" => Severity::Warning,
-                        _ => Severity::Info,
-                    },
-                    message: f.message,
-                    other_visit_id: f.other_visit_id.filter(|_| viewer == Viewer::Reviewer).map(ID),
-                })
-            })
-            .collect())
+        let mut flags = Vec::new();
+        for f in visits(ctx).flags(&self.0.id).await? {
+            let f: FlagRecord = f;
+            let Some(code) = FlagCode::from_db(&f.code) else {
+                continue;
+            };
+            flags.push(VisitFlag {
+                code,
+                severity: Severity::parse(&f.severity).map_err(AppError::from)?,
+                message: f.message,
+                other_visit_id: f.other_visit_id.filter(|_| viewer == Viewer::Reviewer).map(ID),
+            });
+        }
+        Ok(flags)
     }
     /// Submissions and decisions with their reasons and comments.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VisitEventView>> {
@@ -499,7 +463,7 @@ impl VisitQuery {
             oblast: oblast.map(|o| crate::domain::normalize_apostrophes(o.trim())),
             flag: flag.map(|f| f.as_str().to_string()),
             min_age_hours,
-            state: state.map(|s| s.as_db().to_string()),
+            state: state.map(|s| s.as_str().to_string()),
         };
         let page = visits(ctx).queue(&filter, limit, offset).await?;
         Ok(offset_page(page, offset, Visit))

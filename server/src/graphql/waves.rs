@@ -296,8 +296,8 @@ impl Task {
     async fn visit_number(&self) -> i64 {
         self.0.seq
     }
-    async fn state(&self) -> TaskState {
-        TaskState::from_db(&self.0.state)
+    async fn state(&self) -> async_graphql::Result<TaskState> {
+        Ok(TaskState::parse(&self.0.state).map_err(crate::error::AppError::from)?)
     }
     async fn fee_kopiykas(&self) -> i64 {
         self.0.fee_kopiykas
