@@ -1,0 +1,81 @@
+//! Conflicts of interest a shopper declares (venues, clients, employers).
+
+use super::*;
+
+impl Assignment {
+    pub async fn conflicts(&self, shopper_id: &str) -> AppResult<Vec<ConflictRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT id, venue_id, client_id, employer, created_at FROM shopper_conflicts WHERE shopper_id = $1 ORDER BY created_at, id",
+        )
+        .bind(shopper_id)
+        .fetch_all(self.db.pool())
+        .await?)
+    }
+
+    /// A shopper declares a venue, a client or an employer they must not evaluate.
+    pub async fn declare_conflict(
+        &self,
+        actor: &Actor,
+        venue_id: Option<&str>,
+        client_id: Option<&str>,
+        employer: Option<&str>,
+    ) -> AppResult<ConflictRecord> {
+        let employer = employer
+            .map(|e| BoundedText::line("employer", e, 3, 200).map(BoundedText::into_inner))
+            .transpose()?;
+        if [venue_id.is_some(), client_id.is_some(), employer.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count()
+            != 1
+        {
+            return Err(AppError::bad_input(
+                "venueId",
+                "give exactly one of venueId, clientId or employer",
+            ));
+        }
+        if let Some(venue) = venue_id {
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM venues WHERE id = $1")
+                .bind(venue)
+                .fetch_optional(self.db.pool())
+                .await?;
+            found.ok_or_else(|| AppError::bad_input("venueId", "no such venue"))?;
+        }
+        if let Some(client) = client_id {
+            let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
+                .bind(client)
+                .fetch_optional(self.db.pool())
+                .await?;
+            found.ok_or_else(|| AppError::bad_input("clientId", "no such client"))?;
+        }
+        let (id, now) = (new_id(), now_ms());
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO shopper_conflicts (id, shopper_id, venue_id, client_id, employer, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&id)
+        .bind(&actor.user_id)
+        .bind(venue_id)
+        .bind(client_id)
+        .bind(employer.as_deref())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "shopper.declare_conflict",
+            Some(&id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ConflictRecord {
+            id,
+            venue_id: venue_id.map(str::to_string),
+            client_id: client_id.map(str::to_string),
+            employer,
+            created_at: now,
+        })
+    }
+}

@@ -1,0 +1,158 @@
+//! Coordinators give tasks: assign or offer (rules checked, or overridden with a reason), unassign.
+
+use super::*;
+
+impl Assignment {
+    /// A coordinator gives a task to a shopper (taking it from whoever held it). The rules apply unless
+    /// `override_reason` says why not; the overridden rule is recorded.
+    pub async fn assign(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        shopper_id: &str,
+        reason: &str,
+        override_reason: Option<&str>,
+    ) -> AppResult<TaskRecord> {
+        self.give(actor, task_id, shopper_id, reason, override_reason, None)
+            .await
+    }
+
+    /// A coordinator offers a task to a shopper, who has `accept_within_hours` to accept it (then it is
+    /// assigned) or decline it; an offer left unanswered frees the task.
+    pub async fn offer(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        shopper_id: &str,
+        reason: &str,
+        accept_within_hours: i64,
+    ) -> AppResult<TaskRecord> {
+        let hours = crate::domain::wave::bounded("acceptWithinHours", accept_within_hours, 1, 168)?;
+        self.give(actor, task_id, shopper_id, reason, None, Some(hours)).await
+    }
+
+    /// Assignment (`offer_hours` None) or offer, under the same rules.
+    async fn give(
+        &self,
+        actor: &Actor,
+        task_id: &str,
+        shopper_id: &str,
+        reason: &str,
+        override_reason: Option<&str>,
+        offer_hours: Option<i64>,
+    ) -> AppResult<TaskRecord> {
+        let (state, action) = if offer_hours.is_some() {
+            ("OFFERED", "OFFER")
+        } else {
+            ("ASSIGNED", "ASSIGN")
+        };
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let override_reason = override_reason
+            .map(|r| BoundedText::parse("overrideReason", r, 10, 1_000).map(BoundedText::into_inner))
+            .transpose()?;
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+            .bind(shopper_id)
+            .execute(&mut *tx)
+            .await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        let already = match offer_hours {
+            Some(_) => ctx.state == "OFFERED",
+            None => matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED"),
+        };
+        if ctx.shopper_id.as_deref() == Some(shopper_id) && already {
+            drop(tx);
+            return self.task(task_id).await;
+        }
+        if !matches!(ctx.state.as_str(), "OPEN" | "OFFERED" | "CLAIMED" | "ASSIGNED") {
+            return Err(AppError::conflict(format!(
+                "a {} task cannot be assigned",
+                ctx.state.to_lowercase()
+            )));
+        }
+        ctx.check_wave_open(kyiv_today())?;
+        let shopper = self.shopper_facts(&mut tx, shopper_id).await?;
+        let overridden = match eligibility::check(&shopper, &ctx.facts(), self.limits(), now) {
+            Ok(()) => None,
+            Err(refusal) if override_reason.is_some() => Some(refusal.rule()),
+            Err(refusal) => return Err(refusal_error(&refusal)),
+        };
+        if let Some(previous) = ctx.shopper_id.as_deref() {
+            record(
+                &mut tx,
+                TaskEventRow {
+                    task_id,
+                    action: "UNASSIGN",
+                    shopper_id: Some(previous),
+                    actor_id: Some(&actor.user_id),
+                    reason: Some(&reason),
+                    ..TaskEventRow::default()
+                },
+            )
+            .await?;
+        }
+        let deadline = match offer_hours {
+            Some(hours) => (now + hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on)),
+            None => self.deadline(&ctx, now),
+        };
+        sqlx::query(
+            "UPDATE tasks SET state = $1, shopper_id = $2, held_since = $3, deadline_at = $4, updated_at = $3 WHERE id = $5",
+        )
+        .bind(state)
+        .bind(shopper_id)
+        .bind(now)
+        .bind(deadline)
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+        let why = match &override_reason {
+            Some(o) if overridden.is_some() => format!("{reason} (override: {o})"),
+            _ => reason.clone(),
+        };
+        record(
+            &mut tx,
+            TaskEventRow {
+                task_id,
+                action,
+                shopper_id: Some(shopper_id),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&why),
+                overridden,
+                ..TaskEventRow::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// A coordinator takes a task back from its shopper.
+    pub async fn unassign(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        let Some(holder) = ctx
+            .shopper_id
+            .clone()
+            .filter(|_| matches!(ctx.state.as_str(), "OFFERED" | "CLAIMED" | "ASSIGNED"))
+        else {
+            return Err(AppError::conflict("nobody holds this task"));
+        };
+        reopen(&mut tx, task_id, now_ms()).await?;
+        record(
+            &mut tx,
+            TaskEventRow {
+                task_id,
+                action: "UNASSIGN",
+                shopper_id: Some(&holder),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&reason),
+                ..TaskEventRow::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+}

@@ -1,0 +1,74 @@
+//! Holds that ran out return to the job board, each once, with a mail to the shopper.
+
+use super::*;
+
+impl Assignment {
+    /// Returns lapsed claims and assignments to the job board and tells their shoppers. Safe to run on every
+    /// server at once: each task changes once.
+    pub async fn expire_due(&self) -> AppResult<usize> {
+        let now = now_ms();
+        let due: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM tasks WHERE state IN ('OFFERED', 'CLAIMED', 'ASSIGNED') AND deadline_at < $1 \
+             ORDER BY deadline_at LIMIT 500",
+        )
+        .bind(now)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut expired = 0;
+        for task_id in due {
+            let mut tx = self.db.begin_write().await?;
+            let ctx = self.task_context(&mut tx, &task_id).await?;
+            let Some(holder) = ctx.shopper_id.clone() else { continue };
+            let done = sqlx::query(
+                "UPDATE tasks SET state = 'OPEN', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 \
+                 WHERE id = $2 AND state IN ('OFFERED', 'CLAIMED', 'ASSIGNED') AND deadline_at < $1",
+            )
+            .bind(now)
+            .bind(&task_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                continue;
+            }
+            if ctx.state == "OFFERED" {
+                // An unanswered offer frees the task; it does not count against the shopper.
+                record(
+                    &mut tx,
+                    TaskEventRow {
+                        task_id: &task_id,
+                        action: "OFFER_EXPIRED",
+                        shopper_id: Some(&holder),
+                        reason: Some("the offer was not accepted in time"),
+                        ..TaskEventRow::default()
+                    },
+                )
+                .await?;
+                tx.commit().await?;
+                expired += 1;
+                continue;
+            }
+            record(
+                &mut tx,
+                TaskEventRow {
+                    task_id: &task_id,
+                    action: "EXPIRE",
+                    shopper_id: Some(&holder),
+                    reason: Some("the time to visit ran out"),
+                    ..TaskEventRow::default()
+                },
+            )
+            .await?;
+            if let Some((email, language)) = crate::accounts::shopper_contact(&mut tx, &holder).await? {
+                let mail = templates::claim_expired(language, &ctx.venue_name, &ctx.wave_name);
+                outbox::enqueue(&mut tx, "claim_expired", &email, &mail.subject, &mail.body).await?;
+            }
+            tx.commit().await?;
+            expired += 1;
+        }
+        if expired > 0 {
+            self.mail_wake.notify_one();
+            tracing::info!(expired, "lapsed task holds returned to the job board");
+        }
+        Ok(expired)
+    }
+}

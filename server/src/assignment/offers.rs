@@ -1,0 +1,74 @@
+//! The shopper answers an offer: accept (assigned to them) or decline (back on the job board).
+
+use super::*;
+
+impl Assignment {
+    /// The shopper accepts an offer: the task becomes assigned to them. Accepting twice is harmless.
+    pub async fn accept_offer(&self, actor: &Actor, task_id: &str) -> AppResult<TaskRecord> {
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        let mine = ctx.shopper_id.as_deref() == Some(actor.user_id.as_str());
+        if mine && ctx.state == "ASSIGNED" {
+            drop(tx);
+            return self.task(task_id).await;
+        }
+        if !mine || ctx.state != "OFFERED" {
+            return Err(AppError::conflict("this task is not offered to you"));
+        }
+        if ctx.deadline_at.is_some_and(|d| d < now) {
+            return Err(AppError::conflict("this offer has lapsed"));
+        }
+        ctx.check_wave_open(kyiv_today())?;
+        sqlx::query(
+            "UPDATE tasks SET state = 'ASSIGNED', held_since = $1, deadline_at = $2, updated_at = $1 WHERE id = $3 AND state = 'OFFERED'",
+        )
+        .bind(now)
+        .bind(self.deadline(&ctx, now))
+        .bind(task_id)
+        .execute(&mut *tx)
+        .await?;
+        record(
+            &mut tx,
+            TaskEventRow {
+                task_id,
+                action: "ACCEPT",
+                shopper_id: Some(&actor.user_id),
+                actor_id: Some(&actor.user_id),
+                ..TaskEventRow::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+
+    /// The shopper declines an offer; the task returns to the job board. Declining twice is harmless.
+    pub async fn decline_offer(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
+        let mut tx = self.db.begin_write().await?;
+        let ctx = self.task_context(&mut tx, task_id).await?;
+        if ctx.shopper_id.as_deref() != Some(actor.user_id.as_str()) || ctx.state != "OFFERED" {
+            if ctx.state == "OPEN" {
+                drop(tx);
+                return self.task(task_id).await;
+            }
+            return Err(AppError::conflict("this task is not offered to you"));
+        }
+        reopen(&mut tx, task_id, now_ms()).await?;
+        record(
+            &mut tx,
+            TaskEventRow {
+                task_id,
+                action: "DECLINE",
+                shopper_id: Some(&actor.user_id),
+                actor_id: Some(&actor.user_id),
+                reason: Some(&reason),
+                ..TaskEventRow::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.task(task_id).await
+    }
+}

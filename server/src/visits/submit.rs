@@ -1,0 +1,172 @@
+//! Submission: photo verdicts against the final visit span, the flags, the score; once.
+
+use super::*;
+
+impl Visits {
+    /// Submits a checked-out visit: every visible required question answered (photo questions by their photos),
+    /// the score computed, the flags raised. Submitting again returns the submitted visit.
+    pub async fn submit(&self, actor: &Actor, visit_id: &str) -> AppResult<VisitRecord> {
+        let now = now_ms();
+        let mut tx = self.db.begin_write().await?;
+        // A resend while the first submission is in flight waits here for it, then finds the visit submitted.
+        lock_visit(&mut tx, visit_id).await?;
+        let visit = self.own(&mut tx, actor, visit_id).await?;
+        if matches!(visit.state.as_str(), "SUBMITTED" | "APPROVED" | "REJECTED") {
+            return Ok(visit);
+        }
+        let Some(checkout_at) = visit.checkout_device_at else {
+            return Err(AppError::conflict("check out of the venue before submitting"));
+        };
+        let definition = self.definition(&mut tx, &visit.checklist_version_id).await?;
+        let photos: Vec<PhotoRecord> = sqlx::query_as(&format!(
+            "SELECT {PHOTO_COLUMNS} FROM photos WHERE visit_id = $1 ORDER BY created_at, id"
+        ))
+        .bind(visit_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut answers: Answers = parse_answers(&visit.answers())?;
+        let mut per_question: HashMap<&str, u32> = HashMap::new();
+        for p in &photos {
+            if let Some(code) = &p.question_code {
+                *per_question.entry(code.as_str()).or_default() += 1;
+            }
+        }
+        for (code, q) in definition.questions() {
+            if matches!(q.kind, QuestionKind::Photo { .. })
+                && answers.get(&code) != Some(&AnswerValue::NotApplicable)
+                && definition.is_visible(&code, &answers)
+            {
+                match per_question.get(code.as_str()) {
+                    Some(n) => {
+                        answers.insert(code, AnswerValue::Photos(*n));
+                    }
+                    None if q.required => {
+                        return Err(AppError::bad_input(
+                            format!("answers.{code}"),
+                            "needs a photo: upload it before submitting",
+                        ))
+                    }
+                    None => {}
+                }
+            }
+        }
+        definition.check_answers(&answers, true)?;
+        let score = definition.score(&answers);
+        // Photo verdicts against the final visit span, then the flags.
+        let rules = visit.rules();
+        let (from, to) = (visit.checkin_device_at, checkout_at);
+        let mut checks = Vec::with_capacity(photos.len());
+        for (i, p) in photos.iter().enumerate() {
+            let stored = p.stored_exif();
+            let v = verdicts(
+                &stored.facts,
+                (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64),
+                rules.photo_gps_slack_m,
+                from,
+                to,
+                rules.photo_time_tolerance_minutes,
+            );
+            sqlx::query("UPDATE photos SET gps_verdict = $1, time_verdict = $2, exif = $3 WHERE id = $4")
+                .bind(v.gps.as_str())
+                .bind(v.time.as_str())
+                .bind(
+                    serde_json::to_string(&StoredExif {
+                        gps_verdict_note: v.gps_note.clone(),
+                        time_verdict_note: v.time_note.clone(),
+                        ..stored.clone()
+                    })
+                    .map_err(|e| AppError::Internal(e.into()))?,
+                )
+                .bind(&p.id)
+                .execute(&mut *tx)
+                .await?;
+            let label = match &p.question_code {
+                Some(code) => format!("Photo {} ({code})", i + 1),
+                None => format!("Photo {} (receipt)", i + 1),
+            };
+            checks.push(PhotoCheck {
+                label,
+                gps: v.gps,
+                gps_note: v.gps_note,
+                time: v.time,
+                time_note: v.time_note,
+                duplicate_of_visit: stored.duplicate_visit.zip(stored.duplicate_distance),
+            });
+        }
+        let checkin: Option<String> = sqlx::query_scalar("SELECT verdict FROM checkin_attempts WHERE id = $1")
+            .bind(&visit.checkin_attempt_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let checkin: GeoVerdict = checkin
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("check-in verdict missing")))?;
+        let previous: Option<(String, f64, f64, i64)> = sqlx::query_as(
+            "SELECT v.id, ve.lat, ve.lon, v.checkout_device_at FROM visits v JOIN tasks t ON t.id = v.task_id \
+             JOIN venues ve ON ve.id = t.venue_id WHERE v.shopper_id = $1 AND v.id <> $2 \
+             AND v.checkout_device_at IS NOT NULL AND v.checkout_device_at <= $3 \
+             ORDER BY v.checkout_device_at DESC LIMIT 1",
+        )
+        .bind(&visit.shopper_id)
+        .bind(visit_id)
+        .bind(visit.checkin_device_at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let flags = visit::flags(&VisitFacts {
+            rules: &rules,
+            checkin: &checkin,
+            checkin_device_at: visit.checkin_device_at,
+            checkin_server_at: visit.checkin_server_at,
+            checkout_device_at: Some(checkout_at),
+            venue_lat: visit.venue_lat,
+            venue_lon: visit.venue_lon,
+            submitted_at: now,
+            photos: &checks,
+            previous: previous.map(|(visit_id, lat, lon, left_at)| PreviousVisit {
+                visit_id,
+                lat,
+                lon,
+                left_at,
+            }),
+        });
+        sqlx::query("DELETE FROM visit_flags WHERE visit_id = $1")
+            .bind(visit_id)
+            .execute(&mut *tx)
+            .await?;
+        for f in &flags {
+            sqlx::query(
+                "INSERT INTO visit_flags (visit_id, code, severity, message, other_visit_id) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(visit_id)
+            .bind(f.code.as_str())
+            .bind(f.severity.as_str())
+            .bind(&f.message)
+            .bind(&f.other_visit_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let answers_json = serde_json::to_string(&visit.answers()).map_err(|e| AppError::Internal(e.into()))?;
+        let done = sqlx::query(
+            "UPDATE visits SET state = 'SUBMITTED', submitted_at = $1, score = $2, answers = $3, updated_at = $1 \
+             WHERE id = $4 AND state IN ('IN_PROGRESS', 'RETURNED')",
+        )
+        .bind(now)
+        .bind(score)
+        .bind(answers_json)
+        .bind(visit_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::conflict("the visit changed meanwhile; reload it"));
+        }
+        sqlx::query("UPDATE tasks SET state = 'SUBMITTED', updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&visit.task_id)
+            .execute(&mut *tx)
+            .await?;
+        event(&mut tx, visit_id, "SUBMIT", &actor.user_id, None, None, now).await?;
+        let visit = self.load(&mut tx, visit_id).await?;
+        tx.commit().await?;
+        Ok(visit)
+    }
+}
