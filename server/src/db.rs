@@ -140,6 +140,17 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// From `limit + 1` fetched rows: the extra row only tells that a next page exists.
+    /// Like `from_rows`, for rows whose conversion can fail (a stored value the code does not know).
+    pub fn try_from_rows<R: TryInto<T>>(mut rows: Vec<R>, limit: usize, total: i64) -> Result<Self, R::Error> {
+        let has_next = rows.len() > limit;
+        rows.truncate(limit);
+        Ok(Page {
+            items: rows.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
+            has_next,
+            total,
+        })
+    }
+
     pub fn from_rows<R: Into<T>>(mut rows: Vec<R>, limit: usize, total: i64) -> Self {
         let has_next = rows.len() > limit;
         rows.truncate(limit);

@@ -119,9 +119,11 @@ struct WaveRow {
     updated_at: i64,
 }
 
-impl From<WaveRow> for WaveRecord {
-    fn from(r: WaveRow) -> Self {
-        WaveRecord {
+impl TryFrom<WaveRow> for WaveRecord {
+    type Error = crate::domain::UnknownValue;
+
+    fn try_from(r: WaveRow) -> Result<Self, Self::Error> {
+        Ok(WaveRecord {
             id: r.id,
             client_id: r.client_id,
             checklist_version_id: r.checklist_version_id,
@@ -149,13 +151,13 @@ impl From<WaveRow> for WaveRecord {
                 r.bonus_cap_kopiykas,
             ),
             visit_rules: VisitRules::from_json(&r.visit_rules),
-            status: WaveStatus::from_db(&r.status),
+            status: WaveStatus::parse(&r.status)?,
             launched_at: r.launched_at,
             closed_at: r.closed_at,
             close_reason: r.close_reason,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -303,7 +305,10 @@ impl Waves {
             .bind(id)
             .fetch_optional(self.db.pool())
             .await?;
-        let wave: WaveRecord = row.map(Into::into).ok_or_else(|| AppError::NotFound("wave".into()))?;
+        let wave: WaveRecord = row
+            .map(TryInto::try_into)
+            .transpose()?
+            .ok_or_else(|| AppError::NotFound("wave".into()))?;
         match actor.client_scope()? {
             Some(own) if own != wave.client_id => Err(AppError::NotFound("wave".into())),
             _ => Ok(wave),
@@ -334,7 +339,7 @@ impl Waves {
             .bind(status.map(WaveStatus::as_str))
             .fetch_one(self.db.pool())
             .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        Ok(Page::try_from_rows(rows, limit, total)?)
     }
 
     /// Creates the wave's tasks: one per selected venue and visit number. Tasks that exist are left alone, so

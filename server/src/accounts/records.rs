@@ -4,7 +4,7 @@ use sqlx::FromRow;
 
 use super::Accounts;
 use crate::db::Page;
-use crate::domain::{Language, Role, UserStatus};
+use crate::domain::{Language, Role, UnknownValue, UserStatus};
 use crate::error::{AppError, AppResult};
 
 /// An account (any role).
@@ -32,18 +32,20 @@ pub(crate) struct UserRow {
     updated_at: i64,
 }
 
-impl From<UserRow> for UserRecord {
-    fn from(r: UserRow) -> Self {
-        UserRecord {
+impl TryFrom<UserRow> for UserRecord {
+    type Error = UnknownValue;
+
+    fn try_from(r: UserRow) -> Result<Self, UnknownValue> {
+        Ok(UserRecord {
             id: r.id,
             email: r.email,
-            role: Role::parse("role", &r.role).unwrap_or(Role::Shopper),
-            status: UserStatus::from_db(&r.status),
+            role: Role::parse("role", &r.role).map_err(|_| UnknownValue::new("role", &r.role))?,
+            status: UserStatus::parse(&r.status)?,
             status_reason: r.status_reason,
             email_verified_at: r.email_verified_at,
             created_at: r.created_at,
             updated_at: r.updated_at,
-        }
+        })
     }
 }
 
@@ -88,10 +90,12 @@ pub(crate) struct ShopperRow {
     profile_updated_at: i64,
 }
 
-impl From<ShopperRow> for ShopperRecord {
-    fn from(r: ShopperRow) -> Self {
-        ShopperRecord {
-            user: r.user.into(),
+impl TryFrom<ShopperRow> for ShopperRecord {
+    type Error = UnknownValue;
+
+    fn try_from(r: ShopperRow) -> Result<Self, UnknownValue> {
+        Ok(ShopperRecord {
+            user: r.user.try_into()?,
             full_name: r.full_name,
             phone: r.phone,
             language: Language::from_db(&r.language),
@@ -105,7 +109,7 @@ impl From<ShopperRow> for ShopperRecord {
             code_of_conduct_accepted_at: r.code_of_conduct_accepted_at,
             conflict_declaration: r.conflict_declaration,
             profile_updated_at: r.profile_updated_at,
-        }
+        })
     }
 }
 
@@ -127,7 +131,9 @@ impl Accounts {
             .bind(id)
             .fetch_optional(self.db.pool())
             .await?;
-        row.map(Into::into).ok_or_else(|| AppError::NotFound("user".into()))
+        row.map(TryInto::try_into)
+            .transpose()?
+            .ok_or_else(|| AppError::NotFound("user".into()))
     }
 
     pub async fn shopper(&self, id: &str) -> AppResult<ShopperRecord> {
@@ -135,7 +141,9 @@ impl Accounts {
             .bind(id)
             .fetch_optional(self.db.pool())
             .await?;
-        row.map(Into::into).ok_or_else(|| AppError::NotFound("shopper".into()))
+        row.map(TryInto::try_into)
+            .transpose()?
+            .ok_or_else(|| AppError::NotFound("shopper".into()))
     }
 
     /// Shoppers in sign-up order, optionally filtered by status, verification and a search text
@@ -171,7 +179,7 @@ impl Accounts {
             .bind(verified)
             .fetch_one(self.db.pool())
             .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        Ok(Page::try_from_rows(rows, limit, total)?)
     }
 
     /// All accounts in creation order, optionally of one role and matching a search text.
@@ -199,7 +207,7 @@ impl Accounts {
             .bind(role)
             .fetch_one(self.db.pool())
             .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        Ok(Page::try_from_rows(rows, limit, total)?)
     }
 }
 

@@ -202,9 +202,11 @@ impl Accounts {
         .bind(now_ms())
         .fetch_optional(self.db.pool())
         .await?;
-        Ok(row.map(|r| Actor {
+        let Some(r) = row else { return Ok(None) };
+        let role = Role::parse("role", &r.role).map_err(|_| crate::domain::UnknownValue::new("role", &r.role))?;
+        Ok(Some(Actor {
             user_id: r.user_id,
-            role: Role::parse("role", &r.role).unwrap_or(Role::Shopper),
+            role,
             session_id: r.session_id,
             email_verified: r.email_verified_at.is_some(),
             client_id: r.client_id,

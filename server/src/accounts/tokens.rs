@@ -133,7 +133,7 @@ impl Accounts {
         let Some((user_id, role, status)) = user else {
             return Ok(());
         };
-        if UserStatus::from_db(&status) == UserStatus::Suspended {
+        if UserStatus::parse(&status)? == UserStatus::Suspended {
             return Ok(());
         }
         let language = if role == Role::Shopper.as_str() {

@@ -41,7 +41,7 @@ impl Assignment {
             .bind(wave_id)
             .fetch_optional(&mut *conn)
             .await?;
-        match status.as_deref().map(WaveStatus::from_db) {
+        match status.as_deref().map(WaveStatus::parse).transpose()? {
             None => return Err(AppError::NotFound("wave".into())),
             Some(WaveStatus::Launched) => {}
             Some(other) => {

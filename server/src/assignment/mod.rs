@@ -145,7 +145,7 @@ impl TaskContext {
 
     /// The wave must be running and not over.
     fn check_wave_open(&self, today: NaiveDate) -> AppResult<()> {
-        match WaveStatus::from_db(&self.wave_status) {
+        match WaveStatus::parse(&self.wave_status)? {
             WaveStatus::Launched => {}
             WaveStatus::Paused => return Err(AppError::conflict("this wave is paused; its tasks cannot be taken now")),
             WaveStatus::Closed => return Err(AppError::conflict("this wave is closed")),
@@ -234,7 +234,7 @@ impl Assignment {
         }
         Ok(ShopperFacts {
             verified: verified.is_some(),
-            active: UserStatus::from_db(&status) == UserStatus::Active,
+            active: UserStatus::parse(&status)? == UserStatus::Active,
             home_lat,
             home_lon,
             travel_radius_km,

@@ -62,11 +62,12 @@ impl UserStatus {
         }
     }
 
-    pub fn from_db(value: &str) -> Self {
-        if value == "SUSPENDED" {
-            UserStatus::Suspended
-        } else {
-            UserStatus::Active
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(value: &str) -> Result<Self, super::UnknownValue> {
+        match value {
+            "ACTIVE" => Ok(UserStatus::Active),
+            "SUSPENDED" => Ok(UserStatus::Suspended),
+            other => Err(super::UnknownValue::new("user status", other)),
         }
     }
 }

@@ -152,12 +152,14 @@ impl WaveStatus {
         }
     }
 
-    pub fn from_db(text: &str) -> Self {
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, super::UnknownValue> {
         match text {
-            "LAUNCHED" => WaveStatus::Launched,
-            "PAUSED" => WaveStatus::Paused,
-            "CLOSED" => WaveStatus::Closed,
-            _ => WaveStatus::Draft,
+            "DRAFT" => Ok(WaveStatus::Draft),
+            "LAUNCHED" => Ok(WaveStatus::Launched),
+            "PAUSED" => Ok(WaveStatus::Paused),
+            "CLOSED" => Ok(WaveStatus::Closed),
+            other => Err(super::UnknownValue::new("wave status", other)),
         }
     }
 
