@@ -323,7 +323,10 @@ async fn main() {
             body["data"]["checkIn"]["visit"]["id"].as_str().unwrap().to_string(),
         ));
     }
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/photos");
+    let fixtures = format!(
+        "{}/../tests/fixtures/photos",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+    );
     let photos: Vec<(String, Arc<Vec<u8>>)> = [
         "HMD_Nokia_8.3_5G.jpg",
         "Apple_iPhone_5.jpg",

@@ -52,7 +52,10 @@ fn make_photos(dir: &Path) -> Vec<PathBuf> {
     ];
     let mut paths = Vec::new();
     for name in sources {
-        let path = format!("{}/../tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../tests/fixtures/photos/{name}",
+            std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+        );
         let original = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let exif = exif_segment(&original);
         let picture = image::load_from_memory(&original).unwrap();

@@ -428,7 +428,7 @@ mod tests {
     fn photo(name: &str) -> Vec<u8> {
         std::fs::read(format!(
             "{}/../tests/fixtures/photos/{name}",
-            env!("CARGO_MANIFEST_DIR")
+            std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
         ))
         .unwrap()
     }

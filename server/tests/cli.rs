@@ -161,10 +161,11 @@ async fn import_venues_from_the_command_line() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let file = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../tests/fixtures/centers/ua_hromadas_centroids.csv"
+    let file = format!(
+        "{}/../tests/fixtures/centers/ua_hromadas_centroids.csv",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
     );
+    let file = file.as_str();
     let import = |dry: bool| {
         let mut command = fieldwork(&db);
         command.args(["import-venues", file, "--client", "Мінцифри", "--default-type", "CNAP"]);

@@ -321,9 +321,11 @@ pub fn error_field(body: &Value) -> Option<&str> {
 
 /// The path of a file in the repository's test fixtures (`tests/fixtures`).
 pub fn fixture_path(relative: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(relative)
+    std::path::PathBuf::from(
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string()),
+    )
+    .join("fixtures")
+    .join(relative)
 }
 
 /// The bytes of a file from the repository's test fixtures (`tests/fixtures`, origins in `tests/fixtures/SOURCES.md`).

@@ -3,7 +3,10 @@
 
 /// (lat, lon) of every row of a CSV in `tests/fixtures/centers`, from the given columns.
 pub fn read_points(file: &str, lat_col: usize, lon_col: usize) -> Vec<(f64, f64)> {
-    let path = format!("{}/../tests/fixtures/centers/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../tests/fixtures/centers/{file}",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+    );
     let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     reader
         .records()

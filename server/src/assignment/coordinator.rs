@@ -110,8 +110,8 @@ impl Assignment {
             Some(o) if overridden.is_some() => format!("{reason} (override: {o})"),
             _ => reason.clone(),
         };
-        record(
-            &mut tx,
+        self.commit_with_event(
+            tx,
             TaskEventRow {
                 task_id,
                 action,
@@ -122,9 +122,7 @@ impl Assignment {
                 ..TaskEventRow::default()
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.task(task_id).await
+        .await
     }
 
     /// A coordinator takes a task back from its shopper.
@@ -140,8 +138,8 @@ impl Assignment {
             return Err(AppError::conflict("nobody holds this task"));
         };
         reopen(&mut tx, task_id, now_ms()).await?;
-        record(
-            &mut tx,
+        self.commit_with_event(
+            tx,
             TaskEventRow {
                 task_id,
                 action: "UNASSIGN",
@@ -151,8 +149,6 @@ impl Assignment {
                 ..TaskEventRow::default()
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.task(task_id).await
+        .await
     }
 }

@@ -111,8 +111,8 @@ impl Assignment {
         if taken.rows_affected() != 1 {
             return Err(AppError::conflict("already taken: another shopper holds this task"));
         }
-        record(
-            &mut tx,
+        self.commit_with_event(
+            tx,
             TaskEventRow {
                 task_id,
                 action: "CLAIM",
@@ -121,9 +121,7 @@ impl Assignment {
                 ..TaskEventRow::default()
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.task(task_id).await
+        .await
     }
 
     /// A shopper gives a held task back, saying why. Releasing late (in the last quarter of the hold) counts
@@ -148,8 +146,8 @@ impl Assignment {
             _ => false,
         };
         reopen(&mut tx, task_id, now).await?;
-        record(
-            &mut tx,
+        self.commit_with_event(
+            tx,
             TaskEventRow {
                 task_id,
                 action: "RELEASE",
@@ -160,9 +158,7 @@ impl Assignment {
                 ..TaskEventRow::default()
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.task(task_id).await
+        .await
     }
 
     /// The tasks a shopper holds or has worked on, newest first.

@@ -336,6 +336,13 @@ impl Assignment {
         row.ok_or_else(|| AppError::NotFound("task".into()))
     }
 
+    /// Records the task's event, commits, and returns the task as it now is (how every change of a task ends).
+    async fn commit_with_event(&self, mut tx: crate::db::Tx, event: TaskEventRow<'_>) -> AppResult<TaskRecord> {
+        record(&mut tx, event).await?;
+        tx.commit().await?;
+        self.task(event.task_id).await
+    }
+
     /// When a hold taken now lapses: the wave's claim window, but never after the wave's last day.
     fn deadline(&self, ctx: &TaskContext, now: i64) -> i64 {
         (now + ctx.claim_window_hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on))

@@ -28,8 +28,8 @@ impl Assignment {
         .bind(task_id)
         .execute(&mut *tx)
         .await?;
-        record(
-            &mut tx,
+        self.commit_with_event(
+            tx,
             TaskEventRow {
                 task_id,
                 action: "ACCEPT",
@@ -38,9 +38,7 @@ impl Assignment {
                 ..TaskEventRow::default()
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.task(task_id).await
+        .await
     }
 
     /// The shopper declines an offer; the task returns to the job board. Declining twice is harmless.
@@ -56,8 +54,8 @@ impl Assignment {
             return Err(AppError::conflict("this task is not offered to you"));
         }
         reopen(&mut tx, task_id, now_ms()).await?;
-        record(
-            &mut tx,
+        self.commit_with_event(
+            tx,
             TaskEventRow {
                 task_id,
                 action: "DECLINE",
@@ -67,8 +65,6 @@ impl Assignment {
                 ..TaskEventRow::default()
             },
         )
-        .await?;
-        tx.commit().await?;
-        self.task(task_id).await
+        .await
     }
 }

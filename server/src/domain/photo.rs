@@ -303,7 +303,10 @@ mod tests {
     use super::*;
 
     fn photo(name: &str) -> ExifFacts {
-        let path = format!("{}/../tests/fixtures/photos/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../tests/fixtures/photos/{name}",
+            std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+        );
         read_exif(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
     }
 

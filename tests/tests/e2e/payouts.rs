@@ -240,7 +240,10 @@ fn validate_xsd(xml: &str, xsd: &str) {
     let dir = tempfile_dir();
     let file = dir.join("export.xml");
     std::fs::write(&file, xml).unwrap();
-    let schema = format!("{}/fixtures/iso20022/xsd/{xsd}", env!("CARGO_MANIFEST_DIR"));
+    let schema = format!(
+        "{}/fixtures/iso20022/xsd/{xsd}",
+        std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+    );
     match std::process::Command::new("xmllint")
         .args(["--noout", "--schema", &schema])
         .arg(&file)
