@@ -98,7 +98,7 @@ impl TryFrom<ShopperRow> for ShopperRecord {
             user: r.user.try_into()?,
             full_name: r.full_name,
             phone: r.phone,
-            language: Language::from_db(&r.language),
+            language: Language::parse(&r.language)?,
             home_lat: r.home_lat,
             home_lon: r.home_lon,
             travel_radius_km: r.travel_radius_km,
@@ -215,12 +215,15 @@ impl Accounts {
 pub async fn shopper_contact(
     conn: &mut sqlx::AnyConnection,
     shopper_id: &str,
-) -> Result<Option<(String, crate::domain::Language)>, sqlx::Error> {
+) -> AppResult<Option<(String, Language)>> {
     let row: Option<(String, String)> = sqlx::query_as(
         "SELECT u.email, p.language FROM users u JOIN shopper_profiles p ON p.user_id = u.id WHERE u.id = $1",
     )
     .bind(shopper_id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|(email, language)| (email, crate::domain::Language::from_db(&language))))
+    match row {
+        Some((email, language)) => Ok(Some((email, Language::parse(&language)?))),
+        None => Ok(None),
+    }
 }

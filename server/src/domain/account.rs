@@ -90,11 +90,12 @@ impl Language {
         }
     }
 
-    pub fn from_db(value: &str) -> Self {
-        if value == "EN" {
-            Language::En
-        } else {
-            Language::Uk
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(value: &str) -> Result<Self, super::UnknownValue> {
+        match value {
+            "UK" => Ok(Language::Uk),
+            "EN" => Ok(Language::En),
+            other => Err(super::UnknownValue::new("language", other)),
         }
     }
 }

@@ -363,12 +363,12 @@ impl Verdict {
         }
     }
 
-    pub fn from_db(text: &str) -> Self {
-        match text {
-            "PASS" => Verdict::Pass,
-            "FAIL" => Verdict::Fail,
-            _ => Verdict::NoData,
-        }
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        [Verdict::Pass, Verdict::Fail, Verdict::NoData]
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("verdict", text))
     }
 }
 

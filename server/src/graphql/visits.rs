@@ -206,14 +206,14 @@ impl Photo {
     async fn sha256(&self) -> Option<&str> {
         (self.viewer != Viewer::Client).then_some(self.record.sha256.as_str())
     }
-    async fn gps_verdict(&self) -> Verdict {
-        Verdict::from_db(&self.record.gps_verdict)
+    async fn gps_verdict(&self) -> async_graphql::Result<Verdict> {
+        Ok(Verdict::parse(&self.record.gps_verdict).map_err(AppError::from)?)
     }
     async fn gps_note(&self) -> Option<String> {
         (self.viewer != Viewer::Client).then(|| self.record.stored_exif().gps_verdict_note)
     }
-    async fn time_verdict(&self) -> Verdict {
-        Verdict::from_db(&self.record.time_verdict)
+    async fn time_verdict(&self) -> async_graphql::Result<Verdict> {
+        Ok(Verdict::parse(&self.record.time_verdict).map_err(AppError::from)?)
     }
     async fn time_note(&self) -> String {
         self.record.stored_exif().time_verdict_note

@@ -21,7 +21,7 @@ use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
 use crate::domain::photo::{bands, hamming, verdicts, ExifFacts, NEAR_DUPLICATE_DISTANCE};
 use crate::domain::visit::{
-    self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, Verdict, VisitFacts, VisitRules, VisitState,
+    self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, VisitFacts, VisitRules, VisitState,
 };
 use crate::domain::{BoundedText, Coordinates, OpeningHours};
 use crate::error::{AppError, AppResult};
@@ -450,9 +450,4 @@ async fn event(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-/// Verdict helper for views.
-pub fn verdict(text: &str) -> Verdict {
-    Verdict::from_db(text)
 }
