@@ -140,6 +140,16 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     /// From `limit + 1` fetched rows: the extra row only tells that a next page exists.
+    pub fn from_rows<R>(rows: Vec<R>, limit: usize, total: i64) -> Self
+    where
+        T: From<R>,
+    {
+        match Self::try_from_rows(rows, limit, total) {
+            Ok(page) => page,
+            Err(never) => match never {},
+        }
+    }
+
     /// Like `from_rows`, for rows whose conversion can fail (a stored value the code does not know).
     pub fn try_from_rows<R: TryInto<T>>(mut rows: Vec<R>, limit: usize, total: i64) -> Result<Self, R::Error> {
         let has_next = rows.len() > limit;
@@ -150,20 +160,8 @@ impl<T> Page<T> {
             total,
         })
     }
-
-    pub fn from_rows<R: Into<T>>(mut rows: Vec<R>, limit: usize, total: i64) -> Self {
-        let has_next = rows.len() > limit;
-        rows.truncate(limit);
-        Page {
-            items: rows.into_iter().map(Into::into).collect(),
-            has_next,
-            total,
-        }
-    }
 }
 
-/// `%text%` for a case-insensitive LIKE over a lower-cased column, with the wildcards in the text escaped
-/// (use `ESCAPE '\'`).
 /// The longest search text accepted, in characters (a LIKE pattern grows with its text; SQLite refuses very
 /// long ones and no name or address is longer).
 pub const MAX_SEARCH: usize = 100;
@@ -183,6 +181,8 @@ pub fn search_pattern(text: Option<&str>) -> Result<Option<String>, crate::domai
     Ok(Some(like_pattern(text)))
 }
 
+/// `%text%` for a case-insensitive LIKE over a lower-cased column, with the wildcards in the text escaped
+/// (use `ESCAPE '\'`).
 pub fn like_pattern(text: &str) -> String {
     let escaped = text
         .trim()

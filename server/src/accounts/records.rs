@@ -39,7 +39,7 @@ impl TryFrom<UserRow> for UserRecord {
         Ok(UserRecord {
             id: r.id,
             email: r.email,
-            role: Role::parse("role", &r.role).map_err(|_| UnknownValue::new("role", &r.role))?,
+            role: Role::parse_stored(&r.role)?,
             status: UserStatus::parse(&r.status)?,
             status_reason: r.status_reason,
             email_verified_at: r.email_verified_at,

@@ -203,7 +203,7 @@ impl Accounts {
         .fetch_optional(self.db.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
-        let role = Role::parse("role", &r.role).map_err(|_| crate::domain::UnknownValue::new("role", &r.role))?;
+        let role = Role::parse_stored(&r.role)?;
         Ok(Some(Actor {
             user_id: r.user_id,
             role,

@@ -44,6 +44,14 @@ impl Role {
             )
         })
     }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse_stored(value: &str) -> Result<Self, super::UnknownValue> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == value)
+            .ok_or_else(|| super::UnknownValue::new("role", value))
+    }
 }
 
 /// Suspended users cannot log in and their tokens are revoked.

@@ -89,16 +89,6 @@ fn find_control(name: &str, value: &Value) -> Option<(String, char)> {
     }
 }
 
-fn find_control_in_literal(name: &str, value: &async_graphql_value::Value) -> Option<(String, char)> {
-    use async_graphql_value::Value as V;
-    match value {
-        V::String(s) => s.chars().find(|&c| forbidden_control(c)).map(|c| (name.to_string(), c)),
-        V::List(items) => items.iter().find_map(|v| find_control_in_literal(name, v)),
-        V::Object(map) => map.iter().find_map(|(k, v)| find_control_in_literal(k.as_str(), v)),
-        _ => None,
-    }
-}
-
 fn control_error((field, c): (String, char)) -> ServerError {
     bad_input(
         format!(
@@ -142,33 +132,24 @@ fn each_field<'a>(
 
 impl PerRequest {
     fn check_document(&self, doc: &ExecutableDocument) -> ServerResult<()> {
-        // Literal strings anywhere in the document.
+        // Literal strings anywhere the operations reach (fragments once each; an unused fragment fails
+        // validation anyway). Variables inside literals are checked with the variables.
         let mut found = None;
         let mut check_field = |field: &async_graphql::parser::types::Field| {
             if found.is_none() {
-                found = field
-                    .arguments
-                    .iter()
-                    .find_map(|(name, value)| find_control_in_literal(name.node.as_str(), &value.node));
+                found = field.arguments.iter().find_map(|(name, value)| {
+                    let literal = value
+                        .node
+                        .clone()
+                        .into_const_with(|_| Ok::<_, std::convert::Infallible>(Value::Null))
+                        .unwrap_or_else(|never| match never {});
+                    find_control(name.node.as_str(), &literal)
+                });
             }
         };
+        let mut seen = HashSet::new();
         for (_, op) in doc.operations.iter() {
-            each_field(
-                doc,
-                &op.node.selection_set.node,
-                true,
-                &mut HashSet::new(),
-                &mut check_field,
-            );
-        }
-        for fragment in doc.fragments.values() {
-            each_field(
-                doc,
-                &fragment.node.selection_set.node,
-                true,
-                &mut HashSet::new(),
-                &mut check_field,
-            );
+            each_field(doc, &op.node.selection_set.node, true, &mut seen, &mut check_field);
         }
         if let Some(found) = found {
             return Err(control_error(found));

@@ -242,20 +242,23 @@ impl Visits {
     /// were swept. Runs in the background loop of every server.
     pub async fn sweep_abandoned_uploads(&self, older_than_ms: i64) -> AppResult<usize> {
         let cutoff = now_ms() - older_than_ms;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, object_keys FROM pending_uploads WHERE created_at < $1 ORDER BY created_at LIMIT 500",
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT id, visit_id, object_keys FROM pending_uploads WHERE created_at < $1 ORDER BY created_at LIMIT 500",
         )
         .bind(cutoff)
         .fetch_all(self.db.pool())
         .await?;
         let mut swept = 0;
-        for (id, keys) in rows {
+        for (id, visit_id, keys) in rows {
             let keys: Vec<String> = serde_json::from_str(&keys).unwrap_or_default();
             let mut clean = true;
             for key in &keys {
+                // Keys live under their visit, so the visit's photos (an index) are all that can refer to them.
                 let referenced: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM photos WHERE original_key = $1 OR display_key = $1 OR thumbnail_key = $1",
+                    "SELECT COUNT(*) FROM photos WHERE visit_id = $1 \
+                     AND (original_key = $2 OR display_key = $2 OR thumbnail_key = $2)",
                 )
+                .bind(&visit_id)
                 .bind(key)
                 .fetch_one(self.db.pool())
                 .await?;
