@@ -139,7 +139,7 @@ pub async fn load(conn: &mut AnyConnection, source_key: &str) -> AppResult<Optio
                 .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown ledger account {account}")))
         })
         .collect::<AppResult<Vec<_>>>()?;
-    let kind = Kind::from_db(&kind).ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown kind {kind}")))?;
+    let kind = Kind::parse(&kind)?;
     Ok(Some((
         id,
         Posting {
@@ -193,7 +193,8 @@ pub struct Earnings {
 #[derive(Debug, Clone, FromRow)]
 pub struct HistoryLine {
     pub id: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
     pub memo: String,
     /// Change in what is owed to the shopper (positive: earned).
     pub amount: i64,
@@ -209,7 +210,8 @@ pub struct HistoryLine {
 #[derive(Debug, Clone, FromRow)]
 pub struct Total {
     pub wave_id: Option<String>,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: Kind,
     pub transactions: i64,
     /// Change in what is owed to shoppers.
     pub amount: i64,

@@ -32,6 +32,7 @@ pub mod evidence;
 pub mod graphql;
 pub mod http;
 pub mod idempotency;
+pub mod ids;
 pub mod ledger;
 pub mod mail;
 pub mod metrics;

@@ -2,6 +2,7 @@
 //! real SMTP server receiving real mail, and a fresh database per test: a SQLite file by default, or a new
 //! PostgreSQL database when `TEST_DATABASE_URL=postgres://…` is set.
 
+pub mod scenario;
 pub mod smtp;
 
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use fieldwork_mobile_api::{sign_up, Client};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+pub use scenario::{cnap_checklist, ClientSetup, LaunchedWave, WaveBuilder};
 pub use smtp::{Mailbox, ReceivedMail};
 
 /// A password that meets the policy, used by test accounts.

@@ -158,7 +158,7 @@ impl Assignment {
     /// Writes a plan in one transaction: all of it that still applies, or (on any failure) none of it. Every
     /// shopper in the plan is locked first (claims lock the shopper too), their facts are read again, and each
     /// proposal is checked against the rules with the load the plan itself adds; the tasks change in batched
-    /// conditional UPDATEs (`state = 'OPEN'`), so a task taken meanwhile is left alone. What did not apply is
+    /// conditional UPDATEs ([`TaskMove::AutoAssign`]: open tasks only), so a task taken meanwhile is left alone. What did not apply is
     /// reported in `not_committed` with the reason.
     async fn commit_plan(
         &self,
@@ -168,10 +168,10 @@ impl Assignment {
         as_offers: bool,
     ) -> AppResult<()> {
         const WHY: &str = "proposed by the wave optimizer";
-        let (state, action) = if as_offers {
-            ("OFFERED", "OFFER")
+        let (mv, action) = if as_offers {
+            (TaskMove::AutoOffer, "OFFER")
         } else {
-            ("ASSIGNED", "ASSIGN")
+            (TaskMove::AutoAssign, "ASSIGN")
         };
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
@@ -247,10 +247,11 @@ impl Assignment {
                 .join(", ");
             let sql = format!(
                 "UPDATE tasks SET state = $1, shopper_id = v.column2, held_since = $2, deadline_at = v.column3, \
-                 updated_at = $2 FROM (VALUES {values}) AS v WHERE tasks.id = v.column1 AND tasks.state = 'OPEN' \
-                 RETURNING tasks.id"
+                 updated_at = $2 FROM (VALUES {values}) AS v WHERE tasks.id = v.column1 AND tasks.state IN ({}) \
+                 RETURNING tasks.id",
+                mv.from_sql()
             );
-            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(state).bind(now);
+            let mut query = sqlx::query_scalar::<_, String>(&sql).bind(mv.to().as_str()).bind(now);
             for (p, deadline) in chunk {
                 query = query.bind(&p.task_id).bind(&p.shopper_id).bind(*deadline);
             }

@@ -8,8 +8,8 @@ impl Assignment {
     pub async fn assign(
         &self,
         actor: &Actor,
-        task_id: &str,
-        shopper_id: &str,
+        task_id: &TaskId,
+        shopper_id: &UserId,
         reason: &str,
         override_reason: Option<&str>,
     ) -> AppResult<TaskRecord> {
@@ -22,8 +22,8 @@ impl Assignment {
     pub async fn offer(
         &self,
         actor: &Actor,
-        task_id: &str,
-        shopper_id: &str,
+        task_id: &TaskId,
+        shopper_id: &UserId,
         reason: &str,
         accept_within_hours: i64,
     ) -> AppResult<TaskRecord> {
@@ -35,16 +35,17 @@ impl Assignment {
     async fn give(
         &self,
         actor: &Actor,
-        task_id: &str,
-        shopper_id: &str,
+        task_id: &TaskId,
+        shopper_id: &UserId,
         reason: &str,
         override_reason: Option<&str>,
         offer_hours: Option<i64>,
     ) -> AppResult<TaskRecord> {
-        let (state, action) = if offer_hours.is_some() {
-            ("OFFERED", "OFFER")
+        let (task_id, shopper_id) = (task_id.as_str(), shopper_id.as_str());
+        let (mv, action) = if offer_hours.is_some() {
+            (TaskMove::Offer, "OFFER")
         } else {
-            ("ASSIGNED", "ASSIGN")
+            (TaskMove::Assign, "ASSIGN")
         };
         let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
         let override_reason = override_reason
@@ -57,18 +58,20 @@ impl Assignment {
             .execute(&mut *tx)
             .await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
-        let already = match offer_hours {
-            Some(_) => ctx.state == "OFFERED",
-            None => matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED"),
+        // Giving a shopper what they already hold (a retry) changes nothing; a claimed task assigned to its
+        // claimer stays as it is.
+        let already = match mv {
+            TaskMove::Offer => ctx.state.is(TaskState::Offered),
+            _ => matches!(ctx.state, TaskState::Claimed | TaskState::Assigned),
         };
         if ctx.shopper_id.as_deref() == Some(shopper_id) && already {
             drop(tx);
             return self.task(task_id).await;
         }
-        if !matches!(ctx.state.as_str(), "OPEN" | "OFFERED" | "CLAIMED" | "ASSIGNED") {
+        if !mv.applies_to(ctx.state) {
             return Err(AppError::conflict(format!(
                 "a {} task cannot be assigned",
-                ctx.state.to_lowercase()
+                ctx.state.as_str().to_lowercase()
             )));
         }
         ctx.check_wave_open(kyiv_today())?;
@@ -96,10 +99,12 @@ impl Assignment {
             Some(hours) => (now + hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on)),
             None => self.deadline(&ctx, now),
         };
-        sqlx::query(
-            "UPDATE tasks SET state = $1, shopper_id = $2, held_since = $3, deadline_at = $4, updated_at = $3 WHERE id = $5",
-        )
-        .bind(state)
+        sqlx::query(&format!(
+            "UPDATE tasks SET state = $1, shopper_id = $2, held_since = $3, deadline_at = $4, updated_at = $3 \
+             WHERE id = $5 AND state IN ({})",
+            mv.from_sql()
+        ))
+        .bind(mv.to().as_str())
         .bind(shopper_id)
         .bind(now)
         .bind(deadline)
@@ -126,18 +131,19 @@ impl Assignment {
     }
 
     /// A coordinator takes a task back from its shopper.
-    pub async fn unassign(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+    pub async fn unassign(&self, actor: &Actor, task_id: &TaskId, reason: &str) -> AppResult<TaskRecord> {
+        let task_id = task_id.as_str();
         let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
         let mut tx = self.db.begin_write().await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
         let Some(holder) = ctx
             .shopper_id
             .clone()
-            .filter(|_| matches!(ctx.state.as_str(), "OFFERED" | "CLAIMED" | "ASSIGNED"))
+            .filter(|_| TaskMove::GiveBack.applies_to(ctx.state))
         else {
             return Err(AppError::conflict("nobody holds this task"));
         };
-        reopen(&mut tx, task_id, now_ms()).await?;
+        give_back(&mut tx, task_id, now_ms()).await?;
         self.commit_with_event(
             tx,
             TaskEventRow {

@@ -79,7 +79,8 @@ impl Assignment {
     }
 
     /// A shopper takes an open task. Claiming a task one already holds returns it unchanged (a phone may retry).
-    pub async fn claim(&self, actor: &Actor, task_id: &str) -> AppResult<TaskRecord> {
+    pub async fn claim(&self, actor: &Actor, task_id: &TaskId) -> AppResult<TaskRecord> {
+        let task_id = task_id.as_str();
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
         // Serialises this shopper's concurrent claims (row lock on PostgreSQL).
@@ -88,20 +89,23 @@ impl Assignment {
             .execute(&mut *tx)
             .await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
-        if ctx.shopper_id.as_deref() == Some(actor.user_id.as_str()) && ctx.state == "CLAIMED" {
+        if ctx.shopper_id.as_deref() == Some(actor.user_id.as_str()) && ctx.state.is(TaskState::Claimed) {
             drop(tx);
             return self.task(task_id).await;
         }
-        if ctx.state != "OPEN" {
+        if !TaskMove::Claim.applies_to(ctx.state) {
             return Err(AppError::conflict("already taken: another shopper holds this task"));
         }
         ctx.check_wave_open(kyiv_today())?;
         let shopper = self.shopper_facts(&mut tx, &actor.user_id).await?;
         eligibility::check(&shopper, &ctx.facts(), self.limits(), now).map_err(|r| refusal_error(&r))?;
-        let taken = sqlx::query(
-            "UPDATE tasks SET state = 'CLAIMED', shopper_id = $1, held_since = $2, deadline_at = $3, updated_at = $2 \
-             WHERE id = $4 AND state = 'OPEN'",
-        )
+        let mv = TaskMove::Claim;
+        let taken = sqlx::query(&format!(
+            "UPDATE tasks SET state = '{}', shopper_id = $1, held_since = $2, deadline_at = $3, updated_at = $2 \
+             WHERE id = $4 AND state IN ({})",
+            mv.to().as_str(),
+            mv.from_sql()
+        ))
         .bind(&actor.user_id)
         .bind(now)
         .bind(self.deadline(&ctx, now))
@@ -126,15 +130,16 @@ impl Assignment {
 
     /// A shopper gives a held task back, saying why. Releasing late (in the last quarter of the hold) counts
     /// against their reliability.
-    pub async fn release(&self, actor: &Actor, task_id: &str, reason: &str) -> AppResult<TaskRecord> {
+    pub async fn release(&self, actor: &Actor, task_id: &TaskId, reason: &str) -> AppResult<TaskRecord> {
+        let task_id = task_id.as_str();
         let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
         if ctx.shopper_id.as_deref() != Some(actor.user_id.as_str())
-            || !matches!(ctx.state.as_str(), "CLAIMED" | "ASSIGNED")
+            || !matches!(ctx.state, TaskState::Claimed | TaskState::Assigned)
         {
-            if ctx.state == "OPEN" {
+            if ctx.state.is(TaskState::Open) {
                 // Already released (a retry): nothing to do.
                 drop(tx);
                 return self.task(task_id).await;
@@ -145,7 +150,7 @@ impl Assignment {
             (Some(since), Some(deadline)) if deadline > since => (deadline - now) * 4 < (deadline - since),
             _ => false,
         };
-        reopen(&mut tx, task_id, now).await?;
+        give_back(&mut tx, task_id, now).await?;
         self.commit_with_event(
             tx,
             TaskEventRow {

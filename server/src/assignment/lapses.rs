@@ -7,10 +7,10 @@ impl Assignment {
     /// server at once: each task changes once.
     pub async fn expire_due(&self) -> AppResult<usize> {
         let now = now_ms();
-        let due: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM tasks WHERE state IN ('OFFERED', 'CLAIMED', 'ASSIGNED') AND deadline_at < $1 \
-             ORDER BY deadline_at LIMIT 500",
-        )
+        let due: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT id FROM tasks WHERE state IN ({}) AND deadline_at < $1 ORDER BY deadline_at LIMIT 500",
+            TaskMove::GiveBack.from_sql()
+        ))
         .bind(now)
         .fetch_all(self.db.pool())
         .await?;
@@ -19,10 +19,13 @@ impl Assignment {
             let mut tx = self.db.begin_write().await?;
             let ctx = self.task_context(&mut tx, &task_id).await?;
             let Some(holder) = ctx.shopper_id.clone() else { continue };
-            let done = sqlx::query(
-                "UPDATE tasks SET state = 'OPEN', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 \
-                 WHERE id = $2 AND state IN ('OFFERED', 'CLAIMED', 'ASSIGNED') AND deadline_at < $1",
-            )
+            let mv = TaskMove::GiveBack;
+            let done = sqlx::query(&format!(
+                "UPDATE tasks SET state = '{}', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 \
+                 WHERE id = $2 AND state IN ({}) AND deadline_at < $1",
+                mv.to().as_str(),
+                mv.from_sql()
+            ))
             .bind(now)
             .bind(&task_id)
             .execute(&mut *tx)
@@ -30,7 +33,7 @@ impl Assignment {
             if done.rows_affected() != 1 {
                 continue;
             }
-            if ctx.state == "OFFERED" {
+            if ctx.state.is(TaskState::Offered) {
                 // An unanswered offer frees the task; it does not count against the shopper.
                 record(
                     &mut tx,

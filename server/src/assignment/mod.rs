@@ -28,9 +28,11 @@ use crate::auth::Actor;
 use crate::config::Settings;
 use crate::db::{new_id, now_ms, Db};
 use crate::domain::eligibility::{self, Conflict, Limits, Refusal, ShopperFacts, TaskFacts};
-use crate::domain::wave::{TaskState, WaveStatus};
+use crate::domain::task::{TaskMove, TaskState};
+use crate::domain::wave::WaveStatus;
 use crate::domain::{BoundedText, Coordinates, Role, UserStatus};
 use crate::error::{AppError, AppResult};
+use crate::ids::{TaskId, UserId};
 use crate::mail::{outbox, templates};
 use crate::time::{end_of_kyiv_day, kyiv_today};
 use crate::waves::{TaskRecord, TASK_COLUMNS};
@@ -111,7 +113,8 @@ fn conflict_rule(venue_id: Option<String>, client_id: Option<String>, employer: 
 struct TaskContext {
     wave_id: String,
     venue_id: String,
-    state: String,
+    #[sqlx(try_from = "String")]
+    state: TaskState,
     shopper_id: Option<String>,
     held_since: Option<i64>,
     deadline_at: Option<i64>,
@@ -349,15 +352,40 @@ impl Assignment {
     }
 }
 
-async fn reopen(tx: &mut AnyConnection, task_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE tasks SET state = 'OPEN', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 WHERE id = $2",
-    )
+/// Moves a task's state by `mv` (nothing else changes), in the caller's transaction; false when the task
+/// was not in one of the move's starting states.
+pub(crate) async fn move_task(
+    tx: &mut AnyConnection,
+    task_id: &str,
+    mv: TaskMove,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE tasks SET state = '{}', updated_at = $1 WHERE id = $2 AND state IN ({})",
+        mv.to().as_str(),
+        mv.from_sql()
+    ))
     .bind(now)
     .bind(task_id)
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
+}
+
+/// A held task goes back to the job board ([`TaskMove::GiveBack`]); false when it was not held any more.
+async fn give_back(tx: &mut AnyConnection, task_id: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let mv = TaskMove::GiveBack;
+    let done = sqlx::query(&format!(
+        "UPDATE tasks SET state = '{}', shopper_id = NULL, held_since = NULL, deadline_at = NULL, updated_at = $1 \
+         WHERE id = $2 AND state IN ({})",
+        mv.to().as_str(),
+        mv.from_sql()
+    ))
+    .bind(now)
+    .bind(task_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// One line of a task's history, as `record` writes it.

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::ValidationError;
+use super::{UnknownValue, ValidationError};
 
 /// The currency of every amount unless configured otherwise.
 pub const DEFAULT_CURRENCY: &str = "UAH";
@@ -87,14 +87,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub fn from_db(text: &str) -> Option<Kind> {
-        Some(match text {
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Kind, UnknownValue> {
+        Ok(match text {
             "VISIT_APPROVAL" => Kind::VisitApproval,
             "APPROVAL_REVOKED" => Kind::ApprovalRevoked,
             "ADJUSTMENT" => Kind::Adjustment,
             "PAYOUT" => Kind::Payout,
             "PAYOUT_FAILED" => Kind::PayoutFailed,
-            _ => return None,
+            _ => return Err(UnknownValue::new("ledger transaction kind", text)),
         })
     }
 
@@ -106,6 +107,14 @@ impl Kind {
             Kind::Payout => "PAYOUT",
             Kind::PayoutFailed => "PAYOUT_FAILED",
         }
+    }
+}
+
+impl TryFrom<String> for Kind {
+    type Error = UnknownValue;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Kind::parse(&text)
     }
 }
 

@@ -7,11 +7,13 @@ mod account;
 pub mod checklist;
 mod contact;
 pub mod eligibility;
+pub mod flags;
 mod geo;
 pub mod ledger;
 pub mod optimizer;
 mod payout;
 pub mod photo;
+pub mod task;
 pub mod text;
 mod venue;
 pub mod visit;
@@ -20,7 +22,7 @@ pub mod wave;
 pub use account::{Language, Password, Role, UserStatus};
 pub use contact::{Email, Phone};
 pub use geo::{Coordinates, TravelRadiusKm};
-pub use payout::{Iban, TaxId};
+pub use payout::{BatchState, Iban, LineState, TaxId};
 pub use text::BoundedText;
 pub use venue::{
     bounding_box, distance_m, format_hhmm, normalize_apostrophes, GeofenceRadius, OpeningHours, OpeningInterval,

@@ -1,6 +1,6 @@
 use iban::IbanLike as _;
 
-use super::ValidationError;
+use super::{UnknownValue, ValidationError};
 
 /// A bank account number (IBAN), validated by country format and the ISO 7064 mod-97 checksum.
 /// Stored in electronic form (no spaces, upper case). A Ukrainian IBAN is `UA` + 2 check digits + 6-digit bank
@@ -88,9 +88,128 @@ impl TaxId {
     }
 }
 
+/// A payout batch's state: draft → approved (by a second person) or cancelled.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "PayoutBatchState")]
+pub enum BatchState {
+    /// Made, waiting for a second person's approval; its shoppers' money is pending.
+    Draft,
+    /// Approved (immutable): posted to the ledger, ready to export.
+    Approved,
+    Cancelled,
+}
+
+impl BatchState {
+    pub const ALL: [BatchState; 3] = [BatchState::Draft, BatchState::Approved, BatchState::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchState::Draft => "DRAFT",
+            BatchState::Approved => "APPROVED",
+            BatchState::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("payout batch state", text))
+    }
+
+    /// Only a draft is decided, once.
+    pub fn may_become(self, next: BatchState) -> bool {
+        matches!(
+            (self, next),
+            (BatchState::Draft, BatchState::Approved | BatchState::Cancelled)
+        )
+    }
+}
+
+impl TryFrom<String> for BatchState {
+    type Error = UnknownValue;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        BatchState::parse(&text)
+    }
+}
+
+/// One payment's state: pending in a draft → sent when the batch is approved (or cancelled with it) → paid or
+/// failed by the bank's answer.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "PayoutLineState")]
+pub enum LineState {
+    /// In a draft batch.
+    Pending,
+    /// Batch approved; waiting for the bank's answer.
+    Sent,
+    Paid,
+    /// The bank refused; the money is back on the shopper's balance.
+    Failed,
+    Cancelled,
+}
+
+impl LineState {
+    pub const ALL: [LineState; 5] = [
+        LineState::Pending,
+        LineState::Sent,
+        LineState::Paid,
+        LineState::Failed,
+        LineState::Cancelled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineState::Pending => "PENDING",
+            LineState::Sent => "SENT",
+            LineState::Paid => "PAID",
+            LineState::Failed => "FAILED",
+            LineState::Cancelled => "CANCELLED",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("payout line state", text))
+    }
+
+    /// Pending lines go out with their batch or are cancelled with it; the bank's answer settles a sent one.
+    pub fn may_become(self, next: LineState) -> bool {
+        use LineState::*;
+        matches!((self, next), (Pending, Sent | Cancelled) | (Sent, Paid | Failed))
+    }
+}
+
+impl TryFrom<String> for LineState {
+    type Error = UnknownValue;
+
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        LineState::parse(&text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payout_states_round_trip_and_settle_once() {
+        for s in BatchState::ALL {
+            assert_eq!(BatchState::parse(s.as_str()).unwrap(), s);
+        }
+        for s in LineState::ALL {
+            assert_eq!(LineState::parse(s.as_str()).unwrap(), s);
+        }
+        assert!(BatchState::parse("approved").is_err() && LineState::parse("").is_err());
+        assert!(BatchState::Draft.may_become(BatchState::Approved));
+        assert!(!BatchState::Approved.may_become(BatchState::Cancelled));
+        assert!(LineState::Sent.may_become(LineState::Failed));
+        assert!(!LineState::Paid.may_become(LineState::Failed) && !LineState::Failed.may_become(LineState::Paid));
+    }
 
     #[test]
     fn ukrainian_ibans_are_checked() {

@@ -178,80 +178,6 @@ impl WaveStatus {
     }
 }
 
-/// One required visit's state: open → offered/claimed → assigned → visited → submitted → approved/rejected,
-/// or cancelled.
-#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum TaskState {
-    Open,
-    Offered,
-    Claimed,
-    Assigned,
-    Visited,
-    Submitted,
-    Approved,
-    Rejected,
-    Cancelled,
-}
-
-impl TaskState {
-    pub const ALL: [TaskState; 9] = [
-        TaskState::Open,
-        TaskState::Offered,
-        TaskState::Claimed,
-        TaskState::Assigned,
-        TaskState::Visited,
-        TaskState::Submitted,
-        TaskState::Approved,
-        TaskState::Rejected,
-        TaskState::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskState::Open => "OPEN",
-            TaskState::Offered => "OFFERED",
-            TaskState::Claimed => "CLAIMED",
-            TaskState::Assigned => "ASSIGNED",
-            TaskState::Visited => "VISITED",
-            TaskState::Submitted => "SUBMITTED",
-            TaskState::Approved => "APPROVED",
-            TaskState::Rejected => "REJECTED",
-            TaskState::Cancelled => "CANCELLED",
-        }
-    }
-
-    /// The stored form back; anything else is an error, never a default.
-    pub fn parse(text: &str) -> Result<Self, super::UnknownValue> {
-        TaskState::ALL
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .ok_or_else(|| super::UnknownValue::new("task state", text))
-    }
-
-    /// Held by a shopper (counts against their limits and lapses at its deadline).
-    pub fn is_held(self) -> bool {
-        matches!(self, TaskState::Offered | TaskState::Claimed | TaskState::Assigned)
-    }
-
-    /// What may follow what. An open task is offered, claimed or assigned; a held one is passed to someone
-    /// else (assigned/offered again), accepted (offer → assigned), given back (→ open: release, decline, lapse,
-    /// unassign) or visited (check-in); a visited one is submitted; a submitted one approved, rejected or
-    /// returned (→ visited); an approval can be revoked (→ rejected); a wave's close cancels open tasks.
-    pub fn may_become(self, next: TaskState) -> bool {
-        use TaskState::*;
-        matches!(
-            (self, next),
-            (Open, Offered | Claimed | Assigned | Cancelled)
-                | (Offered, Offered | Assigned | Open)
-                | (Claimed | Assigned, Offered | Assigned | Open | Visited)
-                | (Visited, Submitted)
-                | (Submitted, Approved | Rejected | Visited)
-                | (Approved, Rejected)
-        )
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,27 +248,5 @@ mod tests {
         assert!(Paused.may_become(Closed));
         assert!(!Closed.may_become(Launched));
         assert!(!Draft.may_become(Paused));
-        for state in TaskState::ALL {
-            assert_eq!(TaskState::parse(state.as_str()).unwrap(), state);
-        }
-        assert!(TaskState::parse("open").is_err());
-    }
-
-    #[test]
-    fn task_states_follow_the_fieldwork_cycle() {
-        use TaskState::*;
-        let next = |from: TaskState| -> Vec<TaskState> {
-            TaskState::ALL.into_iter().filter(|&to| from.may_become(to)).collect()
-        };
-        assert_eq!(next(Open), [Offered, Claimed, Assigned, Cancelled]);
-        assert_eq!(next(Offered), [Open, Offered, Assigned]);
-        assert_eq!(next(Claimed), [Open, Offered, Assigned, Visited]);
-        assert_eq!(next(Assigned), [Open, Offered, Assigned, Visited]);
-        assert_eq!(next(Visited), [Submitted]);
-        assert_eq!(next(Submitted), [Visited, Approved, Rejected]);
-        assert_eq!(next(Approved), [Rejected]);
-        assert!(next(Rejected).is_empty() && next(Cancelled).is_empty());
-        let held: Vec<TaskState> = TaskState::ALL.into_iter().filter(|s| s.is_held()).collect();
-        assert_eq!(held, [Offered, Claimed, Assigned]);
     }
 }

@@ -10,7 +10,7 @@ use super::{actor, assignment, Require};
 use crate::assignment::{AvailableTask, ConflictRecord, Reliability, TaskEvent};
 use crate::auth::Permission;
 use crate::db::from_ms;
-use crate::domain::wave::TaskState;
+use crate::domain::task::TaskState;
 use crate::domain::Coordinates;
 use crate::error::AppError;
 
@@ -214,27 +214,31 @@ impl AssignmentMutation {
     /// `CONFLICT` ("already taken"). A refused rule comes as `CONFLICT` with `extensions.rule`.
     #[graphql(guard = "Require(Permission::UseJobBoard)")]
     async fn claim_task(&self, ctx: &Context<'_>, task_id: ID) -> async_graphql::Result<Task> {
-        Ok(Task(assignment(ctx).claim(actor(ctx)?, &task_id).await?))
+        Ok(Task(assignment(ctx).claim(actor(ctx)?, &task_id.into()).await?))
     }
 
     /// Accepts a task offered to the logged-in shopper; it becomes theirs, with the wave's deadline.
     #[graphql(guard = "Require(Permission::UseJobBoard)")]
     async fn accept_offer(&self, ctx: &Context<'_>, task_id: ID) -> async_graphql::Result<Task> {
-        Ok(Task(assignment(ctx).accept_offer(actor(ctx)?, &task_id).await?))
+        Ok(Task(assignment(ctx).accept_offer(actor(ctx)?, &task_id.into()).await?))
     }
 
     /// Declines a task offered to the logged-in shopper, with a reason.
     #[graphql(guard = "Require(Permission::UseJobBoard)")]
     async fn decline_offer(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> async_graphql::Result<Task> {
         Ok(Task(
-            assignment(ctx).decline_offer(actor(ctx)?, &task_id, &reason).await?,
+            assignment(ctx)
+                .decline_offer(actor(ctx)?, &task_id.into(), &reason)
+                .await?,
         ))
     }
 
     /// Gives a held task back, with a reason.
     #[graphql(guard = "Require(Permission::UseJobBoard)")]
     async fn release_task(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> async_graphql::Result<Task> {
-        Ok(Task(assignment(ctx).release(actor(ctx)?, &task_id, &reason).await?))
+        Ok(Task(
+            assignment(ctx).release(actor(ctx)?, &task_id.into(), &reason).await?,
+        ))
     }
 
     /// Declares a venue, a client, or an employer's name that the shopper must not evaluate (exactly one).
@@ -270,7 +274,13 @@ impl AssignmentMutation {
     ) -> async_graphql::Result<Task> {
         Ok(Task(
             assignment(ctx)
-                .assign(actor(ctx)?, &task_id, &shopper_id, &reason, override_reason.as_deref())
+                .assign(
+                    actor(ctx)?,
+                    &task_id.into(),
+                    &shopper_id.into(),
+                    &reason,
+                    override_reason.as_deref(),
+                )
                 .await?,
         ))
     }
@@ -288,7 +298,13 @@ impl AssignmentMutation {
     ) -> async_graphql::Result<Task> {
         Ok(Task(
             assignment(ctx)
-                .offer(actor(ctx)?, &task_id, &shopper_id, &reason, accept_within_hours)
+                .offer(
+                    actor(ctx)?,
+                    &task_id.into(),
+                    &shopper_id.into(),
+                    &reason,
+                    accept_within_hours,
+                )
                 .await?,
         ))
     }
@@ -296,7 +312,9 @@ impl AssignmentMutation {
     /// Takes a task back from its shopper; it returns to the job board.
     #[graphql(guard = "Require(Permission::AssignTasks)")]
     async fn unassign_task(&self, ctx: &Context<'_>, task_id: ID, reason: String) -> async_graphql::Result<Task> {
-        Ok(Task(assignment(ctx).unassign(actor(ctx)?, &task_id, &reason).await?))
+        Ok(Task(
+            assignment(ctx).unassign(actor(ctx)?, &task_id.into(), &reason).await?,
+        ))
     }
 }
 

@@ -11,6 +11,7 @@ use super::visits::Visit;
 use super::{actor, Require};
 use crate::auth::Permission;
 use crate::db::{from_ms, Page};
+use crate::domain::ledger::Kind;
 use crate::error::AppError;
 use crate::ledger::{Check, Earnings as EarningsRecord, HistoryLine, Ledger, Total};
 use crate::payouts::export::{end_to_end_id, ExportFormat};
@@ -40,14 +41,14 @@ pub enum LedgerKind {
     PayoutFailed,
 }
 
-impl LedgerKind {
-    fn from_db(text: &str) -> Self {
-        match text {
-            "APPROVAL_REVOKED" => LedgerKind::ApprovalRevoked,
-            "ADJUSTMENT" => LedgerKind::Adjustment,
-            "PAYOUT" => LedgerKind::Payout,
-            "PAYOUT_FAILED" => LedgerKind::PayoutFailed,
-            _ => LedgerKind::VisitApproval,
+impl From<Kind> for LedgerKind {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::VisitApproval => LedgerKind::VisitApproval,
+            Kind::ApprovalRevoked => LedgerKind::ApprovalRevoked,
+            Kind::Adjustment => LedgerKind::Adjustment,
+            Kind::Payout => LedgerKind::Payout,
+            Kind::PayoutFailed => LedgerKind::PayoutFailed,
         }
     }
 }
@@ -73,7 +74,7 @@ impl From<HistoryLine> for LedgerLine {
     fn from(l: HistoryLine) -> Self {
         Self {
             id: l.id.into(),
-            kind: LedgerKind::from_db(&l.kind),
+            kind: l.kind.into(),
             memo: l.memo,
             amount_kopiykas: l.amount,
             currency: l.currency,
@@ -149,26 +150,7 @@ impl Earnings {
     }
 }
 
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PayoutBatchState {
-    /// Made, waiting for a second person's approval; its shoppers' money is pending.
-    Draft,
-    /// Approved (immutable): posted to the ledger, ready to export.
-    Approved,
-    Cancelled,
-}
-
-#[derive(Enum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PayoutLineState {
-    /// In a draft batch.
-    Pending,
-    /// Batch approved; waiting for the bank's answer.
-    Sent,
-    Paid,
-    /// The bank refused; the money is back on the shopper's balance.
-    Failed,
-    Cancelled,
-}
+pub use crate::domain::{BatchState as PayoutBatchState, LineState as PayoutLineState};
 
 /// One payment of a batch.
 #[derive(SimpleObject)]
@@ -206,13 +188,7 @@ impl From<LineRecord> for PayoutLine {
             income_tax_kopiykas: l.income_tax,
             military_levy_kopiykas: l.military_levy,
             net_kopiykas: l.net,
-            state: match l.state.as_str() {
-                "SENT" => PayoutLineState::Sent,
-                "PAID" => PayoutLineState::Paid,
-                "FAILED" => PayoutLineState::Failed,
-                "CANCELLED" => PayoutLineState::Cancelled,
-                _ => PayoutLineState::Pending,
-            },
+            state: l.state,
             failure_reason: l.failure_reason,
             settled_at: l.settled_at.map(from_ms),
         }
@@ -248,11 +224,7 @@ impl From<BatchRecord> for PayoutBatch {
             period_from: date(&b.period_from),
             period_to: date(&b.period_to),
             currency: b.currency,
-            state: match b.state.as_str() {
-                "APPROVED" => PayoutBatchState::Approved,
-                "CANCELLED" => PayoutBatchState::Cancelled,
-                _ => PayoutBatchState::Draft,
-            },
+            state: b.state,
             line_count: b.line_count,
             gross_kopiykas: b.gross_total,
             withheld_kopiykas: b.withheld_total,
@@ -355,7 +327,7 @@ impl From<Total> for LedgerTotal {
     fn from(t: Total) -> Self {
         Self {
             wave_id: t.wave_id.map(Into::into),
-            kind: LedgerKind::from_db(&t.kind),
+            kind: t.kind.into(),
             transactions: t.transactions,
             amount_kopiykas: t.amount,
         }

@@ -13,7 +13,9 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::venues::import::{self, ColumnMapping, ImportDefaults, ImportFormat, TextEncoding};
-use crate::venues::{ClientKind, ClientRecord, ImportReport, VenueFields, VenueFilter, VenueRecord};
+use crate::venues::{
+    ClientKind, ClientRecord, ImportReport, RawVenue, VenueField, VenueFields, VenueFilter, VenueRecord,
+};
 
 /// An organisation whose venues are measured.
 pub struct Client(pub ClientRecord);
@@ -269,88 +271,65 @@ fn opening_hours(field: &str, items: &[OpeningHoursInput]) -> Result<OpeningHour
 
 /// Validates a whole venue (new, or current values with changes applied), reporting every bad field.
 fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Result<VenueFields, AppError> {
-    let mut errors = FieldErrors::default();
     let pick = |new: Option<String>, old: Option<&String>| new.or_else(|| old.cloned()).unwrap_or_default();
-    let external_code = errors.check(VenueFields::text(
-        "externalCode",
-        &pick(input.external_code, current.map(|c| &c.external_code)),
-        1,
-        64,
-    ));
-    let name = errors.check(VenueFields::text(
-        "name",
-        &pick(input.name, current.map(|c| &c.name)),
-        1,
-        300,
-    ));
-    let venue_type = errors.check(VenueType::parse(
-        "type",
-        &pick(input.venue_type, current.map(|c| &c.venue_type)),
-    ));
-    let address = errors.check(VenueFields::text(
-        "address",
-        &pick(input.address, current.map(|c| &c.address)),
-        0,
-        500,
-    ));
-    let oblast = errors.check(VenueFields::text(
-        "oblast",
-        &pick(input.oblast, current.map(|c| &c.oblast)),
-        0,
-        200,
-    ));
-    let raion = errors.check(VenueFields::text(
-        "raion",
-        &pick(input.raion, current.map(|c| &c.raion)),
-        0,
-        200,
-    ));
-    let hromada = errors.check(VenueFields::text(
-        "hromada",
-        &pick(input.hromada, current.map(|c| &c.hromada)),
-        0,
-        200,
-    ));
-    let city = errors.check(VenueFields::text(
-        "city",
-        &pick(input.city, current.map(|c| &c.city)),
-        0,
-        200,
-    ));
-    let (lat, lon) = match (input.location, current) {
+    let (lat, lon) = match (&input.location, current) {
         (Some(p), _) => (p.lat, p.lon),
         (None, Some(c)) => (c.lat, c.lon),
         (None, None) => (f64::NAN, f64::NAN),
     };
-    let location = errors.check(Coordinates::parse("location", lat, lon));
-    let geofence = errors.check(GeofenceRadius::parse(
-        "geofenceM",
-        input
-            .geofence_m
-            .or(current.map(|c| c.geofence_m))
-            .unwrap_or(GeofenceRadius::DEFAULT.metres()),
-    ));
+    let mut errors = FieldErrors::default();
     let hours = match (&input.opening_hours, current) {
         (Some(items), _) => errors.check(opening_hours("openingHours", items)),
         (None, Some(c)) => Some(c.opening_hours.clone()),
         (None, None) => Some(OpeningHours::default()),
     };
-    errors.finish().map_err(AppError::from_validation_errors)?;
-    let missing = || AppError::Internal(anyhow::anyhow!("venue validation lost a field"));
-    Ok(VenueFields {
-        external_code: external_code.ok_or_else(missing)?,
-        name: name.ok_or_else(missing)?,
-        venue_type: venue_type.ok_or_else(missing)?,
-        address: address.ok_or_else(missing)?,
-        oblast: oblast.ok_or_else(missing)?,
-        raion: raion.ok_or_else(missing)?,
-        hromada: hromada.ok_or_else(missing)?,
-        city: city.ok_or_else(missing)?,
-        location: location.ok_or_else(missing)?,
-        geofence: geofence.ok_or_else(missing)?,
-        opening_hours: hours.ok_or_else(missing)?,
+    let raw = RawVenue {
+        external_code: pick(input.external_code, current.map(|c| &c.external_code)),
+        name: pick(input.name, current.map(|c| &c.name)),
+        venue_type: pick(input.venue_type, current.map(|c| &c.venue_type)),
+        address: pick(input.address, current.map(|c| &c.address)),
+        oblast: pick(input.oblast, current.map(|c| &c.oblast)),
+        raion: pick(input.raion, current.map(|c| &c.raion)),
+        hromada: pick(input.hromada, current.map(|c| &c.hromada)),
+        city: pick(input.city, current.map(|c| &c.city)),
+        lat,
+        lon,
+        geofence_m: input
+            .geofence_m
+            .or(current.map(|c| c.geofence_m))
+            .unwrap_or(GeofenceRadius::DEFAULT.metres()),
+        opening_hours: hours.unwrap_or_default(),
         active: input.active.or(current.map(|c| c.active)).unwrap_or(true),
-    })
+    };
+    let fields = VenueFields::parse(raw, |field| {
+        match field {
+            VenueField::ExternalCode => "externalCode",
+            VenueField::Name => "name",
+            VenueField::Type => "type",
+            VenueField::Address => "address",
+            VenueField::Oblast => "oblast",
+            VenueField::Raion => "raion",
+            VenueField::Hromada => "hromada",
+            VenueField::City => "city",
+            VenueField::Lat => "location.lat",
+            VenueField::Lon => "location.lon",
+            VenueField::Geofence => "geofenceM",
+        }
+        .to_string()
+    });
+    match fields {
+        Ok(fields) => {
+            errors.finish().map_err(AppError::from_validation_errors)?;
+            Ok(fields)
+        }
+        Err(field_errors) => {
+            for e in field_errors {
+                errors.push(e);
+            }
+            errors.finish().map_err(AppError::from_validation_errors)?;
+            Err(AppError::Internal(anyhow::anyhow!("venue validation lost its errors")))
+        }
+    }
 }
 
 pub type VenueConnection = List<Venue>;

@@ -273,7 +273,7 @@ impl Visit {
         ID(self.0.id.clone())
     }
     async fn state(&self) -> async_graphql::Result<VisitState> {
-        Ok(VisitState::parse(&self.0.state).map_err(AppError::from)?)
+        Ok(self.0.state)
     }
     async fn task_id(&self) -> ID {
         ID(self.0.task_id.clone())
@@ -380,11 +380,8 @@ impl Visit {
         let mut flags = Vec::new();
         for f in visits(ctx).flags(&self.0.id).await? {
             let f: FlagRecord = f;
-            let Some(code) = FlagCode::from_db(&f.code) else {
-                continue;
-            };
             flags.push(VisitFlag {
-                code,
+                code: FlagCode::parse(&f.code).map_err(AppError::from)?,
                 severity: Severity::parse(&f.severity).map_err(AppError::from)?,
                 message: f.message,
                 other_visit_id: f.other_visit_id.filter(|_| viewer == Viewer::Reviewer).map(ID),

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::{RawVenue, VenueField, VenueFields};
 use crate::domain::{Coordinates, GeofenceRadius, ValidationError, VenueType};
 
 /// The file's format.
@@ -264,65 +265,84 @@ fn geojson_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Re
 }
 
 fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) -> Result<VenueDraft, ValidationError> {
-    let get = |mapped: &Option<String>, default: &str| -> (String, String) {
-        let name = column(mapped, default);
-        let value = record.get(&name).map(|v| v.trim().to_string()).unwrap_or_default();
-        (name, value)
-    };
-    let text = |mapped: &Option<String>, default: &str, min: usize, max: usize| -> Result<String, ValidationError> {
-        let (name, value) = get(mapped, default);
-        super::VenueFields::text(&name, &value, min, max)
+    let get = |mapped: &Option<String>, default: &str| -> String {
+        record
+            .get(&column(mapped, default))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
     };
     let number = |mapped: &Option<String>, default: &str| -> Result<f64, ValidationError> {
-        let (name, value) = get(mapped, default);
+        let value = get(mapped, default);
         value
             .replace(',', ".")
             .parse::<f64>()
-            .map_err(|_| ValidationError::new(name, format!("{value:?} is not a number")))
+            .map_err(|_| ValidationError::new(column(mapped, default), format!("{value:?} is not a number")))
     };
-    let external_code = text(&mapping.external_code, "external_code", 1, 64)?;
-    let name = text(&mapping.name, "name", 1, 300)?;
     let (lat, lon) = (number(&mapping.lat, "lat")?, number(&mapping.lon, "lon")?);
-    let (lat_column, lon_column) = (column(&mapping.lat, "lat"), column(&mapping.lon, "lon"));
-    let location = Coordinates::parse("", lat, lon).map_err(|e| {
-        let col = if e.field.ends_with("lat") {
-            lat_column.clone()
-        } else {
-            lon_column.clone()
-        };
-        ValidationError::new(col, e.message)
-    })?;
-    let (type_column, type_value) = get(&mapping.venue_type, "type");
+    let type_value = get(&mapping.venue_type, "type");
     let venue_type = match (type_value.is_empty(), &defaults.venue_type) {
-        (false, _) => VenueType::parse(&type_column, &type_value)?,
-        (true, Some(default)) => default.clone(),
+        (false, _) => type_value,
+        (true, Some(default)) => default.as_str().to_string(),
         (true, None) => {
             return Err(ValidationError::new(
-                type_column,
+                column(&mapping.venue_type, "type"),
                 "is empty and no default type was given",
             ))
         }
     };
-    let (geofence_column, geofence_value) = get(&mapping.geofence_m, "geofence_m");
-    let geofence = if geofence_value.is_empty() {
-        defaults.geofence
+    let geofence_value = get(&mapping.geofence_m, "geofence_m");
+    let geofence_m = if geofence_value.is_empty() {
+        defaults.geofence.metres()
     } else {
-        let metres = geofence_value
+        geofence_value
             .parse::<i64>()
-            .map_err(|_| ValidationError::new(geofence_column.clone(), "must be whole metres"))?;
-        GeofenceRadius::parse(&geofence_column, metres)?
+            .map_err(|_| ValidationError::new(column(&mapping.geofence_m, "geofence_m"), "must be whole metres"))?
     };
-    Ok(VenueDraft {
-        external_code,
-        name,
+    let raw = RawVenue {
+        external_code: get(&mapping.external_code, "external_code"),
+        name: get(&mapping.name, "name"),
         venue_type,
-        address: text(&mapping.address, "address", 0, 500)?,
-        oblast: text(&mapping.oblast, "oblast", 0, 200)?,
-        raion: text(&mapping.raion, "raion", 0, 200)?,
-        hromada: text(&mapping.hromada, "hromada", 0, 200)?,
-        city: text(&mapping.city, "city", 0, 200)?,
-        location,
-        geofence,
+        address: get(&mapping.address, "address"),
+        oblast: get(&mapping.oblast, "oblast"),
+        raion: get(&mapping.raion, "raion"),
+        hromada: get(&mapping.hromada, "hromada"),
+        city: get(&mapping.city, "city"),
+        lat,
+        lon,
+        geofence_m,
+        ..RawVenue::default()
+    };
+    let fields = VenueFields::parse(raw, |field| match field {
+        VenueField::ExternalCode => column(&mapping.external_code, "external_code"),
+        VenueField::Name => column(&mapping.name, "name"),
+        VenueField::Type => column(&mapping.venue_type, "type"),
+        VenueField::Address => column(&mapping.address, "address"),
+        VenueField::Oblast => column(&mapping.oblast, "oblast"),
+        VenueField::Raion => column(&mapping.raion, "raion"),
+        VenueField::Hromada => column(&mapping.hromada, "hromada"),
+        VenueField::City => column(&mapping.city, "city"),
+        VenueField::Lat => column(&mapping.lat, "lat"),
+        VenueField::Lon => column(&mapping.lon, "lon"),
+        VenueField::Geofence => column(&mapping.geofence_m, "geofence_m"),
+    })
+    // A row reports its first bad column.
+    .map_err(|errors| {
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| ValidationError::new("row", "is not valid"))
+    })?;
+    Ok(VenueDraft {
+        external_code: fields.external_code,
+        name: fields.name,
+        venue_type: fields.venue_type,
+        address: fields.address,
+        oblast: fields.oblast,
+        raion: fields.raion,
+        hromada: fields.hromada,
+        city: fields.city,
+        location: fields.location,
+        geofence: fields.geofence,
     })
 }
 

@@ -1,7 +1,11 @@
 //! Clients and venues: who orders the measurement and the places measured. Coordinators and admins change them
 //! (every change records who and when); a client's analyst reads only their own client's venues.
 
+mod bulk;
 pub mod import;
+mod store;
+
+use store::{insert_venue, insert_venues, update_venue, INSERT_BATCH};
 
 use std::collections::HashMap;
 
@@ -11,8 +15,8 @@ use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates, Db};
 use crate::domain::{
-    bounding_box, distance_m, normalize_apostrophes, BoundedText, Coordinates, GeofenceRadius, OpeningHours,
-    ValidationError, VenueType,
+    bounding_box, distance_m, normalize_apostrophes, BoundedText, Coordinates, FieldErrors, GeofenceRadius,
+    OpeningHours, ValidationError, VenueType,
 };
 use crate::error::{AppError, AppResult};
 use import::{Parsed, RowError, VenueDraft};
@@ -37,44 +41,34 @@ impl ClientKind {
         }
     }
 
-    fn from_db(value: &str) -> Self {
-        match value {
-            "PUBLIC_BODY" => ClientKind::PublicBody,
-            "RETAIL_CHAIN" => ClientKind::RetailChain,
-            "RESTAURANT_CHAIN" => ClientKind::RestaurantChain,
-            _ => ClientKind::Other,
-        }
+    pub const ALL: [ClientKind; 4] = [
+        ClientKind::PublicBody,
+        ClientKind::RetailChain,
+        ClientKind::RestaurantChain,
+        ClientKind::Other,
+    ];
+}
+
+impl TryFrom<String> for ClientKind {
+    type Error = crate::domain::UnknownValue;
+
+    /// The stored form back; anything else is an error, never a default.
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        ClientKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or_else(|| crate::domain::UnknownValue::new("client kind", &text))
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromRow)]
 pub struct ClientRecord {
     pub id: String,
     pub name: String,
+    #[sqlx(try_from = "String")]
     pub kind: ClientKind,
     pub created_at: i64,
     pub updated_at: i64,
-}
-
-#[derive(FromRow)]
-struct ClientRow {
-    id: String,
-    name: String,
-    kind: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl From<ClientRow> for ClientRecord {
-    fn from(r: ClientRow) -> Self {
-        ClientRecord {
-            id: r.id,
-            name: r.name,
-            kind: ClientKind::from_db(&r.kind),
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -163,12 +157,81 @@ pub struct VenueFields {
     pub active: bool,
 }
 
+/// A venue as it arrives (a form, or a row of an import file), before validation.
+#[derive(Debug, Clone, Default)]
+pub struct RawVenue {
+    pub external_code: String,
+    pub name: String,
+    pub venue_type: String,
+    pub address: String,
+    pub oblast: String,
+    pub raion: String,
+    pub hromada: String,
+    pub city: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub geofence_m: i64,
+    pub opening_hours: OpeningHours,
+    pub active: bool,
+}
+
+/// A venue's fields, for naming them in errors: the GraphQL input's names or an import file's columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VenueField {
+    ExternalCode,
+    Name,
+    Type,
+    Address,
+    Oblast,
+    Raion,
+    Hromada,
+    City,
+    Lat,
+    Lon,
+    Geofence,
+}
+
 impl VenueFields {
-    /// Text fields are trimmed, bounded and get their apostrophes folded.
-    pub fn text(field: &str, value: &str, min: usize, max: usize) -> Result<String, ValidationError> {
-        Ok(normalize_apostrophes(
-            BoundedText::line(field, value, min, max)?.as_str(),
-        ))
+    /// The one validation of a venue, used by the GraphQL resolvers and the import alike: every bad field is
+    /// reported, named by `name_of`. Text is trimmed, bounded, and gets its apostrophes folded.
+    pub fn parse(raw: RawVenue, name_of: impl Fn(VenueField) -> String) -> Result<Self, Vec<ValidationError>> {
+        let mut errors = FieldErrors::default();
+        let mut text = |field: VenueField, value: &str, min: usize, max: usize| {
+            errors.check(BoundedText::line(&name_of(field), value, min, max).map(|t| normalize_apostrophes(t.as_str())))
+        };
+        let external_code = text(VenueField::ExternalCode, &raw.external_code, 1, 64);
+        let name = text(VenueField::Name, &raw.name, 1, 300);
+        let address = text(VenueField::Address, &raw.address, 0, 500);
+        let oblast = text(VenueField::Oblast, &raw.oblast, 0, 200);
+        let raion = text(VenueField::Raion, &raw.raion, 0, 200);
+        let hromada = text(VenueField::Hromada, &raw.hromada, 0, 200);
+        let city = text(VenueField::City, &raw.city, 0, 200);
+        let venue_type = errors.check(VenueType::parse(&name_of(VenueField::Type), &raw.venue_type));
+        let location = errors.check(Coordinates::parse("", raw.lat, raw.lon).map_err(|e| {
+            let field = if e.field.ends_with("lat") {
+                VenueField::Lat
+            } else {
+                VenueField::Lon
+            };
+            ValidationError::new(name_of(field), e.message)
+        }));
+        let geofence = errors.check(GeofenceRadius::parse(&name_of(VenueField::Geofence), raw.geofence_m));
+        errors.finish()?;
+        let lost = || vec![ValidationError::new("venue", "validation lost a field")];
+        Ok(VenueFields {
+            external_code: external_code.ok_or_else(lost)?,
+            name: name.ok_or_else(lost)?,
+            venue_type: venue_type.ok_or_else(lost)?,
+            address: address.ok_or_else(lost)?,
+            oblast: oblast.ok_or_else(lost)?,
+            raion: raion.ok_or_else(lost)?,
+            hromada: hromada.ok_or_else(lost)?,
+            city: city.ok_or_else(lost)?,
+            location: location.ok_or_else(lost)?,
+            geofence: geofence.ok_or_else(lost)?,
+            opening_hours: raw.opening_hours,
+            active: raw.active,
+        })
     }
 
     fn search_text(&self) -> String {
@@ -233,7 +296,7 @@ impl Venues {
     // ---- clients ----
 
     pub async fn create_client(&self, by: Option<&str>, name: &str, kind: ClientKind) -> AppResult<ClientRecord> {
-        let name = VenueFields::text("name", name, 2, 200)?;
+        let name = normalize_apostrophes(BoundedText::line("name", name, 2, 200)?.as_str());
         let id = new_id();
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
@@ -270,12 +333,12 @@ impl Venues {
     }
 
     pub async fn client(&self, id: &str) -> AppResult<ClientRecord> {
-        let row: Option<ClientRow> =
+        let row: Option<ClientRecord> =
             sqlx::query_as("SELECT id, name, kind, created_at, updated_at FROM clients WHERE id = $1")
                 .bind(id)
                 .fetch_optional(self.db.pool())
                 .await?;
-        row.map(Into::into).ok_or_else(|| AppError::NotFound("client".into()))
+        row.ok_or_else(|| AppError::NotFound("client".into()))
     }
 
     /// A client as seen by the actor (client viewers see only their own).
@@ -295,7 +358,7 @@ impl Venues {
         limit: usize,
     ) -> AppResult<Page<ClientRecord>> {
         let scope = actor.client_scope()?;
-        let rows: Vec<ClientRow> = sqlx::query_as(
+        let rows: Vec<ClientRecord> = sqlx::query_as(
             "SELECT id, name, kind, created_at, updated_at FROM clients \
              WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
         )
@@ -467,218 +530,4 @@ impl Venues {
         });
         Ok(found)
     }
-
-    /// Imports parsed venues for a client in one transaction: new codes are created, known codes updated, the
-    /// rest left alone. With row errors nothing is written; a dry run only counts.
-    pub async fn import(
-        &self,
-        by: Option<&str>,
-        client_id: &str,
-        parsed: Parsed,
-        dry_run: bool,
-        progress: &(dyn Fn(usize) + Sync),
-    ) -> AppResult<ImportReport> {
-        self.client(client_id)
-            .await
-            .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
-        let mut report = ImportReport {
-            dry_run,
-            rows_read: parsed.rows_read,
-            errors: parsed.errors,
-            ..Default::default()
-        };
-        let existing: Vec<VenueRow> =
-            sqlx::query_as(&format!("SELECT {VENUE_COLUMNS} FROM venues WHERE client_id = $1"))
-                .bind(client_id)
-                .fetch_all(self.db.pool())
-                .await?;
-        let existing: HashMap<String, VenueRecord> = existing
-            .into_iter()
-            .map(VenueRecord::from)
-            .map(|v| (v.external_code.clone(), v))
-            .collect();
-        let mut plan = Vec::with_capacity(parsed.drafts.len());
-        for (_, draft) in &parsed.drafts {
-            match existing.get(&draft.external_code) {
-                None => {
-                    report.created += 1;
-                    plan.push((None, draft));
-                }
-                Some(current) if differs(current, draft) => {
-                    report.updated += 1;
-                    plan.push((Some(current.id.clone()), draft));
-                }
-                Some(_) => report.unchanged += 1,
-            }
-        }
-        if dry_run || !report.errors.is_empty() {
-            return Ok(report);
-        }
-        let mut tx = self.db.begin_write().await?;
-        let (new, changed): (Vec<_>, Vec<_>) = plan.into_iter().partition(|(existing_id, _)| existing_id.is_none());
-        let mut done = 0;
-        // New venues go in multi-row INSERTs: a round trip per hundred venues rather than per venue.
-        for chunk in new.chunks(INSERT_BATCH) {
-            let rows: Vec<(String, VenueFields)> = chunk
-                .iter()
-                .map(|(_, draft)| (new_id(), draft_fields(draft, None)))
-                .collect();
-            insert_venues(&mut tx, client_id, &rows, by).await?;
-            done += chunk.len();
-            progress(done);
-        }
-        for (existing_id, draft) in changed {
-            if let Some(id) = existing_id {
-                update_venue(
-                    &mut tx,
-                    &id,
-                    &draft_fields(draft, existing.get(&draft.external_code)),
-                    by,
-                )
-                .await?;
-            }
-            done += 1;
-            progress(done);
-        }
-        let detail = format!(
-            "created {}, updated {}, unchanged {}",
-            report.created, report.updated, report.unchanged
-        );
-        audit(&mut tx, by, "venue.import", Some(client_id), Some(&detail)).await?;
-        tx.commit().await?;
-        report.applied = true;
-        Ok(report)
-    }
-}
-
-/// Does the file say something different from what is stored?
-fn differs(current: &VenueRecord, draft: &VenueDraft) -> bool {
-    current.name != draft.name
-        || current.venue_type != draft.venue_type.as_str()
-        || current.address != draft.address
-        || current.oblast != draft.oblast
-        || current.raion != draft.raion
-        || current.hromada != draft.hromada
-        || current.city != draft.city
-        || current.lat != draft.location.lat()
-        || current.lon != draft.location.lon()
-        || current.geofence_m != draft.geofence.metres()
-}
-
-/// A draft as venue fields; opening hours and the active flag are kept from the stored venue (files do not
-/// carry them); new venues are active with unknown hours.
-fn draft_fields(draft: &VenueDraft, current: Option<&VenueRecord>) -> VenueFields {
-    VenueFields {
-        external_code: draft.external_code.clone(),
-        name: draft.name.clone(),
-        venue_type: draft.venue_type.clone(),
-        address: draft.address.clone(),
-        oblast: draft.oblast.clone(),
-        raion: draft.raion.clone(),
-        hromada: draft.hromada.clone(),
-        city: draft.city.clone(),
-        location: draft.location,
-        geofence: draft.geofence,
-        opening_hours: current.map(|c| c.opening_hours.clone()).unwrap_or_default(),
-        active: current.is_none_or(|c| c.active),
-    }
-}
-
-/// Venues per multi-row INSERT: 100 × 15 parameters stays far below both databases' limits.
-const INSERT_BATCH: usize = 100;
-/// Parameters per row in `insert_venues`.
-const ROW_PARAMS: usize = 15;
-
-async fn insert_venue(
-    tx: &mut crate::db::Tx,
-    id: &str,
-    client_id: &str,
-    f: &VenueFields,
-    actor_id: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    insert_venues(tx, client_id, &[(id.to_string(), f.clone())], actor_id).await
-}
-
-/// Inserts venues in one statement: 15 parameters per row, then the client, the actor and the time, shared.
-async fn insert_venues(
-    tx: &mut crate::db::Tx,
-    client_id: &str,
-    rows: &[(String, VenueFields)],
-    actor_id: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    let shared = rows.len() * ROW_PARAMS;
-    let (client_p, actor_p, now_p) = (shared + 1, shared + 2, shared + 3);
-    let mut sql = String::from(
-        "INSERT INTO venues (id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
-         geofence_m, opening_hours, active, search_text, client_id, created_by, updated_by, created_at, updated_at) VALUES ",
-    );
-    for i in 0..rows.len() {
-        let params: Vec<String> = (1..=ROW_PARAMS).map(|k| format!("${}", i * ROW_PARAMS + k)).collect();
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&format!(
-            "({}, ${client_p}, ${actor_p}, ${actor_p}, ${now_p}, ${now_p})",
-            params.join(", ")
-        ));
-    }
-    let mut query = sqlx::query(&sql);
-    for (id, f) in rows {
-        query = query
-            .bind(id)
-            .bind(&f.external_code)
-            .bind(&f.name)
-            .bind(f.venue_type.as_str())
-            .bind(&f.address)
-            .bind(&f.oblast)
-            .bind(&f.raion)
-            .bind(&f.hromada)
-            .bind(&f.city)
-            .bind(f.location.lat())
-            .bind(f.location.lon())
-            .bind(f.geofence.metres())
-            .bind(f.opening_hours.to_json())
-            .bind(i64::from(f.active))
-            .bind(f.search_text());
-    }
-    query
-        .bind(client_id)
-        .bind(actor_id)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-async fn update_venue(
-    tx: &mut crate::db::Tx,
-    id: &str,
-    f: &VenueFields,
-    actor_id: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
-         hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
-         search_text = $14, updated_by = $15, updated_at = $16 WHERE id = $17",
-    )
-    .bind(&f.external_code)
-    .bind(&f.name)
-    .bind(f.venue_type.as_str())
-    .bind(&f.address)
-    .bind(&f.oblast)
-    .bind(&f.raion)
-    .bind(&f.hromada)
-    .bind(&f.city)
-    .bind(f.location.lat())
-    .bind(f.location.lon())
-    .bind(f.geofence.metres())
-    .bind(f.opening_hours.to_json())
-    .bind(i64::from(f.active))
-    .bind(f.search_text())
-    .bind(actor_id)
-    .bind(now_ms())
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

@@ -20,7 +20,7 @@ impl Visits {
         if !visit.editable() {
             return Err(AppError::conflict(format!(
                 "the visit is {}; answers can change only while it is in progress or returned for correction",
-                visit.state.to_lowercase().replace('_', " ")
+                visit.state.as_str().to_lowercase().replace('_', " ")
             )));
         }
         let definition = self.definition(&mut tx, &visit.checklist_version_id).await?;

@@ -33,7 +33,8 @@ impl Visits {
         let mut tx = self.db.begin_write().await?;
         #[derive(FromRow)]
         struct Ctx {
-            state: String,
+            #[sqlx(try_from = "String")]
+            state: TaskState,
             shopper_id: Option<String>,
             wave_status: String,
             checklist_version_id: String,
@@ -56,9 +57,9 @@ impl Visits {
         if ctx.shopper_id.as_deref() != Some(actor.user_id.as_str()) {
             return Err(AppError::NotFound("task".into()));
         }
-        match ctx.state.as_str() {
-            "CLAIMED" | "ASSIGNED" => {}
-            "OFFERED" => return Err(AppError::conflict("accept the offer before checking in")),
+        match ctx.state {
+            state if TaskMove::CheckIn.applies_to(state) => {}
+            TaskState::Offered => return Err(AppError::conflict("accept the offer before checking in")),
             _ => {
                 return Err(AppError::conflict(
                     "this task already has a visit; continue it instead of checking in again",
@@ -126,25 +127,19 @@ impl Visits {
             sqlx::query(
                 "INSERT INTO visits (id, task_id, shopper_id, checklist_version_id, state, checkin_attempt_id, \
                  checkin_device_at, checkin_server_at, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, 'IN_PROGRESS', $5, $6, $7, $7, $7)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8)",
             )
             .bind(new_id())
             .bind(&input.task_id)
             .bind(&actor.user_id)
             .bind(&ctx.checklist_version_id)
+            .bind(VisitState::InProgress.as_str())
             .bind(&attempt_id)
             .bind(device_at)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            let moved = sqlx::query(
-                "UPDATE tasks SET state = 'VISITED', updated_at = $1 WHERE id = $2 AND state IN ('CLAIMED', 'ASSIGNED')",
-            )
-            .bind(now)
-            .bind(&input.task_id)
-            .execute(&mut *tx)
-            .await?;
-            if moved.rows_affected() != 1 {
+            if !crate::assignment::move_task(&mut tx, &input.task_id, TaskMove::CheckIn, now).await? {
                 return Err(AppError::conflict("the task changed meanwhile; reload it"));
             }
             crate::assignment::record(

@@ -20,8 +20,9 @@ use crate::auth::{Actor, Permission};
 use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
 use crate::domain::photo::{bands, hamming, verdicts, ExifFacts, NEAR_DUPLICATE_DISTANCE};
+use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::visit::{
-    self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, VisitFacts, VisitRules, VisitState,
+    self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, VisitFacts, VisitMove, VisitRules, VisitState,
 };
 use crate::domain::{BoundedText, Coordinates, OpeningHours};
 use crate::error::{AppError, AppResult};
@@ -49,7 +50,8 @@ pub struct VisitRecord {
     pub task_id: String,
     pub shopper_id: String,
     pub checklist_version_id: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: VisitState,
     pub checkin_attempt_id: String,
     pub checkin_device_at: i64,
     pub checkin_server_at: i64,
@@ -93,7 +95,7 @@ impl VisitRecord {
     }
 
     fn editable(&self) -> bool {
-        VisitState::parse(&self.state).is_ok_and(VisitState::editable)
+        self.state.editable()
     }
 }
 
@@ -242,19 +244,11 @@ impl Decision {
         }
     }
 
-    fn visit_state(self) -> &'static str {
+    fn visit_move(self) -> VisitMove {
         match self {
-            Decision::Approve => "APPROVED",
-            Decision::Reject => "REJECTED",
-            Decision::Return => "RETURNED",
-        }
-    }
-
-    fn task_state(self) -> &'static str {
-        match self {
-            Decision::Approve => "APPROVED",
-            Decision::Reject => "REJECTED",
-            Decision::Return => "VISITED",
+            Decision::Approve => VisitMove::Approve,
+            Decision::Reject => VisitMove::Reject,
+            Decision::Return => VisitMove::Return,
         }
     }
 }
@@ -395,7 +389,7 @@ impl Visits {
             return Ok(true);
         }
         Ok(match actor.client_scope()? {
-            Some(client) => client == visit.client_id && visit.state == "APPROVED",
+            Some(client) => client == visit.client_id && visit.state == VisitState::Approved,
             None => false,
         })
     }

@@ -17,7 +17,7 @@ impl Visits {
         if !visit.editable() {
             return Err(AppError::conflict(format!(
                 "the visit is {}; photos can be added only while it is in progress or returned for correction",
-                visit.state.to_lowercase().replace('_', " ")
+                visit.state.as_str().to_lowercase().replace('_', " ")
             )));
         }
         let definition = self.definition(&mut conn, &visit.checklist_version_id).await?;

@@ -30,13 +30,14 @@ impl Visits {
         let mut tx = self.db.begin_write().await?;
         lock_visit(&mut tx, visit_id).await?;
         let visit = self.load(&mut tx, visit_id).await?;
-        if visit.state == decision.visit_state() && decision != Decision::Return {
+        let mv = decision.visit_move();
+        if visit.state == mv.to() && decision != Decision::Return {
             return Ok(visit);
         }
-        if visit.state != "SUBMITTED" {
+        if !mv.applies_to(visit.state) {
             return Err(AppError::conflict(format!(
                 "the visit is {}; only submitted visits are reviewed",
-                visit.state.to_lowercase().replace('_', " ")
+                visit.state.as_str().to_lowercase().replace('_', " ")
             )));
         }
         let definition = self.definition(&mut tx, &visit.checklist_version_id).await?;
@@ -49,10 +50,11 @@ impl Visits {
             }
             BoundedText::parse(&format!("comments[{i}].comment"), &c.comment, 1, 2_000)?;
         }
-        let done = sqlx::query(
-            "UPDATE visits SET state = $1, decided_at = $2, updated_at = $2 WHERE id = $3 AND state = 'SUBMITTED'",
-        )
-        .bind(decision.visit_state())
+        let done = sqlx::query(&format!(
+            "UPDATE visits SET state = $1, decided_at = $2, updated_at = $2 WHERE id = $3 AND state IN ({})",
+            mv.from_sql()
+        ))
+        .bind(mv.to().as_str())
         .bind(now)
         .bind(visit_id)
         .execute(&mut *tx)
@@ -63,7 +65,7 @@ impl Visits {
                 .bind(visit_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-            if decision != Decision::Return && now_state.as_deref() == Some(decision.visit_state()) {
+            if decision != Decision::Return && now_state.as_deref() == Some(mv.to().as_str()) {
                 drop(tx);
                 return self.load_pool(visit_id).await;
             }
@@ -71,12 +73,7 @@ impl Visits {
                 "another reviewer decided meanwhile; reload the visit",
             ));
         }
-        sqlx::query("UPDATE tasks SET state = $1, updated_at = $2 WHERE id = $3")
-            .bind(decision.task_state())
-            .bind(now)
-            .bind(&visit.task_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::assignment::move_task(&mut tx, &visit.task_id, mv.task_move(), now).await?;
         if decision == Decision::Approve {
             self.post_approval(&mut tx, &visit, &actor.user_id).await?;
         }
@@ -165,25 +162,25 @@ impl Visits {
         if revoked > 0 {
             return Ok(visit);
         }
-        if visit.state != "APPROVED" {
+        let mv = VisitMove::Revoke;
+        if !mv.applies_to(visit.state) {
             return Err(AppError::conflict("only an approved visit's approval can be revoked"));
         }
-        let done =
-            sqlx::query("UPDATE visits SET state = 'REJECTED', decided_at = $1, updated_at = $1 WHERE id = $2 AND state = 'APPROVED'")
-                .bind(now)
-                .bind(visit_id)
-                .execute(&mut *tx)
-                .await?;
+        let done = sqlx::query(&format!(
+            "UPDATE visits SET state = '{}', decided_at = $1, updated_at = $1 WHERE id = $2 AND state IN ({})",
+            mv.to().as_str(),
+            mv.from_sql()
+        ))
+        .bind(now)
+        .bind(visit_id)
+        .execute(&mut *tx)
+        .await?;
         if done.rows_affected() != 1 {
             return Err(AppError::conflict(
                 "another reviewer decided meanwhile; reload the visit",
             ));
         }
-        sqlx::query("UPDATE tasks SET state = 'REJECTED', updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&visit.task_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::assignment::move_task(&mut tx, &visit.task_id, mv.task_move(), now).await?;
         crate::ledger::reverse(
             &mut tx,
             &crate::domain::ledger::approval_key(visit_id),

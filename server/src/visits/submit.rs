@@ -11,7 +11,9 @@ impl Visits {
         // A resend while the first submission is in flight waits here for it, then finds the visit submitted.
         lock_visit(&mut tx, visit_id).await?;
         let visit = self.own(&mut tx, actor, visit_id).await?;
-        if matches!(visit.state.as_str(), "SUBMITTED" | "APPROVED" | "REJECTED") {
+        let mv = VisitMove::Submit;
+        if !mv.applies_to(visit.state) {
+            // Submitted already (a resend), or decided since: the visit as it is.
             return Ok(visit);
         }
         let Some(checkout_at) = visit.checkout_device_at else {
@@ -146,10 +148,12 @@ impl Visits {
             .await?;
         }
         let answers_json = serde_json::to_string(&visit.answers()).map_err(|e| AppError::Internal(e.into()))?;
-        let done = sqlx::query(
-            "UPDATE visits SET state = 'SUBMITTED', submitted_at = $1, score = $2, answers = $3, updated_at = $1 \
-             WHERE id = $4 AND state IN ('IN_PROGRESS', 'RETURNED')",
-        )
+        let done = sqlx::query(&format!(
+            "UPDATE visits SET state = '{}', submitted_at = $1, score = $2, answers = $3, updated_at = $1 \
+             WHERE id = $4 AND state IN ({})",
+            mv.to().as_str(),
+            mv.from_sql()
+        ))
         .bind(now)
         .bind(score)
         .bind(answers_json)
@@ -159,11 +163,7 @@ impl Visits {
         if done.rows_affected() != 1 {
             return Err(AppError::conflict("the visit changed meanwhile; reload it"));
         }
-        sqlx::query("UPDATE tasks SET state = 'SUBMITTED', updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&visit.task_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::assignment::move_task(&mut tx, &visit.task_id, mv.task_move(), now).await?;
         event(&mut tx, visit_id, "SUBMIT", &actor.user_id, None, None, now).await?;
         let visit = self.load(&mut tx, visit_id).await?;
         tx.commit().await?;

@@ -3,14 +3,11 @@
 
 use std::time::Duration;
 
-use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, fixture, Options, TestApp};
+use fieldwork_e2e::{error_code, Options, TestApp};
 use fieldwork_mobile_api::{
     available_tasks, declare_conflict, release_task, AvailableTasks, DeclareConflict, ReleaseTask,
 };
 use serde_json::{json, Value};
-
-use super::checklists::cnap_checklist;
 
 /// Rynok Square, Lviv: the main ЦНАП office is ~10 m away.
 pub(crate) const RYNOK: (f64, f64) = (49.84195, 24.03160);
@@ -24,93 +21,12 @@ pub(crate) struct Board {
 
 /// Seven Lviv offices, one visit each, in a launched wave running from today for a month.
 pub(crate) async fn board(app: &TestApp) -> Board {
-    let coordinator = app.staff(Role::Coordinator).await.token;
-    let token = Some(coordinator.as_str());
-    let body = app
-        .gql(
-            token,
-            "mutation { createClient(name: \"Львівська міська рада\", kind: PUBLIC_BODY) { id } }",
-            json!({}),
-        )
-        .await;
-    let client = body["data"]["createClient"]["id"].as_str().unwrap().to_string();
-    let import = "mutation($c: ID!, $file: Upload!) { importVenues(clientId: $c, file: $file, defaultType: \"CNAP\", \
-        mapping: { externalCode: \"short_name\", name: \"title_as_published\" }) { created } }";
-    app.upload(
-        token,
-        import,
-        json!({ "c": client }),
-        "file",
-        "lviv.csv",
-        fixture("centers/lviv_cnap_offices.csv"),
-    )
-    .await;
-    let body = app
-        .gql(token, "mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: \"ЦНАП\", definition: $d) { versions { id } } }", json!({ "c": client, "d": cnap_checklist() }))
-        .await;
-    let version = body["data"]["createChecklist"]["versions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    app.gql(
-        token,
-        "mutation($v: ID!) { publishChecklistVersion(versionId: $v) { id } }",
-        json!({ "v": version }),
-    )
-    .await;
-    let today = fieldwork::time::kyiv_today();
-    let input = json!({
-        "name": "Львів, поточна хвиля", "checklistVersionId": version,
-        "startsOn": today.to_string(), "endsOn": (today + chrono_days(30)).to_string(),
-        "selection": { "mode": "ALL" }, "feeKopiykas": 40000, "maxTasksPerShopper": 2, "claimWindowHours": 72,
-        "scenario": "Запитайте про реєстрацію місця проживання."
-    });
-    let body = app
-        .gql(
-            token,
-            "mutation($c: ID!, $i: WaveInput!) { createWave(clientId: $c, input: $i) { id } }",
-            json!({ "c": client, "i": input }),
-        )
-        .await;
-    let wave = body["data"]["createWave"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_string();
-    let body = app
-        .gql(
-            token,
-            "mutation($id: ID!) { launchWave(id: $id) { tasksCreated } }",
-            json!({ "id": wave }),
-        )
-        .await;
-    assert_eq!(body["data"]["launchWave"]["tasksCreated"], 7, "{body}");
-    let body = app
-        .gql(
-            token,
-            "query($id: ID!) { wave(id: $id) { tasks(first: 10) { edges { node { id venue { externalCode } } } } } }",
-            json!({ "id": wave }),
-        )
-        .await;
-    let tasks = body["data"]["wave"]["tasks"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["node"]["venue"]["externalCode"].as_str().unwrap().to_string(),
-                e["node"]["id"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let wave = app.with_launched_wave().await;
     Board {
-        coordinator,
-        wave,
-        tasks,
+        tasks: wave.tasks_by_venue(),
+        coordinator: wave.coordinator,
+        wave: wave.wave,
     }
-}
-
-fn chrono_days(n: i64) -> chrono::Duration {
-    chrono::Duration::days(n)
 }
 
 const MAIN_OFFICE: &str = "ЦНАП м. Львова (головний офіс)";

@@ -501,7 +501,7 @@ async fn every_operation_times_every_role() {
         .gql(
             Some(&admin.token),
             "mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: \"Authz\", definition: $d) { id versions { id } } }",
-            json!({ "c": client_id, "d": super::checklists::cnap_checklist() }),
+            json!({ "c": client_id, "d": fieldwork_e2e::cnap_checklist() }),
         )
         .await;
     let checklist_id = body["data"]["createChecklist"]["id"].as_str().unwrap().to_string();

@@ -1,58 +1,11 @@
 //! Versioned checklists: drafts, publishing rules with paths, immutability, new versions, scoring preview.
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, error_field, TestApp};
-use serde_json::{json, Value};
-
-pub fn cnap_checklist() -> Value {
-    json!({ "sections": [
-        { "code": "VISIT", "title": { "uk": "Візит", "en": "Visit" }, "questions": [
-            { "code": "Q1", "title": { "uk": "Чи є вивіска ЦНАП?" }, "type": "YES_NO", "weight": 2, "required": true },
-            { "code": "Q2", "title": { "uk": "Ввічливість адміністратора" }, "type": "SCALE", "min": 1, "max": 5, "weight": 1 },
-            { "code": "Q3", "title": { "uk": "Результат" }, "type": "SINGLE_CHOICE", "weight": 1, "options": [
-                { "code": "DONE", "label": { "uk": "Послугу надано" }, "score": 1 },
-                { "code": "REFUSED", "label": { "uk": "Відмовлено" }, "score": 0 } ] },
-            { "code": "Q4", "title": { "uk": "Причина відмови" }, "type": "TEXT", "required": true,
-              "visibleIf": { "equals": { "question": "Q3", "value": "REFUSED" } } },
-            { "code": "Q5", "title": { "uk": "Фото табло черги" }, "type": "PHOTO", "minCount": 1,
-              "caption": { "uk": "табло черги", "en": "queue display" } }
-        ]}
-    ]})
-}
+use fieldwork_e2e::{cnap_checklist, error_code, error_field, TestApp};
+use serde_json::json;
 
 const CREATE: &str = "mutation($client: ID!, $name: String!, $def: JSON!) { createChecklist(clientId: $client, name: $name, definition: $def) { \
     id name versions { id version status questionCount } } }";
-
-pub async fn client_and_published_checklist(app: &TestApp, token: &str) -> (String, String) {
-    let body = app
-        .gql(
-            Some(token),
-            "mutation { createClient(name: \"ЦНАП мережа\", kind: PUBLIC_BODY) { id } }",
-            json!({}),
-        )
-        .await;
-    let client = body["data"]["createClient"]["id"].as_str().unwrap().to_string();
-    let body = app
-        .gql(
-            Some(token),
-            CREATE,
-            json!({ "client": client, "name": "ЦНАП 2026", "def": cnap_checklist() }),
-        )
-        .await;
-    let version = body["data"]["createChecklist"]["versions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let body = app
-        .gql(
-            Some(token),
-            "mutation($v: ID!) { publishChecklistVersion(versionId: $v) { status } }",
-            json!({ "v": version }),
-        )
-        .await;
-    assert_eq!(body["data"]["publishChecklistVersion"]["status"], "PUBLISHED", "{body}");
-    (client, version)
-}
 
 #[tokio::test]
 async fn a_checklist_is_drafted_checked_published_and_then_immutable() {
@@ -165,7 +118,8 @@ async fn answers_are_scored_and_checked_against_the_version() {
     let app = TestApp::spawn().await;
     let coordinator = app.staff(Role::Coordinator).await;
     let token = Some(coordinator.token.as_str());
-    let (client, version) = client_and_published_checklist(&app, &coordinator.token).await;
+    let setup = app.client_with_checklist(&coordinator.token, "ЦНАП мережа").await;
+    let (client, version) = (setup.client, setup.version);
     let preview =
         "query($v: ID!, $a: JSON!) { previewChecklistScore(versionId: $v, answers: $a) { score visibleQuestions } }";
     // 100 · (2·1 + 1·0.75) / 3 with Q3 not applicable.

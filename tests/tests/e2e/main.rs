@@ -4,6 +4,7 @@
 mod assignment;
 mod authorization;
 mod checklists;
+mod errors;
 mod hardening;
 mod http;
 mod payouts;

@@ -26,61 +26,22 @@ pub(crate) struct Field {
 /// A client with the ЦНАП checklist, one venue in Helsinki, and a launched wave with two visits of it.
 pub(crate) async fn field(app: &TestApp, visit_rules: Value) -> Field {
     let coordinator = app.staff(Role::Coordinator).await.token;
-    let token = Some(coordinator.as_str());
-    let (client, version) = super::checklists::client_and_published_checklist(app, &coordinator).await;
-    let body = app
-        .gql(
-            token,
-            "mutation($c: ID!, $lat: Float!, $lon: Float!) { createVenue(input: { clientId: $c, externalCode: \"HEL-1\", \
-             name: \"Service point Helsinki\", type: \"CNAP\", oblast: \"Uusimaa\", location: { lat: $lat, lon: $lon }, \
-             geofenceM: 150 }) { id } }",
-            json!({ "c": client, "lat": VENUE.0, "lon": VENUE.1 }),
-        )
+    let setup = app.client_with_checklist(&coordinator, "ЦНАП мережа").await;
+    app.venue_at(&setup, "HEL-1", "Service point Helsinki", VENUE).await;
+    let wave = app
+        .wave(&setup)
+        .set("name", "Хвиля з фото")
+        .set("visitsPerVenue", 2)
+        .set("reimbursementCapKopiykas", 10000)
+        .set("maxTasksPerShopper", 1)
+        .set("visitRules", visit_rules)
+        .launch()
         .await;
-    assert!(body["data"]["createVenue"]["id"].is_string(), "{body}");
-    let today = fieldwork::time::kyiv_today();
-    let input = json!({
-        "name": "Хвиля з фото", "checklistVersionId": version,
-        "startsOn": today.to_string(), "endsOn": (today + chrono::Duration::days(30)).to_string(),
-        "selection": { "mode": "ALL" }, "visitsPerVenue": 2, "feeKopiykas": 40000, "reimbursementCapKopiykas": 10000, "maxTasksPerShopper": 1,
-        "visitRules": visit_rules,
-    });
-    let body = app
-        .gql(
-            token,
-            "mutation($c: ID!, $i: WaveInput!) { createWave(clientId: $c, input: $i) { id visitRules { failedCheckinBlocks } } }",
-            json!({ "c": client, "i": input }),
-        )
-        .await;
-    let wave = body["data"]["createWave"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{body}"))
-        .to_string();
-    let body = app
-        .gql(
-            token,
-            "mutation($id: ID!) { launchWave(id: $id) { tasksCreated } }",
-            json!({ "id": wave }),
-        )
-        .await;
-    assert_eq!(body["data"]["launchWave"]["tasksCreated"], 2, "{body}");
-    let body = app
-        .gql(
-            token,
-            "query($id: ID!) { wave(id: $id) { tasks(first: 10) { edges { node { id } } } } }",
-            json!({ "id": wave }),
-        )
-        .await;
-    let tasks = body["data"]["wave"]["tasks"]["edges"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["node"]["id"].as_str().unwrap().to_string())
-        .collect();
+    assert_eq!(wave.tasks.len(), 2);
     Field {
+        tasks: wave.task_ids(),
         coordinator,
-        client,
-        tasks,
+        client: setup.client,
     }
 }
 

@@ -2,10 +2,8 @@
 //! once however often it is asked, then paused, extended and closed.
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{error_code, error_field, fixture, TestApp};
+use fieldwork_e2e::{error_code, error_field, TestApp};
 use serde_json::{json, Value};
-
-use super::checklists::cnap_checklist;
 
 const CREATE: &str =
     "mutation($client: ID!, $input: WaveInput!) { createWave(clientId: $client, input: $input) { id status } }";
@@ -22,52 +20,25 @@ struct Setup {
 
 async fn setup(app: &TestApp) -> Setup {
     let coordinator = app.staff(Role::Coordinator).await;
-    let token = coordinator.token.clone();
+    let field = app.client_with_checklist(&coordinator.token, "Мінцифри").await;
+    let mapping = json!({ "externalCode": "hromada_pcode", "name": "hromada_ua", "oblast": "oblast_en" });
+    assert_eq!(
+        app.import_centers(&field, "ua_hromadas_centroids.csv", mapping).await,
+        1769
+    );
     let body = app
         .gql(
-            Some(&token),
-            "mutation { createClient(name: \"Мінцифри\", kind: PUBLIC_BODY) { id } }",
-            json!({}),
-        )
-        .await;
-    let client = body["data"]["createClient"]["id"].as_str().unwrap().to_string();
-    let import = "mutation($c: ID!, $file: Upload!) { importVenues(clientId: $c, file: $file, defaultType: \"CNAP\", \
-        mapping: { externalCode: \"hromada_pcode\", name: \"hromada_ua\", oblast: \"oblast_en\" }) { created } }";
-    let (_, body) = app
-        .upload(
-            Some(&token),
-            import,
-            json!({ "c": client }),
-            "file",
-            "hromadas.csv",
-            fixture("centers/ua_hromadas_centroids.csv"),
-        )
-        .await;
-    assert_eq!(body["data"]["importVenues"]["created"], 1769, "{body}");
-    let body = app
-        .gql(
-            Some(&token),
-            "mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: \"ЦНАП\", definition: $d) { versions { id } } }",
-            json!({ "c": client, "d": cnap_checklist() }),
-        )
-        .await;
-    let version = body["data"]["createChecklist"]["versions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let body = app
-        .gql(
-            Some(&token),
+            Some(&field.token),
             "query($c: ID!) { venues(clientId: $c, oblast: \"Lvivska\") { totalCount } }",
-            json!({ "c": client }),
+            json!({ "c": field.client }),
         )
         .await;
     let lviv_venues = body["data"]["venues"]["totalCount"].as_i64().unwrap();
     assert!(lviv_venues > 50);
     Setup {
-        token,
-        client,
-        version,
+        token: field.token,
+        client: field.client,
+        version: field.version,
         lviv_venues,
     }
 }
@@ -92,17 +63,22 @@ async fn a_wave_becomes_tasks_once_and_closing_cancels_the_open_ones() {
     let body = app
         .gql(
             token,
+            "mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: \"Чернетка\", definition: $d) { versions { id } } }",
+            json!({ "c": s.client, "d": fieldwork_e2e::cnap_checklist() }),
+        )
+        .await;
+    let draft = body["data"]["createChecklist"]["versions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = app
+        .gql(
+            token,
             CREATE,
-            json!({ "client": s.client, "input": december_in_lviv(&s.version) }),
+            json!({ "client": s.client, "input": december_in_lviv(&draft) }),
         )
         .await;
     assert_eq!(error_field(&body), Some("checklistVersionId"), "{body}");
-    app.gql(
-        token,
-        "mutation($v: ID!) { publishChecklistVersion(versionId: $v) { id } }",
-        json!({ "v": s.version }),
-    )
-    .await;
 
     let body = app
         .gql(

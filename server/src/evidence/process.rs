@@ -1,19 +1,11 @@
-//! Photo evidence: checking and processing an uploaded file (format, pixel limits, EXIF, orientation, display copy,
-//! thumbnail, perceptual hash, SHA-256), and storing the three files through `object_store` with signed,
-//! expiring links.
-//!
-//! `process` is CPU-bound and does no I/O (callers run it on the blocking pool); `Storage` does the I/O.
+//! Pure processing of one uploaded photo: no I/O, CPU-bound (callers run it on the blocking pool).
 
 use std::io::Cursor;
-use std::sync::Arc;
 
-use hmac::{Hmac, Mac};
 use image::{DynamicImage, ImageFormat, ImageReader, RgbImage};
-use object_store::path::Path as StorePath;
-use object_store::{ObjectStore, PutPayload};
 use sha2::{Digest, Sha256};
 
-use crate::config::{PhotoSettings, Settings};
+use crate::config::PhotoSettings;
 use crate::domain::photo::{read_exif, ExifFacts};
 use crate::domain::ValidationError;
 
@@ -290,126 +282,6 @@ pub fn perceptual_hash(picture: &RgbImage) -> u64 {
         .iter()
         .take(8)
         .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
-}
-
-/// Where photo files live, and signed links to them.
-#[derive(Clone)]
-pub struct Storage {
-    store: Arc<dyn ObjectStore>,
-    prefix: StorePath,
-    secret: Arc<Vec<u8>>,
-    public_url: String,
-    ttl_secs: i64,
-}
-
-impl Storage {
-    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
-        let photos = &settings.photos;
-        let (store, prefix): (Arc<dyn ObjectStore>, StorePath) = match &photos.store_url {
-            None => {
-                let dir = settings.data_dir.join("photos");
-                std::fs::create_dir_all(&dir)?;
-                let store = object_store::local::LocalFileSystem::new_with_prefix(&dir)?;
-                (Arc::new(store), StorePath::default())
-            }
-            Some(url) => {
-                let parsed = url::Url::parse(url)?;
-                if parsed.scheme() == "file" {
-                    std::fs::create_dir_all(parsed.path())?;
-                }
-                let options: Vec<(String, String)> = std::env::vars()
-                    .filter(|(k, _)| k.starts_with("AWS_"))
-                    .map(|(k, v)| (k.to_lowercase(), v))
-                    .collect();
-                let (store, prefix) = object_store::parse_url_opts(&parsed, options)?;
-                (Arc::from(store), prefix)
-            }
-        };
-        let secret = match &photos.url_secret {
-            Some(s) => secrecy::ExposeSecret::expose_secret(s).as_bytes().to_vec(),
-            None => {
-                use rand::RngCore;
-                let mut key = vec![0u8; 32];
-                rand::thread_rng().fill_bytes(&mut key);
-                key
-            }
-        };
-        Ok(Self {
-            store,
-            prefix,
-            secret: Arc::new(secret),
-            public_url: settings.public_url(),
-            ttl_secs: (photos.url_ttl_minutes.max(1) * 60) as i64,
-        })
-    }
-
-    fn path(&self, key: &str) -> StorePath {
-        key.split('/').fold(self.prefix.clone(), |path, part| path.child(part))
-    }
-
-    pub async fn put(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        self.store.put(&self.path(key), PutPayload::from(bytes)).await?;
-        Ok(())
-    }
-
-    /// Removes a file; a file that is not there is no error.
-    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
-        match self.store.delete(&self.path(key)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// Is there a file under this key?
-    pub async fn exists(&self, key: &str) -> anyhow::Result<bool> {
-        match self.store.head(&self.path(key)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// The file, or `None` when it does not exist.
-    pub async fn get(&self, key: &str) -> anyhow::Result<Option<bytes::Bytes>> {
-        match self.store.get(&self.path(key)).await {
-            Ok(result) => Ok(Some(result.bytes().await?)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    fn signature(&self, key: &str, expires: i64) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        mac.update(key.as_bytes());
-        mac.update(b"\n");
-        mac.update(expires.to_string().as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    }
-
-    /// A link to the file that works until it expires (`photos.url_ttl_minutes`).
-    pub fn signed_url(&self, key: &str, now_ms: i64) -> String {
-        let expires = now_ms / 1000 + self.ttl_secs;
-        format!(
-            "{}/media/{key}?expires={expires}&sig={}",
-            self.public_url,
-            self.signature(key, expires)
-        )
-    }
-
-    /// Is this a valid, unexpired signature for the key?
-    pub fn verify(&self, key: &str, expires: i64, sig: &str, now_ms: i64) -> bool {
-        if expires < now_ms / 1000 {
-            return false;
-        }
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        mac.update(key.as_bytes());
-        mac.update(b"\n");
-        mac.update(expires.to_string().as_bytes());
-        match hex::decode(sig) {
-            Ok(sig) => mac.verify_slice(&sig).is_ok(),
-            Err(_) => false,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -33,6 +33,12 @@ use crate::metrics::{Metrics, Sample};
 use crate::payouts::Payouts;
 use crate::visits::Visits;
 
+mod files;
+mod pages;
+
+use files::{export_batch, media};
+use pages::{reset_password_form, reset_password_submit, verify_email_page};
+
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
@@ -228,53 +234,6 @@ async fn limit_body(
     next.run(Request::from_parts(parts, limited)).await
 }
 
-#[derive(Deserialize)]
-struct MediaQuery {
-    expires: i64,
-    sig: String,
-}
-
-/// A photo file behind a signed, expiring link (see `evidence::Storage::signed_url`).
-async fn media(
-    State(state): State<AppState>,
-    axum::extract::Path(key): axum::extract::Path<String>,
-    query: Result<Query<MediaQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = query else {
-        return (StatusCode::FORBIDDEN, "this link is not signed").into_response();
-    };
-    if !state.storage.verify(&key, q.expires, &q.sig, crate::db::now_ms()) {
-        return (StatusCode::FORBIDDEN, "this link is invalid or has expired").into_response();
-    }
-    match state.storage.get(&key).await {
-        Ok(Some(bytes)) => {
-            let content_type = match key.rsplit('.').next() {
-                Some("png") => "image/png",
-                Some("webp") => "image/webp",
-                _ => "image/jpeg",
-            };
-            (
-                [
-                    (header::CONTENT_TYPE, content_type),
-                    (header::CACHE_CONTROL, "private, max-age=600"),
-                ],
-                bytes,
-            )
-                .into_response()
-        }
-        Ok(None) => (StatusCode::NOT_FOUND, "no such file").into_response(),
-        Err(err) => {
-            tracing::error!(error = ?err, %key, "reading a photo failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct ExportQuery {
-    format: Option<String>,
-}
-
 /// The HTTP status of an error outside GraphQL (plain endpoints and pages): the one mapping every route uses.
 fn http_status(err: &AppError) -> StatusCode {
     match err {
@@ -316,67 +275,6 @@ fn json_error(err: AppError, request_id: &str) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     response
-}
-
-/// A payout batch as a bank file (CSV, pain.001.001.09 or .03), streamed page by page from the database so a
-/// batch of any size takes bounded memory. `Authorization: Bearer …` of a `PAYMENTS` or `ADMIN` user.
-async fn export_batch(
-    State(state): State<AppState>,
-    axum::extract::Path(id): axum::extract::Path<String>,
-    headers: HeaderMap,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    use crate::payouts::export::ExportFormat;
-    let request_id = request_id(&headers);
-    let actor = match bearer_token(&headers) {
-        None => return json_error(AppError::Unauthenticated("please log in first".into()), &request_id),
-        Some(token) => match state.accounts.authenticate(token).await {
-            Ok(Some(actor)) => actor,
-            Ok(None) => {
-                return json_error(
-                    AppError::Unauthenticated("your session has expired or was revoked; please log in again".into()),
-                    &request_id,
-                )
-            }
-            Err(err) => return json_error(err, &request_id),
-        },
-    };
-    if id.chars().any(char::is_control) {
-        return json_error(
-            AppError::bad_input("id", "must not contain control characters"),
-            &request_id,
-        );
-    }
-    let format_text = query.ok().and_then(|Query(q)| q.format).unwrap_or_else(|| "csv".into());
-    let Some(format) = ExportFormat::parse(&format_text) else {
-        return json_error(
-            AppError::bad_input("format", "must be csv, pain.001.001.09 or pain.001.001.03"),
-            &request_id,
-        );
-    };
-    let header = match state.payouts.start_export(&actor, &id, format).await {
-        Ok(header) => header,
-        Err(err) => return json_error(err, &request_id),
-    };
-    let file_name = format!(
-        "payout-{}-{}.{}",
-        header.batch_id,
-        header.message_id,
-        format.extension()
-    );
-    let stream = state.payouts.export_stream(format, header);
-    (
-        [
-            (header::CONTENT_TYPE, format.content_type().to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        axum::body::Body::from_stream(stream),
-    )
-        .into_response()
 }
 
 async fn graphiql() -> Response {
@@ -529,109 +427,4 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .or_else(|| value.strip_prefix("bearer "))?
         .trim();
     (!token.is_empty()).then_some(token)
-}
-
-#[derive(Deserialize)]
-struct TokenQuery {
-    token: Option<String>,
-}
-
-/// The page behind a verification link. Following it twice is harmless.
-async fn verify_email_page(State(state): State<AppState>, Query(query): Query<TokenQuery>) -> Response {
-    let Some(token) = query.token else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Посилання неповне / Incomplete link",
-            "The link has no token.",
-        );
-    };
-    match state.accounts.verify_email(&token).await {
-        Ok(Verified::Now { email }) => page(
-            StatusCode::OK,
-            "Адресу підтверджено / Email verified",
-            &format!(
-                "{email} is verified. You can return to the app. / Адресу підтверджено, поверніться до застосунку."
-            ),
-        ),
-        Ok(Verified::Already { email }) => page(
-            StatusCode::OK,
-            "Адресу вже підтверджено / Email already verified",
-            &format!("{email} was already verified. / Адресу вже було підтверджено."),
-        ),
-        Err(err) => error_page(err),
-    }
-}
-
-async fn reset_password_form(Query(query): Query<TokenQuery>) -> Response {
-    let Some(token) = query.token else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            "Посилання неповне / Incomplete link",
-            "The link has no token.",
-        );
-    };
-    let form = format!(
-        "<form method=\"post\" action=\"/reset-password\">\
-         <input type=\"hidden\" name=\"token\" value=\"{}\">\
-         <label>Новий пароль / New password <input type=\"password\" name=\"password\" minlength=\"10\" \
-         maxlength=\"128\" required autocomplete=\"new-password\"></label> \
-         <button type=\"submit\">Зберегти / Save</button></form>",
-        html_escape(&token)
-    );
-    Html(shell("Новий пароль / Choose a new password", &form)).into_response()
-}
-
-#[derive(Deserialize)]
-struct ResetForm {
-    token: String,
-    password: String,
-}
-
-async fn reset_password_submit(
-    State(state): State<AppState>,
-    form: Result<Form<ResetForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else {
-        return page(StatusCode::BAD_REQUEST, "Помилка / Error", "The form was incomplete.");
-    };
-    match state.accounts.reset_password(&form.token, &form.password).await {
-        Ok(()) => page(
-            StatusCode::OK,
-            "Пароль змінено / Password changed",
-            "Log in with your new password. / Увійдіть з новим паролем.",
-        ),
-        Err(err) => error_page(err),
-    }
-}
-
-fn error_page(err: AppError) -> Response {
-    if let AppError::Internal(cause) = &err {
-        tracing::error!(error = ?cause, "internal error on a link page");
-        return page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Помилка / Error",
-            "Something went wrong; please try again.",
-        );
-    }
-    page(http_status(&err), "Не вдалося / That did not work", &err.message())
-}
-
-fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    (status, Html(shell(title, &format!("<p>{}</p>", html_escape(message))))).into_response()
-}
-
-fn shell(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"uk\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:36em;\
-         margin:3em auto;padding:0 1em}}</style></head><body><h1>{t}</h1>{body}</body></html>",
-        t = html_escape(title)
-    )
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -1,0 +1,335 @@
+//! The flags a submitted visit raises: each rule that tripped, how much it matters, and one sentence a shopper
+//! and a reviewer both understand. Pure: `flags` reads the facts gathered at submission.
+
+use serde::{Deserialize, Serialize};
+
+use super::venue::distance_m;
+use super::visit::{GeoVerdict, VisitRules, DEVICE_TIME_GAP_MINUTES};
+use super::UnknownValue;
+
+/// How much a flag matters.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Severity {
+    Info,
+    Warning,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Info, Severity::Warning, Severity::Critical];
+
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "INFO",
+            Severity::Warning => "WARNING",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("severity", text))
+    }
+}
+
+/// Why a reviewer should look.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FlagCode {
+    OutsideGeofence,
+    LowGpsAccuracy,
+    MockLocation,
+    OutsideVisitingWindow,
+    DeviceTimeGap,
+    PhotoGpsMissing,
+    PhotoGpsOutside,
+    PhotoTimeMissing,
+    PhotoTimeOutside,
+    DuplicatePhoto,
+    NearDuplicatePhoto,
+    TooShort,
+    TooLong,
+    ImpossibleTravel,
+    LateSubmission,
+}
+
+impl FlagCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagCode::OutsideGeofence => "OUTSIDE_GEOFENCE",
+            FlagCode::LowGpsAccuracy => "LOW_GPS_ACCURACY",
+            FlagCode::MockLocation => "MOCK_LOCATION",
+            FlagCode::OutsideVisitingWindow => "OUTSIDE_VISITING_WINDOW",
+            FlagCode::DeviceTimeGap => "DEVICE_TIME_GAP",
+            FlagCode::PhotoGpsMissing => "PHOTO_GPS_MISSING",
+            FlagCode::PhotoGpsOutside => "PHOTO_GPS_OUTSIDE",
+            FlagCode::PhotoTimeMissing => "PHOTO_TIME_MISSING",
+            FlagCode::PhotoTimeOutside => "PHOTO_TIME_OUTSIDE",
+            FlagCode::DuplicatePhoto => "DUPLICATE_PHOTO",
+            FlagCode::NearDuplicatePhoto => "NEAR_DUPLICATE_PHOTO",
+            FlagCode::TooShort => "TOO_SHORT",
+            FlagCode::TooLong => "TOO_LONG",
+            FlagCode::ImpossibleTravel => "IMPOSSIBLE_TRAVEL",
+            FlagCode::LateSubmission => "LATE_SUBMISSION",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never skipped.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        serde_json::from_value(serde_json::Value::String(text.to_string()))
+            .map_err(|_| UnknownValue::new("flag code", text))
+    }
+}
+
+/// One flag: what, how bad, a sentence for shopper and reviewer alike, and the other visit when it involves one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    pub code: FlagCode,
+    pub severity: Severity,
+    pub message: String,
+    pub other_visit_id: Option<String>,
+}
+
+impl Flag {
+    fn new(code: FlagCode, severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity,
+            message: message.into(),
+            other_visit_id: None,
+        }
+    }
+}
+
+/// A verdict on one fact of a photo.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    NoData,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Fail => "FAIL",
+            Verdict::NoData => "NO_DATA",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, UnknownValue> {
+        [Verdict::Pass, Verdict::Fail, Verdict::NoData]
+            .into_iter()
+            .find(|v| v.as_str() == text)
+            .ok_or_else(|| UnknownValue::new("verdict", text))
+    }
+}
+
+/// A photo as the flag rules see it.
+#[derive(Debug, Clone)]
+pub struct PhotoCheck {
+    pub label: String,
+    pub gps: Verdict,
+    pub gps_note: String,
+    pub time: Verdict,
+    pub time_note: String,
+    /// An earlier photo with the same bytes (its visit), or a near-duplicate (its visit, Hamming distance).
+    pub duplicate_of_visit: Option<(String, u32)>,
+}
+
+/// The shopper's previous visit, for the travel-speed rule.
+#[derive(Debug, Clone)]
+pub struct PreviousVisit {
+    pub visit_id: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// When they left it (device time, ms).
+    pub left_at: i64,
+}
+
+/// Everything the flag rules look at, gathered at submission.
+#[derive(Debug, Clone)]
+pub struct VisitFacts<'a> {
+    pub rules: &'a VisitRules,
+    pub checkin: &'a GeoVerdict,
+    pub checkin_device_at: i64,
+    pub checkin_server_at: i64,
+    pub checkout_device_at: Option<i64>,
+    pub venue_lat: f64,
+    pub venue_lon: f64,
+    pub submitted_at: i64,
+    pub photos: &'a [PhotoCheck],
+    pub previous: Option<PreviousVisit>,
+}
+
+/// The flags of a visit: every rule that tripped, most severe first.
+pub fn flags(f: &VisitFacts) -> Vec<Flag> {
+    use FlagCode::*;
+    use Severity::*;
+    let mut out = Vec::new();
+    let c = f.checkin;
+    if !c.inside_geofence {
+        out.push(Flag::new(
+            OutsideGeofence,
+            Critical,
+            format!(
+                "Checked in {:.0} m from the venue; the geofence is {:.0} m.",
+                c.distance_m, c.geofence_m
+            ),
+        ));
+    }
+    if !c.accuracy_ok {
+        out.push(Flag::new(
+            LowGpsAccuracy,
+            Warning,
+            format!("The check-in position was only accurate to {:.0} m.", c.accuracy_m),
+        ));
+    }
+    if c.mock_location {
+        out.push(Flag::new(
+            MockLocation,
+            Critical,
+            "The phone reported a simulated (mock) location at check-in.",
+        ));
+    }
+    if !c.in_visiting_window {
+        out.push(Flag::new(
+            OutsideVisitingWindow,
+            Warning,
+            "The check-in was outside the venue's visiting hours.",
+        ));
+    }
+    let gap_min = (f.checkin_server_at - f.checkin_device_at).abs() / 60_000;
+    if gap_min > DEVICE_TIME_GAP_MINUTES {
+        out.push(Flag::new(
+            DeviceTimeGap,
+            Info,
+            format!(
+                "The phone's check-in time and the server's differ by {} (an offline visit sent later, or a wrong clock).",
+                human_minutes(gap_min)
+            ),
+        ));
+    }
+    for p in f.photos {
+        match p.gps {
+            Verdict::Fail => out.push(Flag::new(
+                PhotoGpsOutside,
+                Critical,
+                format!("{}: {}", p.label, p.gps_note),
+            )),
+            Verdict::NoData => out.push(Flag::new(
+                PhotoGpsMissing,
+                Warning,
+                format!("{}: {}", p.label, p.gps_note),
+            )),
+            Verdict::Pass => {}
+        }
+        match p.time {
+            Verdict::Fail => out.push(Flag::new(
+                PhotoTimeOutside,
+                Critical,
+                format!("{}: {}", p.label, p.time_note),
+            )),
+            Verdict::NoData => out.push(Flag::new(
+                PhotoTimeMissing,
+                Warning,
+                format!("{}: {}", p.label, p.time_note),
+            )),
+            Verdict::Pass => {}
+        }
+        if let Some((visit, distance)) = &p.duplicate_of_visit {
+            let (code, message) = if *distance == 0 {
+                (
+                    DuplicatePhoto,
+                    format!("{} is the same picture as a photo of another visit.", p.label),
+                )
+            } else {
+                (
+                    NearDuplicatePhoto,
+                    format!(
+                        "{} looks almost the same as a photo of another visit (difference {distance} of 64).",
+                        p.label
+                    ),
+                )
+            };
+            out.push(Flag {
+                other_visit_id: Some(visit.clone()),
+                ..Flag::new(code, Critical, message)
+            });
+        }
+    }
+    if let Some(out_at) = f.checkout_device_at {
+        let minutes = (out_at - f.checkin_device_at) / 60_000;
+        if minutes < i64::from(f.rules.min_minutes) {
+            out.push(Flag::new(
+                TooShort,
+                Warning,
+                format!(
+                    "The visit lasted {} (at least {} expected).",
+                    human_minutes(minutes.max(0)),
+                    human_minutes(f.rules.min_minutes.into())
+                ),
+            ));
+        } else if minutes > i64::from(f.rules.max_minutes) {
+            out.push(Flag::new(
+                TooLong,
+                Info,
+                format!(
+                    "The visit lasted {} (at most {} expected).",
+                    human_minutes(minutes),
+                    human_minutes(f.rules.max_minutes.into())
+                ),
+            ));
+        }
+        let late_h = (f.submitted_at - out_at) / 3_600_000;
+        if late_h >= i64::from(f.rules.submit_within_hours) {
+            out.push(Flag::new(
+                LateSubmission,
+                Info,
+                format!(
+                    "Submitted {late_h} h after check-out (within {} h expected).",
+                    f.rules.submit_within_hours
+                ),
+            ));
+        }
+    }
+    if let Some(prev) = &f.previous {
+        let km = distance_m(prev.lat, prev.lon, f.venue_lat, f.venue_lon) / 1000.0;
+        let hours = (f.checkin_device_at - prev.left_at) as f64 / 3_600_000.0;
+        let speed = if hours <= 0.0 { f64::INFINITY } else { km / hours };
+        if km > 1.0 && speed > f.rules.max_travel_kmh {
+            out.push(Flag {
+                other_visit_id: Some(prev.visit_id.clone()),
+                ..Flag::new(
+                    ImpossibleTravel,
+                    Critical,
+                    format!(
+                        "{km:.0} km from the previous visit in {}: faster than {:.0} km/h.",
+                        human_minutes((hours * 60.0).max(0.0).round() as i64),
+                        f.rules.max_travel_kmh
+                    ),
+                )
+            });
+        }
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn human_minutes(minutes: i64) -> String {
+    if minutes < 60 {
+        format!("{minutes} min")
+    } else if minutes < 48 * 60 {
+        format!("{} h {} min", minutes / 60, minutes % 60)
+    } else {
+        format!("{} days", minutes / (24 * 60))
+    }
+}

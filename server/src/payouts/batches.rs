@@ -1,0 +1,272 @@
+//! A period's payout batch: made from what shoppers are owed (skipped shoppers with reasons), approved by a
+//! second person (four eyes) and posted to the ledger, or cancelled while a draft.
+
+use super::*;
+
+impl Payouts {
+    /// Closes a period into a draft batch: every shopper whose balance at the end of the period (and now) is at
+    /// least the minimum payout, who is in no other open batch, and whose IBAN is valid, gets one line.
+    pub async fn create_batch(
+        &self,
+        actor: &Actor,
+        period_from: &str,
+        period_to: &str,
+        idempotency_key: Option<&str>,
+    ) -> AppResult<(BatchRecord, Vec<Skipped>)> {
+        check_idempotency_key(idempotency_key)?;
+        let from = parse_date("periodFrom", period_from)?;
+        let to = parse_date("periodTo", period_to)?;
+        if to < from {
+            return Err(AppError::bad_input("periodTo", "must not be before periodFrom"));
+        }
+        let request = fingerprint(&[&actor.user_id, &from.to_string(), &to.to_string()]);
+        if let Some(id) = replayed(&self.db, "payout_batch", idempotency_key, &request).await? {
+            return Ok((self.batch(&id).await?, Vec::new()));
+        }
+        let now = now_ms();
+        let cutoff = kyiv_start_ms(to + chrono::Duration::days(1)).min(now + 1);
+        let withholding = self.settings.withholding();
+        let currency = self.settings.currency.clone();
+        let mut tx = self.db.begin_write().await?;
+        let candidates: Vec<(String, i64, i64, String, String, String)> = sqlx::query_as(
+            "SELECT a.shopper_id, -a.balance AS owed_now, \
+             CAST(-COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.account_id = a.id AND e.created_at < $1), 0) AS BIGINT) AS owed_then, \
+             p.iban, p.account_holder, p.tax_id \
+             FROM ledger_accounts a JOIN shopper_profiles p ON p.user_id = a.shopper_id \
+             WHERE a.kind = 'SHOPPER_PAYABLE' AND a.currency = $2 AND a.balance <= -$3 \
+             AND NOT EXISTS (SELECT 1 FROM payout_lines l WHERE l.open_shopper = a.shopper_id) \
+             ORDER BY a.shopper_id",
+        )
+        .bind(cutoff)
+        .bind(&currency)
+        .bind(self.settings.min_payout_kopiykas.max(1))
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut lines = Vec::new();
+        let mut skipped = Vec::new();
+        for (shopper, owed_now, owed_then, iban, holder, tax_id) in candidates {
+            let gross = owed_now.min(owed_then);
+            if gross < self.settings.min_payout_kopiykas.max(1) {
+                continue;
+            }
+            let iban = match Iban::parse("iban", &iban) {
+                Ok(iban) => iban,
+                Err(e) => {
+                    skipped.push(Skipped {
+                        shopper_id: shopper,
+                        available: gross,
+                        reason: format!("the IBAN on file {}", e.message),
+                    });
+                    continue;
+                }
+            };
+            let split = withholding.split(gross);
+            if split.net <= 0 {
+                continue;
+            }
+            lines.push((shopper, iban.as_str().to_string(), holder, tax_id, split));
+        }
+        if lines.is_empty() {
+            return Err(AppError::conflict(format!(
+                "nobody has an available balance of at least {} {currency} with a valid IBAN for this period",
+                ledger::decimal(self.settings.min_payout_kopiykas)
+            )));
+        }
+        let id = new_id();
+        let gross_total: i64 = lines.iter().map(|l| l.4.gross).sum();
+        let withheld_total: i64 = lines.iter().map(|l| l.4.withheld()).sum();
+        let net_total: i64 = lines.iter().map(|l| l.4.net).sum();
+        sqlx::query(
+            "INSERT INTO payout_batches (id, period_from, period_to, currency, state, line_count, gross_total, \
+             withheld_total, net_total, created_by, created_at) VALUES ($1, $2, $3, $4, 'DRAFT', $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&id)
+        .bind(from.to_string())
+        .bind(to.to_string())
+        .bind(&currency)
+        .bind(lines.len() as i64)
+        .bind(gross_total)
+        .bind(withheld_total)
+        .bind(net_total)
+        .bind(&actor.user_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for (seq, (shopper, iban, holder, tax_id, split)) in lines.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO payout_lines (id, batch_id, seq, shopper_id, account_holder, iban, tax_id, currency, gross, \
+                 income_tax, military_levy, net, state, open_shopper, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING', $4, $13)",
+            )
+            .bind(new_id())
+            .bind(&id)
+            .bind(seq as i64 + 1)
+            .bind(shopper)
+            .bind(holder)
+            .bind(iban)
+            .bind(tax_id)
+            .bind(&currency)
+            .bind(split.gross)
+            .bind(split.income_tax)
+            .bind(split.military_levy)
+            .bind(split.net)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    AppError::conflict("another batch took some of these shoppers meanwhile; try again")
+                } else {
+                    e.into()
+                }
+            })?;
+        }
+        remember(&mut tx, "payout_batch", idempotency_key, &request, &id).await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "payout.batch.create",
+            Some(&id),
+            Some(&format!("{from}..{to}: {} lines, gross {gross_total}", lines.len())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((self.batch(&id).await?, skipped))
+    }
+
+    /// Four eyes: someone other than the creator approves. The ledger then posts every line (gross off the
+    /// shopper's account; net to bank clearing, tax withheld), and the batch can no longer change.
+    pub async fn approve_batch(&self, actor: &Actor, id: &str) -> AppResult<BatchRecord> {
+        let mut tx = self.db.begin_write().await?;
+        let batch = batch_in(&mut tx, id).await?;
+        match batch.state {
+            BatchState::Approved => return Ok(batch),
+            BatchState::Cancelled => return Err(AppError::conflict("the batch was cancelled")),
+            BatchState::Draft => {}
+        }
+        if batch.created_by == actor.user_id {
+            return Err(AppError::Forbidden(
+                "a batch is approved by someone other than the person who created it (four eyes)".into(),
+            ));
+        }
+        let now = now_ms();
+        let done = sqlx::query(
+            "UPDATE payout_batches SET state = 'APPROVED', decided_by = $1, decided_at = $2 WHERE id = $3 AND state = 'DRAFT'",
+        )
+        .bind(&actor.user_id)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(AppError::conflict("someone else decided on this batch meanwhile"));
+        }
+        let period = format!("{}..{}", batch.period_from, batch.period_to);
+        let mut after = 0i64;
+        loop {
+            let lines: Vec<LineRecord> = sqlx::query_as(&format!(
+                "SELECT {LINE_COLUMNS} FROM payout_lines WHERE batch_id = $1 AND seq > $2 ORDER BY seq LIMIT 500"
+            ))
+            .bind(id)
+            .bind(after)
+            .fetch_all(&mut *tx)
+            .await?;
+            let Some(last) = lines.last() else { break };
+            after = last.seq;
+            for line in &lines {
+                ledger::check_payout(
+                    &format!("lines[{}].gross", line.seq),
+                    line.gross,
+                    &line.currency,
+                    &batch.currency,
+                )?;
+                let owed: Option<i64> = sqlx::query_scalar("SELECT -balance FROM ledger_accounts WHERE id = $1")
+                    .bind(ledger::Account::ShopperPayable(line.shopper_id.clone()).id())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if owed.unwrap_or(0) < line.gross {
+                    return Err(AppError::conflict(format!(
+                        "line {}: the shopper is now owed only {} (a clawback or adjustment since the batch was made); \
+                         cancel this batch and create a new one",
+                        line.seq,
+                        ledger::decimal(owed.unwrap_or(0))
+                    )));
+                }
+                let split = ledger::Split {
+                    gross: line.gross,
+                    income_tax: line.income_tax,
+                    military_levy: line.military_levy,
+                    net: line.net,
+                };
+                let posting = ledger::payout(&line.id, &line.shopper_id, split, &period, &line.currency)
+                    .map_err(|e| AppError::Internal(e.into()))?;
+                post(
+                    &mut tx,
+                    &posting,
+                    Refs {
+                        shopper_id: Some(&line.shopper_id),
+                        payout_line_id: Some(&line.id),
+                        actor_id: Some(&actor.user_id),
+                        ..Refs::default()
+                    },
+                )
+                .await?;
+            }
+        }
+        sqlx::query("UPDATE payout_lines SET state = 'SENT' WHERE batch_id = $1 AND state = 'PENDING'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, Some(&actor.user_id), "payout.batch.approve", Some(id), None).await?;
+        tx.commit().await?;
+        self.batch(id).await
+    }
+
+    /// Cancels a draft batch: its shoppers' money is available again.
+    pub async fn cancel_batch(&self, actor: &Actor, id: &str, reason: &str) -> AppResult<BatchRecord> {
+        let reason = BoundedText::parse("reason", reason, 3, 500)?.into_inner();
+        let mut tx = self.db.begin_write().await?;
+        let state: Option<String> = sqlx::query_scalar("SELECT state FROM payout_batches WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match state.as_deref().map(BatchState::parse).transpose()? {
+            None => return Err(AppError::NotFound("payout batch".into())),
+            Some(BatchState::Cancelled) => {
+                drop(tx);
+                return self.batch(id).await;
+            }
+            Some(BatchState::Approved) => {
+                return Err(AppError::conflict(
+                    "an approved batch cannot change; mark its lines paid or failed",
+                ))
+            }
+            _ => {}
+        }
+        let now = now_ms();
+        sqlx::query(
+            "UPDATE payout_batches SET state = 'CANCELLED', decided_by = $1, decided_at = $2, cancel_reason = $3 \
+             WHERE id = $4 AND state = 'DRAFT'",
+        )
+        .bind(&actor.user_id)
+        .bind(now)
+        .bind(&reason)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE payout_lines SET state = 'CANCELLED', open_shopper = NULL WHERE batch_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "payout.batch.cancel",
+            Some(id),
+            Some(&reason),
+        )
+        .await?;
+        tx.commit().await?;
+        self.batch(id).await
+    }
+}

@@ -1,0 +1,102 @@
+//! Writing venues: one or many rows in one statement, and updates; in the caller's transaction.
+
+use super::*;
+
+/// Venues per multi-row INSERT: 100 × 15 parameters stays far below both databases' limits.
+pub(super) const INSERT_BATCH: usize = 100;
+/// Parameters per row in `insert_venues`.
+const ROW_PARAMS: usize = 15;
+
+pub(super) async fn insert_venue(
+    tx: &mut crate::db::Tx,
+    id: &str,
+    client_id: &str,
+    f: &VenueFields,
+    actor_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    insert_venues(tx, client_id, &[(id.to_string(), f.clone())], actor_id).await
+}
+
+/// Inserts venues in one statement: 15 parameters per row, then the client, the actor and the time, shared.
+pub(super) async fn insert_venues(
+    tx: &mut crate::db::Tx,
+    client_id: &str,
+    rows: &[(String, VenueFields)],
+    actor_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let shared = rows.len() * ROW_PARAMS;
+    let (client_p, actor_p, now_p) = (shared + 1, shared + 2, shared + 3);
+    let mut sql = String::from(
+        "INSERT INTO venues (id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
+         geofence_m, opening_hours, active, search_text, client_id, created_by, updated_by, created_at, updated_at) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let params: Vec<String> = (1..=ROW_PARAMS).map(|k| format!("${}", i * ROW_PARAMS + k)).collect();
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push_str(&format!(
+            "({}, ${client_p}, ${actor_p}, ${actor_p}, ${now_p}, ${now_p})",
+            params.join(", ")
+        ));
+    }
+    let mut query = sqlx::query(&sql);
+    for (id, f) in rows {
+        query = query
+            .bind(id)
+            .bind(&f.external_code)
+            .bind(&f.name)
+            .bind(f.venue_type.as_str())
+            .bind(&f.address)
+            .bind(&f.oblast)
+            .bind(&f.raion)
+            .bind(&f.hromada)
+            .bind(&f.city)
+            .bind(f.location.lat())
+            .bind(f.location.lon())
+            .bind(f.geofence.metres())
+            .bind(f.opening_hours.to_json())
+            .bind(i64::from(f.active))
+            .bind(f.search_text());
+    }
+    query
+        .bind(client_id)
+        .bind(actor_id)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn update_venue(
+    tx: &mut crate::db::Tx,
+    id: &str,
+    f: &VenueFields,
+    actor_id: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
+         hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
+         search_text = $14, updated_by = $15, updated_at = $16 WHERE id = $17",
+    )
+    .bind(&f.external_code)
+    .bind(&f.name)
+    .bind(f.venue_type.as_str())
+    .bind(&f.address)
+    .bind(&f.oblast)
+    .bind(&f.raion)
+    .bind(&f.hromada)
+    .bind(&f.city)
+    .bind(f.location.lat())
+    .bind(f.location.lon())
+    .bind(f.geofence.metres())
+    .bind(f.opening_hours.to_json())
+    .bind(i64::from(f.active))
+    .bind(f.search_text())
+    .bind(actor_id)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
