@@ -47,6 +47,16 @@ impl UnknownValue {
     }
 }
 
+/// Stored forms as an SQL list of literals (`'CLAIMED', 'ASSIGNED'`) for a conditional `UPDATE … WHERE state IN
+/// (…)`; only ever given an enum's own constant stored forms, never input.
+pub fn sql_literals<'a>(stored: impl IntoIterator<Item = &'a str>) -> String {
+    stored
+        .into_iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Bad input: which field and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]

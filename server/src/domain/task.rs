@@ -183,11 +183,7 @@ impl TaskMove {
     /// The starting states as an SQL list of literals (`'CLAIMED', 'ASSIGNED'`) for a conditional
     /// `UPDATE … WHERE state IN (…)`; built only from the enum's own stored forms, never from input.
     pub fn from_sql(self) -> String {
-        self.from()
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::sql_literals(self.from().iter().map(|s| s.as_str()))
     }
 }
 

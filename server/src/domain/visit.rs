@@ -321,11 +321,7 @@ impl VisitMove {
 
     /// The starting states as an SQL list of literals, for a conditional `UPDATE … WHERE state IN (…)`.
     pub fn from_sql(self) -> String {
-        self.from()
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
+        super::sql_literals(self.from().iter().map(|s| s.as_str()))
     }
 }
 
