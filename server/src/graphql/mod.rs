@@ -135,14 +135,24 @@ impl From<AppError> for async_graphql::Error {
     }
 }
 
+impl AuthState {
+    /// The logged-in user, or `UNAUTHENTICATED` saying why (no token, or a dead one).
+    pub fn actor(&self) -> Result<&Actor, AppError> {
+        match self {
+            AuthState::User(actor) => Ok(actor),
+            AuthState::InvalidToken => Err(AppError::Unauthenticated(
+                "your session has expired or was revoked; please log in again".into(),
+            )),
+            AuthState::Anonymous => Err(AppError::Unauthenticated("please log in first".into())),
+        }
+    }
+}
+
 /// The logged-in user, or `UNAUTHENTICATED`.
 pub fn actor<'a>(ctx: &'a Context<'_>) -> Result<&'a Actor, AppError> {
-    match ctx.data_opt::<RequestCtx>().map(|r| &r.auth) {
-        Some(AuthState::User(actor)) => Ok(actor),
-        Some(AuthState::InvalidToken) => Err(AppError::Unauthenticated(
-            "your session has expired or was revoked; please log in again".into(),
-        )),
-        _ => Err(AppError::Unauthenticated("please log in first".into())),
+    match ctx.data_opt::<RequestCtx>() {
+        Some(request) => request.auth.actor(),
+        None => AuthState::Anonymous.actor(),
     }
 }
 

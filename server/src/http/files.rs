@@ -59,18 +59,13 @@ pub(super) async fn export_batch(
 ) -> Response {
     use crate::payouts::export::ExportFormat;
     let request_id = request_id(&headers);
-    let actor = match bearer_token(&headers) {
-        None => return json_error(AppError::Unauthenticated("please log in first".into()), &request_id),
-        Some(token) => match state.accounts.authenticate(token).await {
-            Ok(Some(actor)) => actor,
-            Ok(None) => {
-                return json_error(
-                    AppError::Unauthenticated("your session has expired or was revoked; please log in again".into()),
-                    &request_id,
-                )
-            }
-            Err(err) => return json_error(err, &request_id),
-        },
+    let auth = match auth_state(&state, &headers).await {
+        Ok(auth) => auth,
+        Err(err) => return json_error(err, &request_id),
+    };
+    let actor = match auth.actor() {
+        Ok(actor) => actor.clone(),
+        Err(err) => return json_error(err, &request_id),
     };
     if id.chars().any(char::is_control) {
         return json_error(

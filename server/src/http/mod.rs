@@ -367,13 +367,9 @@ async fn graphql(
             return bad_request(&message, &request_id);
         }
     };
-    let auth = match bearer_token(&headers) {
-        None => AuthState::Anonymous,
-        Some(token) => match state.accounts.authenticate(token).await {
-            Ok(Some(actor)) => AuthState::User(actor),
-            Ok(None) => AuthState::InvalidToken,
-            Err(err) => return json_error(err, &request_id),
-        },
+    let auth = match auth_state(&state, &headers).await {
+        Ok(auth) => auth,
+        Err(err) => return json_error(err, &request_id),
     };
     let ctx = RequestCtx {
         request_id: request_id.clone(),
@@ -418,6 +414,17 @@ fn error_response(status: StatusCode, code: &str, message: &str, request_id: &st
 
 fn bad_request(message: &str, request_id: &str) -> Response {
     error_response(StatusCode::BAD_REQUEST, "BAD_REQUEST", message, request_id)
+}
+
+/// Who sent the request: the one bearer-token check for every route (`/graphql`, the bank-file export).
+async fn auth_state(state: &AppState, headers: &HeaderMap) -> Result<AuthState, AppError> {
+    Ok(match bearer_token(headers) {
+        None => AuthState::Anonymous,
+        Some(token) => match state.accounts.authenticate(token).await? {
+            Some(actor) => AuthState::User(actor),
+            None => AuthState::InvalidToken,
+        },
+    })
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
