@@ -196,7 +196,7 @@ async fn seed(db: &Db) -> (String, String) {
             rng.gen_range(15.0..40.0_f64).to_string(),
             q("UA213223130000026007233566001"),
             q("Олена"),
-            q("3000000008"),
+            q(&common::tax_id(profiles.len())),
             q("2026-01"),
             now.to_string(),
             q(""),

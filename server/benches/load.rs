@@ -154,7 +154,7 @@ async fn main() {
                 travel_radius_km: 30.0,
                 iban: "UA213223130000026007233566001".into(),
                 account_holder: "Олена Петренко".into(),
-                tax_id: "3000000008".into(),
+                tax_id: common::tax_id(i),
                 accept_code_of_conduct: true,
                 conflict_declaration: None,
                 idempotency_key: None,

@@ -144,6 +144,10 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
         Command::Migrate => {
             let db = Db::connect(&settings.database_url(), 1).await?;
             db.migrate().await?;
+            Venues::new(db)
+                .fill_missing_time_zones()
+                .await
+                .map_err(|e| anyhow::anyhow!("deriving venue time zones: {e:?}"))?;
             println!("migrations applied");
             Ok(())
         }

@@ -50,6 +50,16 @@ impl Application {
         )
         .await?;
         db.migrate().await?;
+        let zones = Venues::new(db.clone())
+            .fill_missing_time_zones()
+            .await
+            .map_err(|e| anyhow::anyhow!("deriving venue time zones: {e:?}"))?;
+        if zones > 0 {
+            tracing::info!(
+                venues = zones,
+                "time zones derived for venues stored before zones were kept"
+            );
+        }
         tracing::info!(database = %redact_url(&url), backend = ?db.backend(), "database ready");
 
         let listener = TcpListener::bind(settings.listen)

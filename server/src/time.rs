@@ -12,10 +12,15 @@ pub fn kyiv_today() -> NaiveDate {
 
 /// The last millisecond of a Kyiv calendar day, as UTC milliseconds.
 pub fn end_of_kyiv_day(date: &str) -> i64 {
+    end_of_day(date, chrono_tz::Europe::Kyiv)
+}
+
+/// The last millisecond of a calendar day where `zone` keeps its clocks (a venue's day), as UTC milliseconds.
+pub fn end_of_day(date: &str, zone: chrono_tz::Tz) -> i64 {
     NaiveDate::parse_from_str(date, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.and_hms_milli_opt(23, 59, 59, 999))
-        .and_then(|t| chrono_tz::Europe::Kyiv.from_local_datetime(&t).latest())
+        .and_then(|t| zone.from_local_datetime(&t).latest())
         .map(|t| t.timestamp_millis())
         .unwrap_or(i64::MAX)
 }

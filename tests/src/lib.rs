@@ -224,7 +224,7 @@ impl TestApp {
             travel_radius_km: radius_km,
             iban: "UA213223130000026007233566001".into(),
             account_holder: "Тест Тестенко".into(),
-            tax_id: "3000000008".into(),
+            tax_id: tax_id_for(email),
             accept_code_of_conduct: true,
             conflict_declaration: None,
             idempotency_key: None,
@@ -273,6 +273,14 @@ pub struct Staff {
     pub token: String,
 }
 
+/// A valid РНОКПП that belongs to `seed` alone (one person, one account: a tax id already registered is refused).
+pub fn tax_id_for(seed: &str) -> String {
+    let n = u64::from(crc32fast::hash(seed.trim().to_lowercase().as_bytes())) % 900_000_000 + 100_000_000;
+    let first = n.to_string();
+    let digits: Vec<i32> = first.bytes().map(|b| i32::from(b - b'0')).collect();
+    format!("{first}{}", fieldwork::domain::TaxId::check_digit(&digits))
+}
+
 /// A valid sign-up for `email`.
 pub fn sign_up_input(email: &str) -> sign_up::SignUpInput {
     sign_up::SignUpInput {
@@ -288,7 +296,7 @@ pub fn sign_up_input(email: &str) -> sign_up::SignUpInput {
         travel_radius_km: 25.0,
         iban: "UA213223130000026007233566001".into(),
         account_holder: "Олена Петренко".into(),
-        tax_id: "3000000008".into(),
+        tax_id: tax_id_for(email),
         accept_code_of_conduct: true,
         conflict_declaration: Some("Працюю в ЦНАП Франківського району до 2025 року".into()),
         idempotency_key: None,
@@ -307,7 +315,7 @@ pub fn sign_up_json(email: &str) -> Value {
         "travelRadiusKm": 25.0,
         "iban": "UA213223130000026007233566001",
         "accountHolder": "Олена Петренко",
-        "taxId": "3000000008",
+        "taxId": tax_id_for(email),
         "acceptCodeOfConduct": true
     })
 }

@@ -26,3 +26,11 @@ pub fn hromada_centres() -> Vec<(f64, f64)> {
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
+
+/// A valid РНОКПП for the `n`-th person of a benchmark (one person, one account: tax ids are unique).
+#[allow(dead_code)]
+pub fn tax_id(n: usize) -> String {
+    let first = format!("{:09}", 100_000_000 + n);
+    let digits: Vec<i32> = first.bytes().map(|b| i32::from(b - b'0')).collect();
+    format!("{first}{}", fieldwork::domain::TaxId::check_digit(&digits))
+}

@@ -5,6 +5,7 @@
 mod records;
 mod sessions;
 mod shoppers;
+mod signals;
 mod staff;
 mod tokens;
 

@@ -213,7 +213,7 @@ impl Accounts {
             }
             return Err(err.into());
         }
-        sqlx::query(
+        let profile = sqlx::query(
             "INSERT INTO shopper_profiles (user_id, full_name, phone, language, home_lat, home_lon, travel_radius_km, \
              iban, account_holder, tax_id, code_of_conduct_version, code_of_conduct_accepted_at, conflict_declaration, \
              updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12)",
@@ -232,7 +232,19 @@ impl Accounts {
         .bind(now)
         .bind(valid.conflict_declaration.as_str())
         .execute(&mut *tx)
-        .await?;
+        .await;
+        if let Err(err) = profile {
+            drop(tx);
+            if violates(&err, "shopper_profiles_tax_id_key", "shopper_profiles.tax_id") {
+                // One person, one account; which account holds it is not said.
+                return Err(AppError::conflict_on(
+                    "taxId",
+                    "this РНОКПП is already registered: one person may have one account (if it is yours, \
+                     log in to it or ask support)",
+                ));
+            }
+            return Err(err.into());
+        }
         self.queue_verification(
             &mut tx,
             &id,

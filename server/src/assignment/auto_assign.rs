@@ -231,7 +231,7 @@ impl Assignment {
                     .push((p.task_id.clone(), p.venue_name.clone(), reason)),
                 None => {
                     let deadline = if as_offers {
-                        (now + 24 * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on))
+                        (now + 24 * 3_600_000).min(ctx.end_of_last_day())
                     } else {
                         self.deadline(ctx, now)
                     };

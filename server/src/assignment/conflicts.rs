@@ -61,6 +61,36 @@ impl Assignment {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // The shopper's visits of that venue (or that client's venues) still under way or awaiting review are
+        // flagged now; submission and review see it with its date.
+        if venue_id.is_some() || client_id.is_some() {
+            let what = match client_id {
+                Some(client) => {
+                    let name: String = sqlx::query_scalar("SELECT name FROM clients WHERE id = $1")
+                        .bind(client)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    format!("the client {name}")
+                }
+                None => "this venue".into(),
+            };
+            let flag = crate::domain::flags::DeclaredConflict { what, declared_at: now }.flag();
+            sqlx::query(
+                "INSERT INTO visit_flags (visit_id, code, severity, message, other_visit_id) \
+                 SELECT v.id, $1, $2, $3, NULL FROM visits v JOIN tasks t ON t.id = v.task_id \
+                 JOIN venues ve ON ve.id = t.venue_id WHERE v.shopper_id = $4 \
+                 AND (t.venue_id = $5 OR ve.client_id = $6) AND v.state IN ('IN_PROGRESS', 'SUBMITTED', 'RETURNED') \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(flag.code.as_str())
+            .bind(flag.severity.as_str())
+            .bind(&flag.message)
+            .bind(&actor.user_id)
+            .bind(venue_id)
+            .bind(client_id)
+            .execute(&mut *tx)
+            .await?;
+        }
         crate::audit::audit(
             &mut tx,
             Some(&actor.user_id),

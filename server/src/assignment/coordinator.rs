@@ -96,7 +96,7 @@ impl Assignment {
             .await?;
         }
         let deadline = match offer_hours {
-            Some(hours) => (now + hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on)),
+            Some(hours) => (now + hours * 3_600_000).min(ctx.end_of_last_day()),
             None => self.deadline(&ctx, now),
         };
         sqlx::query(&format!(

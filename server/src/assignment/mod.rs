@@ -34,7 +34,7 @@ use crate::domain::{BoundedText, Coordinates, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 use crate::ids::{TaskId, UserId};
 use crate::mail::{outbox, templates};
-use crate::time::{end_of_kyiv_day, kyiv_today};
+use crate::time::{end_of_day, kyiv_today};
 use crate::waves::{TaskRecord, TASK_COLUMNS};
 
 /// A task on the job board, with what a shopper needs to decide.
@@ -129,9 +129,20 @@ struct TaskContext {
     cooloff_days: i64,
     max_tasks_per_shopper: i64,
     claim_window_hours: i64,
+    venue_time_zone: Option<String>,
 }
 
 impl TaskContext {
+    /// The end of the wave's last day where the venue is.
+    fn end_of_last_day(&self) -> i64 {
+        let zone = self
+            .venue_time_zone
+            .as_deref()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(chrono_tz::Europe::Kyiv);
+        end_of_day(&self.ends_on, zone)
+    }
+
     fn facts(&self) -> TaskFacts {
         TaskFacts {
             wave_id: self.wave_id.clone(),
@@ -164,7 +175,7 @@ impl TaskContext {
 const TASK_CONTEXT: &str = "SELECT t.id, t.wave_id, t.venue_id, t.state, t.shopper_id, t.held_since, t.deadline_at, \
      v.name AS venue_name, v.lat AS venue_lat, v.lon AS venue_lon, v.client_id, c.name AS client_name, \
      w.name AS wave_name, w.status AS wave_status, w.ends_on, w.cooloff_days, w.max_tasks_per_shopper, \
-     w.claim_window_hours FROM tasks t JOIN venues v ON v.id = t.venue_id JOIN waves w ON w.id = t.wave_id \
+     w.claim_window_hours, v.time_zone AS venue_time_zone FROM tasks t JOIN venues v ON v.id = t.venue_id JOIN waves w ON w.id = t.wave_id \
      JOIN clients c ON c.id = v.client_id";
 
 const HELD: &str = "('OFFERED', 'CLAIMED', 'ASSIGNED')";
@@ -348,7 +359,7 @@ impl Assignment {
 
     /// When a hold taken now lapses: the wave's claim window, but never after the wave's last day.
     fn deadline(&self, ctx: &TaskContext, now: i64) -> i64 {
-        (now + ctx.claim_window_hours * 3_600_000).min(end_of_kyiv_day(&ctx.ends_on))
+        (now + ctx.claim_window_hours * 3_600_000).min(ctx.end_of_last_day())
     }
 }
 

@@ -181,9 +181,68 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// A sign that one person may hold several shopper accounts.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalCode {
+    /// Another account is paid to the same IBAN.
+    SharedPayoutAccount,
+    /// Another account has the same phone number.
+    SharedPhone,
+    /// Another account checked in from the same phone (the app's device id).
+    SharedDevice,
+}
+
+/// A signal with the other accounts and one sentence for the coordinator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShopperSignal {
+    pub code: SignalCode,
+    pub other_shopper_ids: Vec<String>,
+    pub message: String,
+}
+
+impl ShopperSignal {
+    /// The signal when there are other accounts, else none.
+    pub fn new(code: SignalCode, other_shopper_ids: Vec<String>) -> Option<Self> {
+        let n = other_shopper_ids.len();
+        if n == 0 {
+            return None;
+        }
+        let others = if n == 1 {
+            "another shopper account".to_string()
+        } else {
+            format!("{n} other shopper accounts")
+        };
+        let message = match code {
+            SignalCode::SharedPayoutAccount => format!("The payout account (IBAN) is also used by {others}."),
+            SignalCode::SharedPhone => format!("The phone number is also given by {others}."),
+            SignalCode::SharedDevice => format!("The same phone was used to check in by {others}."),
+        };
+        Some(Self {
+            code,
+            other_shopper_ids,
+            message,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signals_say_how_many_others() {
+        assert_eq!(ShopperSignal::new(SignalCode::SharedPhone, vec![]), None);
+        let one = ShopperSignal::new(SignalCode::SharedPayoutAccount, vec!["u2".into()]).unwrap();
+        assert_eq!(
+            one.message,
+            "The payout account (IBAN) is also used by another shopper account."
+        );
+        let two = ShopperSignal::new(SignalCode::SharedDevice, vec!["a".into(), "b".into()]).unwrap();
+        assert_eq!(
+            two.message,
+            "The same phone was used to check in by 2 other shopper accounts."
+        );
+    }
 
     #[test]
     fn password_policy() {

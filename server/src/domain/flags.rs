@@ -56,6 +56,10 @@ pub enum FlagCode {
     TooLong,
     ImpossibleTravel,
     LateSubmission,
+    /// The shopper declared a conflict of interest with the venue or its client (at any time).
+    ConflictOfInterest,
+    /// The shopper evaluated the same venue again within the wave's cool-off (only possible by override).
+    CoolOffBreached,
 }
 
 impl FlagCode {
@@ -76,6 +80,8 @@ impl FlagCode {
             FlagCode::TooLong => "TOO_LONG",
             FlagCode::ImpossibleTravel => "IMPOSSIBLE_TRAVEL",
             FlagCode::LateSubmission => "LATE_SUBMISSION",
+            FlagCode::ConflictOfInterest => "CONFLICT_OF_INTEREST",
+            FlagCode::CoolOffBreached => "COOL_OFF_BREACHED",
         }
     }
 
@@ -142,7 +148,7 @@ pub struct PhotoCheck {
     pub time: Verdict,
     pub time_note: String,
     /// An earlier photo with the same bytes (its visit), or a near-duplicate (its visit, Hamming distance).
-    pub duplicate_of_visit: Option<(String, u32)>,
+    pub duplicate: Option<super::photo::DuplicateOf>,
 }
 
 /// The shopper's previous visit, for the travel-speed rule.
@@ -153,6 +159,44 @@ pub struct PreviousVisit {
     pub lon: f64,
     /// When they left it (device time, ms).
     pub left_at: i64,
+}
+
+/// A conflict of interest the shopper declared that covers this visit's venue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredConflict {
+    /// "this venue" or "the client Львівська міська рада".
+    pub what: String,
+    /// When it was declared (ms).
+    pub declared_at: i64,
+}
+
+impl DeclaredConflict {
+    /// The flag, with the declaration's date (Kyiv) so the reviewer sees whether it came before the visit.
+    pub fn flag(&self) -> Flag {
+        let date = chrono::DateTime::from_timestamp_millis(self.declared_at)
+            .map(|t| {
+                t.with_timezone(&chrono_tz::Europe::Kyiv)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_default();
+        Flag::new(
+            FlagCode::ConflictOfInterest,
+            Severity::Critical,
+            format!(
+                "The shopper declared a conflict of interest with {} on {date} (Kyiv time).",
+                self.what
+            ),
+        )
+    }
+}
+
+/// The shopper's earlier visit of the same venue, when it falls within the wave's cool-off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepeatVisit {
+    pub visit_id: String,
+    pub days_before: i64,
+    pub cooloff_days: i64,
 }
 
 /// Everything the flag rules look at, gathered at submission.
@@ -168,6 +212,10 @@ pub struct VisitFacts<'a> {
     pub submitted_at: i64,
     pub photos: &'a [PhotoCheck],
     pub previous: Option<PreviousVisit>,
+    /// The earliest declaration covering this venue, if any.
+    pub conflict: Option<DeclaredConflict>,
+    /// An earlier visit of this venue by the same shopper inside the cool-off.
+    pub repeat: Option<RepeatVisit>,
 }
 
 /// The flags of a visit: every rule that tripped, most severe first.
@@ -245,23 +293,23 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
             )),
             Verdict::Pass => {}
         }
-        if let Some((visit, distance)) = &p.duplicate_of_visit {
-            let (code, message) = if *distance == 0 {
+        if let Some(d) = &p.duplicate {
+            let (code, message) = if d.exact {
                 (
                     DuplicatePhoto,
-                    format!("{} is the same picture as a photo of another visit.", p.label),
+                    format!("{} is the very same file as a photo of another visit.", p.label),
                 )
             } else {
                 (
                     NearDuplicatePhoto,
                     format!(
-                        "{} looks almost the same as a photo of another visit (difference {distance} of 64).",
-                        p.label
+                        "{} looks almost the same as a photo of another visit (difference {} of 64).",
+                        p.label, d.distance
                     ),
                 )
             };
             out.push(Flag {
-                other_visit_id: Some(visit.clone()),
+                other_visit_id: Some(d.visit_id.clone()),
                 ..Flag::new(code, Critical, message)
             });
         }
@@ -319,6 +367,27 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
                 )
             });
         }
+    }
+    if let Some(conflict) = &f.conflict {
+        out.push(conflict.flag());
+    }
+    if let Some(r) = &f.repeat {
+        out.push(Flag {
+            other_visit_id: Some(r.visit_id.clone()),
+            ..Flag::new(
+                CoolOffBreached,
+                Warning,
+                format!(
+                    "The shopper evaluated this venue {} before; the wave's cool-off is {} days.",
+                    if r.days_before < 1 {
+                        "less than a day".to_string()
+                    } else {
+                        format!("{} days", r.days_before)
+                    },
+                    r.cooloff_days
+                ),
+            )
+        });
     }
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out

@@ -19,14 +19,14 @@ mod venue;
 pub mod visit;
 pub mod wave;
 
-pub use account::{Language, Password, Role, UserStatus};
+pub use account::{Language, Password, Role, ShopperSignal, SignalCode, UserStatus};
 pub use contact::{Email, Phone};
 pub use geo::{Coordinates, TravelRadiusKm};
 pub use payout::{BatchState, Iban, LineState, TaxId};
 pub use text::BoundedText;
 pub use venue::{
-    bounding_box, distance_m, format_hhmm, normalize_apostrophes, GeofenceRadius, OpeningHours, OpeningInterval,
-    VenueType, Weekday,
+    bounding_box, distance_m, format_hhmm, normalize_apostrophes, parse_time_zone, stored_zone, GeofenceRadius,
+    OpeningHours, OpeningInterval, VenueType, Weekday,
 };
 
 /// A stored value that is none of its type's values (a corrupt row, or a newer server's value): an internal

@@ -11,7 +11,7 @@
 //! - a GPS fix more than 10 minutes away from the photo's own time is **stale** (the phone kept an old fix): its
 //!   position is not evidence of where the photo was taken.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike};
 use serde::{Deserialize, Serialize};
 
 use super::venue::distance_m;
@@ -47,18 +47,38 @@ pub struct ExifFacts {
 
 /// Reads the EXIF of a JPEG, PNG, WebP or HEIF file. Missing or unreadable EXIF gives `present: false` (never
 /// an error: a photo without EXIF is still a photo, it just proves less).
-pub fn read_exif(bytes: &[u8]) -> ExifFacts {
-    let Ok(exif) = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) else {
-        return ExifFacts {
-            orientation: 1,
-            gps_note: Some("the photo carries no EXIF data".into()),
-            ..ExifFacts::default()
-        };
+///
+/// Read leniently: a structural fault (say the 4-byte next-IFD offset that piexif leaves out at the end of the
+/// Exif and GPS IFDs) does not discard the block; every field that parses is kept, as exiftool, Pillow and
+/// libexif do.
+pub fn read_exif(bytes: &[u8], zone: chrono_tz::Tz) -> ExifFacts {
+    let mut reader = exif::Reader::new();
+    reader.continue_on_error(true);
+    let exif = match reader.read_from_container(&mut std::io::Cursor::new(bytes)) {
+        Ok(exif) => exif,
+        Err(exif::Error::PartialResult(partial)) => match partial.into_inner().0 {
+            // A block with nothing readable in it is no EXIF.
+            exif if exif.fields().next().is_none() => {
+                return ExifFacts {
+                    orientation: 1,
+                    gps_note: Some("the photo carries no EXIF data".into()),
+                    ..ExifFacts::default()
+                }
+            }
+            exif => exif,
+        },
+        Err(_) => {
+            return ExifFacts {
+                orientation: 1,
+                gps_note: Some("the photo carries no EXIF data".into()),
+                ..ExifFacts::default()
+            }
+        }
     };
-    facts_from(&exif)
+    facts_from(&exif, zone)
 }
 
-fn facts_from(exif: &exif::Exif) -> ExifFacts {
+fn facts_from(exif: &exif::Exif, zone: chrono_tz::Tz) -> ExifFacts {
     use exif::{In, Tag};
     let field = |tag: Tag| exif.get_field(tag, In::PRIMARY);
     let ascii = |tag: Tag| -> Option<String> {
@@ -157,40 +177,72 @@ fn facts_from(exif: &exif::Exif) -> ExifFacts {
         _ => None,
     };
     let offset_tag = ascii(Tag::OffsetTimeOriginal).or_else(|| ascii(Tag::OffsetTime));
+    // Whether the fix's time agrees with the photo's own (so its position is evidence of where it was taken).
+    let mut fix_agrees = false;
     if let Some(local) = local {
         let local_ms = local.and_utc().timestamp_millis();
+        let place_minutes = i64::from(
+            zone.offset_from_local_datetime(&local)
+                .earliest()
+                .map(|o| o.fix().local_minus_utc())
+                .unwrap_or(0),
+        ) / 60;
         let explicit = offset_tag.as_deref().and_then(parse_offset_minutes);
-        let from_gps = facts.gps_at.and_then(|gps| {
+        // The iPhone 4 quirk: a GPS time of day with no date that equals the camera's clock (±1 min) where the
+        // place is not on UTC is local time, not UTC.
+        let local_secs = f64::from(local.num_seconds_from_midnight());
+        let gps_is_local = explicit.is_none()
+            && gps_date.is_none()
+            && place_minutes != 0
+            && gps_time.is_some_and(|secs| {
+                let d = (secs - local_secs).abs();
+                d.min(86_400.0 - d) <= 60.0
+            });
+        if gps_is_local {
+            facts.gps_at = facts.gps_at.map(|at| at - place_minutes * 60_000);
+        }
+        let from_gps = facts.gps_at.filter(|_| !gps_is_local).and_then(|gps| {
             let diff = local_ms - gps;
             let quarter = 15 * 60_000;
             let rounded = (diff as f64 / quarter as f64).round() as i64 * quarter;
             ((diff - rounded).abs() <= 60_000 && rounded.abs() <= 14 * 3_600_000).then_some(rounded / 60_000)
         });
+        fix_agrees = gps_is_local || from_gps.is_some();
+        let zone_name = zone.name();
         let (minutes, source) = match (explicit, from_gps) {
-            (Some(m), _) => (m, "OffsetTimeOriginal"),
-            (None, Some(m)) => (m, "GPS time"),
-            (None, None) => {
-                let kyiv = chrono_tz::Europe::Kyiv
-                    .from_local_datetime(&local)
-                    .earliest()
-                    .map(|t| t.offset().fix().local_minus_utc() / 60)
-                    .unwrap_or(120);
-                (i64::from(kyiv), "assumed Europe/Kyiv")
+            (Some(m), _) => (m, "OffsetTimeOriginal".to_string()),
+            (None, _) if gps_is_local => (
+                place_minutes,
+                format!("the venue's time zone ({zone_name}); the GPS time without a date is the camera's local time"),
+            ),
+            (None, Some(m)) if m == place_minutes => {
+                (m, format!("GPS time, matching the venue's time zone ({zone_name})"))
             }
+            (None, Some(m)) => (
+                place_minutes,
+                format!(
+                    "the venue's time zone ({zone_name}); the camera clock was {} from GPS, which the place overrules",
+                    format_offset(m)
+                ),
+            ),
+            (None, None) => (
+                place_minutes,
+                format!("the venue's time zone ({zone_name}); the photo gives no offset"),
+            ),
         };
         facts.taken_at = Some(local_ms - minutes * 60_000);
-        facts.offset = Some(format!(
-            "{}{:02}:{:02}",
-            if minutes < 0 { '-' } else { '+' },
-            minutes.abs() / 60,
-            minutes.abs() % 60
-        ));
-        facts.offset_source = Some(source.into());
+        facts.offset = Some(format_offset(minutes));
+        facts.offset_source = Some(source);
+    } else if let (Some(gps), Some(_)) = (facts.gps_at, gps_date) {
+        // No camera time, but a dated GPS fix: that is when the picture was taken.
+        facts.taken_at = Some(gps);
+        facts.offset_source = Some("GPS date and time (the photo has no camera time)".into());
+        fix_agrees = true;
     }
     // A stale fix is no evidence of place.
     if let (Some(gps), Some(taken), Some(_)) = (facts.gps_at, facts.taken_at, facts.lat) {
         let minutes = (taken - gps).abs() / 60_000;
-        if minutes > STALE_FIX_MINUTES {
+        if !fix_agrees && minutes > STALE_FIX_MINUTES {
             facts.gps_note = Some(format!(
                 "the GPS fix is stale: recorded {} from the photo's own time",
                 if minutes >= 120 {
@@ -204,6 +256,15 @@ fn facts_from(exif: &exif::Exif) -> ExifFacts {
         }
     }
     facts
+}
+
+fn format_offset(minutes: i64) -> String {
+    format!(
+        "{}{:02}:{:02}",
+        if minutes < 0 { '-' } else { '+' },
+        minutes.abs() / 60,
+        minutes.abs() % 60
+    )
 }
 
 fn parse_offset_minutes(text: &str) -> Option<i64> {
@@ -292,22 +353,89 @@ pub fn hamming(a: u64, b: u64) -> u32 {
 /// Hashes at most this far apart are near-duplicates (re-encoded, resized or lightly edited copies).
 pub const NEAR_DUPLICATE_DISTANCE: u32 = 6;
 
-/// The four 16-bit bands of a hash. Two hashes within distance 3 share at least one band (pigeonhole), which
-/// is how the database finds candidates without scanning every photo.
+/// The four 16-bit bands of a hash, stored and indexed with each photo.
 pub fn bands(hash: u64) -> [i64; 4] {
     [0, 1, 2, 3].map(|i| ((hash >> (16 * i)) & 0xffff) as i64)
+}
+
+/// The band values to look up so that **every** stored hash within `NEAR_DUPLICATE_DISTANCE` of `hash` is a
+/// candidate: per band, its own value and the 16 values one bit away. Why it is exhaustive: two hashes at
+/// distance ≤ 7 differ in at most 7 bits spread over 4 bands, so some band differs in at most one bit
+/// (otherwise ≥ 2 × 4 = 8 bits). 68 indexed equality lookups; at 1 M stored hashes about a thousand candidates,
+/// each then measured exactly (benchmark `near_duplicates`).
+pub fn band_probes(hash: u64) -> [[i64; 17]; 4] {
+    bands(hash).map(|band| {
+        let mut probes = [band; 17];
+        for bit in 0..16 {
+            probes[bit + 1] = band ^ (1 << bit);
+        }
+        probes
+    })
+}
+
+/// The crop windows hashed with every photo (size as a share of each side, anchor as the share of the free
+/// margin left and above): seven sizes from 97 % to 85 % in steps of 2 %, at the centre and the four corners.
+/// A crop of 85–95 % of a photo, centred or cut from a corner, hashes within `NEAR_DUPLICATE_DISTANCE` of
+/// the nearest window (measured on the real photos in the tests: at most 6).
+pub const CROP_WINDOWS: [(f32, (f32, f32)); 35] = {
+    const SIZES: [f32; 7] = [0.97, 0.95, 0.93, 0.91, 0.89, 0.87, 0.85];
+    const ANCHORS: [(f32, f32); 5] = [(0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)];
+    let mut out = [(0.0, (0.0, 0.0)); 35];
+    let mut i = 0;
+    while i < 35 {
+        out[i] = (SIZES[i % 7], ANCHORS[i / 7]);
+        i += 1;
+    }
+    out
+};
+
+/// How far apart two pictures are when one may be a crop of the other: the least distance between the whole
+/// of one and the whole or a crop window of the other.
+pub fn crop_distance(a: u64, a_windows: &[u64], b: u64, b_windows: &[u64]) -> u32 {
+    let whole = hamming(a, b);
+    let a_in_b = b_windows.iter().map(|w| hamming(a, *w)).min().unwrap_or(u32::MAX);
+    let b_in_a = a_windows.iter().map(|w| hamming(b, *w)).min().unwrap_or(u32::MAX);
+    whole.min(a_in_b).min(b_in_a)
+}
+
+/// Crop-window hashes as stored (hex, comma-separated) and back; unreadable parts are skipped.
+pub fn format_hashes(hashes: &[u64]) -> String {
+    hashes.iter().map(|h| format!("{h:016x}")).collect::<Vec<_>>().join(",")
+}
+
+pub fn parse_hashes(text: &str) -> Vec<u64> {
+    text.split(',')
+        .filter_map(|h| u64::from_str_radix(h.trim(), 16).ok())
+        .collect()
+}
+
+/// An earlier photo of another visit that this one copies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateOf {
+    pub photo_id: String,
+    pub visit_id: String,
+    /// Hamming distance of the perceptual hashes (0 for identical pictures).
+    pub distance: u32,
+    /// The very same file (identical SHA-256), not merely the same picture.
+    pub exact: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A fixture photo read as if its venue were in Kyiv.
     fn photo(name: &str) -> ExifFacts {
+        photo_in(name, chrono_tz::Europe::Kyiv)
+    }
+
+    /// A fixture photo read for a venue in `zone`.
+    fn photo_in(name: &str, zone: chrono_tz::Tz) -> ExifFacts {
         let path = format!(
             "{}/../tests/fixtures/photos/{name}",
             std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
         );
-        read_exif(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        read_exif(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")), zone)
     }
 
     fn utc(text: &str) -> i64 {
@@ -315,6 +443,86 @@ mod tests {
     }
 
     // Expected values: tests/fixtures/SOURCES.md, "Photos — EXIF table".
+
+    #[test]
+    fn exif_written_by_piexif_is_read_despite_its_missing_next_ifd_offsets() {
+        // tests/fixtures/photos/made/: EXIF written with piexif 1.1.3 (see make_photos.py there).
+        let strict = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(
+            std::fs::read(format!(
+                "{}/../tests/fixtures/photos/made/piexif_lviv.jpg",
+                std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())
+            ))
+            .unwrap(),
+        ));
+        assert!(
+            strict.is_err(),
+            "the file exercises the fault: a strict reader refuses it"
+        );
+        let f = photo("made/piexif_lviv.jpg");
+        assert!(f.present);
+        assert_eq!((f.lat, f.lon), (Some(49.84195), Some(24.0316)));
+        assert_eq!(f.taken_local.as_deref(), Some("2026-12-01T12:10:00"));
+        assert_eq!(f.gps_at, Some(utc("2026-12-01T10:10:00Z")));
+        assert_eq!(f.taken_at, Some(utc("2026-12-01T10:10:00Z")));
+    }
+
+    // The EXIF time table (docs/VISITS.md), one test per row, with the files of tests/fixtures/photos/made/.
+
+    #[test]
+    fn no_offset_and_no_gps_time_is_read_in_the_venue_zone() {
+        use chrono_tz::Europe::{Dublin, Kyiv, Rome};
+        let f = photo_in("made/nokia_dublin.jpg", Dublin);
+        assert_eq!(f.taken_at, Some(utc("2026-07-15T10:00:00Z")), "{f:?}");
+        assert_eq!(f.offset.as_deref(), Some("+01:00"));
+        assert!(f.offset_source.as_deref().unwrap().contains("Europe/Dublin"), "{f:?}");
+        assert!(f.lat.is_some(), "no GPS time: the position stands");
+        // Read in Kyiv time, as before venues had zones, it was two hours early.
+        assert_eq!(
+            photo_in("made/nokia_dublin.jpg", Kyiv).taken_at,
+            Some(utc("2026-07-15T08:00:00Z"))
+        );
+        let f = photo_in("made/nikon_genoa.jpg", Rome);
+        assert_eq!(f.taken_at, Some(utc("2026-01-20T14:30:00Z")), "{f:?}");
+        assert!(f.lat.is_none());
+    }
+
+    #[test]
+    fn an_iphone_4_gps_time_is_its_local_time() {
+        let f = photo_in("made/iphone4_rome.jpg", chrono_tz::Europe::Rome);
+        assert_eq!(f.taken_at, Some(utc("2026-01-20T14:30:00Z")), "{f:?}");
+        assert_eq!(f.gps_at, Some(utc("2026-01-20T14:30:03Z")), "{f:?}");
+        assert_eq!(f.offset.as_deref(), Some("+01:00"));
+        assert_eq!(
+            (f.lat, f.lon),
+            (Some(41.8902), Some(12.4922)),
+            "the fix is fresh: {f:?}"
+        );
+    }
+
+    #[test]
+    fn a_camera_clock_in_another_zone_loses_to_the_place() {
+        let f = photo_in("made/camera_on_kyiv_time_in_dublin.jpg", chrono_tz::Europe::Dublin);
+        // The place's own offset (+00:00 in December) wins over the +02:00 the GPS time suggests…
+        assert_eq!(f.offset.as_deref(), Some("+00:00"), "{f:?}");
+        assert_eq!(f.taken_at, Some(utc("2026-12-01T12:10:00Z")));
+        assert!(f.offset_source.as_deref().unwrap().contains("+02:00 from GPS"), "{f:?}");
+        // …and the fix, which agrees with the camera clock up to that offset, still places the photo.
+        assert!(f.lat.is_some(), "{f:?}");
+    }
+
+    #[test]
+    fn gps_date_and_time_agreeing_with_the_place_and_gps_alone() {
+        let f = photo_in("made/piexif_lviv.jpg", chrono_tz::Europe::Kyiv);
+        assert_eq!(f.offset.as_deref(), Some("+02:00"));
+        assert!(
+            f.offset_source.as_deref().unwrap().starts_with("GPS time, matching"),
+            "{f:?}"
+        );
+        let f = photo_in("made/gps_time_only_lviv.jpg", chrono_tz::Europe::Kyiv);
+        assert_eq!(f.taken_local, None);
+        assert_eq!(f.taken_at, Some(utc("2026-12-01T10:10:00Z")), "{f:?}");
+        assert!(f.lat.is_some());
+    }
 
     #[test]
     fn nokia_has_an_explicit_offset_and_a_fresh_fix() {
@@ -332,17 +540,21 @@ mod tests {
 
     #[test]
     fn iphone_6_offset_comes_from_gps_time() {
-        let f = photo("iphone_hdr_NO.jpg");
+        // Madrid: the GPS time confirms the place's own offset (UTC+2 in April).
+        let f = photo_in("iphone_hdr_NO.jpg", chrono_tz::Europe::Madrid);
         assert_eq!((f.lat, f.lon), (Some(40.446972), Some(-3.724753)));
         assert_eq!(f.offset.as_deref(), Some("+02:00"));
-        assert_eq!(f.offset_source.as_deref(), Some("GPS time"));
+        assert_eq!(
+            f.offset_source.as_deref(),
+            Some("GPS time, matching the venue's time zone (Europe/Madrid)")
+        );
         assert_eq!(f.taken_at, Some(utc("2015-04-10T18:12:23Z")));
         assert_eq!(f.model.as_deref(), Some("iPhone 6"));
     }
 
     #[test]
     fn iphone_5_gps_time_without_a_date_and_rotated_180() {
-        let f = photo("Apple_iPhone_5.jpg");
+        let f = photo_in("Apple_iPhone_5.jpg", chrono_tz::America::Los_Angeles);
         assert_eq!((f.lat, f.lon), (Some(47.627167), Some(-122.337333)));
         assert_eq!(f.orientation, 3);
         // 16:11:25 local, 23:11:25.63 UTC on the same day: Seattle, UTC−7.
@@ -369,8 +581,11 @@ mod tests {
             "{lat} {lon}"
         );
         assert_eq!(f.gps_at, None);
-        // No offset and no GPS time: the local time is read in Kyiv (UTC+2 in March 2011).
-        assert_eq!(f.offset_source.as_deref(), Some("assumed Europe/Kyiv"));
+        // No offset and no GPS time: the local time is read in the venue's zone (Kyiv here, UTC+2 in March 2011).
+        assert_eq!(
+            f.offset_source.as_deref(),
+            Some("the venue's time zone (Europe/Kyiv); the photo gives no offset")
+        );
         assert_eq!(f.taken_at, Some(utc("2011-03-12T13:36:11Z")));
     }
 
@@ -410,7 +625,7 @@ mod tests {
         let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x10];
         bytes.extend_from_slice(b"Exif\0\0II*\0\xff\xff\xff\xff");
         bytes.extend_from_slice(&[0xFF, 0xD9]);
-        let f = read_exif(&bytes);
+        let f = read_exif(&bytes, chrono_tz::Europe::Kyiv);
         assert!(!f.present);
     }
 
@@ -434,11 +649,51 @@ mod tests {
         assert_eq!((v.gps, v.time), (Verdict::NoData, Verdict::NoData));
     }
 
+    /// Is `b` found when the database is probed for `a`?
+    fn found(a: u64, b: u64) -> bool {
+        band_probes(a)
+            .iter()
+            .zip(bands(b))
+            .any(|(probes, stored)| probes.contains(&stored))
+    }
+
     #[test]
-    fn bands_share_one_within_distance_three() {
+    fn probes_find_a_crop_five_bits_away_that_shares_no_band() {
+        // Five flipped bits, at least one in every band: the old "share a band" search missed such pairs.
         let a: u64 = 0x0123_4567_89ab_cdef;
-        let b = a ^ (1 << 3) ^ (1 << 20) ^ (1 << 40);
-        assert_eq!(hamming(a, b), 3);
-        assert!(bands(a).iter().zip(bands(b)).any(|(x, y)| *x == y));
+        let b = a ^ (1 << 3) ^ (1 << 20) ^ (1 << 40) ^ (1 << 41) ^ (1 << 60);
+        assert_eq!(hamming(a, b), 5);
+        assert!(!bands(a).iter().zip(bands(b)).any(|(x, y)| *x == y));
+        assert!(found(a, b));
+    }
+
+    proptest::proptest! {
+        /// Every hash within the threshold is a candidate, wherever its differing bits fall.
+        #[test]
+        fn probes_find_every_hash_within_the_threshold(
+            a in proptest::prelude::any::<u64>(),
+            bits in proptest::collection::btree_set(0u32..64, 0..=(NEAR_DUPLICATE_DISTANCE as usize)),
+        ) {
+            let b = bits.iter().fold(a, |h, bit| h ^ (1u64 << bit));
+            proptest::prop_assert!(hamming(a, b) <= NEAR_DUPLICATE_DISTANCE);
+            proptest::prop_assert!(found(a, b));
+        }
+    }
+
+    #[test]
+    fn probes_cover_every_pattern_of_six_bits_over_the_bands() {
+        // Exhaustive over how many differing bits fall in each band (the only thing that matters).
+        for counts in (0..=6u32).flat_map(|a| {
+            (0..=6 - a)
+                .flat_map(move |b| (0..=6 - a - b).flat_map(move |c| (0..=6 - a - b - c).map(move |d| [a, b, c, d])))
+        }) {
+            let mut h: u64 = 0;
+            for (band, n) in counts.iter().enumerate() {
+                for bit in 0..*n {
+                    h ^= 1 << (16 * band as u32 + bit);
+                }
+            }
+            assert!(found(0, h), "{counts:?}");
+        }
     }
 }

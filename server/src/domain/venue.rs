@@ -193,6 +193,25 @@ pub fn normalize_apostrophes(text: &str) -> String {
         .collect()
 }
 
+/// An IANA time zone name (`Europe/Kyiv`, `Europe/Dublin`), checked against the zone database.
+pub fn parse_time_zone(field: &str, name: &str) -> Result<chrono_tz::Tz, ValidationError> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        ValidationError::new(
+            field,
+            "is not a time zone name from the IANA database, such as Europe/Kyiv",
+        )
+    })
+}
+
+/// A stored zone back: checked when written, so an unknown name is an error, never a default. A venue stored
+/// before zones were kept (and not yet filled in at start-up) is read as Europe/Kyiv, where those venues were.
+pub fn stored_zone(name: Option<&str>) -> Result<chrono_tz::Tz, super::UnknownValue> {
+    match name {
+        None => Ok(chrono_tz::Europe::Kyiv),
+        Some(name) => name.parse().map_err(|_| super::UnknownValue::new("time zone", name)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -115,6 +115,8 @@ pub struct Place {
     pub geofence_m: f64,
     /// The wave's visiting windows, else the venue's opening hours (empty: always open).
     pub window: OpeningHours,
+    /// The venue's time zone, in which the window is read.
+    pub zone: chrono_tz::Tz,
 }
 
 /// The server's judgement of a check-in.
@@ -139,7 +141,7 @@ impl GeoVerdict {
         let allowance = fix.accuracy_m.min(ACCURACY_ALLOWANCE_CAP_M);
         let inside_geofence = distance_m - allowance <= place.geofence_m;
         let accuracy_ok = fix.accuracy_m <= rules.max_accuracy_m;
-        let in_visiting_window = in_window(&place.window, fix.device_at);
+        let in_visiting_window = in_window(&place.window, fix.device_at, place.zone);
         let mut reasons = Vec::new();
         if !inside_geofence {
             reasons.push(format!(
@@ -173,15 +175,15 @@ impl GeoVerdict {
     }
 }
 
-/// Is `at` (ms since the epoch) inside the window, read in Europe/Kyiv? An empty window is always open.
-pub fn in_window(window: &OpeningHours, at: i64) -> bool {
+/// Is `at` (ms since the epoch) inside the window, read in the venue's zone? An empty window is always open.
+pub fn in_window(window: &OpeningHours, at: i64, zone: chrono_tz::Tz) -> bool {
     if window.intervals().is_empty() {
         return true;
     }
     let Some(utc) = chrono::Utc.timestamp_millis_opt(at).single() else {
         return false;
     };
-    let local = utc.with_timezone(&chrono_tz::Europe::Kyiv);
+    let local = utc.with_timezone(&zone);
     let weekday = match local.weekday() {
         chrono::Weekday::Mon => Weekday::Mon,
         chrono::Weekday::Tue => Weekday::Tue,
@@ -392,6 +394,7 @@ mod tests {
             lon: 24.0297,
             geofence_m: 150.0,
             window: OpeningHours::default(),
+            zone: chrono_tz::Europe::Kyiv,
         }
     }
 
@@ -435,21 +438,29 @@ mod tests {
     }
 
     #[test]
-    fn visiting_window_is_read_in_kyiv_time() {
+    fn visiting_window_is_read_in_the_venue_zone() {
         let window = OpeningHours::parse("h", &[(Weekday::Mon, "09:00".into(), "18:00".into())]).unwrap();
         // Monday 2026-11-30 08:30 UTC = 10:30 Kyiv (UTC+2 in winter).
         let monday_1030 = chrono::Utc
             .with_ymd_and_hms(2026, 11, 30, 8, 30, 0)
             .unwrap()
             .timestamp_millis();
-        assert!(in_window(&window, monday_1030));
+        assert!(in_window(&window, monday_1030, chrono_tz::Europe::Kyiv));
         // 16:30 UTC = 18:30 Kyiv: closed.
         let monday_1830 = chrono::Utc
             .with_ymd_and_hms(2026, 11, 30, 16, 30, 0)
             .unwrap()
             .timestamp_millis();
-        assert!(!in_window(&window, monday_1830));
-        assert!(in_window(&OpeningHours::default(), monday_1830));
+        assert!(!in_window(&window, monday_1830, chrono_tz::Europe::Kyiv));
+        assert!(in_window(
+            &OpeningHours::default(),
+            monday_1830,
+            chrono_tz::Europe::Kyiv
+        ));
+        // The same instant is 16:30 in Dublin (UTC+0 in winter): open there.
+        assert!(in_window(&window, monday_1830, chrono_tz::Europe::Dublin));
+        // 08:30 UTC is 08:30 in Dublin: not yet open there.
+        assert!(!in_window(&window, monday_1030, chrono_tz::Europe::Dublin));
     }
 
     fn facts<'a>(rules: &'a VisitRules, checkin: &'a GeoVerdict, photos: &'a [PhotoCheck]) -> VisitFacts<'a> {
@@ -464,6 +475,8 @@ mod tests {
             submitted_at: 21 * 60_000,
             photos,
             previous: None,
+            conflict: None,
+            repeat: None,
         }
     }
 
@@ -486,7 +499,12 @@ mod tests {
             gps_note: "taken 3 km from the venue".into(),
             time: Verdict::NoData,
             time_note: "the photo has no time".into(),
-            duplicate_of_visit: Some(("other".into(), 3)),
+            duplicate: Some(crate::domain::photo::DuplicateOf {
+                photo_id: "p".into(),
+                visit_id: "other".into(),
+                distance: 3,
+                exact: false,
+            }),
         }];
         let mut input = facts(&rules, &v, &photos);
         input.checkin_server_at = 3 * 3_600_000;
@@ -497,6 +515,15 @@ mod tests {
             lat: 50.4501,
             lon: 30.5234, // Kyiv, ~470 km away
             left_at: -3_600_000,
+        });
+        input.conflict = Some(crate::domain::flags::DeclaredConflict {
+            what: "this venue".into(),
+            declared_at: 1_764_590_400_000, // 2025-12-01 12:00 UTC
+        });
+        input.repeat = Some(crate::domain::flags::RepeatVisit {
+            visit_id: "earlier".into(),
+            days_before: 12,
+            cooloff_days: 30,
         });
         let got: Vec<FlagCode> = flags(&input).iter().map(|f| f.code).collect();
         for code in [
@@ -510,6 +537,8 @@ mod tests {
             FlagCode::TooShort,
             FlagCode::LateSubmission,
             FlagCode::ImpossibleTravel,
+            FlagCode::ConflictOfInterest,
+            FlagCode::CoolOffBreached,
         ] {
             assert!(got.contains(&code), "{code:?} missing from {got:?}");
         }
@@ -528,9 +557,11 @@ mod tests {
         CRITICAL PHOTO_GPS_OUTSIDE: Photo 1: taken 3 km from the venue
         CRITICAL NEAR_DUPLICATE_PHOTO: Photo 1 looks almost the same as a photo of another visit (difference 3 of 64).
         CRITICAL IMPOSSIBLE_TRAVEL: 468 km from the previous visit in 1 h 0 min: faster than 150 km/h.
+        CRITICAL CONFLICT_OF_INTEREST: The shopper declared a conflict of interest with this venue on 2025-12-01 14:00 (Kyiv time).
         WARNING LOW_GPS_ACCURACY: The check-in position was only accurate to 300 m.
         WARNING PHOTO_TIME_MISSING: Photo 1: the photo has no time
         WARNING TOO_SHORT: The visit lasted 2 min (at least 5 min expected).
+        WARNING COOL_OFF_BREACHED: The shopper evaluated this venue 12 days before; the wave's cool-off is 30 days.
         INFO DEVICE_TIME_GAP: The phone's check-in time and the server's differ by 3 h 0 min (an offline visit sent later, or a wrong clock).
         INFO LATE_SUBMISSION: Submitted 59 h after check-out (within 48 h expected).
         ");

@@ -16,6 +16,8 @@ pub struct Processed {
     pub extension: &'static str,
     pub sha256: String,
     pub phash: u64,
+    /// The hashes of its crop windows (`domain::photo::CROP_WINDOWS`).
+    pub crop_hashes: Vec<u64>,
     /// After orientation.
     pub width: u32,
     pub height: u32,
@@ -46,7 +48,9 @@ impl From<&PhotoSettings> for Limits {
 
 /// Checks that `bytes` is an accepted image within the limits and derives everything stored with it. Errors
 /// name the field `file` and say why in words for the shopper.
-pub fn process(bytes: &[u8], limits: Limits) -> Result<Processed, ValidationError> {
+///
+/// Photo times without an offset are read in `zone`, the venue's time zone.
+pub fn process(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Processed, ValidationError> {
     let refuse = |why: String| ValidationError::new("file", why);
     if bytes.is_empty() {
         return Err(refuse("is empty (0 bytes)".into()));
@@ -87,7 +91,7 @@ pub fn process(bytes: &[u8], limits: Limits) -> Result<Processed, ValidationErro
             "could not be decoded: the file is damaged or incomplete (it ends before the picture does)".into(),
         ));
     }
-    let exif = read_exif(bytes);
+    let exif = read_exif(bytes, zone);
     let orientation = image::metadata::Orientation::from_exif(exif.orientation as u8)
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     // Decoded at the smallest size that still covers the display copy (libjpeg-turbo scales in the DCT), then
@@ -97,12 +101,14 @@ pub fn process(bytes: &[u8], limits: Limits) -> Result<Processed, ValidationErro
     drop(decoded);
     let thumbnail = fit(&display, limits.thumbnail_px);
     let phash = perceptual_hash(&thumbnail);
+    let crop_hashes = crop_hashes(&thumbnail);
     let (width, height) = if swaps_sides(orientation) { (h, w) } else { (w, h) };
     Ok(Processed {
         content_type,
         extension,
         sha256: hex::encode(Sha256::digest(bytes)),
         phash,
+        crop_hashes,
         width,
         height,
         exif,
@@ -272,6 +278,27 @@ fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, ValidationErr
 
 /// A 64-bit gradient hash (`image_hasher`): near-identical pictures differ in few bits, whatever their size
 /// or compression.
+/// The perceptual hashes of the upright picture's crop windows (`CROP_WINDOWS`), so a later crop of it is found.
+pub fn crop_hashes(picture: &RgbImage) -> Vec<u64> {
+    // A 9 × 8 gradient hash needs little detail: windows of a 128 px copy hash as well and far faster.
+    let picture = &fit(picture, 128);
+    let (w, h) = picture.dimensions();
+    crate::domain::photo::CROP_WINDOWS
+        .iter()
+        .map(|&(size, (ax, ay))| {
+            let (cw, ch) = (
+                ((w as f32 * size).round() as u32).clamp(1, w),
+                ((h as f32 * size).round() as u32).clamp(1, h),
+            );
+            let (x, y) = (
+                ((w - cw) as f32 * ax).round() as u32,
+                ((h - ch) as f32 * ay).round() as u32,
+            );
+            perceptual_hash(&image::imageops::crop_imm(picture, x, y, cw, ch).to_image())
+        })
+        .collect()
+}
+
 pub fn perceptual_hash(picture: &RgbImage) -> u64 {
     let hasher = image_hasher::HasherConfig::new()
         .hash_size(8, 8)
@@ -308,7 +335,7 @@ mod tests {
     #[test]
     fn a_rotated_phone_photo_is_upright_scaled_and_hashed() {
         let bytes = photo("Samsung_GT-I9000_Galaxy_S.jpg");
-        let p = process(&bytes, limits()).unwrap();
+        let p = process(&bytes, limits(), chrono_tz::Europe::Kyiv).unwrap();
         // Stored 640 × 480 with Orientation 6 (rotate 90° clockwise): upright it is 480 × 640.
         assert_eq!((p.width, p.height), (480, 640));
         let display = image::load_from_memory(&p.display).unwrap();
@@ -317,12 +344,15 @@ mod tests {
         assert_eq!(thumb.height(), 512);
         assert!(p.sha256.starts_with("3ad8b0790cdf55b3"), "{}", p.sha256);
         // No EXIF in what clients see.
-        assert!(read_exif(&p.display).lat.is_none() && !read_exif(&p.display).present);
+        assert!(
+            read_exif(&p.display, chrono_tz::Europe::Kyiv).lat.is_none()
+                && !read_exif(&p.display, chrono_tz::Europe::Kyiv).present
+        );
     }
 
     #[test]
     fn a_12_megapixel_photo_gets_a_1600_px_display_copy() {
-        let p = process(&photo("Apple_iPhone_5.jpg"), limits()).unwrap();
+        let p = process(&photo("Apple_iPhone_5.jpg"), limits(), chrono_tz::Europe::Kyiv).unwrap();
         assert_eq!((p.width, p.height), (3264, 2448));
         let display = image::load_from_memory(&p.display).unwrap();
         assert_eq!((display.width(), display.height()), (1600, 1200));
@@ -331,23 +361,95 @@ mod tests {
 
     #[test]
     fn a_resized_copy_hashes_near_the_original() {
-        let original = process(&photo("DSCN0010.jpg"), limits()).unwrap();
+        let original = process(&photo("DSCN0010.jpg"), limits(), chrono_tz::Europe::Kyiv).unwrap();
         let smaller = image::load_from_memory(&photo("DSCN0010.jpg")).unwrap().resize(
             320,
             320,
             image::imageops::FilterType::Triangle,
         );
-        let copy = process(&encode_jpeg(&smaller.to_rgb8(), 60).unwrap(), limits()).unwrap();
+        let copy = process(
+            &encode_jpeg(&smaller.to_rgb8(), 60).unwrap(),
+            limits(),
+            chrono_tz::Europe::Kyiv,
+        )
+        .unwrap();
         assert_ne!(original.sha256, copy.sha256);
         let d = crate::domain::photo::hamming(original.phash, copy.phash);
         assert!(d <= crate::domain::photo::NEAR_DUPLICATE_DISTANCE, "distance {d}");
-        let other = process(&photo("Nikon_D5000.jpg"), limits()).unwrap();
+        let other = process(&photo("Nikon_D5000.jpg"), limits(), chrono_tz::Europe::Kyiv).unwrap();
         assert!(crate::domain::photo::hamming(original.phash, other.phash) > 12);
+    }
+
+    /// A window of `picture` (size as a share of each side, anchor as the share of the free margin).
+    fn cut(picture: &RgbImage, size: f32, (ax, ay): (f32, f32)) -> RgbImage {
+        let (w, h) = picture.dimensions();
+        let (cw, ch) = ((w as f32 * size).round() as u32, (h as f32 * size).round() as u32);
+        let (x, y) = (
+            ((w - cw) as f32 * ax).round() as u32,
+            ((h - ch) as f32 * ay).round() as u32,
+        );
+        image::imageops::crop_imm(picture, x, y, cw, ch).to_image()
+    }
+
+    #[test]
+    fn copies_of_real_photos_are_near_and_other_photos_are_not() {
+        use crate::domain::photo::{crop_distance, NEAR_DUPLICATE_DISTANCE};
+        let names = [
+            "DSCN0010.jpg",
+            "Nikon_D5000.jpg",
+            "Samsung_GT-I9000_Galaxy_S.jpg",
+            "no_exif.jpg",
+        ];
+        let originals: Vec<Processed> = names
+            .iter()
+            .map(|n| process(&photo(n), limits(), chrono_tz::Europe::Kyiv).unwrap())
+            .collect();
+        for (name, original) in names.iter().zip(&originals) {
+            let upright = image::load_from_memory(&original.display).unwrap().to_rgb8();
+            let (w, h) = upright.dimensions();
+            let mut copies: Vec<(String, RgbImage)> = Vec::new();
+            for size in [0.95, 0.94, 0.92, 0.9, 0.88, 0.86, 0.85] {
+                for anchor in [(0.5, 0.5), (0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)] {
+                    copies.push((format!("crop {size} at {anchor:?}"), cut(&upright, size, anchor)));
+                }
+            }
+            for share in [0.7, 0.8, 0.9] {
+                let (cw, ch) = ((w as f32 * share) as u32, (h as f32 * share) as u32);
+                copies.push((
+                    format!("resized {share}"),
+                    image::imageops::resize(&upright, cw, ch, image::imageops::FilterType::Triangle),
+                ));
+            }
+            for change in [-31, 31] {
+                // ±12 % of the 0–255 range.
+                copies.push((
+                    format!("brightness {change}"),
+                    image::imageops::colorops::brighten(&upright, change),
+                ));
+            }
+            for (i, (what, picture)) in copies.into_iter().enumerate() {
+                // Re-compressed at q60 or q75, then hashed as the server hashes an upload (upright thumbnail).
+                let quality = [60, 75][i % 2];
+                let copy = image::load_from_memory(&encode_jpeg(&picture, quality).unwrap())
+                    .unwrap()
+                    .to_rgb8();
+                let thumbnail = fit(&copy, limits().thumbnail_px);
+                let (hash, windows) = (perceptual_hash(&thumbnail), crop_hashes(&thumbnail));
+                let d = crop_distance(hash, &windows, original.phash, &original.crop_hashes);
+                assert!(d <= NEAR_DUPLICATE_DISTANCE, "{name}: {what}, q{quality}: distance {d}");
+            }
+        }
+        for (i, a) in originals.iter().enumerate() {
+            for b in &originals[i + 1..] {
+                let d = crop_distance(a.phash, &a.crop_hashes, b.phash, &b.crop_hashes);
+                assert!(d > 2 * NEAR_DUPLICATE_DISTANCE, "distinct photos at distance {d}");
+            }
+        }
     }
 
     #[test]
     fn bad_files_are_refused_with_a_reason() {
-        let why = |bytes: &[u8], l: Limits| process(bytes, l).unwrap_err().message;
+        let why = |bytes: &[u8], l: Limits| process(bytes, l, chrono_tz::Europe::Kyiv).unwrap_err().message;
         assert!(why(b"", limits()).contains("empty"));
         assert!(why(b"hello, this is text", limits()).contains("not a JPEG, PNG or WebP"));
         assert!(why(&photo("IMG_5195.HEIC"), limits()).contains("HEIC"));
@@ -381,7 +483,7 @@ mod tests {
         png[20..24].copy_from_slice(&30_000u32.to_be_bytes());
         let crc = crc32fast::hash(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
-        let err = process(&png, limits()).unwrap_err().message;
+        let err = process(&png, limits(), chrono_tz::Europe::Kyiv).unwrap_err().message;
         assert!(err.contains("30000 × 30000 pixels"), "{err}");
     }
 }

@@ -7,7 +7,7 @@ use super::{accounts, actor};
 use crate::accounts::{ShopperRecord, UserRecord};
 use crate::auth::Permission;
 use crate::db::from_ms;
-use crate::domain::{Iban, Language, Role, UserStatus};
+use crate::domain::{Iban, Language, Role, ShopperSignal, SignalCode, UserStatus};
 use crate::error::AppError;
 
 /// An account: a shopper or a member of staff.
@@ -87,6 +87,39 @@ pub struct PayoutDetails {
 /// A mystery shopper: account and profile.
 pub struct Shopper(pub ShopperRecord);
 
+/// A sign that this person may hold several accounts (for coordinators; never shown to shoppers).
+#[derive(SimpleObject)]
+pub struct ShopperSignalView {
+    pub code: SignalCode,
+    /// One sentence for the coordinator.
+    pub message: String,
+    /// The other accounts involved.
+    pub other_shopper_ids: Vec<ID>,
+}
+
+impl From<ShopperSignal> for ShopperSignalView {
+    fn from(s: ShopperSignal) -> Self {
+        Self {
+            code: s.code,
+            message: s.message,
+            other_shopper_ids: s.other_shopper_ids.into_iter().map(ID).collect(),
+        }
+    }
+}
+
+/// The signals of a shopper, for a reader who may see them (`ReadShoppers`: coordinators and admins).
+pub async fn shopper_signals(ctx: &Context<'_>, shopper_id: &str) -> async_graphql::Result<Vec<ShopperSignalView>> {
+    if !actor(ctx)?.can(Permission::ReadShoppers) {
+        return Err(AppError::Forbidden("account signals are for coordinators".into()).into());
+    }
+    Ok(accounts(ctx)
+        .signals(shopper_id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
 #[Object]
 impl Shopper {
     async fn id(&self) -> ID {
@@ -152,6 +185,11 @@ impl Shopper {
             account_holder: self.0.account_holder.clone(),
             tax_id: self.0.tax_id.clone(),
         })
+    }
+
+    /// Other accounts sharing this shopper's payout account, phone number or phone (coordinators only).
+    async fn signals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ShopperSignalView>> {
+        shopper_signals(ctx, &self.0.user.id).await
     }
 
     /// How reliably the shopper keeps tasks they take: for coordinators and the shopper.

@@ -97,6 +97,11 @@ impl Venue {
     async fn geofence_m(&self) -> i64 {
         self.0.geofence_m
     }
+
+    /// The IANA time zone its opening hours, visiting windows and photo times are read in.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
     async fn opening_hours(&self) -> Vec<OpeningHoursEntry> {
         self.0
             .opening_hours
@@ -205,6 +210,8 @@ pub struct VenueInput {
     pub opening_hours: Vec<OpeningHoursInput>,
     #[graphql(default = true)]
     pub active: bool,
+    /// The venue's IANA time zone (e.g. `Europe/Dublin`); omitted, it is derived from the location.
+    pub time_zone: Option<String>,
 }
 
 /// Changes to a venue; omitted fields stay as they are. `openingHours`, when given, replaces the week.
@@ -223,10 +230,13 @@ pub struct VenueUpdateInput {
     pub geofence_m: Option<i64>,
     pub opening_hours: Option<Vec<OpeningHoursInput>>,
     pub active: Option<bool>,
+    /// Sets the zone by hand; omitted, it stays, or is derived again when the location changes.
+    pub time_zone: Option<String>,
 }
 
 /// Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
-/// `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`).
+/// `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`). A file
+/// without a zone column has its venues' zones derived from their coordinates.
 #[derive(InputObject, Default)]
 pub struct VenueColumnMappingInput {
     pub external_code: Option<String>,
@@ -241,6 +251,7 @@ pub struct VenueColumnMappingInput {
     pub lat: Option<String>,
     pub lon: Option<String>,
     pub geofence_m: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 impl From<VenueColumnMappingInput> for ColumnMapping {
@@ -257,6 +268,7 @@ impl From<VenueColumnMappingInput> for ColumnMapping {
             lat: m.lat,
             lon: m.lon,
             geofence_m: m.geofence_m,
+            time_zone: m.time_zone,
         }
     }
 }
@@ -300,6 +312,12 @@ fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Resul
             .unwrap_or(GeofenceRadius::DEFAULT.metres()),
         opening_hours: hours.unwrap_or_default(),
         active: input.active.or(current.map(|c| c.active)).unwrap_or(true),
+        // Kept unless set, or derived again when the venue moves.
+        time_zone: input.time_zone.clone().or_else(|| {
+            current
+                .filter(|c| input.location.as_ref().is_none_or(|p| p.lat == c.lat && p.lon == c.lon))
+                .map(|c| c.time_zone.clone())
+        }),
     };
     let fields = VenueFields::parse(raw, |field| {
         match field {
@@ -314,6 +332,7 @@ fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Resul
             VenueField::Lat => "location.lat",
             VenueField::Lon => "location.lon",
             VenueField::Geofence => "geofenceM",
+            VenueField::TimeZone => "timeZone",
         }
         .to_string()
     });
@@ -472,6 +491,7 @@ impl VenueMutation {
                 geofence_m: Some(input.geofence_m),
                 opening_hours: Some(input.opening_hours),
                 active: Some(input.active),
+                time_zone: input.time_zone,
             },
             None,
         )?;

@@ -374,6 +374,13 @@ impl Visit {
             .map(|record| Photo { record, viewer })
             .collect())
     }
+    /// Signs that the shopper holds several accounts (shared IBAN, phone number or phone): reviewers only.
+    async fn shopper_signals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::types::ShopperSignalView>> {
+        if self.viewer(ctx)? != Viewer::Reviewer {
+            return Ok(Vec::new());
+        }
+        super::types::shopper_signals(ctx, &self.0.shopper_id).await
+    }
     /// Raised at submission, most severe first.
     async fn flags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VisitFlag>> {
         let viewer = self.viewer(ctx)?;
@@ -482,6 +489,9 @@ pub struct CheckInInput {
     /// What the OS says about a simulated location.
     #[graphql(default)]
     pub mock_location: bool,
+    /// The app's own id of this phone (random, kept in the app's storage); one phone used by several accounts
+    /// is shown to coordinators.
+    pub device_id: Option<String>,
 }
 
 #[derive(InputObject)]
@@ -511,6 +521,7 @@ impl VisitMutation {
                     accuracy_m: input.accuracy_m,
                     device_at: input.device_time.timestamp_millis(),
                     mock_location: input.mock_location,
+                    device_id: input.device_id,
                 },
             )
             .await?;

@@ -50,29 +50,28 @@ impl Venues {
         if dry_run || !report.errors.is_empty() {
             return Ok(report);
         }
-        let mut tx = self.db.begin_write().await?;
         let (new, changed): (Vec<_>, Vec<_>) = plan.into_iter().partition(|(existing_id, _)| existing_id.is_none());
+        let mut new: Vec<(String, VenueFields)> = new
+            .into_iter()
+            .map(|(_, draft)| (new_id(), draft_fields(draft, None)))
+            .collect();
+        let mut changed: Vec<(String, VenueFields)> = changed
+            .into_iter()
+            .filter_map(|(id, draft)| Some((id?, draft_fields(draft, existing.get(&draft.external_code)))))
+            .collect();
+        // Zones of new venues and of venues that moved, from their coordinates (one finder for the file).
+        let mut all: Vec<&mut VenueFields> = new.iter_mut().chain(changed.iter_mut()).map(|(_, f)| f).collect();
+        self.resolve_zones(client_id, &mut all).await?;
+        let mut tx = self.db.begin_write().await?;
         let mut done = 0;
         // New venues go in multi-row INSERTs: a round trip per hundred venues rather than per venue.
         for chunk in new.chunks(INSERT_BATCH) {
-            let rows: Vec<(String, VenueFields)> = chunk
-                .iter()
-                .map(|(_, draft)| (new_id(), draft_fields(draft, None)))
-                .collect();
-            insert_venues(&mut tx, client_id, &rows, by).await?;
+            insert_venues(&mut tx, client_id, chunk, by).await?;
             done += chunk.len();
             progress(done);
         }
-        for (existing_id, draft) in changed {
-            if let Some(id) = existing_id {
-                update_venue(
-                    &mut tx,
-                    &id,
-                    &draft_fields(draft, existing.get(&draft.external_code)),
-                    by,
-                )
-                .await?;
-            }
+        for (id, fields) in &changed {
+            update_venue(&mut tx, id, fields, by).await?;
             done += 1;
             progress(done);
         }
@@ -99,6 +98,7 @@ fn differs(current: &VenueRecord, draft: &VenueDraft) -> bool {
         || current.lat != draft.location.lat()
         || current.lon != draft.location.lon()
         || current.geofence_m != draft.geofence.metres()
+        || draft.time_zone.as_ref().is_some_and(|z| *z != current.time_zone)
 }
 
 /// A draft as venue fields; opening hours and the active flag are kept from the stored venue (files do not
@@ -117,5 +117,11 @@ fn draft_fields(draft: &VenueDraft, current: Option<&VenueRecord>) -> VenueField
         geofence: draft.geofence,
         opening_hours: current.map(|c| c.opening_hours.clone()).unwrap_or_default(),
         active: current.is_none_or(|c| c.active),
+        // A file's own zone column wins; else a venue that did not move keeps its zone; else it is derived.
+        time_zone: draft.time_zone.clone().or_else(|| {
+            current
+                .filter(|c| c.lat == draft.location.lat() && c.lon == draft.location.lon())
+                .map(|c| c.time_zone.clone())
+        }),
     }
 }

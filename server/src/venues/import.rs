@@ -54,6 +54,7 @@ pub struct ColumnMapping {
     pub lat: Option<String>,
     pub lon: Option<String>,
     pub geofence_m: Option<String>,
+    pub time_zone: Option<String>,
 }
 
 /// Values for rows that do not carry them.
@@ -76,6 +77,8 @@ pub struct VenueDraft {
     pub city: String,
     pub location: Coordinates,
     pub geofence: GeofenceRadius,
+    /// From the file's zone column when it has one (else derived from the coordinates when imported).
+    pub time_zone: Option<String>,
 }
 
 /// A problem with one row: the row number (the header is row 1 in a CSV; features count from 1), the column
@@ -310,6 +313,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         lat,
         lon,
         geofence_m,
+        time_zone: Some(get(&mapping.time_zone, "time_zone")),
         ..RawVenue::default()
     };
     let fields = VenueFields::parse(raw, |field| match field {
@@ -324,6 +328,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         VenueField::Lat => column(&mapping.lat, "lat"),
         VenueField::Lon => column(&mapping.lon, "lon"),
         VenueField::Geofence => column(&mapping.geofence_m, "geofence_m"),
+        VenueField::TimeZone => column(&mapping.time_zone, "time_zone"),
     })
     // A row reports its first bad column.
     .map_err(|errors| {
@@ -343,6 +348,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         city: fields.city,
         location: fields.location,
         geofence: fields.geofence,
+        time_zone: fields.time_zone,
     })
 }
 

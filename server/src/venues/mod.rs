@@ -4,6 +4,7 @@
 mod bulk;
 pub mod import;
 mod store;
+mod zones;
 
 use store::{insert_venue, insert_venues, update_venue, INSERT_BATCH};
 
@@ -15,8 +16,8 @@ use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, now_ms, violates, Db};
 use crate::domain::{
-    bounding_box, distance_m, normalize_apostrophes, BoundedText, Coordinates, FieldErrors, GeofenceRadius,
-    OpeningHours, ValidationError, VenueType,
+    bounding_box, distance_m, normalize_apostrophes, parse_time_zone, BoundedText, Coordinates, FieldErrors,
+    GeofenceRadius, OpeningHours, ValidationError, VenueType,
 };
 use crate::error::{AppError, AppResult};
 use import::{Parsed, RowError, VenueDraft};
@@ -88,6 +89,8 @@ pub struct VenueRecord {
     pub geofence_m: i64,
     pub opening_hours: OpeningHours,
     pub active: bool,
+    /// The venue's IANA time zone: its opening hours, visiting windows and photo times are read in it.
+    pub time_zone: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -109,6 +112,7 @@ struct VenueRow {
     geofence_m: i64,
     opening_hours: String,
     active: i64,
+    time_zone: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -131,6 +135,7 @@ impl From<VenueRow> for VenueRecord {
             geofence_m: r.geofence_m,
             opening_hours: OpeningHours::from_json(&r.opening_hours),
             active: r.active != 0,
+            time_zone: r.time_zone.unwrap_or_else(|| "Europe/Kyiv".into()),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -138,7 +143,7 @@ impl From<VenueRow> for VenueRecord {
 }
 
 const VENUE_COLUMNS: &str = "id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, \
-     lat, lon, geofence_m, opening_hours, active, created_at, updated_at";
+     lat, lon, geofence_m, opening_hours, active, time_zone, created_at, updated_at";
 
 /// The editable part of a venue, validated.
 #[derive(Debug, Clone)]
@@ -155,6 +160,8 @@ pub struct VenueFields {
     pub geofence: GeofenceRadius,
     pub opening_hours: OpeningHours,
     pub active: bool,
+    /// The IANA zone; `None` until derived from the coordinates (`Venues::resolve_zones`).
+    pub time_zone: Option<String>,
 }
 
 /// A venue as it arrives (a form, or a row of an import file), before validation.
@@ -173,6 +180,8 @@ pub struct RawVenue {
     pub geofence_m: i64,
     pub opening_hours: OpeningHours,
     pub active: bool,
+    /// Set by hand; otherwise derived from the coordinates.
+    pub time_zone: Option<String>,
 }
 
 /// A venue's fields, for naming them in errors: the GraphQL input's names or an import file's columns.
@@ -189,6 +198,7 @@ pub enum VenueField {
     Lat,
     Lon,
     Geofence,
+    TimeZone,
 }
 
 impl VenueFields {
@@ -216,6 +226,12 @@ impl VenueFields {
             ValidationError::new(name_of(field), e.message)
         }));
         let geofence = errors.check(GeofenceRadius::parse(&name_of(VenueField::Geofence), raw.geofence_m));
+        let time_zone = match raw.time_zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+            Some(name) => errors
+                .check(parse_time_zone(&name_of(VenueField::TimeZone), name))
+                .map(|tz| Some(tz.name().to_string())),
+            None => Some(None),
+        };
         errors.finish()?;
         let lost = || vec![ValidationError::new("venue", "validation lost a field")];
         Ok(VenueFields {
@@ -231,7 +247,13 @@ impl VenueFields {
             geofence: geofence.ok_or_else(lost)?,
             opening_hours: raw.opening_hours,
             active: raw.active,
+            time_zone: time_zone.ok_or_else(lost)?,
         })
+    }
+
+    /// The zone as stored (resolved before writing; Europe/Kyiv if it never was).
+    fn zone_name(&self) -> &str {
+        self.time_zone.as_deref().unwrap_or("Europe/Kyiv")
     }
 
     fn search_text(&self) -> String {
@@ -388,10 +410,16 @@ impl Venues {
         }
     }
 
-    pub async fn create_venue(&self, actor: &Actor, client_id: &str, fields: VenueFields) -> AppResult<VenueRecord> {
+    pub async fn create_venue(
+        &self,
+        actor: &Actor,
+        client_id: &str,
+        mut fields: VenueFields,
+    ) -> AppResult<VenueRecord> {
         self.client(client_id)
             .await
             .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
+        self.resolve_zones(client_id, &mut [&mut fields]).await?;
         let id = new_id();
         let mut tx = self.db.begin_write().await?;
         let inserted = insert_venue(&mut tx, &id, client_id, &fields, Some(&actor.user_id)).await;
@@ -416,8 +444,9 @@ impl Venues {
         self.venue(actor, &id).await
     }
 
-    pub async fn update_venue(&self, actor: &Actor, id: &str, fields: VenueFields) -> AppResult<VenueRecord> {
+    pub async fn update_venue(&self, actor: &Actor, id: &str, mut fields: VenueFields) -> AppResult<VenueRecord> {
         let current = self.venue(actor, id).await?;
+        self.resolve_zones(&current.client_id, &mut [&mut fields]).await?;
         let mut tx = self.db.begin_write().await?;
         let updated = update_venue(&mut tx, id, &fields, Some(&actor.user_id)).await;
         if let Err(err) = updated {

@@ -2,10 +2,10 @@
 
 use super::*;
 
-/// Venues per multi-row INSERT: 100 × 15 parameters stays far below both databases' limits.
+/// Venues per multi-row INSERT: 100 × 16 parameters stays far below both databases' limits.
 pub(super) const INSERT_BATCH: usize = 100;
 /// Parameters per row in `insert_venues`.
-const ROW_PARAMS: usize = 15;
+const ROW_PARAMS: usize = 16;
 
 pub(super) async fn insert_venue(
     tx: &mut crate::db::Tx,
@@ -17,7 +17,7 @@ pub(super) async fn insert_venue(
     insert_venues(tx, client_id, &[(id.to_string(), f.clone())], actor_id).await
 }
 
-/// Inserts venues in one statement: 15 parameters per row, then the client, the actor and the time, shared.
+/// Inserts venues in one statement: 16 parameters per row, then the client, the actor and the time, shared.
 pub(super) async fn insert_venues(
     tx: &mut crate::db::Tx,
     client_id: &str,
@@ -28,7 +28,8 @@ pub(super) async fn insert_venues(
     let (client_p, actor_p, now_p) = (shared + 1, shared + 2, shared + 3);
     let mut sql = String::from(
         "INSERT INTO venues (id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
-         geofence_m, opening_hours, active, search_text, client_id, created_by, updated_by, created_at, updated_at) VALUES ",
+         geofence_m, opening_hours, active, search_text, time_zone, client_id, created_by, updated_by, created_at, \
+         updated_at) VALUES ",
     );
     for i in 0..rows.len() {
         let params: Vec<String> = (1..=ROW_PARAMS).map(|k| format!("${}", i * ROW_PARAMS + k)).collect();
@@ -57,7 +58,8 @@ pub(super) async fn insert_venues(
             .bind(f.geofence.metres())
             .bind(f.opening_hours.to_json())
             .bind(i64::from(f.active))
-            .bind(f.search_text());
+            .bind(f.search_text())
+            .bind(f.zone_name());
     }
     query
         .bind(client_id)
@@ -77,7 +79,7 @@ pub(super) async fn update_venue(
     sqlx::query(
         "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
          hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
-         search_text = $14, updated_by = $15, updated_at = $16 WHERE id = $17",
+         search_text = $14, updated_by = $15, updated_at = $16, time_zone = $18 WHERE id = $17",
     )
     .bind(&f.external_code)
     .bind(&f.name)
@@ -96,6 +98,7 @@ pub(super) async fn update_venue(
     .bind(actor_id)
     .bind(now_ms())
     .bind(id)
+    .bind(f.zone_name())
     .execute(&mut **tx)
     .await?;
     Ok(())

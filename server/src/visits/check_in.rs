@@ -27,6 +27,11 @@ impl Visits {
         Coordinates::parse("position", input.lat, input.lon)?;
         let accuracy = accuracy_checked("accuracyM", input.accuracy_m)?;
         let device_at = device_time_checked("deviceTime", input.device_at, now)?;
+        let device_id = input
+            .device_id
+            .as_deref()
+            .map(|id| client_id_checked("deviceId", id))
+            .transpose()?;
         if let Some(done) = self.attempt_by_client_id(actor, &client_id).await? {
             return Ok(done);
         }
@@ -44,10 +49,13 @@ impl Visits {
             lon: f64,
             geofence_m: i64,
             opening_hours: String,
+            venue_id: String,
+            client_id: String,
+            time_zone: Option<String>,
         }
         let ctx: Option<Ctx> = sqlx::query_as(
             "SELECT t.state, t.shopper_id, w.status AS wave_status, w.checklist_version_id, w.visiting_windows, \
-             w.visit_rules, ve.lat, ve.lon, ve.geofence_m, ve.opening_hours \
+             w.visit_rules, ve.lat, ve.lon, ve.geofence_m, ve.opening_hours, t.venue_id, ve.client_id, ve.time_zone \
              FROM tasks t JOIN waves w ON w.id = t.wave_id JOIN venues ve ON ve.id = t.venue_id WHERE t.id = $1",
         )
         .bind(&input.task_id)
@@ -83,6 +91,7 @@ impl Visits {
             } else {
                 wave_window
             },
+            zone: crate::domain::stored_zone(ctx.time_zone.as_deref())?,
         };
         let fix = Fix {
             lat: input.lat,
@@ -95,7 +104,7 @@ impl Visits {
         let attempt_id = new_id();
         let inserted = sqlx::query(
             "INSERT INTO checkin_attempts (id, client_id, task_id, shopper_id, lat, lon, accuracy_m, mock_location, \
-             device_at, server_at, verdict, passed) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+             device_at, server_at, verdict, passed, device_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(&attempt_id)
         .bind(&client_id)
@@ -109,6 +118,7 @@ impl Visits {
         .bind(now)
         .bind(serde_json::to_string(&verdict).map_err(|e| AppError::Internal(e.into()))?)
         .bind(i64::from(verdict.passed))
+        .bind(&device_id)
         .execute(&mut *tx)
         .await;
         if let Err(err) = inserted {
@@ -124,12 +134,13 @@ impl Visits {
         }
         let starts = verdict.passed || !rules.failed_checkin_blocks;
         if starts {
+            let visit_id = new_id();
             sqlx::query(
                 "INSERT INTO visits (id, task_id, shopper_id, checklist_version_id, state, checkin_attempt_id, \
                  checkin_device_at, checkin_server_at, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $8)",
             )
-            .bind(new_id())
+            .bind(&visit_id)
             .bind(&input.task_id)
             .bind(&actor.user_id)
             .bind(&ctx.checklist_version_id)
@@ -139,6 +150,10 @@ impl Visits {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            // A conflict of interest declared with this venue or its client is raised at once.
+            if let Some(conflict) = declared_conflict(&mut tx, &actor.user_id, &ctx.venue_id, &ctx.client_id).await? {
+                raise_flag(&mut tx, &visit_id, &conflict.flag()).await?;
+            }
             if !crate::assignment::move_task(&mut tx, &input.task_id, TaskMove::CheckIn, now).await? {
                 return Err(AppError::conflict("the task changed meanwhile; reload it"));
             }

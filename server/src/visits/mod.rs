@@ -10,6 +10,8 @@ mod queries;
 mod review;
 mod submit;
 
+pub use photos::find_duplicate;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -19,7 +21,11 @@ use sqlx::{AnyConnection, FromRow};
 use crate::auth::{Actor, Permission};
 use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
-use crate::domain::photo::{bands, hamming, verdicts, ExifFacts, NEAR_DUPLICATE_DISTANCE};
+use crate::domain::flags::{DeclaredConflict, RepeatVisit};
+use crate::domain::photo::{
+    band_probes, bands, crop_distance, format_hashes, hamming, parse_hashes, verdicts, DuplicateOf, ExifFacts,
+    NEAR_DUPLICATE_DISTANCE,
+};
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::visit::{
     self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, VisitFacts, VisitMove, VisitRules, VisitState,
@@ -72,6 +78,8 @@ pub struct VisitRecord {
     pub venue_name: String,
     pub venue_oblast: String,
     pub venue_lat: f64,
+    /// The venue's time zone (photo times without an offset are read in it).
+    pub venue_time_zone: Option<String>,
     pub venue_lon: f64,
     pub geofence_m: i64,
     pub client_id: String,
@@ -82,7 +90,8 @@ const VISIT_SELECT: &str = "SELECT v.id, v.task_id, v.shopper_id, v.checklist_ve
      v.checkin_attempt_id, v.checkin_device_at, v.checkin_server_at, v.checkout_lat, v.checkout_lon, \
      v.checkout_accuracy_m, v.checkout_device_at, v.checkout_server_at, v.answers, v.score, v.submitted_at, \
      v.decided_at, v.created_at, v.updated_at, t.wave_id, w.name AS wave_name, t.venue_id, ve.name AS venue_name, \
-     ve.oblast AS venue_oblast, ve.lat AS venue_lat, ve.lon AS venue_lon, ve.geofence_m, ve.client_id, w.visit_rules \
+     ve.oblast AS venue_oblast, ve.lat AS venue_lat, ve.lon AS venue_lon, ve.geofence_m, ve.client_id, w.visit_rules, \
+     ve.time_zone AS venue_time_zone \
      FROM visits v JOIN tasks t ON t.id = v.task_id JOIN waves w ON w.id = t.wave_id JOIN venues ve ON ve.id = t.venue_id";
 
 impl VisitRecord {
@@ -132,6 +141,8 @@ pub struct PhotoRecord {
     pub bytes: i64,
     pub sha256: String,
     pub phash: String,
+    /// Hashes of its crop windows (hex, comma-separated; empty for photos stored before they were kept).
+    pub crop_hashes: String,
     pub width: i64,
     pub height: i64,
     pub exif: String,
@@ -145,7 +156,7 @@ pub struct PhotoRecord {
 }
 
 const PHOTO_COLUMNS: &str = "id, visit_id, question_code, kind, receipt_kopiykas, content_type, bytes, sha256, \
-     phash, width, height, exif, gps_verdict, time_verdict, duplicate_of, original_key, display_key, thumbnail_key, \
+     phash, crop_hashes, width, height, exif, gps_verdict, time_verdict, duplicate_of, original_key, display_key, thumbnail_key, \
      created_at";
 
 /// The verdict notes stored with a photo's EXIF facts.
@@ -160,6 +171,18 @@ pub struct StoredExif {
     /// The other visit and Hamming distance, for a duplicate.
     pub duplicate_visit: Option<String>,
     pub duplicate_distance: Option<u32>,
+    /// The very same file (identical SHA-256); absent in photos stored before this was recorded, where a
+    /// distance of 0 meant the same file.
+    #[serde(default)]
+    pub duplicate_exact: Option<bool>,
+}
+
+impl StoredExif {
+    pub(super) fn set_duplicate(&mut self, duplicate: Option<&DuplicateOf>) {
+        self.duplicate_visit = duplicate.map(|d| d.visit_id.clone());
+        self.duplicate_distance = duplicate.map(|d| d.distance);
+        self.duplicate_exact = duplicate.map(|d| d.exact);
+    }
 }
 
 impl PhotoRecord {
@@ -197,6 +220,7 @@ pub struct CheckIn {
     pub accuracy_m: f64,
     pub device_at: i64,
     pub mock_location: bool,
+    pub device_id: Option<String>,
 }
 
 /// The result of a check-in: the attempt (always recorded) and the visit when it started.
@@ -441,6 +465,48 @@ async fn event(
     .bind(reason)
     .bind(comments)
     .bind(at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The earliest conflict of interest the shopper declared with the venue or its client, at any time.
+async fn declared_conflict(
+    conn: &mut AnyConnection,
+    shopper_id: &str,
+    venue_id: &str,
+    client_id: &str,
+) -> AppResult<Option<DeclaredConflict>> {
+    let row: Option<(Option<String>, Option<String>, i64)> = sqlx::query_as(
+        "SELECT sc.venue_id, c.name, sc.created_at FROM shopper_conflicts sc LEFT JOIN clients c ON c.id = sc.client_id \
+         WHERE sc.shopper_id = $1 AND (sc.venue_id = $2 OR sc.client_id = $3) ORDER BY sc.created_at LIMIT 1",
+    )
+    .bind(shopper_id)
+    .bind(venue_id)
+    .bind(client_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(venue, client_name, declared_at)| DeclaredConflict {
+        what: match (venue, client_name) {
+            (Some(_), _) => "this venue".into(),
+            (None, Some(name)) => format!("the client {name}"),
+            (None, None) => "this venue's client".into(),
+        },
+        declared_at,
+    }))
+}
+
+/// Writes one flag on a visit now (before submission recomputes them all), keeping an existing one.
+async fn raise_flag(conn: &mut AnyConnection, visit_id: &str, flag: &visit::Flag) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO visit_flags (visit_id, code, severity, message, other_visit_id) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(visit_id)
+    .bind(flag.code.as_str())
+    .bind(flag.severity.as_str())
+    .bind(&flag.message)
+    .bind(&flag.other_visit_id)
     .execute(&mut *conn)
     .await?;
     Ok(())

@@ -64,6 +64,7 @@ impl Visits {
         }
         drop(conn);
         let limits = self.limits;
+        let zone = crate::domain::stored_zone(visit.venue_time_zone.as_deref())?;
         let file = photo.file;
         self.photo_queue.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let permit = self.processing.clone().acquire_owned().await;
@@ -72,7 +73,7 @@ impl Visits {
         let (processed, bytes) = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let bytes = read_upload(file, limits.max_bytes)?;
-            AppResult::Ok((evidence::process(&bytes, limits), bytes))
+            AppResult::Ok((evidence::process(&bytes, limits, zone), bytes))
         })
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
@@ -87,7 +88,6 @@ impl Visits {
             to,
             rules.photo_time_tolerance_minutes,
         );
-        let (duplicate_of, duplicate_visit, distance) = self.find_duplicate(visit_id, &processed).await?;
         let id = new_id();
         // Keys follow the phone's client id, so a resend after a crash overwrites the same objects rather than
         // storing a second copy; the pending row (committed first) lets the sweeper remove what a crash leaves.
@@ -115,12 +115,11 @@ impl Visits {
             self.discard_upload(&pending_id, &keys).await;
             return Err(AppError::Internal(err));
         }
-        let stored = StoredExif {
+        let mut stored = StoredExif {
             facts: processed.exif,
             gps_verdict_note: v.gps_note,
             time_verdict_note: v.time_note,
-            duplicate_visit,
-            duplicate_distance: distance,
+            ..StoredExif::default()
         };
         let b = bands(processed.phash);
         let now = now_ms();
@@ -155,12 +154,23 @@ impl Visits {
             self.discard_upload(&pending_id, &keys).await;
             return Err(err);
         }
+        // The search and the insert are one serialised step, so simultaneous copies find each other.
+        lock_duplicate_search(&mut tx).await?;
+        let duplicate = find_duplicate(
+            &mut tx,
+            visit_id,
+            &processed.sha256,
+            processed.phash,
+            &processed.crop_hashes,
+        )
+        .await?;
+        stored.set_duplicate(duplicate.as_ref());
         let inserted = sqlx::query(
             "INSERT INTO photos (id, client_id, visit_id, shopper_id, question_code, kind, receipt_kopiykas, \
              content_type, bytes, sha256, phash, band0, band1, band2, band3, width, height, exif, gps_verdict, \
-             time_verdict, duplicate_of, original_key, display_key, thumbnail_key, created_at) VALUES \
+             time_verdict, duplicate_of, original_key, display_key, thumbnail_key, created_at, crop_hashes) VALUES \
              ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-             $23, $24, $25)",
+             $23, $24, $25, $26)",
         )
         .bind(&id)
         .bind(&client_id)
@@ -182,11 +192,12 @@ impl Visits {
         .bind(serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.into()))?)
         .bind(v.gps.as_str())
         .bind(v.time.as_str())
-        .bind(&duplicate_of)
+        .bind(duplicate.as_ref().map(|d| d.photo_id.clone()))
         .bind(&keys[0])
         .bind(&keys[1])
         .bind(&keys[2])
         .bind(now)
+        .bind(format_hashes(&processed.crop_hashes))
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -277,48 +288,6 @@ impl Visits {
         Ok(swept)
     }
 
-    /// An earlier photo of another visit with the same bytes, else the nearest perceptual match within
-    /// `NEAR_DUPLICATE_DISTANCE` among photos sharing a hash band: (photo id, its visit, distance).
-    async fn find_duplicate(
-        &self,
-        visit_id: &str,
-        processed: &evidence::Processed,
-    ) -> AppResult<(Option<String>, Option<String>, Option<u32>)> {
-        let same: Option<(String, String)> = sqlx::query_as(
-            "SELECT id, visit_id FROM photos WHERE sha256 = $1 AND visit_id <> $2 ORDER BY created_at LIMIT 1",
-        )
-        .bind(&processed.sha256)
-        .bind(visit_id)
-        .fetch_optional(self.db.pool())
-        .await?;
-        if let Some((id, visit)) = same {
-            return Ok((Some(id), Some(visit), Some(0)));
-        }
-        let b = bands(processed.phash);
-        let candidates: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT id, visit_id, phash FROM photos WHERE visit_id <> $5 \
-             AND (band0 = $1 OR band1 = $2 OR band2 = $3 OR band3 = $4) LIMIT 5000",
-        )
-        .bind(b[0])
-        .bind(b[1])
-        .bind(b[2])
-        .bind(b[3])
-        .bind(visit_id)
-        .fetch_all(self.db.pool())
-        .await?;
-        let best = candidates
-            .into_iter()
-            .filter_map(|(id, visit, hash)| {
-                let d = hamming(u64::from_str_radix(&hash, 16).ok()?, processed.phash);
-                (d <= NEAR_DUPLICATE_DISTANCE).then_some((d, id, visit))
-            })
-            .min_by_key(|(d, ..)| *d);
-        Ok(match best {
-            Some((d, id, visit)) => (Some(id), Some(visit), Some(d)),
-            None => (None, None, None),
-        })
-    }
-
     async fn photo_by_client_id(&self, actor: &Actor, client_id: &str) -> AppResult<Option<PhotoRecord>> {
         Ok(sqlx::query_as(&format!(
             "SELECT {PHOTO_COLUMNS} FROM photos WHERE shopper_id = $1 AND client_id = $2"
@@ -345,4 +314,102 @@ impl Visits {
         .fetch_all(self.db.pool())
         .await?)
     }
+}
+
+/// Serialises the duplicate search with the insert that follows it, across every server: the lock row is held
+/// until the caller's transaction ends (on SQLite the write transaction itself is the lock). So of two
+/// shoppers uploading the same new picture at the same moment, the second finds the first.
+pub(super) async fn lock_duplicate_search(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO rate_subjects (bucket, subject, touched_at) VALUES ('photos', 'duplicate-search', $1) \
+         ON CONFLICT (bucket, subject) DO UPDATE SET touched_at = excluded.touched_at",
+    )
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The earliest photo of another visit with the same bytes (an exact copy), else the nearest picture within
+/// `NEAR_DUPLICATE_DISTANCE`: among all photos, every stored hash within the threshold is a candidate
+/// (`band_probes`), so none is missed; among the photos of the same venue, crops are compared too (the whole
+/// of one against the crop windows of the other, both ways).
+pub async fn find_duplicate(
+    conn: &mut AnyConnection,
+    visit_id: &str,
+    sha256: &str,
+    phash: u64,
+    crop_hashes: &[u64],
+) -> AppResult<Option<DuplicateOf>> {
+    let same: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, visit_id FROM photos WHERE sha256 = $1 AND visit_id <> $2 ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(sha256)
+    .bind(visit_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((photo_id, visit_id)) = same {
+        return Ok(Some(DuplicateOf {
+            photo_id,
+            visit_id,
+            distance: 0,
+            exact: true,
+        }));
+    }
+    let probes = band_probes(phash);
+    let mut n = 1;
+    let mut conditions = Vec::with_capacity(4);
+    for band in 0..4 {
+        let list: Vec<String> = (0..17)
+            .map(|_| {
+                n += 1;
+                format!("${n}")
+            })
+            .collect();
+        conditions.push(format!("band{band} IN ({})", list.join(", ")));
+    }
+    let sql = format!(
+        "SELECT id, visit_id, phash, created_at FROM photos WHERE visit_id <> $1 AND ({})",
+        conditions.join(" OR ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String, String, i64)>(&sql).bind(visit_id);
+    for value in probes.iter().flatten() {
+        query = query.bind(*value);
+    }
+    let mut candidates: Vec<(u32, i64, String, String)> = query
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .filter_map(|(id, visit, hash, created_at)| {
+            let d = hamming(u64::from_str_radix(&hash, 16).ok()?, phash);
+            (d <= NEAR_DUPLICATE_DISTANCE).then_some((d, created_at, id, visit))
+        })
+        .collect();
+    let same_venue: Vec<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, p.visit_id, p.phash, p.crop_hashes, p.created_at FROM photos p \
+         JOIN visits v ON v.id = p.visit_id JOIN tasks t ON t.id = v.task_id \
+         WHERE p.visit_id <> $1 AND t.venue_id = \
+         (SELECT t2.venue_id FROM visits v2 JOIN tasks t2 ON t2.id = v2.task_id WHERE v2.id = $1)",
+    )
+    .bind(visit_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    candidates.extend(
+        same_venue
+            .into_iter()
+            .filter_map(|(id, visit, hash, windows, created_at)| {
+                let hash = u64::from_str_radix(&hash, 16).ok()?;
+                let d = crop_distance(phash, crop_hashes, hash, &parse_hashes(&windows));
+                (d <= NEAR_DUPLICATE_DISTANCE).then_some((d, created_at, id, visit))
+            }),
+    );
+    Ok(candidates
+        .into_iter()
+        .min_by(|a, b| (a.0, a.1, &a.2).cmp(&(b.0, b.1, &b.2)))
+        .map(|(distance, _, photo_id, visit_id)| DuplicateOf {
+            photo_id,
+            visit_id,
+            distance,
+            exact: false,
+        }))
 }

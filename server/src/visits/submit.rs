@@ -58,8 +58,17 @@ impl Visits {
         let rules = visit.rules();
         let (from, to) = (visit.checkin_device_at, checkout_at);
         let mut checks = Vec::with_capacity(photos.len());
+        // Duplicates are searched again now: a copy uploaded to another visit after (or at the same moment as)
+        // this photo is found whatever the timing.
+        if !photos.is_empty() {
+            super::photos::lock_duplicate_search(&mut tx).await?;
+        }
         for (i, p) in photos.iter().enumerate() {
-            let stored = p.stored_exif();
+            let mut stored = p.stored_exif();
+            let phash = u64::from_str_radix(&p.phash, 16).map_err(|e| AppError::Internal(e.into()))?;
+            let windows = parse_hashes(&p.crop_hashes);
+            let duplicate = super::photos::find_duplicate(&mut tx, visit_id, &p.sha256, phash, &windows).await?;
+            stored.set_duplicate(duplicate.as_ref());
             let v = verdicts(
                 &stored.facts,
                 (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64),
@@ -68,20 +77,23 @@ impl Visits {
                 to,
                 rules.photo_time_tolerance_minutes,
             );
-            sqlx::query("UPDATE photos SET gps_verdict = $1, time_verdict = $2, exif = $3 WHERE id = $4")
-                .bind(v.gps.as_str())
-                .bind(v.time.as_str())
-                .bind(
-                    serde_json::to_string(&StoredExif {
-                        gps_verdict_note: v.gps_note.clone(),
-                        time_verdict_note: v.time_note.clone(),
-                        ..stored.clone()
-                    })
-                    .map_err(|e| AppError::Internal(e.into()))?,
-                )
-                .bind(&p.id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE photos SET gps_verdict = $1, time_verdict = $2, exif = $3, duplicate_of = $4 WHERE id = $5",
+            )
+            .bind(v.gps.as_str())
+            .bind(v.time.as_str())
+            .bind(
+                serde_json::to_string(&StoredExif {
+                    gps_verdict_note: v.gps_note.clone(),
+                    time_verdict_note: v.time_note.clone(),
+                    ..stored.clone()
+                })
+                .map_err(|e| AppError::Internal(e.into()))?,
+            )
+            .bind(duplicate.as_ref().map(|d| d.photo_id.clone()))
+            .bind(&p.id)
+            .execute(&mut *tx)
+            .await?;
             let label = match &p.question_code {
                 Some(code) => format!("Photo {} ({code})", i + 1),
                 None => format!("Photo {} (receipt)", i + 1),
@@ -92,7 +104,7 @@ impl Visits {
                 gps_note: v.gps_note,
                 time: v.time,
                 time_note: v.time_note,
-                duplicate_of_visit: stored.duplicate_visit.zip(stored.duplicate_distance),
+                duplicate,
             });
         }
         let checkin: Option<String> = sqlx::query_scalar("SELECT verdict FROM checkin_attempts WHERE id = $1")
@@ -113,6 +125,29 @@ impl Visits {
         .bind(visit.checkin_device_at)
         .fetch_optional(&mut *tx)
         .await?;
+        let conflict = declared_conflict(&mut tx, &visit.shopper_id, &visit.venue_id, &visit.client_id).await?;
+        // An earlier visit of this venue by the same shopper inside the wave's cool-off (possible only by an
+        // override), nearest first.
+        let repeat: Option<(String, i64, i64)> = sqlx::query_as(
+            "SELECT v.id, v.checkin_device_at, w.cooloff_days FROM visits v JOIN tasks t ON t.id = v.task_id \
+             JOIN waves w ON w.id = $4 WHERE v.shopper_id = $1 AND t.venue_id = $2 AND v.id <> $3 \
+             AND v.checkin_device_at <= $5 ORDER BY v.checkin_device_at DESC LIMIT 1",
+        )
+        .bind(&visit.shopper_id)
+        .bind(&visit.venue_id)
+        .bind(visit_id)
+        .bind(&visit.wave_id)
+        .bind(visit.checkin_device_at)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let repeat = repeat.and_then(|(visit_id, at, cooloff_days)| {
+            let days_before = (visit.checkin_device_at - at) / 86_400_000;
+            (days_before < cooloff_days).then_some(RepeatVisit {
+                visit_id,
+                days_before,
+                cooloff_days,
+            })
+        });
         let flags = visit::flags(&VisitFacts {
             rules: &rules,
             checkin: &checkin,
@@ -129,6 +164,8 @@ impl Visits {
                 lon,
                 left_at,
             }),
+            conflict,
+            repeat,
         });
         sqlx::query("DELETE FROM visit_flags WHERE visit_id = $1")
             .bind(visit_id)

@@ -5,6 +5,7 @@ mod assignment;
 mod authorization;
 mod checklists;
 mod errors;
+mod evidence;
 mod hardening;
 mod http;
 mod payouts;

@@ -47,7 +47,10 @@ async fn a_shopper_signs_up_verifies_by_email_and_sees_their_profile() {
         profile.payout_details.iban_display,
         "UA21 3223 1300 0002 6007 2335 6600 1"
     );
-    assert_eq!(profile.payout_details.tax_id, "3000000008");
+    assert_eq!(
+        profile.payout_details.tax_id,
+        fieldwork_e2e::tax_id_for("olena@example.com")
+    );
     assert_eq!(
         profile.code_of_conduct_version,
         app.settings.auth.code_of_conduct_version

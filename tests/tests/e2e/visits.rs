@@ -61,6 +61,7 @@ pub(crate) fn check_in_input(task: &str, client_id: &str, metres_north: f64, acc
         accuracy_m: accuracy,
         device_time: CHECK_IN_AT.into(),
         mock_location: false,
+        device_id: None,
     }
 }
 
@@ -229,7 +230,7 @@ async fn a_visit_goes_from_check_in_to_approval_with_its_evidence() {
     let bytes = display.bytes().await.unwrap();
     let picture = image::load_from_memory(&bytes).unwrap();
     assert_eq!((picture.width(), picture.height()), (1600, 686));
-    assert!(!fieldwork::domain::photo::read_exif(&bytes).present);
+    assert!(!fieldwork::domain::photo::read_exif(&bytes, fieldwork::domain::stored_zone(None).unwrap()).present);
     let forged = photo.display_url.replace("sig=", "sig=00");
     assert_eq!(reqwest::get(&forged).await.unwrap().status(), 403);
     let thumb = reqwest::get(&photo.thumbnail_url).await.unwrap().bytes().await.unwrap();
