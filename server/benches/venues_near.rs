@@ -60,6 +60,7 @@ async fn main() -> anyhow::Result<()> {
                     city: String::new(),
                     location: Coordinates::parse("location", lat + dlat, lon + dlon).unwrap(),
                     geofence: GeofenceRadius::DEFAULT,
+                    time_zone: None,
                 },
             ));
         }
