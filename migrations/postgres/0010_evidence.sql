@@ -18,3 +18,19 @@ CREATE INDEX checkin_attempts_device_idx ON checkin_attempts (device_id, shopper
 -- venues at start-up), and a client's default for venues where no zone can be derived (at sea, say).
 ALTER TABLE venues ADD COLUMN time_zone TEXT;
 ALTER TABLE clients ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'Europe/Kyiv';
+
+-- Live capture: single-use tokens the app asks for after check-in; a photo taken by the app's own camera is sent
+-- with one, and with the phone's position and time at the moment of capture (kept in the photo's EXIF JSON).
+CREATE TABLE capture_tokens (
+    id          TEXT PRIMARY KEY,
+    token_hash  TEXT NOT NULL UNIQUE,
+    visit_id    TEXT NOT NULL REFERENCES visits (id),
+    shopper_id  TEXT NOT NULL REFERENCES users (id),
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL,
+    used_at     BIGINT,
+    photo_id    TEXT
+);
+CREATE INDEX capture_tokens_visit_idx ON capture_tokens (visit_id);
+-- LIVE_CAMERA or GALLERY (photos stored before: GALLERY).
+ALTER TABLE photos ADD COLUMN source TEXT NOT NULL DEFAULT 'GALLERY';

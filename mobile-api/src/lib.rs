@@ -50,6 +50,7 @@ operation!(DeclineOffer, "operations/decline_offer.graphql");
 operation!(CheckIn, "operations/check_in.graphql");
 operation!(SaveVisitAnswers, "operations/save_visit_answers.graphql");
 operation!(UploadVisitPhoto, "operations/upload_visit_photo.graphql");
+operation!(RequestCaptureTokens, "operations/request_capture_tokens.graphql");
 operation!(CheckOut, "operations/check_out.graphql");
 operation!(SubmitVisit, "operations/submit_visit.graphql");
 operation!(MyVisits, "operations/my_visits.graphql");
@@ -118,6 +119,10 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (
         "upload_visit_photo.graphql",
         include_str!("../operations/upload_visit_photo.graphql"),
+    ),
+    (
+        "request_capture_tokens.graphql",
+        include_str!("../operations/request_capture_tokens.graphql"),
     ),
     ("check_out.graphql", include_str!("../operations/check_out.graphql")),
     (
@@ -289,6 +294,21 @@ impl Client {
     }
 
     /// Uploads a photo as a GraphQL multipart request (the file travels as part `0`, mapped to `variables.file`).
+    /// Single-use capture tokens for photos the app's camera takes during a visit.
+    pub async fn request_capture_tokens(
+        &self,
+        visit_id: &str,
+        count: i64,
+    ) -> Result<Vec<request_capture_tokens::RequestCaptureTokensRequestCaptureTokens>, ClientError> {
+        Ok(self
+            .execute::<RequestCaptureTokens>(request_capture_tokens::Variables {
+                visit_id: visit_id.into(),
+                count: Some(count),
+            })
+            .await?
+            .request_capture_tokens)
+    }
+
     pub async fn upload_visit_photo(
         &self,
         variables: upload_visit_photo::Variables,

@@ -153,6 +153,8 @@ pub struct PhotoSettings {
     /// Objects of an upload that never finished (the server died mid-upload) are removed after this long; it
     /// must be longer than any upload takes (no request outlives `limits.request_timeout_secs`, 30 s).
     pub abandoned_upload_secs: u64,
+    /// How long a live-capture token stays valid after the app asked for it.
+    pub capture_token_minutes: u32,
 }
 
 impl Default for PhotoSettings {
@@ -167,6 +169,7 @@ impl Default for PhotoSettings {
             display_px: 1600,
             thumbnail_px: 512,
             abandoned_upload_secs: 120,
+            capture_token_minutes: 30,
         }
     }
 }

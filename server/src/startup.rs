@@ -82,7 +82,8 @@ impl Application {
             (&settings.photos).into(),
             settings.photos.max_per_visit,
             settings.payouts.currency.clone(),
-        );
+        )
+        .with_capture_token_minutes(settings.photos.capture_token_minutes);
         let ledger = Ledger::new(db.clone(), settings.payouts.currency.clone());
         let payouts = Payouts::new(db.clone(), Arc::new(settings.payouts.clone()), wake.clone());
         let metrics = crate::metrics::Metrics::new();

@@ -93,6 +93,22 @@ impl WaveBuilder<'_> {
         (wave, self.setup)
     }
 
+    /// Tries to create the wave: its id, or the field of the error when it was refused.
+    pub async fn create_checked(self) -> (Option<String>, Option<String>) {
+        let body = self
+            .app
+            .gql(
+                Some(&self.setup.token),
+                "mutation($c: ID!, $i: WaveInput!) { createWave(clientId: $c, input: $i) { id } }",
+                json!({ "c": self.setup.client, "i": Value::Object(self.input) }),
+            )
+            .await;
+        (
+            body["data"]["createWave"]["id"].as_str().map(str::to_string),
+            crate::error_field(&body).map(str::to_string),
+        )
+    }
+
     /// Creates and launches the wave; returns it with its tasks.
     pub async fn launch(self) -> LaunchedWave {
         let app = self.app;

@@ -60,6 +60,8 @@ pub enum FlagCode {
     ConflictOfInterest,
     /// The shopper evaluated the same venue again within the wave's cool-off (only possible by override).
     CoolOffBreached,
+    /// A live-camera photo's own EXIF contradicts the phone's position or clock at capture.
+    CaptureMismatch,
 }
 
 impl FlagCode {
@@ -82,6 +84,7 @@ impl FlagCode {
             FlagCode::LateSubmission => "LATE_SUBMISSION",
             FlagCode::ConflictOfInterest => "CONFLICT_OF_INTEREST",
             FlagCode::CoolOffBreached => "COOL_OFF_BREACHED",
+            FlagCode::CaptureMismatch => "CAPTURE_MISMATCH",
         }
     }
 
@@ -149,6 +152,11 @@ pub struct PhotoCheck {
     pub time_note: String,
     /// An earlier photo with the same bytes (its visit), or a near-duplicate (its visit, Hamming distance).
     pub duplicate: Option<super::photo::DuplicateOf>,
+    /// For a live-camera photo, the verdicts of the phone's own fix at capture: they decide place and time (the
+    /// file's EXIF may be stripped); `gps`/`time` above stay the EXIF's.
+    pub capture: Option<super::photo::PhotoVerdicts>,
+    /// Why the file's EXIF contradicts the capture fix, when it does.
+    pub mismatch: Option<String>,
 }
 
 /// The shopper's previous visit, for the travel-speed rule.
@@ -267,31 +275,39 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
         ));
     }
     for p in f.photos {
-        match p.gps {
+        // A live-camera photo is judged by the phone's fix at capture; a gallery photo by its EXIF.
+        let (gps, gps_note, time, time_note) = match &p.capture {
+            Some(c) => (c.gps, &c.gps_note, c.time, &c.time_note),
+            None => (p.gps, &p.gps_note, p.time, &p.time_note),
+        };
+        match gps {
             Verdict::Fail => out.push(Flag::new(
                 PhotoGpsOutside,
                 Critical,
-                format!("{}: {}", p.label, p.gps_note),
+                format!("{}: {}", p.label, gps_note),
             )),
             Verdict::NoData => out.push(Flag::new(
                 PhotoGpsMissing,
                 Warning,
-                format!("{}: {}", p.label, p.gps_note),
+                format!("{}: {}", p.label, gps_note),
             )),
             Verdict::Pass => {}
         }
-        match p.time {
+        match time {
             Verdict::Fail => out.push(Flag::new(
                 PhotoTimeOutside,
                 Critical,
-                format!("{}: {}", p.label, p.time_note),
+                format!("{}: {}", p.label, time_note),
             )),
             Verdict::NoData => out.push(Flag::new(
                 PhotoTimeMissing,
                 Warning,
-                format!("{}: {}", p.label, p.time_note),
+                format!("{}: {}", p.label, time_note),
             )),
             Verdict::Pass => {}
+        }
+        if let Some(why) = &p.mismatch {
+            out.push(Flag::new(CaptureMismatch, Critical, format!("{}: {why}.", p.label)));
         }
         if let Some(d) = &p.duplicate {
             let (code, message) = if d.exact {

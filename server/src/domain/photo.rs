@@ -345,6 +345,97 @@ fn span(ms: i64) -> String {
     }
 }
 
+/// Where a photo came from: the app's own camera view (with a capture token and the phone's fix at that
+/// moment), or picked from the phone's gallery (whose EXIF browsers and Android now strip of GPS).
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PhotoSource {
+    LiveCamera,
+    #[default]
+    Gallery,
+}
+
+impl PhotoSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoSource::LiveCamera => "LIVE_CAMERA",
+            PhotoSource::Gallery => "GALLERY",
+        }
+    }
+
+    /// The stored form back; anything else is an error, never a default.
+    pub fn parse(text: &str) -> Result<Self, super::UnknownValue> {
+        [PhotoSource::LiveCamera, PhotoSource::Gallery]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| super::UnknownValue::new("photo source", text))
+    }
+}
+
+/// The phone's own fix when the app's camera took the photo.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureFix {
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    /// The phone's clock at capture, ms.
+    pub at: i64,
+}
+
+/// A capture fix judged like a photo's EXIF: the place within the geofence + slack (a poor fix gets the benefit
+/// of the doubt up to 50 m, as at check-in), the time within the visit.
+pub fn capture_verdicts(
+    fix: &CaptureFix,
+    venue: (f64, f64, f64),
+    gps_slack_m: f64,
+    from: i64,
+    to: i64,
+    tolerance_min: u32,
+) -> PhotoVerdicts {
+    let facts = ExifFacts {
+        present: true,
+        lat: Some(fix.lat),
+        lon: Some(fix.lon),
+        taken_at: Some(fix.at),
+        orientation: 1,
+        ..ExifFacts::default()
+    };
+    let allowance = fix.accuracy_m.clamp(0.0, 50.0);
+    let mut v = verdicts(&facts, venue, gps_slack_m + allowance, from, to, tolerance_min);
+    v.gps_note = format!("{} (the phone's position when the app took it)", v.gps_note);
+    v.time_note = format!("{} (the phone's clock when the app took it)", v.time_note);
+    v
+}
+
+/// Does the photo's own EXIF contradict the capture fix? A position more than 500 m (plus the fix's accuracy)
+/// away, or a time more than 15 minutes apart, says the file is not the picture the app took.
+pub fn capture_disagreement(exif: &ExifFacts, fix: &CaptureFix) -> Option<String> {
+    if let (Some(lat), Some(lon)) = (exif.lat, exif.lon) {
+        let d = distance_m(lat, lon, fix.lat, fix.lon);
+        if d > 500.0 + fix.accuracy_m.clamp(0.0, 500.0) {
+            return Some(format!(
+                "its own GPS is {} from where the phone was when the app took it",
+                if d >= 10_000.0 {
+                    format!("{:.0} km", d / 1000.0)
+                } else {
+                    format!("{d:.0} m")
+                }
+            ));
+        }
+    }
+    if let Some(taken) = exif.taken_at {
+        let minutes = (taken - fix.at).abs() / 60_000;
+        if minutes > 15 {
+            return Some(format!(
+                "its own time is {} from the phone's clock when the app took it",
+                span(minutes * 60_000)
+            ));
+        }
+    }
+    None
+}
+
 /// Hamming distance between two 64-bit perceptual hashes.
 pub fn hamming(a: u64, b: u64) -> u32 {
     (a ^ b).count_ones()

@@ -26,7 +26,7 @@ pub const ACCURACY_ALLOWANCE_CAP_M: f64 = 50.0;
 pub const DEVICE_TIME_GAP_MINUTES: i64 = 15;
 
 /// A wave's rules for its visits (stored as JSON; every field has a default).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VisitRules {
     /// A failed check-in stops the visit (otherwise it goes ahead with flags).
@@ -45,6 +45,9 @@ pub struct VisitRules {
     pub photo_gps_slack_m: f64,
     /// Faster travel between one shopper's consecutive visits is flagged as impossible.
     pub max_travel_kmh: f64,
+    /// Photo questions (codes) whose photos must come from the app's own camera (a live capture); a gallery
+    /// photo for them is refused.
+    pub live_capture_questions: Vec<String>,
 }
 
 impl Default for VisitRules {
@@ -58,6 +61,7 @@ impl Default for VisitRules {
             photo_time_tolerance_minutes: 30,
             photo_gps_slack_m: 100.0,
             max_travel_kmh: 150.0,
+            live_capture_questions: Vec::new(),
         }
     }
 }
@@ -499,6 +503,8 @@ mod tests {
             gps_note: "taken 3 km from the venue".into(),
             time: Verdict::NoData,
             time_note: "the photo has no time".into(),
+            capture: None,
+            mismatch: Some("its own GPS is 3 km from where the phone was when the app took it".into()),
             duplicate: Some(crate::domain::photo::DuplicateOf {
                 photo_id: "p".into(),
                 visit_id: "other".into(),
@@ -539,6 +545,7 @@ mod tests {
             FlagCode::ImpossibleTravel,
             FlagCode::ConflictOfInterest,
             FlagCode::CoolOffBreached,
+            FlagCode::CaptureMismatch,
         ] {
             assert!(got.contains(&code), "{code:?} missing from {got:?}");
         }
@@ -555,6 +562,7 @@ mod tests {
         CRITICAL OUTSIDE_GEOFENCE: Checked in 900 m from the venue; the geofence is 150 m.
         CRITICAL MOCK_LOCATION: The phone reported a simulated (mock) location at check-in.
         CRITICAL PHOTO_GPS_OUTSIDE: Photo 1: taken 3 km from the venue
+        CRITICAL CAPTURE_MISMATCH: Photo 1: its own GPS is 3 km from where the phone was when the app took it.
         CRITICAL NEAR_DUPLICATE_PHOTO: Photo 1 looks almost the same as a photo of another visit (difference 3 of 64).
         CRITICAL IMPOSSIBLE_TRAVEL: 468 km from the previous visit in 1 h 0 min: faster than 150 km/h.
         CRITICAL CONFLICT_OF_INTEREST: The shopper declared a conflict of interest with this venue on 2025-12-01 14:00 (Kyiv time).

@@ -10,11 +10,12 @@ use super::types::GeoPoint;
 use super::{actor, Require};
 use crate::auth::{Actor, Permission};
 use crate::db::{from_ms, now_ms};
+use crate::domain::photo::PhotoSource;
 use crate::domain::visit::{FlagCode, GeoVerdict, Severity, Verdict, VisitState};
 use crate::error::AppError;
 use crate::visits::{
-    AttemptRecord, CheckIn, CheckOut, Decision, FlagRecord, NewPhoto, PhotoRecord, QueueFilter, ReviewComment,
-    VisitEvent, VisitRecord, Visits,
+    AttemptRecord, CaptureInput, CheckIn, CheckOut, Decision, FlagRecord, NewPhoto, PhotoRecord, QueueFilter,
+    ReviewComment, VisitEvent, VisitRecord, Visits,
 };
 
 fn visits<'a>(ctx: &'a Context<'_>) -> &'a Visits {
@@ -217,6 +218,26 @@ impl Photo {
     }
     async fn time_note(&self) -> String {
         self.record.stored_exif().time_verdict_note
+    }
+    /// `LIVE_CAMERA` (taken by the app, place and time from the phone's fix at capture) or `GALLERY`.
+    async fn source(&self) -> async_graphql::Result<PhotoSource> {
+        Ok(PhotoSource::parse(&self.record.source).map_err(AppError::from)?)
+    }
+    /// The phone's fix when the app took it (live-camera photos; not shown to client viewers).
+    async fn capture(&self) -> Option<PhotoCaptureView> {
+        if self.viewer == Viewer::Client {
+            return None;
+        }
+        let stored = self.record.stored_exif();
+        stored.capture.map(|fix| PhotoCaptureView {
+            position: GeoPoint {
+                lat: fix.lat,
+                lon: fix.lon,
+            },
+            accuracy_m: fix.accuracy_m,
+            taken_at: from_ms(fix.at),
+            exif_disagrees: stored.capture_mismatch,
+        })
     }
     async fn exif(&self) -> Option<PhotoExif> {
         if self.viewer == Viewer::Client {
@@ -494,6 +515,36 @@ pub struct CheckInInput {
     pub device_id: Option<String>,
 }
 
+/// What the app's own camera view sends with its photo: a capture token and the phone's fix at that moment.
+#[derive(InputObject)]
+#[graphql(name = "CaptureInput")]
+pub struct CaptureInputGql {
+    /// From `requestCaptureTokens`; each is spent on one photo.
+    pub token: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    /// The phone's clock when the photo was taken.
+    pub device_time: DateTime<Utc>,
+}
+
+/// Where and when the phone was when the app's camera took a photo.
+#[derive(SimpleObject)]
+pub struct PhotoCaptureView {
+    pub position: GeoPoint,
+    pub accuracy_m: f64,
+    pub taken_at: DateTime<Utc>,
+    /// Why the file's own EXIF contradicts this, when it does (a CAPTURE_MISMATCH flag).
+    pub exif_disagrees: Option<String>,
+}
+
+/// A single-use token for one live capture.
+#[derive(SimpleObject)]
+pub struct CaptureTokenView {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(InputObject)]
 pub struct CheckOutInput {
     pub lat: f64,
@@ -546,9 +597,30 @@ impl VisitMutation {
         ))
     }
 
+    /// Capture tokens for photos the app's own camera takes during this visit (1–20, single use, valid for
+    /// `photos.capture_token_minutes`). Ask right after check-in, while online.
+    #[graphql(guard = "Require(Permission::DoVisits)")]
+    async fn request_capture_tokens(
+        &self,
+        ctx: &Context<'_>,
+        visit_id: ID,
+        #[graphql(default = 5)] count: i64,
+    ) -> async_graphql::Result<Vec<CaptureTokenView>> {
+        Ok(visits(ctx)
+            .request_capture_tokens(actor(ctx)?, &visit_id, count)
+            .await?
+            .into_iter()
+            .map(|t| CaptureTokenView {
+                token: t.token,
+                expires_at: from_ms(t.expires_at),
+            })
+            .collect())
+    }
+
     /// Uploads a photo for a photo question, or the receipt with its amount (multipart request). Resending the
     /// same `clientId` returns the stored photo.
     #[graphql(guard = "Require(Permission::DoVisits)")]
+    #[allow(clippy::too_many_arguments)]
     async fn upload_visit_photo(
         &self,
         ctx: &Context<'_>,
@@ -557,6 +629,8 @@ impl VisitMutation {
         question_code: Option<String>,
         receipt_kopiykas: Option<i64>,
         file: Upload,
+        #[graphql(desc = "`LIVE_CAMERA` with its `capture`, or `GALLERY` (the default)")] source: Option<PhotoSource>,
+        capture: Option<CaptureInputGql>,
     ) -> async_graphql::Result<Photo> {
         let actor = actor(ctx)?;
         let upload = file
@@ -571,6 +645,14 @@ impl VisitMutation {
                     question_code,
                     receipt_kopiykas,
                     file: upload.content,
+                    source: source.unwrap_or_default(),
+                    capture: capture.map(|c| CaptureInput {
+                        token: c.token,
+                        lat: c.lat,
+                        lon: c.lon,
+                        accuracy_m: c.accuracy_m,
+                        device_at: c.device_time.timestamp_millis(),
+                    }),
                 },
             )
             .await?;

@@ -92,7 +92,7 @@ pub struct BonusStepSpec {
 }
 
 /// How a wave's visits are checked (every field has a default; see docs/VISITS.md).
-#[derive(SimpleObject, InputObject, Clone, Copy)]
+#[derive(SimpleObject, InputObject, Clone)]
 #[graphql(input_name = "VisitRulesInput")]
 pub struct VisitRulesSpec {
     /// A failed check-in stops the visit (otherwise it goes ahead, flagged).
@@ -117,6 +117,9 @@ pub struct VisitRulesSpec {
     /// Faster travel between one shopper's consecutive visits is flagged.
     #[graphql(default = 150.0)]
     pub max_travel_kmh: f64,
+    /// Photo questions whose photos must be taken with the app's own camera (a gallery photo is refused).
+    #[graphql(default)]
+    pub live_capture_questions: Vec<String>,
 }
 
 impl From<VisitRulesSpec> for VisitRules {
@@ -130,6 +133,7 @@ impl From<VisitRulesSpec> for VisitRules {
             photo_time_tolerance_minutes: s.photo_time_tolerance_minutes,
             photo_gps_slack_m: s.photo_gps_slack_m,
             max_travel_kmh: s.max_travel_kmh,
+            live_capture_questions: s.live_capture_questions,
         }
     }
 }
@@ -145,6 +149,7 @@ impl From<VisitRules> for VisitRulesSpec {
             photo_time_tolerance_minutes: r.photo_time_tolerance_minutes,
             photo_gps_slack_m: r.photo_gps_slack_m,
             max_travel_kmh: r.max_travel_kmh,
+            live_capture_questions: r.live_capture_questions,
         }
     }
 }
@@ -247,7 +252,7 @@ impl Wave {
         self.0.bonus.cap()
     }
     async fn visit_rules(&self) -> VisitRulesSpec {
-        self.0.visit_rules.into()
+        self.0.visit_rules.clone().into()
     }
     async fn launched_at(&self) -> Option<DateTime<Utc>> {
         self.0.launched_at.map(from_ms)

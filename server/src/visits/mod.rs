@@ -3,6 +3,7 @@
 //! id, answers merge, and check-out, submission and decisions return the stored result when repeated.
 
 mod answers;
+mod capture;
 mod check_in;
 mod check_out;
 mod photos;
@@ -23,8 +24,8 @@ use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
 use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
 use crate::domain::flags::{DeclaredConflict, RepeatVisit};
 use crate::domain::photo::{
-    band_probes, bands, crop_distance, format_hashes, hamming, parse_hashes, verdicts, DuplicateOf, ExifFacts,
-    NEAR_DUPLICATE_DISTANCE,
+    band_probes, bands, capture_disagreement, capture_verdicts, crop_distance, format_hashes, hamming, parse_hashes,
+    verdicts, CaptureFix, DuplicateOf, ExifFacts, PhotoSource, PhotoVerdicts, NEAR_DUPLICATE_DISTANCE,
 };
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::visit::{
@@ -47,6 +48,8 @@ pub struct Visits {
     photo_queue: Arc<std::sync::atomic::AtomicI64>,
     /// The ledger's currency (approvals post in it).
     currency: String,
+    /// How long a capture token is valid, ms.
+    capture_token_ms: i64,
 }
 
 /// A visit with the facts about its task and venue that every view needs.
@@ -153,11 +156,12 @@ pub struct PhotoRecord {
     pub display_key: String,
     pub thumbnail_key: String,
     pub created_at: i64,
+    pub source: String,
 }
 
 const PHOTO_COLUMNS: &str = "id, visit_id, question_code, kind, receipt_kopiykas, content_type, bytes, sha256, \
      phash, crop_hashes, width, height, exif, gps_verdict, time_verdict, duplicate_of, original_key, display_key, thumbnail_key, \
-     created_at";
+     created_at, source";
 
 /// The verdict notes stored with a photo's EXIF facts.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -175,6 +179,14 @@ pub struct StoredExif {
     /// distance of 0 meant the same file.
     #[serde(default)]
     pub duplicate_exact: Option<bool>,
+    #[serde(default)]
+    pub source: PhotoSource,
+    /// The phone's fix when the app's camera took it (live-camera photos).
+    #[serde(default)]
+    pub capture: Option<CaptureFix>,
+    /// Why the file's EXIF contradicts the capture, when it does.
+    #[serde(default)]
+    pub capture_mismatch: Option<String>,
 }
 
 impl StoredExif {
@@ -248,6 +260,19 @@ pub struct NewPhoto {
     /// The file as the multipart parser spooled it to disk: it is read into memory only once a processing slot
     /// is free, so many phones uploading at once do not hold their photos in memory while they wait.
     pub file: std::fs::File,
+    /// `LiveCamera` with a capture, or `Gallery` without.
+    pub source: PhotoSource,
+    pub capture: Option<CaptureInput>,
+}
+
+/// What the app sends with a photo its own camera took: the capture token and the phone's fix at that moment.
+#[derive(Debug, Clone)]
+pub struct CaptureInput {
+    pub token: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub accuracy_m: f64,
+    pub device_at: i64,
 }
 
 /// A coordinator's decision.
@@ -371,7 +396,14 @@ impl Visits {
             )),
             photo_queue: Default::default(),
             currency,
+            capture_token_ms: 30 * 60_000,
         }
+    }
+
+    /// How long live-capture tokens stay valid (`photos.capture_token_minutes`).
+    pub fn with_capture_token_minutes(mut self, minutes: u32) -> Self {
+        self.capture_token_ms = i64::from(minutes.max(1)) * 60_000;
+        self
     }
 
     /// Uploads waiting for a processing slot now.
@@ -510,4 +542,37 @@ async fn raise_flag(conn: &mut AnyConnection, visit_id: &str, flag: &visit::Flag
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// A photo's verdicts as they count: a live-camera photo's from the phone's fix at capture (and whether its file
+/// contradicts that fix), a gallery photo's from its EXIF. Returns (effective, capture verdicts, mismatch).
+fn judge_photo(
+    stored: &StoredExif,
+    visit: &VisitRecord,
+    rules: &VisitRules,
+    (from, to): (i64, i64),
+) -> (PhotoVerdicts, Option<PhotoVerdicts>, Option<String>) {
+    let venue = (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64);
+    let exif = verdicts(
+        &stored.facts,
+        venue,
+        rules.photo_gps_slack_m,
+        from,
+        to,
+        rules.photo_time_tolerance_minutes,
+    );
+    match &stored.capture {
+        Some(fix) => {
+            let capture = capture_verdicts(
+                fix,
+                venue,
+                rules.photo_gps_slack_m,
+                from,
+                to,
+                rules.photo_time_tolerance_minutes,
+            );
+            (capture.clone(), Some(capture), capture_disagreement(&stored.facts, fix))
+        }
+        None => (exif, None, None),
+    }
 }

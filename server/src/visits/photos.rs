@@ -52,6 +52,37 @@ impl Visits {
                 ))
             }
         };
+        // Live capture: a capture goes with a LIVE_CAMERA photo and no other; the wave may demand it.
+        match (photo.source, &photo.capture) {
+            (PhotoSource::LiveCamera, None) => {
+                return Err(AppError::bad_input(
+                    "capture",
+                    "a LIVE_CAMERA photo needs its capture (token, position and time)",
+                ))
+            }
+            (PhotoSource::Gallery, Some(_)) => {
+                return Err(AppError::bad_input(
+                    "source",
+                    "a photo sent with a capture is LIVE_CAMERA",
+                ))
+            }
+            _ => {}
+        }
+        if photo.source == PhotoSource::Gallery
+            && photo
+                .question_code
+                .as_ref()
+                .is_some_and(|code| visit.rules().live_capture_questions.contains(code))
+        {
+            return Err(AppError::bad_input(
+                "source",
+                "this question needs a photo taken with the app's camera, not one from the gallery",
+            ));
+        }
+        let capture = match &photo.capture {
+            Some(c) => Some(super::capture::check_capture(&mut conn, actor, visit_id, c, now_ms()).await?),
+            None => None,
+        };
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE visit_id = $1")
             .bind(visit_id)
             .fetch_one(&mut *conn)
@@ -79,15 +110,17 @@ impl Visits {
         .map_err(|e| AppError::Internal(e.into()))??;
         let processed = processed?;
         let rules = visit.rules();
-        let (from, to) = visit_span(&visit, &rules);
-        let v = verdicts(
-            &processed.exif,
-            (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64),
-            rules.photo_gps_slack_m,
-            from,
-            to,
-            rules.photo_time_tolerance_minutes,
-        );
+        let span = visit_span(&visit, &rules);
+        let mut stored = StoredExif {
+            facts: processed.exif.clone(),
+            source: photo.source,
+            capture: capture.as_ref().map(|(_, fix)| *fix),
+            ..StoredExif::default()
+        };
+        let (v, _, mismatch) = judge_photo(&stored, &visit, &rules, span);
+        stored.capture_mismatch = mismatch;
+        stored.gps_verdict_note = v.gps_note.clone();
+        stored.time_verdict_note = v.time_note.clone();
         let id = new_id();
         // Keys follow the phone's client id, so a resend after a crash overwrites the same objects rather than
         // storing a second copy; the pending row (committed first) lets the sweeper remove what a crash leaves.
@@ -105,22 +138,16 @@ impl Visits {
             .execute(self.db.pool())
             .await?;
         let size = bytes.len() as i64;
-        let stored = async {
+        let written = async {
             self.storage.put(&keys[0], bytes).await?;
             self.storage.put(&keys[1], processed.display).await?;
             self.storage.put(&keys[2], processed.thumbnail).await
         }
         .await;
-        if let Err(err) = stored {
+        if let Err(err) = written {
             self.discard_upload(&pending_id, &keys).await;
             return Err(AppError::Internal(err));
         }
-        let mut stored = StoredExif {
-            facts: processed.exif,
-            gps_verdict_note: v.gps_note,
-            time_verdict_note: v.time_note,
-            ..StoredExif::default()
-        };
         let b = bands(processed.phash);
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
@@ -154,6 +181,20 @@ impl Visits {
             self.discard_upload(&pending_id, &keys).await;
             return Err(err);
         }
+        // The capture token is spent once, by the upload that inserts the photo.
+        if let Some((token_id, _)) = &capture {
+            if !super::capture::spend_token(&mut tx, token_id, &id).await? {
+                drop(tx);
+                if let Some(done) = self.photo_by_client_id(actor, &client_id).await? {
+                    return Ok(done);
+                }
+                self.discard_upload(&pending_id, &keys).await;
+                return Err(AppError::bad_input(
+                    "capture.token",
+                    "was already used for another photo; each photo needs its own",
+                ));
+            }
+        }
         // The search and the insert are one serialised step, so simultaneous copies find each other.
         lock_duplicate_search(&mut tx).await?;
         let duplicate = find_duplicate(
@@ -168,9 +209,9 @@ impl Visits {
         let inserted = sqlx::query(
             "INSERT INTO photos (id, client_id, visit_id, shopper_id, question_code, kind, receipt_kopiykas, \
              content_type, bytes, sha256, phash, band0, band1, band2, band3, width, height, exif, gps_verdict, \
-             time_verdict, duplicate_of, original_key, display_key, thumbnail_key, created_at, crop_hashes) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-             $23, $24, $25, $26)",
+             time_verdict, duplicate_of, original_key, display_key, thumbnail_key, created_at, crop_hashes, source) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+             $22, $23, $24, $25, $26, $27)",
         )
         .bind(&id)
         .bind(&client_id)
@@ -198,6 +239,7 @@ impl Visits {
         .bind(&keys[2])
         .bind(now)
         .bind(format_hashes(&processed.crop_hashes))
+        .bind(photo.source.as_str())
         .execute(&mut *tx)
         .await;
         match inserted {

@@ -69,7 +69,8 @@ impl Visits {
             let windows = parse_hashes(&p.crop_hashes);
             let duplicate = super::photos::find_duplicate(&mut tx, visit_id, &p.sha256, phash, &windows).await?;
             stored.set_duplicate(duplicate.as_ref());
-            let v = verdicts(
+            let (v, capture, mismatch) = judge_photo(&stored, &visit, &rules, (from, to));
+            let exif_v = verdicts(
                 &stored.facts,
                 (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64),
                 rules.photo_gps_slack_m,
@@ -77,6 +78,7 @@ impl Visits {
                 to,
                 rules.photo_time_tolerance_minutes,
             );
+            stored.capture_mismatch = mismatch.clone();
             sqlx::query(
                 "UPDATE photos SET gps_verdict = $1, time_verdict = $2, exif = $3, duplicate_of = $4 WHERE id = $5",
             )
@@ -100,11 +102,13 @@ impl Visits {
             };
             checks.push(PhotoCheck {
                 label,
-                gps: v.gps,
-                gps_note: v.gps_note,
-                time: v.time,
-                time_note: v.time_note,
+                gps: exif_v.gps,
+                gps_note: exif_v.gps_note,
+                time: exif_v.time,
+                time_note: exif_v.time_note,
                 duplicate,
+                capture,
+                mismatch,
             });
         }
         let checkin: Option<String> = sqlx::query_scalar("SELECT verdict FROM checkin_attempts WHERE id = $1")

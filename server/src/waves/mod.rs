@@ -287,6 +287,27 @@ impl Waves {
                 ))
             }
         }
+        // Questions that demand a live capture must be photo questions of this checklist version.
+        if !settings.visit_rules.live_capture_questions.is_empty() {
+            let text: String = sqlx::query_scalar("SELECT definition FROM checklist_versions WHERE id = $1")
+                .bind(&settings.checklist_version_id)
+                .fetch_one(self.db.pool())
+                .await?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| AppError::Internal(e.into()))?;
+            let definition = crate::domain::checklist::parse_definition(&json)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("stored checklist: {e}")))?;
+            for (i, code) in settings.visit_rules.live_capture_questions.iter().enumerate() {
+                if !matches!(
+                    definition.question(code).map(|q| &q.kind),
+                    Some(crate::domain::checklist::QuestionKind::Photo { .. })
+                ) {
+                    return Err(AppError::bad_input(
+                        format!("visitRules.liveCaptureQuestions[{i}]"),
+                        "is not a photo question of the wave's checklist",
+                    ));
+                }
+            }
+        }
         if settings.selection.mode == SelectionMode::List {
             for (i, venue_id) in settings.selection.venue_ids.iter().enumerate() {
                 let owner: Option<String> = sqlx::query_scalar("SELECT client_id FROM venues WHERE id = $1")

@@ -378,6 +378,12 @@ fn cases() -> Vec<Case> {
             allowed: shoppers_only,
         },
         Case {
+            field: "requestCaptureTokens",
+            query: "mutation { requestCaptureTokens(visitId: \"none\", count: 1) { token } }",
+            variables: none,
+            allowed: shoppers_only,
+        },
+        Case {
             field: "checkOut",
             query: "mutation { checkOut(visitId: \"none\", input: { lat: 49.8, lon: 24.0, accuracyM: 5, \
                     deviceTime: \"2026-11-29T10:30:00Z\" }) { id } }",

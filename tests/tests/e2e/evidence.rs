@@ -31,6 +31,8 @@ async fn upload_bytes(phone: &Client, visit: &str, client_id: &str, name: &str, 
                 question_code: Some("Q5".into()),
                 receipt_kopiykas: None,
                 file: None,
+                source: None,
+                capture: None,
             },
             name,
             bytes,
@@ -396,6 +398,8 @@ async fn a_venue_abroad_reads_photo_times_in_its_own_zone() {
                 question_code: Some("Q5".into()),
                 receipt_kopiykas: None,
                 file: None,
+                source: None,
+                capture: None,
             },
             "nokia_dublin.jpg",
             bytes,
@@ -430,5 +434,165 @@ async fn a_venue_abroad_reads_photo_times_in_its_own_zone() {
         .submit_visit;
     let codes: Vec<String> = submitted.flags.iter().map(|f| format!("{:?}", f.code)).collect();
     assert!(!codes.iter().any(|c| c.starts_with("PHOTO_")), "{codes:?}");
+    app.stop().await;
+}
+
+/// Uploads `bytes` as a live-camera photo with a capture at `at` (RFC 3339) and `pos`.
+async fn live_upload(
+    phone: &Client,
+    visit: &str,
+    client_id: &str,
+    token: &str,
+    pos: (f64, f64),
+    at: &str,
+    bytes: Vec<u8>,
+) -> Result<upload_visit_photo::UploadVisitPhotoUploadVisitPhoto, fieldwork_mobile_api::ClientError> {
+    phone
+        .upload_visit_photo(
+            upload_visit_photo::Variables {
+                visit_id: visit.into(),
+                client_id: client_id.into(),
+                question_code: Some("Q5".into()),
+                receipt_kopiykas: None,
+                file: None,
+                source: Some(upload_visit_photo::PhotoSource::LIVE_CAMERA),
+                capture: Some(upload_visit_photo::CaptureInput {
+                    token: token.into(),
+                    lat: pos.0,
+                    lon: pos.1,
+                    accuracy_m: 12.0,
+                    device_time: at.into(),
+                }),
+            },
+            "capture.jpg",
+            bytes,
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_capture_proves_place_and_time_without_exif_and_catches_a_swapped_file() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.staff(Role::Coordinator).await.token;
+    let setup = app.client_with_checklist(&coordinator, "ЦНАП мережа").await;
+    app.venue_at(&setup, "HEL-1", "Service point Helsinki", VENUE).await;
+    // A live capture is required for the queue-display photo; a wave naming a non-photo question is refused.
+    let (_, refused) = app
+        .wave(&setup)
+        .set("visitRules", json!({ "liveCaptureQuestions": ["Q1"] }))
+        .create_checked()
+        .await;
+    assert_eq!(refused.as_deref(), Some("visitRules.liveCaptureQuestions[0]"));
+    let wave = app
+        .wave(&setup)
+        .set("visitsPerVenue", 2)
+        .set("visitRules", json!({ "liveCaptureQuestions": ["Q5"] }))
+        .launch()
+        .await;
+    let tasks = wave.task_ids();
+    let phone = shopper_with_task(&app, "live@example.com", &tasks[0]).await;
+    let visit = checked_in_visit(&phone, &tasks[0]).await;
+    // A gallery photo for Q5 is refused, naming the field.
+    let err = phone
+        .upload_visit_photo(
+            upload_visit_photo::Variables {
+                visit_id: visit.clone(),
+                client_id: "gallery-photo-1".into(),
+                question_code: Some("Q5".into()),
+                receipt_kopiykas: None,
+                file: None,
+                source: None,
+                capture: None,
+            },
+            "no_exif.jpg",
+            fixture("photos/no_exif.jpg"),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field()),
+        (Some("BAD_USER_INPUT"), Some("source")),
+        "{err:?}"
+    );
+
+    let tokens = phone.request_capture_tokens(&visit, 3).await.unwrap();
+    assert_eq!(tokens.len(), 3);
+    // The check-in was at 11:05 (device time) in the harness; the app's camera takes a photo whose file has no
+    // EXIF at all (as browsers send it): the capture fix proves place and time.
+    let photo = live_upload(
+        &phone,
+        &visit,
+        "live-photo-1",
+        &tokens[0].token,
+        VENUE,
+        "2022-08-14T11:10:00Z",
+        fixture("photos/no_exif.jpg"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(format!("{:?}", photo.source), "LIVE_CAMERA");
+    assert_eq!(
+        (format!("{:?}", photo.gps_verdict), format!("{:?}", photo.time_verdict)),
+        ("PASS".into(), "PASS".into()),
+        "{photo:?}"
+    );
+    // A token is spent once: another photo with it is refused (a resend of the same photo is not).
+    let again = live_upload(
+        &phone,
+        &visit,
+        "live-photo-1",
+        &tokens[0].token,
+        VENUE,
+        "2022-08-14T11:10:00Z",
+        fixture("photos/no_exif.jpg"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.id, photo.id, "a resend returns the stored photo");
+    let err = live_upload(
+        &phone,
+        &visit,
+        "live-photo-2",
+        &tokens[0].token,
+        VENUE,
+        "2022-08-14T11:11:00Z",
+        fixture("photos/Canon_40D.jpg"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field(), Some("capture.token"), "{err:?}");
+    let err = live_upload(
+        &phone,
+        &visit,
+        "live-photo-3",
+        "fwc_forged",
+        VENUE,
+        "2022-08-14T11:11:00Z",
+        fixture("photos/Canon_40D.jpg"),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.field(), Some("capture.token"), "{err:?}");
+    // A file swapped in for the capture: its own EXIF says Tuscany, 2008, while the phone was at the venue.
+    live_upload(
+        &phone,
+        &visit,
+        "live-photo-4",
+        &tokens[1].token,
+        VENUE,
+        "2022-08-14T11:12:00Z",
+        fixture("photos/DSCN0010.jpg"),
+    )
+    .await
+    .unwrap();
+    let flags = answer_and_submit(&phone, &visit).await;
+    assert!(flags.contains(&"CAPTURE_MISMATCH".to_string()), "{flags:?}");
+    // The EXIF-less live photo raised no "missing" flags; the swapped one did not pass on its capture alone.
+    assert!(
+        !flags
+            .iter()
+            .any(|f| f == "PHOTO_GPS_MISSING" || f == "PHOTO_TIME_MISSING"),
+        "{flags:?}"
+    );
     app.stop().await;
 }

@@ -4,6 +4,7 @@
 mod assignment;
 mod authorization;
 mod checklists;
+mod corpus;
 mod errors;
 mod evidence;
 mod hardening;

@@ -81,6 +81,8 @@ pub(crate) async fn upload(
                 question_code: question.map(str::to_string),
                 receipt_kopiykas: receipt,
                 file: None,
+                source: None,
+                capture: None,
             },
             file,
             fixture(&format!("photos/{file}")),
