@@ -37,7 +37,7 @@ async fn main() -> anyhow::Result<()> {
     let backend = if scratch.is_postgres() { "PostgreSQL" } else { "SQLite" };
     let venues = Venues::new(db.clone());
     let client = venues
-        .create_client(None, "Benchmark client", ClientKind::PublicBody)
+        .create_client(None, "Benchmark client", ClientKind::PublicBody, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
 

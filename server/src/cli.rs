@@ -189,7 +189,7 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
             let db = Db::connect(&settings.database_url(), 2).await?;
             db.migrate().await?;
             let client = Venues::new(db)
-                .create_client(None, &name, kind)
+                .create_client(None, &name, kind, None)
                 .await
                 .map_err(app_error)?;
             println!("created client {} ({})", client.name, client.id);

@@ -31,6 +31,10 @@ impl Client {
     async fn kind(&self) -> ClientKind {
         self.0.kind
     }
+    /// The default time zone of its venues where none can be derived from their coordinates.
+    async fn time_zone(&self) -> &str {
+        &self.0.time_zone
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         from_ms(self.0.created_at)
     }
@@ -466,10 +470,18 @@ pub struct VenueMutation;
 #[Object]
 impl VenueMutation {
     #[graphql(guard = "Require(Permission::ManageVenues)")]
-    async fn create_client(&self, ctx: &Context<'_>, name: String, kind: ClientKind) -> async_graphql::Result<Client> {
+    /// A new client. `timeZone` (IANA, default Europe/Kyiv) is used for its venues whose zone cannot be derived
+    /// from their coordinates.
+    async fn create_client(
+        &self,
+        ctx: &Context<'_>,
+        name: String,
+        kind: ClientKind,
+        time_zone: Option<String>,
+    ) -> async_graphql::Result<Client> {
         Ok(Client(
             venues(ctx)
-                .create_client(Some(&actor(ctx)?.user_id), &name, kind)
+                .create_client(Some(&actor(ctx)?.user_id), &name, kind, time_zone.as_deref())
                 .await?,
         ))
     }

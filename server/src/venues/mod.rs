@@ -68,6 +68,8 @@ pub struct ClientRecord {
     pub name: String,
     #[sqlx(try_from = "String")]
     pub kind: ClientKind,
+    /// The default zone of its venues where none can be derived.
+    pub time_zone: String,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -317,20 +319,32 @@ impl Venues {
 
     // ---- clients ----
 
-    pub async fn create_client(&self, by: Option<&str>, name: &str, kind: ClientKind) -> AppResult<ClientRecord> {
+    /// A new client; `time_zone` is the default for its venues where none can be derived (Europe/Kyiv if omitted).
+    pub async fn create_client(
+        &self,
+        by: Option<&str>,
+        name: &str,
+        kind: ClientKind,
+        time_zone: Option<&str>,
+    ) -> AppResult<ClientRecord> {
         let name = normalize_apostrophes(BoundedText::line("name", name, 2, 200)?.as_str());
+        let time_zone = match time_zone {
+            Some(zone) => parse_time_zone("timeZone", zone)?.name().to_string(),
+            None => "Europe/Kyiv".to_string(),
+        };
         let id = new_id();
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
-            "INSERT INTO clients (id, name, kind, created_by, created_at, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $4, $5)",
+            "INSERT INTO clients (id, name, kind, created_by, created_at, updated_by, updated_at, time_zone) \
+             VALUES ($1, $2, $3, $4, $5, $4, $5, $6)",
         )
         .bind(&id)
         .bind(&name)
         .bind(kind.as_str())
         .bind(by)
         .bind(now)
+        .bind(&time_zone)
         .execute(&mut *tx)
         .await;
         if let Err(err) = inserted {
@@ -356,7 +370,7 @@ impl Venues {
 
     pub async fn client(&self, id: &str) -> AppResult<ClientRecord> {
         let row: Option<ClientRecord> =
-            sqlx::query_as("SELECT id, name, kind, created_at, updated_at FROM clients WHERE id = $1")
+            sqlx::query_as("SELECT id, name, kind, time_zone, created_at, updated_at FROM clients WHERE id = $1")
                 .bind(id)
                 .fetch_optional(self.db.pool())
                 .await?;
@@ -381,7 +395,7 @@ impl Venues {
     ) -> AppResult<Page<ClientRecord>> {
         let scope = actor.client_scope()?;
         let rows: Vec<ClientRecord> = sqlx::query_as(
-            "SELECT id, name, kind, created_at, updated_at FROM clients \
+            "SELECT id, name, kind, time_zone, created_at, updated_at FROM clients \
              WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
         )
         .bind(scope)

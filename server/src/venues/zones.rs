@@ -89,6 +89,7 @@ mod tests {
             (44.41, 8.93),       // Genoa
             (41.89, 12.49),      // Rome
             (0.0, -30.0),        // the Atlantic
+            (50.5, -12.0),       // west of Ireland, at sea
         ]);
         assert_eq!(
             zones,
@@ -97,6 +98,7 @@ mod tests {
                 Some("Europe/Dublin".to_string()),
                 Some("Europe/Rome".to_string()),
                 Some("Europe/Rome".to_string()),
+                None,
                 None
             ]
         );

@@ -365,6 +365,30 @@ async fn a_venue_abroad_reads_photo_times_in_its_own_zone() {
         )
         .await;
     assert_eq!(fieldwork_e2e::error_field(&body), Some("timeZone"), "{body}");
+    // Where the map has no zone (at sea), the client's default applies; a client's zone is checked too.
+    let body = app
+        .gql(
+            Some(&coordinator),
+            "mutation { createClient(name: \"Ferries\", kind: OTHER, timeZone: \"Europe/Dublin\") { id timeZone } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(body["data"]["createClient"]["timeZone"], "Europe/Dublin", "{body}");
+    let ferries = fieldwork_e2e::ClientSetup {
+        token: coordinator.clone(),
+        client: body["data"]["createClient"]["id"].as_str().unwrap().to_string(),
+        version: String::new(),
+    };
+    let at_sea = app.venue_at(&ferries, "SEA-1", "Weather buoy", (50.5, -12.0)).await;
+    assert_eq!(zone_of(at_sea).await, "Europe/Dublin");
+    let body = app
+        .gql(
+            Some(&coordinator),
+            "mutation { createClient(name: \"Nowhere\", kind: OTHER, timeZone: \"Mars/Olympus\") { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(fieldwork_e2e::error_field(&body), Some("timeZone"), "{body}");
     let wave = app.wave(&setup).launch().await;
     let task = &wave.task_ids()[0];
     let (phone, _) = app
