@@ -362,3 +362,54 @@ pub fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     png[29..33].copy_from_slice(&crc.to_be_bytes());
     png
 }
+
+/// How a phone sends a photo: a picked file, or one the app's camera took (the capture token, and the phone's
+/// position and RFC 3339 time at capture).
+pub enum PhotoSend<'a> {
+    Gallery,
+    Live {
+        token: &'a str,
+        at: (f64, f64),
+        time: &'a str,
+    },
+}
+
+/// Uploads `bytes` as the photo of question `Q5` of the checklist the stories use.
+pub async fn send_photo(
+    phone: &Client,
+    visit: &str,
+    client_id: &str,
+    bytes: Vec<u8>,
+    how: PhotoSend<'_>,
+) -> Result<fieldwork_mobile_api::upload_visit_photo::UploadVisitPhotoUploadVisitPhoto, fieldwork_mobile_api::ClientError>
+{
+    use fieldwork_mobile_api::upload_visit_photo::{CaptureInput, PhotoSource, Variables};
+    let (source, capture) = match how {
+        PhotoSend::Gallery => (None, None),
+        PhotoSend::Live { token, at, time } => (
+            Some(PhotoSource::LIVE_CAMERA),
+            Some(CaptureInput {
+                token: token.into(),
+                lat: at.0,
+                lon: at.1,
+                accuracy_m: 10.0,
+                device_time: time.into(),
+            }),
+        ),
+    };
+    phone
+        .upload_visit_photo(
+            Variables {
+                visit_id: visit.into(),
+                client_id: client_id.into(),
+                question_code: Some("Q5".into()),
+                receipt_kopiykas: None,
+                file: None,
+                source,
+                capture,
+            },
+            "photo.jpg",
+            bytes,
+        )
+        .await
+}

@@ -78,19 +78,9 @@ impl WaveBuilder<'_> {
 
     /// Creates the wave (a draft) and returns its id.
     pub async fn create(self) -> (String, ClientSetup) {
-        let body = self
-            .app
-            .gql(
-                Some(&self.setup.token),
-                "mutation($c: ID!, $i: WaveInput!) { createWave(clientId: $c, input: $i) { id } }",
-                json!({ "c": self.setup.client, "i": Value::Object(self.input) }),
-            )
-            .await;
-        let wave = body["data"]["createWave"]["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("createWave: {body}"))
-            .to_string();
-        (wave, self.setup)
+        let setup = self.setup.clone();
+        let (wave, refused) = self.create_checked().await;
+        (wave.unwrap_or_else(|| panic!("createWave refused: {refused:?}")), setup)
     }
 
     /// Tries to create the wave: its id, or the field of the error when it was refused.

@@ -176,17 +176,7 @@ impl Visits {
             .execute(&mut *tx)
             .await?;
         for f in &flags {
-            sqlx::query(
-                "INSERT INTO visit_flags (visit_id, code, severity, message, other_visit_id) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(visit_id)
-            .bind(f.code.as_str())
-            .bind(f.severity.as_str())
-            .bind(&f.message)
-            .bind(&f.other_visit_id)
-            .execute(&mut *tx)
-            .await?;
+            raise_flag(&mut tx, visit_id, f).await?;
         }
         let answers_json = serde_json::to_string(&visit.answers()).map_err(|e| AppError::Internal(e.into()))?;
         let done = sqlx::query(&format!(

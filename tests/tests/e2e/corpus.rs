@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use fieldwork::domain::Role;
-use fieldwork_e2e::{fixture, TestApp};
+use fieldwork_e2e::{fixture, send_photo, PhotoSend, TestApp};
 use fieldwork_mobile_api::{
     check_in, check_out, declare_conflict, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, CheckOut,
     Client, DeclareConflict, SaveVisitAnswers, SubmitVisit,
@@ -378,38 +378,19 @@ async fn upload(
     n: usize,
     photo: &Photo,
 ) -> Result<upload_visit_photo::UploadVisitPhotoUploadVisitPhoto, fieldwork_mobile_api::ClientError> {
-    let (bytes, source, capture) = match photo {
-        Photo::Gallery(bytes) => (bytes.clone(), None, None),
-        Photo::Live(bytes, pos, at) => {
+    let client_id = format!("corpus-photo-{n}");
+    match photo {
+        Photo::Gallery(bytes) => send_photo(phone, visit, &client_id, bytes.clone(), PhotoSend::Gallery).await,
+        Photo::Live(bytes, at, time) => {
             let token = phone.request_capture_tokens(visit, 1).await?.remove(0).token;
-            (
-                bytes.clone(),
-                Some(upload_visit_photo::PhotoSource::LIVE_CAMERA),
-                Some(upload_visit_photo::CaptureInput {
-                    token,
-                    lat: pos.0,
-                    lon: pos.1,
-                    accuracy_m: 10.0,
-                    device_time: (*at).into(),
-                }),
-            )
+            let how = PhotoSend::Live {
+                token: &token,
+                at: *at,
+                time,
+            };
+            send_photo(phone, visit, &client_id, bytes.clone(), how).await
         }
-    };
-    phone
-        .upload_visit_photo(
-            upload_visit_photo::Variables {
-                visit_id: visit.into(),
-                client_id: format!("corpus-photo-{n}"),
-                question_code: Some("Q5".into()),
-                receipt_kopiykas: None,
-                file: None,
-                source,
-                capture,
-            },
-            "photo.jpg",
-            bytes,
-        )
-        .await
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

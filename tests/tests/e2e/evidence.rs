@@ -23,20 +23,7 @@ async fn venue_with_tasks(app: &TestApp, n: i64) -> (String, Vec<String>) {
 }
 
 async fn upload_bytes(phone: &Client, visit: &str, client_id: &str, name: &str, bytes: Vec<u8>) -> String {
-    phone
-        .upload_visit_photo(
-            upload_visit_photo::Variables {
-                visit_id: visit.into(),
-                client_id: client_id.into(),
-                question_code: Some("Q5".into()),
-                receipt_kopiykas: None,
-                file: None,
-                source: None,
-                capture: None,
-            },
-            name,
-            bytes,
-        )
+    fieldwork_e2e::send_photo(phone, visit, client_id, bytes, fieldwork_e2e::PhotoSend::Gallery)
         .await
         .unwrap_or_else(|e| panic!("upload {name}: {e:?}"))
         .id
@@ -471,27 +458,12 @@ async fn live_upload(
     at: &str,
     bytes: Vec<u8>,
 ) -> Result<upload_visit_photo::UploadVisitPhotoUploadVisitPhoto, fieldwork_mobile_api::ClientError> {
-    phone
-        .upload_visit_photo(
-            upload_visit_photo::Variables {
-                visit_id: visit.into(),
-                client_id: client_id.into(),
-                question_code: Some("Q5".into()),
-                receipt_kopiykas: None,
-                file: None,
-                source: Some(upload_visit_photo::PhotoSource::LIVE_CAMERA),
-                capture: Some(upload_visit_photo::CaptureInput {
-                    token: token.into(),
-                    lat: pos.0,
-                    lon: pos.1,
-                    accuracy_m: 12.0,
-                    device_time: at.into(),
-                }),
-            },
-            "capture.jpg",
-            bytes,
-        )
-        .await
+    let how = fieldwork_e2e::PhotoSend::Live {
+        token,
+        at: pos,
+        time: at,
+    };
+    fieldwork_e2e::send_photo(phone, visit, client_id, bytes, how).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
