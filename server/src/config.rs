@@ -42,13 +42,25 @@ pub struct Settings {
     pub metrics: MetricsSettings,
 }
 
-/// Browser-facing HTTP: which other origins may call the API.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+/// Browser-facing HTTP: which other origins may call the API, and where the built web apps are.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct HttpSettings {
     /// Origins (e.g. `https://console.example.org`) allowed to call `/graphql` from a browser. Empty (the
     /// default): no cross-origin calls; the service's own pages are same-origin and need none.
     pub cors_allowed_origins: Vec<String>,
+    /// The built web apps (`npm run build` in `web/` writes `web/dist`): the shoppers' app is served from its
+    /// `app/` folder at `/app/`. Relative paths are read from the working directory.
+    pub web_dir: std::path::PathBuf,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self {
+            cors_allowed_origins: Vec::new(),
+            web_dir: "web/dist".into(),
+        }
+    }
 }
 
 /// Prometheus metrics at `/metrics`.

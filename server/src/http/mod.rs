@@ -35,6 +35,7 @@ use crate::visits::Visits;
 
 mod files;
 mod pages;
+mod web;
 
 use files::{export_batch, media};
 use pages::{reset_password_form, reset_password_submit, verify_email_page};
@@ -116,6 +117,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/media/{*key}", get(media))
         .route("/payouts/batches/{id}/export", get(export_batch))
         .route("/metrics", get(metrics))
+        .merge(web::routes(&settings.http.web_dir))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(middleware)

@@ -111,3 +111,19 @@ async fn internal_errors_are_logged_not_shown_and_leave_nothing_half_written() {
     assert_eq!(app.count("shopper_profiles").await, 0);
     assert_eq!(app.count("outbox_emails").await, 0);
 }
+
+#[tokio::test]
+async fn without_a_web_build_the_app_path_says_how_to_make_one() {
+    let app = TestApp::spawn_with(fieldwork_e2e::Options {
+        tweak: Box::new(|s| s.http.web_dir = "/nonexistent/web/dist".into()),
+        ..Default::default()
+    })
+    .await;
+    for path in ["/app", "/app/", "/app/tasks/1"] {
+        let response = reqwest::get(format!("{}{path}", app.base_url)).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains("npm ci &amp;&amp; npm run build"), "{path}: {text}");
+    }
+    app.stop().await;
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite on SQLite: every Rust test (unit, end to end against a real server, SMTP and database),
+# then the web apps: generated types in step with the schema and the operations, type check, lint, build, and the
+# browser tests in a real Chromium (Debian's /usr/bin/chromium, or $CHROMIUM) against the real service binary.
+# TEST_DATABASE_URL=postgres://… runs the Rust tests on PostgreSQL instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+cargo test --workspace
+
+cd web
+npm ci --no-audit --no-fund
+npm run codegen:check
+npm run typecheck
+npm run lint
+npm run build
+cargo build -p fieldwork-server
+npm test

@@ -1,0 +1,376 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** What the app's own camera view sends with its photo: a capture token and the phone's fix at that moment. */
+export type CaptureInput = {
+  accuracyM: number;
+  /** The phone's clock when the photo was taken. */
+  deviceTime: string;
+  lat: number;
+  lon: number;
+  /** From `requestCaptureTokens`; each is spent on one photo. */
+  token: string;
+};
+
+/** A position reported by the phone. */
+export type CheckInInput = {
+  /** The reported accuracy radius, metres. */
+  accuracyM: number;
+  /** Generated on the phone once per check-in; resending it returns the first result. */
+  clientId: string;
+  /**
+   * The app's own id of this phone (random, kept in the app's storage); one phone used by several accounts
+   * is shown to coordinators.
+   */
+  deviceId?: string | null | undefined;
+  /** The phone's clock at check-in (visits done offline are sent later with their own times). */
+  deviceTime: string;
+  lat: number;
+  lon: number;
+  /** What the OS says about a simulated location. */
+  mockLocation?: boolean;
+  taskId: string | number;
+};
+
+export type CheckOutInput = {
+  accuracyM: number;
+  deviceTime: string;
+  lat: number;
+  lon: number;
+};
+
+/** Why a reviewer should look. */
+export type FlagCode =
+  /** A live-camera photo's own EXIF contradicts the phone's position or clock at capture. */
+  | 'CAPTURE_MISMATCH'
+  /** The shopper declared a conflict of interest with the venue or its client (at any time). */
+  | 'CONFLICT_OF_INTEREST'
+  /** The shopper evaluated the same venue again within the wave's cool-off (only possible by override). */
+  | 'COOL_OFF_BREACHED'
+  | 'DEVICE_TIME_GAP'
+  | 'DUPLICATE_PHOTO'
+  | 'IMPOSSIBLE_TRAVEL'
+  | 'LATE_SUBMISSION'
+  | 'LOW_GPS_ACCURACY'
+  | 'MOCK_LOCATION'
+  | 'NEAR_DUPLICATE_PHOTO'
+  | 'OUTSIDE_GEOFENCE'
+  | 'OUTSIDE_VISITING_WINDOW'
+  | 'PHOTO_GPS_MISSING'
+  | 'PHOTO_GPS_OUTSIDE'
+  | 'PHOTO_TIME_MISSING'
+  | 'PHOTO_TIME_OUTSIDE'
+  | 'TOO_LONG'
+  | 'TOO_SHORT';
+
+/** A position as sent by a client (WGS-84 degrees). */
+export type GeoPointInput = {
+  lat: number;
+  lon: number;
+};
+
+/** The language of emails and of the app. */
+export type Language =
+  /** English. */
+  | 'EN'
+  /** Ukrainian (the default). */
+  | 'UK';
+
+/** A photo's role in the visit. */
+export type PhotoKind =
+  /** The answer to a photo question. */
+  | 'QUESTION'
+  | 'RECEIPT';
+
+/**
+ * Where a photo came from: the app's own camera view (with a capture token and the phone's fix at that
+ * moment), or picked from the phone's gallery (whose EXIF browsers and Android now strip of GPS).
+ */
+export type PhotoSource =
+  | 'GALLERY'
+  | 'LIVE_CAMERA';
+
+/** What a user may do is decided by their role (see `auth::policy`). */
+export type Role =
+  /** Runs the platform: staff accounts, everything coordinators can do. */
+  | 'ADMIN'
+  /** A client's analyst: reads only that client's results. */
+  | 'CLIENT_VIEWER'
+  /** The fieldwork company's staff: shoppers, venues, waves, assignment, review. */
+  | 'COORDINATOR'
+  /** The payments team: ledgers, payout batches, bank exports. */
+  | 'PAYMENTS'
+  /** A mystery shopper, using the mobile app. */
+  | 'SHOPPER';
+
+/** How much a flag matters. */
+export type Severity =
+  | 'CRITICAL'
+  | 'INFO'
+  | 'WARNING';
+
+/** Everything a shopper gives to sign up. */
+export type SignUpInput = {
+  /** Must be true. */
+  acceptCodeOfConduct: boolean;
+  accountHolder: string;
+  /** Workplaces, relatives' workplaces, other ties to venues or clients. */
+  conflictDeclaration?: string | null | undefined;
+  email: string;
+  fullName: string;
+  homeLocation: GeoPointInput;
+  /** Where fees are paid: an IBAN (Ukrainian: 29 characters). */
+  iban: string;
+  /** Client-generated; a retried sign-up with the same key returns the first result. */
+  idempotencyKey?: string | null | undefined;
+  language?: Language;
+  /** 10 to 128 characters. */
+  password: string;
+  /** International format, e.g. `+380501234567`. */
+  phone: string;
+  /** Taxpayer number (РНОКПП), 10 digits. */
+  taxId: string;
+  travelRadiusKm: number;
+};
+
+/**
+ * One required visit's state: open → offered/claimed → assigned → visited → submitted → approved/rejected,
+ * or cancelled.
+ */
+export type TaskState =
+  | 'APPROVED'
+  | 'ASSIGNED'
+  | 'CANCELLED'
+  | 'CLAIMED'
+  | 'OFFERED'
+  | 'OPEN'
+  | 'REJECTED'
+  | 'SUBMITTED'
+  | 'VISITED';
+
+/** What a shopper may change in their profile; omitted fields stay as they are. */
+export type UpdateProfileInput = {
+  accountHolder?: string | null | undefined;
+  conflictDeclaration?: string | null | undefined;
+  fullName?: string | null | undefined;
+  homeLocation?: GeoPointInput | null | undefined;
+  iban?: string | null | undefined;
+  language?: Language | null | undefined;
+  phone?: string | null | undefined;
+  travelRadiusKm?: number | null | undefined;
+};
+
+/** Suspended users cannot log in and their tokens are revoked. */
+export type UserStatus =
+  | 'ACTIVE'
+  | 'SUSPENDED';
+
+/** A verdict on one fact of a photo. */
+export type Verdict =
+  | 'FAIL'
+  | 'NO_DATA'
+  | 'PASS';
+
+/**
+ * Where a visit stands: in progress → submitted → approved or rejected; a submitted visit may be returned for
+ * correction (then in progress again in all but name: it is edited and submitted anew).
+ */
+export type VisitState =
+  | 'APPROVED'
+  | 'IN_PROGRESS'
+  | 'REJECTED'
+  /** Sent back to the shopper for correction. */
+  | 'RETURNED'
+  | 'SUBMITTED';
+
+export type AcceptOfferMutationVariables = Exact<{
+  taskId: string | number;
+}>;
+
+
+export type AcceptOfferMutation = { acceptOffer: { id: string, state: TaskState, deadlineAt: string | null } };
+
+export type AvailableTasksQueryVariables = Exact<{
+  near?: GeoPointInput | null | undefined;
+  radiusKm?: number | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type AvailableTasksQuery = { availableTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { taskId: string, waveName: string, venueId: string, venueName: string, venueAddress: string, venueCity: string, distanceM: number, feeKopiykas: number, bonusKopiykas: number, deadlineAt: string, scenarioSummary: string } }> } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  currentPassword: string;
+  newPassword: string;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: boolean };
+
+export type CheckInMutationVariables = Exact<{
+  input: CheckInInput;
+}>;
+
+
+export type CheckInMutation = { checkIn: { accepted: boolean, attempt: { id: string, deviceTime: string, serverTime: string, verdict: { distanceM: number, geofenceM: number, insideGeofence: boolean, accuracyOk: boolean, inVisitingWindow: boolean, mockLocation: boolean, passed: boolean, reasons: Array<string> } | null }, visit: { id: string, state: VisitState } | null } };
+
+export type CheckOutMutationVariables = Exact<{
+  visitId: string | number;
+  input: CheckOutInput;
+}>;
+
+
+export type CheckOutMutation = { checkOut: { id: string, state: VisitState, durationMinutes: number | null } };
+
+export type ClaimTaskMutationVariables = Exact<{
+  taskId: string | number;
+}>;
+
+
+export type ClaimTaskMutation = { claimTask: { id: string, state: TaskState, deadlineAt: string | null, feeKopiykas: number, bonusKopiykas: number } };
+
+export type DeclareConflictMutationVariables = Exact<{
+  venueId?: string | number | null | undefined;
+  clientId?: string | number | null | undefined;
+  employer?: string | null | undefined;
+}>;
+
+
+export type DeclareConflictMutation = { declareConflict: { id: string, venueId: string | null, clientId: string | null, employer: string | null } };
+
+export type DeclineOfferMutationVariables = Exact<{
+  taskId: string | number;
+  reason: string;
+}>;
+
+
+export type DeclineOfferMutation = { declineOffer: { id: string, state: TaskState } };
+
+export type LoginMutationVariables = Exact<{
+  email: string;
+  password: string;
+}>;
+
+
+export type LoginMutation = { login: { token: string, expiresAt: string, user: { id: string, email: string, role: Role, emailVerified: boolean } } };
+
+export type LogoutMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutMutation = { logout: boolean };
+
+export type LogoutEverywhereMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LogoutEverywhereMutation = { logoutEverywhere: number };
+
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string, email: string, role: Role, status: UserStatus, emailVerified: boolean, shopper: { id: string, fullName: string, phone: string, language: Language, travelRadiusKm: number, codeOfConductVersion: string, codeOfConductAcceptedAt: string, conflictDeclaration: string, homeLocation: { lat: number, lon: number }, payoutDetails: { iban: string, ibanDisplay: string, accountHolder: string, taxId: string } } | null } };
+
+export type ProfileFieldsFragment = { id: string, fullName: string, phone: string, language: Language, travelRadiusKm: number, codeOfConductVersion: string, codeOfConductAcceptedAt: string, conflictDeclaration: string, homeLocation: { lat: number, lon: number }, payoutDetails: { iban: string, ibanDisplay: string, accountHolder: string, taxId: string } };
+
+export type MyTasksQueryVariables = Exact<{
+  state?: TaskState | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyTasksQuery = { myTasks: { totalCount: number, edges: Array<{ node: { id: string, state: TaskState, deadlineAt: string | null, feeKopiykas: number, venue: { id: string, name: string, address: string, geofenceM: number, location: { lat: number, lon: number } } } }> } };
+
+export type MyVisitsQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type MyVisitsQuery = { myVisits: { totalCount: number, edges: Array<{ node: { id: string, state: VisitState, venueName: string, waveName: string, checkedInAt: string, score: number | null, flags: Array<{ code: FlagCode, severity: Severity, message: string }>, history: Array<{ action: string, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } }> } };
+
+export type ReleaseTaskMutationVariables = Exact<{
+  taskId: string | number;
+  reason: string;
+}>;
+
+
+export type ReleaseTaskMutation = { releaseTask: { id: string, state: TaskState } };
+
+export type RequestCaptureTokensMutationVariables = Exact<{
+  visitId: string | number;
+  count?: number | null | undefined;
+}>;
+
+
+export type RequestCaptureTokensMutation = { requestCaptureTokens: Array<{ token: string, expiresAt: string }> };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: boolean };
+
+export type ResendVerificationEmailMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ResendVerificationEmailMutation = { resendVerificationEmail: boolean };
+
+export type ResetPasswordMutationVariables = Exact<{
+  token: string;
+  newPassword: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: boolean };
+
+export type SaveVisitAnswersMutationVariables = Exact<{
+  visitId: string | number;
+  answers: unknown;
+}>;
+
+
+export type SaveVisitAnswersMutation = { saveVisitAnswers: { id: string, state: VisitState, answers: unknown } };
+
+export type SignUpMutationVariables = Exact<{
+  input: SignUpInput;
+}>;
+
+
+export type SignUpMutation = { signUp: { user: { id: string, email: string, role: Role, emailVerified: boolean } } };
+
+export type SubmitVisitMutationVariables = Exact<{
+  visitId: string | number;
+}>;
+
+
+export type SubmitVisitMutation = { submitVisit: { id: string, state: VisitState, score: number | null, submittedAt: string | null, flags: Array<{ code: FlagCode, severity: Severity, message: string }> } };
+
+export type UpdateMyProfileMutationVariables = Exact<{
+  input: UpdateProfileInput;
+}>;
+
+
+export type UpdateMyProfileMutation = { updateMyProfile: { id: string, fullName: string, phone: string, language: Language, travelRadiusKm: number, conflictDeclaration: string, homeLocation: { lat: number, lon: number }, payoutDetails: { iban: string, accountHolder: string } } };
+
+export type UploadVisitPhotoMutationVariables = Exact<{
+  visitId: string | number;
+  clientId: string;
+  questionCode?: string | null | undefined;
+  receiptKopiykas?: number | null | undefined;
+  file: File;
+  source?: PhotoSource | null | undefined;
+  capture?: CaptureInput | null | undefined;
+}>;
+
+
+export type UploadVisitPhotoMutation = { uploadVisitPhoto: { id: string, kind: PhotoKind, questionCode: string | null, width: number, height: number, sha256: string | null, source: PhotoSource, gpsVerdict: Verdict, gpsNote: string | null, timeVerdict: Verdict, timeNote: string, thumbnailUrl: string, displayUrl: string } };
+
+export type VerifyEmailMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type VerifyEmailMutation = { verifyEmail: { email: string, alreadyVerified: boolean } };

@@ -1,0 +1,42 @@
+// The shoppers' app, served by the service at /app/. Hashed assets are cached for good; the shell and the
+// service worker are revalidated (the server sets the headers). Workbox precaches the shell so the app opens
+// offline.
+import { defineConfig } from "vite";
+import preact from "@preact/preset-vite";
+import { VitePWA } from "vite-plugin-pwa";
+
+export default defineConfig({
+  root: __dirname,
+  base: "/app/",
+  build: { outDir: "../dist/app", emptyOutDir: true, sourcemap: false },
+  plugins: [
+    preact(),
+    VitePWA({
+      registerType: "autoUpdate",
+      injectRegister: false,
+      manifest: {
+        name: "Fieldwork — таємний покупець",
+        short_name: "Fieldwork",
+        description: "Завдання, візити та виплати таємного покупця",
+        lang: "uk",
+        start_url: "/app/",
+        scope: "/app/",
+        display: "standalone",
+        background_color: "#ffffff",
+        theme_color: "#1d4ed8",
+        icons: [
+          { src: "icon.svg", sizes: "any", type: "image/svg+xml", purpose: "any" },
+          { src: "icon-maskable.svg", sizes: "any", type: "image/svg+xml", purpose: "maskable" },
+        ],
+      },
+      workbox: {
+        // A new release takes over at once, and the first visit's page is controlled (so it opens offline).
+        clientsClaim: true,
+        skipWaiting: true,
+        globPatterns: ["**/*.{js,css,html,svg,webmanifest}"],
+        navigateFallback: "/app/index.html",
+        navigateFallbackAllowlist: [/^\/app\//],
+      },
+    }),
+  ],
+});
