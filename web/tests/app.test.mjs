@@ -192,3 +192,44 @@ test("a shopper signs in, claims offline, reloads, and the claim is sent once wh
   await axe(page);
   await context.close();
 });
+
+test("sign-up shows the server's field errors next to each field, then asks to check the mail", async () => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${base}/app/`);
+  await page.getByRole("button", { name: "Вперше тут? Зареєструватися" }).click();
+  await page.getByRole("heading", { name: "Реєстрація" }).waitFor();
+  await axe(page);
+  const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
+  await fill("Електронна пошта", "taras@example.com");
+  await fill("Пароль", PASSWORD);
+  await fill("Ім'я та прізвище", "Тарас Коваль");
+  await fill("Телефон (+380…)", "0501234567");
+  await fill("Домашня адреса: широта", "49.84");
+  await fill("Домашня адреса: довгота", "24.03");
+  await fill("IBAN для виплат", "UA213223130000026007233566002");
+  await fill("Власник рахунку", "Тарас Коваль");
+  await fill("РНОКПП (ІПН)", "3000000008");
+  await page.getByLabel("Я приймаю кодекс поведінки таємного покупця").check();
+  await page.getByRole("button", { name: "Зареєструватися" }).click();
+  // The server names each bad field; the app shows each message beside its field (and the РНОКПП is taken).
+  await page.locator("#phone-error").waitFor();
+  await page.locator("#iban-error").waitFor();
+  assert.match(await page.locator("#iban-error").textContent(), /IBAN/);
+  assert.equal(await page.getByLabel("IBAN для виплат", { exact: true }).getAttribute("aria-invalid"), "true");
+  await axe(page);
+  await fill("Телефон (+380…)", "+380671234567");
+  await fill("IBAN для виплат", "UA213223130000026007233566001");
+  await page.getByRole("button", { name: "Зареєструватися" }).click();
+  await page.locator("#taxId-error").waitFor();
+  await fill("РНОКПП (ІПН)", "1000000000");
+  await page.getByRole("button", { name: "Зареєструватися" }).click();
+  const outcome = await Promise.race([
+    page.getByRole("status").waitFor().then(() => "sent"),
+    page.locator("#taxId-error").waitFor().then(() => "tax"),
+  ]);
+  assert.equal(outcome, "sent", "a valid, unused РНОКПП signs up");
+  assert.match(await page.getByRole("status").textContent(), /taras@example.com/);
+  await context.close();
+});

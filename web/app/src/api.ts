@@ -35,11 +35,19 @@ export async function gql<T>(document: string, variables: Record<string, unknown
   }
   const body = (await response.json().catch(() => ({}))) as {
     data?: T;
-    errors?: { message: string; extensions?: { code?: string; field?: string } }[];
+    errors?: {
+      message: string;
+      extensions?: { code?: string; field?: string; fieldErrors?: { field: string; message: string }[] };
+    }[];
   };
   if (body.errors?.length) {
+    // A form with several bad fields comes back as one error listing them all (`fieldErrors`).
     throw new GraphQLFailure(
-      body.errors.map((e) => ({ message: e.message, code: e.extensions?.code, field: e.extensions?.field })),
+      body.errors.flatMap((e) =>
+        e.extensions?.fieldErrors?.length
+          ? e.extensions.fieldErrors.map((f) => ({ message: f.message, code: e.extensions?.code, field: f.field }))
+          : [{ message: e.message, code: e.extensions?.code, field: e.extensions?.field }],
+      ),
     );
   }
   if (!body.data) throw new GraphQLFailure([{ message: `HTTP ${response.status}` }], response.status >= 500);

@@ -101,6 +101,142 @@ function Login({ lang, onDone }: { lang: Lang; onDone: () => void }) {
   );
 }
 
+/// One labelled input with its error (from the form's own check or the server's `fieldErrors`) beside it.
+function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  type?: string;
+  autocomplete?: string;
+  inputMode?: "decimal" | "numeric" | "tel" | "email" | "text";
+  onInput: (value: string) => void;
+}) {
+  const errorId = `${props.id}-error`;
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type={props.type ?? "text"}
+        autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
+        value={props.value}
+        aria-invalid={!!props.error}
+        aria-describedby={props.error ? errorId : undefined}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
+      {props.error && (
+        <p id={errorId} class="error">
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}
+
+const SIGN_UP_FIELDS = ["email", "password", "fullName", "phone", "homeLat", "homeLon", "travelRadiusKm", "iban", "accountHolder", "taxId"] as const;
+type SignUpField = (typeof SIGN_UP_FIELDS)[number];
+
+function SignUp({ lang, onSignIn }: { lang: Lang; onSignIn: () => void }) {
+  const s = t(lang);
+  const [form, setForm] = useState<Record<SignUpField, string>>({
+    email: "", password: "", fullName: "", phone: "", homeLat: "", homeLon: "", travelRadiusKm: "25", iban: "", accountHolder: "", taxId: "",
+  });
+  const [accepted, setAccepted] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  // One key per form, so a resend after a lost answer creates one account.
+  const [key] = useState(() => crypto.randomUUID());
+  const set = (field: SignUpField) => (value: string) => setForm({ ...form, [field]: value });
+  async function submit(e: Event) {
+    e.preventDefault();
+    const missing: Record<string, string> = {};
+    for (const f of SIGN_UP_FIELDS) if (!form[f].trim()) missing[f] = s.errorRequired;
+    if (!accepted) missing.acceptCodeOfConduct = s.errorRequired;
+    setErrors(missing);
+    if (Object.keys(missing).length) return;
+    setBusy(true);
+    try {
+      await gql(documents.signUp, {
+        input: {
+          email: form.email, password: form.password, fullName: form.fullName, phone: form.phone,
+          language: lang === "uk" ? "UK" : "EN",
+          homeLocation: { lat: Number(form.homeLat), lon: Number(form.homeLon) },
+          travelRadiusKm: Number(form.travelRadiusKm), iban: form.iban, accountHolder: form.accountHolder,
+          taxId: form.taxId, acceptCodeOfConduct: accepted, idempotencyKey: key,
+        },
+      });
+      setSentTo(form.email);
+    } catch (err) {
+      const found: Record<string, string> = {};
+      for (const e of err instanceof GraphQLFailure ? err.errors : []) {
+        const field = e.field === "homeLocation.lat" ? "homeLat" : e.field === "homeLocation.lon" ? "homeLon" : e.field;
+        found[field && (SIGN_UP_FIELDS as readonly string[]).concat("acceptCodeOfConduct").includes(field) ? field : "form"] = e.message;
+      }
+      setErrors(Object.keys(found).length ? found : { form: s.errorGeneric });
+    } finally {
+      setBusy(false);
+    }
+  }
+  if (sentTo) {
+    return (
+      <section>
+        <h1>{s.signUp}</h1>
+        <p role="status">{s.checkMail(sentTo)}</p>
+        <button type="button" onClick={onSignIn}>
+          {s.signIn}
+        </button>
+      </section>
+    );
+  }
+  const field = (f: SignUpField, label: string, extra: Partial<Parameters<typeof Field>[0]> = {}) => (
+    <Field id={f} label={label} value={form[f]} error={errors[f]} onInput={set(f)} {...extra} />
+  );
+  return (
+    <form onSubmit={submit} noValidate>
+      <h1>{s.signUp}</h1>
+      {errors.form && (
+        <p role="alert" class="error">
+          {errors.form}
+        </p>
+      )}
+      {field("email", s.email, { type: "email", autocomplete: "email" })}
+      {field("password", s.password, { type: "password", autocomplete: "new-password" })}
+      {field("fullName", s.fullName, { autocomplete: "name" })}
+      {field("phone", s.phone, { type: "tel", autocomplete: "tel", inputMode: "tel" })}
+      {field("homeLat", s.homeLat, { inputMode: "decimal" })}
+      {field("homeLon", s.homeLon, { inputMode: "decimal" })}
+      {field("travelRadiusKm", s.radius, { inputMode: "decimal" })}
+      {field("iban", s.iban)}
+      {field("accountHolder", s.accountHolder)}
+      {field("taxId", s.taxId, { inputMode: "numeric" })}
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={accepted}
+          aria-invalid={!!errors.acceptCodeOfConduct}
+          aria-describedby={errors.acceptCodeOfConduct ? "accept-error" : undefined}
+          onChange={(e) => setAccepted((e.target as HTMLInputElement).checked)}
+        />{" "}
+        {s.codeOfConduct}
+      </label>
+      {errors.acceptCodeOfConduct && (
+        <p id="accept-error" class="error">
+          {errors.acceptCodeOfConduct}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {s.submitSignUp}
+      </button>
+      <button type="button" class="link" onClick={onSignIn}>
+        {s.haveAccount}
+      </button>
+    </form>
+  );
+}
+
 type Task = AvailableTasksQuery["availableTasks"]["edges"][number]["node"];
 
 function Board({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
@@ -192,6 +328,7 @@ function Board({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [signedIn, setSignedIn] = useState(!!token());
+  const [signingUp, setSigningUp] = useState(false);
   useEffect(() => {
     document.documentElement.lang = lang;
   }, [lang]);
@@ -202,7 +339,16 @@ function App() {
         <Board lang={lang} onSignOut={() => setSignedIn(false)} />
       ) : (
         <main>
-          <Login lang={lang} onDone={() => setSignedIn(true)} />
+          {signingUp ? (
+            <SignUp lang={lang} onSignIn={() => setSigningUp(false)} />
+          ) : (
+            <>
+              <Login lang={lang} onDone={() => setSignedIn(true)} />
+              <button type="button" class="link" onClick={() => setSigningUp(true)}>
+                {t(lang).newHere}
+              </button>
+            </>
+          )}
         </main>
       )}
     </div>

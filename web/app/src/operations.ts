@@ -2,6 +2,7 @@
 import login from "../../../mobile-api/operations/login.graphql?raw";
 import availableTasks from "../../../mobile-api/operations/available_tasks.graphql?raw";
 import claimTask from "../../../mobile-api/operations/claim_task.graphql?raw";
+import signUp from "../../../mobile-api/operations/sign_up.graphql?raw";
 
-export const documents = { login, availableTasks, claimTask } as const;
+export const documents = { login, availableTasks, claimTask, signUp } as const;
 export type OperationName = keyof typeof documents;
