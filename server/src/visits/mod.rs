@@ -544,14 +544,22 @@ async fn raise_flag(conn: &mut AnyConnection, visit_id: &str, flag: &visit::Flag
     Ok(())
 }
 
-/// A photo's verdicts as they count: a live-camera photo's from the phone's fix at capture (and whether its file
-/// contradicts that fix), a gallery photo's from its EXIF. Returns (effective, capture verdicts, mismatch).
-fn judge_photo(
-    stored: &StoredExif,
-    visit: &VisitRecord,
-    rules: &VisitRules,
-    (from, to): (i64, i64),
-) -> (PhotoVerdicts, Option<PhotoVerdicts>, Option<String>) {
+/// A photo judged against its visit: the EXIF verdicts always, and for a live-camera photo the verdicts of the
+/// phone's fix at capture and whether the file contradicts that fix.
+struct Judged {
+    exif: PhotoVerdicts,
+    capture: Option<PhotoVerdicts>,
+    mismatch: Option<String>,
+}
+
+impl Judged {
+    /// The verdicts that count: the capture's when there is one, else the EXIF's.
+    fn effective(&self) -> &PhotoVerdicts {
+        self.capture.as_ref().unwrap_or(&self.exif)
+    }
+}
+
+fn judge_photo(stored: &StoredExif, visit: &VisitRecord, rules: &VisitRules, (from, to): (i64, i64)) -> Judged {
     let venue = (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64);
     let exif = verdicts(
         &stored.facts,
@@ -561,18 +569,23 @@ fn judge_photo(
         to,
         rules.photo_time_tolerance_minutes,
     );
-    match &stored.capture {
-        Some(fix) => {
-            let capture = capture_verdicts(
-                fix,
-                venue,
-                rules.photo_gps_slack_m,
-                from,
-                to,
-                rules.photo_time_tolerance_minutes,
-            );
-            (capture.clone(), Some(capture), capture_disagreement(&stored.facts, fix))
-        }
-        None => (exif, None, None),
+    let capture = stored.capture.as_ref().map(|fix| {
+        capture_verdicts(
+            fix,
+            venue,
+            rules.photo_gps_slack_m,
+            from,
+            to,
+            rules.photo_time_tolerance_minutes,
+        )
+    });
+    let mismatch = stored
+        .capture
+        .as_ref()
+        .and_then(|fix| capture_disagreement(&stored.facts, fix));
+    Judged {
+        exif,
+        capture,
+        mismatch,
     }
 }

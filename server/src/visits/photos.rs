@@ -52,6 +52,7 @@ impl Visits {
                 ))
             }
         };
+        let rules = visit.rules();
         // Live capture: a capture goes with a LIVE_CAMERA photo and no other; the wave may demand it.
         match (photo.source, &photo.capture) {
             (PhotoSource::LiveCamera, None) => {
@@ -72,7 +73,7 @@ impl Visits {
             && photo
                 .question_code
                 .as_ref()
-                .is_some_and(|code| visit.rules().live_capture_questions.contains(code))
+                .is_some_and(|code| rules.live_capture_questions.contains(code))
         {
             return Err(AppError::bad_input(
                 "source",
@@ -109,7 +110,6 @@ impl Visits {
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
         let processed = processed?;
-        let rules = visit.rules();
         let span = visit_span(&visit, &rules);
         let mut stored = StoredExif {
             facts: processed.exif.clone(),
@@ -117,8 +117,9 @@ impl Visits {
             capture: capture.as_ref().map(|(_, fix)| *fix),
             ..StoredExif::default()
         };
-        let (v, _, mismatch) = judge_photo(&stored, &visit, &rules, span);
-        stored.capture_mismatch = mismatch;
+        let judged = judge_photo(&stored, &visit, &rules, span);
+        let v = judged.effective().clone();
+        stored.capture_mismatch = judged.mismatch;
         stored.gps_verdict_note = v.gps_note.clone();
         stored.time_verdict_note = v.time_note.clone();
         let id = new_id();

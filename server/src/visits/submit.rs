@@ -69,16 +69,9 @@ impl Visits {
             let windows = parse_hashes(&p.crop_hashes);
             let duplicate = super::photos::find_duplicate(&mut tx, visit_id, &p.sha256, phash, &windows).await?;
             stored.set_duplicate(duplicate.as_ref());
-            let (v, capture, mismatch) = judge_photo(&stored, &visit, &rules, (from, to));
-            let exif_v = verdicts(
-                &stored.facts,
-                (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64),
-                rules.photo_gps_slack_m,
-                from,
-                to,
-                rules.photo_time_tolerance_minutes,
-            );
-            stored.capture_mismatch = mismatch.clone();
+            let judged = judge_photo(&stored, &visit, &rules, (from, to));
+            let v = judged.effective();
+            stored.capture_mismatch = judged.mismatch.clone();
             sqlx::query(
                 "UPDATE photos SET gps_verdict = $1, time_verdict = $2, exif = $3, duplicate_of = $4 WHERE id = $5",
             )
@@ -102,13 +95,13 @@ impl Visits {
             };
             checks.push(PhotoCheck {
                 label,
-                gps: exif_v.gps,
-                gps_note: exif_v.gps_note,
-                time: exif_v.time,
-                time_note: exif_v.time_note,
+                gps: judged.exif.gps,
+                gps_note: judged.exif.gps_note,
+                time: judged.exif.time,
+                time_note: judged.exif.time_note,
                 duplicate,
-                capture,
-                mismatch,
+                capture: judged.capture,
+                mismatch: judged.mismatch,
             });
         }
         let checkin: Option<String> = sqlx::query_scalar("SELECT verdict FROM checkin_attempts WHERE id = $1")

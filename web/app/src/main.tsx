@@ -64,36 +64,16 @@ function Login({ lang, onDone }: { lang: Lang; onDone: () => void }) {
           {errors.form}
         </p>
       )}
-      <label for="email">{s.email}</label>
-      <input
-        id="email"
-        type="email"
-        autocomplete="email"
-        value={email}
-        aria-invalid={!!errors.email}
-        aria-describedby={errors.email ? "email-error" : undefined}
-        onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
-      />
-      {errors.email && (
-        <p id="email-error" class="error">
-          {errors.email}
-        </p>
-      )}
-      <label for="password">{s.password}</label>
-      <input
+      <Field id="email" label={s.email} type="email" autocomplete="email" value={email} error={errors.email} onInput={setEmail} />
+      <Field
         id="password"
+        label={s.password}
         type="password"
         autocomplete="current-password"
         value={password}
-        aria-invalid={!!errors.password}
-        aria-describedby={errors.password ? "password-error" : undefined}
-        onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+        error={errors.password}
+        onInput={setPassword}
       />
-      {errors.password && (
-        <p id="password-error" class="error">
-          {errors.password}
-        </p>
-      )}
       <button type="submit" disabled={busy}>
         {busy ? s.signingIn : s.submitSignIn}
       </button>
