@@ -2,7 +2,7 @@
 # The whole test suite on SQLite: every Rust test (unit, end to end against a real server, SMTP and database),
 # then the web apps: generated types in step with the schema and the operations, type check, lint, build, and the
 # browser tests in a real Chromium (Debian's /usr/bin/chromium, or $CHROMIUM) against the real service binary.
-# TEST_DATABASE_URL=postgres://… runs the Rust tests on PostgreSQL instead.
+# TEST_DATABASE_URL=postgres://… runs the Rust tests and the browser tests on PostgreSQL instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"

@@ -54,6 +54,8 @@ operation!(RequestCaptureTokens, "operations/request_capture_tokens.graphql");
 operation!(CheckOut, "operations/check_out.graphql");
 operation!(SubmitVisit, "operations/submit_visit.graphql");
 operation!(MyVisits, "operations/my_visits.graphql");
+operation!(MyEarnings, "operations/my_earnings.graphql");
+operation!(MyYearlyStatement, "operations/my_yearly_statement.graphql");
 
 /// The documents in `operations/`, by file name (a test checks each against the schema).
 pub const DOCUMENTS: &[(&str, &str)] = &[
@@ -130,6 +132,11 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         include_str!("../operations/submit_visit.graphql"),
     ),
     ("my_visits.graphql", include_str!("../operations/my_visits.graphql")),
+    ("my_earnings.graphql", include_str!("../operations/my_earnings.graphql")),
+    (
+        "my_yearly_statement.graphql",
+        include_str!("../operations/my_yearly_statement.graphql"),
+    ),
 ];
 
 /// One error as the server reported it.

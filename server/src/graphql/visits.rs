@@ -305,6 +305,14 @@ impl Visit {
     async fn wave_name(&self) -> &str {
         &self.0.wave_name
     }
+    /// The wave's instructions and rules, and the questionnaire this visit answers.
+    async fn brief(&self, ctx: &Context<'_>) -> async_graphql::Result<super::waves::TaskBrief> {
+        let wave = super::waves(ctx).wave(actor(ctx)?, &self.0.wave_id).await?;
+        Ok(super::waves::TaskBrief {
+            wave,
+            checklist_version_id: self.0.checklist_version_id.clone(),
+        })
+    }
     async fn venue_id(&self) -> ID {
         ID(self.0.venue_id.clone())
     }

@@ -210,16 +210,7 @@ impl Wave {
     }
     /// When visits may happen; empty means the venue's own opening hours.
     async fn visiting_windows(&self) -> Vec<OpeningHoursEntry> {
-        self.0
-            .visiting_windows
-            .intervals()
-            .iter()
-            .map(|i| OpeningHoursEntry {
-                weekday: i.weekday,
-                opens: format_hhmm(i.opens),
-                closes: format_hhmm(i.closes),
-            })
-            .collect()
+        windows(&self.0)
     }
     /// Instructions for the shopper.
     async fn scenario(&self) -> &str {
@@ -284,6 +275,75 @@ impl Wave {
     }
 }
 
+fn windows(wave: &WaveRecord) -> Vec<OpeningHoursEntry> {
+    wave.visiting_windows
+        .intervals()
+        .iter()
+        .map(|i| OpeningHoursEntry {
+            weekday: i.weekday,
+            opens: format_hhmm(i.opens),
+            closes: format_hhmm(i.closes),
+        })
+        .collect()
+}
+
+/// What a shopper needs to do one task of a wave: the instructions, when, the rules the visit is judged by, and
+/// the questionnaire. The shopper's app reads it with their tasks and visits (shoppers do not see waves).
+pub struct TaskBrief {
+    pub wave: WaveRecord,
+    /// The version the visit answers (a visit keeps the one it started with).
+    pub checklist_version_id: String,
+}
+
+impl From<WaveRecord> for TaskBrief {
+    fn from(wave: WaveRecord) -> Self {
+        let checklist_version_id = wave.checklist_version_id.clone();
+        TaskBrief {
+            wave,
+            checklist_version_id,
+        }
+    }
+}
+
+#[Object]
+impl TaskBrief {
+    async fn wave_id(&self) -> ID {
+        ID(self.wave.id.clone())
+    }
+    async fn wave_name(&self) -> &str {
+        &self.wave.name
+    }
+    /// Instructions for the shopper.
+    async fn scenario(&self) -> &str {
+        &self.wave.scenario
+    }
+    /// First day (Europe/Kyiv), `YYYY-MM-DD`.
+    async fn starts_on(&self) -> &str {
+        &self.wave.starts_on
+    }
+    /// Last day (Europe/Kyiv), `YYYY-MM-DD`.
+    async fn ends_on(&self) -> &str {
+        &self.wave.ends_on
+    }
+    /// When visits may happen; empty means the venue's own opening hours.
+    async fn visiting_windows(&self) -> Vec<OpeningHoursEntry> {
+        windows(&self.wave)
+    }
+    /// The most a receipt is reimbursed, in kopiykas.
+    async fn reimbursement_cap_kopiykas(&self) -> i64 {
+        self.wave.reimbursement_cap_kopiykas
+    }
+    async fn visit_rules(&self) -> VisitRulesSpec {
+        self.wave.visit_rules.clone().into()
+    }
+    /// The questionnaire the visit answers.
+    async fn checklist(&self, ctx: &Context<'_>) -> async_graphql::Result<ChecklistVersion> {
+        Ok(ChecklistVersion(
+            checklists(ctx).version(actor(ctx)?, &self.checklist_version_id).await?,
+        ))
+    }
+}
+
 /// One required visit of one venue in one wave.
 pub struct Task(pub TaskRecord);
 
@@ -325,6 +385,10 @@ impl Task {
     /// When the current hold lapses and the task returns to the job board.
     async fn deadline_at(&self) -> Option<DateTime<Utc>> {
         self.0.deadline_at.map(from_ms)
+    }
+    /// The wave's instructions, rules and questionnaire for this task.
+    async fn brief(&self, ctx: &Context<'_>) -> async_graphql::Result<TaskBrief> {
+        Ok(waves(ctx).wave(actor(ctx)?, &self.0.wave_id).await?.into())
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         from_ms(self.0.updated_at)

@@ -33,13 +33,17 @@ impl Visits {
                 *per_question.entry(code.as_str()).or_default() += 1;
             }
         }
-        for (code, q) in definition.questions() {
+        // Photo questions are answered by their photos: the counts are stored with the answers.
+        let mut photo_answers = serde_json::Map::new();
+        for (_, q) in definition.questions() {
+            let code = q.code.clone();
             if matches!(q.kind, QuestionKind::Photo { .. })
                 && answers.get(&code) != Some(&AnswerValue::NotApplicable)
                 && definition.is_visible(&code, &answers)
             {
                 match per_question.get(code.as_str()) {
                     Some(n) => {
+                        photo_answers.insert(code.clone(), serde_json::json!({ "photos": n }));
                         answers.insert(code, AnswerValue::Photos(*n));
                     }
                     None if q.required => {
@@ -171,7 +175,9 @@ impl Visits {
         for f in &flags {
             raise_flag(&mut tx, visit_id, f).await?;
         }
-        let answers_json = serde_json::to_string(&visit.answers()).map_err(|e| AppError::Internal(e.into()))?;
+        let mut stored_answers = visit.answers().as_object().cloned().unwrap_or_default();
+        stored_answers.extend(photo_answers);
+        let answers_json = serde_json::to_string(&stored_answers).map_err(|e| AppError::Internal(e.into()))?;
         let done = sqlx::query(&format!(
             "UPDATE visits SET state = '{}', submitted_at = $1, score = $2, answers = $3, updated_at = $1 \
              WHERE id = $4 AND state IN ({})",

@@ -242,6 +242,15 @@ async fn a_visit_goes_from_check_in_to_approval_with_its_evidence() {
     let submitted = check_out_and_submit(&phone, &visit).await;
     assert_eq!(format!("{:?}", submitted.state), "SUBMITTED");
     assert_eq!(submitted.score, Some(100.0 * (2.0 + 0.75 + 1.0) / 4.0));
+    // The photo question is answered by its photos (a required one could not be submitted otherwise).
+    let body = app
+        .gql(
+            coordinator,
+            "query($id: ID!) { visit(id: $id) { answers } }",
+            json!({ "id": visit }),
+        )
+        .await;
+    assert_eq!(body["data"]["visit"]["answers"]["Q5"], json!({ "photos": 1 }), "{body}");
     let flags = codes(&submitted.flags);
     assert!(flags.contains(&"DEVICE_TIME_GAP".to_string()), "{flags:?}");
     assert!(flags.contains(&"PHOTO_GPS_MISSING".to_string()), "{flags:?}");

@@ -8,6 +8,7 @@ export interface ApiError {
 export class GraphQLFailure extends Error {
   constructor(
     public readonly errors: ApiError[],
+    /// Not an answer about the request itself (no network, a server fault, rate limit, signed out): try later.
     public readonly network = false,
   ) {
     super(errors.map((e) => e.message).join("; "));
@@ -24,32 +25,53 @@ export function setToken(value: string | null): void {
 }
 
 export async function gql<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
+  return send<T>({ "content-type": "application/json" }, JSON.stringify({ query: document, variables }));
+}
+
+/// A request with one file (the GraphQL multipart request spec): the file goes in the variable `fileVariable`.
+export async function gqlUpload<T>(
+  document: string,
+  variables: Record<string, unknown>,
+  fileVariable: string,
+  file: Blob,
+  fileName: string,
+): Promise<T> {
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ query: document, variables: { ...variables, [fileVariable]: null } }));
+  form.append("map", JSON.stringify({ "0": [`variables.${fileVariable}`] }));
+  form.append("0", file, fileName);
+  return send<T>({}, form);
+}
+
+async function send<T>(headers: Record<string, string>, body: BodyInit): Promise<T> {
   const bearer = token();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
   let response: Response;
   try {
-    response = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query: document, variables }) });
+    response = await fetch("/graphql", { method: "POST", headers, body });
   } catch {
     throw new GraphQLFailure([{ message: "offline" }], true);
   }
-  const body = (await response.json().catch(() => ({}))) as {
+  const reply = (await response.json().catch(() => ({}))) as {
     data?: T;
     errors?: {
       message: string;
       extensions?: { code?: string; field?: string; fieldErrors?: { field: string; message: string }[] };
     }[];
   };
-  if (body.errors?.length) {
+  // Over the rate limit or a server fault: not the request's fault, so it is tried again later.
+  const transient = response.status === 429 || response.status >= 500;
+  if (reply.errors?.length) {
     // A form with several bad fields comes back as one error listing them all (`fieldErrors`).
     throw new GraphQLFailure(
-      body.errors.flatMap((e) =>
+      reply.errors.flatMap((e) =>
         e.extensions?.fieldErrors?.length
           ? e.extensions.fieldErrors.map((f) => ({ message: f.message, code: e.extensions?.code, field: f.field }))
           : [{ message: e.message, code: e.extensions?.code, field: e.extensions?.field }],
       ),
+      transient || reply.errors.some((e) => ["RATE_LIMITED", "INTERNAL", "UNAUTHENTICATED"].includes(e.extensions?.code ?? "")),
     );
   }
-  if (!body.data) throw new GraphQLFailure([{ message: `HTTP ${response.status}` }], response.status >= 500);
-  return body.data;
+  if (!reply.data) throw new GraphQLFailure([{ message: `HTTP ${response.status}` }], transient);
+  return reply.data;
 }

@@ -77,6 +77,33 @@ export type Language =
   /** Ukrainian (the default). */
   | 'UK';
 
+/** Why money moved. */
+export type LedgerKind =
+  /** A manual correction by the payments team. */
+  | 'ADJUSTMENT'
+  /** An approval was revoked: its earnings were clawed back. */
+  | 'APPROVAL_REVOKED'
+  /** Paid out (gross: net to the bank, tax withheld). */
+  | 'PAYOUT'
+  /** A payout the bank refused: the money came back. */
+  | 'PAYOUT_FAILED'
+  /** A visit was approved: fee, bonus and receipt reimbursement. */
+  | 'VISIT_APPROVAL';
+
+/**
+ * One payment's state: pending in a draft → sent when the batch is approved (or cancelled with it) → paid or
+ * failed by the bank's answer.
+ */
+export type PayoutLineState =
+  | 'CANCELLED'
+  /** The bank refused; the money is back on the shopper's balance. */
+  | 'FAILED'
+  | 'PAID'
+  /** In a draft batch. */
+  | 'PENDING'
+  /** Batch approved; waiting for the bank's answer. */
+  | 'SENT';
+
 /** A photo's role in the visit. */
 export type PhotoKind =
   /** The answer to a photo question. */
@@ -184,6 +211,16 @@ export type VisitState =
   | 'RETURNED'
   | 'SUBMITTED';
 
+/** Days of the week, Monday first. */
+export type Weekday =
+  | 'FRI'
+  | 'MON'
+  | 'SAT'
+  | 'SUN'
+  | 'THU'
+  | 'TUE'
+  | 'WED';
+
 export type AcceptOfferMutationVariables = Exact<{
   taskId: string | number;
 }>;
@@ -273,6 +310,13 @@ export type MeQuery = { me: { id: string, email: string, role: Role, status: Use
 
 export type ProfileFieldsFragment = { id: string, fullName: string, phone: string, language: Language, travelRadiusKm: number, codeOfConductVersion: string, codeOfConductAcceptedAt: string, conflictDeclaration: string, homeLocation: { lat: number, lon: number }, payoutDetails: { iban: string, ibanDisplay: string, accountHolder: string, taxId: string } };
 
+export type MyEarningsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type MyEarningsQuery = { myEarnings: { currency: string, balanceKopiykas: number, pendingKopiykas: number, availableKopiykas: number, history: { edges: Array<{ node: { id: string, kind: LedgerKind, memo: string, amountKopiykas: number, visitId: string | null, createdAt: string } }> }, payoutLines: { edges: Array<{ node: { id: string, batchId: string, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number, state: PayoutLineState, failureReason: string | null, settledAt: string | null } }> } } };
+
 export type MyTasksQueryVariables = Exact<{
   state?: TaskState | null | undefined;
   first?: number | null | undefined;
@@ -280,7 +324,9 @@ export type MyTasksQueryVariables = Exact<{
 }>;
 
 
-export type MyTasksQuery = { myTasks: { totalCount: number, edges: Array<{ node: { id: string, state: TaskState, deadlineAt: string | null, feeKopiykas: number, venue: { id: string, name: string, address: string, geofenceM: number, location: { lat: number, lon: number } } } }> } };
+export type MyTasksQuery = { myTasks: { totalCount: number, edges: Array<{ node: { id: string, state: TaskState, deadlineAt: string | null, feeKopiykas: number, bonusKopiykas: number, visitNumber: number, venue: { id: string, name: string, address: string, geofenceM: number, location: { lat: number, lon: number } }, brief: { waveId: string, waveName: string, scenario: string, startsOn: string, endsOn: string, reimbursementCapKopiykas: number, visitingWindows: Array<{ weekday: Weekday, opens: string, closes: string }>, visitRules: { failedCheckinBlocks: boolean, maxAccuracyM: number, minMinutes: number, maxMinutes: number, liveCaptureQuestions: Array<string> }, checklist: { id: string, definition: unknown } } } }> } };
+
+export type BriefFieldsFragment = { waveId: string, waveName: string, scenario: string, startsOn: string, endsOn: string, reimbursementCapKopiykas: number, visitingWindows: Array<{ weekday: Weekday, opens: string, closes: string }>, visitRules: { failedCheckinBlocks: boolean, maxAccuracyM: number, minMinutes: number, maxMinutes: number, liveCaptureQuestions: Array<string> }, checklist: { id: string, definition: unknown } };
 
 export type MyVisitsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -288,7 +334,14 @@ export type MyVisitsQueryVariables = Exact<{
 }>;
 
 
-export type MyVisitsQuery = { myVisits: { totalCount: number, edges: Array<{ node: { id: string, state: VisitState, venueName: string, waveName: string, checkedInAt: string, score: number | null, flags: Array<{ code: FlagCode, severity: Severity, message: string }>, history: Array<{ action: string, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } }> } };
+export type MyVisitsQuery = { myVisits: { totalCount: number, edges: Array<{ node: { id: string, state: VisitState, taskId: string, venueName: string, waveName: string, checkedInAt: string, submittedAt: string | null, score: number | null, answers: unknown, photos: Array<{ id: string, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, source: PhotoSource }>, flags: Array<{ code: FlagCode, severity: Severity, message: string }>, history: Array<{ action: string, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }>, brief: { waveId: string, checklist: { id: string, definition: unknown }, visitRules: { liveCaptureQuestions: Array<string> } } } }> } };
+
+export type MyYearlyStatementQueryVariables = Exact<{
+  year: number;
+}>;
+
+
+export type MyYearlyStatementQuery = { myYearlyStatement: { year: number, currency: string, csv: string, months: Array<{ month: number, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number }> } };
 
 export type ReleaseTaskMutationVariables = Exact<{
   taskId: string | number;

@@ -1,0 +1,246 @@
+// The job board (open tasks nearest first), "my tasks" (offers to accept or decline, tasks held with their
+// deadlines) and the task page (fee, bonus, window, deadline, rules; release; start the visit).
+import { useEffect, useState } from "preact/hooks";
+import { gql } from "../api";
+import { recall, remember } from "../cache";
+import type { AvailableTasksQuery, MyTasksQuery } from "../gql/operations";
+import { dateTime, money, t, type Lang } from "../i18n";
+import { documents } from "../operations";
+import { enqueue, type QueuedOperation } from "../queue";
+import { Field, go, Screen } from "../ui";
+
+type Available = AvailableTasksQuery["availableTasks"]["edges"][number]["node"];
+export type MyTask = MyTasksQuery["myTasks"]["edges"][number]["node"];
+
+/// Tasks the shopper works on now (offered, held, or visited and not yet submitted).
+const ACTIVE = ["OFFERED", "CLAIMED", "ASSIGNED", "VISITED"];
+
+export function Board({ lang, outbox, kick }: { lang: Lang; outbox: QueuedOperation[]; kick: () => void }) {
+  const s = t(lang);
+  const [tasks, setTasks] = useState<Available[] | null>(() => recall<Available[]>("board"));
+  async function refresh() {
+    try {
+      const data = await gql<AvailableTasksQuery>(documents.availableTasks, { first: 50 });
+      setTasks(remember("board", data.availableTasks.edges.map((e) => e.node)));
+    } catch {
+      /* offline: the board last seen stays */
+    }
+  }
+  useEffect(() => {
+    void refresh();
+  }, [outbox.length]);
+  const waiting = outbox.filter((q) => q.operation === "claimTask" && !q.refused).map((q) => String(q.variables.taskId));
+  async function claim(taskId: string) {
+    await enqueue({ operation: "claimTask", variables: { taskId } });
+    kick();
+  }
+  return (
+    <Screen title={s.board}>
+      {tasks && tasks.length === 0 && <p>{s.noTasks}</p>}
+      {tasks === null && <p>{s.loading}</p>}
+      <ul class="cards">
+        {(tasks ?? []).map((task) => (
+          <li key={task.taskId}>
+            <h2>{task.venueName}</h2>
+            <p>
+              {task.venueAddress} · {(task.distanceM / 1000).toFixed(1)} {s.km}
+            </p>
+            <p>
+              {s.fee}: {money(task.feeKopiykas, lang)}
+              {task.bonusKopiykas > 0 && ` + ${s.bonus} ${money(task.bonusKopiykas, lang)}`}
+            </p>
+            <p>
+              {s.deadline}: {dateTime(task.deadlineAt, lang)}
+            </p>
+            {task.scenarioSummary && <p class="hint">{task.scenarioSummary}</p>}
+            {waiting.includes(task.taskId) ? (
+              <p role="status">{s.queued}</p>
+            ) : (
+              <button type="button" onClick={() => void claim(task.taskId)}>
+                {s.claim}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </Screen>
+  );
+}
+
+export function useMyTasks(fresh: string): MyTask[] | null {
+  const [tasks, setTasks] = useState<MyTask[] | null>(() => recall<MyTask[]>("myTasks"));
+  useEffect(() => {
+    gql<MyTasksQuery>(documents.myTasks, { first: 30 })
+      .then((data) => setTasks(remember("myTasks", data.myTasks.edges.map((e) => e.node))))
+      .catch(() => undefined);
+  }, [fresh]);
+  return tasks;
+}
+
+export function MyTasks({ lang, tasks, kick }: { lang: Lang; tasks: MyTask[] | null; kick: () => void }) {
+  const s = t(lang);
+  const active = (tasks ?? []).filter((x) => ACTIVE.includes(x.state));
+  const offers = active.filter((x) => x.state === "OFFERED");
+  const held = active.filter((x) => x.state !== "OFFERED");
+  return (
+    <Screen title={s.myTasks}>
+      {tasks === null && <p>{s.loading}</p>}
+      {offers.length > 0 && <h2>{s.offers}</h2>}
+      <ul class="cards">
+        {offers.map((task) => (
+          <Offer key={task.id} lang={lang} task={task} kick={kick} />
+        ))}
+      </ul>
+      {tasks && held.length === 0 && <p>{s.noMyTasks}</p>}
+      <ul class="cards">
+        {held.map((task) => (
+          <li key={task.id}>
+            <h2>{task.venue.name}</h2>
+            <p>{task.venue.address}</p>
+            <p>
+              {s.state}: {s.taskStates[task.state] ?? task.state}
+            </p>
+            {task.deadlineAt && (
+              <p>
+                {s.deadline}: {dateTime(task.deadlineAt, lang)}
+              </p>
+            )}
+            <a class="button" href={`#/task/${task.id}`}>
+              {s.openTask}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </Screen>
+  );
+}
+
+function Offer({ lang, task, kick }: { lang: Lang; task: MyTask; kick: () => void }) {
+  const s = t(lang);
+  const [declining, setDeclining] = useState(false);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  return (
+    <li>
+      <h2>{task.venue.name}</h2>
+      <p>{task.venue.address}</p>
+      <p>
+        {s.fee}: {money(task.feeKopiykas + task.bonusKopiykas, lang)}
+      </p>
+      {task.deadlineAt && (
+        <p>
+          {s.answerBy}: {dateTime(task.deadlineAt, lang)}
+        </p>
+      )}
+      {declining ? (
+        <>
+          <Field id={`decline-${task.id}`} label={s.declineReason} value={reason} error={error} onInput={setReason} />
+          <button
+            type="button"
+            onClick={async () => {
+              if (!reason.trim()) {
+                setError(s.errorRequired);
+                return;
+              }
+              await enqueue({ operation: "declineOffer", variables: { taskId: task.id, reason } });
+              kick();
+            }}
+          >
+            {s.decline}
+          </button>
+        </>
+      ) : (
+        <div class="row">
+          <button
+            type="button"
+            onClick={async () => {
+              await enqueue({ operation: "acceptOffer", variables: { taskId: task.id } });
+              kick();
+            }}
+          >
+            {s.accept}
+          </button>
+          <button type="button" class="secondary" onClick={() => setDeclining(true)}>
+            {s.decline}
+          </button>
+        </div>
+      )}
+    </li>
+  );
+}
+
+export function TaskPage({ lang, task, kick }: { lang: Lang; task: MyTask | undefined; kick: () => void }) {
+  const s = t(lang);
+  const [releasing, setReleasing] = useState(false);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  if (!task) return <Screen title={s.task}>{<p>{s.taskGone}</p>}</Screen>;
+  const brief = task.brief;
+  const rules = brief.visitRules;
+  return (
+    <Screen title={task.venue.name}>
+      <p>{task.venue.address}</p>
+      <dl>
+        <dt>{s.wave}</dt>
+        <dd>{brief.waveName}</dd>
+        <dt>{s.fee}</dt>
+        <dd>
+          {money(task.feeKopiykas, lang)}
+          {task.bonusKopiykas > 0 && ` + ${s.bonus} ${money(task.bonusKopiykas, lang)}`}
+        </dd>
+        <dt>{s.period}</dt>
+        <dd>
+          {brief.startsOn} – {brief.endsOn}
+        </dd>
+        <dt>{s.visitingHours}</dt>
+        <dd>
+          {brief.visitingWindows.length === 0
+            ? s.venueHours
+            : brief.visitingWindows.map((w) => `${s.weekdays[w.weekday] ?? w.weekday} ${w.opens}–${w.closes}`).join(", ")}
+        </dd>
+        {task.deadlineAt && (
+          <>
+            <dt>{s.deadline}</dt>
+            <dd>{dateTime(task.deadlineAt, lang)}</dd>
+          </>
+        )}
+        <dt>{s.receiptCap}</dt>
+        <dd>{money(brief.reimbursementCapKopiykas, lang)}</dd>
+        <dt>{s.rules}</dt>
+        <dd>
+          {s.rulesText(task.venue.geofenceM, rules.maxAccuracyM, rules.minMinutes, rules.maxMinutes, rules.failedCheckinBlocks)}
+        </dd>
+      </dl>
+      <h2>{s.scenario}</h2>
+      <p class="scenario">{brief.scenario}</p>
+      <button type="button" onClick={() => go(`visit/${task.id}`)}>
+        {task.state === "VISITED" ? s.continueVisit : s.startVisit}
+      </button>
+      {task.state !== "VISITED" &&
+        (releasing ? (
+          <>
+            <Field id="release-reason" label={s.releaseReason} value={reason} error={error} onInput={setReason} />
+            <button
+              type="button"
+              class="secondary"
+              onClick={async () => {
+                if (!reason.trim()) {
+                  setError(s.errorRequired);
+                  return;
+                }
+                await enqueue({ operation: "releaseTask", variables: { taskId: task.id, reason } });
+                kick();
+                go("tasks");
+              }}
+            >
+              {s.release}
+            </button>
+          </>
+        ) : (
+          <button type="button" class="secondary" onClick={() => setReleasing(true)}>
+            {s.release}
+          </button>
+        ))}
+    </Screen>
+  );
+}

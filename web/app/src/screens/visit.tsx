@@ -1,0 +1,724 @@
+// The visit, on the phone: check-in with the device position (and what the wave does with a poor one), the
+// checklist from its definition, photos through the app's camera (or the gallery where the wave allows it), the
+// receipt, check-out, a review and the submission. Everything is kept on the phone first and goes through the
+// outbox, so the network may come and go at any step. A returned visit opens here too, with the reviewer's
+// comments beside the questions, to be fixed and sent again.
+import { useEffect, useState } from "preact/hooks";
+import { Camera, thumbnailOf, type Shot } from "../camera";
+import {
+  hiddenAnswers,
+  isNa,
+  isVisible,
+  label,
+  missing,
+  NA,
+  progress,
+  type Answers,
+  type Definition,
+  type Question,
+} from "../checklist";
+import { deviceId, distanceM, position, type Fix } from "../geo";
+import type { MyVisitsQuery } from "../gql/operations";
+import { money, t, type Lang } from "../i18n";
+import {
+  enqueue,
+  enqueueAnswers,
+  localVisit,
+  prepareCamera,
+  saveVisit,
+  takeToken,
+  updateVisit,
+  type LocalPhoto,
+  type LocalVisit,
+  type QueuedOperation,
+} from "../queue";
+import { go, Screen } from "../ui";
+import type { MyTask } from "./tasks";
+
+export type ServerVisit = MyVisitsQuery["myVisits"]["edges"][number]["node"];
+
+/// What the visit screen needs, from a task (a new or ongoing visit) or from a returned visit.
+export interface VisitContext {
+  taskId: string;
+  venueName: string;
+  venue?: { lat: number; lon: number; geofenceM: number };
+  definition: Definition;
+  liveCaptureQuestions: string[];
+  maxAccuracyM?: number;
+  failedCheckinBlocks?: boolean;
+  minMinutes?: number;
+  /// A returned visit: the server's copy (answers, photos, the reviewer's comments).
+  returned?: ServerVisit;
+}
+
+export function contextOfTask(task: MyTask): VisitContext {
+  const rules = task.brief.visitRules;
+  return {
+    taskId: task.id,
+    venueName: task.venue.name,
+    venue: { ...task.venue.location, geofenceM: task.venue.geofenceM },
+    definition: task.brief.checklist.definition as Definition,
+    liveCaptureQuestions: rules.liveCaptureQuestions,
+    maxAccuracyM: rules.maxAccuracyM,
+    failedCheckinBlocks: rules.failedCheckinBlocks,
+    minMinutes: rules.minMinutes,
+  };
+}
+
+export function contextOfReturned(visit: ServerVisit): VisitContext {
+  return {
+    taskId: visit.taskId,
+    venueName: visit.venueName,
+    definition: visit.brief.checklist.definition as Definition,
+    liveCaptureQuestions: visit.brief.visitRules.liveCaptureQuestions,
+    returned: visit,
+  };
+}
+
+export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: VisitContext; outbox: QueuedOperation[]; kick: () => void }) {
+  const s = t(lang);
+  const [visit, setVisit] = useState<LocalVisit | null | undefined>(undefined);
+  const [camera, setCamera] = useState<{ questionCode: string | null; receiptKopiykas?: number } | null>(null);
+  useEffect(() => {
+    void (async () => {
+      let v = await localVisit(ctx.taskId);
+      const r = ctx.returned;
+      // A returned visit starts from the server's copy unless its fix is already under way on this phone.
+      if (r && (!v || !v.returned || v.visitId !== r.id || v.submittedAt)) {
+        v = {
+          taskId: ctx.taskId,
+          visitId: r.id,
+          venueName: r.venueName,
+          checkInClientId: "",
+          checkedInAt: r.checkedInAt,
+          answers: (r.answers ?? {}) as Answers,
+          photos: [],
+          tokens: v?.visitId === r.id ? v.tokens : [],
+          checkedOutAt: r.checkedInAt,
+          returned: true,
+        };
+        await saveVisit(v);
+      }
+      setVisit(v ?? null);
+      if (v?.visitId) await prepareCamera(ctx.taskId);
+    })();
+  }, [ctx.taskId, outbox.length]);
+  if (visit === undefined) return <Screen title={ctx.venueName}>{<p>{s.loading}</p>}</Screen>;
+  if (visit === null || (visit.checkIn && !visit.checkIn.accepted && !visit.visitId)) {
+    return <CheckIn lang={lang} ctx={ctx} refused={visit?.checkIn ?? undefined} kick={kick} onDone={setVisit} />;
+  }
+  const def = ctx.definition;
+  const serverPhotos = ctx.returned?.photos ?? [];
+  const photoCount = (code: string) =>
+    serverPhotos.filter((p) => p.questionCode === code).length + visit.photos.filter((p) => p.questionCode === code).length;
+  async function answer(code: string, value: unknown) {
+    const answers: Answers = { ...visit!.answers };
+    const delta: Answers = {};
+    if (value === undefined) {
+      delete answers[code];
+      delta[code] = null;
+    } else {
+      answers[code] = value;
+      delta[code] = value;
+    }
+    // Answers an earlier answer now hides go too (the server refuses answers to hidden questions).
+    for (const hidden of hiddenAnswers(def, answers)) {
+      delete answers[hidden];
+      delta[hidden] = null;
+    }
+    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, answers }));
+    if (next) setVisit(next);
+    await enqueueAnswers(ctx.taskId, visit!.visitId, delta);
+    kick();
+  }
+  async function addPhoto(shot: Shot, live: boolean, questionCode: string | null, receiptKopiykas?: number) {
+    const clientId = crypto.randomUUID();
+    const photo: LocalPhoto = { clientId, questionCode, receiptKopiykas, thumbnail: shot.thumbnail, live };
+    const variables: Record<string, unknown> = { clientId, questionCode, source: live ? "LIVE_CAMERA" : "GALLERY" };
+    if (visit!.visitId) variables.visitId = visit!.visitId;
+    if (receiptKopiykas !== undefined) variables.receiptKopiykas = receiptKopiykas;
+    if (live) {
+      // A token the phone holds now (asked for at check-in); without one, the outbox gets it before sending.
+      const token = await takeToken(ctx.taskId);
+      variables.capture = { token, lat: shot.fix.lat, lon: shot.fix.lon, accuracyM: shot.fix.accuracyM, deviceTime: shot.fix.at };
+    }
+    await enqueue({ operation: "uploadVisitPhoto", variables, taskId: ctx.taskId, file: shot.blob });
+    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, photos: [...v.photos, photo] }));
+    if (next) setVisit(next);
+    kick();
+  }
+  const [done, total] = progress(def, visit.answers, photoCount);
+  const lastReturn = [...(ctx.returned?.history ?? [])].reverse().find((h) => h.action === "RETURN");
+  const comments = new Map((lastReturn?.comments ?? []).map((c) => [c.questionCode, c.comment]));
+  return (
+    <Screen title={ctx.venueName}>
+      {camera && (
+        <Camera
+          lang={lang}
+          onClose={() => setCamera(null)}
+          onShot={async (shot) => {
+            await addPhoto(shot, true, camera.questionCode, camera.receiptKopiykas);
+            setCamera(null);
+          }}
+        />
+      )}
+      {visit.returned ? (
+        <div class="notice">
+          <p>{s.returnedNotice}</p>
+          {lastReturn?.reason && (
+            <p>
+              {s.reviewerSays}: {lastReturn.reason}
+            </p>
+          )}
+        </div>
+      ) : (
+        <CheckInSummary lang={lang} visit={visit} />
+      )}
+      <p>
+        <label for="progress">{s.progress(done, total)}</label>
+        <progress id="progress" max={total} value={done} />
+      </p>
+      {def.sections.map((section) => (
+        <fieldset key={section.code} class="section">
+          <legend>{label(section.title, lang)}</legend>
+          {section.questions
+            .filter((q) => isVisible(def, q.code, visit.answers))
+            .map((q) => (
+              <QuestionView
+                key={q.code}
+                lang={lang}
+                q={q}
+                value={visit.answers[q.code]}
+                comment={comments.get(q.code)}
+                photos={visit.photos.filter((p) => p.questionCode === q.code)}
+                serverPhotos={serverPhotos.filter((p) => p.questionCode === q.code).length}
+                galleryAllowed={!ctx.liveCaptureQuestions.includes(q.code)}
+                disabled={!!visit.submittedAt}
+                onAnswer={(v) => void answer(q.code, v)}
+                onCamera={() => setCamera({ questionCode: q.code })}
+                onGallery={(shot) => void addPhoto(shot, false, q.code)}
+              />
+            ))}
+        </fieldset>
+      ))}
+      <Receipt
+        lang={lang}
+        photos={visit.photos.filter((p) => p.receiptKopiykas !== undefined)}
+        disabled={!!visit.submittedAt}
+        onCamera={(amount) => setCamera({ questionCode: null, receiptKopiykas: amount })}
+        onGallery={(shot, amount) => void addPhoto(shot, false, null, amount)}
+      />
+      <Finish lang={lang} ctx={ctx} visit={visit} missingQuestions={missing(def, visit.answers, photoCount)} setVisit={setVisit} kick={kick} />
+    </Screen>
+  );
+}
+
+function CheckIn(props: {
+  lang: Lang;
+  ctx: VisitContext;
+  refused?: LocalVisit["checkIn"];
+  kick: () => void;
+  onDone: (v: LocalVisit) => void;
+}) {
+  const { lang, ctx } = props;
+  const s = t(lang);
+  const [fix, setFix] = useState<Fix | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const distance = fix && ctx.venue ? distanceM(fix, ctx.venue) : null;
+  const tooFar = distance !== null && ctx.venue ? distance > ctx.venue.geofenceM : false;
+  const tooVague = fix && ctx.maxAccuracyM ? fix.accuracyM > ctx.maxAccuracyM : false;
+  async function locate() {
+    setBusy(true);
+    setError(null);
+    try {
+      setFix(await position());
+    } catch {
+      setError(s.positionNeeded);
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function checkIn() {
+    if (!fix) return;
+    const clientId = crypto.randomUUID();
+    const v: LocalVisit = {
+      taskId: ctx.taskId,
+      venueName: ctx.venueName,
+      checkInClientId: clientId,
+      checkedInAt: new Date().toISOString(),
+      answers: {},
+      photos: [],
+      tokens: [],
+    };
+    await saveVisit(v);
+    await enqueue({
+      operation: "checkIn",
+      taskId: ctx.taskId,
+      variables: {
+        input: {
+          taskId: ctx.taskId,
+          clientId,
+          lat: fix.lat,
+          lon: fix.lon,
+          accuracyM: fix.accuracyM,
+          deviceTime: v.checkedInAt,
+          deviceId: deviceId(),
+        },
+      },
+    });
+    props.onDone(v);
+    props.kick();
+  }
+  return (
+    <Screen title={ctx.venueName}>
+      <h2>{s.checkInTitle}</h2>
+      {props.refused && (
+        <div role="alert" class="error-box">
+          <p>{s.checkInRefused}</p>
+          <ul>
+            {(props.refused.attempt.verdict?.reasons ?? []).map((r) => (
+              <li key={r}>{r}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p>{s.checkInHelp}</p>
+      <button type="button" class="secondary" disabled={busy} onClick={() => void locate()}>
+        {s.locate}
+      </button>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {fix && (
+        <div aria-live="polite">
+          <p>
+            {distance !== null && s.distance(Math.round(distance), ctx.venue!.geofenceM)} {s.accuracy(Math.round(fix.accuracyM))}
+          </p>
+          {(tooFar || tooVague) && (
+            <p class="notice">
+              {tooFar && s.tooFar} {tooVague && s.tooVague(ctx.maxAccuracyM!)} {ctx.failedCheckinBlocks ? s.waveBlocks : s.waveFlags}
+            </p>
+          )}
+          <button type="button" onClick={() => void checkIn()}>
+            {s.checkIn}
+          </button>
+        </div>
+      )}
+    </Screen>
+  );
+}
+
+function CheckInSummary({ lang, visit }: { lang: Lang; visit: LocalVisit }) {
+  const s = t(lang);
+  const answer = visit.checkIn;
+  if (!answer) return <p class="notice">{s.checkInPending}</p>;
+  const v = answer.attempt.verdict;
+  if (!v) return <p class="ok" role="status">{s.checkedIn}</p>;
+  return (
+    <p class={v.passed ? "ok" : "notice"} role="status">
+      {v.passed ? s.checkedIn : s.checkedInFlagged(v.reasons.join("; "))}
+    </p>
+  );
+}
+
+function QuestionView(props: {
+  lang: Lang;
+  q: Question;
+  value: unknown;
+  comment?: string;
+  photos: LocalPhoto[];
+  serverPhotos: number;
+  galleryAllowed: boolean;
+  disabled: boolean;
+  onAnswer: (value: unknown) => void;
+  onCamera: () => void;
+  onGallery: (shot: Shot) => void;
+}) {
+  const { lang, q } = props;
+  const s = t(lang);
+  const id = `q-${q.code}`;
+  const na = isNa(props.value);
+  const title = (
+    <>
+      {label(q.title, lang)}
+      {q.required && <span class="required"> ({s.required})</span>}
+    </>
+  );
+  return (
+    <div class="question" id={`question-${q.code}`}>
+      {props.comment && (
+        <p class="comment" id={`${id}-comment`}>
+          {s.reviewerComment}: {props.comment}
+        </p>
+      )}
+      {q.guidance && (
+        <p class="hint" id={`${id}-hint`}>
+          {label(q.guidance, lang)}
+        </p>
+      )}
+      {!na && <Input {...props} id={id} title={title} />}
+      {na && <p class="label">{title}</p>}
+      {!q.required && (
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={na}
+            disabled={props.disabled}
+            onChange={(e) => props.onAnswer((e.target as HTMLInputElement).checked ? NA : undefined)}
+          />{" "}
+          {s.notApplicable}
+        </label>
+      )}
+    </div>
+  );
+}
+
+function Input(props: Parameters<typeof QuestionView>[0] & { id: string; title: preact.ComponentChildren }) {
+  const { lang, q, id, value, disabled, onAnswer } = props;
+  const s = t(lang);
+  const described = [props.comment ? `${id}-comment` : "", q.guidance ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined;
+  const radios = (choices: [string, unknown][]) => (
+    <fieldset class="choices" aria-describedby={described}>
+      <legend>{props.title}</legend>
+      {choices.map(([text, v], i) => (
+        <label class="check" key={i}>
+          <input type="radio" name={id} checked={value === v} disabled={disabled} onChange={() => onAnswer(v)} /> {text}
+        </label>
+      ))}
+    </fieldset>
+  );
+  switch (q.type) {
+    case "YES_NO":
+      return radios([
+        [s.yes, true],
+        [s.no, false],
+      ]);
+    case "SCALE": {
+      const min = q.min ?? 1;
+      const max = q.max ?? 5;
+      return radios(Array.from({ length: max - min + 1 }, (_, i) => [String(min + i), min + i]));
+    }
+    case "SINGLE_CHOICE":
+      return radios((q.options ?? []).map((o) => [label(o.label, lang), o.code]));
+    case "MULTIPLE_CHOICE": {
+      const chosen = Array.isArray(value) ? (value as string[]) : [];
+      return (
+        <fieldset class="choices" aria-describedby={described}>
+          <legend>{props.title}</legend>
+          {(q.options ?? []).map((o) => (
+            <label class="check" key={o.code}>
+              <input
+                type="checkbox"
+                checked={chosen.includes(o.code)}
+                disabled={disabled}
+                onChange={(e) => {
+                  const on = (e.target as HTMLInputElement).checked;
+                  const next = on ? [...chosen, o.code] : chosen.filter((c) => c !== o.code);
+                  onAnswer(next.length ? next : undefined);
+                }}
+              />{" "}
+              {label(o.label, lang)}
+            </label>
+          ))}
+        </fieldset>
+      );
+    }
+    case "NUMBER":
+    case "DURATION":
+      return (
+        <>
+          <label for={id}>
+            {props.title}
+            {q.type === "DURATION" ? ` (${s.minutes})` : q.unit ? ` (${q.unit})` : ""}
+          </label>
+          <input
+            id={id}
+            type="number"
+            inputMode="decimal"
+            min={q.min ?? 0}
+            max={q.type === "DURATION" ? q.maxMinutes : q.max}
+            value={typeof value === "number" ? String(value) : ""}
+            disabled={disabled}
+            aria-describedby={described}
+            onChange={(e) => {
+              const raw = (e.target as HTMLInputElement).value;
+              onAnswer(raw === "" ? undefined : Number(raw));
+            }}
+          />
+        </>
+      );
+    case "TEXT":
+      return (
+        <>
+          <label for={id}>{props.title}</label>
+          <textarea
+            id={id}
+            maxLength={q.maxLength ?? 2000}
+            value={typeof value === "string" ? value : ""}
+            disabled={disabled}
+            aria-describedby={described}
+            onChange={(e) => {
+              const text = (e.target as HTMLTextAreaElement).value;
+              onAnswer(text.trim() ? text : undefined);
+            }}
+          />
+        </>
+      );
+    case "TIMESTAMP":
+      return (
+        <>
+          <label for={id}>{props.title}</label>
+          <input
+            id={id}
+            type="datetime-local"
+            value={typeof value === "string" ? toLocalInput(value) : ""}
+            disabled={disabled}
+            aria-describedby={described}
+            onChange={(e) => {
+              const raw = (e.target as HTMLInputElement).value;
+              onAnswer(raw ? new Date(raw).toISOString() : undefined);
+            }}
+          />
+        </>
+      );
+    case "PHOTO":
+      return <PhotoInput {...props} described={described} />;
+  }
+}
+
+function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function PhotoInput(props: Parameters<typeof Input>[0] & { described?: string }) {
+  const { lang, q, id } = props;
+  const s = t(lang);
+  const count = props.photos.length + props.serverPhotos;
+  return (
+    <div role="group" aria-labelledby={`${id}-label`} aria-describedby={props.described}>
+      <p class="label" id={`${id}-label`}>
+        {props.title}
+        {q.caption && ` — ${label(q.caption, lang)}`}
+      </p>
+      <p data-testid={`photo-count-${q.code}`}>{s.photoCount(count, Math.max(1, q.minCount ?? 1))}</p>
+      <div class="thumbs">
+        {props.photos.map((p, i) => (
+          <img key={p.clientId} src={p.thumbnail} alt={s.photoAlt(i + 1 + props.serverPhotos, label(q.title, lang))} width={96} />
+        ))}
+      </div>
+      <div class="row">
+        <button type="button" disabled={props.disabled} onClick={props.onCamera}>
+          {s.takePhoto}
+        </button>
+        {props.galleryAllowed ? (
+          <GalleryPick id={`${id}-gallery`} lang={lang} disabled={props.disabled} onPick={props.onGallery} />
+        ) : (
+          <p class="hint">{s.liveOnly}</p>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; disabled: boolean; onPick: (shot: Shot) => void }) {
+  const s = t(lang);
+  return (
+    <>
+      <label for={id} class="button secondary">
+        {s.fromGallery}
+      </label>
+      <input
+        id={id}
+        class="visually-hidden"
+        type="file"
+        accept="image/jpeg,image/png,image/heic,image/webp"
+        disabled={disabled}
+        onChange={async (e) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          input.value = "";
+          if (!file) return;
+          const bitmap = await createImageBitmap(file).catch(() => null);
+          const thumbnail = bitmap ? await thumbnailOf(bitmap, bitmap.width, bitmap.height) : "";
+          // A gallery photo's place and time are the file's own (EXIF), judged by the server.
+          onPick({ blob: file, thumbnail, fix: { lat: 0, lon: 0, accuracyM: 0, at: new Date().toISOString() } });
+        }}
+      />
+    </>
+  );
+}
+
+function Receipt(props: {
+  lang: Lang;
+  photos: LocalPhoto[];
+  disabled: boolean;
+  onCamera: (amount: number) => void;
+  onGallery: (shot: Shot, amount: number) => void;
+}) {
+  const s = t(props.lang);
+  const [amount, setAmount] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const kopiykas = () => {
+    const n = Math.round(Number(amount.replace(",", ".")) * 100);
+    if (!amount.trim() || !Number.isFinite(n) || n < 0) {
+      setError(s.amountNeeded);
+      return null;
+    }
+    setError(null);
+    return n;
+  };
+  return (
+    <fieldset class="section">
+      <legend>{s.receipt}</legend>
+      {props.photos.map((p) => (
+        <p key={p.clientId}>
+          <img src={p.thumbnail} alt={s.receiptAlt(money(p.receiptKopiykas ?? 0, props.lang))} width={96} />{" "}
+          {money(p.receiptKopiykas ?? 0, props.lang)}
+        </p>
+      ))}
+      <label for="receipt-amount">{s.receiptAmount}</label>
+      <input
+        id="receipt-amount"
+        inputMode="decimal"
+        value={amount}
+        disabled={props.disabled}
+        aria-invalid={!!error}
+        aria-describedby={error ? "receipt-error" : undefined}
+        onInput={(e) => setAmount((e.target as HTMLInputElement).value)}
+      />
+      {error && (
+        <p id="receipt-error" class="error">
+          {error}
+        </p>
+      )}
+      <div class="row">
+        <button
+          type="button"
+          class="secondary"
+          disabled={props.disabled}
+          onClick={() => {
+            const n = kopiykas();
+            if (n !== null) props.onCamera(n);
+          }}
+        >
+          {s.photographReceipt}
+        </button>
+        <GalleryPick
+          id="receipt-gallery"
+          lang={props.lang}
+          disabled={props.disabled}
+          onPick={(shot) => {
+            const n = kopiykas();
+            if (n !== null) {
+              props.onGallery(shot, n);
+              setAmount("");
+            }
+          }}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+function Finish(props: {
+  lang: Lang;
+  ctx: VisitContext;
+  visit: LocalVisit;
+  missingQuestions: Question[];
+  setVisit: (v: LocalVisit) => void;
+  kick: () => void;
+}) {
+  const { lang, ctx, visit } = props;
+  const s = t(lang);
+  const [error, setError] = useState<string | null>(null);
+  const [confirmEarly, setConfirmEarly] = useState(false);
+  if (visit.submittedAt) {
+    return (
+      <div class="ok" role="status">
+        <p>{s.submitted}</p>
+        <button type="button" onClick={() => go("visits")}>
+          {s.myVisits}
+        </button>
+      </div>
+    );
+  }
+  async function checkOut() {
+    const minutes = (Date.now() - Date.parse(visit.checkedInAt)) / 60000;
+    if (ctx.minMinutes && minutes < ctx.minMinutes && !confirmEarly) {
+      setConfirmEarly(true);
+      return;
+    }
+    const fix = await position().catch(() => null);
+    if (!fix) {
+      setError(s.positionNeeded);
+      return;
+    }
+    const deviceTime = new Date().toISOString();
+    await enqueue({
+      operation: "checkOut",
+      taskId: ctx.taskId,
+      variables: {
+        ...(visit.visitId ? { visitId: visit.visitId } : {}),
+        input: { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, deviceTime },
+      },
+    });
+    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, checkedOutAt: deviceTime }));
+    if (next) props.setVisit(next);
+    props.kick();
+  }
+  async function submit() {
+    if (props.missingQuestions.length) return;
+    await enqueue({ operation: "submitVisit", taskId: ctx.taskId, variables: visit.visitId ? { visitId: visit.visitId } : {} });
+    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, submittedAt: new Date().toISOString() }));
+    if (next) props.setVisit(next);
+    props.kick();
+  }
+  if (!visit.checkedOutAt) {
+    return (
+      <div class="finish">
+        <h2>{s.leaving}</h2>
+        {confirmEarly && <p class="notice">{s.tooShort(ctx.minMinutes!)}</p>}
+        <button type="button" onClick={() => void checkOut()}>
+          {confirmEarly ? s.checkOutAnyway : s.checkOut}
+        </button>
+        {error && (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div class="finish">
+      <h2>{s.review}</h2>
+      {props.missingQuestions.length > 0 ? (
+        <>
+          <p>{s.stillMissing}</p>
+          <ul>
+            {props.missingQuestions.map((q) => (
+              <li key={q.code}>
+                <a href={`#question-${q.code}`} onClick={(e) => {
+                  e.preventDefault();
+                  document.getElementById(`question-${q.code}`)?.scrollIntoView();
+                }}>
+                  {label(q.title, lang)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <p>{s.readyToSubmit}</p>
+      )}
+      <button type="button" disabled={props.missingQuestions.length > 0} onClick={() => void submit()}>
+        {visit.returned ? s.resubmit : s.submit}
+      </button>
+    </div>
+  );
+}

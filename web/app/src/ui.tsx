@@ -1,0 +1,137 @@
+// Small pieces every screen uses: the language switch, a labelled field with its error, navigation, and the
+// outbox status line.
+import type { ComponentChildren } from "preact";
+import { t, type Lang } from "./i18n";
+import type { QueuedOperation } from "./queue";
+
+export function LanguageSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
+  const s = t(lang);
+  return (
+    <label class="lang">
+      {s.language}{" "}
+      <select
+        value={lang}
+        onChange={(e) => {
+          const next = (e.target as HTMLSelectElement).value as Lang;
+          localStorage.setItem("fieldwork.lang", next);
+          document.documentElement.lang = next;
+          setLang(next);
+        }}
+      >
+        <option value="uk">Українська</option>
+        <option value="en">English</option>
+      </select>
+    </label>
+  );
+}
+
+/// One labelled input with its error (from the form's own check or the server's `fieldErrors`) beside it.
+export function Field(props: {
+  id: string;
+  label: string;
+  value: string;
+  error?: string;
+  type?: string;
+  autocomplete?: string;
+  inputMode?: "decimal" | "numeric" | "tel" | "email" | "text";
+  hint?: string;
+  onInput: (value: string) => void;
+}) {
+  const errorId = `${props.id}-error`;
+  const hintId = `${props.id}-hint`;
+  const described = [props.hint ? hintId : "", props.error ? errorId : ""].filter(Boolean).join(" ");
+  return (
+    <>
+      <label for={props.id}>{props.label}</label>
+      {props.hint && (
+        <p id={hintId} class="hint">
+          {props.hint}
+        </p>
+      )}
+      <input
+        id={props.id}
+        type={props.type ?? "text"}
+        autocomplete={props.autocomplete}
+        inputMode={props.inputMode}
+        value={props.value}
+        aria-invalid={!!props.error}
+        aria-describedby={described || undefined}
+        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
+      />
+      {props.error && (
+        <p id={errorId} class="error">
+          {props.error}
+        </p>
+      )}
+    </>
+  );
+}
+
+export function go(path: string): void {
+  location.hash = `#/${path}`;
+}
+
+export function Nav({ lang, current }: { lang: Lang; current: string }) {
+  const s = t(lang);
+  const items: [string, string][] = [
+    ["", s.board],
+    ["tasks", s.myTasks],
+    ["visits", s.myVisits],
+    ["money", s.money],
+    ["profile", s.profile],
+  ];
+  return (
+    <nav aria-label={s.menu}>
+      <ul>
+        {items.map(([path, name]) => (
+          <li key={path}>
+            <a href={`#/${path}`} aria-current={current === path ? "page" : undefined}>
+              {name}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+/// Offline notice, what waits to be sent, and what the server refused (in its words, for the shopper to act on).
+export function OutboxStatus(props: {
+  lang: Lang;
+  online: boolean;
+  items: QueuedOperation[];
+  onDismiss: (id: number) => void;
+}) {
+  const s = t(props.lang);
+  const waiting = props.items.filter((i) => !i.refused);
+  const refused = props.items.filter((i) => i.refused);
+  return (
+    <div aria-live="polite">
+      {!props.online && <p class="notice">{s.offline}</p>}
+      {waiting.length > 0 && (
+        <p class="notice" data-testid="pending">
+          {s.pending(waiting.length)}
+        </p>
+      )}
+      {refused.map((i) => (
+        <div class="refused" role="alert" key={i.id}>
+          <p>
+            {s.refused(s.operationNames[i.operation] ?? i.operation)}: {i.refused}
+          </p>
+          <button type="button" class="secondary" onClick={() => props.onDismiss(i.id!)}>
+            {s.dismiss}
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function Screen({ title, children }: { title: string; children: ComponentChildren }) {
+  return (
+    <section>
+      <h1 tabIndex={-1}>{title}</h1>
+      {children}
+    </section>
+  );
+}
