@@ -12,7 +12,7 @@ import { Login, Profile, SignUp, useMe, VerifyReminder } from "./screens/account
 import { Money, MyVisits, useMyVisits } from "./screens/money";
 import { Board, MyTasks, TaskPage, useMyTasks } from "./screens/tasks";
 import { contextOfReturned, contextOfTask, VisitScreen } from "./screens/visit";
-import { LanguageSwitch, Nav, OutboxStatus, Screen } from "./ui";
+import { InstallButton, LanguageSwitch, Nav, OutboxStatus, Screen } from "./ui";
 import "./style.css";
 
 registerSW({ immediate: true });
@@ -120,6 +120,7 @@ function App() {
     <div class="app">
       <header class="top">
         <p class="brand">{t(lang).appName}</p>
+        <InstallButton lang={lang} />
         <LanguageSwitch lang={lang} setLang={setLang} />
       </header>
       {signedIn ? (

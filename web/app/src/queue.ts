@@ -48,6 +48,8 @@ export interface LocalVisit {
   submittedAt?: string;
   /// A returned visit being fixed (it keeps its check-in and check-out).
   returned?: boolean;
+  /// The time of the return this fix answers.
+  returnedAt?: string;
 }
 
 let database: Promise<IDBPDatabase> | null = null;

@@ -1,6 +1,7 @@
 // Small pieces every screen uses: the language switch, a labelled field with its error, navigation, and the
 // outbox status line.
 import type { ComponentChildren } from "preact";
+import { useEffect, useState } from "preact/hooks";
 import { t, type Lang } from "./i18n";
 import type { QueuedOperation } from "./queue";
 
@@ -133,5 +134,41 @@ export function Screen({ title, children }: { title: string; children: Component
       <h1 tabIndex={-1}>{title}</h1>
       {children}
     </section>
+  );
+}
+
+interface InstallPromptEvent extends Event {
+  prompt: () => Promise<void>;
+}
+
+/// "Install the app": shown when the browser offers installation (Chromium's `beforeinstallprompt`); other
+/// browsers install from their own menu (the manifest and service worker make the app installable).
+export function InstallButton({ lang }: { lang: Lang }) {
+  const [offer, setOffer] = useState<InstallPromptEvent | null>(null);
+  useEffect(() => {
+    const offered = (e: Event) => {
+      e.preventDefault();
+      setOffer(e as InstallPromptEvent);
+    };
+    const installed = () => setOffer(null);
+    window.addEventListener("beforeinstallprompt", offered);
+    window.addEventListener("appinstalled", installed);
+    return () => {
+      window.removeEventListener("beforeinstallprompt", offered);
+      window.removeEventListener("appinstalled", installed);
+    };
+  }, []);
+  if (!offer) return null;
+  return (
+    <button
+      type="button"
+      class="secondary"
+      onClick={async () => {
+        await offer.prompt();
+        setOffer(null);
+      }}
+    >
+      {t(lang).install}
+    </button>
   );
 }

@@ -83,8 +83,10 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
     void (async () => {
       let v = await localVisit(ctx.taskId);
       const r = ctx.returned;
-      // A returned visit starts from the server's copy unless its fix is already under way on this phone.
-      if (r && (!v || !v.returned || v.visitId !== r.id || v.submittedAt)) {
+      // A returned visit starts from the server's copy of that return, unless this phone already has it (a fix
+      // under way, or sent): a later return (a newer RETURN event) starts again from the server.
+      const returnedAt = r ? [...r.history].reverse().find((h) => h.action === "RETURN")?.at : undefined;
+      if (r && (!v || !v.returned || v.visitId !== r.id || v.returnedAt !== returnedAt)) {
         v = {
           taskId: ctx.taskId,
           visitId: r.id,
@@ -96,6 +98,7 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
           tokens: v?.visitId === r.id ? v.tokens : [],
           checkedOutAt: r.checkedInAt,
           returned: true,
+          returnedAt,
         };
         await saveVisit(v);
       }
