@@ -53,6 +53,21 @@ pub struct OpeningHoursEntry {
     pub closes: String,
 }
 
+impl OpeningHoursEntry {
+    /// The intervals of opening hours (or a wave's visiting windows), as the API shows them.
+    pub fn list(hours: &OpeningHours) -> Vec<OpeningHoursEntry> {
+        hours
+            .intervals()
+            .iter()
+            .map(|i| OpeningHoursEntry {
+                weekday: i.weekday,
+                opens: format_hhmm(i.opens),
+                closes: format_hhmm(i.closes),
+            })
+            .collect()
+    }
+}
+
 /// A place evaluated: a ЦНАП center or office, a restaurant, a shop.
 pub struct Venue(pub VenueRecord);
 
@@ -107,16 +122,7 @@ impl Venue {
         &self.0.time_zone
     }
     async fn opening_hours(&self) -> Vec<OpeningHoursEntry> {
-        self.0
-            .opening_hours
-            .intervals()
-            .iter()
-            .map(|i| OpeningHoursEntry {
-                weekday: i.weekday,
-                opens: format_hhmm(i.opens),
-                closes: format_hhmm(i.closes),
-            })
-            .collect()
+        OpeningHoursEntry::list(&self.0.opening_hours)
     }
     async fn active(&self) -> bool {
         self.0.active

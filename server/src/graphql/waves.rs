@@ -12,7 +12,7 @@ use crate::db::from_ms;
 use crate::domain::task::TaskState;
 use crate::domain::visit::VisitRules;
 use crate::domain::wave::{bounded, BonusRule, BonusStep, Kopiykas, Period, WaveStatus};
-use crate::domain::{format_hhmm, BoundedText, FieldErrors, OpeningHours};
+use crate::domain::{BoundedText, FieldErrors, OpeningHours};
 use crate::error::AppError;
 use crate::waves::{Progress, SelectionMode, TaskRecord, VenueSelection, WaveRecord, WaveSettings};
 
@@ -210,7 +210,7 @@ impl Wave {
     }
     /// When visits may happen; empty means the venue's own opening hours.
     async fn visiting_windows(&self) -> Vec<OpeningHoursEntry> {
-        windows(&self.0)
+        OpeningHoursEntry::list(&self.0.visiting_windows)
     }
     /// Instructions for the shopper.
     async fn scenario(&self) -> &str {
@@ -275,18 +275,6 @@ impl Wave {
     }
 }
 
-fn windows(wave: &WaveRecord) -> Vec<OpeningHoursEntry> {
-    wave.visiting_windows
-        .intervals()
-        .iter()
-        .map(|i| OpeningHoursEntry {
-            weekday: i.weekday,
-            opens: format_hhmm(i.opens),
-            closes: format_hhmm(i.closes),
-        })
-        .collect()
-}
-
 /// What a shopper needs to do one task of a wave: the instructions, when, the rules the visit is judged by, and
 /// the questionnaire. The shopper's app reads it with their tasks and visits (shoppers do not see waves).
 pub struct TaskBrief {
@@ -327,7 +315,7 @@ impl TaskBrief {
     }
     /// When visits may happen; empty means the venue's own opening hours.
     async fn visiting_windows(&self) -> Vec<OpeningHoursEntry> {
-        windows(&self.wave)
+        OpeningHoursEntry::list(&self.wave.visiting_windows)
     }
     /// The most a receipt is reimbursed, in kopiykas.
     async fn reimbursement_cap_kopiykas(&self) -> i64 {
