@@ -3,7 +3,7 @@
 // server's field errors, accessibility (axe-core) at 360 px and 1280 px, Ukrainian first and English.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { axe, launchedWave, PASSWORD, startService } from "./harness.mjs";
+import { axe, launchedWave, PASSWORD, signUpInApp, startService } from "./harness.mjs";
 
 let svc;
 let base;
@@ -109,17 +109,7 @@ test("sign-up shows the server's field errors next to each field, then asks to c
   await page.getByRole("heading", { name: "Реєстрація" }).waitFor();
   await axe(page);
   const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
-  await fill("Електронна пошта", "taras@example.com");
-  await fill("Пароль", PASSWORD);
-  await fill("Ім'я та прізвище", "Тарас Коваль");
-  await fill("Телефон (+380…)", "0501234567");
-  await fill("Домашня адреса: широта", "49.84");
-  await fill("Домашня адреса: довгота", "24.03");
-  await fill("IBAN для виплат", "UA213223130000026007233566002");
-  await fill("Власник рахунку", "Тарас Коваль");
-  await fill("РНОКПП (ІПН)", "3000000008");
-  await page.getByLabel("Я приймаю кодекс поведінки таємного покупця").check();
-  await page.getByRole("button", { name: "Зареєструватися" }).click();
+  await signUpInApp(page, { email: "taras@example.com", fullName: "Тарас Коваль", phone: "0501234567", iban: "UA213223130000026007233566002", taxId: "3000000008" });
   // The server names each bad field; the app shows each message beside its field (and the РНОКПП is taken).
   await page.locator("#phone-error").waitFor();
   await page.locator("#iban-error").waitFor();

@@ -165,6 +165,22 @@ export async function axe(page) {
   );
 }
 
+/// Fills the app's sign-up form (in Ukrainian), home in Lviv, accepts the code of conduct and sends it.
+export async function signUpInApp(page, { email, fullName, phone, iban, taxId }) {
+  const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
+  await fill("Електронна пошта", email);
+  await fill("Пароль", PASSWORD);
+  await fill("Ім'я та прізвище", fullName);
+  await fill("Телефон (+380…)", phone);
+  await fill("Домашня адреса: широта", "49.84");
+  await fill("Домашня адреса: довгота", "24.03");
+  await fill("IBAN для виплат", iban);
+  await fill("Власник рахунку", fullName);
+  await fill("РНОКПП (ІПН)", taxId);
+  await page.getByLabel("Я приймаю кодекс поведінки таємного покупця").check();
+  await page.getByRole("button", { name: "Зареєструватися" }).click();
+}
+
 /// A client, its checklist (published) and a launched wave over the given venues; returns the ids.
 export async function launchedWave(svc, coordinator, { venues, definition, visitRules = {}, fee = 40000 }) {
   const { gql } = svc;

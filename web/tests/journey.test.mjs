@@ -7,7 +7,7 @@
 // axe-core; the phone is 360 px wide, and the last screens are seen at 1280 px in English.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { axe, launchedWave, PASSWORD, startService } from "./harness.mjs";
+import { axe, launchedWave, PASSWORD, signUpInApp, startService } from "./harness.mjs";
 
 const VENUE = { lat: 49.84195, lon: 24.0316 };
 const DEFINITION = {
@@ -86,23 +86,13 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   // Sign-up, the mail from the SMTP server, its link, sign-in.
   await page.goto(`${base}/app/`);
   await page.getByRole("button", { name: "Вперше тут? Зареєструватися" }).click();
-  const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
-  await fill("Електронна пошта", "iryna@example.com");
-  await fill("Пароль", PASSWORD);
-  await fill("Ім'я та прізвище", "Ірина Мельник");
-  await fill("Телефон (+380…)", "+380671112233");
-  await fill("Домашня адреса: широта", "49.84");
-  await fill("Домашня адреса: довгота", "24.03");
-  await fill("IBAN для виплат", "UA213223130000026007233566001");
-  await fill("Власник рахунку", "Ірина Мельник");
-  await fill("РНОКПП (ІПН)", "3000000008");
-  await page.getByLabel("Я приймаю кодекс поведінки таємного покупця").check();
-  await page.getByRole("button", { name: "Зареєструватися" }).click();
+  await signUpInApp(page, { email: "iryna@example.com", fullName: "Ірина Мельник", phone: "+380671112233", iban: "UA213223130000026007233566001", taxId: "3000000008" });
   await page.getByText("Ми надіслали лист на iryna@example.com").waitFor();
   const [link] = await svc.mailMatching("iryna@example.com", /http:\/\/[^\s]+\/verify-email\?token=[A-Za-z0-9_-]+/);
   const verified = await fetch(link.replace(/^http:\/\/[^/]+/, base));
   assert.equal(verified.status, 200);
   await page.getByRole("button", { name: "Вхід" }).click();
+  const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
   await fill("Електронна пошта", "iryna@example.com");
   await fill("Пароль", PASSWORD);
   await page.getByRole("button", { name: "Увійти" }).click();

@@ -1,4 +1,7 @@
 // The data last seen, kept on the phone so every screen opens offline with what it showed last.
+import { useEffect, useState } from "preact/hooks";
+import { gql } from "./api";
+
 export function recall<T>(key: string): T | null {
   const raw = localStorage.getItem(`fieldwork.cache.${key}`);
   return raw ? (JSON.parse(raw) as T) : null;
@@ -11,4 +14,27 @@ export function remember<T>(key: string, value: T): T {
 
 export function forgetAll(): void {
   for (const key of Object.keys(localStorage)) if (key.startsWith("fieldwork.cache.")) localStorage.removeItem(key);
+}
+
+/// A query's answer as last seen: the copy kept under `key` at once, then the server's, asked again whenever
+/// `fresh` changes (and by the returned `reload`); offline, the copy stays.
+export function useLastSeen<Q, T>(
+  key: string,
+  document: string,
+  variables: Record<string, unknown>,
+  pick: (data: Q) => T,
+  fresh?: unknown,
+): [T | null, () => Promise<void>] {
+  const [value, setValue] = useState<T | null>(() => recall<T>(key));
+  async function reload() {
+    try {
+      setValue(remember(key, pick(await gql<Q>(document, variables))));
+    } catch {
+      /* offline: the copy last seen */
+    }
+  }
+  useEffect(() => {
+    void reload();
+  }, [fresh]);
+  return [value, reload];
 }

@@ -5,9 +5,14 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { position, type Fix } from "./geo";
 import { t, type Lang } from "./i18n";
 
-export interface Shot {
+/// A photo for the visit, with a small copy for the screen.
+export interface Picture {
   blob: Blob;
   thumbnail: string;
+}
+
+/// A photo the app's camera took, with the phone's position and time at that moment.
+export interface Shot extends Picture {
   fix: Fix;
 }
 

@@ -75,22 +75,16 @@ function Shopper({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
   let screen;
   if (page === "tasks") screen = <MyTasks lang={lang} tasks={tasks} kick={kick} />;
   else if (page === "task") screen = <TaskPage lang={lang} task={tasks?.find((x) => x.id === id)} kick={kick} />;
-  else if (page === "visit") {
-    const task = tasks?.find((x) => x.id === id);
-    screen = task ? (
-      <VisitScreen lang={lang} ctx={contextOfTask(task)} outbox={outbox} kick={kick} />
+  else if (page === "visit" || page === "fix") {
+    // A visit opens from the shopper's task, or (to be fixed) from their returned visit.
+    const task = page === "visit" ? tasks?.find((x) => x.id === id) : undefined;
+    const returned = page === "fix" ? visits?.find((v) => v.id === id) : undefined;
+    const ctx = task ? contextOfTask(task) : returned ? contextOfReturned(returned) : null;
+    screen = ctx ? (
+      <VisitScreen lang={lang} ctx={ctx} outbox={outbox} kick={kick} />
     ) : (
       <Screen title={s.visit}>
-        <p>{tasks ? s.taskGone : s.loading}</p>
-      </Screen>
-    );
-  } else if (page === "fix") {
-    const visit = visits?.find((v) => v.id === id);
-    screen = visit ? (
-      <VisitScreen lang={lang} ctx={contextOfReturned(visit)} outbox={outbox} kick={kick} />
-    ) : (
-      <Screen title={s.visit}>
-        <p>{visits ? s.taskGone : s.loading}</p>
+        <p>{(page === "visit" ? tasks : visits) ? s.taskGone : s.loading}</p>
       </Screen>
     );
   } else if (page === "visits") screen = <MyVisits lang={lang} visits={visits} />;

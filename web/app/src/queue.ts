@@ -12,7 +12,8 @@ export interface QueuedOperation {
   id?: number;
   operation: OperationName;
   variables: Record<string, unknown>;
-  /// The task whose visit `variables.visitId` means, when the visit id is not known yet.
+  /// The task of a visit's item: the visit id goes into `variables.visitId` when it is sent (a visit started
+  /// offline has none until its check-in is answered).
   taskId?: string;
   /// The photo of an upload.
   file?: Blob;
@@ -28,7 +29,6 @@ export interface LocalPhoto {
   receiptKopiykas?: number;
   /// A small JPEG data URL for the screen.
   thumbnail: string;
-  live: boolean;
 }
 
 /// The app's own record of a visit, kept on the phone, by task.
@@ -70,7 +70,7 @@ export async function enqueue(item: Omit<QueuedOperation, "createdAt">): Promise
 
 /// Saves answers: merged into the last waiting save of the same visit when that one is not being sent, so a
 /// long offline visit leaves one save, not one per tap.
-export async function enqueueAnswers(taskId: string, visitId: string | undefined, answers: Record<string, unknown>): Promise<void> {
+export async function enqueueAnswers(taskId: string, answers: Record<string, unknown>): Promise<void> {
   const d = await db();
   const tx = d.transaction("outbox", "readwrite");
   const cursor = await tx.store.openCursor(null, "prev");
@@ -85,9 +85,7 @@ export async function enqueueAnswers(taskId: string, visitId: string | undefined
     const merged = { ...(last.variables.answers as Record<string, unknown>), ...answers };
     await tx.store.put({ ...last, variables: { ...last.variables, answers: merged } });
   } else {
-    const variables: Record<string, unknown> = { answers };
-    if (visitId) variables.visitId = visitId;
-    await tx.store.add({ operation: "saveVisitAnswers", variables, taskId, createdAt: Date.now() } satisfies QueuedOperation);
+    await tx.store.add({ operation: "saveVisitAnswers", variables: { answers }, taskId, createdAt: Date.now() } satisfies QueuedOperation);
   }
   await tx.done;
 }
@@ -184,11 +182,12 @@ export async function drain(onChange: () => void): Promise<void> {
   }
 }
 
-/// The variables as they go: the visit id of a visit started offline, and a capture token for a live photo
-/// taken before the phone had one. `undefined`: the item cannot go (refused and kept).
+/// The variables as they go: the visit id from the phone's record of the visit (known once the check-in was
+/// answered), and a capture token for a live photo taken before the phone had one. `undefined`: the item cannot
+/// go (refused and kept).
 async function resolve(item: QueuedOperation): Promise<Record<string, unknown> | undefined> {
   const variables = { ...item.variables };
-  if (item.taskId && variables.visitId === undefined && item.operation !== "checkIn") {
+  if (item.taskId && item.operation !== "checkIn") {
     const v = await localVisit(item.taskId);
     if (!v?.visitId) {
       await (await db()).put("outbox", { ...item, refused: "the check-in of this visit was not accepted" });

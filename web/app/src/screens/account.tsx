@@ -2,7 +2,7 @@
 // (home area, travel radius, language, payout details, conflict declarations, sign-out here or everywhere).
 import { useEffect, useState } from "preact/hooks";
 import { gql, GraphQLFailure, setToken } from "../api";
-import { recall, remember } from "../cache";
+import { useLastSeen } from "../cache";
 import { position } from "../geo";
 import type { LoginMutation, MeQuery } from "../gql/operations";
 import { t, type Lang } from "../i18n";
@@ -95,6 +95,17 @@ function ForgotPassword({ lang, email }: { lang: Lang; email: string }) {
   );
 }
 
+/// The server's errors by form field (the input's `homeLocation.lat` is the form's `homeLat`); an error naming
+/// no field of the form, or a failure with none, goes to the form as a whole.
+function errorsByField(err: unknown, fields: readonly string[], generic: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const e of err instanceof GraphQLFailure ? err.errors : []) {
+    const field = e.field === "homeLocation.lat" ? "homeLat" : e.field === "homeLocation.lon" ? "homeLon" : e.field;
+    found[field && fields.includes(field) ? field : "form"] = e.message;
+  }
+  return Object.keys(found).length ? found : { form: generic };
+}
+
 const SIGN_UP_FIELDS = ["email", "password", "fullName", "phone", "homeLat", "homeLon", "travelRadiusKm", "iban", "accountHolder", "taxId"] as const;
 type SignUpField = (typeof SIGN_UP_FIELDS)[number];
 
@@ -130,12 +141,7 @@ export function SignUp({ lang, onSignIn }: { lang: Lang; onSignIn: () => void })
       });
       setSentTo(form.email);
     } catch (err) {
-      const found: Record<string, string> = {};
-      for (const e of err instanceof GraphQLFailure ? err.errors : []) {
-        const field = e.field === "homeLocation.lat" ? "homeLat" : e.field === "homeLocation.lon" ? "homeLon" : e.field;
-        found[field && (SIGN_UP_FIELDS as readonly string[]).concat("acceptCodeOfConduct").includes(field) ? field : "form"] = e.message;
-      }
-      setErrors(Object.keys(found).length ? found : { form: s.errorGeneric });
+      setErrors(errorsByField(err, [...SIGN_UP_FIELDS, "acceptCodeOfConduct"], s.errorGeneric));
     } finally {
       setBusy(false);
     }
@@ -227,18 +233,7 @@ export function VerifyReminder({ lang, me }: { lang: Lang; me: Me | null }) {
 }
 
 export function useMe(): [Me | null, () => Promise<void>] {
-  const [me, setMe] = useState<Me | null>(() => recall<Me>("me"));
-  async function load() {
-    try {
-      setMe(remember("me", (await gql<MeQuery>(documents.me)).me));
-    } catch {
-      /* offline: the profile last seen */
-    }
-  }
-  useEffect(() => {
-    void load();
-  }, []);
-  return [me, load];
+  return useLastSeen("me", documents.me, {}, (data: MeQuery) => data.me);
 }
 
 const PROFILE_FIELDS = ["fullName", "phone", "homeLat", "homeLon", "travelRadiusKm", "iban", "accountHolder", "conflictDeclaration"] as const;
@@ -286,12 +281,7 @@ export function Profile({ lang, me, reload, onSignOut }: { lang: Lang; me: Me | 
       setSaved(true);
       await reload();
     } catch (err) {
-      const found: Record<string, string> = {};
-      for (const x of err instanceof GraphQLFailure ? err.errors : []) {
-        const f = x.field === "homeLocation.lat" ? "homeLat" : x.field === "homeLocation.lon" ? "homeLon" : x.field;
-        found[f && (PROFILE_FIELDS as readonly string[]).includes(f) ? f : "form"] = x.message;
-      }
-      setErrors(Object.keys(found).length ? found : { form: s.errorGeneric });
+      setErrors(errorsByField(err, PROFILE_FIELDS, s.errorGeneric));
     }
   }
   async function signOut(everywhere: boolean) {

@@ -1,9 +1,9 @@
 // The shopper's visits (state, score, the reviewer's decisions; a returned visit opens to be fixed) and money
 // (balance, pending, available; every movement linked to its visit; payout lines and their state; the yearly
 // statement as CSV).
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { gql } from "../api";
-import { recall, remember } from "../cache";
+import { useLastSeen } from "../cache";
 import type { MyEarningsQuery, MyVisitsQuery, MyYearlyStatementQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";
 import { documents } from "../operations";
@@ -11,13 +11,7 @@ import { Screen } from "../ui";
 import type { ServerVisit } from "./visit";
 
 export function useMyVisits(fresh: string): ServerVisit[] | null {
-  const [visits, setVisits] = useState<ServerVisit[] | null>(() => recall<ServerVisit[]>("myVisits"));
-  useEffect(() => {
-    gql<MyVisitsQuery>(documents.myVisits, { first: 20 })
-      .then((data) => setVisits(remember("myVisits", data.myVisits.edges.map((e) => e.node))))
-      .catch(() => undefined);
-  }, [fresh]);
-  return visits;
+  return useLastSeen("myVisits", documents.myVisits, { first: 20 }, (data: MyVisitsQuery) => data.myVisits.edges.map((e) => e.node), fresh)[0];
 }
 
 export function MyVisits({ lang, visits }: { lang: Lang; visits: ServerVisit[] | null }) {
@@ -57,18 +51,11 @@ export function MyVisits({ lang, visits }: { lang: Lang; visits: ServerVisit[] |
   );
 }
 
-type Earnings = MyEarningsQuery["myEarnings"];
-
 export function Money({ lang, fresh }: { lang: Lang; fresh: string }) {
   const s = t(lang);
-  const [earnings, setEarnings] = useState<Earnings | null>(() => recall<Earnings>("earnings"));
+  const [earnings] = useLastSeen("earnings", documents.myEarnings, { first: 20 }, (data: MyEarningsQuery) => data.myEarnings, fresh);
   const [year, setYear] = useState(new Date().getFullYear());
   const [statementError, setStatementError] = useState(false);
-  useEffect(() => {
-    gql<MyEarningsQuery>(documents.myEarnings, { first: 20 })
-      .then((data) => setEarnings(remember("earnings", data.myEarnings)))
-      .catch(() => undefined);
-  }, [fresh]);
   async function download() {
     setStatementError(false);
     try {

@@ -1,15 +1,13 @@
 // The job board (open tasks nearest first), "my tasks" (offers to accept or decline, tasks held with their
 // deadlines) and the task page (fee, bonus, window, deadline, rules; release; start the visit).
-import { useEffect, useState } from "preact/hooks";
-import { gql } from "../api";
-import { recall, remember } from "../cache";
+import { useState } from "preact/hooks";
+import { useLastSeen } from "../cache";
 import type { AvailableTasksQuery, MyTasksQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";
 import { documents } from "../operations";
 import { enqueue, type QueuedOperation } from "../queue";
 import { Field, go, Screen } from "../ui";
 
-type Available = AvailableTasksQuery["availableTasks"]["edges"][number]["node"];
 export type MyTask = MyTasksQuery["myTasks"]["edges"][number]["node"];
 
 /// Tasks the shopper works on now (offered, held, or visited and not yet submitted).
@@ -17,18 +15,13 @@ const ACTIVE = ["OFFERED", "CLAIMED", "ASSIGNED", "VISITED"];
 
 export function Board({ lang, outbox, kick }: { lang: Lang; outbox: QueuedOperation[]; kick: () => void }) {
   const s = t(lang);
-  const [tasks, setTasks] = useState<Available[] | null>(() => recall<Available[]>("board"));
-  async function refresh() {
-    try {
-      const data = await gql<AvailableTasksQuery>(documents.availableTasks, { first: 50 });
-      setTasks(remember("board", data.availableTasks.edges.map((e) => e.node)));
-    } catch {
-      /* offline: the board last seen stays */
-    }
-  }
-  useEffect(() => {
-    void refresh();
-  }, [outbox.length]);
+  const [tasks] = useLastSeen(
+    "board",
+    documents.availableTasks,
+    { first: 50 },
+    (data: AvailableTasksQuery) => data.availableTasks.edges.map((e) => e.node),
+    outbox.length,
+  );
   const waiting = outbox.filter((q) => q.operation === "claimTask" && !q.refused).map((q) => String(q.variables.taskId));
   async function claim(taskId: string) {
     await enqueue({ operation: "claimTask", variables: { taskId } });
@@ -68,13 +61,7 @@ export function Board({ lang, outbox, kick }: { lang: Lang; outbox: QueuedOperat
 }
 
 export function useMyTasks(fresh: string): MyTask[] | null {
-  const [tasks, setTasks] = useState<MyTask[] | null>(() => recall<MyTask[]>("myTasks"));
-  useEffect(() => {
-    gql<MyTasksQuery>(documents.myTasks, { first: 30 })
-      .then((data) => setTasks(remember("myTasks", data.myTasks.edges.map((e) => e.node))))
-      .catch(() => undefined);
-  }, [fresh]);
-  return tasks;
+  return useLastSeen("myTasks", documents.myTasks, { first: 30 }, (data: MyTasksQuery) => data.myTasks.edges.map((e) => e.node), fresh)[0];
 }
 
 export function MyTasks({ lang, tasks, kick }: { lang: Lang; tasks: MyTask[] | null; kick: () => void }) {
@@ -115,11 +102,33 @@ export function MyTasks({ lang, tasks, kick }: { lang: Lang; tasks: MyTask[] | n
   );
 }
 
+/// A reason (required) and the button that sends it: declining an offer, giving a task up.
+function ReasonForm(props: { lang: Lang; id: string; label: string; action: string; secondary?: boolean; onSend: (reason: string) => Promise<void> }) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>();
+  return (
+    <>
+      <Field id={props.id} label={props.label} value={reason} error={error} onInput={setReason} />
+      <button
+        type="button"
+        class={props.secondary ? "secondary" : undefined}
+        onClick={async () => {
+          if (!reason.trim()) {
+            setError(t(props.lang).errorRequired);
+            return;
+          }
+          await props.onSend(reason);
+        }}
+      >
+        {props.action}
+      </button>
+    </>
+  );
+}
+
 function Offer({ lang, task, kick }: { lang: Lang; task: MyTask; kick: () => void }) {
   const s = t(lang);
   const [declining, setDeclining] = useState(false);
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | undefined>();
   return (
     <li>
       <h2>{task.venue.name}</h2>
@@ -133,22 +142,16 @@ function Offer({ lang, task, kick }: { lang: Lang; task: MyTask; kick: () => voi
         </p>
       )}
       {declining ? (
-        <>
-          <Field id={`decline-${task.id}`} label={s.declineReason} value={reason} error={error} onInput={setReason} />
-          <button
-            type="button"
-            onClick={async () => {
-              if (!reason.trim()) {
-                setError(s.errorRequired);
-                return;
-              }
-              await enqueue({ operation: "declineOffer", variables: { taskId: task.id, reason } });
-              kick();
-            }}
-          >
-            {s.decline}
-          </button>
-        </>
+        <ReasonForm
+          lang={lang}
+          id={`decline-${task.id}`}
+          label={s.declineReason}
+          action={s.decline}
+          onSend={async (reason) => {
+            await enqueue({ operation: "declineOffer", variables: { taskId: task.id, reason } });
+            kick();
+          }}
+        />
       ) : (
         <div class="row">
           <button
@@ -172,8 +175,6 @@ function Offer({ lang, task, kick }: { lang: Lang; task: MyTask; kick: () => voi
 export function TaskPage({ lang, task, kick }: { lang: Lang; task: MyTask | undefined; kick: () => void }) {
   const s = t(lang);
   const [releasing, setReleasing] = useState(false);
-  const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | undefined>();
   if (!task) return <Screen title={s.task}>{<p>{s.taskGone}</p>}</Screen>;
   const brief = task.brief;
   const rules = brief.visitRules;
@@ -218,24 +219,18 @@ export function TaskPage({ lang, task, kick }: { lang: Lang; task: MyTask | unde
       </button>
       {task.state !== "VISITED" &&
         (releasing ? (
-          <>
-            <Field id="release-reason" label={s.releaseReason} value={reason} error={error} onInput={setReason} />
-            <button
-              type="button"
-              class="secondary"
-              onClick={async () => {
-                if (!reason.trim()) {
-                  setError(s.errorRequired);
-                  return;
-                }
-                await enqueue({ operation: "releaseTask", variables: { taskId: task.id, reason } });
-                kick();
-                go("tasks");
-              }}
-            >
-              {s.release}
-            </button>
-          </>
+          <ReasonForm
+            lang={lang}
+            id="release-reason"
+            label={s.releaseReason}
+            action={s.release}
+            secondary
+            onSend={async (reason) => {
+              await enqueue({ operation: "releaseTask", variables: { taskId: task.id, reason } });
+              kick();
+              go("tasks");
+            }}
+          />
         ) : (
           <button type="button" class="secondary" onClick={() => setReleasing(true)}>
             {s.release}

@@ -4,7 +4,7 @@
 // outbox, so the network may come and go at any step. A returned visit opens here too, with the reviewer's
 // comments beside the questions, to be fixed and sent again.
 import { useEffect, useState } from "preact/hooks";
-import { Camera, thumbnailOf, type Shot } from "../camera";
+import { Camera, thumbnailOf, type Picture } from "../camera";
 import {
   hiddenAnswers,
   isNa,
@@ -131,21 +131,21 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
     }
     const next = await updateVisit(ctx.taskId, (v) => ({ ...v, answers }));
     if (next) setVisit(next);
-    await enqueueAnswers(ctx.taskId, visit!.visitId, delta);
+    await enqueueAnswers(ctx.taskId, delta);
     kick();
   }
-  async function addPhoto(shot: Shot, live: boolean, questionCode: string | null, receiptKopiykas?: number) {
+  /// A photo from the app's camera comes with its `fix` (a LIVE_CAMERA photo); one from the gallery without.
+  async function addPhoto(picture: Picture, fix: Fix | null, questionCode: string | null, receiptKopiykas?: number) {
     const clientId = crypto.randomUUID();
-    const photo: LocalPhoto = { clientId, questionCode, receiptKopiykas, thumbnail: shot.thumbnail, live };
-    const variables: Record<string, unknown> = { clientId, questionCode, source: live ? "LIVE_CAMERA" : "GALLERY" };
-    if (visit!.visitId) variables.visitId = visit!.visitId;
+    const photo: LocalPhoto = { clientId, questionCode, receiptKopiykas, thumbnail: picture.thumbnail };
+    const variables: Record<string, unknown> = { clientId, questionCode, source: fix ? "LIVE_CAMERA" : "GALLERY" };
     if (receiptKopiykas !== undefined) variables.receiptKopiykas = receiptKopiykas;
-    if (live) {
+    if (fix) {
       // A token the phone holds now (asked for at check-in); without one, the outbox gets it before sending.
       const token = await takeToken(ctx.taskId);
-      variables.capture = { token, lat: shot.fix.lat, lon: shot.fix.lon, accuracyM: shot.fix.accuracyM, deviceTime: shot.fix.at };
+      variables.capture = { token, lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, deviceTime: fix.at };
     }
-    await enqueue({ operation: "uploadVisitPhoto", variables, taskId: ctx.taskId, file: shot.blob });
+    await enqueue({ operation: "uploadVisitPhoto", variables, taskId: ctx.taskId, file: picture.blob });
     const next = await updateVisit(ctx.taskId, (v) => ({ ...v, photos: [...v.photos, photo] }));
     if (next) setVisit(next);
     kick();
@@ -160,7 +160,7 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
           lang={lang}
           onClose={() => setCamera(null)}
           onShot={async (shot) => {
-            await addPhoto(shot, true, camera.questionCode, camera.receiptKopiykas);
+            await addPhoto(shot, shot.fix, camera.questionCode, camera.receiptKopiykas);
             setCamera(null);
           }}
         />
@@ -199,7 +199,7 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
                 disabled={!!visit.submittedAt}
                 onAnswer={(v) => void answer(q.code, v)}
                 onCamera={() => setCamera({ questionCode: q.code })}
-                onGallery={(shot) => void addPhoto(shot, false, q.code)}
+                onGallery={(picture) => void addPhoto(picture, null, q.code)}
               />
             ))}
         </fieldset>
@@ -209,7 +209,7 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
         photos={visit.photos.filter((p) => p.receiptKopiykas !== undefined)}
         disabled={!!visit.submittedAt}
         onCamera={(amount) => setCamera({ questionCode: null, receiptKopiykas: amount })}
-        onGallery={(shot, amount) => void addPhoto(shot, false, null, amount)}
+        onGallery={(picture, amount) => void addPhoto(picture, null, null, amount)}
       />
       <Finish lang={lang} ctx={ctx} visit={visit} missingQuestions={missing(def, visit.answers, photoCount)} setVisit={setVisit} kick={kick} />
     </Screen>
@@ -338,7 +338,7 @@ function QuestionView(props: {
   disabled: boolean;
   onAnswer: (value: unknown) => void;
   onCamera: () => void;
-  onGallery: (shot: Shot) => void;
+  onGallery: (picture: Picture) => void;
 }) {
   const { lang, q } = props;
   const s = t(lang);
@@ -528,7 +528,7 @@ function PhotoInput(props: Parameters<typeof Input>[0] & { described?: string })
   );
 }
 
-function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; disabled: boolean; onPick: (shot: Shot) => void }) {
+function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; disabled: boolean; onPick: (picture: Picture) => void }) {
   const s = t(lang);
   return (
     <>
@@ -549,7 +549,7 @@ function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; d
           const bitmap = await createImageBitmap(file).catch(() => null);
           const thumbnail = bitmap ? await thumbnailOf(bitmap, bitmap.width, bitmap.height) : "";
           // A gallery photo's place and time are the file's own (EXIF), judged by the server.
-          onPick({ blob: file, thumbnail, fix: { lat: 0, lon: 0, accuracyM: 0, at: new Date().toISOString() } });
+          onPick({ blob: file, thumbnail });
         }}
       />
     </>
@@ -561,7 +561,7 @@ function Receipt(props: {
   photos: LocalPhoto[];
   disabled: boolean;
   onCamera: (amount: number) => void;
-  onGallery: (shot: Shot, amount: number) => void;
+  onGallery: (picture: Picture, amount: number) => void;
 }) {
   const s = t(props.lang);
   const [amount, setAmount] = useState("");
@@ -615,10 +615,10 @@ function Receipt(props: {
           id="receipt-gallery"
           lang={props.lang}
           disabled={props.disabled}
-          onPick={(shot) => {
+          onPick={(picture) => {
             const n = kopiykas();
             if (n !== null) {
-              props.onGallery(shot, n);
+              props.onGallery(picture, n);
               setAmount("");
             }
           }}
@@ -665,10 +665,7 @@ function Finish(props: {
     await enqueue({
       operation: "checkOut",
       taskId: ctx.taskId,
-      variables: {
-        ...(visit.visitId ? { visitId: visit.visitId } : {}),
-        input: { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, deviceTime },
-      },
+      variables: { input: { lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, deviceTime } },
     });
     const next = await updateVisit(ctx.taskId, (v) => ({ ...v, checkedOutAt: deviceTime }));
     if (next) props.setVisit(next);
@@ -676,7 +673,7 @@ function Finish(props: {
   }
   async function submit() {
     if (props.missingQuestions.length) return;
-    await enqueue({ operation: "submitVisit", taskId: ctx.taskId, variables: visit.visitId ? { visitId: visit.visitId } : {} });
+    await enqueue({ operation: "submitVisit", taskId: ctx.taskId, variables: {} });
     const next = await updateVisit(ctx.taskId, (v) => ({ ...v, submittedAt: new Date().toISOString() }));
     if (next) props.setVisit(next);
     props.kick();
