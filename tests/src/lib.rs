@@ -413,3 +413,51 @@ pub async fn send_photo(
         )
         .await
 }
+
+/// Checks the visit out at `place` (with `accuracy_m`, the phone's RFC 3339 clock at `time`) and submits it.
+pub async fn check_out_and_submit_at(
+    phone: &Client,
+    visit: &str,
+    place: (f64, f64),
+    accuracy_m: f64,
+    time: &str,
+) -> fieldwork_mobile_api::submit_visit::SubmitVisitSubmitVisit {
+    use fieldwork_mobile_api::{check_out, submit_visit, CheckOut, SubmitVisit};
+    phone
+        .execute::<CheckOut>(check_out::Variables {
+            visit_id: visit.into(),
+            input: check_out::CheckOutInput {
+                lat: place.0,
+                lon: place.1,
+                accuracy_m,
+                device_time: time.into(),
+            },
+        })
+        .await
+        .unwrap();
+    phone
+        .execute::<SubmitVisit>(submit_visit::Variables { visit_id: visit.into() })
+        .await
+        .unwrap()
+        .submit_visit
+}
+
+/// Answers `Q1`, the one required question of the checklist the stories use, then checks out and submits as
+/// [`check_out_and_submit_at`].
+pub async fn answer_and_submit_at(
+    phone: &Client,
+    visit: &str,
+    place: (f64, f64),
+    accuracy_m: f64,
+    time: &str,
+) -> fieldwork_mobile_api::submit_visit::SubmitVisitSubmitVisit {
+    use fieldwork_mobile_api::{save_visit_answers, SaveVisitAnswers};
+    phone
+        .execute::<SaveVisitAnswers>(save_visit_answers::Variables {
+            visit_id: visit.into(),
+            answers: json!({ "Q1": true }),
+        })
+        .await
+        .unwrap();
+    check_out_and_submit_at(phone, visit, place, accuracy_m, time).await
+}

@@ -8,11 +8,7 @@ use std::collections::HashMap;
 
 use fieldwork::domain::Role;
 use fieldwork_e2e::{fixture, send_photo, PhotoSend, TestApp};
-use fieldwork_mobile_api::{
-    check_in, check_out, declare_conflict, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, CheckOut,
-    Client, DeclareConflict, SaveVisitAnswers, SubmitVisit,
-};
-use serde_json::json;
+use fieldwork_mobile_api::{check_in, declare_conflict, upload_visit_photo, CheckIn, Client, DeclareConflict};
 
 const LVIV: (f64, f64) = (49.84195, 24.0316);
 const DUBLIN: (f64, f64) = (53.3498, -6.2603);
@@ -342,30 +338,8 @@ async fn replay(app: &TestApp, case: &Case, n: usize, task: &str, venue_id: &str
     upload(&phone, &visit, n, &case.photo)
         .await
         .unwrap_or_else(|e| panic!("{}: upload {e:?}", case.name));
-    phone
-        .execute::<SaveVisitAnswers>(save_visit_answers::Variables {
-            visit_id: visit.clone(),
-            answers: json!({ "Q1": true }),
-        })
+    fieldwork_e2e::answer_and_submit_at(&phone, &visit, case.at, 8.0, case.times.1)
         .await
-        .unwrap();
-    phone
-        .execute::<CheckOut>(check_out::Variables {
-            visit_id: visit.clone(),
-            input: check_out::CheckOutInput {
-                lat: case.at.0,
-                lon: case.at.1,
-                accuracy_m: 8.0,
-                device_time: case.times.1.into(),
-            },
-        })
-        .await
-        .unwrap();
-    phone
-        .execute::<SubmitVisit>(submit_visit::Variables { visit_id: visit })
-        .await
-        .unwrap()
-        .submit_visit
         .flags
         .iter()
         .map(|f| (format!("{:?}", f.code), format!("{:?}", f.severity)))

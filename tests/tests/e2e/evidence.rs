@@ -3,10 +3,10 @@
 
 use fieldwork::domain::Role;
 use fieldwork_e2e::{fixture, TestApp};
-use fieldwork_mobile_api::{save_visit_answers, upload_visit_photo, Client, SaveVisitAnswers};
+use fieldwork_mobile_api::{upload_visit_photo, Client};
 use serde_json::json;
 
-use super::visits::{check_out_and_submit, checked_in_visit, shopper_with_task, VENUE};
+use super::visits::{checked_in_visit, shopper_with_task, CHECK_OUT_AT, VENUE};
 
 /// A venue (where the Nokia photo was taken) with `n` visits to make, one per shopper.
 async fn venue_with_tasks(app: &TestApp, n: i64) -> (String, Vec<String>) {
@@ -30,14 +30,7 @@ async fn upload_bytes(phone: &Client, visit: &str, client_id: &str, name: &str, 
 }
 
 async fn answer_and_submit(phone: &Client, visit: &str) -> Vec<String> {
-    phone
-        .execute::<SaveVisitAnswers>(save_visit_answers::Variables {
-            visit_id: visit.into(),
-            answers: json!({ "Q1": true }),
-        })
-        .await
-        .unwrap();
-    check_out_and_submit(phone, visit)
+    fieldwork_e2e::answer_and_submit_at(phone, visit, VENUE, 6.0, CHECK_OUT_AT)
         .await
         .flags
         .iter()
@@ -316,7 +309,7 @@ async fn a_conflict_declared_after_assignment_and_a_cool_off_overridden_are_flag
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_venue_abroad_reads_photo_times_in_its_own_zone() {
-    use fieldwork_mobile_api::{check_in, check_out, submit_visit, CheckIn, CheckOut, SubmitVisit};
+    use fieldwork_mobile_api::{check_in, CheckIn};
     const DUBLIN: (f64, f64) = (53.3498, -6.2603);
     let app = TestApp::spawn().await;
     let coordinator = app.staff(Role::Coordinator).await.token;
@@ -419,30 +412,7 @@ async fn a_venue_abroad_reads_photo_times_in_its_own_zone() {
         .unwrap();
     assert_eq!(format!("{:?}", photo.time_verdict), "PASS", "{photo:?}");
     assert_eq!(format!("{:?}", photo.gps_verdict), "PASS", "{photo:?}");
-    phone
-        .execute::<SaveVisitAnswers>(save_visit_answers::Variables {
-            visit_id: visit.clone(),
-            answers: json!({ "Q1": true }),
-        })
-        .await
-        .unwrap();
-    phone
-        .execute::<CheckOut>(check_out::Variables {
-            visit_id: visit.clone(),
-            input: check_out::CheckOutInput {
-                lat: DUBLIN.0,
-                lon: DUBLIN.1,
-                accuracy_m: 6.0,
-                device_time: "2026-07-15T10:20:00Z".into(),
-            },
-        })
-        .await
-        .unwrap();
-    let submitted = phone
-        .execute::<SubmitVisit>(submit_visit::Variables { visit_id: visit })
-        .await
-        .unwrap()
-        .submit_visit;
+    let submitted = fieldwork_e2e::answer_and_submit_at(&phone, &visit, DUBLIN, 6.0, "2026-07-15T10:20:00Z").await;
     let codes: Vec<String> = submitted.flags.iter().map(|f| format!("{:?}", f.code)).collect();
     assert!(!codes.iter().any(|c| c.starts_with("PHOTO_")), "{codes:?}");
     app.stop().await;

@@ -5,8 +5,8 @@
 use fieldwork::domain::Role;
 use fieldwork_e2e::{error_code, error_field, fixture, TestApp};
 use fieldwork_mobile_api::{
-    check_in, check_out, my_visits, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, CheckOut, Client,
-    MyVisits, SaveVisitAnswers, SubmitVisit,
+    check_in, my_visits, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, Client, MyVisits,
+    SaveVisitAnswers, SubmitVisit,
 };
 use serde_json::{json, Value};
 
@@ -102,23 +102,7 @@ pub(crate) async fn checked_in_visit(phone: &Client, task: &str) -> String {
 }
 
 pub(crate) async fn check_out_and_submit(phone: &Client, visit: &str) -> submit_visit::SubmitVisitSubmitVisit {
-    phone
-        .execute::<CheckOut>(check_out::Variables {
-            visit_id: visit.into(),
-            input: check_out::CheckOutInput {
-                lat: VENUE.0,
-                lon: VENUE.1,
-                accuracy_m: 6.0,
-                device_time: CHECK_OUT_AT.into(),
-            },
-        })
-        .await
-        .unwrap();
-    phone
-        .execute::<SubmitVisit>(submit_visit::Variables { visit_id: visit.into() })
-        .await
-        .unwrap()
-        .submit_visit
+    fieldwork_e2e::check_out_and_submit_at(phone, visit, VENUE, 6.0, CHECK_OUT_AT).await
 }
 
 fn codes(flags: &[submit_visit::SubmitVisitSubmitVisitFlags]) -> Vec<String> {
