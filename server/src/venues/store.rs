@@ -43,23 +43,7 @@ pub(super) async fn insert_venues(
     }
     let mut query = sqlx::query(&sql);
     for (id, f) in rows {
-        query = query
-            .bind(id)
-            .bind(&f.external_code)
-            .bind(&f.name)
-            .bind(f.venue_type.as_str())
-            .bind(&f.address)
-            .bind(&f.oblast)
-            .bind(&f.raion)
-            .bind(&f.hromada)
-            .bind(&f.city)
-            .bind(f.location.lat())
-            .bind(f.location.lon())
-            .bind(f.geofence.metres())
-            .bind(f.opening_hours.to_json())
-            .bind(i64::from(f.active))
-            .bind(f.search_text())
-            .bind(f.zone_name());
+        query = bind_fields(query.bind(id), f).bind(f.zone_name());
     }
     query
         .bind(client_id)
@@ -76,25 +60,14 @@ pub(super) async fn update_venue(
     f: &VenueFields,
     actor_id: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
-         hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
-         search_text = $14, updated_by = $15, updated_at = $16, time_zone = $18 WHERE id = $17",
+    bind_fields(
+        sqlx::query(
+            "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
+             hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
+             search_text = $14, updated_by = $15, updated_at = $16, time_zone = $18 WHERE id = $17",
+        ),
+        f,
     )
-    .bind(&f.external_code)
-    .bind(&f.name)
-    .bind(f.venue_type.as_str())
-    .bind(&f.address)
-    .bind(&f.oblast)
-    .bind(&f.raion)
-    .bind(&f.hromada)
-    .bind(&f.city)
-    .bind(f.location.lat())
-    .bind(f.location.lon())
-    .bind(f.geofence.metres())
-    .bind(f.opening_hours.to_json())
-    .bind(i64::from(f.active))
-    .bind(f.search_text())
     .bind(actor_id)
     .bind(now_ms())
     .bind(id)
@@ -102,4 +75,27 @@ pub(super) async fn update_venue(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Binds a venue's fields in column order (`external_code` … `search_text`): the same 14 parameters for the
+/// INSERT and the UPDATE.
+fn bind_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    f: &'q VenueFields,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&f.external_code)
+        .bind(&f.name)
+        .bind(f.venue_type.as_str())
+        .bind(&f.address)
+        .bind(&f.oblast)
+        .bind(&f.raion)
+        .bind(&f.hromada)
+        .bind(&f.city)
+        .bind(f.location.lat())
+        .bind(f.location.lon())
+        .bind(f.geofence.metres())
+        .bind(f.opening_hours.to_json())
+        .bind(i64::from(f.active))
+        .bind(f.search_text())
 }
