@@ -134,9 +134,19 @@ export async function takeToken(taskId: string): Promise<string | undefined> {
 
 const TOKENS_PER_VISIT = 20;
 
-async function fetchTokens(taskId: string, visitId: string): Promise<void> {
-  const data = await gql<RequestCaptureTokensMutation>(documents.requestCaptureTokens, { visitId, count: TOKENS_PER_VISIT });
-  await updateVisit(taskId, (v) => ({ ...v, tokens: [...v.tokens, ...data.requestCaptureTokens.map((t) => t.token)] }));
+const fetching = new Map<string, Promise<void>>();
+
+/// Asks for capture tokens; a second ask while the first is under way waits for it instead of asking again.
+function fetchTokens(taskId: string, visitId: string): Promise<void> {
+  let request = fetching.get(taskId);
+  if (!request) {
+    request = (async () => {
+      const data = await gql<RequestCaptureTokensMutation>(documents.requestCaptureTokens, { visitId, count: TOKENS_PER_VISIT });
+      await updateVisit(taskId, (v) => ({ ...v, tokens: [...v.tokens, ...data.requestCaptureTokens.map((t) => t.token)] }));
+    })().finally(() => fetching.delete(taskId));
+    fetching.set(taskId, request);
+  }
+  return request;
 }
 
 /// Asks for capture tokens for a visit the server knows, while online (the camera spends them offline).
@@ -148,14 +158,16 @@ export async function prepareCamera(taskId: string): Promise<void> {
 let draining = false;
 let sending: number | undefined;
 
-/// Sends what waits, oldest first; stops at the first failure that is not the request's fault (no network, the
-/// server unwell, signed out) to try again later. A refusal is kept with the server's words.
+/// Sends what waits, oldest first, until nothing is left; stops at the first failure that is not the request's
+/// fault (no network, the server unwell, signed out) to try again later. A refusal is kept with the server's
+/// words. Each item is read afresh just before it goes, so what was added or merged meanwhile goes too.
 export async function drain(onChange: () => void): Promise<void> {
   if (draining) return;
   draining = true;
   try {
-    for (const item of await pending()) {
-      if (item.refused) continue;
+    let last = 0;
+    for (let item = await nextAfter(last); item; item = await nextAfter(last)) {
+      last = item.id!;
       sending = item.id;
       try {
         const variables = await resolve(item);
@@ -173,13 +185,23 @@ export async function drain(onChange: () => void): Promise<void> {
         }
       } finally {
         sending = undefined;
+        onChange();
       }
-      onChange();
     }
   } finally {
     draining = false;
     onChange();
   }
+}
+
+/// The oldest item after `id` that the server has not refused, as it is stored now.
+async function nextAfter(id: number): Promise<QueuedOperation | undefined> {
+  const tx = (await db()).transaction("outbox");
+  for (let c = await tx.store.openCursor(IDBKeyRange.lowerBound(id, true)); c; c = await c.continue()) {
+    const item = c.value as QueuedOperation;
+    if (!item.refused) return item;
+  }
+  return undefined;
 }
 
 /// The variables as they go: the visit id from the phone's record of the visit (known once the check-in was

@@ -115,22 +115,22 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
   const photoCount = (code: string) =>
     serverPhotos.filter((p) => p.questionCode === code).length + visit.photos.filter((p) => p.questionCode === code).length;
   async function answer(code: string, value: unknown) {
-    const answers: Answers = { ...visit!.answers };
+    // Computed on the stored record (not this render's copy), so quick answers in a row all count.
     const delta: Answers = {};
-    if (value === undefined) {
-      delete answers[code];
-      delta[code] = null;
-    } else {
-      answers[code] = value;
-      delta[code] = value;
-    }
-    // Answers an earlier answer now hides go too (the server refuses answers to hidden questions).
-    for (const hidden of hiddenAnswers(def, answers)) {
-      delete answers[hidden];
-      delta[hidden] = null;
-    }
-    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, answers }));
-    if (next) setVisit(next);
+    const next = await updateVisit(ctx.taskId, (v) => {
+      const answers: Answers = { ...v.answers };
+      if (value === undefined) delete answers[code];
+      else answers[code] = value;
+      delta[code] = value ?? null;
+      // Answers an earlier answer now hides go too (the server refuses answers to hidden questions).
+      for (const hidden of hiddenAnswers(def, answers)) {
+        delete answers[hidden];
+        delta[hidden] = null;
+      }
+      return { ...v, answers };
+    });
+    if (!next) return;
+    setVisit(next);
     await enqueueAnswers(ctx.taskId, delta);
     kick();
   }
