@@ -1,22 +1,24 @@
 // TypeScript types for the shopper app's operations, generated from the service's schema and the same
-// `.graphql` documents the Rust client uses (mobile-api/operations): one source of truth. `npm run codegen:check`
+// `.graphql` documents the Rust client uses (mobile-api/operations): one source of truth; and for the staff
+// console's operations (console/operations). `npm run codegen:check`
 // fails when the committed types drift from the schema or the documents.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-const config: CodegenConfig = {
+const plugins = ["typescript-operations"];
+const config = {
+  enumsAsTypes: true,
+  avoidOptionals: { field: true, inputValue: false, object: true },
+  scalars: { DateTime: "string", JSON: "unknown", Upload: "File" },
+  skipTypename: true,
+};
+
+const codegen: CodegenConfig = {
   schema: "../schema.graphql",
-  documents: ["../mobile-api/operations/*.graphql"],
   generates: {
-    "app/src/gql/operations.ts": {
-      plugins: ["typescript-operations"],
-      config: {
-        enumsAsTypes: true,
-        avoidOptionals: { field: true, inputValue: false, object: true },
-        scalars: { DateTime: "string", JSON: "unknown", Upload: "File" },
-        skipTypename: true,
-      },
-    },
+    "app/src/gql/operations.ts": { documents: ["../mobile-api/operations/*.graphql"], plugins, config },
+    // The staff console's own operations (web/console/operations).
+    "console/src/gql/operations.ts": { documents: ["console/operations/*.graphql"], plugins, config },
   },
 };
 
-export default config;
+export default codegen;

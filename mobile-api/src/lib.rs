@@ -45,6 +45,7 @@ operation!(ClaimTask, "operations/claim_task.graphql");
 operation!(ReleaseTask, "operations/release_task.graphql");
 operation!(MyTasks, "operations/my_tasks.graphql");
 operation!(DeclareConflict, "operations/declare_conflict.graphql");
+operation!(MyConflicts, "operations/my_conflicts.graphql");
 operation!(AcceptOffer, "operations/accept_offer.graphql");
 operation!(DeclineOffer, "operations/decline_offer.graphql");
 operation!(CheckIn, "operations/check_in.graphql");
@@ -104,6 +105,10 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
     (
         "declare_conflict.graphql",
         include_str!("../operations/declare_conflict.graphql"),
+    ),
+    (
+        "my_conflicts.graphql",
+        include_str!("../operations/my_conflicts.graphql"),
     ),
     (
         "accept_offer.graphql",

@@ -52,6 +52,14 @@ pub struct HttpSettings {
     /// The built web apps (`npm run build` in `web/` writes `web/dist`): the shoppers' app is served from its
     /// `app/` folder at `/app/`. Relative paths are read from the working directory.
     pub web_dir: std::path::PathBuf,
+    /// Base map tiles for the web apps' maps, as an XYZ template (`https://tile.example.org/{z}/{x}/{y}.png`,
+    /// `{s}` for subdomains, or a path on this service). Unset (the default): maps show their points on a plain
+    /// background, and no page asks another host for anything. The tiles' origin is added to the pages' CSP.
+    pub map_tile_url: Option<String>,
+    /// The attribution the tiles' licence asks for (e.g. `© OpenStreetMap contributors`).
+    pub map_attribution: String,
+    /// The deepest zoom the tile server has.
+    pub map_max_zoom: u8,
 }
 
 impl Default for HttpSettings {
@@ -59,7 +67,38 @@ impl Default for HttpSettings {
         Self {
             cors_allowed_origins: Vec::new(),
             web_dir: "web/dist".into(),
+            map_tile_url: None,
+            map_attribution: String::new(),
+            map_max_zoom: 19,
         }
+    }
+}
+
+impl HttpSettings {
+    /// Where map tiles come from, as a CSP source (`https://*.tile.example.org`), or `None` when they come from
+    /// this service or there are none; an unusable template is an error at start-up.
+    pub fn map_tile_source(&self) -> Result<Option<String>, String> {
+        let Some(url) = self.map_tile_url.as_deref() else {
+            return Ok(None);
+        };
+        let bad = |why: &str| Err(format!("http.map_tile_url {url:?}: {why}"));
+        if !["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p)) {
+            return bad("needs {z}, {x} and {y}");
+        }
+        if url.starts_with('/') && !url.starts_with("//") {
+            return Ok(None);
+        }
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return bad("is neither an http(s) URL nor a path on this service");
+        };
+        if scheme != "https" && scheme != "http" {
+            return bad("must be http or https");
+        }
+        let host = rest.split('/').next().unwrap_or_default().replace("{s}", "*");
+        if host.is_empty() || host.contains(['{', '}', ' ', ';', '\'', '"']) {
+            return bad("has no usable host");
+        }
+        Ok(Some(format!("{scheme}://{host}")))
     }
 }
 
@@ -165,7 +204,8 @@ pub struct PhotoSettings {
     /// Objects of an upload that never finished (the server died mid-upload) are removed after this long; it
     /// must be longer than any upload takes (no request outlives `limits.request_timeout_secs`, 30 s).
     pub abandoned_upload_secs: u64,
-    /// How long a live-capture token stays valid after the app asked for it.
+    /// How long a live-capture token stays valid after the app asked for it: long enough for a phone that lost
+    /// its network during the visit to send its photos later (a day by default).
     pub capture_token_minutes: u32,
 }
 
@@ -181,7 +221,7 @@ impl Default for PhotoSettings {
             display_px: 1600,
             thumbnail_px: 512,
             abandoned_upload_secs: 120,
-            capture_token_minutes: 30,
+            capture_token_minutes: 24 * 60,
         }
     }
 }
@@ -484,6 +524,37 @@ impl SmtpSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn map_tiles_name_their_host_for_the_csp() {
+        let source = |url: Option<&str>| {
+            HttpSettings {
+                map_tile_url: url.map(str::to_string),
+                ..HttpSettings::default()
+            }
+            .map_tile_source()
+        };
+        assert_eq!(source(None), Ok(None));
+        assert_eq!(source(Some("/tiles/{z}/{x}/{y}.png")), Ok(None));
+        assert_eq!(
+            source(Some("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png")),
+            Ok(Some("https://*.tile.openstreetmap.org".into()))
+        );
+        assert_eq!(
+            source(Some("http://127.0.0.1:8081/t/{z}/{x}/{y}.png")),
+            Ok(Some("http://127.0.0.1:8081".into()))
+        );
+        for bad in [
+            "https://tiles.example.org/{z}/{x}.png",
+            "ftp://tiles.example.org/{z}/{x}/{y}.png",
+            "tiles.example.org/{z}/{x}/{y}.png",
+            "https://a'; script-src *; x/{z}/{x}/{y}",
+            "//tiles.example.org/{z}/{x}/{y}.png",
+        ] {
+            let err = source(Some(bad)).unwrap_err();
+            assert!(err.contains("http.map_tile_url"), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn debug_output_hides_secrets() {

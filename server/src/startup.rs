@@ -42,6 +42,7 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations, and binds the listener (port 0 picks a free port).
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        settings.http.map_tile_source().map_err(anyhow::Error::msg)?;
         let url = settings.database_url();
         let db = Db::connect_with(
             &url,

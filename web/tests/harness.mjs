@@ -64,8 +64,9 @@ function postgresDatabase() {
   };
 }
 
-/// Starts the service (and its SMTP sink) with a coordinator account; `stop()` undoes it all.
-export async function startService() {
+/// Starts the service (and its SMTP sink) with a coordinator account, and extra `FIELDWORK_*` settings from
+/// `env`; `stop()` undoes it all.
+export async function startService({ env: extra = {} } = {}) {
   assert.ok(existsSync(binary), `build the service first (cargo build): ${binary}`);
   assert.ok(existsSync(join(repo, "web", "dist", "app", "index.html")), "build the app first (npm run build)");
   const dataDir = mkdtempSync(join(tmpdir(), "fieldwork-web-"));
@@ -81,12 +82,14 @@ export async function startService() {
     FIELDWORK_SMTP__TLS: "none",
     FIELDWORK_MAIL__POLL_INTERVAL_MS: "200",
     RUST_LOG: "info",
+    ...extra,
   };
-  const made = spawnSync(binary, ["create-user", "--email", "coordinator@example.org", "--role", "COORDINATOR", "--password-stdin"], {
-    env,
-    input: `${PASSWORD}\n`,
-  });
-  assert.equal(made.status, 0, made.stderr.toString());
+  /// A staff account made with the service's own command line.
+  const createStaff = (email, role) => {
+    const made = spawnSync(binary, ["create-user", "--email", email, "--role", role, "--password-stdin"], { env, input: `${PASSWORD}\n` });
+    assert.equal(made.status, 0, made.stderr.toString());
+  };
+  createStaff("coordinator@example.org", "COORDINATOR");
   const server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   const base = await new Promise((resolveBase, reject) => {
@@ -144,6 +147,7 @@ export async function startService() {
     gql,
     login,
     mailMatching,
+    createStaff,
     browser,
     async stop() {
       await browser.close();
@@ -218,4 +222,27 @@ export async function launchedWave(svc, coordinator, { venues, definition, visit
   ).createWave.id;
   await gql("mutation($id: ID!) { launchWave(id: $id) { tasksCreated } }", { id: wave }, coordinator);
   return { client, version, wave };
+}
+
+/// A shopper signed up through the API (home on Rynok Square, Lviv) whose e-mail is confirmed by the link in the
+/// mail the SMTP sink received.
+export async function verifiedShopper(svc, { email, fullName = "Олена Петренко", taxId = "3000000008" }) {
+  await svc.gql("mutation($i: SignUpInput!) { signUp(input: $i) { user { id } } }", {
+    i: {
+      email, password: PASSWORD, fullName, phone: "+380501234567", language: "UK",
+      homeLocation: { lat: 49.84, lon: 24.03 }, travelRadiusKm: 25, iban: "UA213223130000026007233566001",
+      accountHolder: fullName, taxId, acceptCodeOfConduct: true,
+    },
+  });
+  const [, token] = await svc.mailMatching(email, /verify-email\?token=([A-Za-z0-9_-]+)/);
+  await svc.gql("mutation($t: String!) { verifyEmail(token: $t) { email } }", { t: token });
+}
+
+/// Signs in through the app's form (Ukrainian) and waits for the job board.
+export async function signInInApp(page, base, email) {
+  await page.goto(`${base}/app/`);
+  await page.getByLabel("Електронна пошта").fill(email);
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Увійти" }).click();
+  await page.getByRole("heading", { name: "Доступні завдання" }).waitFor();
 }

@@ -132,12 +132,19 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   await group("Результат звернення (обов'язково)").getByLabel("Послугу надано").check();
   await page.getByLabel("Причина відмови (обов'язково)").waitFor({ state: "detached" });
   await page.getByLabel("Скільки чекали в черзі? (хвилин)").fill("7");
+  // The screen re-renders while the shopper types (here: the phone thinks the network is back, tries the outbox
+  // and fails): what was typed stays.
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByLabel("Скільки чекали в черзі? (хвилин)").inputValue(), "7");
   await page.getByLabel("Скільки чекали в черзі? (хвилин)").blur();
   await axe(page);
   // The live camera: Chromium's fake device shows the real photo; the shutter takes it.
   await page.getByRole("button", { name: "Зробити фото" }).click();
   const camera = page.getByRole("dialog", { name: "Камера" });
   await camera.waitFor();
+  await page.locator("video").evaluate((v) => (v.readyState >= 2 ? null : new Promise((r) => v.addEventListener("playing", r, { once: true }))));
+  await axe(page);
   await camera.getByRole("button", { name: "Зняти" }).click();
   await camera.waitFor({ state: "detached" });
   await page.getByTestId("photo-count-Q_BOARD").getByText("Фото: 1").waitFor();
@@ -152,6 +159,7 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   await page.goto(`${base}/app/#/visit/${taskId}`);
   await page.getByRole("heading", { name: "ЦНАП м. Львова" }).waitFor();
   assert.equal(await group("Чи є вивіска ЦНАП? (обов'язково)").getByLabel("Так").isChecked(), true);
+  assert.equal(await page.getByLabel("Скільки чекали в черзі? (хвилин)").inputValue(), "7");
   await page.getByTestId("photo-count-Q_BOARD").getByText("Фото: 1").waitFor();
   await page.getByRole("button", { name: "Відмітити вихід" }).click();
   await page.getByText("Усе заповнено.").waitFor();

@@ -5,14 +5,17 @@ use super::*;
 impl Assignment {
     pub async fn conflicts(&self, shopper_id: &str) -> AppResult<Vec<ConflictRecord>> {
         Ok(sqlx::query_as(
-            "SELECT id, venue_id, client_id, employer, created_at FROM shopper_conflicts WHERE shopper_id = $1 ORDER BY created_at, id",
+            "SELECT sc.id, sc.venue_id, sc.client_id, sc.employer, sc.created_at, COALESCE(v.name, c.name) AS name \
+             FROM shopper_conflicts sc LEFT JOIN venues v ON v.id = sc.venue_id LEFT JOIN clients c ON c.id = sc.client_id \
+             WHERE sc.shopper_id = $1 ORDER BY sc.created_at, sc.id",
         )
         .bind(shopper_id)
         .fetch_all(self.db.pool())
         .await?)
     }
 
-    /// A shopper declares a venue, a client or an employer they must not evaluate.
+    /// A shopper declares a venue, a client or an employer they must not evaluate. Declaring the same one again
+    /// (a resend) returns the declaration already made.
     pub async fn declare_conflict(
         &self,
         actor: &Actor,
@@ -50,8 +53,9 @@ impl Assignment {
         }
         let (id, now) = (new_id(), now_ms());
         let mut tx = self.db.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO shopper_conflicts (id, shopper_id, venue_id, client_id, employer, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        let inserted = sqlx::query(
+            "INSERT INTO shopper_conflicts (id, shopper_id, venue_id, client_id, employer, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(&actor.user_id)
@@ -61,6 +65,14 @@ impl Assignment {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if inserted.rows_affected() == 0 {
+            tx.rollback().await?;
+            let same = |c: &ConflictRecord| {
+                c.venue_id.as_deref() == venue_id && c.client_id.as_deref() == client_id && c.employer == employer
+            };
+            let found = self.conflicts(&actor.user_id).await?.into_iter().find(same);
+            return found.ok_or_else(|| AppError::Internal(anyhow::anyhow!("a conflict declaration vanished")));
+        }
         // The shopper's visits of that venue (or that client's venues) still under way or awaiting review are
         // flagged now; submission and review see it with its date.
         if venue_id.is_some() || client_id.is_some() {
@@ -100,12 +112,7 @@ impl Assignment {
         )
         .await?;
         tx.commit().await?;
-        Ok(ConflictRecord {
-            id,
-            venue_id: venue_id.map(str::to_string),
-            client_id: client_id.map(str::to_string),
-            employer,
-            created_at: now,
-        })
+        let found = self.conflicts(&actor.user_id).await?.into_iter().find(|c| c.id == id);
+        found.ok_or_else(|| AppError::Internal(anyhow::anyhow!("a conflict declaration vanished")))
     }
 }

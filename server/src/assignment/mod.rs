@@ -47,6 +47,10 @@ pub struct AvailableTask {
     pub venue_name: String,
     pub venue_address: String,
     pub venue_city: String,
+    pub venue_lat: f64,
+    pub venue_lon: f64,
+    pub client_id: String,
+    pub client_name: String,
     pub distance_m: f64,
     pub fee_kopiykas: i64,
     pub bonus_kopiykas: i64,
@@ -96,6 +100,8 @@ pub struct ConflictRecord {
     pub client_id: Option<String>,
     pub employer: Option<String>,
     pub created_at: i64,
+    /// The venue's or the client's name, for showing the declaration.
+    pub name: Option<String>,
 }
 
 /// A stored declaration as the eligibility rule sees it (exactly one of the three is set).
@@ -224,7 +230,7 @@ impl Assignment {
             return Err(AppError::bad_input("shopperId", "is not a shopper"));
         }
         let conflicts: Vec<ConflictRecord> = sqlx::query_as(
-            "SELECT id, venue_id, client_id, employer, created_at FROM shopper_conflicts WHERE shopper_id = $1",
+            "SELECT id, venue_id, client_id, employer, created_at, CAST(NULL AS TEXT) AS name FROM shopper_conflicts WHERE shopper_id = $1",
         )
         .bind(shopper_id)
         .fetch_all(&mut *conn)

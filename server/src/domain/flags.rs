@@ -62,6 +62,8 @@ pub enum FlagCode {
     CoolOffBreached,
     /// A live-camera photo's own EXIF contradicts the phone's position or clock at capture.
     CaptureMismatch,
+    /// A live-camera photo was taken before its capture token was issued (the visit began offline).
+    CaptureBeforeToken,
 }
 
 impl FlagCode {
@@ -85,6 +87,7 @@ impl FlagCode {
             FlagCode::ConflictOfInterest => "CONFLICT_OF_INTEREST",
             FlagCode::CoolOffBreached => "COOL_OFF_BREACHED",
             FlagCode::CaptureMismatch => "CAPTURE_MISMATCH",
+            FlagCode::CaptureBeforeToken => "CAPTURE_BEFORE_TOKEN",
         }
     }
 
@@ -157,6 +160,8 @@ pub struct PhotoCheck {
     pub capture: Option<super::photo::PhotoVerdicts>,
     /// Why the file's EXIF contradicts the capture fix, when it does.
     pub mismatch: Option<String>,
+    /// A live-camera photo taken before its capture token was issued.
+    pub before_token: bool,
 }
 
 /// The shopper's previous visit, for the travel-speed rule.
@@ -308,6 +313,18 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
         }
         if let Some(why) = &p.mismatch {
             out.push(Flag::new(CaptureMismatch, Critical, format!("{}: {why}.", p.label)));
+        }
+        if p.before_token {
+            out.push(Flag::new(
+                CaptureBeforeToken,
+                Warning,
+                format!(
+                    "{}: taken with the app's camera, by the phone's clock before its capture token was issued \
+                     (the phone had none yet, as in a visit begun offline, or its clock is wrong), so its place and \
+                     time are the phone's word alone.",
+                    p.label
+                ),
+            ));
         }
         if let Some(d) = &p.duplicate {
             let (code, message) = if d.exact {

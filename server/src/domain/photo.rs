@@ -381,6 +381,22 @@ pub struct CaptureFix {
     pub accuracy_m: f64,
     /// The phone's clock at capture, ms.
     pub at: i64,
+    /// When the server issued the capture token the photo came with (server clock, ms); absent for photos
+    /// stored before this was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_issued_at: Option<i64>,
+}
+
+/// How far the phone's clock may be behind the server's before a capture counts as older than its token.
+pub const CAPTURE_CLOCK_SLACK_MS: i64 = 5 * 60_000;
+
+impl CaptureFix {
+    /// The photo was taken before its token existed: the phone had none yet (the visit began offline) and got
+    /// one when it sent the photo. The token then proves nothing about when the picture was taken.
+    pub fn taken_before_token(&self) -> bool {
+        self.token_issued_at
+            .is_some_and(|issued| self.at + CAPTURE_CLOCK_SLACK_MS < issued)
+    }
 }
 
 /// A capture fix judged like a photo's EXIF: the place within the geofence + slack (a poor fix gets the benefit
@@ -514,6 +530,30 @@ pub struct DuplicateOf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capture_older_than_its_token_is_told_apart_with_clock_slack() {
+        let fix = |at: i64, issued: Option<i64>| CaptureFix {
+            lat: 49.84,
+            lon: 24.03,
+            accuracy_m: 10.0,
+            at,
+            token_issued_at: issued,
+        };
+        let issued = 1_800_000_000_000;
+        assert!(!fix(issued + 60_000, Some(issued)).taken_before_token());
+        // A phone clock a few minutes behind is not an accusation…
+        assert!(!fix(issued - CAPTURE_CLOCK_SLACK_MS, Some(issued)).taken_before_token());
+        // …a picture taken well before the token existed is.
+        assert!(fix(issued - CAPTURE_CLOCK_SLACK_MS - 1, Some(issued)).taken_before_token());
+        // Photos stored before the issue time was recorded are not judged.
+        assert!(!fix(0, None).taken_before_token());
+        // Stored as before when there is no issue time; read back with one.
+        let json = serde_json::to_string(&fix(5, None)).unwrap();
+        assert!(!json.contains("tokenIssuedAt"));
+        let back: CaptureFix = serde_json::from_str(&serde_json::to_string(&fix(5, Some(9))).unwrap()).unwrap();
+        assert_eq!(back.token_issued_at, Some(9));
+    }
 
     /// A fixture photo read as if its venue were in Kyiv.
     fn photo(name: &str) -> ExifFacts {

@@ -505,6 +505,7 @@ mod tests {
             time_note: "the photo has no time".into(),
             capture: None,
             mismatch: Some("its own GPS is 3 km from where the phone was when the app took it".into()),
+            before_token: true,
             duplicate: Some(crate::domain::photo::DuplicateOf {
                 photo_id: "p".into(),
                 visit_id: "other".into(),
@@ -546,6 +547,7 @@ mod tests {
             FlagCode::ConflictOfInterest,
             FlagCode::CoolOffBreached,
             FlagCode::CaptureMismatch,
+            FlagCode::CaptureBeforeToken,
         ] {
             assert!(got.contains(&code), "{code:?} missing from {got:?}");
         }
@@ -568,6 +570,7 @@ mod tests {
         CRITICAL CONFLICT_OF_INTEREST: The shopper declared a conflict of interest with this venue on 2025-12-01 14:00 (Kyiv time).
         WARNING LOW_GPS_ACCURACY: The check-in position was only accurate to 300 m.
         WARNING PHOTO_TIME_MISSING: Photo 1: the photo has no time
+        WARNING CAPTURE_BEFORE_TOKEN: Photo 1: taken with the app's camera, by the phone's clock before its capture token was issued (the phone had none yet, as in a visit begun offline, or its clock is wrong), so its place and time are the phone's word alone.
         WARNING TOO_SHORT: The visit lasted 2 min (at least 5 min expected).
         WARNING COOL_OFF_BREACHED: The shopper evaluated this venue 12 days before; the wave's cool-off is 30 days.
         INFO DEVICE_TIME_GAP: The phone's check-in time and the server's differ by 3 h 0 min (an offline visit sent later, or a wrong clock).

@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
 use super::pagination::{offset_connection, List};
-use super::types::GeoPointInput;
+use super::types::{GeoPoint, GeoPointInput};
 use super::waves::Task;
 use super::{actor, assignment, Require};
 use crate::assignment::{AvailableTask, ConflictRecord, Reliability, TaskEvent};
@@ -24,6 +24,11 @@ pub struct AvailableTaskView {
     pub venue_name: String,
     pub venue_address: String,
     pub venue_city: String,
+    /// Where the venue is (for the map of the job board).
+    pub venue_location: GeoPoint,
+    /// Whose venue it is (a shopper may declare a conflict of interest with the whole client).
+    pub client_id: ID,
+    pub client_name: String,
     /// From the point asked about (home by default), in metres.
     pub distance_m: f64,
     pub fee_kopiykas: i64,
@@ -46,6 +51,12 @@ impl From<AvailableTask> for AvailableTaskView {
             venue_name: t.venue_name,
             venue_address: t.venue_address,
             venue_city: t.venue_city,
+            venue_location: GeoPoint {
+                lat: t.venue_lat,
+                lon: t.venue_lon,
+            },
+            client_id: ID(t.client_id),
+            client_name: t.client_name,
             distance_m: t.distance_m,
             fee_kopiykas: t.fee_kopiykas,
             bonus_kopiykas: t.bonus_kopiykas,
@@ -112,6 +123,8 @@ pub struct ConflictDeclaration {
     pub venue_id: Option<ID>,
     pub client_id: Option<ID>,
     pub employer: Option<String>,
+    /// The venue's or the client's name.
+    pub name: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -122,6 +135,7 @@ impl From<ConflictRecord> for ConflictDeclaration {
             venue_id: c.venue_id.map(ID),
             client_id: c.client_id.map(ID),
             employer: c.employer,
+            name: c.name,
             created_at: from_ms(c.created_at),
         }
     }

@@ -13,6 +13,7 @@ mod accounts;
 mod assignment;
 mod checklists;
 mod limits;
+mod memo;
 mod observe;
 mod pagination;
 mod payouts;
@@ -23,6 +24,7 @@ mod waves;
 
 use async_graphql::{Context, EmptySubscription, Guard, MergedObject, Schema, SchemaBuilder};
 
+pub use memo::RequestMemo;
 pub use pagination::{decode_cursor, encode_cursor, page_size};
 pub use types::{Shopper, User};
 

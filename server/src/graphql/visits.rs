@@ -307,7 +307,7 @@ impl Visit {
     }
     /// The wave's instructions and rules, and the questionnaire this visit answers.
     async fn brief(&self, ctx: &Context<'_>) -> async_graphql::Result<super::waves::TaskBrief> {
-        let wave = super::waves(ctx).wave(actor(ctx)?, &self.0.wave_id).await?;
+        let wave = super::waves::brief_wave(ctx, &self.0.wave_id).await?;
         Ok(super::waves::TaskBrief {
             wave,
             checklist_version_id: self.0.checklist_version_id.clone(),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::checklists::ChecklistVersion;
 use super::pagination::{decode_cursor, keyset_connection, page_size, List};
 use super::venues::{Client, OpeningHoursEntry, OpeningHoursInput, Venue};
-use super::{actor, checklists, venues, waves, Require};
+use super::{actor, checklists, venues, waves, RequestMemo, Require};
 use crate::auth::Permission;
 use crate::db::from_ms;
 use crate::domain::task::TaskState;
@@ -326,9 +326,21 @@ impl TaskBrief {
     }
     /// The questionnaire the visit answers.
     async fn checklist(&self, ctx: &Context<'_>) -> async_graphql::Result<ChecklistVersion> {
-        Ok(ChecklistVersion(
-            checklists(ctx).version(actor(ctx)?, &self.checklist_version_id).await?,
-        ))
+        let id = &self.checklist_version_id;
+        let load = || async { checklists(ctx).version(actor(ctx)?, id).await };
+        Ok(ChecklistVersion(match ctx.data_opt::<RequestMemo>() {
+            Some(memo) => memo.checklist_versions.get(id, load).await?,
+            None => load().await?,
+        }))
+    }
+}
+
+/// A wave for a brief, read once per request however many tasks and visits of the page belong to it.
+pub(super) async fn brief_wave(ctx: &Context<'_>, wave_id: &str) -> Result<WaveRecord, AppError> {
+    let load = || async { waves(ctx).wave(actor(ctx)?, wave_id).await };
+    match ctx.data_opt::<RequestMemo>() {
+        Some(memo) => memo.waves.get(wave_id, load).await,
+        None => load().await,
     }
 }
 
@@ -376,7 +388,7 @@ impl Task {
     }
     /// The wave's instructions, rules and questionnaire for this task.
     async fn brief(&self, ctx: &Context<'_>) -> async_graphql::Result<TaskBrief> {
-        Ok(waves(ctx).wave(actor(ctx)?, &self.0.wave_id).await?.into())
+        Ok(brief_wave(ctx, &self.0.wave_id).await?.into())
     }
     async fn updated_at(&self) -> DateTime<Utc> {
         from_ms(self.0.updated_at)

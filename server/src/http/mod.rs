@@ -7,7 +7,6 @@
 
 use std::net::SocketAddr;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::rejection::FormRejection;
 use axum::extract::{ConnectInfo, MatchedPath, Query, State};
@@ -59,12 +58,6 @@ const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
                         frame-ancestors 'none'; base-uri 'none'";
 
-/// GraphiQL's page as async-graphql renders it loads its scripts from unpkg.com (to be replaced by the
-/// project's own build); its CSP admits exactly that host and this service.
-const GRAPHIQL_CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' https://unpkg.com; \
-                            style-src 'self' 'unsafe-inline' https://unpkg.com; img-src 'self' data:; \
-                            connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 /// The application's router with all middleware (tests drive exactly this).
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let middleware = ServiceBuilder::new()
@@ -109,7 +102,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         ));
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", web::explorer(&settings.http).post(graphql))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route("/verify-email", get(verify_email_page))
@@ -117,7 +110,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/media/{*key}", get(media))
         .route("/payouts/batches/{id}/export", get(export_batch))
         .route("/metrics", get(metrics))
-        .merge(web::routes(&settings.http.web_dir))
+        .merge(web::routes(&settings.http))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(middleware)
@@ -279,19 +272,6 @@ fn json_error(err: AppError, request_id: &str) -> Response {
     response
 }
 
-async fn graphiql() -> Response {
-    (
-        [(header::CONTENT_SECURITY_POLICY, GRAPHIQL_CSP)],
-        Html(
-            GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("Fieldwork GraphQL")
-                .finish(),
-        ),
-    )
-        .into_response()
-}
-
 async fn readyz(State(state): State<AppState>) -> Response {
     if state.accounts.db().ping().await {
         (StatusCode::OK, "ready").into_response()
@@ -379,7 +359,12 @@ async fn graphql(
         auth,
     };
     let schema = state.schema.clone();
-    let mut response = REQUEST_ID.scope(request_id, schema.execute(request.data(ctx))).await;
+    let mut response = REQUEST_ID
+        .scope(
+            request_id,
+            schema.execute(request.data(ctx).data(crate::graphql::RequestMemo::default())),
+        )
+        .await;
     // Errors raised by the GraphQL layer itself (syntax, validation, argument types) carry no code yet.
     let mut retry_after: Option<u64> = None;
     for error in &mut response.errors {

@@ -68,14 +68,14 @@ pub(super) async fn check_capture(
     Coordinates::parse("capture", capture.lat, capture.lon)?;
     let accuracy = accuracy_checked("capture.accuracyM", capture.accuracy_m)?;
     let at = device_time_checked("capture.deviceTime", capture.device_at, now)?;
-    let row: Option<(String, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, visit_id, shopper_id, expires_at, used_at FROM capture_tokens WHERE token_hash = $1",
+    let row: Option<(String, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, visit_id, shopper_id, created_at, expires_at, used_at FROM capture_tokens WHERE token_hash = $1",
     )
     .bind(crate::auth::token::digest(capture.token.trim()))
     .fetch_optional(&mut *conn)
     .await?;
     let refuse = |why: &str| AppError::bad_input("capture.token", why);
-    let Some((id, token_visit, shopper, expires_at, used_at)) = row else {
+    let Some((id, token_visit, shopper, issued_at, expires_at, used_at)) = row else {
         return Err(refuse("is not a capture token: ask the app for a new one"));
     };
     if token_visit != visit_id || shopper != actor.user_id {
@@ -87,8 +87,10 @@ pub(super) async fn check_capture(
     if now > expires_at {
         return Err(refuse("has expired; take the photo again"));
     }
-    // Freshness is the token's, by the server's clock (the upload comes within its validity); the capture's own
-    // time is the phone's and is judged against the visit like any photo time.
+    // The token proves the picture is newer than the token (by the server's clock). Tokens live long
+    // (`photos.capture_token_minutes`, a day by default) so a phone offline for hours can still send its photos;
+    // the capture's own time is the phone's and is judged against the visit like any photo time, and a capture
+    // older than its token (the phone had none yet) is flagged CAPTURE_BEFORE_TOKEN at submission.
     Ok((
         id,
         CaptureFix {
@@ -96,6 +98,7 @@ pub(super) async fn check_capture(
             lon: capture.lon,
             accuracy_m: accuracy,
             at,
+            token_issued_at: Some(issued_at),
         },
     ))
 }

@@ -396,7 +396,7 @@ impl Visits {
             )),
             photo_queue: Default::default(),
             currency,
-            capture_token_ms: 30 * 60_000,
+            capture_token_ms: 24 * 60 * 60_000,
         }
     }
 

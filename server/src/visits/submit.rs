@@ -106,6 +106,7 @@ impl Visits {
                 duplicate,
                 capture: judged.capture,
                 mismatch: judged.mismatch,
+                before_token: stored.capture.is_some_and(|c| c.taken_before_token()),
             });
         }
         let checkin: Option<String> = sqlx::query_scalar("SELECT verdict FROM checkin_attempts WHERE id = $1")

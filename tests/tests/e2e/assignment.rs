@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use fieldwork_e2e::{error_code, Options, TestApp};
 use fieldwork_mobile_api::{
-    available_tasks, declare_conflict, release_task, AvailableTasks, DeclareConflict, ReleaseTask,
+    available_tasks, declare_conflict, my_conflicts, release_task, AvailableTasks, DeclareConflict, MyConflicts,
+    ReleaseTask,
 };
 use serde_json::{json, Value};
 
@@ -225,6 +226,68 @@ async fn fifty_shoppers_claim_one_task_at_once_and_exactly_one_wins() {
 }
 
 const ASSIGN: &str = "mutation($t: ID!, $s: ID!, $r: String!, $o: String) { assignTask(taskId: $t, shopperId: $s, reason: $r, overrideReason: $o) { state shopperId } }";
+
+#[tokio::test]
+async fn the_board_places_each_venue_and_conflicts_are_declared_once_by_name() {
+    let app = TestApp::spawn().await;
+    board(&app).await;
+    let (phone, _) = app
+        .quick_shopper("maria@example.com", RYNOK.0, RYNOK.1, 25.0, true)
+        .await;
+    let tasks = job_board(&phone).await;
+    // Each task carries where its venue is (for the app's map) and whose it is.
+    let first = &tasks[0];
+    let d = fieldwork::domain::distance_m(RYNOK.0, RYNOK.1, first.venue_location.lat, first.venue_location.lon);
+    assert!((d - first.distance_m).abs() < 1.0, "{d} vs {}", first.distance_m);
+    assert!(!first.client_name.is_empty());
+
+    // The phone resends (or the shopper taps twice) while the first declaration is still being made: one
+    // declaration, the same answer to both.
+    let declare = |venue: Option<String>, client: Option<String>| {
+        phone.execute::<DeclareConflict>(declare_conflict::Variables {
+            venue_id: venue,
+            client_id: client,
+            employer: None,
+        })
+    };
+    let (a, b) = tokio::join!(
+        declare(Some(first.venue_id.clone()), None),
+        declare(Some(first.venue_id.clone()), None)
+    );
+    let (a, b) = (a.unwrap().declare_conflict, b.unwrap().declare_conflict);
+    assert_eq!(a.id, b.id);
+    assert_eq!(a.name.as_deref(), Some(first.venue_name.as_str()));
+    assert_eq!(
+        job_board(&phone).await.len(),
+        tasks.len() - 1,
+        "the venue leaves the board"
+    );
+
+    let client = declare(None, Some(first.client_id.clone()))
+        .await
+        .unwrap()
+        .declare_conflict;
+    assert_eq!(client.name.as_deref(), Some(first.client_name.as_str()));
+    let again = declare(None, Some(first.client_id.clone()))
+        .await
+        .unwrap()
+        .declare_conflict;
+    assert_eq!(again.id, client.id);
+    assert!(
+        job_board(&phone).await.is_empty(),
+        "all the client's venues leave the board"
+    );
+
+    let mine = phone
+        .execute::<MyConflicts>(my_conflicts::Variables)
+        .await
+        .unwrap()
+        .my_conflicts;
+    assert_eq!(mine.len(), 2, "{mine:?}");
+    assert_eq!(mine[0].venue_id.as_deref(), Some(first.venue_id.as_str()));
+    assert_eq!(mine[1].client_id.as_deref(), Some(first.client_id.as_str()));
+    app.stop().await;
+}
 
 #[tokio::test]
 async fn coordinators_assign_by_hand_with_the_same_rules_unless_they_override() {

@@ -553,6 +553,9 @@ async fn live_capture_proves_place_and_time_without_exif_and_catches_a_swapped_f
     .unwrap();
     let flags = answer_and_submit(&phone, &visit).await;
     assert!(flags.contains(&"CAPTURE_MISMATCH".to_string()), "{flags:?}");
+    // The harness's phone clock says 2022, long before the server issued the tokens: by that clock the pictures
+    // are older than their tokens, and the reviewer is told the token proves nothing for them.
+    assert!(flags.contains(&"CAPTURE_BEFORE_TOKEN".to_string()), "{flags:?}");
     // The EXIF-less live photo raised no "missing" flags; the swapped one did not pass on its capture alone.
     assert!(
         !flags

@@ -5,7 +5,25 @@ use serde_json::json;
 
 #[tokio::test]
 async fn health_readiness_and_graphiql() {
-    let app = TestApp::spawn().await;
+    // A web build as `npm run build` lays it out (the real one is driven in Chromium by web/tests/graphiql.test.mjs).
+    let web = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(web.path().join("graphiql/assets")).unwrap();
+    std::fs::write(
+        web.path().join("graphiql/index.html"),
+        "<!doctype html><title>Fieldwork GraphQL</title><div id=\"graphiql\"></div><script type=\"module\" src=\"/graphiql/assets/index-abc123.js\"></script>",
+    )
+    .unwrap();
+    std::fs::write(
+        web.path().join("graphiql/assets/index-abc123.js"),
+        "console.log('graphiql')",
+    )
+    .unwrap();
+    let web_dir = web.path().to_path_buf();
+    let app = TestApp::spawn_with(fieldwork_e2e::Options {
+        tweak: Box::new(move |s| s.http.web_dir = web_dir.clone()),
+        ..Default::default()
+    })
+    .await;
     let http = reqwest::Client::new();
     let health = http.get(format!("{}/healthz", app.base_url)).send().await.unwrap();
     assert_eq!(health.status(), 200);
@@ -14,7 +32,26 @@ async fn health_readiness_and_graphiql() {
     assert!(ready.headers().contains_key("x-request-id"));
     let graphiql = http.get(format!("{}/graphql", app.base_url)).send().await.unwrap();
     assert_eq!(graphiql.status(), 200);
-    assert!(graphiql.text().await.unwrap().to_lowercase().contains("graphiql"));
+    let csp = graphiql.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(csp.starts_with("default-src 'self'; script-src 'self';"), "{csp}");
+    assert!(!csp.contains("http"), "no other host: {csp}");
+    assert_eq!(graphiql.headers()["cache-control"], "no-cache");
+    assert!(graphiql
+        .text()
+        .await
+        .unwrap()
+        .contains("/graphiql/assets/index-abc123.js"));
+    let asset = http
+        .get(format!("{}/graphiql/assets/index-abc123.js", app.base_url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 200);
+    assert!(asset.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    app.stop().await;
 }
 
 #[tokio::test]
@@ -119,11 +156,26 @@ async fn without_a_web_build_the_app_path_says_how_to_make_one() {
         ..Default::default()
     })
     .await;
-    for path in ["/app", "/app/", "/app/tasks/1"] {
+    for path in [
+        "/app",
+        "/app/",
+        "/app/tasks/1",
+        "/console",
+        "/console/",
+        "/console/visit/1",
+    ] {
         let response = reqwest::get(format!("{}{path}", app.base_url)).await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
         let text = response.text().await.unwrap();
         assert!(text.contains("npm ci &amp;&amp; npm run build"), "{path}: {text}");
     }
+    // The API explorer says the same, and that the API itself works.
+    let explorer = reqwest::get(format!("{}/graphql", app.base_url)).await.unwrap();
+    assert_eq!(explorer.status(), 404);
+    let text = explorer.text().await.unwrap();
+    assert!(
+        text.contains("GraphiQL is not built") && text.contains("POST /graphql"),
+        "{text}"
+    );
     app.stop().await;
 }

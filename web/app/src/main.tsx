@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { registerSW } from "virtual:pwa-register";
-import { token } from "./api";
+import { token } from "../../shared/api";
 import { forgetAll } from "./cache";
 import { initialLang, t, type Lang } from "./i18n";
 import { drain, forget, pending, type QueuedOperation } from "./queue";
@@ -89,8 +89,8 @@ function Shopper({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
     );
   } else if (page === "visits") screen = <MyVisits lang={lang} visits={visits} />;
   else if (page === "money") screen = <Money lang={lang} fresh={fresh} />;
-  else if (page === "profile") screen = <Profile lang={lang} me={me} reload={reloadMe} onSignOut={onSignOut} />;
-  else screen = <Board lang={lang} outbox={outbox} kick={kick} />;
+  else if (page === "profile") screen = <Profile lang={lang} me={me} reload={reloadMe} fresh={outbox.length} onSignOut={onSignOut} />;
+  else screen = <Board lang={lang} me={me} outbox={outbox} kick={kick} />;
   return (
     <>
       <Nav lang={lang} current={page === "task" || page === "visit" ? "tasks" : page === "fix" ? "visits" : page ?? ""} />

@@ -10,6 +10,7 @@ import login from "../../../mobile-api/operations/login.graphql?raw";
 import logout from "../../../mobile-api/operations/logout.graphql?raw";
 import logoutEverywhere from "../../../mobile-api/operations/logout_everywhere.graphql?raw";
 import me from "../../../mobile-api/operations/me.graphql?raw";
+import myConflicts from "../../../mobile-api/operations/my_conflicts.graphql?raw";
 import myEarnings from "../../../mobile-api/operations/my_earnings.graphql?raw";
 import myTasks from "../../../mobile-api/operations/my_tasks.graphql?raw";
 import myVisits from "../../../mobile-api/operations/my_visits.graphql?raw";
@@ -36,6 +37,7 @@ export const documents = {
   logout,
   logoutEverywhere,
   me,
+  myConflicts,
   myEarnings,
   myTasks,
   myVisits,

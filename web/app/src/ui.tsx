@@ -3,69 +3,12 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { t, type Lang } from "./i18n";
+export { Field } from "../../shared/field";
+import { LanguageSwitch as SharedLanguageSwitch } from "../../shared/language";
 import type { QueuedOperation } from "./queue";
 
 export function LanguageSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
-  const s = t(lang);
-  return (
-    <label class="lang">
-      {s.language}{" "}
-      <select
-        value={lang}
-        onChange={(e) => {
-          const next = (e.target as HTMLSelectElement).value as Lang;
-          localStorage.setItem("fieldwork.lang", next);
-          document.documentElement.lang = next;
-          setLang(next);
-        }}
-      >
-        <option value="uk">Українська</option>
-        <option value="en">English</option>
-      </select>
-    </label>
-  );
-}
-
-/// One labelled input with its error (from the form's own check or the server's `fieldErrors`) beside it.
-export function Field(props: {
-  id: string;
-  label: string;
-  value: string;
-  error?: string;
-  type?: string;
-  autocomplete?: string;
-  inputMode?: "decimal" | "numeric" | "tel" | "email" | "text";
-  hint?: string;
-  onInput: (value: string) => void;
-}) {
-  const errorId = `${props.id}-error`;
-  const hintId = `${props.id}-hint`;
-  const described = [props.hint ? hintId : "", props.error ? errorId : ""].filter(Boolean).join(" ");
-  return (
-    <>
-      <label for={props.id}>{props.label}</label>
-      {props.hint && (
-        <p id={hintId} class="hint">
-          {props.hint}
-        </p>
-      )}
-      <input
-        id={props.id}
-        type={props.type ?? "text"}
-        autocomplete={props.autocomplete}
-        inputMode={props.inputMode}
-        value={props.value}
-        aria-invalid={!!props.error}
-        aria-describedby={described || undefined}
-        onInput={(e) => props.onInput((e.target as HTMLInputElement).value)}
-      />
-      {props.error && (
-        <p id={errorId} class="error">
-          {props.error}
-        </p>
-      )}
-    </>
-  );
+  return <SharedLanguageSwitch label={t(lang).language} lang={lang} storageKey="fieldwork.lang" setLang={setLang} />;
 }
 
 export function go(path: string): void {
@@ -171,4 +114,10 @@ export function InstallButton({ lang }: { lang: Lang }) {
       {t(lang).install}
     </button>
   );
+}
+
+/// What the maps of the app say (zoom buttons, the home area, a map that cannot be shown), in the chosen language.
+export function mapText(lang: Lang) {
+  const s = t(lang);
+  return { labels: { zoomIn: s.zoomIn, zoomOut: s.zoomOut, home: s.homeArea }, unavailable: s.mapUnavailable };
 }

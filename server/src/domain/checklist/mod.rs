@@ -448,6 +448,28 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The truth table the shoppers' app is checked against too (web/tests/checklist.test.mjs).
+    #[test]
+    fn visibility_follows_the_shared_truth_table() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/checklists/visibility.json"
+        );
+        let table: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let def = parse_definition(&table["definition"]).unwrap();
+        def.validate().unwrap();
+        for case in table["cases"].as_array().unwrap() {
+            let answers = parse_answers(&case["answers"]).unwrap();
+            let shown: Vec<String> = def
+                .questions()
+                .map(|(_, q)| q.code.clone())
+                .filter(|code| def.is_visible(code, &answers))
+                .collect();
+            let expected: Vec<String> = serde_json::from_value(case["visible"].clone()).unwrap();
+            assert_eq!(shown, expected, "answers {}", case["answers"]);
+        }
+    }
+
     fn cnap_checklist() -> serde_json::Value {
         json!({ "sections": [
             { "code": "ARRIVAL", "title": { "uk": "Прибуття", "en": "Arrival" }, "questions": [

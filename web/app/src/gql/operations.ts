@@ -42,6 +42,8 @@ export type CheckOutInput = {
 
 /** Why a reviewer should look. */
 export type FlagCode =
+  /** A live-camera photo was taken before its capture token was issued (the visit began offline). */
+  | 'CAPTURE_BEFORE_TOKEN'
   /** A live-camera photo's own EXIF contradicts the phone's position or clock at capture. */
   | 'CAPTURE_MISMATCH'
   /** The shopper declared a conflict of interest with the venue or its client (at any time). */
@@ -236,7 +238,7 @@ export type AvailableTasksQueryVariables = Exact<{
 }>;
 
 
-export type AvailableTasksQuery = { availableTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { taskId: string, waveName: string, venueId: string, venueName: string, venueAddress: string, venueCity: string, distanceM: number, feeKopiykas: number, bonusKopiykas: number, deadlineAt: string, scenarioSummary: string } }> } };
+export type AvailableTasksQuery = { availableTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { taskId: string, waveName: string, venueId: string, venueName: string, venueAddress: string, venueCity: string, clientId: string, clientName: string, distanceM: number, feeKopiykas: number, bonusKopiykas: number, deadlineAt: string, scenarioSummary: string, venueLocation: { lat: number, lon: number } } }> } };
 
 export type ChangePasswordMutationVariables = Exact<{
   currentPassword: string;
@@ -275,7 +277,7 @@ export type DeclareConflictMutationVariables = Exact<{
 }>;
 
 
-export type DeclareConflictMutation = { declareConflict: { id: string, venueId: string | null, clientId: string | null, employer: string | null } };
+export type DeclareConflictMutation = { declareConflict: { id: string, venueId: string | null, clientId: string | null, employer: string | null, name: string | null, createdAt: string } };
 
 export type DeclineOfferMutationVariables = Exact<{
   taskId: string | number;
@@ -309,6 +311,11 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 export type MeQuery = { me: { id: string, email: string, role: Role, status: UserStatus, emailVerified: boolean, shopper: { id: string, fullName: string, phone: string, language: Language, travelRadiusKm: number, codeOfConductVersion: string, codeOfConductAcceptedAt: string, conflictDeclaration: string, homeLocation: { lat: number, lon: number }, payoutDetails: { iban: string, ibanDisplay: string, accountHolder: string, taxId: string } } | null } };
 
 export type ProfileFieldsFragment = { id: string, fullName: string, phone: string, language: Language, travelRadiusKm: number, codeOfConductVersion: string, codeOfConductAcceptedAt: string, conflictDeclaration: string, homeLocation: { lat: number, lon: number }, payoutDetails: { iban: string, ibanDisplay: string, accountHolder: string, taxId: string } };
+
+export type MyConflictsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyConflictsQuery = { myConflicts: Array<{ id: string, venueId: string | null, clientId: string | null, employer: string | null, name: string | null, createdAt: string }> };
 
 export type MyEarningsQueryVariables = Exact<{
   first?: number | null | undefined;

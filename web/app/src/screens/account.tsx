@@ -1,13 +1,14 @@
 // Account screens: sign-in (with "forgot password"), sign-up, the e-mail confirmation reminder, and the profile
 // (home area, travel radius, language, payout details, conflict declarations, sign-out here or everywhere).
 import { useEffect, useState } from "preact/hooks";
-import { gql, GraphQLFailure, setToken } from "../api";
+import { gql, GraphQLFailure, setToken } from "../../../shared/api";
 import { useLastSeen } from "../cache";
 import { position } from "../geo";
-import type { LoginMutation, MeQuery } from "../gql/operations";
-import { t, type Lang } from "../i18n";
+import type { LoginMutation, MeQuery, MyConflictsQuery } from "../gql/operations";
+import { dateTime, t, type Lang } from "../i18n";
+import { MapView, type Home } from "../../../shared/map";
 import { documents } from "../operations";
-import { Field, Screen } from "../ui";
+import { Field, mapText, Screen } from "../ui";
 
 export function Login({ lang, onDone }: { lang: Lang; onDone: () => void }) {
   const s = t(lang);
@@ -239,8 +240,10 @@ export function useMe(): [Me | null, () => Promise<void>] {
 const PROFILE_FIELDS = ["fullName", "phone", "homeLat", "homeLon", "travelRadiusKm", "iban", "accountHolder", "conflictDeclaration"] as const;
 type ProfileField = (typeof PROFILE_FIELDS)[number];
 
-export function Profile({ lang, me, reload, onSignOut }: { lang: Lang; me: Me | null; reload: () => Promise<void>; onSignOut: () => void }) {
+export function Profile(props: { lang: Lang; me: Me | null; reload: () => Promise<void>; fresh: number; onSignOut: () => void }) {
+  const { lang, me, reload, onSignOut } = props;
   const s = t(lang);
+  const [conflicts, reloadConflicts] = useLastSeen("conflicts", documents.myConflicts, {}, (d: MyConflictsQuery) => d.myConflicts, props.fresh);
   const shopper = me?.shopper;
   const initial = (): Record<ProfileField, string> => ({
     fullName: shopper?.fullName ?? "",
@@ -319,6 +322,14 @@ export function Profile({ lang, me, reload, onSignOut }: { lang: Lang; me: Me | 
             {s.useMyPosition}
           </button>
           {field("travelRadiusKm", s.radius, { inputMode: "decimal" })}
+          <MapView
+            {...mapText(lang)}
+            label={s.homeMap}
+            points={[]}
+            home={homeOf(form.homeLat, form.homeLon, form.travelRadiusKm)}
+            onPick={(lat, lon) => setForm((f) => ({ ...f, homeLat: lat.toFixed(5), homeLon: lon.toFixed(5) }))}
+          />
+          <p class="hint">{s.homeMapHint}</p>
         </fieldset>
         {field("iban", s.iban)}
         {field("accountHolder", s.accountHolder)}
@@ -336,6 +347,7 @@ export function Profile({ lang, me, reload, onSignOut }: { lang: Lang; me: Me | 
             await gql(documents.declareConflict, { employer });
             setDeclared(employer);
             setEmployer("");
+            await reloadConflicts();
           } catch {
             setDeclared("error");
           }
@@ -344,6 +356,16 @@ export function Profile({ lang, me, reload, onSignOut }: { lang: Lang; me: Me | 
         {s.declare}
       </button>
       {declared && declared !== "error" && <p role="status">{s.declared(declared)}</p>}
+      <h2>{s.myConflicts}</h2>
+      {conflicts && conflicts.length === 0 && <p>{s.noConflicts}</p>}
+      <ul>
+        {(conflicts ?? []).map((c) => (
+          <li key={c.id}>
+            {c.employer ? `${s.conflictKinds.employer}: ${c.employer}` : `${c.venueId ? s.conflictKinds.venue : s.conflictKinds.client}: ${c.name ?? ""}`} (
+            {dateTime(c.createdAt, lang)})
+          </li>
+        ))}
+      </ul>
       <h2>{s.signOutTitle}</h2>
       <div class="row">
         <button type="button" class="secondary" onClick={() => void signOut(false)}>
@@ -355,4 +377,11 @@ export function Profile({ lang, me, reload, onSignOut }: { lang: Lang; me: Me | 
       </div>
     </Screen>
   );
+}
+
+/// The home area the form describes, for the map (nothing while the numbers are not numbers).
+function homeOf(lat: string, lon: string, radiusKm: string): Home | null {
+  const [a, b, r] = [Number(lat), Number(lon), Number(radiusKm)];
+  if (lat.trim() === "" || lon.trim() === "" || !Number.isFinite(a) || !Number.isFinite(b) || Math.abs(a) > 90 || Math.abs(b) > 180) return null;
+  return { lat: a, lon: b, radiusKm: Number.isFinite(r) && r > 0 ? r : 0 };
 }

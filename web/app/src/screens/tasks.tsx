@@ -1,19 +1,24 @@
-// The job board (open tasks nearest first), "my tasks" (offers to accept or decline, tasks held with their
-// deadlines) and the task page (fee, bonus, window, deadline, rules; release; start the visit).
-import { useState } from "preact/hooks";
+// The job board (open tasks nearest first, as a list or on a map with the home radius), "my tasks" (offers to
+// accept or decline, tasks held with their deadlines) and the task page (fee, bonus, window, deadline, rules;
+// release; start the visit). A conflict of interest with a venue or its whole client can be declared from the
+// board and the task page.
+import { useMemo, useState } from "preact/hooks";
 import { useLastSeen } from "../cache";
-import type { AvailableTasksQuery, MyTasksQuery } from "../gql/operations";
+import type { AvailableTasksQuery, MeQuery, MyTasksQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";
+import { MapView, type Home } from "../../../shared/map";
 import { documents } from "../operations";
 import { enqueue, type QueuedOperation } from "../queue";
-import { Field, go, Screen } from "../ui";
+import { Field, go, mapText, Screen } from "../ui";
 
 export type MyTask = MyTasksQuery["myTasks"]["edges"][number]["node"];
+type OpenTask = AvailableTasksQuery["availableTasks"]["edges"][number]["node"];
+type Me = MeQuery["me"];
 
 /// Tasks the shopper works on now (offered, held, or visited and not yet submitted).
 const ACTIVE = ["OFFERED", "CLAIMED", "ASSIGNED", "VISITED"];
 
-export function Board({ lang, outbox, kick }: { lang: Lang; outbox: QueuedOperation[]; kick: () => void }) {
+export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; outbox: QueuedOperation[]; kick: () => void }) {
   const s = t(lang);
   const [tasks] = useLastSeen(
     "board",
@@ -22,41 +27,121 @@ export function Board({ lang, outbox, kick }: { lang: Lang; outbox: QueuedOperat
     (data: AvailableTasksQuery) => data.availableTasks.edges.map((e) => e.node),
     outbox.length,
   );
-  const waiting = outbox.filter((q) => q.operation === "claimTask" && !q.refused).map((q) => String(q.variables.taskId));
-  async function claim(taskId: string) {
-    await enqueue({ operation: "claimTask", variables: { taskId } });
+  const [view, setView] = useState<"list" | "map">("list");
+  const [selected, setSelected] = useState<string | null>(null);
+  const pending = outbox.filter((q) => !q.refused);
+  // Tasks whose venue or client the shopper just declared a conflict with leave the board at once.
+  const hidden = (task: OpenTask) =>
+    pending.some(
+      (q) => q.operation === "declareConflict" && (q.variables.venueId === task.venueId || q.variables.clientId === task.clientId),
+    );
+  const shown = (tasks ?? []).filter((task) => !hidden(task));
+  const points = useMemo(
+    () => shown.map((task) => ({ id: task.taskId, lat: task.venueLocation.lat, lon: task.venueLocation.lon, label: task.venueName })),
+    [tasks, pending.length],
+  );
+  const shopper = me?.shopper;
+  const home: Home | null = shopper
+    ? { lat: shopper.homeLocation.lat, lon: shopper.homeLocation.lon, radiusKm: shopper.travelRadiusKm }
+    : null;
+  const waiting = pending.filter((q) => q.operation === "claimTask").map((q) => String(q.variables.taskId));
+  const card = (task: OpenTask) => <TaskCard key={task.taskId} lang={lang} task={task} waiting={waiting.includes(task.taskId)} kick={kick} />;
+  const chosen = shown.find((task) => task.taskId === selected);
+  return (
+    <Screen title={s.board}>
+      <div class="row" role="group" aria-label={s.boardView}>
+        <button type="button" class="secondary" aria-pressed={view === "list"} onClick={() => setView("list")}>
+          {s.asList}
+        </button>
+        <button type="button" class="secondary" aria-pressed={view === "map"} onClick={() => setView("map")}>
+          {s.onMap}
+        </button>
+      </div>
+      {tasks && shown.length === 0 && <p>{s.noTasks}</p>}
+      {tasks === null && <p>{s.loading}</p>}
+      {view === "map" ? (
+        <>
+          <MapView {...mapText(lang)} label={s.boardMap(shown.length)} points={points} home={home} selected={selected} onSelect={setSelected} />
+          <p class="hint">{s.mapHint}</p>
+          <ul class="cards" aria-live="polite">
+            {chosen && card(chosen)}
+          </ul>
+        </>
+      ) : (
+        <ul class="cards">{shown.map(card)}</ul>
+      )}
+    </Screen>
+  );
+}
+
+function TaskCard({ lang, task, waiting, kick }: { lang: Lang; task: OpenTask; waiting: boolean; kick: () => void }) {
+  const s = t(lang);
+  async function claim() {
+    await enqueue({ operation: "claimTask", variables: { taskId: task.taskId } });
     kick();
   }
   return (
-    <Screen title={s.board}>
-      {tasks && tasks.length === 0 && <p>{s.noTasks}</p>}
-      {tasks === null && <p>{s.loading}</p>}
-      <ul class="cards">
-        {(tasks ?? []).map((task) => (
-          <li key={task.taskId}>
-            <h2>{task.venueName}</h2>
-            <p>
-              {task.venueAddress} · {(task.distanceM / 1000).toFixed(1)} {s.km}
-            </p>
-            <p>
-              {s.fee}: {money(task.feeKopiykas, lang)}
-              {task.bonusKopiykas > 0 && ` + ${s.bonus} ${money(task.bonusKopiykas, lang)}`}
-            </p>
-            <p>
-              {s.deadline}: {dateTime(task.deadlineAt, lang)}
-            </p>
-            {task.scenarioSummary && <p class="hint">{task.scenarioSummary}</p>}
-            {waiting.includes(task.taskId) ? (
-              <p role="status">{s.queued}</p>
-            ) : (
-              <button type="button" onClick={() => void claim(task.taskId)}>
-                {s.claim}
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
-    </Screen>
+    <li id={`task-${task.taskId}`}>
+      <h2>{task.venueName}</h2>
+      <p>
+        {task.venueAddress} · {(task.distanceM / 1000).toFixed(1)} {s.km}
+      </p>
+      <p>
+        {s.fee}: {money(task.feeKopiykas, lang)}
+        {task.bonusKopiykas > 0 && ` + ${s.bonus} ${money(task.bonusKopiykas, lang)}`}
+      </p>
+      <p>
+        {s.deadline}: {dateTime(task.deadlineAt, lang)}
+      </p>
+      {task.scenarioSummary && <p class="hint">{task.scenarioSummary}</p>}
+      {waiting ? (
+        <p role="status">{s.queued}</p>
+      ) : (
+        <button type="button" onClick={() => void claim()}>
+          {s.claim}
+        </button>
+      )}
+      <ConflictChoice lang={lang} venueId={task.venueId} client={{ id: task.clientId, name: task.clientName }} kick={kick} />
+    </li>
+  );
+}
+
+/// "I must not evaluate this": the venue alone, or every venue of its client. Goes through the outbox (the
+/// server keeps one declaration however often it is sent); `then` runs after it is queued.
+export function ConflictChoice(props: {
+  lang: Lang;
+  venueId: string;
+  client?: { id: string; name: string };
+  kick: () => void;
+  then?: () => Promise<void>;
+}) {
+  const s = t(props.lang);
+  const [open, setOpen] = useState(false);
+  async function declare(variables: Record<string, unknown>) {
+    await enqueue({ operation: "declareConflict", variables });
+    await props.then?.();
+    props.kick();
+  }
+  if (!open)
+    return (
+      <button type="button" class="link" aria-expanded="false" onClick={() => setOpen(true)}>
+        {s.conflictQuestion}
+      </button>
+    );
+  return (
+    <div class="row" role="group" aria-label={s.conflictQuestion}>
+      <button type="button" class="secondary" onClick={() => void declare({ venueId: props.venueId })}>
+        {s.conflictVenue}
+      </button>
+      {props.client && (
+        <button type="button" class="secondary" onClick={() => void declare({ clientId: props.client?.id })}>
+          {s.conflictClient(props.client.name)}
+        </button>
+      )}
+      <button type="button" class="link" onClick={() => setOpen(false)}>
+        {s.cancel}
+      </button>
+    </div>
   );
 }
 
@@ -236,6 +321,18 @@ export function TaskPage({ lang, task, kick }: { lang: Lang; task: MyTask | unde
             {s.release}
           </button>
         ))}
+      {task.state !== "VISITED" && (
+        <ConflictChoice
+          lang={lang}
+          venueId={task.venue.id}
+          kick={kick}
+          then={async () => {
+            // A task the shopper must not do goes back to the board.
+            await enqueue({ operation: "releaseTask", variables: { taskId: task.id, reason: s.conflictReleaseReason } });
+            go("tasks");
+          }}
+        />
+      )}
     </Screen>
   );
 }

@@ -379,9 +379,24 @@ function QuestionView(props: {
   );
 }
 
+/// What a typed field shows: the text being typed until it is committed (on change), then the stored answer. A
+/// re-render meanwhile (the outbox status changes every few seconds) must not put the stored value back over what
+/// the shopper is typing, or it would be lost.
+function useDraft(stored: string): [string, (text: string) => void] {
+  const [draft, setDraft] = useState<string | null>(null);
+  useEffect(() => setDraft(null), [stored]);
+  return [draft ?? stored, setDraft];
+}
+
 function Input(props: Parameters<typeof QuestionView>[0] & { id: string; title: preact.ComponentChildren }) {
   const { lang, q, id, value, disabled, onAnswer } = props;
   const s = t(lang);
+  const [typed, setTyped] = useDraft(
+    q.type === "TIMESTAMP"
+      ? typeof value === "string" ? toLocalInput(value) : ""
+      : typeof value === "number" || typeof value === "string" ? String(value) : "",
+  );
+  const typing = (e: Event) => setTyped((e.target as HTMLInputElement | HTMLTextAreaElement).value);
   const described = [props.comment ? `${id}-comment` : "", q.guidance ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined;
   const radios = (choices: [string, unknown][]) => (
     <fieldset class="choices" aria-describedby={described}>
@@ -443,9 +458,10 @@ function Input(props: Parameters<typeof QuestionView>[0] & { id: string; title: 
             inputMode="decimal"
             min={q.min ?? 0}
             max={q.type === "DURATION" ? q.maxMinutes : q.max}
-            value={typeof value === "number" ? String(value) : ""}
+            value={typed}
             disabled={disabled}
             aria-describedby={described}
+            onInput={typing}
             onChange={(e) => {
               const raw = (e.target as HTMLInputElement).value;
               onAnswer(raw === "" ? undefined : Number(raw));
@@ -460,9 +476,10 @@ function Input(props: Parameters<typeof QuestionView>[0] & { id: string; title: 
           <textarea
             id={id}
             maxLength={q.maxLength ?? 2000}
-            value={typeof value === "string" ? value : ""}
+            value={typed}
             disabled={disabled}
             aria-describedby={described}
+            onInput={typing}
             onChange={(e) => {
               const text = (e.target as HTMLTextAreaElement).value;
               onAnswer(text.trim() ? text : undefined);
@@ -477,9 +494,10 @@ function Input(props: Parameters<typeof QuestionView>[0] & { id: string; title: 
           <input
             id={id}
             type="datetime-local"
-            value={typeof value === "string" ? toLocalInput(value) : ""}
+            value={typed}
             disabled={disabled}
             aria-describedby={described}
+            onInput={typing}
             onChange={(e) => {
               const raw = (e.target as HTMLInputElement).value;
               onAnswer(raw ? new Date(raw).toISOString() : undefined);

@@ -1,4 +1,5 @@
-// GraphQL over HTTP to the service that serves the app (same origin), with the login token.
+// GraphQL over HTTP to the service that serves the page (same origin), with the login token. The shoppers' app
+// keeps its token in localStorage (a phone stays signed in); the staff console in sessionStorage.
 export interface ApiError {
   message: string;
   code?: string;
@@ -15,13 +16,22 @@ export class GraphQLFailure extends Error {
   }
 }
 
+let store: () => Storage = () => localStorage;
+let key = "fieldwork.token";
+
+/// Where this page keeps its token (call once at start; the default is the app's localStorage key).
+export function keepTokenIn(storage: () => Storage, name: string): void {
+  store = storage;
+  key = name;
+}
+
 export function token(): string | null {
-  return localStorage.getItem("fieldwork.token");
+  return store().getItem(key);
 }
 
 export function setToken(value: string | null): void {
-  if (value) localStorage.setItem("fieldwork.token", value);
-  else localStorage.removeItem("fieldwork.token");
+  if (value) store().setItem(key, value);
+  else store().removeItem(key);
 }
 
 export async function gql<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -74,4 +84,9 @@ async function send<T>(headers: Record<string, string>, body: BodyInit): Promise
   }
   if (!reply.data) throw new GraphQLFailure([{ message: `HTTP ${response.status}` }], transient);
   return reply.data;
+}
+
+/// An error as a person reads it: the service's own words for a GraphQL failure.
+export function failureText(err: unknown): string {
+  return err instanceof GraphQLFailure ? err.errors.map((e) => e.message).join("; ") : err instanceof Error ? err.message : String(err);
 }

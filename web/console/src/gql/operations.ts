@@ -1,0 +1,219 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** A coordinator's decision. */
+export type Decision =
+  | 'APPROVE'
+  | 'REJECT'
+  /** Send back to the shopper for correction. */
+  | 'RETURN';
+
+/** Why a reviewer should look. */
+export type FlagCode =
+  /** A live-camera photo was taken before its capture token was issued (the visit began offline). */
+  | 'CAPTURE_BEFORE_TOKEN'
+  /** A live-camera photo's own EXIF contradicts the phone's position or clock at capture. */
+  | 'CAPTURE_MISMATCH'
+  /** The shopper declared a conflict of interest with the venue or its client (at any time). */
+  | 'CONFLICT_OF_INTEREST'
+  /** The shopper evaluated the same venue again within the wave's cool-off (only possible by override). */
+  | 'COOL_OFF_BREACHED'
+  | 'DEVICE_TIME_GAP'
+  | 'DUPLICATE_PHOTO'
+  | 'IMPOSSIBLE_TRAVEL'
+  | 'LATE_SUBMISSION'
+  | 'LOW_GPS_ACCURACY'
+  | 'MOCK_LOCATION'
+  | 'NEAR_DUPLICATE_PHOTO'
+  | 'OUTSIDE_GEOFENCE'
+  | 'OUTSIDE_VISITING_WINDOW'
+  | 'PHOTO_GPS_MISSING'
+  | 'PHOTO_GPS_OUTSIDE'
+  | 'PHOTO_TIME_MISSING'
+  | 'PHOTO_TIME_OUTSIDE'
+  | 'TOO_LONG'
+  | 'TOO_SHORT';
+
+/** A payout batch's state: draft → approved (by a second person) or cancelled. */
+export type PayoutBatchState =
+  /** Approved (immutable): posted to the ledger, ready to export. */
+  | 'APPROVED'
+  | 'CANCELLED'
+  /** Made, waiting for a second person's approval; its shoppers' money is pending. */
+  | 'DRAFT';
+
+/**
+ * One payment's state: pending in a draft → sent when the batch is approved (or cancelled with it) → paid or
+ * failed by the bank's answer.
+ */
+export type PayoutLineState =
+  | 'CANCELLED'
+  /** The bank refused; the money is back on the shopper's balance. */
+  | 'FAILED'
+  | 'PAID'
+  /** In a draft batch. */
+  | 'PENDING'
+  /** Batch approved; waiting for the bank's answer. */
+  | 'SENT';
+
+/** A photo's role in the visit. */
+export type PhotoKind =
+  /** The answer to a photo question. */
+  | 'QUESTION'
+  | 'RECEIPT';
+
+/**
+ * Where a photo came from: the app's own camera view (with a capture token and the phone's fix at that
+ * moment), or picked from the phone's gallery (whose EXIF browsers and Android now strip of GPS).
+ */
+export type PhotoSource =
+  | 'GALLERY'
+  | 'LIVE_CAMERA';
+
+/** A reviewer's comment on one question. */
+export type ReviewCommentInput = {
+  comment: string;
+  questionCode: string;
+};
+
+/** What a user may do is decided by their role (see `auth::policy`). */
+export type Role =
+  /** Runs the platform: staff accounts, everything coordinators can do. */
+  | 'ADMIN'
+  /** A client's analyst: reads only that client's results. */
+  | 'CLIENT_VIEWER'
+  /** The fieldwork company's staff: shoppers, venues, waves, assignment, review. */
+  | 'COORDINATOR'
+  /** The payments team: ledgers, payout batches, bank exports. */
+  | 'PAYMENTS'
+  /** A mystery shopper, using the mobile app. */
+  | 'SHOPPER';
+
+/** How much a flag matters. */
+export type Severity =
+  | 'CRITICAL'
+  | 'INFO'
+  | 'WARNING';
+
+/** A sign that one person may hold several shopper accounts. */
+export type SignalCode =
+  /** Another account checked in from the same phone (the app's device id). */
+  | 'SHARED_DEVICE'
+  /** Another account is paid to the same IBAN. */
+  | 'SHARED_PAYOUT_ACCOUNT'
+  /** Another account has the same phone number. */
+  | 'SHARED_PHONE';
+
+/** A verdict on one fact of a photo. */
+export type Verdict =
+  | 'FAIL'
+  | 'NO_DATA'
+  | 'PASS';
+
+/**
+ * Where a visit stands: in progress → submitted → approved or rejected; a submitted visit may be returned for
+ * correction (then in progress again in all but name: it is edited and submitted anew).
+ */
+export type VisitState =
+  | 'APPROVED'
+  | 'IN_PROGRESS'
+  | 'REJECTED'
+  /** Sent back to the shopper for correction. */
+  | 'RETURNED'
+  | 'SUBMITTED';
+
+/** Where a wave stands. */
+export type WaveStatus =
+  /** Over; open tasks were cancelled. */
+  | 'CLOSED'
+  /** Being prepared; settings may change. */
+  | 'DRAFT'
+  /** Tasks exist and fieldwork runs. */
+  | 'LAUNCHED'
+  /** Fieldwork on hold: no new claims. */
+  | 'PAUSED';
+
+export type ApprovePayoutBatchMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ApprovePayoutBatchMutation = { approvePayoutBatch: { id: string, state: PayoutBatchState } };
+
+export type CancelPayoutBatchMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type CancelPayoutBatchMutation = { cancelPayoutBatch: { id: string, state: PayoutBatchState } };
+
+export type CreatePayoutBatchMutationVariables = Exact<{
+  periodFrom: string;
+  periodTo: string;
+  idempotencyKey?: string | null | undefined;
+}>;
+
+
+export type CreatePayoutBatchMutation = { createPayoutBatch: { batch: { id: string, state: PayoutBatchState, lineCount: number, netKopiykas: number }, skipped: Array<{ shopperId: string, availableKopiykas: number, reason: string }> } };
+
+export type ImportPayoutStatusMutationVariables = Exact<{
+  batchId: string | number;
+  file: File;
+}>;
+
+
+export type ImportPayoutStatusMutation = { importPayoutStatus: { paid: number, failed: number } };
+
+export type PayoutBatchesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PayoutBatchesQuery = { payoutBatches: { edges: Array<{ node: { id: string, periodFrom: unknown, periodTo: unknown, state: PayoutBatchState, lineCount: number, grossKopiykas: number, withheldKopiykas: number, netKopiykas: number, createdBy: string, createdAt: string, decidedBy: string | null, decidedAt: string | null, cancelReason: string | null, csv: string, pain09: string, pain03: string } }> }, ledgerCheck: { ok: boolean, accounts: number, transactions: number, totalKopiykas: number } };
+
+export type PayoutLinesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PayoutLinesQuery = { payoutBatch: { id: string, lines: { totalCount: number, edges: Array<{ node: { id: string, seq: number, accountHolder: string, iban: string, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number, state: PayoutLineState, failureReason: string | null, endToEndId: string } }> } } };
+
+export type ReviewQueueQueryVariables = Exact<{
+  waveId?: string | number | null | undefined;
+  oblast?: string | null | undefined;
+  flag?: FlagCode | null | undefined;
+  minAgeHours?: number | null | undefined;
+  state?: VisitState | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReviewQueueQuery = { reviewQueue: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: VisitState, waveName: string, venueName: string, submittedAt: string | null, score: number | null, flags: Array<{ code: FlagCode, severity: Severity }> } }> } };
+
+export type ReviewVisitMutationVariables = Exact<{
+  visitId: string | number;
+  decision: Decision;
+  reason?: string | null | undefined;
+  comments?: Array<ReviewCommentInput> | ReviewCommentInput | null | undefined;
+}>;
+
+
+export type ReviewVisitMutation = { reviewVisit: { id: string, state: VisitState, decidedAt: string | null } };
+
+export type ReviewWavesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ReviewWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus } }> } };
+
+export type StaffMeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StaffMeQuery = { me: { id: string, email: string, role: Role } };
+
+export type VisitForReviewQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VisitForReviewQuery = { visit: { id: string, state: VisitState, waveId: string, waveName: string, venueId: string, venueName: string, geofenceM: number, shopperId: string | null, checkedInAt: string, checkedInServerAt: string, durationMinutes: number | null, submittedAt: string | null, decidedAt: string | null, score: number | null, answers: unknown, venueLocation: { lat: number, lon: number }, brief: { checklist: { definition: unknown } }, checkInAttempts: Array<{ id: string, accuracyM: number, mockLocation: boolean, deviceTime: string, position: { lat: number, lon: number }, verdict: { distanceM: number, passed: boolean, reasons: Array<string> } | null }>, checkOut: { accuracyM: number, deviceTime: string, position: { lat: number, lon: number } } | null, photos: Array<{ id: string, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, gpsVerdict: Verdict, gpsNote: string | null, timeVerdict: Verdict, timeNote: string, source: PhotoSource, duplicateOf: string | null, displayUrl: string, thumbnailUrl: string, originalUrl: string | null, capture: { accuracyM: number, takenAt: string, exifDisagrees: string | null, position: { lat: number, lon: number } } | null, exif: { takenAt: string | null, make: string | null, model: string | null, position: { lat: number, lon: number } | null } | null }>, flags: Array<{ code: FlagCode, severity: Severity, message: string, otherVisitId: string | null }>, shopperSignals: Array<{ code: SignalCode, message: string }>, history: Array<{ action: string, actorId: string | null, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } };

@@ -1,0 +1,151 @@
+// The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/payments. The
+// console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { failureText, gql, keepTokenIn, setToken, token } from "../../shared/api";
+import { Field } from "../../shared/field";
+import { LanguageSwitch } from "../../shared/language";
+import type { LoginMutation } from "../../app/src/gql/operations";
+import login from "../../../mobile-api/operations/login.graphql?raw";
+import staffMe from "../operations/staff_me.graphql?raw";
+import type { StaffMeQuery } from "./gql/operations";
+import { initialLang, t, type Lang } from "./i18n";
+import { Payments } from "./payments";
+import { Queue, VisitReview } from "./review";
+import "../../app/src/style.css";
+import "./console.css";
+
+keepTokenIn(() => sessionStorage, "fieldwork.console.token");
+
+type Me = StaffMeQuery["me"];
+const REVIEWERS = ["COORDINATOR", "ADMIN"];
+const PAYERS = ["PAYMENTS", "ADMIN"];
+
+function useRoute(): string {
+  const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));
+  useEffect(() => {
+    const changed = () => setRoute(location.hash.replace(/^#\/?/, ""));
+    addEventListener("hashchange", changed);
+    return () => removeEventListener("hashchange", changed);
+  }, []);
+  return route;
+}
+
+function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
+  const s = t(lang);
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  async function submit(e: Event) {
+    e.preventDefault();
+    const missing: Record<string, string> = {};
+    if (!email.trim()) missing.email = s.errorRequired;
+    if (!password) missing.password = s.errorRequired;
+    setErrors(missing);
+    if (Object.keys(missing).length) return;
+    try {
+      const data = await gql<LoginMutation>(login, { email, password });
+      setToken(data.login.token);
+      onDone();
+    } catch (err) {
+      setErrors({ form: failureText(err) });
+    }
+  }
+  return (
+    <main class="console narrow">
+      <h1>{s.signIn}</h1>
+      <form onSubmit={submit} noValidate>
+        {errors.form && (
+          <p role="alert" class="error">
+            {errors.form}
+          </p>
+        )}
+        <Field id="email" label={s.email} type="email" autocomplete="username" value={email} error={errors.email} onInput={setEmail} />
+        <Field id="password" label={s.password} type="password" autocomplete="current-password" value={password} error={errors.password} onInput={setPassword} />
+        <button type="submit">{s.submitSignIn}</button>
+      </form>
+    </main>
+  );
+}
+
+function Console() {
+  const [lang, setLang] = useState<Lang>(initialLang);
+  const [me, setMe] = useState<Me | null>(null);
+  const [signedIn, setSignedIn] = useState(() => token() !== null);
+  const route = useRoute();
+  const s = t(lang);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = s.title;
+  }, [lang]);
+  useEffect(() => {
+    if (!signedIn) return;
+    gql<StaffMeQuery>(staffMe)
+      .then((d) => setMe(d.me))
+      .catch(() => {
+        setToken(null);
+        setSignedIn(false);
+      });
+  }, [signedIn]);
+  const languages = <LanguageSwitch label={s.language} lang={lang} storageKey="fieldwork.console.lang" setLang={setLang} />;
+  if (!signedIn)
+    return (
+      <>
+        <header class="console top">{languages}</header>
+        <SignIn lang={lang} onDone={() => setSignedIn(true)} />
+      </>
+    );
+  const [section, id] = route.split("/");
+  const reviews = me !== null && REVIEWERS.includes(me.role);
+  const pays = me !== null && PAYERS.includes(me.role);
+  // The section asked for, or the first one the role has.
+  const current = section === "payments" && pays ? "payments" : reviews ? (section === "visit" && id ? "visit" : "review") : pays ? "payments" : null;
+  let screen;
+  if (!me) screen = <p>{s.loading}</p>;
+  else if (current === "visit") screen = <VisitReview key={id} lang={lang} id={id} />;
+  else if (current === "review") screen = <Queue lang={lang} />;
+  else if (current === "payments") screen = <Payments lang={lang} />;
+  else screen = <p class="notice">{s.notForRole}</p>;
+  const sections: [string, string, boolean][] = [
+    ["review", s.review, reviews],
+    ["payments", s.payments, pays],
+  ];
+  return (
+    <>
+      <header class="console top">
+        <p class="brand">{s.title}</p>
+        <nav aria-label={s.menu}>
+          <ul>
+            {sections
+              .filter(([, , allowed]) => allowed)
+              .map(([path, name]) => (
+                <li key={path}>
+                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") ? "page" : undefined}>
+                    {name}
+                  </a>
+                </li>
+              ))}
+          </ul>
+        </nav>
+        <span>{me?.email}</span>
+        {languages}
+        <button
+          type="button"
+          class="secondary"
+          onClick={() => {
+            setToken(null);
+            setMe(null);
+            setSignedIn(false);
+          }}
+        >
+          {s.signOut}
+        </button>
+      </header>
+      <main class="console">{screen}</main>
+    </>
+  );
+}
+
+const root = document.getElementById("root");
+if (root) render(<Console />, root);

@@ -1,0 +1,316 @@
+// The payments team's room: batches of a period (created by one person, approved by another: the service
+// enforces it and the refusal is shown in words), the skipped shoppers with their reasons, each batch's lines,
+// the bank files (CSV, pain.001 v09 and v03; fetched with the session's token, then saved), the bank's status
+// file imported with its result, and the ledger check.
+import { useEffect, useState } from "preact/hooks";
+import { failureText, gql, gqlUpload, token } from "../../shared/api";
+import approvePayoutBatch from "../operations/approve_payout_batch.graphql?raw";
+import cancelPayoutBatch from "../operations/cancel_payout_batch.graphql?raw";
+import createPayoutBatch from "../operations/create_payout_batch.graphql?raw";
+import importPayoutStatus from "../operations/import_payout_status.graphql?raw";
+import payoutBatches from "../operations/payout_batches.graphql?raw";
+import payoutLines from "../operations/payout_lines.graphql?raw";
+import type {
+  CreatePayoutBatchMutation,
+  ImportPayoutStatusMutation,
+  PayoutBatchesQuery,
+  PayoutLinesQuery,
+} from "./gql/operations";
+import { dateTime, money, t, type Lang } from "./i18n";
+import { Field } from "../../shared/field";
+
+type Batch = PayoutBatchesQuery["payoutBatches"]["edges"][number]["node"];
+type Line = NonNullable<PayoutLinesQuery["payoutBatch"]>["lines"]["edges"][number]["node"];
+
+
+/// The first and last day of last month in Kyiv (where the ledger dates its entries), as the default period.
+function lastMonth(): [string, string] {
+  const [year, month] = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date()).split("-").map(Number);
+  const first = new Date(Date.UTC(year, month - 2, 1));
+  const last = new Date(Date.UTC(year, month - 1, 0));
+  return [first.toISOString().slice(0, 10), last.toISOString().slice(0, 10)];
+}
+
+/// A bank file, fetched with the session's token (the export route wants the Authorization header) and saved.
+async function download(path: string, name: string): Promise<void> {
+  const response = await fetch(path, { headers: { authorization: `Bearer ${token() ?? ""}` } });
+  if (!response.ok) {
+    const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
+    throw new Error(body?.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export function Payments({ lang }: { lang: Lang }) {
+  const s = t(lang);
+  const [data, setData] = useState<PayoutBatchesQuery | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [period, setPeriod] = useState(lastMonth);
+  const [skipped, setSkipped] = useState<CreatePayoutBatchMutation["createPayoutBatch"]["skipped"]>([]);
+  const [open, setOpen] = useState<string | null>(null);
+  async function load() {
+    try {
+      setData(await gql<PayoutBatchesQuery>(payoutBatches));
+    } catch (err) {
+      setError(failureText(err));
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, []);
+  async function act(what: () => Promise<string>) {
+    setError(null);
+    setNotice(null);
+    try {
+      setNotice(await what());
+      await load();
+    } catch (err) {
+      setError(failureText(err));
+    }
+  }
+  async function create(e: Event) {
+    e.preventDefault();
+    await act(async () => {
+      const made = await gql<CreatePayoutBatchMutation>(createPayoutBatch, {
+        periodFrom: period[0],
+        periodTo: period[1],
+        idempotencyKey: crypto.randomUUID(),
+      });
+      setSkipped(made.createPayoutBatch.skipped);
+      return s.batchCreated(made.createPayoutBatch.batch.lineCount, money(made.createPayoutBatch.batch.netKopiykas, lang));
+    });
+  }
+  const batches = data?.payoutBatches.edges.map((e) => e.node) ?? [];
+  const check = data?.ledgerCheck;
+  return (
+    <>
+      <h1>{s.payments}</h1>
+      <div aria-live="polite">
+        {error && (
+          <p role="alert" class="error">
+            {error}
+          </p>
+        )}
+        {notice && <p role="status">{notice}</p>}
+      </div>
+      <form class="filters" onSubmit={create} aria-labelledby="new-batch">
+        <h2 id="new-batch">{s.newBatch}</h2>
+        <div>
+          <Field id="period-from" label={s.periodFrom} value={period[0]} type="date" onInput={(v) => setPeriod([v, period[1]])} />
+        </div>
+        <div>
+          <Field id="period-to" label={s.periodTo} value={period[1]} type="date" onInput={(v) => setPeriod([period[0], v])} />
+        </div>
+        <div>
+          <button type="submit">{s.createBatch}</button>
+        </div>
+      </form>
+      {skipped.length > 0 && (
+        <>
+          <h2>{s.skipped}</h2>
+          <ul>
+            {skipped.map((x) => (
+              <li key={x.shopperId}>
+                {x.shopperId}: {money(x.availableKopiykas, lang)} — {x.reason}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{s.batches}</h2>
+      {data === null && !error && <p>{s.loading}</p>}
+      {data && batches.length === 0 && <p>{s.noBatches}</p>}
+      {batches.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{s.period}</th>
+                <th scope="col">{s.state}</th>
+                <th scope="col">{s.lines}</th>
+                <th scope="col">{s.gross}</th>
+                <th scope="col">{s.withheld}</th>
+                <th scope="col">{s.net}</th>
+                <th scope="col">{s.actionsTitle}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {batches.map((b) => (
+                <BatchRow key={b.id} lang={lang} batch={b} open={open === b.id} onOpen={() => setOpen(open === b.id ? null : b.id)} act={act} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {open && <Lines lang={lang} id={open} act={act} />}
+      {check && (
+        <>
+          <h2>{s.ledger}</h2>
+          <p role="status" class={check.ok ? undefined : "error"}>
+            {check.ok ? s.ledgerOk(check.accounts, check.transactions) : s.ledgerBroken}
+          </p>
+        </>
+      )}
+    </>
+  );
+}
+
+function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () => void; act: (what: () => Promise<string>) => Promise<void> }) {
+  const { lang, batch: b, act } = props;
+  const s = t(lang);
+  const [reason, setReason] = useState("");
+  const name = `payouts-${b.periodFrom}-${b.periodTo}`;
+  return (
+    <tr>
+      <td>
+        {b.periodFrom} – {b.periodTo}
+        <br />
+        <span class="hint">{dateTime(b.createdAt, lang)}</span>
+      </td>
+      <td>
+        {s.batchStates[b.state] ?? b.state}
+        {b.cancelReason && <span class="hint"> ({b.cancelReason})</span>}
+      </td>
+      <td>{b.lineCount}</td>
+      <td>{money(b.grossKopiykas, lang)}</td>
+      <td>{money(b.withheldKopiykas, lang)}</td>
+      <td>{money(b.netKopiykas, lang)}</td>
+      <td>
+        <div class="row">
+          <button type="button" class="secondary" aria-expanded={props.open} onClick={props.onOpen}>
+            {s.showLines}
+          </button>
+          {b.state === "DRAFT" && (
+            <button
+              type="button"
+              onClick={() =>
+                void act(async () => {
+                  await gql(approvePayoutBatch, { id: b.id });
+                  return s.approvedBatch;
+                })
+              }
+            >
+              {s.approveBatch}
+            </button>
+          )}
+          {b.state === "APPROVED" &&
+            ([
+              [b.csv, "csv", "CSV"],
+              [b.pain09, "xml", "pain.001.001.09"],
+              [b.pain03, "xml", "pain.001.001.03"],
+            ] as const).map(([path, ext, what]) => (
+              <button
+                key={what}
+                type="button"
+                class="secondary"
+                onClick={() =>
+                  void act(async () => {
+                    await download(path, `${name}-${what}.${ext}`);
+                    return s.downloaded(what);
+                  })
+                }
+              >
+                {s.download(what)}
+              </button>
+            ))}
+        </div>
+        {b.state === "DRAFT" && (
+          <div>
+            <Field id={`cancel-${b.id}`} label={s.cancelReason} value={reason} onInput={setReason} />
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                void act(async () => {
+                  await gql(cancelPayoutBatch, { id: b.id, reason });
+                  return s.cancelledBatch;
+                })
+              }
+            >
+              {s.cancelBatch}
+            </button>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function Lines({ lang, id, act }: { lang: Lang; id: string; act: (what: () => Promise<string>) => Promise<void> }) {
+  const s = t(lang);
+  const [lines, setLines] = useState<Line[] | null>(null);
+  async function load() {
+    const data = await gql<PayoutLinesQuery>(payoutLines, { id });
+    setLines(data.payoutBatch?.lines.edges.map((e) => e.node) ?? []);
+  }
+  useEffect(() => {
+    void load().catch(() => setLines([]));
+  }, [id]);
+  return (
+    <section aria-labelledby="lines">
+      <h2 id="lines">{s.lines}</h2>
+      {lines === null && <p>{s.loading}</p>}
+      {lines && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{s.accountHolder}</th>
+                <th scope="col">IBAN</th>
+                <th scope="col">{s.gross}</th>
+                <th scope="col">{s.withheld}</th>
+                <th scope="col">{s.net}</th>
+                <th scope="col">{s.state}</th>
+                <th scope="col">{s.reference}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {lines.map((l) => (
+                <tr key={l.id}>
+                  <td>{l.seq}</td>
+                  <td>{l.accountHolder}</td>
+                  <td>{l.iban}</td>
+                  <td>{money(l.grossKopiykas, lang)}</td>
+                  <td>{money(l.incomeTaxKopiykas + l.militaryLevyKopiykas, lang)}</td>
+                  <td>{money(l.netKopiykas, lang)}</td>
+                  <td>
+                    {s.lineStates[l.state] ?? l.state}
+                    {l.failureReason && ` — ${l.failureReason}`}
+                  </td>
+                  <td>{l.endToEndId}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <label for="status-file">{s.statusFile}</label>
+      <p class="hint">{s.statusFileHint}</p>
+      <input
+        id="status-file"
+        type="file"
+        accept=".csv,text/csv"
+        onChange={(e) => {
+          const input = e.target as HTMLInputElement;
+          const file = input.files?.[0];
+          if (!file) return;
+          void act(async () => {
+            const done = await gqlUpload<ImportPayoutStatusMutation>(importPayoutStatus, { batchId: id }, "file", file, file.name);
+            input.value = "";
+            await load();
+            return s.imported(done.importPayoutStatus.paid, done.importPayoutStatus.failed);
+          });
+        }}
+      />
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+// The map behind MapView, loaded only when a map is shown (Leaflet and its styles are a separate chunk, so the
+// app shell stays small). Points are vector circles (no marker images); without tiles the map is a plain
+// background with the points on it.
+import * as L from "leaflet";
+import "leaflet/dist/leaflet.css";
+import type { MapConfig } from "./config";
+
+export interface MapPoint {
+  id: string;
+  lat: number;
+  lon: number;
+  label: string;
+}
+
+export interface Home {
+  lat: number;
+  lon: number;
+  radiusKm: number;
+}
+
+export interface MapLabels {
+  zoomIn: string;
+  zoomOut: string;
+  home: string;
+}
+
+export interface Drawn {
+  draw(points: MapPoint[], home: Home | null, selected: string | null, fit: boolean): void;
+  destroy(): void;
+}
+
+export function createMap(
+  element: HTMLElement,
+  config: MapConfig,
+  labels: MapLabels,
+  onSelect: (id: string) => void,
+  onPick: ((lat: number, lon: number) => void) | null,
+): Drawn {
+  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom });
+  L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+  map.attributionControl.setPrefix(false);
+  if (config.tileUrl) {
+    L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: config.maxZoom }).addTo(map);
+  }
+  map.setView([49.0, 31.0], 6); // Ukraine, until there is something to show
+  if (onPick) map.on("click", (e: L.LeafletMouseEvent) => onPick(e.latlng.lat, e.latlng.lng));
+  const layer = L.layerGroup().addTo(map);
+  return {
+    draw(points, home, selected, fit) {
+      layer.clearLayers();
+      const bounds = L.latLngBounds([]);
+      if (home) {
+        const circle = L.circle([home.lat, home.lon], {
+          radius: home.radiusKm * 1000,
+          color: "#1d4ed8",
+          weight: 1,
+          fillOpacity: 0.06,
+          interactive: false,
+        }).addTo(layer);
+        L.circleMarker([home.lat, home.lon], { radius: 6, color: "#1d4ed8", fillColor: "#ffffff", fillOpacity: 1, weight: 3 })
+          .bindTooltip(labels.home)
+          .addTo(layer);
+        if (home.radiusKm > 0) bounds.extend(circle.getBounds());
+        bounds.extend([home.lat, home.lon]);
+      }
+      for (const p of points) {
+        const chosen = p.id === selected;
+        L.circleMarker([p.lat, p.lon], {
+          radius: chosen ? 11 : 8,
+          color: chosen ? "#7c2d12" : "#b91c1c",
+          fillColor: chosen ? "#f97316" : "#ef4444",
+          fillOpacity: 0.9,
+          weight: 2,
+          className: `map-point map-point-${p.id}`,
+        })
+          .bindTooltip(p.label)
+          .on("click", () => onSelect(p.id))
+          .addTo(layer);
+        bounds.extend([p.lat, p.lon]);
+      }
+      if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 15 });
+    },
+    destroy() {
+      map.remove();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// The staff console's review room in a real Chromium against the real service: a coordinator signs in, filters
+// the queue, opens a visit made by a shopper (answers, positions on the map and in the table, flags), moves
+// through the queue with the keyboard, returns the visit with a comment on a question, sees the resubmission and
+// approves it — while a second coordinator who decided first is shown in words; a shopper is refused. axe-core
+// scans every screen.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { axe, launchedWave, PASSWORD, startService, verifiedShopper } from "./harness.mjs";
+
+const VENUES = [
+  ["R1", "ЦНАП м. Львова", 49.84195, 24.0316],
+  ["R2", "ТП ЦНАП Виговського", 49.8316, 23.9755],
+];
+const DEFINITION = {
+  sections: [{ code: "S", title: { uk: "Візит", en: "Visit" }, questions: [
+    { code: "Q1", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 1, required: true },
+  ] }],
+};
+
+let svc;
+let shopper;
+let visits;
+
+/// The shopper's whole visit over the API: claim, check in at the venue 20 minutes ago, answer, check out, submit.
+async function visitOf(task, lat, lon, answer) {
+  const { gql } = svc;
+  await gql("mutation($t: ID!) { claimTask(taskId: $t) { id } }", { t: task }, shopper);
+  const start = new Date(Date.now() - 20 * 60_000).toISOString();
+  const checkIn = await gql(
+    "mutation($i: CheckInInput!) { checkIn(input: $i) { accepted visit { id } } }",
+    { i: { taskId: task, clientId: `ci-${task}`, lat, lon, accuracyM: 12, deviceTime: start } },
+    shopper,
+  );
+  assert.ok(checkIn.checkIn.accepted);
+  const id = checkIn.checkIn.visit.id;
+  await gql("mutation($v: ID!, $a: JSON!) { saveVisitAnswers(visitId: $v, answers: $a) { id } }", { v: id, a: { Q1: answer } }, shopper);
+  await gql(
+    "mutation($v: ID!, $i: CheckOutInput!) { checkOut(visitId: $v, input: $i) { id } }",
+    { v: id, i: { lat, lon, accuracyM: 15, deviceTime: new Date().toISOString() } },
+    shopper,
+  );
+  await gql("mutation($v: ID!) { submitVisit(visitId: $v) { state } }", { v: id }, shopper);
+  return id;
+}
+
+before(async () => {
+  svc = await startService();
+  const coordinator = await svc.login("coordinator@example.org");
+  await launchedWave(svc, coordinator, { venues: VENUES, definition: DEFINITION });
+  await verifiedShopper(svc, { email: "olena@example.com" });
+  shopper = await svc.login("olena@example.com");
+  const board = await svc.gql("{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }", {}, shopper);
+  visits = {};
+  for (const { node } of board.availableTasks.edges) {
+    visits[node.venueName] = await visitOf(node.taskId, node.venueLocation.lat, node.venueLocation.lon, false);
+  }
+  svc.createStaff("second@example.org", "COORDINATOR");
+});
+
+after(async () => {
+  await svc?.stop();
+});
+
+async function signIn(page, email) {
+  await page.goto(`${svc.base}/console/`);
+  await page.getByRole("heading", { name: "Вхід для персоналу" }).waitFor();
+  await page.getByLabel("Електронна пошта").fill(email);
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Увійти" }).click();
+}
+
+test("a coordinator reviews in the console: queue, visit with its map, keyboard, return, resubmission, approval", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("pageerror", (e) => console.log(`[page error] ${e.message}`));
+  await page.goto(`${svc.base}/console/`);
+  await page.getByRole("heading", { name: "Вхід для персоналу" }).waitFor();
+  await axe(page);
+  await page.getByRole("button", { name: "Увійти" }).click();
+  await page.getByText("Заповніть це поле").first().waitFor();
+  await signIn(page, "coordinator@example.org");
+
+  // The queue: both visits, oldest submission first; filters by wave and flag.
+  await page.getByRole("heading", { name: "Перевірка візитів" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Візитів: 2" }).waitFor();
+  await axe(page);
+  await page.getByLabel("Позначка").selectOption("IMPOSSIBLE_TRAVEL");
+  await page.getByRole("button", { name: "Показати" }).click();
+  await page.getByText("Немає візитів для перевірки.").waitFor();
+  await page.getByLabel("Позначка").selectOption("");
+  await page.getByLabel("Хвиля").selectOption({ label: "Грудень" });
+  await page.getByRole("button", { name: "Показати" }).click();
+  await page.getByRole("status").filter({ hasText: "Візитів: 2" }).waitFor();
+  const names = await page.locator("tbody tr td:first-child a").allTextContents();
+  assert.equal(names.length, 2);
+
+  // One visit: answers, flags, the map with the geofence and the positions, the same positions as a table.
+  await page.getByRole("link", { name: names[0] }).click();
+  await page.getByRole("heading", { name: names[0], level: 1 }).waitFor();
+  const answers = page.locator("section").filter({ has: page.getByRole("heading", { name: "Відповіді" }) });
+  await answers.getByRole("cell", { name: "Ні" }).waitFor();
+  await page.getByRole("region", { name: /Мапа візиту/ }).waitFor();
+  await page.locator(".map-point-checkin-1").waitFor();
+  await page.locator(".map-point-checkout").waitFor();
+  await page.getByRole("cell", { name: "Check-in 1 (прийнято)" }).waitFor();
+  await axe(page);
+
+  // The keyboard: j to the next visit, k back.
+  await page.locator("body").press("j");
+  await page.getByRole("heading", { name: names[1], level: 1 }).waitFor();
+  await page.locator("body").press("k");
+  await page.getByRole("heading", { name: names[0], level: 1 }).waitFor();
+  await page.locator("body").press("a");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Схвалити");
+
+  // A return needs its reason (said in words), then goes with a comment on the question.
+  await page.getByRole("button", { name: "Повернути на виправлення" }).click();
+  await page.getByRole("alert").filter({ hasText: "Що виправити" }).waitFor();
+  await page.getByLabel("Коментар для покупця: Q1").fill("На фасаді є вивіска — перевірте ще раз");
+  await page.getByLabel("Що виправити").fill("Відповідь на Q1 суперечить фото");
+  await page.getByRole("button", { name: "Повернути на виправлення" }).click();
+  await page.getByRole("status").filter({ hasText: "Рішення збережено: повернуто." }).waitFor();
+  const id = visits[names[0]];
+  const returned = await svc.gql("query($id: ID!) { visit(id: $id) { state history { action reason comments { questionCode comment } } } }", { id }, shopper);
+  assert.equal(returned.visit.state, "RETURNED");
+  assert.deepEqual(returned.visit.history.at(-1), {
+    action: "RETURN",
+    reason: "Відповідь на Q1 суперечить фото",
+    comments: [{ questionCode: "Q1", comment: "На фасаді є вивіска — перевірте ще раз" }],
+  });
+
+  // The shopper fixes and resubmits; the coordinator sees it and approves.
+  await svc.gql("mutation($v: ID!, $a: JSON!) { saveVisitAnswers(visitId: $v, answers: $a) { id } }", { v: id, a: { Q1: true } }, shopper);
+  await svc.gql("mutation($v: ID!) { submitVisit(visitId: $v) { state } }", { v: id }, shopper);
+  await page.reload();
+  await answers.getByRole("cell", { name: "Так" }).waitFor();
+  await page.getByRole("button", { name: "Схвалити" }).click();
+  await page.getByRole("status").filter({ hasText: "Рішення збережено: схвалено." }).waitFor();
+
+  // Two coordinators on one visit: the second decided first; this one is told so in words.
+  const other = visits[names[1]];
+  await page.goto(`${svc.base}/console/#/visit/${other}`);
+  await page.getByRole("heading", { name: names[1], level: 1 }).waitFor();
+  const second = await svc.login("second@example.org");
+  await svc.gql("mutation($v: ID!) { reviewVisit(visitId: $v, decision: APPROVE) { state } }", { v: other }, second);
+  await page.getByLabel("Причина відхилення").fill("Фото не з цього закладу");
+  await page.getByRole("button", { name: "Відхилити" }).click();
+  const conflict = await page.getByRole("alert").textContent();
+  assert.match(conflict, /інший координатор ухвалив рішення раніше.*approved/, conflict);
+  await page.locator("dd").filter({ hasText: "схвалено" }).waitFor();
+  assert.equal((await svc.gql("query($id: ID!) { visit(id: $id) { state } }", { id: other }, second)).visit.state, "APPROVED");
+  await axe(page);
+
+  // English.
+  await page.getByLabel("Мова").selectOption("en");
+  await page.getByRole("button", { name: "Approve" }).waitFor();
+  await context.close();
+});
+
+test("the console is for staff: a shopper who signs in is told their role does not allow it", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signIn(page, "olena@example.com");
+  await page.getByText("Ваша роль їх не дозволяє").waitFor();
+  await axe(page);
+  // The token is kept for this tab only.
+  assert.equal(await page.evaluate(() => localStorage.getItem("fieldwork.console.token")), null);
+  assert.ok(await page.evaluate(() => sessionStorage.getItem("fieldwork.console.token")));
+  await context.close();
+});
