@@ -5,7 +5,9 @@
 // scans every screen.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { axe, launchedWave, PASSWORD, startService, verifiedShopper } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { axe, launchedWave, PASSWORD, repo, startService, verifiedShopper } from "./harness.mjs";
 
 const VENUES = [
   ["R1", "ЦНАП м. Львова", 49.84195, 24.0316],
@@ -155,6 +157,55 @@ test("a coordinator reviews in the console: queue, visit with its map, keyboard,
   // English.
   await page.getByLabel("Мова").selectOption("en");
   await page.getByRole("button", { name: "Approve" }).waitFor();
+  await context.close();
+});
+
+test("a coordinator imports venues: a dry run shows the bad row, the fixed file is imported and mapped", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signIn(page, "coordinator@example.org");
+  await page.getByRole("link", { name: "Заклади" }).click();
+  await page.getByRole("heading", { name: "Заклади", level: 1 }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Закладів: 2" }).waitFor();
+  await axe(page);
+
+  // The seven Lviv offices as published, one of them with a broken latitude.
+  const good = readFileSync(join(repo, "tests", "fixtures", "centers", "lviv_cnap_offices.csv"), "utf8");
+  const lines = good.split("\n");
+  lines[2] = lines[2].replace(/,49\.\d+,/, ",північ,");
+  const bad = lines.join("\n");
+  assert.notEqual(bad, good);
+  await page.getByLabel("Стовпець для «externalCode»").fill("short_name");
+  await page.getByLabel("Стовпець для «name»").fill("title_as_published");
+  await page.getByLabel("Файл закладів").setInputFiles({ name: "lviv.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+  await page.getByRole("button", { name: "Перевірити без запису" }).click();
+  await page.getByRole("status").filter({ hasText: "У файлі помилки (1)" }).waitFor();
+  const errorRow = page.getByRole("table", { name: "Помилки за рядками" }).locator("tbody tr");
+  assert.equal(await errorRow.count(), 1);
+  assert.equal(await errorRow.locator("td").first().textContent(), "3");
+  assert.match(await errorRow.locator("td").nth(1).textContent(), /lat/);
+  await axe(page);
+  // Importing the bad file writes nothing.
+  await page.getByRole("button", { name: "Імпортувати" }).click();
+  await page.getByRole("status").filter({ hasText: "У файлі помилки (1)" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Закладів: 2" }).waitFor();
+
+  // The fixed file: the dry run says what would happen, the import does it, the list and the map show it.
+  await page.getByLabel("Файл закладів").setInputFiles({ name: "lviv.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+  await page.getByRole("button", { name: "Перевірити без запису" }).click();
+  await page.getByRole("status").filter({ hasText: "буде створено 7" }).waitFor();
+  await page.getByRole("button", { name: "Імпортувати" }).click();
+  await page.getByRole("status").filter({ hasText: "Імпортовано: рядків 7; створено 7" }).waitFor();
+  await page.getByRole("status").filter({ hasText: "Закладів: 9" }).waitFor();
+  await page.getByRole("region", { name: /Мапа закладів: 9 на мапі/ }).waitFor();
+  assert.equal(await page.locator(".leaflet-overlay-pane path").count(), 9);
+  await page.getByRole("cell", { name: "Центр надання адміністративних послуг м. Львова", exact: true }).waitFor();
+  // Filters: a search narrows the table and the map together.
+  await page.getByLabel("Пошук (назва, адреса, код)").fill("Виговського");
+  await page.getByRole("button", { name: "Показати" }).click();
+  await page.getByRole("status").filter({ hasText: /Закладів: [12]$/ }).waitFor();
+  await axe(page);
   await context.close();
 });
 

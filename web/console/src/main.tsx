@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/payments. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/payments. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -13,6 +13,7 @@ import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { Payments } from "./payments";
 import { Queue, VisitReview } from "./review";
+import { Venues } from "./venues";
 import "../../app/src/style.css";
 import "./console.css";
 
@@ -100,15 +101,28 @@ function Console() {
   const reviews = me !== null && REVIEWERS.includes(me.role);
   const pays = me !== null && PAYERS.includes(me.role);
   // The section asked for, or the first one the role has.
-  const current = section === "payments" && pays ? "payments" : reviews ? (section === "visit" && id ? "visit" : "review") : pays ? "payments" : null;
+  const current =
+    section === "payments" && pays
+      ? "payments"
+      : section === "venues" && reviews
+        ? "venues"
+        : reviews
+          ? section === "visit" && id
+            ? "visit"
+            : "review"
+          : pays
+            ? "payments"
+            : null;
   let screen;
   if (!me) screen = <p>{s.loading}</p>;
   else if (current === "visit") screen = <VisitReview key={id} lang={lang} id={id} />;
   else if (current === "review") screen = <Queue lang={lang} />;
   else if (current === "payments") screen = <Payments lang={lang} />;
+  else if (current === "venues") screen = <Venues lang={lang} />;
   else screen = <p class="notice">{s.notForRole}</p>;
   const sections: [string, string, boolean][] = [
     ["review", s.review, reviews],
+    ["venues", s.venues, reviews],
     ["payments", s.payments, pays],
   ];
   return (

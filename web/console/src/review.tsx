@@ -11,6 +11,7 @@ import reviewVisit from "../operations/review_visit.graphql?raw";
 import reviewWaves from "../operations/review_waves.graphql?raw";
 import visitForReview from "../operations/visit_for_review.graphql?raw";
 import type { FlagCode, ReviewQueueQuery, ReviewVisitMutation, ReviewWavesQuery, VisitForReviewQuery, VisitState } from "./gql/operations";
+import { FilterForm, useFilters } from "./filters";
 import { dateTime, money, t, type Lang, type Strings } from "./i18n";
 
 type Row = ReviewQueueQuery["reviewQueue"]["edges"][number]["node"];
@@ -29,8 +30,7 @@ const QUEUE_KEY = "fieldwork.console.queue";
 
 export function Queue({ lang }: { lang: Lang }) {
   const s = t(lang);
-  const [filters, setFilters] = useState({ waveId: "", oblast: "", flag: "", minAgeHours: "", state: "SUBMITTED" });
-  const [applied, setApplied] = useState(filters);
+  const { filters, applied, set, apply } = useFilters({ waveId: "", oblast: "", flag: "", minAgeHours: "", state: "SUBMITTED" });
   const [rows, setRows] = useState<Row[] | null>(null);
   const [total, setTotal] = useState(0);
   const [waves, setWaves] = useState<ReviewWavesQuery["waves"]["edges"][number]["node"][]>([]);
@@ -59,18 +59,10 @@ export function Queue({ lang }: { lang: Lang }) {
       })
       .catch((err) => setError(failureText(err)));
   }, [applied]);
-  const set = (key: keyof typeof filters) => (e: Event) => setFilters({ ...filters, [key]: (e.target as HTMLInputElement).value });
   return (
     <>
       <h1>{s.review}</h1>
-      <form
-        class="filters"
-        aria-label={s.filters}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied(filters);
-        }}
-      >
+      <FilterForm label={s.filters} button={s.apply} apply={apply}>
         <div>
           <label for="f-wave">{s.wave}</label>
           <select id="f-wave" value={filters.waveId} onChange={set("waveId")}>
@@ -111,10 +103,7 @@ export function Queue({ lang }: { lang: Lang }) {
             ))}
           </select>
         </div>
-        <div>
-          <button type="submit">{s.apply}</button>
-        </div>
-      </form>
+      </FilterForm>
       {error && (
         <p role="alert" class="error">
           {error}

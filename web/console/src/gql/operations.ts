@@ -105,6 +105,31 @@ export type SignalCode =
   /** Another account has the same phone number. */
   | 'SHARED_PHONE';
 
+/**
+ * Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
+ * `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`). A file
+ * without a zone column has its venues' zones derived from their coordinates.
+ */
+export type VenueColumnMappingInput = {
+  address?: string | null | undefined;
+  city?: string | null | undefined;
+  externalCode?: string | null | undefined;
+  geofenceM?: string | null | undefined;
+  hromada?: string | null | undefined;
+  lat?: string | null | undefined;
+  lon?: string | null | undefined;
+  name?: string | null | undefined;
+  oblast?: string | null | undefined;
+  raion?: string | null | undefined;
+  timeZone?: string | null | undefined;
+  type?: string | null | undefined;
+};
+
+/** The file's format. */
+export type VenueFileFormat =
+  | 'CSV'
+  | 'GEOJSON';
+
 /** A verdict on one fact of a photo. */
 export type Verdict =
   | 'FAIL'
@@ -166,6 +191,18 @@ export type ImportPayoutStatusMutationVariables = Exact<{
 
 export type ImportPayoutStatusMutation = { importPayoutStatus: { paid: number, failed: number } };
 
+export type ImportVenuesMutationVariables = Exact<{
+  clientId: string | number;
+  file: File;
+  format?: VenueFileFormat | null | undefined;
+  mapping?: VenueColumnMappingInput | null | undefined;
+  defaultType?: string | null | undefined;
+  dryRun: boolean;
+}>;
+
+
+export type ImportVenuesMutation = { importVenues: { dryRun: boolean, applied: boolean, rowsRead: number, created: number, updated: number, unchanged: number, errors: Array<{ row: number, column: string | null, message: string }> } };
+
 export type PayoutBatchesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -206,10 +243,27 @@ export type ReviewWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ReviewWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus } }> } };
 
+export type StaffClientsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StaffClientsQuery = { clients: { edges: Array<{ node: { id: string, name: string } }> } };
+
 export type StaffMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type StaffMeQuery = { me: { id: string, email: string, role: Role } };
+
+export type VenueListQueryVariables = Exact<{
+  clientId?: string | number | null | undefined;
+  oblast?: string | null | undefined;
+  type?: string | null | undefined;
+  search?: string | null | undefined;
+  active?: boolean | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type VenueListQuery = { venues: { totalCount: number, edges: Array<{ node: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, hromada: string, city: string, geofenceM: number, active: boolean, location: { lat: number, lon: number }, client: { name: string } } }> } };
 
 export type VisitForReviewQueryVariables = Exact<{
   id: string | number;
