@@ -209,6 +209,43 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   await context.close();
 });
 
+test("a coordinator finds a shopper, sees the shared payout account, suspends with a reason and reactivates", async () => {
+  // A second shopper paid to the same account as Olena (verifiedShopper gives both the same IBAN).
+  await verifiedShopper(svc, { email: "taras@example.com", fullName: "Тарас Коваль", taxId: "3000000014" });
+  const context = await svc.browser.newContext({ viewport: { width: 360, height: 740 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signIn(page, "coordinator@example.org");
+  await page.getByRole("link", { name: "Таємні покупці" }).click();
+  await page.getByRole("status").filter({ hasText: "Покупців: 2" }).waitFor();
+  await page.getByLabel("Пошук (ім'я, пошта, телефон)").fill("taras");
+  await page.getByRole("button", { name: "Показати" }).click();
+  await page.getByRole("status").filter({ hasText: "Покупців: 1" }).waitFor();
+  await axe(page);
+  await page.getByRole("link", { name: "Тарас Коваль" }).click();
+  await page.getByRole("heading", { name: "Тарас Коваль", level: 1 }).waitFor();
+  // The shared payout account (and phone), each with a link to the other account.
+  await page.getByRole("link", { name: "обліковий запис 1" }).first().waitFor();
+  await axe(page);
+
+  // Suspension needs a reason (said in words); with one, the shopper's sessions end.
+  const taras = await svc.login("taras@example.com");
+  await page.getByRole("button", { name: "Призупинити" }).click();
+  await page.getByRole("alert").waitFor();
+  await page.getByLabel("Причина (обов'язкова для призупинення)").fill("Один рахунок на два облікові записи");
+  await page.getByRole("button", { name: "Призупинити" }).click();
+  await page.getByRole("status").filter({ hasText: "Обліковий запис призупинено" }).waitFor();
+  await page.getByText("призупинений — Один рахунок на два облікові записи").waitFor();
+  await assert.rejects(svc.gql("{ me { id } }", {}, taras), /UNAUTHENTICATED/);
+  await page.getByRole("button", { name: "Відновити" }).click();
+  await page.getByRole("status").filter({ hasText: "Обліковий запис відновлено." }).waitFor();
+  // The other account's page is one click away.
+  await page.getByRole("link", { name: "обліковий запис 1" }).first().click();
+  await page.getByRole("heading", { name: "Олена Петренко", level: 1 }).waitFor();
+  await axe(page);
+  await context.close();
+});
+
 test("the console is for staff: a shopper who signs in is told their role does not allow it", async () => {
   const context = await svc.browser.newContext({ viewport: { width: 360, height: 740 } });
   const page = await context.newPage();

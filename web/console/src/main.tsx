@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/payments. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/shoppers, #/shopper/<id>, #/payments. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -13,6 +13,7 @@ import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { Payments } from "./payments";
 import { Queue, VisitReview } from "./review";
+import { ShopperPage, Shoppers } from "./shoppers";
 import { Venues } from "./venues";
 import "../../app/src/style.css";
 import "./console.css";
@@ -70,6 +71,17 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
   );
 }
 
+/// The section asked for if the role has it, else the first one the role has (null: none).
+function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean): string | null {
+  if (section === "payments" && pays) return "payments";
+  if (reviews) {
+    if (["venues", "shoppers"].includes(section)) return section;
+    if (["visit", "shopper"].includes(section) && id) return section;
+    return "review";
+  }
+  return pays ? "payments" : null;
+}
+
 function Console() {
   const [lang, setLang] = useState<Lang>(initialLang);
   const [me, setMe] = useState<Me | null>(null);
@@ -100,29 +112,20 @@ function Console() {
   const [section, id] = route.split("/");
   const reviews = me !== null && REVIEWERS.includes(me.role);
   const pays = me !== null && PAYERS.includes(me.role);
-  // The section asked for, or the first one the role has.
-  const current =
-    section === "payments" && pays
-      ? "payments"
-      : section === "venues" && reviews
-        ? "venues"
-        : reviews
-          ? section === "visit" && id
-            ? "visit"
-            : "review"
-          : pays
-            ? "payments"
-            : null;
+  const current = sectionFor(section, id, reviews, pays);
   let screen;
   if (!me) screen = <p>{s.loading}</p>;
   else if (current === "visit") screen = <VisitReview key={id} lang={lang} id={id} />;
   else if (current === "review") screen = <Queue lang={lang} />;
   else if (current === "payments") screen = <Payments lang={lang} />;
   else if (current === "venues") screen = <Venues lang={lang} />;
+  else if (current === "shoppers") screen = <Shoppers lang={lang} />;
+  else if (current === "shopper") screen = <ShopperPage key={id} lang={lang} id={id} />;
   else screen = <p class="notice">{s.notForRole}</p>;
   const sections: [string, string, boolean][] = [
     ["review", s.review, reviews],
     ["venues", s.venues, reviews],
+    ["shoppers", s.shoppers, reviews],
     ["payments", s.payments, pays],
   ];
   return (
@@ -135,7 +138,7 @@ function Console() {
               .filter(([, , allowed]) => allowed)
               .map(([path, name]) => (
                 <li key={path}>
-                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") ? "page" : undefined}>
+                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") || (path === "shoppers" && current === "shopper") ? "page" : undefined}>
                     {name}
                   </a>
                 </li>

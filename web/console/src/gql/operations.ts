@@ -35,6 +35,13 @@ export type FlagCode =
   | 'TOO_LONG'
   | 'TOO_SHORT';
 
+/** The language of emails and of the app. */
+export type Language =
+  /** English. */
+  | 'EN'
+  /** Ukrainian (the default). */
+  | 'UK';
+
 /** A payout batch's state: draft → approved (by a second person) or cancelled. */
 export type PayoutBatchState =
   /** Approved (immutable): posted to the ledger, ready to export. */
@@ -104,6 +111,11 @@ export type SignalCode =
   | 'SHARED_PAYOUT_ACCOUNT'
   /** Another account has the same phone number. */
   | 'SHARED_PHONE';
+
+/** Suspended users cannot log in and their tokens are revoked. */
+export type UserStatus =
+  | 'ACTIVE'
+  | 'SUSPENDED';
 
 /**
  * Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
@@ -242,6 +254,31 @@ export type ReviewWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type ReviewWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus } }> } };
+
+export type SetShopperStatusMutationVariables = Exact<{
+  shopperId: string | number;
+  status: UserStatus;
+  reason?: string | null | undefined;
+}>;
+
+
+export type SetShopperStatusMutation = { setShopperStatus: { id: string, status: UserStatus, statusReason: string | null } };
+
+export type ShopperListQueryVariables = Exact<{
+  search?: string | null | undefined;
+  status?: UserStatus | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type ShopperListQuery = { shoppers: { totalCount: number, edges: Array<{ node: { id: string, email: string, fullName: string, phone: string, status: UserStatus, emailVerified: boolean, createdAt: string, reliability: { score: number | null, tasksTaken: number }, signals: Array<{ code: SignalCode }> } }> } };
+
+export type ShopperProfileQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ShopperProfileQuery = { shopper: { id: string, email: string, status: UserStatus, statusReason: string | null, emailVerified: boolean, fullName: string, phone: string, language: Language, travelRadiusKm: number, conflictDeclaration: string, createdAt: string, homeLocation: { lat: number, lon: number }, reliability: { tasksTaken: number, lateReleases: number, expired: number, score: number | null }, signals: Array<{ code: SignalCode, message: string, otherShopperIds: Array<string> }>, conflicts: Array<{ id: string, venueId: string | null, clientId: string | null, employer: string | null, name: string | null, createdAt: string }> } };
 
 export type StaffClientsQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -1,0 +1,200 @@
+// Shoppers for coordinators: the list with search and status, and one shopper's page (details, how reliably
+// they keep tasks, accounts that share their payout account or phone, declared conflicts), where they are
+// suspended with a reason (and signed out everywhere) or reactivated.
+import { useEffect, useState } from "preact/hooks";
+import { failureText, gql } from "../../shared/api";
+import { Field } from "../../shared/field";
+import setShopperStatus from "../operations/set_shopper_status.graphql?raw";
+import shopperList from "../operations/shopper_list.graphql?raw";
+import shopperProfile from "../operations/shopper_profile.graphql?raw";
+import type { ShopperListQuery, ShopperProfileQuery } from "./gql/operations";
+import { FilterForm, useFilters } from "./filters";
+import { dateTime, t, type Lang } from "./i18n";
+
+type Row = ShopperListQuery["shoppers"]["edges"][number]["node"];
+type Profile = ShopperProfileQuery["shopper"];
+
+export function Shoppers({ lang }: { lang: Lang }) {
+  const s = t(lang);
+  const { filters, applied, set, apply } = useFilters({ search: "", status: "" });
+  const [rows, setRows] = useState<Row[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    gql<ShopperListQuery>(shopperList, { search: applied.search.trim() || null, status: applied.status || null, first: 100 })
+      .then((d) => {
+        setRows(d.shoppers.edges.map((e) => e.node));
+        setTotal(d.shoppers.totalCount);
+        setError(null);
+      })
+      .catch((err) => setError(failureText(err)));
+  }, [applied]);
+  return (
+    <>
+      <h1>{s.shoppers}</h1>
+      <FilterForm label={s.filters} button={s.apply} apply={apply}>
+        <div>
+          <label for="s-search">{s.shopperSearch}</label>
+          <input id="s-search" type="search" value={filters.search} onInput={set("search")} />
+        </div>
+        <div>
+          <label for="s-status">{s.state}</label>
+          <select id="s-status" value={filters.status} onChange={set("status")}>
+            <option value="">{s.allVenues}</option>
+            <option value="ACTIVE">{s.userStates.ACTIVE}</option>
+            <option value="SUSPENDED">{s.userStates.SUSPENDED}</option>
+          </select>
+        </div>
+      </FilterForm>
+      {error && (
+        <p role="alert" class="error">
+          {error}
+        </p>
+      )}
+      {rows && <p role="status">{s.shopperCount(total)}</p>}
+      {rows && rows.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{s.fullName}</th>
+                <th scope="col">{s.email}</th>
+                <th scope="col">{s.state}</th>
+                <th scope="col">{s.reliability}</th>
+                <th scope="col">{s.signals}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <a href={`#/shopper/${r.id}`}>{r.fullName}</a>
+                  </td>
+                  <td>
+                    {r.email}
+                    {!r.emailVerified && <span class="hint"> ({s.unverified})</span>}
+                  </td>
+                  <td>{s.userStates[r.status] ?? r.status}</td>
+                  <td>{r.reliability.score === null ? s.noAnswer : `${r.reliability.score.toFixed(0)} (${r.reliability.tasksTaken})`}</td>
+                  <td class={r.signals.length ? "sev-WARNING" : undefined}>{r.signals.length || ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function ShopperPage({ lang, id }: { lang: Lang; id: string }) {
+  const s = t(lang);
+  const [shopper, setShopper] = useState<Profile | null>(null);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  async function load() {
+    try {
+      setShopper((await gql<ShopperProfileQuery>(shopperProfile, { id })).shopper);
+    } catch (err) {
+      setError(failureText(err));
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, [id]);
+  async function setStatus(status: "ACTIVE" | "SUSPENDED") {
+    setError(null);
+    setNotice(null);
+    try {
+      await gql(setShopperStatus, { shopperId: id, status, reason: reason.trim() || null });
+      setNotice(status === "SUSPENDED" ? s.suspended : s.reactivated);
+      setReason("");
+      await load();
+    } catch (err) {
+      setError(failureText(err));
+    }
+  }
+  if (!shopper) return error ? <p role="alert" class="error">{error}</p> : <p>{s.loading}</p>;
+  const r = shopper.reliability;
+  return (
+    <>
+      <p>
+        <a href="#/shoppers">{s.backToShoppers}</a>
+      </p>
+      <h1>{shopper.fullName}</h1>
+      <dl>
+        <dt>{s.email}</dt>
+        <dd>
+          {shopper.email} {shopper.emailVerified ? "" : `(${s.unverified})`}
+        </dd>
+        <dt>{s.phoneNumber}</dt>
+        <dd>{shopper.phone}</dd>
+        <dt>{s.state}</dt>
+        <dd>
+          {s.userStates[shopper.status] ?? shopper.status}
+          {shopper.statusReason && ` — ${shopper.statusReason}`}
+        </dd>
+        <dt>{s.homeArea}</dt>
+        <dd>
+          {shopper.homeLocation.lat.toFixed(4)}, {shopper.homeLocation.lon.toFixed(4)} · {shopper.travelRadiusKm} km
+        </dd>
+        <dt>{s.reliability}</dt>
+        <dd>{s.reliabilityText(r.score, r.tasksTaken, r.lateReleases, r.expired)}</dd>
+        <dt>{s.registered}</dt>
+        <dd>{dateTime(shopper.createdAt, lang)}</dd>
+      </dl>
+      <h2>{s.signals}</h2>
+      {shopper.signals.length === 0 ? (
+        <p>{s.noSignals}</p>
+      ) : (
+        <ul>
+          {shopper.signals.map((x) => (
+            <li key={x.code}>
+              <span class="sev-WARNING">{x.message}</span>{" "}
+              {x.otherShopperIds.map((other, i) => (
+                <a key={other} href={`#/shopper/${other}`}>
+                  {s.otherAccount(i + 1)}{" "}
+                </a>
+              ))}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{s.conflicts}</h2>
+      {shopper.conflicts.length === 0 && !shopper.conflictDeclaration ? (
+        <p>{s.noConflictsDeclared}</p>
+      ) : (
+        <ul>
+          {shopper.conflicts.map((c) => (
+            <li key={c.id}>
+              {c.employer ?? c.name} ({dateTime(c.createdAt, lang)})
+            </li>
+          ))}
+          {shopper.conflictDeclaration && <li>{shopper.conflictDeclaration}</li>}
+        </ul>
+      )}
+      <section aria-labelledby="status-title">
+        <h2 id="status-title">{s.accountStatus}</h2>
+        <div aria-live="polite">
+          {error && (
+            <p role="alert" class="error">
+              {error}
+            </p>
+          )}
+          {notice && <p role="status">{notice}</p>}
+        </div>
+        <Field id="status-reason" label={s.statusReason} value={reason} onInput={setReason} />
+        {shopper.status === "ACTIVE" ? (
+          <button type="button" onClick={() => void setStatus("SUSPENDED")}>
+            {s.suspend}
+          </button>
+        ) : (
+          <button type="button" onClick={() => void setStatus("ACTIVE")}>
+            {s.reactivate}
+          </button>
+        )}
+      </section>
+    </>
+  );
+}
