@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/shoppers, #/shopper/<id>, #/payments. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/waves, #/shoppers, #/shopper/<id>, #/payments. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -15,6 +15,7 @@ import { Payments } from "./payments";
 import { Queue, VisitReview } from "./review";
 import { ShopperPage, Shoppers } from "./shoppers";
 import { Venues } from "./venues";
+import { Waves } from "./waves";
 import "../../app/src/style.css";
 import "./console.css";
 
@@ -75,7 +76,7 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
 function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean): string | null {
   if (section === "payments" && pays) return "payments";
   if (reviews) {
-    if (["venues", "shoppers"].includes(section)) return section;
+    if (["venues", "waves", "shoppers"].includes(section)) return section;
     if (["visit", "shopper"].includes(section) && id) return section;
     return "review";
   }
@@ -119,12 +120,14 @@ function Console() {
   else if (current === "review") screen = <Queue lang={lang} />;
   else if (current === "payments") screen = <Payments lang={lang} />;
   else if (current === "venues") screen = <Venues lang={lang} />;
+  else if (current === "waves") screen = <Waves lang={lang} />;
   else if (current === "shoppers") screen = <Shoppers lang={lang} />;
   else if (current === "shopper") screen = <ShopperPage key={id} lang={lang} id={id} />;
   else screen = <p class="notice">{s.notForRole}</p>;
   const sections: [string, string, boolean][] = [
     ["review", s.review, reviews],
     ["venues", s.venues, reviews],
+    ["waves", s.waves, reviews],
     ["shoppers", s.shoppers, reviews],
     ["payments", s.payments, pays],
   ];

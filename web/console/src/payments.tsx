@@ -17,6 +17,7 @@ import type {
   PayoutLinesQuery,
 } from "./gql/operations";
 import { dateTime, money, t, type Lang } from "./i18n";
+import { useOutcome, type Act } from "./outcome";
 import { Field } from "../../shared/field";
 
 type Batch = PayoutBatchesQuery["payoutBatches"]["edges"][number]["node"];
@@ -51,8 +52,6 @@ async function download(path: string, name: string): Promise<void> {
 export function Payments({ lang }: { lang: Lang }) {
   const s = t(lang);
   const [data, setData] = useState<PayoutBatchesQuery | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   const [period, setPeriod] = useState(lastMonth);
   const [skipped, setSkipped] = useState<CreatePayoutBatchMutation["createPayoutBatch"]["skipped"]>([]);
   const [open, setOpen] = useState<string | null>(null);
@@ -66,16 +65,7 @@ export function Payments({ lang }: { lang: Lang }) {
   useEffect(() => {
     void load();
   }, []);
-  async function act(what: () => Promise<string>) {
-    setError(null);
-    setNotice(null);
-    try {
-      setNotice(await what());
-      await load();
-    } catch (err) {
-      setError(failureText(err));
-    }
-  }
+  const { act, outcome, setError } = useOutcome(load);
   async function create(e: Event) {
     e.preventDefault();
     await act(async () => {
@@ -93,14 +83,7 @@ export function Payments({ lang }: { lang: Lang }) {
   return (
     <>
       <h1>{s.payments}</h1>
-      <div aria-live="polite">
-        {error && (
-          <p role="alert" class="error">
-            {error}
-          </p>
-        )}
-        {notice && <p role="status">{notice}</p>}
-      </div>
+      {outcome}
       <form class="filters" onSubmit={create} aria-labelledby="new-batch">
         <h2 id="new-batch">{s.newBatch}</h2>
         <div>
@@ -126,7 +109,7 @@ export function Payments({ lang }: { lang: Lang }) {
         </>
       )}
       <h2>{s.batches}</h2>
-      {data === null && !error && <p>{s.loading}</p>}
+      {data === null && <p>{s.loading}</p>}
       {data && batches.length === 0 && <p>{s.noBatches}</p>}
       {batches.length > 0 && (
         <div class="table-wrap">
@@ -163,7 +146,7 @@ export function Payments({ lang }: { lang: Lang }) {
   );
 }
 
-function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () => void; act: (what: () => Promise<string>) => Promise<void> }) {
+function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () => void; act: Act }) {
   const { lang, batch: b, act } = props;
   const s = t(lang);
   const [reason, setReason] = useState("");
@@ -244,7 +227,7 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
   );
 }
 
-function Lines({ lang, id, act }: { lang: Lang; id: string; act: (what: () => Promise<string>) => Promise<void> }) {
+function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
   const s = t(lang);
   const [lines, setLines] = useState<Line[] | null>(null);
   async function load() {

@@ -2,6 +2,12 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** A hard-to-fill bonus step: tasks still open this many days after launch earn this much more. */
+export type BonusStepInput = {
+  afterDays: number;
+  bonusKopiykas: number;
+};
+
 /** A coordinator's decision. */
 export type Decision =
   | 'APPROVE'
@@ -41,6 +47,12 @@ export type Language =
   | 'EN'
   /** Ukrainian (the default). */
   | 'UK';
+
+export type OpeningHoursInput = {
+  closes: string;
+  opens: string;
+  weekday: Weekday;
+};
 
 /** A payout batch's state: draft → approved (by a second person) or cancelled. */
 export type PayoutBatchState =
@@ -97,6 +109,15 @@ export type Role =
   /** A mystery shopper, using the mobile app. */
   | 'SHOPPER';
 
+/** Which of the client's (active) venues a wave visits. */
+export type SelectionMode =
+  /** Every active venue of the client. */
+  | 'ALL'
+  /** Active venues matching the region/type filters. */
+  | 'FILTER'
+  /** An explicit list of venues. */
+  | 'LIST';
+
 /** How much a flag matters. */
 export type Severity =
   | 'CRITICAL'
@@ -111,6 +132,21 @@ export type SignalCode =
   | 'SHARED_PAYOUT_ACCOUNT'
   /** Another account has the same phone number. */
   | 'SHARED_PHONE';
+
+/**
+ * One required visit's state: open → offered/claimed → assigned → visited → submitted → approved/rejected,
+ * or cancelled.
+ */
+export type TaskState =
+  | 'APPROVED'
+  | 'ASSIGNED'
+  | 'CANCELLED'
+  | 'CLAIMED'
+  | 'OFFERED'
+  | 'OPEN'
+  | 'REJECTED'
+  | 'SUBMITTED'
+  | 'VISITED';
 
 /** Suspended users cannot log in and their tokens are revoked. */
 export type UserStatus =
@@ -142,11 +178,45 @@ export type VenueFileFormat =
   | 'CSV'
   | 'GEOJSON';
 
+/** Which venues a wave visits. */
+export type VenueSelectionInput = {
+  city?: string | null | undefined;
+  mode: SelectionMode;
+  oblast?: string | null | undefined;
+  raion?: string | null | undefined;
+  type?: string | null | undefined;
+  venueIds?: Array<string | number>;
+};
+
 /** A verdict on one fact of a photo. */
 export type Verdict =
   | 'FAIL'
   | 'NO_DATA'
   | 'PASS';
+
+export type VersionStatus =
+  | 'DRAFT'
+  | 'PUBLISHED';
+
+/** How a wave's visits are checked (every field has a default; see docs/VISITS.md). */
+export type VisitRulesInput = {
+  /** A failed check-in stops the visit (otherwise it goes ahead, flagged). */
+  failedCheckinBlocks?: boolean;
+  /** Photo questions whose photos must be taken with the app's own camera (a gallery photo is refused). */
+  liveCaptureQuestions?: Array<string>;
+  /** The worst acceptable GPS accuracy at check-in, metres. */
+  maxAccuracyM?: number;
+  maxMinutes?: number;
+  /** Faster travel between one shopper's consecutive visits is flagged. */
+  maxTravelKmh?: number;
+  minMinutes?: number;
+  /** How far outside the geofence a photo's GPS may lie. */
+  photoGpsSlackM?: number;
+  /** How long before check-in or after check-out a photo may be taken. */
+  photoTimeToleranceMinutes?: number;
+  /** Later submissions are flagged. */
+  submitWithinHours?: number;
+};
 
 /**
  * Where a visit stands: in progress → submitted → approved or rejected; a submitted visit may be returned for
@@ -160,6 +230,33 @@ export type VisitState =
   | 'RETURNED'
   | 'SUBMITTED';
 
+/** A wave's settings. */
+export type WaveInput = {
+  bonusCapKopiykas?: number;
+  /** Hard-to-fill bonus steps, rising in days and amount (none by default). */
+  bonusSteps?: Array<BonusStepInput>;
+  /** A published version of one of the client's checklists. */
+  checklistVersionId: string | number;
+  claimWindowHours?: number;
+  cooloffDays?: number;
+  /** `YYYY-MM-DD` */
+  endsOn: string;
+  /** In kopiykas: 40000 is 400 UAH. */
+  feeKopiykas: number;
+  maxTasksPerShopper?: number;
+  name: string;
+  reimbursementCapKopiykas?: number;
+  scenario?: string;
+  selection: VenueSelectionInput;
+  /** `YYYY-MM-DD` */
+  startsOn: string;
+  /** Check-in, duration, photo and travel rules (defaults when omitted). */
+  visitRules?: VisitRulesInput | null | undefined;
+  /** Empty: the venues' own opening hours. */
+  visitingWindows?: Array<OpeningHoursInput>;
+  visitsPerVenue?: number;
+};
+
 /** Where a wave stands. */
 export type WaveStatus =
   /** Over; open tasks were cancelled. */
@@ -171,12 +268,30 @@ export type WaveStatus =
   /** Fieldwork on hold: no new claims. */
   | 'PAUSED';
 
+/** Days of the week, Monday first. */
+export type Weekday =
+  | 'FRI'
+  | 'MON'
+  | 'SAT'
+  | 'SUN'
+  | 'THU'
+  | 'TUE'
+  | 'WED';
+
 export type ApprovePayoutBatchMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
 export type ApprovePayoutBatchMutation = { approvePayoutBatch: { id: string, state: PayoutBatchState } };
+
+export type AutoAssignMutationVariables = Exact<{
+  waveId: string | number;
+  commit: boolean;
+}>;
+
+
+export type AutoAssignMutation = { autoAssignWave: { totalKm: number, committed: number, proposals: Array<{ taskId: string, shopperId: string, venueName: string, distanceM: number }>, unassignable: Array<{ taskId: string, venueName: string, reason: string }>, notCommitted: Array<{ taskId: string, venueName: string, reason: string }> } };
 
 export type CancelPayoutBatchMutationVariables = Exact<{
   id: string | number;
@@ -186,6 +301,14 @@ export type CancelPayoutBatchMutationVariables = Exact<{
 
 export type CancelPayoutBatchMutation = { cancelPayoutBatch: { id: string, state: PayoutBatchState } };
 
+export type CloseWaveMutationVariables = Exact<{
+  id: string | number;
+  reason: string;
+}>;
+
+
+export type CloseWaveMutation = { closeWave: { tasksCancelled: number } };
+
 export type CreatePayoutBatchMutationVariables = Exact<{
   periodFrom: string;
   periodTo: string;
@@ -194,6 +317,22 @@ export type CreatePayoutBatchMutationVariables = Exact<{
 
 
 export type CreatePayoutBatchMutation = { createPayoutBatch: { batch: { id: string, state: PayoutBatchState, lineCount: number, netKopiykas: number }, skipped: Array<{ shopperId: string, availableKopiykas: number, reason: string }> } };
+
+export type CreateWaveMutationVariables = Exact<{
+  clientId: string | number;
+  input: WaveInput;
+}>;
+
+
+export type CreateWaveMutation = { createWave: { id: string, status: WaveStatus } };
+
+export type ExtendWaveMutationVariables = Exact<{
+  id: string | number;
+  endsOn: string;
+}>;
+
+
+export type ExtendWaveMutation = { extendWave: { id: string, endsOn: string } };
 
 export type ImportPayoutStatusMutationVariables = Exact<{
   batchId: string | number;
@@ -215,6 +354,20 @@ export type ImportVenuesMutationVariables = Exact<{
 
 export type ImportVenuesMutation = { importVenues: { dryRun: boolean, applied: boolean, rowsRead: number, created: number, updated: number, unchanged: number, errors: Array<{ row: number, column: string | null, message: string }> } };
 
+export type LaunchWaveMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type LaunchWaveMutation = { launchWave: { tasksCreated: number } };
+
+export type PauseWaveMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PauseWaveMutation = { pauseWave: { id: string, status: WaveStatus } };
+
 export type PayoutBatchesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -226,6 +379,13 @@ export type PayoutLinesQueryVariables = Exact<{
 
 
 export type PayoutLinesQuery = { payoutBatch: { id: string, lines: { totalCount: number, edges: Array<{ node: { id: string, seq: number, accountHolder: string, iban: string, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number, state: PayoutLineState, failureReason: string | null, endToEndId: string } }> } } };
+
+export type ResumeWaveMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResumeWaveMutation = { resumeWave: { id: string, status: WaveStatus } };
 
 export type ReviewQueueQueryVariables = Exact<{
   waveId?: string | number | null | undefined;
@@ -308,3 +468,13 @@ export type VisitForReviewQueryVariables = Exact<{
 
 
 export type VisitForReviewQuery = { visit: { id: string, state: VisitState, waveId: string, waveName: string, venueId: string, venueName: string, geofenceM: number, shopperId: string | null, checkedInAt: string, checkedInServerAt: string, durationMinutes: number | null, submittedAt: string | null, decidedAt: string | null, score: number | null, answers: unknown, venueLocation: { lat: number, lon: number }, brief: { checklist: { definition: unknown } }, checkInAttempts: Array<{ id: string, accuracyM: number, mockLocation: boolean, deviceTime: string, position: { lat: number, lon: number }, verdict: { distanceM: number, passed: boolean, reasons: Array<string> } | null }>, checkOut: { accuracyM: number, deviceTime: string, position: { lat: number, lon: number } } | null, photos: Array<{ id: string, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, gpsVerdict: Verdict, gpsNote: string | null, timeVerdict: Verdict, timeNote: string, source: PhotoSource, duplicateOf: string | null, displayUrl: string, thumbnailUrl: string, originalUrl: string | null, capture: { accuracyM: number, takenAt: string, exifDisagrees: string | null, position: { lat: number, lon: number } } | null, exif: { takenAt: string | null, make: string | null, model: string | null, position: { lat: number, lon: number } | null } | null }>, flags: Array<{ code: FlagCode, severity: Severity, message: string, otherVisitId: string | null }>, shopperSignals: Array<{ code: SignalCode, message: string }>, history: Array<{ action: string, actorId: string | null, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } };
+
+export type WaveFormDataQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WaveFormDataQuery = { clients: { edges: Array<{ node: { id: string, name: string } }> }, checklists: { edges: Array<{ node: { id: string, name: string, client: { id: string }, versions: Array<{ id: string, version: number, status: VersionStatus }> } }> } };
+
+export type WaveListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WaveListQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus, startsOn: string, endsOn: string, feeKopiykas: number, visitsPerVenue: number, closeReason: string | null, client: { id: string, name: string }, progress: { total: number, byState: Array<{ state: TaskState, count: number }>, byRegion: Array<{ oblast: string, total: number, byState: Array<{ state: TaskState, count: number }> }> } } }> } };

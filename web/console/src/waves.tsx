@@ -1,0 +1,330 @@
+// Waves for coordinators: each wave with its progress (by task state and by oblast) and its life (launch,
+// pause, resume, extend, close with a reason); the optimizer's plan for the open tasks (proposals with their
+// distances, each shopper's load, the tasks no one can take and why) previewed, then committed; and a new wave.
+import { useEffect, useState } from "preact/hooks";
+import { failureText, gql } from "../../shared/api";
+import { Field } from "../../shared/field";
+import autoAssign from "../operations/auto_assign.graphql?raw";
+import closeWave from "../operations/close_wave.graphql?raw";
+import createWave from "../operations/create_wave.graphql?raw";
+import extendWave from "../operations/extend_wave.graphql?raw";
+import launchWave from "../operations/launch_wave.graphql?raw";
+import pauseWave from "../operations/pause_wave.graphql?raw";
+import resumeWave from "../operations/resume_wave.graphql?raw";
+import waveFormData from "../operations/wave_form_data.graphql?raw";
+import waveList from "../operations/wave_list.graphql?raw";
+import type { AutoAssignMutation, LaunchWaveMutation, WaveFormDataQuery, WaveListQuery } from "./gql/operations";
+import { money, t, type Lang } from "./i18n";
+import { useOutcome, type Act } from "./outcome";
+
+type Wave = WaveListQuery["waves"]["edges"][number]["node"];
+type Plan = AutoAssignMutation["autoAssignWave"];
+
+/// A day in Kyiv (where waves' dates are), `days` from today.
+function kyivDay(days = 0): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date(Date.now() + days * 86_400_000));
+}
+
+export function Waves({ lang }: { lang: Lang }) {
+  const s = t(lang);
+  const [waves, setWaves] = useState<Wave[] | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
+  async function load() {
+    try {
+      setWaves((await gql<WaveListQuery>(waveList)).waves.edges.map((e) => e.node));
+    } catch (err) {
+      setError(failureText(err));
+    }
+  }
+  useEffect(() => {
+    void load();
+  }, []);
+  const { act, outcome, setError } = useOutcome(load);
+  const chosen = waves?.find((w) => w.id === open);
+  return (
+    <>
+      <h1>{s.waves}</h1>
+      {outcome}
+      {waves === null && <p>{s.loading}</p>}
+      {waves && (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{s.wave}</th>
+                <th scope="col">{s.client}</th>
+                <th scope="col">{s.state}</th>
+                <th scope="col">{s.period}</th>
+                <th scope="col">{s.progress}</th>
+                <th scope="col">{s.actionsTitle}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {waves.map((w) => (
+                <tr key={w.id}>
+                  <td>{w.name}</td>
+                  <td>{w.client.name}</td>
+                  <td>
+                    {s.waveStates[w.status] ?? w.status}
+                    {w.closeReason && <span class="hint"> ({w.closeReason})</span>}
+                  </td>
+                  <td>
+                    {w.startsOn} – {w.endsOn}
+                  </td>
+                  <td>{s.progressText(w.progress.total, w.progress.byState.map((b) => `${s.taskStates[b.state] ?? b.state} ${b.count}`).join(", "))}</td>
+                  <td>
+                    <button type="button" class="secondary" aria-expanded={open === w.id} onClick={() => setOpen(open === w.id ? null : w.id)}>
+                      {s.manageWave}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {chosen && <WavePanel key={chosen.id} lang={lang} wave={chosen} act={act} />}
+      <NewWave lang={lang} act={act} />
+    </>
+  );
+}
+
+function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
+  const s = t(lang);
+  const [endsOn, setEndsOn] = useState(wave.endsOn);
+  const [reason, setReason] = useState("");
+  const [plan, setPlan] = useState<Plan | null>(null);
+  const running = wave.status === "LAUNCHED" || wave.status === "PAUSED";
+  const loads = new Map<string, { tasks: number; metres: number }>();
+  for (const p of plan?.proposals ?? []) {
+    const l = loads.get(p.shopperId) ?? { tasks: 0, metres: 0 };
+    loads.set(p.shopperId, { tasks: l.tasks + 1, metres: l.metres + p.distanceM });
+  }
+  return (
+    <section aria-labelledby="wave-panel">
+      <h2 id="wave-panel">{wave.name}</h2>
+      <div class="row">
+        {wave.status === "DRAFT" && (
+          <button
+            type="button"
+            onClick={() =>
+              void act(async () => s.launched((await gql<LaunchWaveMutation>(launchWave, { id: wave.id })).launchWave.tasksCreated))
+            }
+          >
+            {s.launch}
+          </button>
+        )}
+        {wave.status === "LAUNCHED" && (
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(pauseWave, { id: wave.id }), s.paused))}>
+            {s.pause}
+          </button>
+        )}
+        {wave.status === "PAUSED" && (
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(resumeWave, { id: wave.id }), s.resumed))}>
+            {s.resume}
+          </button>
+        )}
+      </div>
+      {running && (
+        <>
+          <Field id="extend-to" label={s.extendTo} type="date" value={endsOn} onInput={setEndsOn} />
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(extendWave, { id: wave.id, endsOn }), s.extended(endsOn)))}>
+            {s.extend}
+          </button>
+          <Field id="close-reason" label={s.closeReason} value={reason} onInput={setReason} />
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(closeWave, { id: wave.id, reason }), s.closed))}>
+            {s.closeWave}
+          </button>
+        </>
+      )}
+      {wave.progress.byRegion.length > 0 && (
+        <div class="table-wrap">
+          <table>
+            <caption>{s.byRegion}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{s.oblast}</th>
+                <th scope="col">{s.tasks}</th>
+                <th scope="col">{s.byStateTitle}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {wave.progress.byRegion.map((r) => (
+                <tr key={r.oblast}>
+                  <td>{r.oblast || s.noAnswer}</td>
+                  <td>{r.total}</td>
+                  <td>{r.byState.map((b) => `${s.taskStates[b.state] ?? b.state} ${b.count}`).join(", ")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {wave.status === "LAUNCHED" && (
+        <>
+          <h3>{s.autoAssign}</h3>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              void act(async () => {
+                const got = (await gql<AutoAssignMutation>(autoAssign, { waveId: wave.id, commit: false })).autoAssignWave;
+                setPlan(got);
+                return s.planned(got.proposals.length, got.totalKm, got.unassignable.length);
+              })
+            }
+          >
+            {s.previewPlan}
+          </button>
+          {plan && plan.proposals.length > 0 && (
+            <button
+              type="button"
+              onClick={() =>
+                void act(async () => {
+                  const done = (await gql<AutoAssignMutation>(autoAssign, { waveId: wave.id, commit: true })).autoAssignWave;
+                  setPlan(null);
+                  return s.committed(done.committed, done.notCommitted.length);
+                })
+              }
+            >
+              {s.commitPlan}
+            </button>
+          )}
+          {plan && (
+            <div class="table-wrap">
+              <table>
+                <caption>{s.shopperLoad}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{s.shopper}</th>
+                    <th scope="col">{s.tasks}</th>
+                    <th scope="col">{s.km}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...loads].map(([shopper, l]) => (
+                    <tr key={shopper}>
+                      <td>
+                        <a href={`#/shopper/${shopper}`}>{shopper}</a>
+                      </td>
+                      <td>{l.tasks}</td>
+                      <td>{(l.metres / 1000).toFixed(1)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              {plan.unassignable.length > 0 && (
+                <table>
+                  <caption>{s.unassignable}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{s.venue}</th>
+                      <th scope="col">{s.why}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {plan.unassignable.map((u) => (
+                      <tr key={u.taskId}>
+                        <td>{u.venueName}</td>
+                        <td>{u.reason}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function NewWave({ lang, act }: { lang: Lang; act: Act }) {
+  const s = t(lang);
+  const [data, setData] = useState<WaveFormData | null>(null);
+  const [form, setForm] = useState({ clientId: "", versionId: "", name: "", startsOn: kyivDay(), endsOn: kyivDay(30), fee: "400", visits: "1", scenario: "", oblast: "" });
+  useEffect(() => {
+    gql<WaveFormDataQuery>(waveFormData)
+      .then(setData)
+      .catch(() => setData(null));
+  }, []);
+  const clients = data?.clients.edges.map((e) => e.node) ?? [];
+  const clientId = form.clientId || clients[0]?.id || "";
+  const versions = (data?.checklists.edges.map((e) => e.node) ?? [])
+    .filter((c) => c.client.id === clientId)
+    .flatMap((c) => c.versions.filter((v) => v.status === "PUBLISHED").map((v) => ({ id: v.id, label: `${c.name} v${v.version}` })));
+  const versionId = form.versionId || versions[0]?.id || "";
+  const set = (key: keyof typeof form) => (v: string) => setForm({ ...form, [key]: v });
+  const choose = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: (e.target as HTMLSelectElement).value });
+  async function submit(e: Event) {
+    e.preventDefault();
+    await act(async () => {
+      await gql(createWave, {
+        clientId,
+        input: {
+          name: form.name,
+          checklistVersionId: versionId,
+          startsOn: form.startsOn,
+          endsOn: form.endsOn,
+          selection: form.oblast.trim() ? { mode: "FILTER", oblast: form.oblast.trim() } : { mode: "ALL" },
+          visitsPerVenue: Number(form.visits),
+          feeKopiykas: Math.round(Number(form.fee.replace(",", ".")) * 100),
+          scenario: form.scenario,
+        },
+      });
+      return s.waveCreated(form.name);
+    });
+  }
+  return (
+    <form onSubmit={submit} aria-labelledby="new-wave">
+      <h2 id="new-wave">{s.newWave}</h2>
+      <div class="filters">
+        <div>
+          <label for="w-client">{s.client}</label>
+          <select id="w-client" value={clientId} onChange={choose("clientId")}>
+            {clients.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="w-version">{s.checklistVersion}</label>
+          <select id="w-version" value={versionId} onChange={choose("versionId")}>
+            {versions.map((v) => (
+              <option key={v.id} value={v.id}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <Field id="w-name" label={s.waveName} value={form.name} onInput={set("name")} />
+        </div>
+        <div>
+          <Field id="w-starts" label={s.startsOn} type="date" value={form.startsOn} onInput={set("startsOn")} />
+        </div>
+        <div>
+          <Field id="w-ends" label={s.endsOn} type="date" value={form.endsOn} onInput={set("endsOn")} />
+        </div>
+        <div>
+          <Field id="w-fee" label={s.feeUah} inputMode="decimal" value={form.fee} onInput={set("fee")} />
+        </div>
+        <div>
+          <Field id="w-visits" label={s.visitsPerVenue} inputMode="numeric" value={form.visits} onInput={set("visits")} />
+        </div>
+        <div>
+          <Field id="w-oblast" label={s.onlyOblast} hint={s.onlyOblastHint} value={form.oblast} onInput={set("oblast")} />
+        </div>
+      </div>
+      <label for="w-scenario">{s.scenarioText}</label>
+      <textarea id="w-scenario" value={form.scenario} onInput={(e) => set("scenario")((e.target as HTMLTextAreaElement).value)} />
+      <p class="hint">{s.feeHint(money(Math.round(Number(form.fee.replace(",", ".")) * 100) || 0, lang))}</p>
+      <button type="submit">{s.createWave}</button>
+    </form>
+  );
+}
+
+type WaveFormData = WaveFormDataQuery;
