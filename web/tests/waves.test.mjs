@@ -27,6 +27,64 @@ after(async () => {
   await svc?.stop();
 });
 
+test("a coordinator builds a questionnaire: a duplicate code refused at publishing, a condition previewed, the score", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("pageerror", (e) => console.log(`[page error] ${e.message}`));
+  await page.goto(`${svc.base}/console/#/checklists`);
+  await page.getByLabel("Електронна пошта").fill("coordinator@example.org");
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Увійти" }).click();
+  await page.getByRole("heading", { name: "Анкети", level: 1 }).waitFor();
+  await page.getByLabel("Назва анкети").fill("Супермаркет");
+  await page.getByRole("button", { name: "Створити анкету" }).click();
+  await page.getByRole("heading", { name: "Анкета, версія 1 (чернетка)" }).waitFor();
+
+  // Q2: one option of two; Q3: text shown only when Q2 is REFUSED, first given Q1's code by mistake.
+  await page.getByRole("button", { name: "Додати питання" }).click();
+  await page.locator("#q-0-1-code").fill("Q2");
+  await page.locator("#q-0-1-title").fill("Результат звернення");
+  await page.locator("#q-0-1-type").selectOption("SINGLE_CHOICE");
+  await page.locator("#q-0-1-options").fill("DONE | Послугу надано | 1\nREFUSED | Відмовлено | 0");
+  await page.locator("#q-0-1-options").blur();
+  await page.getByRole("button", { name: "Додати питання" }).click();
+  await page.locator("#q-0-2-code").fill("Q1");
+  await page.locator("#q-0-2-title").fill("Причина відмови");
+  await page.locator("#q-0-2-type").selectOption("TEXT");
+  await page.locator("#q-0-2-if").selectOption("Q2");
+  await page.locator("#q-0-2-if-value").fill("REFUSED");
+  // A draft saves as it is; publishing checks it, and the service's words name the duplicate.
+  await page.getByRole("button", { name: "Зберегти чернетку" }).click();
+  await page.getByRole("status").filter({ hasText: "Чернетку збережено." }).waitFor();
+  await page.getByRole("button", { name: "Опублікувати" }).click();
+  const refusal = await page.getByRole("alert").textContent();
+  assert.match(refusal, /duplicate question code Q1/, refusal);
+  await page.getByRole("heading", { name: "Анкета, версія 1 (чернетка)" }).waitFor();
+  await axe(page);
+  await page.locator("#q-0-2-code").fill("Q3");
+  await page.getByRole("button", { name: "Зберегти чернетку" }).click();
+  await page.getByRole("status").filter({ hasText: "Чернетку збережено." }).waitFor();
+
+  // The preview: Q3 appears only once Q2 is "refused"; the service scores the answers.
+  const preview = page.locator("section").filter({ has: page.getByRole("heading", { name: "Попередній перегляд" }) });
+  assert.equal(await preview.getByText("Причина відмови").count(), 0);
+  await preview.getByRole("group", { name: "Нове питання" }).getByLabel("Так").check();
+  await preview.getByLabel("Відмовлено").check();
+  await preview.getByText("Причина відмови").waitFor();
+  await preview.getByRole("button", { name: "Порахувати бал" }).click();
+  await page.getByRole("status").filter({ hasText: "Бал за цими відповідями: 50.0" }).waitFor();
+  await axe(page);
+
+  await page.getByRole("button", { name: "Опублікувати" }).click();
+  await page.getByRole("heading", { name: "Анкета, версія 1 (опубліковано)" }).waitFor();
+  await page.getByRole("button", { name: "Нова чернетка з цієї версії" }).waitFor();
+  // A new wave can use it.
+  await page.goto(`${svc.base}/console/#/waves`);
+  await page.getByLabel("Анкета (опублікована версія)").selectOption({ label: "Супермаркет v1" });
+  await context.close();
+});
+
 test("a coordinator creates, launches, auto-assigns, pauses, extends and closes a wave", async () => {
   const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
   const page = await context.newPage();

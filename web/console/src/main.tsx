@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/waves, #/shoppers, #/shopper/<id>, #/payments. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/waves, #/shoppers, #/shopper/<id>, #/payments. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -14,6 +14,7 @@ import { initialLang, t, type Lang } from "./i18n";
 import { Payments } from "./payments";
 import { Queue, VisitReview } from "./review";
 import { ShopperPage, Shoppers } from "./shoppers";
+import { ChecklistEditor, Checklists } from "./checklists";
 import { Venues } from "./venues";
 import { Waves } from "./waves";
 import "../../app/src/style.css";
@@ -76,8 +77,8 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
 function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean): string | null {
   if (section === "payments" && pays) return "payments";
   if (reviews) {
-    if (["venues", "waves", "shoppers"].includes(section)) return section;
-    if (["visit", "shopper"].includes(section) && id) return section;
+    if (["venues", "checklists", "waves", "shoppers"].includes(section)) return section;
+    if (["visit", "shopper", "checklist"].includes(section) && id) return section;
     return "review";
   }
   return pays ? "payments" : null;
@@ -121,12 +122,15 @@ function Console() {
   else if (current === "payments") screen = <Payments lang={lang} />;
   else if (current === "venues") screen = <Venues lang={lang} />;
   else if (current === "waves") screen = <Waves lang={lang} />;
+  else if (current === "checklists") screen = <Checklists lang={lang} />;
+  else if (current === "checklist") screen = <ChecklistEditor key={id} lang={lang} id={id} />;
   else if (current === "shoppers") screen = <Shoppers lang={lang} />;
   else if (current === "shopper") screen = <ShopperPage key={id} lang={lang} id={id} />;
   else screen = <p class="notice">{s.notForRole}</p>;
   const sections: [string, string, boolean][] = [
     ["review", s.review, reviews],
     ["venues", s.venues, reviews],
+    ["checklists", s.checklists, reviews],
     ["waves", s.waves, reviews],
     ["shoppers", s.shoppers, reviews],
     ["payments", s.payments, pays],
@@ -141,7 +145,7 @@ function Console() {
               .filter(([, , allowed]) => allowed)
               .map(([path, name]) => (
                 <li key={path}>
-                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") || (path === "shoppers" && current === "shopper") ? "page" : undefined}>
+                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") || (path === "shoppers" && current === "shopper") || (path === "checklists" && current === "checklist") ? "page" : undefined}>
                     {name}
                   </a>
                 </li>

@@ -301,6 +301,18 @@ export type CancelPayoutBatchMutationVariables = Exact<{
 
 export type CancelPayoutBatchMutation = { cancelPayoutBatch: { id: string, state: PayoutBatchState } };
 
+export type ChecklistListQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ChecklistListQuery = { checklists: { edges: Array<{ node: { id: string, name: string, client: { id: string, name: string }, versions: Array<{ id: string, version: number, status: VersionStatus, questionCount: number, publishedAt: string | null }> } }> } };
+
+export type ChecklistVersionForEditQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ChecklistVersionForEditQuery = { checklistVersion: { id: string, checklistId: string, version: number, status: VersionStatus, definition: unknown } };
+
 export type CloseWaveMutationVariables = Exact<{
   id: string | number;
   reason: string;
@@ -308,6 +320,22 @@ export type CloseWaveMutationVariables = Exact<{
 
 
 export type CloseWaveMutation = { closeWave: { tasksCancelled: number } };
+
+export type CreateChecklistMutationVariables = Exact<{
+  clientId: string | number;
+  name: string;
+  definition: unknown;
+}>;
+
+
+export type CreateChecklistMutation = { createChecklist: { id: string, versions: Array<{ id: string }> } };
+
+export type CreateChecklistDraftMutationVariables = Exact<{
+  checklistId: string | number;
+}>;
+
+
+export type CreateChecklistDraftMutation = { createChecklistDraft: { id: string } };
 
 export type CreatePayoutBatchMutationVariables = Exact<{
   periodFrom: string;
@@ -380,6 +408,21 @@ export type PayoutLinesQueryVariables = Exact<{
 
 export type PayoutLinesQuery = { payoutBatch: { id: string, lines: { totalCount: number, edges: Array<{ node: { id: string, seq: number, accountHolder: string, iban: string, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number, state: PayoutLineState, failureReason: string | null, endToEndId: string } }> } } };
 
+export type PreviewChecklistScoreQueryVariables = Exact<{
+  versionId: string | number;
+  answers: unknown;
+}>;
+
+
+export type PreviewChecklistScoreQuery = { previewChecklistScore: { score: number | null, visibleQuestions: Array<string> } };
+
+export type PublishChecklistVersionMutationVariables = Exact<{
+  versionId: string | number;
+}>;
+
+
+export type PublishChecklistVersionMutation = { publishChecklistVersion: { id: string, status: VersionStatus } };
+
 export type ResumeWaveMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -449,6 +492,14 @@ export type StaffMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type StaffMeQuery = { me: { id: string, email: string, role: Role } };
+
+export type UpdateChecklistDraftMutationVariables = Exact<{
+  versionId: string | number;
+  definition: unknown;
+}>;
+
+
+export type UpdateChecklistDraftMutation = { updateChecklistDraft: { id: string, status: VersionStatus } };
 
 export type VenueListQueryVariables = Exact<{
   clientId?: string | number | null | undefined;
