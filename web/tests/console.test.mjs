@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { axe, launchedWave, PASSWORD, repo, startService, verifiedShopper } from "./harness.mjs";
+import { axe, launchedWave, repo, signInToConsole, startService, verifiedShopper } from "./harness.mjs";
 
 const VENUES = [
   ["R1", "ЦНАП м. Львова", 49.84195, 24.0316],
@@ -63,13 +63,7 @@ after(async () => {
   await svc?.stop();
 });
 
-async function signIn(page, email) {
-  await page.goto(`${svc.base}/console/`);
-  await page.getByRole("heading", { name: "Вхід для персоналу" }).waitFor();
-  await page.getByLabel("Електронна пошта").fill(email);
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Увійти" }).click();
-}
+const signIn = (page, email) => signInToConsole(page, svc.base, email);
 
 test("a coordinator reviews in the console: queue, visit with its map, keyboard, return, resubmission, approval", async () => {
   const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });

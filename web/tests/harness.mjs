@@ -246,3 +246,11 @@ export async function signInInApp(page, base, email) {
   await page.getByRole("button", { name: "Увійти" }).click();
   await page.getByRole("heading", { name: "Доступні завдання" }).waitFor();
 }
+
+/// Signs a staff member in to the console (Ukrainian form) at `#/<route>`.
+export async function signInToConsole(page, base, email, route = "") {
+  await page.goto(`${base}/console/#/${route}`);
+  await page.getByLabel("Електронна пошта").fill(email);
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Увійти" }).click();
+}

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { axe, PASSWORD, repo, startService, verifiedShopper } from "./harness.mjs";
+import { axe, repo, signInToConsole, startService, verifiedShopper } from "./harness.mjs";
 
 let svc;
 let saved;
@@ -34,10 +34,7 @@ after(async () => {
 });
 
 async function signIn(page, email) {
-  await page.goto(`${svc.base}/console/`);
-  await page.getByLabel("Електронна пошта").fill(email);
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Увійти" }).click();
+  await signInToConsole(page, svc.base, email);
   await page.getByRole("heading", { name: "Виплати", level: 1 }).waitFor();
 }
 

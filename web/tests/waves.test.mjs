@@ -4,7 +4,7 @@
 // reason. axe-core scans each state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { axe, launchedWave, PASSWORD, startService, verifiedShopper } from "./harness.mjs";
+import { axe, launchedWave, signInToConsole, startService, verifiedShopper } from "./harness.mjs";
 
 let svc;
 
@@ -32,10 +32,7 @@ test("a coordinator builds a questionnaire: a duplicate code refused at publishi
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => console.log(`[page error] ${e.message}`));
-  await page.goto(`${svc.base}/console/#/checklists`);
-  await page.getByLabel("Електронна пошта").fill("coordinator@example.org");
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Увійти" }).click();
+  await signInToConsole(page, svc.base, "coordinator@example.org", "checklists");
   await page.getByRole("heading", { name: "Анкети", level: 1 }).waitFor();
   await page.getByLabel("Назва анкети").fill("Супермаркет");
   await page.getByRole("button", { name: "Створити анкету" }).click();
@@ -90,10 +87,7 @@ test("a coordinator creates, launches, auto-assigns, pauses, extends and closes 
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on("pageerror", (e) => console.log(`[page error] ${e.message}`));
-  await page.goto(`${svc.base}/console/#/waves`);
-  await page.getByLabel("Електронна пошта").fill("coordinator@example.org");
-  await page.getByLabel("Пароль").fill(PASSWORD);
-  await page.getByRole("button", { name: "Увійти" }).click();
+  await signInToConsole(page, svc.base, "coordinator@example.org", "waves");
   await page.getByRole("heading", { name: "Хвилі", level: 1 }).waitFor();
   await page.getByRole("cell", { name: "Грудень" }).waitFor();
   await axe(page);
