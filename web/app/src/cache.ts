@@ -1,6 +1,6 @@
 // The data last seen, kept on the phone so every screen opens offline with what it showed last.
 import { useEffect, useState } from "preact/hooks";
-import { gql } from "../../shared/api";
+import { gql } from "../../common/api";
 
 export function recall<T>(key: string): T | null {
   const raw = localStorage.getItem(`fieldwork.cache.${key}`);

@@ -29,13 +29,7 @@ export function position(): Promise<Fix> {
 }
 
 /// Great-circle distance in metres.
-export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371008.8 * Math.asin(Math.sqrt(h));
-}
+export { distanceM } from "../../common/geo";
 
 /// The app's own random id of this phone, kept in its storage (the server shows coordinators one phone used by
 /// several accounts).

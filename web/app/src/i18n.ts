@@ -408,14 +408,4 @@ export function t(lang: Lang): Strings {
   return strings[lang];
 }
 
-/// Kopiykas as hryvnias, e.g. 40000 → "400,00 ₴".
-export function money(kopiykas: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === "uk" ? "uk-UA" : "en-GB", { style: "currency", currency: "UAH" }).format(
-    kopiykas / 100,
-  );
-}
-
-/// A time as the shopper reads it, in the phone's own time zone.
-export function dateTime(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
-}
+export { dateTime, money } from "../../common/format";

@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { registerSW } from "virtual:pwa-register";
-import { token } from "../../shared/api";
+import { token } from "../../common/api";
 import { forgetAll } from "./cache";
 import { initialLang, t, type Lang } from "./i18n";
 import { drain, forget, pending, type QueuedOperation } from "./queue";

@@ -4,7 +4,7 @@
 // has answered it. A visit started offline is known by its task until the check-in is answered: items of that
 // visit carry the task id and get the visit id when they are sent.
 import { openDB, type IDBPDatabase } from "idb";
-import { gql, gqlUpload, GraphQLFailure } from "../../shared/api";
+import { gql, gqlUpload, GraphQLFailure } from "../../common/api";
 import type { CheckInMutation, RequestCaptureTokensMutation } from "./gql/operations";
 import { documents, type OperationName } from "./operations";
 

@@ -3,8 +3,8 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { t, type Lang } from "./i18n";
-export { Field } from "../../shared/field";
-import { LanguageSwitch as SharedLanguageSwitch } from "../../shared/language";
+export { Field } from "../../common/field";
+import { LanguageSwitch as SharedLanguageSwitch } from "../../common/language";
 import type { QueuedOperation } from "./queue";
 
 export function LanguageSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {

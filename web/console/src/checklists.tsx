@@ -3,8 +3,8 @@
 // a live preview that shows and hides questions as the shopper's app will, with the score the service computes
 // for the sample answers. Saving is checked by the service (its words name the field); publishing freezes it.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql } from "../../shared/api";
-import { Field } from "../../shared/field";
+import { failureText, gql } from "../../common/api";
+import { Field } from "../../common/field";
 import { isVisible, label, questions, type Definition, type Question, type Section } from "../../app/src/checklist";
 import checklistList from "../operations/checklist_list.graphql?raw";
 import checklistVersion from "../operations/checklist_version.graphql?raw";

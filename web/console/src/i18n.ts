@@ -520,10 +520,4 @@ export function initialLang(): Lang {
   return localStorage.getItem("fieldwork.console.lang") === "en" ? "en" : "uk";
 }
 
-export function dateTime(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
-}
-
-export function money(kopiykas: number, lang: Lang): string {
-  return new Intl.NumberFormat(lang === "uk" ? "uk-UA" : "en-GB", { style: "currency", currency: "UAH" }).format(kopiykas / 100);
-}
+export { dateTime, kyivDay, money } from "../../common/format";

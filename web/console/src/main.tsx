@@ -3,9 +3,9 @@
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql, keepTokenIn, setToken, token } from "../../shared/api";
-import { Field } from "../../shared/field";
-import { LanguageSwitch } from "../../shared/language";
+import { failureText, gql, keepTokenIn, setToken, token } from "../../common/api";
+import { Field } from "../../common/field";
+import { LanguageSwitch } from "../../common/language";
 import type { LoginMutation } from "../../app/src/gql/operations";
 import login from "../../../mobile-api/operations/login.graphql?raw";
 import staffMe from "../operations/staff_me.graphql?raw";

@@ -1,7 +1,7 @@
 // What an action on a console page came to: the service's refusal in its words (an alert), or what was done
 // (a status line); the page's data is loaded again after each action.
 import { useState } from "preact/hooks";
-import { failureText } from "../../shared/api";
+import { failureText } from "../../common/api";
 
 export type Act = (what: () => Promise<string>) => Promise<void>;
 
@@ -28,5 +28,5 @@ export function useOutcome(reload: () => Promise<void>) {
       {notice && <p role="status">{notice}</p>}
     </div>
   );
-  return { act, outcome, setError };
+  return { act, outcome, error, setError };
 }

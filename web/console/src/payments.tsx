@@ -3,7 +3,7 @@
 // the bank files (CSV, pain.001 v09 and v03; fetched with the session's token, then saved), the bank's status
 // file imported with its result, and the ledger check.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql, gqlUpload, token } from "../../shared/api";
+import { failureText, gql, gqlUpload, token } from "../../common/api";
 import approvePayoutBatch from "../operations/approve_payout_batch.graphql?raw";
 import cancelPayoutBatch from "../operations/cancel_payout_batch.graphql?raw";
 import createPayoutBatch from "../operations/create_payout_batch.graphql?raw";
@@ -16,9 +16,9 @@ import type {
   PayoutBatchesQuery,
   PayoutLinesQuery,
 } from "./gql/operations";
-import { dateTime, money, t, type Lang } from "./i18n";
+import { dateTime, kyivDay, money, t, type Lang } from "./i18n";
 import { useOutcome, type Act } from "./outcome";
-import { Field } from "../../shared/field";
+import { Field } from "../../common/field";
 
 type Batch = PayoutBatchesQuery["payoutBatches"]["edges"][number]["node"];
 type Line = NonNullable<PayoutLinesQuery["payoutBatch"]>["lines"]["edges"][number]["node"];
@@ -26,7 +26,7 @@ type Line = NonNullable<PayoutLinesQuery["payoutBatch"]>["lines"]["edges"][numbe
 
 /// The first and last day of last month in Kyiv (where the ledger dates its entries), as the default period.
 function lastMonth(): [string, string] {
-  const [year, month] = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date()).split("-").map(Number);
+  const [year, month] = kyivDay().split("-").map(Number);
   const first = new Date(Date.UTC(year, month - 2, 1));
   const last = new Date(Date.UTC(year, month - 1, 0));
   return [first.toISOString().slice(0, 10), last.toISOString().slice(0, 10)];

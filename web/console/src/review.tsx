@@ -3,8 +3,9 @@
 // check-out and photo positions beside a table of the same, flags, the shopper's signals, history), then
 // approve, reject with a reason, or return with per-question comments. j/k move through the queue.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { failureText, gql, GraphQLFailure } from "../../shared/api";
-import { MapView, type MapPoint } from "../../shared/map";
+import { failureText, gql, GraphQLFailure } from "../../common/api";
+import { distanceM } from "../../common/geo";
+import { MapView, type MapPoint } from "../../common/map";
 import { isNa, label, questions, type Definition } from "../../app/src/checklist";
 import reviewQueue from "../operations/review_queue.graphql?raw";
 import reviewVisit from "../operations/review_visit.graphql?raw";
@@ -148,15 +149,6 @@ export function Queue({ lang }: { lang: Lang }) {
       )}
     </>
   );
-}
-
-/// Metres between two positions (haversine), for the table of positions.
-function metres(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.lat - a.lat) * rad;
-  const dLon = (b.lon - a.lon) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6_371_000 * Math.asin(Math.sqrt(h));
 }
 
 interface Position extends MapPoint {
@@ -365,7 +357,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
                 {places.map((p) => (
                   <tr key={p.id}>
                     <td>{p.label}</td>
-                    <td>{Math.round(metres(venue, p))}</td>
+                    <td>{Math.round(distanceM(venue, p))}</td>
                     <td>{p.accuracyM === null ? s.noAnswer : Math.round(p.accuracyM)}</td>
                     <td>{p.at ? dateTime(p.at, lang) : s.noAnswer}</td>
                   </tr>

@@ -2,14 +2,15 @@
 // they keep tasks, accounts that share their payout account or phone, declared conflicts), where they are
 // suspended with a reason (and signed out everywhere) or reactivated.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql } from "../../shared/api";
-import { Field } from "../../shared/field";
+import { failureText, gql } from "../../common/api";
+import { Field } from "../../common/field";
 import setShopperStatus from "../operations/set_shopper_status.graphql?raw";
 import shopperList from "../operations/shopper_list.graphql?raw";
 import shopperProfile from "../operations/shopper_profile.graphql?raw";
 import type { ShopperListQuery, ShopperProfileQuery } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, t, type Lang } from "./i18n";
+import { useOutcome } from "./outcome";
 
 type Row = ShopperListQuery["shoppers"]["edges"][number]["node"];
 type Profile = ShopperProfileQuery["shopper"];
@@ -91,31 +92,20 @@ export function ShopperPage({ lang, id }: { lang: Lang; id: string }) {
   const s = t(lang);
   const [shopper, setShopper] = useState<Profile | null>(null);
   const [reason, setReason] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
   async function load() {
-    try {
-      setShopper((await gql<ShopperProfileQuery>(shopperProfile, { id })).shopper);
-    } catch (err) {
-      setError(failureText(err));
-    }
+    setShopper((await gql<ShopperProfileQuery>(shopperProfile, { id })).shopper);
   }
+  const { act, outcome, error, setError } = useOutcome(load);
   useEffect(() => {
-    void load();
+    void load().catch((err) => setError(failureText(err)));
   }, [id]);
-  async function setStatus(status: "ACTIVE" | "SUSPENDED") {
-    setError(null);
-    setNotice(null);
-    try {
+  const setStatus = (status: "ACTIVE" | "SUSPENDED") =>
+    act(async () => {
       await gql(setShopperStatus, { shopperId: id, status, reason: reason.trim() || null });
-      setNotice(status === "SUSPENDED" ? s.suspended : s.reactivated);
       setReason("");
-      await load();
-    } catch (err) {
-      setError(failureText(err));
-    }
-  }
-  if (!shopper) return error ? <p role="alert" class="error">{error}</p> : <p>{s.loading}</p>;
+      return status === "SUSPENDED" ? s.suspended : s.reactivated;
+    });
+  if (!shopper) return error ? outcome : <p>{s.loading}</p>;
   const r = shopper.reliability;
   return (
     <>
@@ -176,14 +166,7 @@ export function ShopperPage({ lang, id }: { lang: Lang; id: string }) {
       )}
       <section aria-labelledby="status-title">
         <h2 id="status-title">{s.accountStatus}</h2>
-        <div aria-live="polite">
-          {error && (
-            <p role="alert" class="error">
-              {error}
-            </p>
-          )}
-          {notice && <p role="status">{notice}</p>}
-        </div>
+        {outcome}
         <Field id="status-reason" label={s.statusReason} value={reason} onInput={setReason} />
         {shopper.status === "ACTIVE" ? (
           <button type="button" onClick={() => void setStatus("SUSPENDED")}>

@@ -2,9 +2,9 @@
 // file (CSV or GeoJSON) with its column mapping: a dry run shows each bad row (row, column, why) as a table, the
 // import then writes the whole file or nothing.
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { failureText, gql, gqlUpload } from "../../shared/api";
-import { Field } from "../../shared/field";
-import { MapView } from "../../shared/map";
+import { failureText, gql, gqlUpload } from "../../common/api";
+import { Field } from "../../common/field";
+import { MapView } from "../../common/map";
 import importVenues from "../operations/import_venues.graphql?raw";
 import staffClients from "../operations/staff_clients.graphql?raw";
 import venueList from "../operations/venue_list.graphql?raw";

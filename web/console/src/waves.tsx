@@ -2,8 +2,8 @@
 // pause, resume, extend, close with a reason); the optimizer's plan for the open tasks (proposals with their
 // distances, each shopper's load, the tasks no one can take and why) previewed, then committed; and a new wave.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql } from "../../shared/api";
-import { Field } from "../../shared/field";
+import { failureText, gql } from "../../common/api";
+import { Field } from "../../common/field";
 import autoAssign from "../operations/auto_assign.graphql?raw";
 import closeWave from "../operations/close_wave.graphql?raw";
 import createWave from "../operations/create_wave.graphql?raw";
@@ -14,16 +14,11 @@ import resumeWave from "../operations/resume_wave.graphql?raw";
 import waveFormData from "../operations/wave_form_data.graphql?raw";
 import waveList from "../operations/wave_list.graphql?raw";
 import type { AutoAssignMutation, LaunchWaveMutation, WaveFormDataQuery, WaveListQuery } from "./gql/operations";
-import { money, t, type Lang } from "./i18n";
+import { kyivDay, money, t, type Lang } from "./i18n";
 import { useOutcome, type Act } from "./outcome";
 
 type Wave = WaveListQuery["waves"]["edges"][number]["node"];
 type Plan = AutoAssignMutation["autoAssignWave"];
-
-/// A day in Kyiv (where waves' dates are), `days` from today.
-function kyivDay(days = 0): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date(Date.now() + days * 86_400_000));
-}
 
 export function Waves({ lang }: { lang: Lang }) {
   const s = t(lang);

@@ -1,12 +1,12 @@
 // Account screens: sign-in (with "forgot password"), sign-up, the e-mail confirmation reminder, and the profile
 // (home area, travel radius, language, payout details, conflict declarations, sign-out here or everywhere).
 import { useEffect, useState } from "preact/hooks";
-import { gql, GraphQLFailure, setToken } from "../../../shared/api";
+import { gql, GraphQLFailure, setToken } from "../../../common/api";
 import { useLastSeen } from "../cache";
 import { position } from "../geo";
 import type { LoginMutation, MeQuery, MyConflictsQuery } from "../gql/operations";
 import { dateTime, t, type Lang } from "../i18n";
-import { MapView, type Home } from "../../../shared/map";
+import { MapView, type Home } from "../../../common/map";
 import { documents } from "../operations";
 import { Field, mapText, Screen } from "../ui";
 

@@ -2,7 +2,7 @@
 // (balance, pending, available; every movement linked to its visit; payout lines and their state; the yearly
 // statement as CSV).
 import { useState } from "preact/hooks";
-import { gql } from "../../../shared/api";
+import { gql } from "../../../common/api";
 import { useLastSeen } from "../cache";
 import type { MyEarningsQuery, MyVisitsQuery, MyYearlyStatementQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";

@@ -6,7 +6,7 @@ import { useMemo, useState } from "preact/hooks";
 import { useLastSeen } from "../cache";
 import type { AvailableTasksQuery, MeQuery, MyTasksQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";
-import { MapView, type Home } from "../../../shared/map";
+import { MapView, type Home } from "../../../common/map";
 import { documents } from "../operations";
 import { enqueue, type QueuedOperation } from "../queue";
 import { Field, go, mapText, Screen } from "../ui";
