@@ -37,6 +37,7 @@ pub mod ledger;
 pub mod mail;
 pub mod metrics;
 pub mod payouts;
+pub mod results;
 pub mod startup;
 pub mod telemetry;
 pub mod throttle;

@@ -88,6 +88,7 @@ impl Application {
         let ledger = Ledger::new(db.clone(), settings.payouts.currency.clone());
         let payouts = Payouts::new(db.clone(), Arc::new(settings.payouts.clone()), wake.clone());
         let metrics = crate::metrics::Metrics::new();
+        let results = crate::results::Results::new(db.clone());
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -97,6 +98,7 @@ impl Application {
             visits: visits.clone(),
             ledger,
             payouts: payouts.clone(),
+            results: results.clone(),
             metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);
@@ -105,6 +107,7 @@ impl Application {
             accounts,
             storage: visits.storage().clone(),
             payouts,
+            results,
             visits: visits.clone(),
             metrics,
             settings: settings.clone(),

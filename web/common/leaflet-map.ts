@@ -10,6 +10,9 @@ export interface MapPoint {
   lat: number;
   lon: number;
   label: string;
+  /// The point's fill (e.g. a score's colour); red when not given. Colour is never the only carrier: the
+  /// label and the list beside the map say the same.
+  color?: string;
 }
 
 export interface Home {
@@ -67,8 +70,8 @@ export function createMap(
         const chosen = p.id === selected;
         L.circleMarker([p.lat, p.lon], {
           radius: chosen ? 11 : 8,
-          color: chosen ? "#7c2d12" : "#b91c1c",
-          fillColor: chosen ? "#f97316" : "#ef4444",
+          color: chosen ? "#7c2d12" : p.color ? "#1f2937" : "#b91c1c",
+          fillColor: chosen ? "#f97316" : (p.color ?? "#ef4444"),
           fillOpacity: 0.9,
           weight: 2,
           className: `map-point map-point-${p.id}`,

@@ -7,7 +7,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { axe, launchedWave, repo, signInToConsole, startService, verifiedShopper } from "./harness.mjs";
+import { axe, launchedWave, repo, signInToConsole, startService, submittedVisit, verifiedShopper } from "./harness.mjs";
 
 const VENUES = [
   ["R1", "ЦНАП м. Львова", 49.84195, 24.0316],
@@ -23,28 +23,6 @@ let svc;
 let shopper;
 let visits;
 
-/// The shopper's whole visit over the API: claim, check in at the venue 20 minutes ago, answer, check out, submit.
-async function visitOf(task, lat, lon, answer) {
-  const { gql } = svc;
-  await gql("mutation($t: ID!) { claimTask(taskId: $t) { id } }", { t: task }, shopper);
-  const start = new Date(Date.now() - 20 * 60_000).toISOString();
-  const checkIn = await gql(
-    "mutation($i: CheckInInput!) { checkIn(input: $i) { accepted visit { id } } }",
-    { i: { taskId: task, clientId: `ci-${task}`, lat, lon, accuracyM: 12, deviceTime: start } },
-    shopper,
-  );
-  assert.ok(checkIn.checkIn.accepted);
-  const id = checkIn.checkIn.visit.id;
-  await gql("mutation($v: ID!, $a: JSON!) { saveVisitAnswers(visitId: $v, answers: $a) { id } }", { v: id, a: { Q1: answer } }, shopper);
-  await gql(
-    "mutation($v: ID!, $i: CheckOutInput!) { checkOut(visitId: $v, input: $i) { id } }",
-    { v: id, i: { lat, lon, accuracyM: 15, deviceTime: new Date().toISOString() } },
-    shopper,
-  );
-  await gql("mutation($v: ID!) { submitVisit(visitId: $v) { state } }", { v: id }, shopper);
-  return id;
-}
-
 before(async () => {
   svc = await startService();
   const coordinator = await svc.login("coordinator@example.org");
@@ -54,7 +32,7 @@ before(async () => {
   const board = await svc.gql("{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }", {}, shopper);
   visits = {};
   for (const { node } of board.availableTasks.edges) {
-    visits[node.venueName] = await visitOf(node.taskId, node.venueLocation.lat, node.venueLocation.lon, false);
+    visits[node.venueName] = await submittedVisit(svc, shopper, { task: node.taskId, ...node.venueLocation, answers: { Q1: false } });
   }
   svc.createStaff("second@example.org", "COORDINATOR");
 });
@@ -199,6 +177,37 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   await page.getByLabel("Пошук (назва, адреса, код)").fill("Виговського");
   await page.getByRole("button", { name: "Показати" }).click();
   await page.getByRole("status").filter({ hasText: /Закладів: [12]$/ }).waitFor();
+  await axe(page);
+
+  // A venue's page: its geofence on the map, its hours; a bad hours line is named, the fixed form is saved.
+  await page.getByRole("link", { name: "ТП ЦНАП Виговського" }).click();
+  await page.getByRole("heading", { name: "ТП ЦНАП Виговського", level: 1 }).waitFor();
+  await page.getByRole("region", { name: /Мапа: ТП ЦНАП Виговського, геозона 150 м/ }).waitFor();
+  await page.getByText("Години роботи не вказано.").waitFor();
+  await axe(page);
+  await page.getByLabel("Геозона, м").fill("80");
+  await page.getByRole("textbox", { name: "Години роботи" }).fill("MON 09:00-13:00\nMON 14:00-18:00\nсубота зранку");
+  await page.getByRole("button", { name: "Зберегти заклад" }).click();
+  await page.getByText("Рядок 3: потрібно, наприклад, MON 09:00-13:00").waitFor();
+  await page.getByRole("textbox", { name: "Години роботи" }).fill("MON 09:00-13:00\nMON 14:00-18:00\nSAT 9:00-14:00");
+  await page.getByLabel("Широта").fill("149.8");
+  await page.getByRole("button", { name: "Зберегти заклад" }).click();
+  // The service names the bad latitude; fixed, everything is saved.
+  const refused = await page.getByRole("alert").first().textContent();
+  assert.match(refused, /lat/, refused);
+  await page.getByLabel("Широта").fill("49.8316");
+  await page.getByRole("button", { name: "Зберегти заклад" }).click();
+  await page.getByRole("status").filter({ hasText: "Заклад збережено." }).waitFor();
+  await page.getByRole("cell", { name: "субота" }).waitFor();
+  await page.getByRole("region", { name: /геозона 80 м/ }).waitFor();
+  const coordinator = await svc.login("coordinator@example.org");
+  const saved = await svc.gql('{ venues(search: "Виговського", first: 5) { edges { node { geofenceM openingHours { weekday opens closes } } } } }', {}, coordinator);
+  const venue = saved.venues.edges.find((e) => e.node.geofenceM === 80).node;
+  assert.deepEqual(venue.openingHours, [
+    { weekday: "MON", opens: "09:00", closes: "13:00" },
+    { weekday: "MON", opens: "14:00", closes: "18:00" },
+    { weekday: "SAT", opens: "09:00", closes: "14:00" },
+  ]);
   await axe(page);
   await context.close();
 });

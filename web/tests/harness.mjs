@@ -3,7 +3,7 @@
 // service's mail, Debian's Chromium, GraphQL from the outside, and the axe-core scan.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -84,9 +84,10 @@ export async function startService({ env: extra = {} } = {}) {
     RUST_LOG: "info",
     ...extra,
   };
-  /// A staff account made with the service's own command line.
-  const createStaff = (email, role) => {
-    const made = spawnSync(binary, ["create-user", "--email", email, "--role", role, "--password-stdin"], { env, input: `${PASSWORD}\n` });
+  /// A staff account made with the service's own command line (a CLIENT_VIEWER with the client's id).
+  const createStaff = (email, role, client) => {
+    const args = ["create-user", "--email", email, "--role", role, "--password-stdin", ...(client ? ["--client", client] : [])];
+    const made = spawnSync(binary, args, { env, input: `${PASSWORD}\n` });
     assert.equal(made.status, 0, made.stderr.toString());
   };
   createStaff("coordinator@example.org", "COORDINATOR");
@@ -186,9 +187,9 @@ export async function signUpInApp(page, { email, fullName, phone, iban, taxId })
 }
 
 /// A client, its checklist (published) and a launched wave over the given venues; returns the ids.
-export async function launchedWave(svc, coordinator, { venues, definition, visitRules = {}, fee = 40000 }) {
+export async function launchedWave(svc, coordinator, { venues, definition, visitRules = {}, fee = 40000, clientName = "Львівська міська рада", name = "Грудень" }) {
   const { gql } = svc;
-  const client = (await gql('mutation { createClient(name: "Львівська міська рада", kind: PUBLIC_BODY) { id } }', {}, coordinator)).createClient.id;
+  const client = (await gql("mutation($n: String!) { createClient(name: $n, kind: PUBLIC_BODY) { id } }", { n: clientName }, coordinator)).createClient.id;
   for (const [code, name, lat, lon] of venues) {
     await gql(
       'mutation($c: ID!, $code: String!, $n: String!, $lat: Float!, $lon: Float!) { createVenue(input: { clientId: $c, externalCode: $code, name: $n, type: "CNAP", address: "Львів", location: { lat: $lat, lon: $lon } }) { id } }',
@@ -207,7 +208,7 @@ export async function launchedWave(svc, coordinator, { venues, definition, visit
       {
         c: client,
         i: {
-          name: "Грудень",
+          name,
           checklistVersionId: version,
           startsOn: today,
           endsOn: end,
@@ -253,4 +254,43 @@ export async function signInToConsole(page, base, email, route = "") {
   await page.getByLabel("Електронна пошта").fill(email);
   await page.getByLabel("Пароль").fill(PASSWORD);
   await page.getByRole("button", { name: "Увійти" }).click();
+}
+
+/// A shopper's whole visit over the API: claim, check in at the venue 20 minutes ago, answer, upload `photos`
+/// (`[questionCode, fixture path]`), check out, submit. Returns the visit id.
+export async function submittedVisit(svc, shopper, { task, lat, lon, answers, photos = [] }) {
+  const { gql } = svc;
+  await gql("mutation($t: ID!) { claimTask(taskId: $t) { id } }", { t: task }, shopper);
+  const start = new Date(Date.now() - 20 * 60_000).toISOString();
+  const checkIn = await gql(
+    "mutation($i: CheckInInput!) { checkIn(input: $i) { accepted visit { id } } }",
+    { i: { taskId: task, clientId: `ci-${task}`, lat, lon, accuracyM: 12, deviceTime: start } },
+    shopper,
+  );
+  assert.ok(checkIn.checkIn.accepted);
+  const id = checkIn.checkIn.visit.id;
+  for (const [i, [questionCode, file]] of photos.entries()) {
+    // The GraphQL multipart request: operations, the map of files to variables, then the file.
+    const form = new FormData();
+    form.append(
+      "operations",
+      JSON.stringify({
+        query: "mutation($v: ID!, $c: String!, $q: String, $f: Upload!) { uploadVisitPhoto(visitId: $v, clientId: $c, questionCode: $q, file: $f) { id } }",
+        variables: { v: id, c: `photo-${task}-${i}`, q: questionCode, f: null },
+      }),
+    );
+    form.append("map", JSON.stringify({ 0: ["variables.f"] }));
+    form.append("0", new Blob([readFileSync(file)], { type: "image/jpeg" }), "photo.jpg");
+    const response = await fetch(`${svc.base}/graphql`, { method: "POST", headers: { authorization: `Bearer ${shopper}` }, body: form });
+    const body = await response.json();
+    assert.ok(!body.errors, JSON.stringify(body.errors));
+  }
+  await gql("mutation($v: ID!, $a: JSON!) { saveVisitAnswers(visitId: $v, answers: $a) { id } }", { v: id, a: answers }, shopper);
+  await gql(
+    "mutation($v: ID!, $i: CheckOutInput!) { checkOut(visitId: $v, input: $i) { id } }",
+    { v: id, i: { lat, lon, accuracyM: 15, deviceTime: new Date().toISOString() } },
+    shopper,
+  );
+  await gql("mutation($v: ID!) { submitVisit(visitId: $v) { state } }", { v: id }, shopper);
+  return id;
 }

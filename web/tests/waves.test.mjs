@@ -136,3 +136,63 @@ test("a coordinator creates, launches, auto-assigns, pauses, extends and closes 
   await axe(page);
   await context.close();
 });
+
+test("a coordinator assigns by hand on the map: a rule refuses in words, an override assigns, take back, offer", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signInToConsole(page, svc.base, "coordinator@example.org", "waves");
+  const row = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "Грудень" }) });
+  await row.getByRole("button", { name: "Керувати" }).click();
+  const hand = page.locator('section[aria-labelledby="by-hand"]');
+  await hand.getByRole("status").filter({ hasText: "Завдань: 3" }).waitFor();
+  // Three open tasks and the one shopper's home on the map, in two colours; the lists say the same.
+  await page.getByRole("region", { name: "Мапа завдань і домівок покупців" }).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length === 4);
+  const fills = await page.locator(".leaflet-overlay-pane path").evaluateAll((paths) => paths.map((p) => p.getAttribute("fill")).sort());
+  assert.deepEqual(fills, ["#1d4ed8", "#c2410c", "#c2410c", "#c2410c"]);
+  await axe(page);
+
+  // Uzhhorod is beyond the shopper's radius (the list says so); the service refuses and names the rule.
+  await hand.getByRole("button", { name: "Обрати: ЦНАП м. Ужгорода, візит 1" }).click();
+  const option = await hand.getByLabel("Таємний покупець", { exact: true }).locator("option").nth(1).textContent();
+  assert.match(option, /Олена Петренко · olena@example.com · 18\d\.\d км \(далі за його радіус\)/, option);
+  await hand.getByLabel("Таємний покупець", { exact: true }).selectOption({ index: 1 });
+  await hand.getByRole("button", { name: "Призначити", exact: true }).click();
+  await hand.getByRole("alert").filter({ hasText: "Причина (для історії завдання): Заповніть це поле" }).waitFor();
+  await hand.getByLabel("Причина (для історії завдання)").fill("Терміновий візит за скаргою");
+  await hand.getByRole("button", { name: "Призначити", exact: true }).click();
+  const refusal = await hand.getByRole("alert").textContent();
+  assert.match(refusal, /beyond your travel radius/, refusal);
+  await axe(page);
+  // With an override reason it is assigned, and the task's history records the overridden rule.
+  await hand.getByLabel("Причина винятку з правил (необов'язково)").fill("Покупець сам погодився поїхати");
+  await hand.getByRole("button", { name: "Призначити", exact: true }).click();
+  await hand.getByRole("status").filter({ hasText: "Призначено: Олена Петренко." }).waitFor();
+  await hand.getByRole("status").filter({ hasText: "Завдань: 2" }).waitFor();
+  const shopper = await svc.login("olena@example.com");
+  const mine = await svc.gql("{ myTasks { edges { node { id state venue { name } } } } }", {}, shopper);
+  const uzhhorod = mine.myTasks.edges.find((e) => e.node.venue.name === "ЦНАП м. Ужгорода").node;
+  assert.equal(uzhhorod.state, "ASSIGNED");
+  const coordinator = await svc.login("coordinator@example.org");
+  const history = await svc.gql("query($t: ID!) { taskHistory(taskId: $t) { action reason } }", { t: uzhhorod.id }, coordinator);
+  assert.match(JSON.stringify(history.taskHistory), /override: Покупець сам погодився поїхати/);
+
+  // Held tasks: take it back (it returns to the board), then offer it for 12 hours.
+  await hand.getByLabel("Стан").selectOption("ASSIGNED");
+  await hand.getByRole("button", { name: "Обрати: ЦНАП м. Ужгорода, візит 1" }).click();
+  await hand.getByLabel("Причина (для історії завдання)").fill("Покупець захворів");
+  await hand.getByRole("button", { name: "Забрати завдання" }).click();
+  await hand.getByRole("status").filter({ hasText: "Завдання повернуто на дошку." }).waitFor();
+  await hand.getByLabel("Стан").selectOption("OPEN");
+  await hand.getByRole("button", { name: "Обрати: ЦНАП м. Львова, візит 1" }).click();
+  await hand.getByLabel("Таємний покупець", { exact: true }).selectOption({ index: 1 });
+  await hand.getByLabel("Причина (для історії завдання)").fill("Досвідчений покупець поруч");
+  await hand.getByLabel("Прийняти пропозицію протягом, год").fill("12");
+  await hand.getByRole("button", { name: "Запропонувати" }).click();
+  await hand.getByRole("status").filter({ hasText: "Запропоновано: Олена Петренко (відповісти протягом 12 год)." }).waitFor();
+  const offered = await svc.gql("{ myTasks(state: OFFERED) { edges { node { venue { name } } } } }", {}, shopper);
+  assert.deepEqual(offered.myTasks.edges.map((e) => e.node.venue.name), ["ЦНАП м. Львова"]);
+  await axe(page);
+  await context.close();
+});

@@ -33,6 +33,8 @@ pub enum Permission {
     /// Read visits: one's own (shoppers), every visit (reviewers), approved visits of one's client (client
     /// viewers, without the shopper's identity or photo originals).
     ReadVisits,
+    /// Read results (scores per venue, oblast and question; exports): a client viewer only their client's.
+    ReadResults,
     /// See the review queue, every visit with its originals, and decide on visits.
     ReviewVisits,
     /// See one's own earnings, payout lines and yearly statement.
@@ -58,6 +60,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         AssignTasks => matches!(role, Admin | Coordinator),
         DoVisits => role == Shopper,
         ReadVisits => matches!(role, Admin | Coordinator | Shopper | ClientViewer),
+        ReadResults => matches!(role, Admin | Coordinator | ClientViewer),
         ReviewVisits => matches!(role, Admin | Coordinator),
         OwnEarnings => role == Shopper,
         ManagePayouts => matches!(role, Admin | Payments),

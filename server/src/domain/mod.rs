@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod optimizer;
 mod payout;
 pub mod photo;
+pub mod results;
 pub mod task;
 pub mod text;
 mod venue;

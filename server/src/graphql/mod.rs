@@ -17,6 +17,7 @@ mod memo;
 mod observe;
 mod pagination;
 mod payouts;
+mod results;
 mod types;
 mod venues;
 mod visits;
@@ -36,6 +37,7 @@ use crate::config::LimitSettings;
 use crate::error::AppError;
 use crate::ledger::Ledger;
 use crate::payouts::Payouts;
+use crate::results::Results;
 use crate::venues::Venues;
 use crate::visits::Visits;
 use crate::waves::Waves;
@@ -50,6 +52,7 @@ pub struct Query(
     assignment::AssignmentQuery,
     visits::VisitQuery,
     payouts::PayoutQuery,
+    results::ResultsQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -82,6 +85,7 @@ pub struct Services {
     pub visits: Visits,
     pub ledger: Ledger,
     pub payouts: Payouts,
+    pub results: Results,
     /// Not a service: where the schema counts requests for `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -96,6 +100,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.visits)
         .data(services.ledger)
         .data(services.payouts)
+        .data(services.results)
         // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
         .extension(limits::RequestLimits::new(limits))
         .extension(observe::Observe::new(services.metrics))

@@ -36,7 +36,7 @@ mod files;
 mod pages;
 mod web;
 
-use files::{export_batch, media};
+use files::{export_batch, export_results, media};
 use pages::{reset_password_form, reset_password_submit, verify_email_page};
 
 /// Shared by every handler.
@@ -46,6 +46,7 @@ pub struct AppState {
     pub accounts: Accounts,
     pub storage: Storage,
     pub payouts: Payouts,
+    pub results: crate::results::Results,
     pub visits: Visits,
     pub metrics: Metrics,
     pub settings: std::sync::Arc<Settings>,
@@ -109,6 +110,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/reset-password", get(reset_password_form).post(reset_password_submit))
         .route("/media/{*key}", get(media))
         .route("/payouts/batches/{id}/export", get(export_batch))
+        .route("/waves/{id}/results", get(export_results))
         .route("/metrics", get(metrics))
         .merge(web::routes(&settings.http))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))
@@ -261,6 +263,9 @@ fn json_error(err: AppError, request_id: &str) -> Response {
     let mut extensions = serde_json::json!({ "code": code, "requestId": request_id });
     if let Some(secs) = retry_after {
         extensions["retryAfterSeconds"] = secs.into();
+    }
+    if let AppError::BadInput { field, .. } = &err {
+        extensions["field"] = field.clone().into();
     }
     let body = serde_json::json!({ "errors": [{ "message": message, "extensions": extensions }] });
     let mut response = (status, Json(body)).into_response();

@@ -80,3 +80,31 @@ impl Visits {
         Ok(Page::from_rows(rows, limit, total))
     }
 }
+
+impl Visits {
+    /// A wave's approved visits in id order (the results page's list; the caller has checked the wave is the
+    /// actor's to read).
+    pub async fn approved_in_wave(
+        &self,
+        wave_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> AppResult<Page<VisitRecord>> {
+        let rows: Vec<VisitRecord> = sqlx::query_as(&format!(
+            "{VISIT_SELECT} WHERE t.wave_id = $1 AND v.state = 'APPROVED' AND ($2 IS NULL OR v.id > $2) \
+             ORDER BY v.id LIMIT $3"
+        ))
+        .bind(wave_id)
+        .bind(after)
+        .bind((limit + 1) as i64)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM visits v JOIN tasks t ON t.id = v.task_id WHERE t.wave_id = $1 AND v.state = 'APPROVED'",
+        )
+        .bind(wave_id)
+        .fetch_one(self.db.pool())
+        .await?;
+        Ok(Page::from_rows(rows, limit, total))
+    }
+}

@@ -61,6 +61,9 @@ fn visit_readers(who: Who) -> bool {
         Some(Role::Admin | Role::Coordinator | Role::Shopper | Role::ClientViewer)
     )
 }
+fn results_readers(who: Who) -> bool {
+    matches!(who, Some(Role::Admin | Role::Coordinator | Role::ClientViewer))
+}
 fn money_managers(who: Who) -> bool {
     matches!(who, Some(Role::Admin | Role::Payments))
 }
@@ -356,6 +359,18 @@ fn cases() -> Vec<Case> {
         },
         Case { field: "visit", query: "query { visit(id: \"none\") { id } }", variables: none, allowed: visit_readers },
         Case { field: "myVisits", query: "query { myVisits { totalCount } }", variables: none, allowed: shoppers_only },
+        Case {
+            field: "waveResults",
+            query: "query($w: ID!) { waveResults(waveId: $w) { visits } }",
+            variables: |ids| json!({ "w": ids.wave_id }),
+            allowed: results_readers,
+        },
+        Case {
+            field: "scoreTrend",
+            query: "query($c: ID!) { scoreTrend(clientId: $c) { waveId } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: results_readers,
+        },
         Case { field: "reviewQueue", query: "query { reviewQueue { totalCount } }", variables: none, allowed: shopper_managers },
         Case {
             field: "checkIn",

@@ -11,6 +11,7 @@ mod hardening;
 mod http;
 mod payouts;
 mod registration;
+mod results;
 mod sessions;
 mod shoppers;
 mod venues;

@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/waves, #/shoppers, #/shopper/<id>, #/payments. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -12,9 +12,11 @@ import staffMe from "../operations/staff_me.graphql?raw";
 import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { Payments } from "./payments";
+import { ResultVisit, Results } from "./results";
 import { Queue, VisitReview } from "./review";
 import { ShopperPage, Shoppers } from "./shoppers";
 import { ChecklistEditor, Checklists } from "./checklists";
+import { VenuePage } from "./venue";
 import { Venues } from "./venues";
 import { Waves } from "./waves";
 import "../../app/src/style.css";
@@ -25,6 +27,7 @@ keepTokenIn(() => sessionStorage, "fieldwork.console.token");
 type Me = StaffMeQuery["me"];
 const REVIEWERS = ["COORDINATOR", "ADMIN"];
 const PAYERS = ["PAYMENTS", "ADMIN"];
+const RESULT_READERS = ["CLIENT_VIEWER", "COORDINATOR", "ADMIN"];
 
 function useRoute(): string {
   const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));
@@ -74,14 +77,17 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
 }
 
 /// The section asked for if the role has it, else the first one the role has (null: none).
-function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean): string | null {
+function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean, reads: boolean): string | null {
   if (section === "payments" && pays) return "payments";
+  if (section === "results" && reads) return "results";
+  if (section === "result" && reads && id) return "result";
   if (reviews) {
     if (["venues", "checklists", "waves", "shoppers"].includes(section)) return section;
-    if (["visit", "shopper", "checklist"].includes(section) && id) return section;
+    if (["visit", "shopper", "checklist", "venue"].includes(section) && id) return section;
     return "review";
   }
-  return pays ? "payments" : null;
+  if (pays) return "payments";
+  return reads ? "results" : null;
 }
 
 function Console() {
@@ -114,13 +120,17 @@ function Console() {
   const [section, id] = route.split("/");
   const reviews = me !== null && REVIEWERS.includes(me.role);
   const pays = me !== null && PAYERS.includes(me.role);
-  const current = sectionFor(section, id, reviews, pays);
+  const reads = me !== null && RESULT_READERS.includes(me.role);
+  const current = sectionFor(section, id, reviews, pays, reads);
   let screen;
   if (!me) screen = <p>{s.loading}</p>;
   else if (current === "visit") screen = <VisitReview key={id} lang={lang} id={id} />;
   else if (current === "review") screen = <Queue lang={lang} />;
   else if (current === "payments") screen = <Payments lang={lang} />;
+  else if (current === "results") screen = <Results lang={lang} waveId={id || undefined} />;
+  else if (current === "result") screen = <ResultVisit key={id} lang={lang} id={id} />;
   else if (current === "venues") screen = <Venues lang={lang} />;
+  else if (current === "venue") screen = <VenuePage key={id} lang={lang} id={id} />;
   else if (current === "waves") screen = <Waves lang={lang} />;
   else if (current === "checklists") screen = <Checklists lang={lang} />;
   else if (current === "checklist") screen = <ChecklistEditor key={id} lang={lang} id={id} />;
@@ -134,6 +144,7 @@ function Console() {
     ["waves", s.waves, reviews],
     ["shoppers", s.shoppers, reviews],
     ["payments", s.payments, pays],
+    ["results", s.results, reads],
   ];
   return (
     <>
@@ -145,7 +156,7 @@ function Console() {
               .filter(([, , allowed]) => allowed)
               .map(([path, name]) => (
                 <li key={path}>
-                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") || (path === "shoppers" && current === "shopper") || (path === "checklists" && current === "checklist") ? "page" : undefined}>
+                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") || (path === "shoppers" && current === "shopper") || (path === "checklists" && current === "checklist") || (path === "results" && current === "result") || (path === "venues" && current === "venue") ? "page" : undefined}>
                     {name}
                   </a>
                 </li>

@@ -3,7 +3,7 @@
 // the bank files (CSV, pain.001 v09 and v03; fetched with the session's token, then saved), the bank's status
 // file imported with its result, and the ledger check.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql, gqlUpload, token } from "../../common/api";
+import { failureText, gql, gqlUpload } from "../../common/api";
 import approvePayoutBatch from "../operations/approve_payout_batch.graphql?raw";
 import cancelPayoutBatch from "../operations/cancel_payout_batch.graphql?raw";
 import createPayoutBatch from "../operations/create_payout_batch.graphql?raw";
@@ -17,6 +17,7 @@ import type {
   PayoutLinesQuery,
 } from "./gql/operations";
 import { dateTime, kyivDay, money, t, type Lang } from "./i18n";
+import { download } from "./download";
 import { useOutcome, type Act } from "./outcome";
 import { Field } from "../../common/field";
 
@@ -30,23 +31,6 @@ function lastMonth(): [string, string] {
   const first = new Date(Date.UTC(year, month - 2, 1));
   const last = new Date(Date.UTC(year, month - 1, 0));
   return [first.toISOString().slice(0, 10), last.toISOString().slice(0, 10)];
-}
-
-/// A bank file, fetched with the session's token (the export route wants the Authorization header) and saved.
-async function download(path: string, name: string): Promise<void> {
-  const response = await fetch(path, { headers: { authorization: `Bearer ${token() ?? ""}` } });
-  if (!response.ok) {
-    const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
-    throw new Error(body?.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`);
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export function Payments({ lang }: { lang: Lang }) {
@@ -112,7 +96,7 @@ export function Payments({ lang }: { lang: Lang }) {
       {data === null && <p>{s.loading}</p>}
       {data && batches.length === 0 && <p>{s.noBatches}</p>}
       {batches.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -242,7 +226,7 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
       <h2 id="lines">{s.lines}</h2>
       {lines === null && <p>{s.loading}</p>}
       {lines && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -14,6 +14,7 @@ import visitForReview from "../operations/visit_for_review.graphql?raw";
 import type { FlagCode, ReviewQueueQuery, ReviewVisitMutation, ReviewWavesQuery, VisitForReviewQuery, VisitState } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, money, t, type Lang, type Strings } from "./i18n";
+import { ZoomablePhoto } from "./photos";
 
 type Row = ReviewQueueQuery["reviewQueue"]["edges"][number]["node"];
 type Visit = VisitForReviewQuery["visit"];
@@ -114,7 +115,7 @@ export function Queue({ lang }: { lang: Lang }) {
       {rows && <p role="status">{s.queueCount(total)}</p>}
       {rows && rows.length === 0 && <p>{s.emptyQueue}</p>}
       {rows && rows.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -169,7 +170,8 @@ function positions(visit: Visit, s: Strings): Position[] {
   return out;
 }
 
-function shown(answer: unknown, s: Strings, def: Definition, code: string, lang: Lang): string {
+/// An answer in words, against the visit's own questionnaire (the results room shows answers the same way).
+export function answerText(answer: unknown, s: Strings, def: Definition, code: string, lang: Lang): string {
   if (answer === undefined || answer === null) return s.noAnswer;
   if (isNa(answer)) return s.na;
   if (answer === true) return s.yes;
@@ -302,7 +304,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
       <div class="columns">
         <section>
           <h2>{s.answers}</h2>
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -317,7 +319,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
                     <td>
                       {label(q.title, lang)} <span class="hint">({q.code})</span>
                     </td>
-                    <td>{shown(answers[q.code], s, def, q.code, lang)}</td>
+                    <td>{answerText(answers[q.code], s, def, q.code, lang)}</td>
                     <td>
                       <label class="visually-hidden" for={`comment-${q.code}`}>
                         {s.comment}: {q.code}
@@ -343,7 +345,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
             points={places}
             home={{ lat: venue.lat, lon: venue.lon, radiusKm: visit.geofenceM / 1000 }}
           />
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0}>
             <table>
               <thead>
                 <tr>
@@ -373,9 +375,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
           const what = p.questionCode ? s.photoOf(p.questionCode) : s.receipt(money(p.receiptKopiykas ?? 0, lang));
           return (
             <li key={p.id}>
-              <a href={p.displayUrl} target="_blank" rel="noopener">
-                <img src={p.thumbnailUrl} alt={`${i + 1}. ${what}`} loading="lazy" />
-              </a>
+              <ZoomablePhoto thumbnailUrl={p.thumbnailUrl} displayUrl={p.displayUrl} alt={`${i + 1}. ${what}`} labels={s} />
               <p>
                 {i + 1}. {what} · {p.source === "LIVE_CAMERA" ? s.liveCamera : s.gallery}
               </p>

@@ -54,7 +54,7 @@ export function Shoppers({ lang }: { lang: Lang }) {
       )}
       {rows && <p role="status">{s.shopperCount(total)}</p>}
       {rows && rows.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -97,7 +97,7 @@ export function Venues({ lang }: { lang: Lang }) {
       )}
       {venues && <p role="status">{s.venueCount(total)}</p>}
       <div class="columns">
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -113,7 +113,9 @@ export function Venues({ lang }: { lang: Lang }) {
               {(venues ?? []).map((v) => (
                 <tr key={v.id}>
                   <td>{v.externalCode}</td>
-                  <td>{v.name}</td>
+                  <td>
+                    <a href={`#/venue/${v.id}`}>{v.name}</a>
+                  </td>
                   <td>{v.type}</td>
                   <td>
                     {v.address}, {v.city}
@@ -232,7 +234,7 @@ function VenueImport(props: {
         )}
       </div>
       {report && report.errors.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <caption>{s.rowErrors}</caption>
             <thead>

@@ -15,6 +15,7 @@ import waveFormData from "../operations/wave_form_data.graphql?raw";
 import waveList from "../operations/wave_list.graphql?raw";
 import type { AutoAssignMutation, LaunchWaveMutation, WaveFormDataQuery, WaveListQuery } from "./gql/operations";
 import { kyivDay, money, t, type Lang } from "./i18n";
+import { HandAssignment } from "./assignment";
 import { useOutcome, type Act } from "./outcome";
 
 type Wave = WaveListQuery["waves"]["edges"][number]["node"];
@@ -42,7 +43,7 @@ export function Waves({ lang }: { lang: Lang }) {
       {outcome}
       {waves === null && <p>{s.loading}</p>}
       {waves && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -133,7 +134,7 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
         </>
       )}
       {wave.progress.byRegion.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0}>
           <table>
             <caption>{s.byRegion}</caption>
             <thead>
@@ -155,6 +156,7 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
           </table>
         </div>
       )}
+      {running && <HandAssignment lang={lang} waveId={wave.id} />}
       {wave.status === "LAUNCHED" && (
         <>
           <h3>{s.autoAssign}</h3>
@@ -186,7 +188,7 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
             </button>
           )}
           {plan && (
-            <div class="table-wrap">
+            <div class="table-wrap" tabIndex={0}>
               <table>
                 <caption>{s.shopperLoad}</caption>
                 <thead>

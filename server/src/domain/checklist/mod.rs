@@ -151,6 +151,21 @@ fn default_text_len() -> usize {
 }
 
 impl QuestionKind {
+    /// The `type` the definition names it by (`YES_NO`, `SCALE`, …).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            QuestionKind::YesNo { .. } => "YES_NO",
+            QuestionKind::Scale { .. } => "SCALE",
+            QuestionKind::SingleChoice { .. } => "SINGLE_CHOICE",
+            QuestionKind::MultipleChoice { .. } => "MULTIPLE_CHOICE",
+            QuestionKind::Number { .. } => "NUMBER",
+            QuestionKind::Duration { .. } => "DURATION",
+            QuestionKind::Text { .. } => "TEXT",
+            QuestionKind::Timestamp => "TIMESTAMP",
+            QuestionKind::Photo { .. } => "PHOTO",
+        }
+    }
+
     fn scored(&self) -> bool {
         match self {
             QuestionKind::YesNo { .. }
@@ -416,7 +431,7 @@ impl ChecklistDefinition {
 }
 
 /// The fraction an answer earns; `None` for N/A, unanswerable or unscored.
-fn fraction(kind: &QuestionKind, answer: &AnswerValue) -> Option<f64> {
+pub fn fraction(kind: &QuestionKind, answer: &AnswerValue) -> Option<f64> {
     match (kind, answer) {
         (_, AnswerValue::NotApplicable) => None,
         (QuestionKind::YesNo { yes_score, no_score }, AnswerValue::Bool(b)) => {

@@ -41,6 +41,12 @@ export type FlagCode =
   | 'TOO_LONG'
   | 'TOO_SHORT';
 
+/** A position as sent by a client (WGS-84 degrees). */
+export type GeoPointInput = {
+  lat: number;
+  lon: number;
+};
+
 /** The language of emails and of the app. */
 export type Language =
   /** English. */
@@ -188,6 +194,24 @@ export type VenueSelectionInput = {
   venueIds?: Array<string | number>;
 };
 
+/** Changes to a venue; omitted fields stay as they are. `openingHours`, when given, replaces the week. */
+export type VenueUpdateInput = {
+  active?: boolean | null | undefined;
+  address?: string | null | undefined;
+  city?: string | null | undefined;
+  externalCode?: string | null | undefined;
+  geofenceM?: number | null | undefined;
+  hromada?: string | null | undefined;
+  location?: GeoPointInput | null | undefined;
+  name?: string | null | undefined;
+  oblast?: string | null | undefined;
+  openingHours?: Array<OpeningHoursInput> | null | undefined;
+  raion?: string | null | undefined;
+  /** Sets the zone by hand; omitted, it stays, or is derived again when the location changes. */
+  timeZone?: string | null | undefined;
+  type?: string | null | undefined;
+};
+
 /** A verdict on one fact of a photo. */
 export type Verdict =
   | 'FAIL'
@@ -284,6 +308,21 @@ export type ApprovePayoutBatchMutationVariables = Exact<{
 
 
 export type ApprovePayoutBatchMutation = { approvePayoutBatch: { id: string, state: PayoutBatchState } };
+
+export type AssignTaskMutationVariables = Exact<{
+  taskId: string | number;
+  shopperId: string | number;
+  reason: string;
+  overrideReason?: string | null | undefined;
+}>;
+
+
+export type AssignTaskMutation = { assignTask: { id: string, state: TaskState, shopperId: string | null } };
+
+export type AssignableShoppersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AssignableShoppersQuery = { shoppers: { totalCount: number, edges: Array<{ node: { id: string, fullName: string, email: string, travelRadiusKm: number, homeLocation: { lat: number, lon: number }, reliability: { score: number | null } } }> } };
 
 export type AutoAssignMutationVariables = Exact<{
   waveId: string | number;
@@ -389,6 +428,16 @@ export type LaunchWaveMutationVariables = Exact<{
 
 export type LaunchWaveMutation = { launchWave: { tasksCreated: number } };
 
+export type OfferTaskMutationVariables = Exact<{
+  taskId: string | number;
+  shopperId: string | number;
+  reason: string;
+  acceptWithinHours: number;
+}>;
+
+
+export type OfferTaskMutation = { offerTask: { id: string, state: TaskState, shopperId: string | null } };
+
 export type PauseWaveMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -422,6 +471,11 @@ export type PublishChecklistVersionMutationVariables = Exact<{
 
 
 export type PublishChecklistVersionMutation = { publishChecklistVersion: { id: string, status: VersionStatus } };
+
+export type ResultWavesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ResultWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus, startsOn: string, endsOn: string, client: { id: string, name: string } } }> } };
 
 export type ResumeWaveMutationVariables = Exact<{
   id: string | number;
@@ -458,6 +512,14 @@ export type ReviewWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ReviewWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus } }> } };
 
+export type ScoreTrendQueryVariables = Exact<{
+  clientId: string | number;
+  venueId?: string | number | null | undefined;
+}>;
+
+
+export type ScoreTrendQuery = { scoreTrend: Array<{ waveId: string, waveName: string, startsOn: string, visits: number, meanScore: number | null, regions: Array<{ oblast: string, visits: number, meanScore: number | null }> }> };
+
 export type SetShopperStatusMutationVariables = Exact<{
   shopperId: string | number;
   status: UserStatus;
@@ -493,6 +555,14 @@ export type StaffMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type StaffMeQuery = { me: { id: string, email: string, role: Role } };
 
+export type UnassignTaskMutationVariables = Exact<{
+  taskId: string | number;
+  reason: string;
+}>;
+
+
+export type UnassignTaskMutation = { unassignTask: { id: string, state: TaskState } };
+
 export type UpdateChecklistDraftMutationVariables = Exact<{
   versionId: string | number;
   definition: unknown;
@@ -500,6 +570,14 @@ export type UpdateChecklistDraftMutationVariables = Exact<{
 
 
 export type UpdateChecklistDraftMutation = { updateChecklistDraft: { id: string, status: VersionStatus } };
+
+export type UpdateVenueMutationVariables = Exact<{
+  id: string | number;
+  input: VenueUpdateInput;
+}>;
+
+
+export type UpdateVenueMutation = { updateVenue: { id: string, updatedAt: string } };
 
 export type VenueListQueryVariables = Exact<{
   clientId?: string | number | null | undefined;
@@ -512,6 +590,20 @@ export type VenueListQueryVariables = Exact<{
 
 
 export type VenueListQuery = { venues: { totalCount: number, edges: Array<{ node: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, hromada: string, city: string, geofenceM: number, active: boolean, location: { lat: number, lon: number }, client: { name: string } } }> } };
+
+export type VenuePageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VenuePageQuery = { venue: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, raion: string, hromada: string, city: string, geofenceM: number, timeZone: string, active: boolean, updatedAt: string, location: { lat: number, lon: number }, openingHours: Array<{ weekday: Weekday, opens: string, closes: string }>, client: { id: string, name: string } } };
+
+export type VisitForClientQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type VisitForClientQuery = { visit: { id: string, waveId: string, waveName: string, venueName: string, checkedInAt: string, durationMinutes: number | null, decidedAt: string | null, score: number | null, answers: unknown, brief: { checklist: { definition: unknown } }, photos: Array<{ id: string, questionCode: string | null, displayUrl: string, thumbnailUrl: string }> } };
 
 export type VisitForReviewQueryVariables = Exact<{
   id: string | number;
@@ -529,3 +621,19 @@ export type WaveListQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type WaveListQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus, startsOn: string, endsOn: string, feeKopiykas: number, visitsPerVenue: number, closeReason: string | null, client: { id: string, name: string }, progress: { total: number, byState: Array<{ state: TaskState, count: number }>, byRegion: Array<{ oblast: string, total: number, byState: Array<{ state: TaskState, count: number }> }> } } }> } };
+
+export type WaveResultsQueryVariables = Exact<{
+  waveId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type WaveResultsQuery = { waveResults: { visits: number, meanScore: number | null, exportPath: string, wave: { id: string, name: string, startsOn: string, endsOn: string, client: { id: string, name: string } }, byRegion: Array<{ oblast: string, venues: number, visits: number, meanScore: number | null }>, byVenue: Array<{ venueId: string, externalCode: string, name: string, oblast: string, city: string, visits: number, meanScore: number | null, minScore: number | null, maxScore: number | null, location: { lat: number, lon: number } }>, questions: Array<{ code: string, sectionTitle: string, title: string, titleEn: string | null, type: string, shown: number, answered: number, notApplicable: number, meanScore: number | null, yesShare: number | null, meanValue: number | null, options: Array<{ code: string, label: string, labelEn: string | null, count: number }> }>, approvedVisits: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, venueName: string, checkedInAt: string, decidedAt: string | null, score: number | null } }> } } };
+
+export type WaveTasksQueryVariables = Exact<{
+  id: string | number;
+  state?: TaskState | null | undefined;
+}>;
+
+
+export type WaveTasksQuery = { wave: { id: string, tasks: { totalCount: number, edges: Array<{ node: { id: string, state: TaskState, visitNumber: number, shopperId: string | null, deadlineAt: string | null, venue: { id: string, name: string, oblast: string, city: string, location: { lat: number, lon: number } } } }> } } };

@@ -1,0 +1,159 @@
+// The results room in a real Chromium against the real service: a client's analyst (CLIENT_VIEWER) signs in,
+// sees the wave's results in charts, on a map coloured by score and in tables, opens a visit with its photo
+// (zoomed, no original), downloads the XLSX and the CSV, and is refused another client's wave; a coordinator
+// reads every client's results. axe-core scans every screen.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { axe, launchedWave, repo, signInToConsole, startService, submittedVisit, verifiedShopper } from "./harness.mjs";
+
+const DEFINITION = {
+  sections: [{ code: "S", title: { uk: "Візит", en: "Visit" }, questions: [
+    { code: "SIGN", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 2, required: true },
+    { code: "POLITE", title: { uk: "Ввічливість", en: "Politeness" }, type: "SCALE", min: 1, max: 5, weight: 1 },
+    { code: "BOARD", title: { uk: "Фото табло", en: "Queue display" }, type: "PHOTO", minCount: 1, caption: { uk: "табло", en: "display" } },
+  ] }],
+};
+const VENUES = [
+  ["R1", "ЦНАП м. Львова", 49.84195, 24.0316],
+  ["R2", "ТП ЦНАП Виговського", 49.8316, 23.9755],
+];
+const PHOTO = join(repo, "tests", "fixtures", "photos", "Nexus_4.jpg");
+
+let svc;
+let own;
+let other;
+
+before(async () => {
+  svc = await startService();
+  const coordinator = await svc.login("coordinator@example.org");
+  own = await launchedWave(svc, coordinator, { venues: VENUES, definition: DEFINITION });
+  other = await launchedWave(svc, coordinator, {
+    venues: [["K1", "ЦНАП Києва", 50.45, 30.52]],
+    definition: DEFINITION,
+    clientName: "Київська міська рада",
+    name: "Київ, грудень",
+  });
+  await verifiedShopper(svc, { email: "olena@example.com" });
+  const shopper = await svc.login("olena@example.com");
+  const board = await svc.gql("{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }", {}, shopper);
+  const answers = { "ЦНАП м. Львова": { SIGN: true, POLITE: 5 }, "ТП ЦНАП Виговського": { SIGN: false, POLITE: 3 } };
+  for (const { node } of board.availableTasks.edges.filter((e) => answers[e.node.venueName])) {
+    const photos = node.venueName === "ЦНАП м. Львова" ? [["BOARD", PHOTO]] : [];
+    const visit = await submittedVisit(svc, shopper, { task: node.taskId, ...node.venueLocation, answers: answers[node.venueName], photos });
+    await svc.gql("mutation($v: ID!) { reviewVisit(visitId: $v, decision: APPROVE) { state } }", { v: visit }, coordinator);
+  }
+  svc.createStaff("analyst@lviv.example.org", "CLIENT_VIEWER", own.client);
+});
+
+after(async () => {
+  await svc?.stop();
+});
+
+test("a client's analyst reads the wave's results, opens a visit, downloads them, and is refused another client's", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA", acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await signInToConsole(page, svc.base, "analyst@lviv.example.org");
+
+  // A client viewer lands in the results room; only their client's wave is offered.
+  await page.getByRole("heading", { name: "Результати", level: 1 }).waitFor();
+  const offered = await page.getByLabel("Хвиля").locator("option").allTextContents();
+  assert.deepEqual(offered.slice(1), ["Грудень · Львівська міська рада (" + offered[1].split("(")[1]]);
+  assert.equal(offered.length, 2);
+  await page.getByLabel("Хвиля").selectOption({ index: 1 });
+  // SIGN yes (2·1) + POLITE 5 (1·1) → 100; SIGN no (0) + POLITE 3 (1·0.5) → 16.67; mean 58.33.
+  await page.getByText("Львівська міська рада: схвалених візитів 2, середній бал 58.3.").waitFor();
+  await axe(page);
+
+  // Charts: by oblast (bars) and over waves (a line), each drawn on its canvas, each with its table.
+  const charts = page.locator(".chart canvas");
+  await charts.nth(1).waitFor();
+  assert.equal(await charts.count(), 2);
+  const painted = await charts.evaluateAll((canvases) =>
+    canvases.map((c) => {
+      const data = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+      return n;
+    }),
+  );
+  assert.ok(painted.every((n) => n > 500), `charts are drawn: ${painted}`);
+  assert.match(await charts.first().getAttribute("aria-label"), /За областями.*58\.3/);
+  const byOblast = page.locator("section").filter({ has: page.getByRole("heading", { name: "За областями" }) });
+  await byOblast.getByRole("cell", { name: "58.3" }).waitFor();
+
+  // The map: one point per venue, coloured by its score; the table beside it says the same.
+  await page.getByRole("region", { name: "Карта закладів, колір — середній бал" }).waitFor();
+  assert.equal(await page.locator(".leaflet-overlay-pane path").count(), 2);
+  const fills = await page.locator(".leaflet-overlay-pane path").evaluateAll((paths) => paths.map((p) => p.getAttribute("fill")).sort());
+  assert.deepEqual(fills, ["#1d4ed8", "#c2410c"]);
+  const byVenue = page.locator("section").filter({ has: page.getByRole("heading", { name: "За закладами" }) });
+  await byVenue.getByRole("cell", { name: "100.0", exact: true }).first().waitFor();
+  // Questions: the yes share and the mean of the scale.
+  const byQuestion = page.locator("section").filter({ has: page.getByRole("heading", { name: "За питаннями" }) });
+  await byQuestion.getByText("«Так»: 50.0%").waitFor();
+  await byQuestion.getByText("Середнє: 4.00").waitFor();
+
+  // The XLSX and the CSV download (fetched with the session's token).
+  const [xlsx] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити XLSX" }).click()]);
+  assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
+  const book = readFileSync(await xlsx.path());
+  assert.equal(book.subarray(0, 2).toString(), "PK", "an XLSX is a ZIP");
+  assert.ok(book.includes(Buffer.from("xl/worksheets/sheet1.xml")));
+  await page.getByRole("status").filter({ hasText: "XLSX" }).waitFor();
+  const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити CSV" }).click()]);
+  const text = readFileSync(await csv.path(), "utf8").replace(/^\uFEFF/, "");
+  const [header, ...rows] = text.trim().split(/\r?\n/);
+  assert.match(header, /^visit_id,wave,venue_code,.*,score,SIGN,POLITE,BOARD$/);
+  assert.equal(rows.length, 2);
+
+  // A visit: answers and the display photo, zoomed in a dialog; no original for a client.
+  await page.getByRole("link", { name: "Відкрити візит: ЦНАП м. Львова" }).click();
+  await page.getByRole("heading", { name: "ЦНАП м. Львова · Грудень" }).waitFor();
+  await page.getByRole("cell", { name: "Так", exact: true }).waitFor();
+  await axe(page);
+  await page.getByRole("button", { name: /Збільшити фото/ }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.waitFor();
+  await dialog.locator("img").evaluate((img) => (img.complete ? null : new Promise((r) => (img.onload = r))));
+  assert.ok(await dialog.locator("img").evaluate((img) => img.naturalWidth > 0), "the display copy loads");
+  await dialog.getByRole("button", { name: "Наблизити" }).click();
+  await dialog.getByText("150%").waitFor();
+  await axe(page);
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
+  assert.equal(await page.getByRole("link", { name: "Оригінал" }).count(), 0);
+
+  // Another client's wave, asked for by its address: refused in words.
+  await page.goto(`${svc.base}/console/#/results/${other.wave}`);
+  await page.getByRole("alert").waitFor();
+  assert.match(await page.getByRole("alert").textContent(), /not found|не знайдено/i);
+
+  // English.
+  await page.goto(`${svc.base}/console/#/results/${own.wave}`);
+  await page.getByLabel("Мова").selectOption("en");
+  await page.getByRole("heading", { name: "By question" }).waitFor();
+  await page.getByText("“Yes”: 50.0%").waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a coordinator reads every client's results; on a 360 px phone the tables scroll and nothing overflows", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 360, height: 780 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signInToConsole(page, svc.base, "coordinator@example.org", `results/${other.wave}`);
+  await page.getByRole("heading", { name: "Київ, грудень" }).waitFor();
+  await page.getByText("У цій хвилі ще немає схвалених візитів.").waitFor();
+  assert.equal(await page.getByLabel("Хвиля").locator("option").count(), 3);
+  await page.getByLabel("Хвиля").selectOption({ label: (await page.getByLabel("Хвиля").locator("option").nth(1).textContent()).trim() });
+  await page.getByText("схвалених візитів 2").waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  await axe(page);
+  await context.close();
+});
