@@ -95,7 +95,11 @@ async fn seed(db: &Db, coordinator: &str) {
         ),
     )
     .await;
-    for (wave, visits, state) in [("queue", 10_000, "SUBMITTED"), ("w1000", 1_000, "APPROVED"), ("w5000", 5_000, "APPROVED")] {
+    for (wave, visits, state) in [
+        ("queue", 10_000, "SUBMITTED"),
+        ("w1000", 1_000, "APPROVED"),
+        ("w5000", 5_000, "APPROVED"),
+    ] {
         exec(
             db,
             &format!(
@@ -122,7 +126,7 @@ async fn seed(db: &Db, coordinator: &str) {
             &format!(
                 "INSERT INTO checkin_attempts (id, client_id, task_id, shopper_id, lat, lon, accuracy_m, mock_location, device_at, \
                  server_at, verdict, passed) {} \
-                 SELECT '{wave}-a' || i, 'ci-' || i, '{wave}-t' || i, 's' || (1 + i % 200), 48.5, 24.5, 10, 0, {now} - i * 60000, \
+                 SELECT '{wave}-a' || i, '{wave}-ci-' || i, '{wave}-t' || i, 's' || (1 + i % 200), 48.5, 24.5, 10, 0, {now} - i * 60000, \
                  {now} - i * 60000, '{{}}', 1 FROM n",
                 series(visits)
             ),
@@ -170,7 +174,14 @@ async fn seed(db: &Db, coordinator: &str) {
     .await;
 }
 
-async fn timed(http: &reqwest::Client, url: &str, token: &str, query: &str, variables: Value, runs: usize) -> (Vec<Duration>, Value) {
+async fn timed(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    query: &str,
+    variables: Value,
+    runs: usize,
+) -> (Vec<Duration>, Value) {
     let mut times = Vec::with_capacity(runs);
     let mut last = Value::Null;
     for _ in 0..runs {
@@ -220,8 +231,10 @@ async fn main() {
     let url = format!("{base}/graphql");
     let login: Value = http
         .post(&url)
-        .json(&json!({ "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
-                       "variables": { "e": "coordinator@example.org", "p": PASSWORD } }))
+        .json(
+            &json!({ "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }",
+                       "variables": { "e": "coordinator@example.org", "p": PASSWORD } }),
+        )
         .send()
         .await
         .unwrap()
@@ -229,15 +242,25 @@ async fn main() {
         .await
         .unwrap();
     let token = login["data"]["login"]["token"].as_str().unwrap().to_string();
-    let backend = if database.url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" };
+    let backend = if database.url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     println!("{backend}; seeded in {:.1} s\n", seeded.as_secs_f64());
 
     println!("| request | runs | p50 ms | p95 ms | max ms | result |");
     println!("|---|---|---|---|---|---|");
     for (name, variables) in [
         ("review queue, first 100 of 10,000", json!({ "first": 100 })),
-        ("review queue, first 100, one wave", json!({ "first": 100, "waveId": "queue" })),
-        ("review queue, first 100, flag LOW_GPS_ACCURACY", json!({ "first": 100, "flag": "LOW_GPS_ACCURACY" })),
+        (
+            "review queue, first 100, one wave",
+            json!({ "first": 100, "waveId": "queue" }),
+        ),
+        (
+            "review queue, first 100, flag LOW_GPS_ACCURACY",
+            json!({ "first": 100, "flag": "LOW_GPS_ACCURACY" }),
+        ),
     ] {
         let (times, body) = timed(&http, &url, &token, QUEUE, variables, 20).await;
         let total = body["data"]["reviewQueue"]["totalCount"].clone();

@@ -245,6 +245,12 @@ test("a coordinator finds a shopper, sees the shared payout account, suspends wi
   // The other account's page is one click away.
   await page.getByRole("link", { name: "обліковий запис 1" }).first().click();
   await page.getByRole("heading", { name: "Олена Петренко", level: 1 }).waitFor();
+  // Her visits, each a link to its review page.
+  await page.getByRole("heading", { name: "Візити (2)" }).waitFor();
+  await page.getByRole("link", { name: "ТП ЦНАП Виговського" }).click();
+  await page.getByRole("heading", { name: "ТП ЦНАП Виговського", level: 1 }).waitFor();
+  await page.goBack();
+  await page.getByRole("heading", { name: "Олена Петренко", level: 1 }).waitFor();
   await axe(page);
   await context.close();
 });

@@ -157,3 +157,62 @@ test("a coordinator reads every client's results; on a 360 px phone the tables s
   await axe(page);
   await context.close();
 });
+
+test("an admin invites a client viewer; the mailed link sets the password; the viewer reads only results", async () => {
+  svc.createStaff("admin@example.org", "ADMIN");
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signInToConsole(page, svc.base, "admin@example.org", "staff");
+  await page.getByRole("heading", { name: "Персонал", level: 1 }).waitFor();
+  await page.getByRole("status").filter({ hasText: /Облікових записів: \d+/ }).waitFor();
+  await axe(page);
+  // A client viewer needs a client (said before asking the service); then the invitation goes out.
+  await page.getByLabel("Електронна пошта").fill("board@lviv.example.org");
+  await page.getByLabel("Роль").first().selectOption("CLIENT_VIEWER");
+  await page.getByRole("button", { name: "Запросити", exact: true }).click();
+  await page.getByRole("alert").filter({ hasText: "Оберіть клієнта" }).waitFor();
+  await page.getByLabel("Клієнт").selectOption({ label: "Львівська міська рада" });
+  await page.getByRole("button", { name: "Запросити", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "Запрошення надіслано на board@lviv.example.org." }).waitFor();
+  await page.getByRole("cell", { name: "board@lviv.example.org", exact: true }).waitFor();
+  await axe(page);
+
+  // The invited person follows the mailed link, chooses a password, and signs in: results only.
+  const [link] = await svc.mailMatching("board@lviv.example.org", /https?:\/\/\S+reset-password\?token=[A-Za-z0-9_-]+/);
+  const invited = await context.newPage();
+  await invited.goto(link.replace(/^https?:\/\/[^/]+/, svc.base));
+  await invited.getByLabel("Новий пароль / New password").fill("a long new password 2026");
+  await invited.getByRole("button", { name: "Зберегти / Save" }).click();
+  await invited.waitForLoadState();
+  const viewer = await svc.gql(
+    "mutation { login(email: \"board@lviv.example.org\", password: \"a long new password 2026\") { token } }",
+  );
+  assert.ok(viewer.login.token);
+  await context.close();
+  const fresh = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const viewerPage = await fresh.newPage();
+  viewerPage.setDefaultTimeout(15_000);
+  await viewerPage.goto(`${svc.base}/console/#/staff`);
+  await viewerPage.getByLabel("Електронна пошта").fill("board@lviv.example.org");
+  await viewerPage.getByLabel("Пароль").fill("a long new password 2026");
+  await viewerPage.getByRole("button", { name: "Увійти" }).click();
+  // Asked for the staff room, a client viewer gets results; the menu has nothing else.
+  await viewerPage.getByRole("heading", { name: "Результати", level: 1 }).waitFor();
+  const menu = await viewerPage.getByRole("navigation", { name: "Розділи" }).getByRole("link").allTextContents();
+  assert.deepEqual(menu, ["Результати"]);
+  await fresh.close();
+
+  // The admin suspends the account with a reason, then reactivates it.
+  const again = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const adminPage = await again.newPage();
+  adminPage.setDefaultTimeout(15_000);
+  await signInToConsole(adminPage, svc.base, "admin@example.org", "staff");
+  await adminPage.getByLabel("Причина призупинення: board@lviv.example.org").fill("Договір з клієнтом завершено");
+  await adminPage.getByRole("button", { name: "Призупинити board@lviv.example.org" }).click();
+  await adminPage.getByRole("status").filter({ hasText: "board@lviv.example.org: обліковий запис призупинено." }).waitFor();
+  await adminPage.getByRole("cell", { name: /призупинений — Договір з клієнтом завершено/ }).waitFor();
+  await adminPage.getByRole("button", { name: "Відновити board@lviv.example.org" }).click();
+  await adminPage.getByRole("status").filter({ hasText: "знову активний" }).waitFor();
+  await again.close();
+});

@@ -192,6 +192,28 @@ impl Shopper {
         shopper_signals(ctx, &self.0.user.id).await
     }
 
+    /// The shopper's visits, newest first: for reviewers (coordinators, admins) and the shopper.
+    async fn visits(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> async_graphql::Result<super::pagination::List<super::visits::Visit>> {
+        let actor = actor(ctx)?;
+        if !actor.owns_or_can(Some(&self.0.user.id), Permission::ReviewVisits) {
+            return Err(AppError::forbidden().into());
+        }
+        let (limit, offset) = (
+            super::pagination::page_size(first)?,
+            super::pagination::decode_offset(after.as_deref())?,
+        );
+        let page = ctx
+            .data_unchecked::<crate::visits::Visits>()
+            .by_shopper(&self.0.user.id, limit, offset)
+            .await?;
+        Ok(super::pagination::offset_page(page, offset, super::visits::Visit))
+    }
+
     /// How reliably the shopper keeps tasks they take: for coordinators and the shopper.
     async fn reliability(&self, ctx: &Context<'_>) -> async_graphql::Result<super::assignment::ReliabilityView> {
         let actor = actor(ctx)?;

@@ -30,16 +30,21 @@ impl Visits {
 
     /// The shopper's own visits, newest first.
     pub async fn my_visits(&self, actor: &Actor, limit: usize, offset: usize) -> AppResult<Page<VisitRecord>> {
+        self.by_shopper(&actor.user_id, limit, offset).await
+    }
+
+    /// A shopper's visits, newest first (their own list, and reviewers' view of a shopper).
+    pub async fn by_shopper(&self, shopper_id: &str, limit: usize, offset: usize) -> AppResult<Page<VisitRecord>> {
         let rows: Vec<VisitRecord> = sqlx::query_as(&format!(
             "{VISIT_SELECT} WHERE v.shopper_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2 OFFSET $3"
         ))
-        .bind(&actor.user_id)
+        .bind(shopper_id)
         .bind((limit + 1) as i64)
         .bind(offset as i64)
         .fetch_all(self.db.pool())
         .await?;
         let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE shopper_id = $1")
-            .bind(&actor.user_id)
+            .bind(shopper_id)
             .fetch_one(self.db.pool())
             .await?;
         Ok(Page::from_rows(rows, limit, total))

@@ -223,4 +223,20 @@ async fn another_clients_viewer_and_shoppers_read_no_results() {
     // Staff read every client's results.
     let body = app.gql(Some(&coordinator), RESULTS, json!({ "w": wave })).await;
     assert_eq!(body["data"]["waveResults"]["visits"], 2, "{body}");
+
+    // A shopper's page lists their visits for reviewers; the payments team reads the shopper but not the visits.
+    let shopper: String = sqlx::query_scalar("SELECT shopper_id FROM visits ORDER BY id LIMIT 1")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let visits = "query($s: ID!) { shopper(id: $s) { visits { totalCount edges { node { state waveName } } } } }";
+    let body = app.gql(Some(&coordinator), visits, json!({ "s": shopper })).await;
+    assert_eq!(body["data"]["shopper"]["visits"]["totalCount"], 1, "{body}");
+    assert_eq!(
+        body["data"]["shopper"]["visits"]["edges"][0]["node"]["state"],
+        "APPROVED"
+    );
+    let payments = app.staff(Role::Payments).await.token;
+    let body = app.gql(Some(&payments), visits, json!({ "s": shopper })).await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"), "{body}");
 }

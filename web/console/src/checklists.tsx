@@ -142,7 +142,22 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
                 onInput={(v) => change({ sections: def.sections.map((x, i) => (i === si ? { ...x, title: { ...x.title, uk: v } } : x)) })}
               />
               {sec.questions.map((q, qi) => (
-                <QuestionForm key={qi} lang={lang} prefix={`q-${si}-${qi}`} q={q} earlier={all.filter((x) => x.code !== q.code)} onChange={(next) => setQuestion(si, qi, next)} />
+                <div key={qi}>
+                  <QuestionForm lang={lang} prefix={`q-${si}-${qi}`} q={q} earlier={all.filter((x) => x.code !== q.code)} onChange={(next) => setQuestion(si, qi, next)} />
+                  {draft && (
+                    <div class="row">
+                      <button type="button" class="secondary" disabled={qi === 0} onClick={() => change(moved(def, si, qi, -1))}>
+                        {s.moveUp(q.code)}
+                      </button>
+                      <button type="button" class="secondary" disabled={qi === sec.questions.length - 1} onClick={() => change(moved(def, si, qi, 1))}>
+                        {s.moveDown(q.code)}
+                      </button>
+                      <button type="button" class="secondary" onClick={() => change(removed(def, si, qi))}>
+                        {s.removeQuestion(q.code)}
+                      </button>
+                    </div>
+                  )}
+                </div>
               ))}
               {draft && (
                 <button
@@ -223,6 +238,23 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
   );
 }
 
+/// The question moved one place up (-1) or down (+1) in its section.
+function moved(def: Definition, si: number, qi: number, by: -1 | 1): Definition {
+  return {
+    sections: def.sections.map((sec, i) => {
+      if (i !== si) return sec;
+      const list = [...sec.questions];
+      [list[qi], list[qi + by]] = [list[qi + by], list[qi]];
+      return { ...sec, questions: list };
+    }),
+  };
+}
+
+/// The question gone (a condition that still names it is then refused at publishing, with its path).
+function removed(def: Definition, si: number, qi: number): Definition {
+  return { sections: def.sections.map((sec, i) => (i === si ? { ...sec, questions: sec.questions.filter((_, j) => j !== qi) } : sec)) };
+}
+
 function addQuestion(section: Section, n: number): Section {
   return { ...section, questions: [...section.questions, { code: `Q${n}`, title: { uk: "" }, type: "YES_NO", weight: 1 } as Question] };
 }
@@ -239,11 +271,23 @@ function retyped(q: Question, type: Question["type"]): Question {
     delete next.max;
   }
   if (type !== "DURATION") delete next.maxMinutes;
-  if (type !== "PHOTO") delete next.minCount;
+  if (type !== "PHOTO") {
+    delete next.minCount;
+    delete next.caption;
+  } else if (!next.caption) next.caption = { uk: "" };
+  if (type !== "YES_NO") {
+    delete (next as Editable).yesScore;
+    delete (next as Editable).noScore;
+  }
+  if (type !== "NUMBER" && type !== "DURATION") delete (next as Editable).bands;
   return next;
 }
 
-/// One question's settings. Options are one per line, `CODE | label | score`.
+/// The settings the app's question type does not carry (they only matter to the score).
+type Editable = Question & { weight?: number; yesScore?: number; noScore?: number; bands?: { upTo: number; score: number }[] };
+
+/// One question's settings. Options are one per line, `CODE | label | score`; bands `up to | score`; a condition
+/// beyond "equals" (answered, all, any, not, nested) is written as JSON (docs/CHECKLISTS.md).
 function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier: Question[]; onChange: (q: Question) => void }) {
   const s = t(props.lang);
   const { q, prefix, onChange } = props;
@@ -251,6 +295,16 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
   const num = (v: string) => (v.trim() === "" ? undefined : Number(v));
   const optionsText = (q.options ?? []).map((o) => `${o.code} | ${o.label.uk} | ${(o as { score?: number }).score ?? ""}`).join("\n");
   const condition = q.visibleIf && "equals" in q.visibleIf ? q.visibleIf.equals : null;
+  const e = q as Editable;
+  const bandsText = (e.bands ?? []).map((b) => `${b.upTo} | ${b.score}`).join("\n");
+  const [conditionText, setConditionText] = useState(q.visibleIf ? JSON.stringify(q.visibleIf) : "");
+  const [conditionError, setConditionError] = useState<string | null>(null);
+  useEffect(() => setConditionText(q.visibleIf ? JSON.stringify(q.visibleIf) : ""), [JSON.stringify(q.visibleIf)]);
+  const labelPatch = (key: "guidance" | "caption", lang: "uk" | "en", v: string) => {
+    const current = q[key] ?? { uk: "" };
+    const next = { ...current, [lang]: v || (lang === "en" ? undefined : "") };
+    set({ [key]: key === "guidance" && !next.uk && !next.en ? undefined : next } as Partial<Question>);
+  };
   return (
     <fieldset class="question-form">
       <legend>{q.code || s.newQuestion}</legend>
@@ -281,8 +335,43 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
         <Field id={`${prefix}-maxmin`} label={s.maxMinutes} inputMode="numeric" value={q.maxMinutes === undefined ? "" : String(q.maxMinutes)} onInput={(v) => set({ maxMinutes: num(v) })} />
       )}
       {q.type === "PHOTO" && (
-        <Field id={`${prefix}-mincount`} label={s.minCount} inputMode="numeric" value={q.minCount === undefined ? "" : String(q.minCount)} onInput={(v) => set({ minCount: num(v) })} />
+        <>
+          <Field id={`${prefix}-mincount`} label={s.minCount} inputMode="numeric" value={q.minCount === undefined ? "" : String(q.minCount)} onInput={(v) => set({ minCount: num(v) })} />
+          <Field id={`${prefix}-caption`} label={s.captionUk} value={q.caption?.uk ?? ""} onInput={(v) => labelPatch("caption", "uk", v)} />
+          <Field id={`${prefix}-caption-en`} label={s.captionEn} value={q.caption?.en ?? ""} onInput={(v) => labelPatch("caption", "en", v)} />
+        </>
       )}
+      {q.type === "YES_NO" && (
+        <>
+          <Field id={`${prefix}-yes`} label={s.yesScore} hint={s.fractionHint} inputMode="decimal" value={e.yesScore === undefined ? "" : String(e.yesScore)} onInput={(v) => onChange({ ...e, yesScore: num(v) } as Question)} />
+          <Field id={`${prefix}-no`} label={s.noAnswerScore} inputMode="decimal" value={e.noScore === undefined ? "" : String(e.noScore)} onInput={(v) => onChange({ ...e, noScore: num(v) } as Question)} />
+        </>
+      )}
+      {(q.type === "NUMBER" || q.type === "DURATION") && (
+        <>
+          <label for={`${prefix}-bands`}>{s.bandsLabel}</label>
+          <p class="hint" id={`${prefix}-bands-hint`}>
+            {s.bandsHint}
+          </p>
+          <textarea
+            id={`${prefix}-bands`}
+            aria-describedby={`${prefix}-bands-hint`}
+            value={bandsText}
+            onChange={(ev) => {
+              const bands = (ev.target as HTMLTextAreaElement).value
+                .split("\n")
+                .filter((line) => line.trim())
+                .map((line) => {
+                  const [upTo, score] = line.split("|").map((x) => Number(x.trim().replace(",", ".")));
+                  return { upTo, score };
+                });
+              onChange({ ...e, bands: bands.length ? bands : undefined } as Question);
+            }}
+          />
+        </>
+      )}
+      <Field id={`${prefix}-guidance`} label={s.guidanceUk} value={q.guidance?.uk ?? ""} onInput={(v) => labelPatch("guidance", "uk", v)} />
+      <Field id={`${prefix}-guidance-en`} label={s.guidanceEn} value={q.guidance?.en ?? ""} onInput={(v) => labelPatch("guidance", "en", v)} />
       {(q.type === "SINGLE_CHOICE" || q.type === "MULTIPLE_CHOICE") && (
         <>
           <label for={`${prefix}-options`}>{s.optionsLabel}</label>
@@ -335,6 +424,38 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
             set({ visibleIf: { equals: { question: condition.question, value } } });
           }}
         />
+      )}
+      <label for={`${prefix}-if-json`}>{s.conditionJson}</label>
+      <p class="hint" id={`${prefix}-if-json-hint`}>
+        {s.conditionJsonHint}
+      </p>
+      <textarea
+        id={`${prefix}-if-json`}
+        aria-describedby={conditionError ? `${prefix}-if-json-hint ${prefix}-if-json-error` : `${prefix}-if-json-hint`}
+        aria-invalid={conditionError ? "true" : undefined}
+        value={conditionText}
+        onInput={(ev) => setConditionText((ev.target as HTMLTextAreaElement).value)}
+        onBlur={() => {
+          const text = conditionText.trim();
+          if (!text) {
+            setConditionError(null);
+            set({ visibleIf: undefined });
+            return;
+          }
+          try {
+            const parsed = JSON.parse(text) as Question["visibleIf"];
+            if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("not an object");
+            setConditionError(null);
+            set({ visibleIf: parsed });
+          } catch {
+            setConditionError(s.conditionJsonBad);
+          }
+        }}
+      />
+      {conditionError && (
+        <p id={`${prefix}-if-json-error`} class="error">
+          {conditionError}
+        </p>
       )}
     </fieldset>
   );

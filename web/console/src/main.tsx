@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>, #/staff. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -15,6 +15,7 @@ import { Payments } from "./payments";
 import { ResultVisit, Results } from "./results";
 import { Queue, VisitReview } from "./review";
 import { ShopperPage, Shoppers } from "./shoppers";
+import { Staff } from "./staff";
 import { ChecklistEditor, Checklists } from "./checklists";
 import { VenuePage } from "./venue";
 import { Venues } from "./venues";
@@ -77,7 +78,8 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
 }
 
 /// The section asked for if the role has it, else the first one the role has (null: none).
-function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean, reads: boolean): string | null {
+function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean, reads: boolean, admin: boolean): string | null {
+  if (section === "staff" && admin) return "staff";
   if (section === "payments" && pays) return "payments";
   if (section === "results" && reads) return "results";
   if (section === "result" && reads && id) return "result";
@@ -121,12 +123,14 @@ function Console() {
   const reviews = me !== null && REVIEWERS.includes(me.role);
   const pays = me !== null && PAYERS.includes(me.role);
   const reads = me !== null && RESULT_READERS.includes(me.role);
-  const current = sectionFor(section, id, reviews, pays, reads);
+  const admin = me?.role === "ADMIN";
+  const current = sectionFor(section, id, reviews, pays, reads, admin);
   let screen;
   if (!me) screen = <p>{s.loading}</p>;
   else if (current === "visit") screen = <VisitReview key={id} lang={lang} id={id} />;
   else if (current === "review") screen = <Queue lang={lang} />;
   else if (current === "payments") screen = <Payments lang={lang} />;
+  else if (current === "staff") screen = <Staff lang={lang} />;
   else if (current === "results") screen = <Results lang={lang} waveId={id || undefined} />;
   else if (current === "result") screen = <ResultVisit key={id} lang={lang} id={id} />;
   else if (current === "venues") screen = <Venues lang={lang} />;
@@ -145,6 +149,7 @@ function Console() {
     ["shoppers", s.shoppers, reviews],
     ["payments", s.payments, pays],
     ["results", s.results, reads],
+    ["staff", s.staff, admin],
   ];
   return (
     <>

@@ -164,6 +164,37 @@ export function ShopperPage({ lang, id }: { lang: Lang; id: string }) {
           {shopper.conflictDeclaration && <li>{shopper.conflictDeclaration}</li>}
         </ul>
       )}
+      <h2>{s.shopperVisits(shopper.visits.totalCount)}</h2>
+      {shopper.visits.totalCount === 0 ? (
+        <p>{s.noVisitsYet}</p>
+      ) : (
+        <div class="table-wrap" tabIndex={0}>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{s.venue}</th>
+                <th scope="col">{s.wave}</th>
+                <th scope="col">{s.checkedIn}</th>
+                <th scope="col">{s.state}</th>
+                <th scope="col">{s.score}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shopper.visits.edges.map(({ node: v }) => (
+                <tr key={v.id}>
+                  <td>
+                    <a href={`#/visit/${v.id}`}>{v.venueName}</a>
+                  </td>
+                  <td>{v.waveName}</td>
+                  <td>{dateTime(v.checkedInAt, lang)}</td>
+                  <td>{s.visitStates[v.state] ?? v.state}</td>
+                  <td>{v.score === null || v.score === undefined ? s.noAnswer : v.score.toFixed(1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
       <section aria-labelledby="status-title">
         <h2 id="status-title">{s.accountStatus}</h2>
         {outcome}

@@ -6,16 +6,15 @@ import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
 import autoAssign from "../operations/auto_assign.graphql?raw";
 import closeWave from "../operations/close_wave.graphql?raw";
-import createWave from "../operations/create_wave.graphql?raw";
 import extendWave from "../operations/extend_wave.graphql?raw";
 import launchWave from "../operations/launch_wave.graphql?raw";
 import pauseWave from "../operations/pause_wave.graphql?raw";
 import resumeWave from "../operations/resume_wave.graphql?raw";
-import waveFormData from "../operations/wave_form_data.graphql?raw";
 import waveList from "../operations/wave_list.graphql?raw";
-import type { AutoAssignMutation, LaunchWaveMutation, WaveFormDataQuery, WaveListQuery } from "./gql/operations";
-import { kyivDay, money, t, type Lang } from "./i18n";
+import type { AutoAssignMutation, LaunchWaveMutation, WaveListQuery } from "./gql/operations";
+import { t, type Lang } from "./i18n";
 import { HandAssignment } from "./assignment";
+import { NewWave } from "./wave_form";
 import { useOutcome, type Act } from "./outcome";
 
 type Wave = WaveListQuery["waves"]["edges"][number]["node"];
@@ -24,10 +23,14 @@ type Plan = AutoAssignMutation["autoAssignWave"];
 export function Waves({ lang }: { lang: Lang }) {
   const s = t(lang);
   const [waves, setWaves] = useState<Wave[] | null>(null);
+  const [page, setPage] = useState<WaveListQuery["waves"] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  async function load() {
+  /// The first page again (after every action), or the next one appended.
+  async function load(more = false) {
     try {
-      setWaves((await gql<WaveListQuery>(waveList)).waves.edges.map((e) => e.node));
+      const got = (await gql<WaveListQuery>(waveList, { after: more ? page?.pageInfo.endCursor : null })).waves;
+      setPage(got);
+      setWaves([...(more ? (waves ?? []) : []), ...got.edges.map((e) => e.node)]);
     } catch (err) {
       setError(failureText(err));
     }
@@ -35,7 +38,7 @@ export function Waves({ lang }: { lang: Lang }) {
   useEffect(() => {
     void load();
   }, []);
-  const { act, outcome, setError } = useOutcome(load);
+  const { act, outcome, setError } = useOutcome(() => load());
   const chosen = waves?.find((w) => w.id === open);
   return (
     <>
@@ -78,6 +81,11 @@ export function Waves({ lang }: { lang: Lang }) {
             </tbody>
           </table>
         </div>
+      )}
+      {page?.pageInfo.hasNextPage && (
+        <button type="button" class="secondary" onClick={() => void load(true)}>
+          {s.moreWaves(waves?.length ?? 0, page.totalCount)}
+        </button>
       )}
       {chosen && <WavePanel key={chosen.id} lang={lang} wave={chosen} act={act} />}
       <NewWave lang={lang} act={act} />
@@ -236,92 +244,3 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
     </section>
   );
 }
-
-function NewWave({ lang, act }: { lang: Lang; act: Act }) {
-  const s = t(lang);
-  const [data, setData] = useState<WaveFormData | null>(null);
-  const [form, setForm] = useState({ clientId: "", versionId: "", name: "", startsOn: kyivDay(), endsOn: kyivDay(30), fee: "400", visits: "1", scenario: "", oblast: "" });
-  useEffect(() => {
-    gql<WaveFormDataQuery>(waveFormData)
-      .then(setData)
-      .catch(() => setData(null));
-  }, []);
-  const clients = data?.clients.edges.map((e) => e.node) ?? [];
-  const clientId = form.clientId || clients[0]?.id || "";
-  const versions = (data?.checklists.edges.map((e) => e.node) ?? [])
-    .filter((c) => c.client.id === clientId)
-    .flatMap((c) => c.versions.filter((v) => v.status === "PUBLISHED").map((v) => ({ id: v.id, label: `${c.name} v${v.version}` })));
-  const versionId = form.versionId || versions[0]?.id || "";
-  const set = (key: keyof typeof form) => (v: string) => setForm({ ...form, [key]: v });
-  const choose = (key: keyof typeof form) => (e: Event) => setForm({ ...form, [key]: (e.target as HTMLSelectElement).value });
-  async function submit(e: Event) {
-    e.preventDefault();
-    await act(async () => {
-      await gql(createWave, {
-        clientId,
-        input: {
-          name: form.name,
-          checklistVersionId: versionId,
-          startsOn: form.startsOn,
-          endsOn: form.endsOn,
-          selection: form.oblast.trim() ? { mode: "FILTER", oblast: form.oblast.trim() } : { mode: "ALL" },
-          visitsPerVenue: Number(form.visits),
-          feeKopiykas: Math.round(Number(form.fee.replace(",", ".")) * 100),
-          scenario: form.scenario,
-        },
-      });
-      return s.waveCreated(form.name);
-    });
-  }
-  return (
-    <form onSubmit={submit} aria-labelledby="new-wave">
-      <h2 id="new-wave">{s.newWave}</h2>
-      <div class="filters">
-        <div>
-          <label for="w-client">{s.client}</label>
-          <select id="w-client" value={clientId} onChange={choose("clientId")}>
-            {clients.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <label for="w-version">{s.checklistVersion}</label>
-          <select id="w-version" value={versionId} onChange={choose("versionId")}>
-            {versions.map((v) => (
-              <option key={v.id} value={v.id}>
-                {v.label}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div>
-          <Field id="w-name" label={s.waveName} value={form.name} onInput={set("name")} />
-        </div>
-        <div>
-          <Field id="w-starts" label={s.startsOn} type="date" value={form.startsOn} onInput={set("startsOn")} />
-        </div>
-        <div>
-          <Field id="w-ends" label={s.endsOn} type="date" value={form.endsOn} onInput={set("endsOn")} />
-        </div>
-        <div>
-          <Field id="w-fee" label={s.feeUah} inputMode="decimal" value={form.fee} onInput={set("fee")} />
-        </div>
-        <div>
-          <Field id="w-visits" label={s.visitsPerVenue} inputMode="numeric" value={form.visits} onInput={set("visits")} />
-        </div>
-        <div>
-          <Field id="w-oblast" label={s.onlyOblast} hint={s.onlyOblastHint} value={form.oblast} onInput={set("oblast")} />
-        </div>
-      </div>
-      <label for="w-scenario">{s.scenarioText}</label>
-      <textarea id="w-scenario" value={form.scenario} onInput={(e) => set("scenario")((e.target as HTMLTextAreaElement).value)} />
-      <p class="hint">{s.feeHint(money(Math.round(Number(form.fee.replace(",", ".")) * 100) || 0, lang))}</p>
-      <button type="submit">{s.createWave}</button>
-    </form>
-  );
-}
-
-type WaveFormData = WaveFormDataQuery;

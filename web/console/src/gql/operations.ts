@@ -421,6 +421,15 @@ export type ImportVenuesMutationVariables = Exact<{
 
 export type ImportVenuesMutation = { importVenues: { dryRun: boolean, applied: boolean, rowsRead: number, created: number, updated: number, unchanged: number, errors: Array<{ row: number, column: string | null, message: string }> } };
 
+export type InviteStaffMutationVariables = Exact<{
+  email: string;
+  role: Role;
+  clientId?: string | number | null | undefined;
+}>;
+
+
+export type InviteStaffMutation = { inviteStaff: { id: string, email: string, role: Role } };
+
 export type LaunchWaveMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -529,6 +538,15 @@ export type SetShopperStatusMutationVariables = Exact<{
 
 export type SetShopperStatusMutation = { setShopperStatus: { id: string, status: UserStatus, statusReason: string | null } };
 
+export type SetUserStatusMutationVariables = Exact<{
+  userId: string | number;
+  status: UserStatus;
+  reason?: string | null | undefined;
+}>;
+
+
+export type SetUserStatusMutation = { setUserStatus: { id: string, status: UserStatus } };
+
 export type ShopperListQueryVariables = Exact<{
   search?: string | null | undefined;
   status?: UserStatus | null | undefined;
@@ -543,7 +561,7 @@ export type ShopperProfileQueryVariables = Exact<{
 }>;
 
 
-export type ShopperProfileQuery = { shopper: { id: string, email: string, status: UserStatus, statusReason: string | null, emailVerified: boolean, fullName: string, phone: string, language: Language, travelRadiusKm: number, conflictDeclaration: string, createdAt: string, homeLocation: { lat: number, lon: number }, reliability: { tasksTaken: number, lateReleases: number, expired: number, score: number | null }, signals: Array<{ code: SignalCode, message: string, otherShopperIds: Array<string> }>, conflicts: Array<{ id: string, venueId: string | null, clientId: string | null, employer: string | null, name: string | null, createdAt: string }> } };
+export type ShopperProfileQuery = { shopper: { id: string, email: string, status: UserStatus, statusReason: string | null, emailVerified: boolean, fullName: string, phone: string, language: Language, travelRadiusKm: number, conflictDeclaration: string, createdAt: string, homeLocation: { lat: number, lon: number }, reliability: { tasksTaken: number, lateReleases: number, expired: number, score: number | null }, signals: Array<{ code: SignalCode, message: string, otherShopperIds: Array<string> }>, conflicts: Array<{ id: string, venueId: string | null, clientId: string | null, employer: string | null, name: string | null, createdAt: string }>, visits: { totalCount: number, edges: Array<{ node: { id: string, state: VisitState, waveName: string, venueName: string, checkedInAt: string, score: number | null } }> } } };
 
 export type StaffClientsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -554,6 +572,14 @@ export type StaffMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type StaffMeQuery = { me: { id: string, email: string, role: Role } };
+
+export type StaffUsersQueryVariables = Exact<{
+  search?: string | null | undefined;
+  role?: Role | null | undefined;
+}>;
+
+
+export type StaffUsersQuery = { users: { totalCount: number, edges: Array<{ node: { id: string, email: string, role: Role, status: UserStatus, statusReason: string | null, emailVerified: boolean, createdAt: string } }> } };
 
 export type UnassignTaskMutationVariables = Exact<{
   taskId: string | number;
@@ -617,10 +643,12 @@ export type WaveFormDataQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type WaveFormDataQuery = { clients: { edges: Array<{ node: { id: string, name: string } }> }, checklists: { edges: Array<{ node: { id: string, name: string, client: { id: string }, versions: Array<{ id: string, version: number, status: VersionStatus }> } }> } };
 
-export type WaveListQueryVariables = Exact<{ [key: string]: never; }>;
+export type WaveListQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type WaveListQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus, startsOn: string, endsOn: string, feeKopiykas: number, visitsPerVenue: number, closeReason: string | null, client: { id: string, name: string }, progress: { total: number, byState: Array<{ state: TaskState, count: number }>, byRegion: Array<{ oblast: string, total: number, byState: Array<{ state: TaskState, count: number }> }> } } }> } };
+export type WaveListQuery = { waves: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, status: WaveStatus, startsOn: string, endsOn: string, feeKopiykas: number, visitsPerVenue: number, closeReason: string | null, client: { id: string, name: string }, progress: { total: number, byState: Array<{ state: TaskState, count: number }>, byRegion: Array<{ oblast: string, total: number, byState: Array<{ state: TaskState, count: number }> }> } } }> } };
 
 export type WaveResultsQueryVariables = Exact<{
   waveId: string | number;
