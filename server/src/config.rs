@@ -40,6 +40,26 @@ pub struct Settings {
     pub payouts: PayoutSettings,
     pub http: HttpSettings,
     pub metrics: MetricsSettings,
+    pub feedback: FeedbackSettings,
+}
+
+/// Citizens' feedback (the QR and map channels).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeedbackSettings {
+    /// One response per device and center in this many hours (a signed cookie names the device).
+    pub cooldown_hours: i64,
+    /// Sent sooner than this after the form was shown, a response counts as suspicious.
+    pub min_fill_seconds: i64,
+}
+
+impl Default for FeedbackSettings {
+    fn default() -> Self {
+        Self {
+            cooldown_hours: 24,
+            min_fill_seconds: crate::domain::feedback::MIN_FILL_SECONDS,
+        }
+    }
 }
 
 /// Browser-facing HTTP: which other origins may call the API, and where the built web apps are.
@@ -381,6 +401,7 @@ impl Default for Settings {
             payouts: PayoutSettings::default(),
             http: HttpSettings::default(),
             metrics: MetricsSettings::default(),
+            feedback: FeedbackSettings::default(),
         }
     }
 }

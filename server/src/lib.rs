@@ -29,6 +29,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod evidence;
+pub mod feedback;
 pub mod graphql;
 pub mod http;
 pub mod idempotency;

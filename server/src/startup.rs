@@ -89,6 +89,9 @@ impl Application {
         let payouts = Payouts::new(db.clone(), Arc::new(settings.payouts.clone()), wake.clone());
         let metrics = crate::metrics::Metrics::new();
         let results = crate::results::Results::new(db.clone());
+        let feedback = crate::feedback::Feedback::new(db.clone(), settings.public_url(), &settings.feedback)
+            .await
+            .map_err(|e| anyhow::anyhow!("feedback keys: {}", e.message()))?;
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -99,6 +102,7 @@ impl Application {
             ledger,
             payouts: payouts.clone(),
             results: results.clone(),
+            feedback: feedback.clone(),
             metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);
@@ -108,6 +112,7 @@ impl Application {
             storage: visits.storage().clone(),
             payouts,
             results,
+            feedback: feedback.clone(),
             visits: visits.clone(),
             metrics,
             settings: settings.clone(),

@@ -103,5 +103,24 @@ test("a batch is made by one person, approved by another, exported, and settled 
   await page.getByRole("cell", { name: "сплачено", exact: true }).waitFor();
   await page.getByText("Облік зведено").waitFor();
   await axe(page);
+
+  // Ledger totals for this year: the adjustment and the payout, one transaction each.
+  const year = new Date().getFullYear();
+  await page.getByLabel("Підсумки з").fill(`${year}-01-01`);
+  await page.getByLabel("Підсумки по").fill(today);
+  await page.getByRole("button", { name: "Показати підсумки" }).click();
+  const totals = page.getByRole("table", { name: `Підсумки з ${year}-01-01 по ${today}` });
+  await totals.getByRole("cell", { name: "коригування" }).waitFor();
+  await totals.getByRole("cell", { name: "виплати" }).waitFor();
+  // Olena's money: nothing left to pay, the history, and this year's statement with its CSV.
+  await page.getByLabel("Покупець (ім'я, пошта, телефон)").fill("olena");
+  await page.getByRole("button", { name: "Знайти" }).click();
+  await page.getByRole("button", { name: "Олена Петренко (olena@example.com)" }).click();
+  await page.getByRole("heading", { name: "Олена Петренко", level: 3 }).waitFor();
+  await page.getByRole("table", { name: "Історія обліку (2)" }).waitFor();
+  await page.getByRole("table", { name: `Довідка про доходи за ${year} рік` }).getByRole("cell", { name: /500,00/ }).first().waitFor();
+  const statement = await downloaded(page, `Завантажити довідку за ${year} (CSV)`);
+  assert.match(readFileSync(statement, "utf8"), /500/);
+  await axe(page);
   await context.close();
 });

@@ -35,6 +35,8 @@ pub enum Permission {
     ReadVisits,
     /// Read results (scores per venue, oblast and question; exports): a client viewer only their client's.
     ReadResults,
+    /// Read citizens' feedback with its raw comments and contacts, moderate comments, manage QR codes.
+    ModerateFeedback,
     /// See the review queue, every visit with its originals, and decide on visits.
     ReviewVisits,
     /// See one's own earnings, payout lines and yearly statement.
@@ -62,6 +64,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ReadVisits => matches!(role, Admin | Coordinator | Shopper | ClientViewer),
         ReadResults => matches!(role, Admin | Coordinator | ClientViewer),
         ReviewVisits => matches!(role, Admin | Coordinator),
+        ModerateFeedback => matches!(role, Admin | Coordinator),
         OwnEarnings => role == Shopper,
         ManagePayouts => matches!(role, Admin | Payments),
     }

@@ -7,6 +7,7 @@ mod account;
 pub mod checklist;
 mod contact;
 pub mod eligibility;
+pub mod feedback;
 pub mod flags;
 mod geo;
 pub mod ledger;

@@ -12,6 +12,7 @@
 mod accounts;
 mod assignment;
 mod checklists;
+mod feedback;
 mod limits;
 mod memo;
 mod observe;
@@ -53,6 +54,7 @@ pub struct Query(
     visits::VisitQuery,
     payouts::PayoutQuery,
     results::ResultsQuery,
+    feedback::FeedbackQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -66,6 +68,7 @@ pub struct Mutation(
     assignment::AutoAssignMutation,
     visits::VisitMutation,
     payouts::PayoutMutation,
+    feedback::FeedbackMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -86,6 +89,7 @@ pub struct Services {
     pub ledger: Ledger,
     pub payouts: Payouts,
     pub results: Results,
+    pub feedback: crate::feedback::Feedback,
     /// Not a service: where the schema counts requests for `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -101,6 +105,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.ledger)
         .data(services.payouts)
         .data(services.results)
+        .data(services.feedback)
         // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
         .extension(limits::RequestLimits::new(limits))
         .extension(observe::Observe::new(services.metrics))

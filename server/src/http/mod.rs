@@ -32,6 +32,7 @@ use crate::metrics::{Metrics, Sample};
 use crate::payouts::Payouts;
 use crate::visits::Visits;
 
+mod feedback;
 mod files;
 mod pages;
 mod web;
@@ -47,6 +48,7 @@ pub struct AppState {
     pub storage: Storage,
     pub payouts: Payouts,
     pub results: crate::results::Results,
+    pub feedback: crate::feedback::Feedback,
     pub visits: Visits,
     pub metrics: Metrics,
     pub settings: std::sync::Arc<Settings>,
@@ -111,6 +113,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/media/{*key}", get(media))
         .route("/payouts/batches/{id}/export", get(export_batch))
         .route("/waves/{id}/results", get(export_results))
+        .route("/q/pow.js", get(feedback::pow_script))
+        .route("/q/{code}", get(feedback::qr_form).post(feedback::qr_submit))
+        .route("/feedback/{venue}", get(feedback::map_form).post(feedback::map_submit))
+        .route("/venues/{id}/{file}", get(feedback::poster))
         .route("/metrics", get(metrics))
         .merge(web::routes(&settings.http))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))

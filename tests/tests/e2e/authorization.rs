@@ -371,6 +371,42 @@ fn cases() -> Vec<Case> {
             variables: |ids| json!({ "c": ids.client_id }),
             allowed: results_readers,
         },
+        Case {
+            field: "feedbackCode",
+            query: "query($v: ID!) { feedbackCode(venueId: $v) { link } }",
+            variables: |ids| json!({ "v": ids.venue_id }),
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "feedbackResponses",
+            query: "query { feedbackResponses { totalCount } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "serviceCatalogue",
+            query: "query { serviceCatalogue(venueType: \"CNAP\") { code } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "rotateFeedbackCode",
+            query: "mutation($v: ID!) { rotateFeedbackCode(venueId: $v) { link } }",
+            variables: |ids| json!({ "v": ids.venue_id }),
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "moderateFeedback",
+            query: "mutation { moderateFeedback(id: \"none\", publish: true) { id } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "saveService",
+            query: "mutation { saveService(input: { venueType: \"CNAP\", code: \"X\", nameUk: \"Х\", nameEn: \"X\", position: 1 }) { code } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
         Case { field: "reviewQueue", query: "query { reviewQueue { totalCount } }", variables: none, allowed: shopper_managers },
         Case {
             field: "checkIn",

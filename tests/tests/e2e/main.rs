@@ -7,6 +7,7 @@ mod checklists;
 mod corpus;
 mod errors;
 mod evidence;
+mod feedback;
 mod hardening;
 mod http;
 mod payouts;

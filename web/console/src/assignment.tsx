@@ -1,4 +1,5 @@
-// Assignment by hand, inside a running wave's panel: the wave's tasks (open, offered, held…) and the active
+// Assignment by hand, inside a running wave's panel: the wave's tasks (coloured by how far they got, so with
+// "any state" the map is the wave's progress) and the active
 // shoppers' homes on one map with both lists beside it; pick a task (on the map or in its list), pick a shopper
 // (nearest first, with the distance and whether it is within their travel radius), then assign, offer (accept
 // within hours) or take back, each with its reason. When a rule forbids it the service says which, in words;
@@ -21,8 +22,16 @@ type Task = WaveTasksQuery["wave"]["tasks"]["edges"][number]["node"];
 type Shopper = AssignableShoppersQuery["shoppers"]["edges"][number]["node"];
 
 const HELD: TaskState[] = ["OFFERED", "CLAIMED", "ASSIGNED"];
-const TASK_COLOR = "#c2410c";
+const DONE: TaskState[] = ["VISITED", "SUBMITTED", "APPROVED"];
 const SHOPPER_COLOR = "#1d4ed8";
+/// Tasks are coloured by how far they got, so the map with "any state" is the wave's progress on a map.
+const STAGES: [string, (state: TaskState) => boolean, string][] = [
+  ["stageOpen", (st) => st === "OPEN", "#c2410c"],
+  ["stageHeld", (st) => HELD.includes(st), "#7c3aed"],
+  ["stageDone", (st) => DONE.includes(st), "#047857"],
+  ["stageClosed", (st) => st === "REJECTED" || st === "CANCELLED", "#6b7280"],
+];
+const stageColor = (state: TaskState) => STAGES.find(([, test]) => test(state))?.[2] ?? "#6b7280";
 
 export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string }) {
   const s = t(lang);
@@ -59,7 +68,7 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
         .sort((a, b) => a.km - b.km)
     : shoppers.map((sh) => ({ sh, km: null as number | null }));
   const points: MapPoint[] = [
-    ...(tasks ?? []).map((x) => ({ id: `task-${x.id}`, lat: x.venue.location.lat, lon: x.venue.location.lon, label: `${x.venue.name} (${s.taskStates[x.state] ?? x.state})`, color: TASK_COLOR })),
+    ...(tasks ?? []).map((x) => ({ id: `task-${x.id}`, lat: x.venue.location.lat, lon: x.venue.location.lon, label: `${x.venue.name} (${s.taskStates[x.state] ?? x.state})`, color: stageColor(x.state) })),
     ...shoppers.map((sh) => ({ id: `shopper-${sh.id}`, lat: sh.homeLocation.lat, lon: sh.homeLocation.lon, label: `${sh.fullName} (${s.homeOf})`, color: SHOPPER_COLOR })),
   ];
   function pick(id: string) {
@@ -99,10 +108,12 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
             onSelect={pick}
           />
           <ul class="score-legend" aria-label={s.legendTitle}>
-            <li>
-              <span style={{ background: TASK_COLOR }} />
-              {s.tasks}
-            </li>
+            {STAGES.map(([key, , color]) => (
+              <li key={key}>
+                <span style={{ background: color }} />
+                {s.stages[key]}
+              </li>
+            ))}
             <li>
               <span style={{ background: SHOPPER_COLOR }} />
               {s.shoppersHomes}

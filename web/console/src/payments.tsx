@@ -18,6 +18,8 @@ import type {
 } from "./gql/operations";
 import { dateTime, kyivDay, money, t, type Lang } from "./i18n";
 import { download } from "./download";
+import { LedgerTotals, ShopperMoney } from "./ledger";
+import settlePayoutLine from "../operations/settle_payout_line.graphql?raw";
 import { useOutcome, type Act } from "./outcome";
 import { Field } from "../../common/field";
 
@@ -118,6 +120,8 @@ export function Payments({ lang }: { lang: Lang }) {
         </div>
       )}
       {open && <Lines lang={lang} id={open} act={act} />}
+      <LedgerTotals lang={lang} act={act} period={period} />
+      <ShopperMoney lang={lang} act={act} />
       {check && (
         <>
           <h2>{s.ledger}</h2>
@@ -214,6 +218,14 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
 function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
   const s = t(lang);
   const [lines, setLines] = useState<Line[] | null>(null);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  /// Settles a line by hand (the bank's answer came another way than its status file), then shows it again.
+  const settle = (l: Line, outcome: "PAID" | "FAILED") =>
+    act(async () => {
+      await gql(settlePayoutLine, { lineId: l.id, outcome, reason: outcome === "FAILED" ? (reasons[l.id] ?? "") : null });
+      await load();
+      return s.settledLine(l.seq);
+    });
   async function load() {
     const data = await gql<PayoutLinesQuery>(payoutLines, { id });
     setLines(data.payoutBatch?.lines.edges.map((e) => e.node) ?? []);
@@ -238,6 +250,7 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
                 <th scope="col">{s.net}</th>
                 <th scope="col">{s.state}</th>
                 <th scope="col">{s.reference}</th>
+                <th scope="col">{s.actionsTitle}</th>
               </tr>
             </thead>
             <tbody>
@@ -254,6 +267,22 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
                     {l.failureReason && ` — ${l.failureReason}`}
                   </td>
                   <td>{l.endToEndId}</td>
+                  <td>
+                    {l.state === "SENT" && (
+                      <>
+                        <button type="button" class="secondary" onClick={() => void settle(l, "PAID")}>
+                          {s.settlePaid(l.seq)}
+                        </button>
+                        <label class="visually-hidden" for={`fail-${l.id}`}>
+                          {s.failReasonFor(l.seq)}
+                        </label>
+                        <input id={`fail-${l.id}`} placeholder={s.suspendReason} value={reasons[l.id] ?? ""} onInput={(e) => setReasons({ ...reasons, [l.id]: (e.target as HTMLInputElement).value })} />
+                        <button type="button" class="secondary" onClick={() => void settle(l, "FAILED")}>
+                          {s.settleFailed(l.seq)}
+                        </button>
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

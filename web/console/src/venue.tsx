@@ -9,6 +9,7 @@ import { MapView } from "../../common/map";
 import updateVenue from "../operations/update_venue.graphql?raw";
 import venuePage from "../operations/venue_page.graphql?raw";
 import type { OpeningHoursInput, VenuePageQuery, Weekday } from "./gql/operations";
+import { VenueCode } from "./feedback";
 import { t, type Lang } from "./i18n";
 
 type Venue = VenuePageQuery["venue"];
@@ -154,6 +155,7 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
           )}
         </section>
       </div>
+      <VenueCode lang={lang} venueId={venue.id} />
       <form onSubmit={save} noValidate aria-labelledby="venue-edit">
         <h2 id="venue-edit">{s.editVenue}</h2>
         <div aria-live="polite">

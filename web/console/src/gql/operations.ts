@@ -54,6 +54,29 @@ export type Language =
   /** Ukrainian (the default). */
   | 'UK';
 
+/** Why money moved. */
+export type LedgerKind =
+  /** A manual correction by the payments team. */
+  | 'ADJUSTMENT'
+  /** An approval was revoked: its earnings were clawed back. */
+  | 'APPROVAL_REVOKED'
+  /** Paid out (gross: net to the bank, tax withheld). */
+  | 'PAYOUT'
+  /** A payout the bank refused: the money came back. */
+  | 'PAYOUT_FAILED'
+  /** A visit was approved: fee, bonus and receipt reimbursement. */
+  | 'VISIT_APPROVAL';
+
+/** Where a comment is in moderation. */
+export type Moderation =
+  /** No comment was written. */
+  | 'NONE'
+  /** Waiting for a moderator; never shown publicly. */
+  | 'PENDING'
+  /** Its masked text may be shown publicly. */
+  | 'PUBLISHED'
+  | 'REJECTED';
+
 export type OpeningHoursInput = {
   closes: string;
   opens: string;
@@ -123,6 +146,11 @@ export type SelectionMode =
   | 'FILTER'
   /** An explicit list of venues. */
   | 'LIST';
+
+/** What the bank said about a line. */
+export type Settlement =
+  | 'FAILED'
+  | 'PAID';
 
 /** How much a flag matters. */
 export type Severity =
@@ -401,6 +429,21 @@ export type ExtendWaveMutationVariables = Exact<{
 
 export type ExtendWaveMutation = { extendWave: { id: string, endsOn: string } };
 
+export type FeedbackCodeQueryVariables = Exact<{
+  venueId: string | number;
+}>;
+
+
+export type FeedbackCodeQuery = { feedbackCode: { link: string, createdAt: string, posterPath: string, qrPngPath: string } };
+
+export type FeedbackResponsesQueryVariables = Exact<{
+  moderation?: Moderation | null | undefined;
+  suspicious?: boolean | null | undefined;
+}>;
+
+
+export type FeedbackResponsesQuery = { feedbackResponses: { totalCount: number, edges: Array<{ node: { id: string, venueName: string, channel: string, serviceCode: string | null, premises: number | null, staff: number | null, waiting: number | null, result: number | null, recommend: number | null, comment: string | null, commentMasked: string | null, masked: Array<string>, contactName: string | null, contactPhone: string | null, contactEmail: string | null, riskScore: number, riskReasons: Array<string>, counted: boolean, moderation: Moderation, createdAt: string } }> } };
+
 export type ImportPayoutStatusMutationVariables = Exact<{
   batchId: string | number;
   file: File;
@@ -436,6 +479,23 @@ export type LaunchWaveMutationVariables = Exact<{
 
 
 export type LaunchWaveMutation = { launchWave: { tasksCreated: number } };
+
+export type LedgerTotalsQueryVariables = Exact<{
+  from: string;
+  to: string;
+  byWave: boolean;
+}>;
+
+
+export type LedgerTotalsQuery = { ledgerTotals: Array<{ waveId: string | null, kind: LedgerKind, transactions: number, amountKopiykas: number }> };
+
+export type ModerateFeedbackMutationVariables = Exact<{
+  id: string | number;
+  publish: boolean;
+}>;
+
+
+export type ModerateFeedbackMutation = { moderateFeedback: { id: string, moderation: Moderation } };
 
 export type OfferTaskMutationVariables = Exact<{
   taskId: string | number;
@@ -521,6 +581,13 @@ export type ReviewWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ReviewWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus } }> } };
 
+export type RotateFeedbackCodeMutationVariables = Exact<{
+  venueId: string | number;
+}>;
+
+
+export type RotateFeedbackCodeMutation = { rotateFeedbackCode: { link: string, createdAt: string, posterPath: string, qrPngPath: string } };
+
 export type ScoreTrendQueryVariables = Exact<{
   clientId: string | number;
   venueId?: string | number | null | undefined;
@@ -547,6 +614,15 @@ export type SetUserStatusMutationVariables = Exact<{
 
 export type SetUserStatusMutation = { setUserStatus: { id: string, status: UserStatus } };
 
+export type SettlePayoutLineMutationVariables = Exact<{
+  lineId: string | number;
+  outcome: Settlement;
+  reason?: string | null | undefined;
+}>;
+
+
+export type SettlePayoutLineMutation = { settlePayoutLine: { id: string, state: PayoutLineState } };
+
 export type ShopperListQueryVariables = Exact<{
   search?: string | null | undefined;
   status?: UserStatus | null | undefined;
@@ -555,6 +631,14 @@ export type ShopperListQueryVariables = Exact<{
 
 
 export type ShopperListQuery = { shoppers: { totalCount: number, edges: Array<{ node: { id: string, email: string, fullName: string, phone: string, status: UserStatus, emailVerified: boolean, createdAt: string, reliability: { score: number | null, tasksTaken: number }, signals: Array<{ code: SignalCode }> } }> } };
+
+export type ShopperMoneyQueryVariables = Exact<{
+  id: string | number;
+  year: number;
+}>;
+
+
+export type ShopperMoneyQuery = { shopper: { id: string, fullName: string, email: string }, shopperEarnings: { currency: string, balanceKopiykas: number, pendingKopiykas: number, availableKopiykas: number, history: { totalCount: number, edges: Array<{ node: { id: string, kind: LedgerKind, memo: string, amountKopiykas: number, createdAt: string } }> } }, yearlyStatement: { year: number, currency: string, csv: string, months: Array<{ month: number, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number }> } };
 
 export type ShopperProfileQueryVariables = Exact<{
   id: string | number;

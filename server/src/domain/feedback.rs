@@ -1,0 +1,412 @@
+//! Citizens' feedback: the ministry's four dimensions on its four-level scale, the loyalty question (0–10), the
+//! channel a response came through, masking of personal data in comments before anything is shown, and the risk
+//! score that keeps suspicious responses out of the index. Pure: the `feedback` use cases bring the facts.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::ValidationError;
+
+/// Where a response came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// The QR code on a poster in the center.
+    Qr,
+    /// The public map portal.
+    WebMap,
+    Sms,
+    Viber,
+    /// An operator's phone interview.
+    Phone,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Qr => "QR",
+            Channel::WebMap => "WEB_MAP",
+            Channel::Sms => "SMS",
+            Channel::Viber => "VIBER",
+            Channel::Phone => "PHONE",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, super::UnknownValue> {
+        Ok(match text {
+            "QR" => Channel::Qr,
+            "WEB_MAP" => Channel::WebMap,
+            "SMS" => Channel::Sms,
+            "VIBER" => Channel::Viber,
+            "PHONE" => Channel::Phone,
+            other => return Err(super::UnknownValue::new("channel", other)),
+        })
+    }
+}
+
+/// The dimensions the ministry asks about, in the order the form asks them.
+pub const DIMENSIONS: [&str; 4] = ["premises", "staff", "waiting", "result"];
+
+/// The ministry's four levels, best first: чудово, добре, прийнятно, жахливо (stored as 4..1).
+pub const LEVELS: [(u8, &str, &str); 4] = [
+    (4, "чудово", "excellent"),
+    (3, "добре", "good"),
+    (2, "прийнятно", "acceptable"),
+    (1, "жахливо", "terrible"),
+];
+
+/// One response as the citizen gave it, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub service_code: Option<String>,
+    /// premises, staff, waiting, result: 1–4 each, or not answered.
+    pub ratings: [Option<u8>; 4],
+    /// "How likely are you to recommend this center?" 0–10.
+    pub recommend: Option<u8>,
+    pub comment: Option<String>,
+    pub contact: Option<Contact>,
+}
+
+/// Contact details given for a call-back, only with explicit consent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// The raw form fields.
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    pub service: Option<String>,
+    pub ratings: [Option<String>; 4],
+    pub recommend: Option<String>,
+    pub comment: Option<String>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub callback_consent: bool,
+}
+
+const COMMENT_MAX: usize = 2_000;
+
+fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// Checks a submitted form; every bad field is named. At least one rating or the loyalty answer is needed.
+pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
+    let mut errors = Vec::new();
+    let mut ratings = [None; 4];
+    for (i, raw) in form.ratings.iter().enumerate() {
+        if let Some(text) = blank(raw) {
+            match text.parse::<u8>() {
+                Ok(v @ 1..=4) => ratings[i] = Some(v),
+                _ => errors.push(ValidationError::new(DIMENSIONS[i], "must be one of the four levels")),
+            }
+        }
+    }
+    let recommend = match blank(&form.recommend) {
+        None => None,
+        Some(text) => match text.parse::<u8>() {
+            Ok(v @ 0..=10) => Some(v),
+            _ => {
+                errors.push(ValidationError::new("recommend", "must be a whole number from 0 to 10"));
+                None
+            }
+        },
+    };
+    let comment = blank(&form.comment).map(str::to_string);
+    if comment.as_ref().is_some_and(|c| c.chars().count() > COMMENT_MAX) {
+        errors.push(ValidationError::new("comment", "must be at most 2000 characters"));
+    }
+    if comment.as_ref().is_some_and(|c| {
+        c.chars()
+            .any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t')
+    }) {
+        errors.push(ValidationError::new("comment", "must not contain control characters"));
+    }
+    let service_code = blank(&form.service).map(str::to_string);
+    let contact = if form.callback_consent {
+        let name = blank(&form.contact_name).map(str::to_string);
+        let phone = blank(&form.contact_phone).map(str::to_string);
+        let email = blank(&form.contact_email).map(str::to_string);
+        if name.is_none() {
+            errors.push(ValidationError::new("contactName", "is needed for a call-back"));
+        }
+        if phone.is_none() && email.is_none() {
+            errors.push(ValidationError::new(
+                "contactPhone",
+                "a phone number or an e-mail is needed for a call-back",
+            ));
+        }
+        if let Some(p) = &phone {
+            if super::Phone::parse("contactPhone", p).is_err() {
+                errors.push(ValidationError::new(
+                    "contactPhone",
+                    "must be a phone number such as +380501234567",
+                ));
+            }
+        }
+        if let Some(e) = &email {
+            if super::Email::parse("contactEmail", e).is_err() {
+                errors.push(ValidationError::new("contactEmail", "must be an e-mail address"));
+            }
+        }
+        name.map(|name| Contact { name, phone, email })
+    } else {
+        None
+    };
+    if ratings.iter().all(Option::is_none) && recommend.is_none() && errors.is_empty() {
+        errors.push(ValidationError::new(
+            "premises",
+            "rate at least one thing, or answer the last question",
+        ));
+    }
+    if errors.is_empty() {
+        Ok(Response {
+            service_code,
+            ratings,
+            recommend,
+            comment,
+            contact: contact.filter(|_| form.callback_consent),
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}").expect("valid pattern"));
+/// Ukrainian and international phone numbers: +380 50 123 45 67, 050-123-45-67, (050) 1234567, 0501234567.
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(concat!(
+        r"\+?\s?380[\s.-]?\(?\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}\b",
+        r"|\(?0\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{2}[\s.-]?\d{2}\b",
+        r"|\+\d{1,3}(?:[\s.-]?\d){6,12}\b"
+    ))
+    .expect("valid pattern")
+});
+/// A name introduced in the text: "мене звати Олена Петренко", "моє ім'я …", "my name is …" (up to three words).
+static NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(мене звати|моє ім['’ʼ]я|моє прізвище|my name is|меня зовут)\s+(\p{Lu}[\p{L}'’ʼ-]*(?:\s+\p{Lu}[\p{L}'’ʼ-]*){0,2})")
+        .expect("valid pattern")
+});
+/// Document numbers: a passport booklet (two Cyrillic capitals and six digits), and runs of 8–14 digits (ID
+/// cards, РНОКПП, bank cards, IBAN bodies).
+static DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[А-ЯІЇЄҐ]{2}\s?\d{6}\b|\bUA\d{27}\b|\b\d(?:[\s-]?\d){7,18}\b").expect("valid pattern")
+});
+
+/// What was masked in a comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Masked {
+    Email,
+    Phone,
+    Name,
+    Document,
+}
+
+/// The comment with personal data replaced (`[e-mail]`, `[телефон]`, `[ім'я]`, `[номер документа]`), and what
+/// was found. Nothing a citizen writes is shown publicly unless it has gone through this.
+pub fn mask_personal_data(text: &str) -> (String, Vec<Masked>) {
+    let mut found = Vec::new();
+    let mut out = EMAIL
+        .replace_all(text, |_: &regex::Captures| {
+            found.push(Masked::Email);
+            "[e-mail]"
+        })
+        .into_owned();
+    out = NAME
+        .replace_all(&out, |c: &regex::Captures| {
+            found.push(Masked::Name);
+            format!("{} [ім'я]", &c[1])
+        })
+        .into_owned();
+    out = PHONE
+        .replace_all(&out, |_: &regex::Captures| {
+            found.push(Masked::Phone);
+            "[телефон]"
+        })
+        .into_owned();
+    out = DOCUMENT
+        .replace_all(&out, |_: &regex::Captures| {
+            found.push(Masked::Document);
+            "[номер документа]"
+        })
+        .into_owned();
+    found.sort();
+    found.dedup();
+    (out, found)
+}
+
+/// What is known about how a response arrived.
+#[derive(Debug, Clone, Default)]
+pub struct Signals {
+    /// Seconds between the form being shown and sent (None: unknown, e.g. a form token that did not verify).
+    pub fill_seconds: Option<i64>,
+    /// Responses from the same address to any center in the last hour (this one not counted).
+    pub same_address_last_hour: i64,
+    /// Responses to this center in the last 10 minutes (this one not counted).
+    pub center_last_10_minutes: i64,
+    /// The center's usual responses per 10 minutes (its mean over the last 30 days).
+    pub center_usual_per_10_minutes: f64,
+    /// The browser solved the proof-of-work challenge (JavaScript on). `None`: JavaScript was off.
+    pub proof_of_work: Option<bool>,
+    /// Shortest believable time to fill in the form, seconds (`feedback.min_fill_seconds`).
+    pub min_fill_seconds: i64,
+}
+
+/// A response's risk: 0–100 and the reasons, in words for staff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    pub score: u8,
+    pub reasons: Vec<String>,
+}
+
+/// Responses at or above this are kept but left out of the index, and shown to staff as suspicious.
+pub const SUSPICIOUS: u8 = 50;
+
+/// Shortest believable time to fill in the form by default, seconds.
+pub const MIN_FILL_SECONDS: i64 = 5;
+
+/// Scores a response. No single soft signal makes a real person's response suspicious; two do.
+pub fn risk(response: &Response, signals: &Signals) -> Risk {
+    let mut score: u32 = 0;
+    let mut reasons = Vec::new();
+    match signals.fill_seconds {
+        Some(s) if s < signals.min_fill_seconds => {
+            score += 60;
+            reasons.push(format!(
+                "filled in {s} s (people need at least {} s)",
+                signals.min_fill_seconds
+            ));
+        }
+        None => {
+            score += 30;
+            reasons.push("the form's own token was missing or altered".to_string());
+        }
+        _ => {}
+    }
+    if signals.proof_of_work == Some(false) {
+        score += 30;
+        reasons.push("the browser's proof-of-work did not verify".to_string());
+    }
+    if signals.same_address_last_hour >= 3 {
+        score += 30;
+        reasons.push(format!(
+            "{} other responses from the same address in the last hour",
+            signals.same_address_last_hour
+        ));
+    }
+    let burst_floor = (signals.center_usual_per_10_minutes * 5.0).max(5.0);
+    if signals.center_last_10_minutes as f64 >= burst_floor {
+        score += 25;
+        reasons.push(format!(
+            "a burst: {} responses to this center in 10 minutes (usually {:.1})",
+            signals.center_last_10_minutes, signals.center_usual_per_10_minutes
+        ));
+    }
+    if response
+        .comment
+        .as_deref()
+        .is_some_and(|c| c.contains("http://") || c.contains("https://") || c.contains("www."))
+    {
+        score += 20;
+        reasons.push("the comment carries a link".to_string());
+    }
+    Risk {
+        score: score.min(100) as u8,
+        reasons,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> Form {
+        Form {
+            ratings: [Some("4".into()), Some("3".into()), None, Some("1".into())],
+            recommend: Some("9".into()),
+            ..Form::default()
+        }
+    }
+
+    #[test]
+    fn a_form_is_checked_field_by_field() {
+        let ok = check_form(&form()).unwrap();
+        assert_eq!(ok.ratings, [Some(4), Some(3), None, Some(1)]);
+        assert_eq!(ok.recommend, Some(9));
+        let mut bad = form();
+        bad.ratings[2] = Some("5".into());
+        bad.recommend = Some("11".into());
+        let errors = check_form(&bad).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["waiting", "recommend"]);
+        let empty = check_form(&Form::default()).unwrap_err();
+        assert_eq!(empty[0].field, "premises");
+        // Consent without a way to call back is named; contact details without consent are dropped.
+        let mut consent = form();
+        consent.callback_consent = true;
+        consent.contact_name = Some("Олена".into());
+        let errors = check_form(&consent).unwrap_err();
+        assert_eq!(errors[0].field, "contactPhone");
+        let mut no_consent = form();
+        no_consent.contact_name = Some("Олена".into());
+        no_consent.contact_phone = Some("+380501234567".into());
+        assert_eq!(check_form(&no_consent).unwrap().contact, None);
+    }
+
+    #[test]
+    fn personal_data_is_masked() {
+        let (text, found) = mask_personal_data(
+            "Мене звати Олена Петренко, телефон +380 50 123 45 67, пишіть на olena.p@ukr.net. \
+             Паспорт КВ 123456, ІПН 3000000008. Черга 40 хв, 2 вікна з 6.",
+        );
+        assert_eq!(
+            text,
+            "Мене звати [ім'я], телефон [телефон], пишіть на [e-mail]. \
+             Паспорт [номер документа], ІПН [номер документа]. Черга 40 хв, 2 вікна з 6."
+        );
+        assert_eq!(found, [Masked::Email, Masked::Phone, Masked::Name, Masked::Document]);
+        let (text, found) = mask_personal_data("Дзвоніть 050-123-45-67 або (067) 1234567");
+        assert_eq!(text, "Дзвоніть [телефон] або [телефон]");
+        assert_eq!(found, [Masked::Phone]);
+        // Ordinary numbers stay: times, counts, years, room numbers.
+        let plain = "О 9:30 у 2026 році чекав 25 хвилин біля кабінету 104.";
+        assert_eq!(mask_personal_data(plain), (plain.to_string(), vec![]));
+    }
+
+    #[test]
+    fn risk_needs_two_soft_signals_to_be_suspicious() {
+        let ok = check_form(&form()).unwrap();
+        let human = Signals {
+            fill_seconds: Some(40),
+            center_usual_per_10_minutes: 0.2,
+            min_fill_seconds: MIN_FILL_SECONDS,
+            ..Signals::default()
+        };
+        assert_eq!(risk(&ok, &human).score, 0);
+        let fast = Signals {
+            fill_seconds: Some(2),
+            ..human.clone()
+        };
+        let r = risk(&ok, &fast);
+        assert!(r.score >= SUSPICIOUS, "{r:?}");
+        assert!(r.reasons[0].contains("filled in 2 s"));
+        let shared_wifi = Signals {
+            same_address_last_hour: 4,
+            ..human.clone()
+        };
+        assert!(risk(&ok, &shared_wifi).score < SUSPICIOUS);
+        let burst_from_one_place = Signals {
+            same_address_last_hour: 4,
+            center_last_10_minutes: 12,
+            ..human
+        };
+        let r = risk(&ok, &burst_from_one_place);
+        assert!(r.score >= SUSPICIOUS, "{r:?}");
+        assert_eq!(r.reasons.len(), 2);
+    }
+}

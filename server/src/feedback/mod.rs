@@ -1,0 +1,111 @@
+//! Citizens' feedback (issue 15): QR codes per venue (signed short links, rotated one venue at a time), the
+//! public form's tokens and the device cookie, the submission (checked, masked, scored for risk, kept once), the
+//! service catalogue, and what staff read and moderate. The public pages are `http::feedback`; the rules are
+//! `domain::feedback`.
+
+mod codes;
+mod posters;
+mod staff;
+mod submit;
+
+pub use codes::{CodeRecord, FeedbackVenue};
+pub use posters::{poster_svg, qr_png, qr_svg};
+pub use staff::{ResponseFilter, ResponseRecord};
+pub use submit::{Submission, Submitted};
+
+use std::sync::Arc;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use crate::db::{now_ms, Db};
+use crate::error::AppResult;
+
+/// The feedback service.
+#[derive(Clone)]
+pub struct Feedback {
+    db: Db,
+    /// Signs QR codes, form tokens and device cookies; kept in `app_secrets`, so every server shares it and
+    /// printed posters stay valid across restarts.
+    secret: Arc<Vec<u8>>,
+    /// Where links point (`http.public_url`).
+    public_url: String,
+    /// One response per device and center in this many hours.
+    cooldown_ms: i64,
+    min_fill_seconds: i64,
+}
+
+/// A service a visitor may have come for.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ServiceRecord {
+    pub code: String,
+    pub name_uk: String,
+    pub name_en: String,
+}
+
+impl Feedback {
+    /// Loads the signing key, making it on first start (the first server to insert it wins).
+    pub async fn new(db: Db, public_url: String, settings: &crate::config::FeedbackSettings) -> AppResult<Self> {
+        let fresh = hex::encode(rand::random::<[u8; 32]>());
+        sqlx::query("INSERT INTO app_secrets (name, value, created_at) VALUES ('feedback', $1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(&fresh)
+            .bind(now_ms())
+            .execute(db.pool())
+            .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'feedback'")
+            .fetch_one(db.pool())
+            .await?;
+        let secret = hex::decode(value).map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        Ok(Self {
+            db,
+            secret: Arc::new(secret),
+            public_url: public_url.trim_end_matches('/').to_string(),
+            cooldown_ms: settings.cooldown_hours.max(0) * 3_600_000,
+            min_fill_seconds: settings.min_fill_seconds.max(0),
+        })
+    }
+
+    /// HMAC-SHA256 of the parts, joined by newlines.
+    fn mac(&self, parts: &[&str]) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                mac.update(b"\n");
+            }
+            mac.update(part.as_bytes());
+        }
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    fn verify(&self, parts: &[&str], signature: &[u8]) -> bool {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes any key length");
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                mac.update(b"\n");
+            }
+            mac.update(part.as_bytes());
+        }
+        mac.verify_truncated_left(signature).is_ok()
+    }
+
+    /// The services of a venue type, in the catalogue's order.
+    pub async fn services(&self, venue_type: &str) -> AppResult<Vec<ServiceRecord>> {
+        Ok(sqlx::query_as(
+            "SELECT code, name_uk, name_en FROM service_catalogue WHERE venue_type = $1 AND active = 1 ORDER BY position, code",
+        )
+        .bind(venue_type)
+        .fetch_all(self.db.pool())
+        .await?)
+    }
+}
+
+/// Base32 without padding (RFC 4648, lower case): short, case-insensitive-safe text for links.
+pub(crate) fn base32(bytes: &[u8]) -> String {
+    data_encoding::BASE32_NOPAD.encode(bytes).to_ascii_lowercase()
+}
+
+pub(crate) fn unbase32(text: &str) -> Option<Vec<u8>> {
+    data_encoding::BASE32_NOPAD
+        .decode(text.to_ascii_uppercase().as_bytes())
+        .ok()
+}

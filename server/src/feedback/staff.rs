@@ -1,0 +1,185 @@
+//! What staff read and decide: responses with filters (by venue, moderation state, suspicious or not), and the
+//! moderation of comments (only a masked comment a moderator published may ever be shown publicly).
+
+use sqlx::FromRow;
+
+use super::*;
+use crate::audit::audit;
+use crate::auth::{Actor, Permission};
+use crate::db::Page;
+use crate::error::AppError;
+
+/// One response as staff read it (the raw comment and contact details included).
+#[derive(Debug, Clone, FromRow)]
+pub struct ResponseRecord {
+    pub id: String,
+    pub venue_id: String,
+    pub venue_name: String,
+    pub channel: String,
+    pub service_code: Option<String>,
+    pub premises: Option<i64>,
+    pub staff: Option<i64>,
+    pub waiting: Option<i64>,
+    pub result: Option<i64>,
+    pub recommend: Option<i64>,
+    pub comment: Option<String>,
+    pub comment_masked: Option<String>,
+    pub masked_kinds: String,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub risk_score: i64,
+    pub risk_reasons: String,
+    pub counted: i64,
+    pub moderation: String,
+    pub created_at: i64,
+}
+
+/// Filters of the staff list.
+#[derive(Debug, Clone, Default)]
+pub struct ResponseFilter {
+    pub venue_id: Option<String>,
+    pub moderation: Option<String>,
+    pub suspicious: Option<bool>,
+}
+
+const SELECT: &str = "SELECT r.id, r.venue_id, v.name AS venue_name, r.channel, r.service_code, r.premises, r.staff, \
+    r.waiting, r.result, r.recommend, r.comment, r.comment_masked, r.masked_kinds, r.contact_name, r.contact_phone, \
+    r.contact_email, r.risk_score, r.risk_reasons, r.counted, r.moderation, r.created_at \
+    FROM feedback_responses r JOIN venues v ON v.id = r.venue_id";
+
+const WHERE: &str = "WHERE ($1 = '' OR r.venue_id = $1) AND ($2 = '' OR r.moderation = $2) \
+    AND ($3 = -1 OR r.counted = $3)";
+
+impl Feedback {
+    /// Newest first.
+    pub async fn responses(
+        &self,
+        actor: &Actor,
+        filter: &ResponseFilter,
+        limit: usize,
+        offset: usize,
+    ) -> AppResult<Page<ResponseRecord>> {
+        if !actor.can(Permission::ModerateFeedback) {
+            return Err(AppError::forbidden());
+        }
+        let counted = match filter.suspicious {
+            None => -1i64,
+            Some(true) => 0,
+            Some(false) => 1,
+        };
+        let rows: Vec<ResponseRecord> = sqlx::query_as(&format!(
+            "{SELECT} {WHERE} ORDER BY r.created_at DESC, r.id DESC LIMIT $4 OFFSET $5"
+        ))
+        .bind(filter.venue_id.clone().unwrap_or_default())
+        .bind(filter.moderation.clone().unwrap_or_default())
+        .bind(counted)
+        .bind((limit + 1) as i64)
+        .bind(offset as i64)
+        .fetch_all(self.db.pool())
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM feedback_responses r {WHERE}"))
+            .bind(filter.venue_id.clone().unwrap_or_default())
+            .bind(filter.moderation.clone().unwrap_or_default())
+            .bind(counted)
+            .fetch_one(self.db.pool())
+            .await?;
+        Ok(Page::from_rows(rows, limit, total))
+    }
+
+    /// Publishes or rejects a pending comment. Deciding the same again returns the response; deciding
+    /// otherwise after a decision is a `CONFLICT`.
+    pub async fn moderate(&self, actor: &Actor, id: &str, publish: bool) -> AppResult<ResponseRecord> {
+        if !actor.can(Permission::ModerateFeedback) {
+            return Err(AppError::forbidden());
+        }
+        let wanted = if publish { "PUBLISHED" } else { "REJECTED" };
+        let mut tx = self.db.begin_write().await?;
+        let current: Option<String> = sqlx::query_scalar("SELECT moderation FROM feedback_responses WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match current.as_deref() {
+            None => return Err(AppError::NotFound("response".into())),
+            Some("PENDING") => {
+                sqlx::query(
+                    "UPDATE feedback_responses SET moderation = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4",
+                )
+                .bind(wanted)
+                .bind(&actor.user_id)
+                .bind(now_ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                audit(
+                    &mut tx,
+                    Some(&actor.user_id),
+                    "feedback.moderate",
+                    Some(id),
+                    Some(wanted),
+                )
+                .await?;
+                tx.commit().await?;
+            }
+            Some(state) if state == wanted => drop(tx),
+            Some("NONE") => return Err(AppError::conflict("this response has no comment to moderate")),
+            Some(state) => return Err(AppError::conflict(format!("the comment was already decided: {state}"))),
+        }
+        sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(Into::into)
+    }
+}
+
+impl Feedback {
+    /// Adds or changes one service of a venue type's catalogue (audited).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_service(
+        &self,
+        actor: &Actor,
+        venue_type: &str,
+        code: &str,
+        name_uk: &str,
+        name_en: &str,
+        position: i32,
+        active: bool,
+    ) -> AppResult<super::ServiceRecord> {
+        use crate::domain::{BoundedText, ValidationError, VenueType};
+        if !actor.can(Permission::ModerateFeedback) {
+            return Err(AppError::forbidden());
+        }
+        let venue_type = VenueType::parse("venueType", venue_type)?;
+        let code = code.trim().to_ascii_uppercase();
+        if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(ValidationError::new("code", "must be 1–40 letters, digits or _").into());
+        }
+        let name_uk = BoundedText::parse("nameUk", name_uk, 1, 200)?.into_inner();
+        let name_en = BoundedText::parse("nameEn", name_en, 1, 200)?.into_inner();
+        let mut tx = self.db.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO service_catalogue (venue_type, code, name_uk, name_en, position, active) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (venue_type, code) DO UPDATE SET name_uk = excluded.name_uk, name_en = excluded.name_en, \
+             position = excluded.position, active = excluded.active",
+        )
+        .bind(venue_type.as_str())
+        .bind(&code)
+        .bind(&name_uk)
+        .bind(&name_en)
+        .bind(i64::from(position))
+        .bind(i64::from(active))
+        .execute(&mut *tx)
+        .await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "feedback.service.save",
+            Some(&code),
+            Some(venue_type.as_str()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(super::ServiceRecord { code, name_uk, name_en })
+    }
+}

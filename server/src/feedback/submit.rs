@@ -1,0 +1,299 @@
+//! A citizen's response: the form's own signed token (when it was shown, which form), the device cookie, the
+//! honeypot, the cooldown per device and center, the rate limit per address; then the response checked, its
+//! comment masked, its risk scored, and kept once (the form's token is its key, so a resend of the same form,
+//! or a double tap, keeps one response).
+
+use sha2::Digest;
+
+use super::*;
+use crate::db::new_id;
+use crate::domain::feedback::{check_form, mask_personal_data, risk, Channel, Form, Signals, SUSPICIOUS};
+use crate::domain::ValidationError;
+use crate::error::AppError;
+
+/// How long a shown form may be sent.
+const FORM_TTL_MS: i64 = 24 * 3_600_000;
+/// Responses one address may send in an hour (a family on one Wi-Fi, a center's guest network).
+const PER_ADDRESS_PER_HOUR: u32 = 20;
+
+/// What arrived with a response.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub venue: FeedbackVenue,
+    pub channel: Channel,
+    pub code_token: Option<String>,
+    pub form: Form,
+    /// The hidden field the page carries (`Feedback::form_token`).
+    pub form_token: String,
+    /// The field people never see; only a bot fills it.
+    pub honeypot: Option<String>,
+    /// The device cookie's value, if the browser sent one.
+    pub device_cookie: Option<String>,
+    pub address: String,
+    /// The browser's proof-of-work answer (`None` when JavaScript was off).
+    pub proof_of_work: Option<String>,
+}
+
+/// What became of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Submitted {
+    /// Kept. `counted`: it goes into the index (not suspicious).
+    Saved { id: String, counted: bool },
+    /// The same form was sent again: the first response stands.
+    Again { id: String },
+    /// This device already answered for this center recently.
+    Cooldown,
+    /// The honeypot was filled.
+    Bot,
+    /// The form's token is missing, altered or too old: the page is shown again, fresh.
+    Stale,
+    /// Fields to fix, each named.
+    Invalid(Vec<ValidationError>),
+}
+
+impl Feedback {
+    /// A token for a form shown now for this venue: `<nonce>.<shown at ms>.<signature>`.
+    pub fn form_token(&self, venue_id: &str) -> String {
+        let nonce = base32(&rand::random::<[u8; 10]>());
+        let shown = now_ms().to_string();
+        let signature = self.mac(&["form", venue_id, &nonce, &shown]);
+        format!("{nonce}.{shown}.{}", base32(&signature[..16]))
+    }
+
+    /// When the form was shown, if the token is this venue's, unaltered and not too old.
+    fn form_shown_at(&self, venue_id: &str, token: &str, now: i64) -> Option<i64> {
+        let mut parts = token.split('.');
+        let (nonce, shown, signature) = (parts.next()?, parts.next()?, parts.next()?);
+        let signature = unbase32(signature).filter(|s| s.len() == 16)?;
+        if !self.verify(&["form", venue_id, nonce, shown], &signature) {
+            return None;
+        }
+        let shown: i64 = shown.parse().ok()?;
+        (shown <= now + 60_000 && now - shown <= FORM_TTL_MS).then_some(shown)
+    }
+
+    /// A new device cookie value: a random id and its signature.
+    pub fn new_device_cookie(&self) -> String {
+        let id = base32(&rand::random::<[u8; 12]>());
+        let signature = self.mac(&["device", &id]);
+        format!("{id}.{}", base32(&signature[..12]))
+    }
+
+    /// The device id inside a cookie value, if it is one we made.
+    pub fn device_id(&self, cookie: &str) -> Option<String> {
+        let (id, signature) = cookie.split_once('.')?;
+        let signature = unbase32(signature).filter(|s| s.len() == 12)?;
+        self.verify(&["device", id], &signature).then(|| id.to_string())
+    }
+
+    /// A keyed hash, so addresses and devices are compared without being stored.
+    fn hashed(&self, kind: &str, value: &str) -> String {
+        hex::encode(&self.mac(&[kind, value])[..16])
+    }
+
+    /// The proof-of-work challenge for a form token (the page's script finds a nonce whose SHA-256 with the
+    /// challenge starts with `POW_ZERO_BITS` zero bits; about a second on a phone).
+    pub fn pow_challenge(&self, form_token: &str) -> String {
+        base32(&self.mac(&["pow", form_token])[..10])
+    }
+
+    fn pow_ok(&self, form_token: &str, answer: &str) -> bool {
+        let digest = sha2::Sha256::digest(format!("{}:{answer}", self.pow_challenge(form_token)).as_bytes());
+        leading_zero_bits(&digest) >= POW_ZERO_BITS
+    }
+
+    pub async fn submit(&self, s: Submission) -> AppResult<Submitted> {
+        let now = now_ms();
+        if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+            return Ok(Submitted::Bot);
+        }
+        let Some(shown_at) = self.form_shown_at(&s.venue.id, &s.form_token, now) else {
+            return Ok(Submitted::Stale);
+        };
+        let response = match check_form(&s.form) {
+            Ok(r) => r,
+            Err(errors) => return Ok(Submitted::Invalid(errors)),
+        };
+        if let Some(service) = &response.service_code {
+            let known = self
+                .services(&s.venue.venue_type)
+                .await?
+                .iter()
+                .any(|x| &x.code == service);
+            if !known {
+                return Ok(Submitted::Invalid(vec![ValidationError::new(
+                    "service",
+                    "is not one of this center's services",
+                )]));
+            }
+        }
+        // A resend of the same form: the first response stands.
+        if let Some(id) = self.by_submission_key(&s.form_token).await? {
+            return Ok(Submitted::Again { id });
+        }
+        let address_hash = self.hashed("address", &s.address);
+        let device_hash = match s.device_cookie.as_deref().and_then(|c| self.device_id(c)) {
+            Some(device) => self.hashed("device", &device),
+            // No cookie (a browser that refuses them): the address stands in for the device.
+            None => format!("address:{address_hash}"),
+        };
+        crate::throttle::admit(
+            &self.db,
+            "feedback-address",
+            &address_hash,
+            PER_ADDRESS_PER_HOUR,
+            3_600_000,
+            "feedback",
+        )
+        .await?;
+
+        let mut tx = self.db.begin_write().await?;
+        // The device-and-center row serialises two sends from one device (on PostgreSQL too).
+        sqlx::query(
+            "INSERT INTO rate_subjects (bucket, subject, touched_at) VALUES ('feedback-device', $1, $2) \
+             ON CONFLICT (bucket, subject) DO UPDATE SET touched_at = excluded.touched_at",
+        )
+        .bind(format!("{device_hash}:{}", s.venue.id))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(id) = by_key(&mut tx, &s.form_token).await? {
+            return Ok(Submitted::Again { id });
+        }
+        let recent: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM feedback_responses WHERE device_hash = $1 AND venue_id = $2 AND created_at > $3",
+        )
+        .bind(&device_hash)
+        .bind(&s.venue.id)
+        .bind(now - self.cooldown_ms)
+        .fetch_one(&mut *tx)
+        .await?;
+        if recent > 0 {
+            return Ok(Submitted::Cooldown);
+        }
+        let same_address_last_hour = count(
+            &mut tx,
+            "SELECT COUNT(*) FROM feedback_responses WHERE address_hash = $1 AND created_at > $2",
+            &address_hash,
+            now - 3_600_000,
+        )
+        .await?;
+        let center_last_10_minutes = count(
+            &mut tx,
+            "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
+            &s.venue.id,
+            now - 600_000,
+        )
+        .await?;
+        let center_month = count(
+            &mut tx,
+            "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
+            &s.venue.id,
+            now - 30 * 86_400_000,
+        )
+        .await?;
+        let signals = Signals {
+            fill_seconds: Some((now - shown_at) / 1000),
+            same_address_last_hour,
+            center_last_10_minutes,
+            center_usual_per_10_minutes: center_month as f64 / (30.0 * 144.0),
+            proof_of_work: s
+                .proof_of_work
+                .as_deref()
+                .map(|answer| self.pow_ok(&s.form_token, answer)),
+            min_fill_seconds: self.min_fill_seconds,
+        };
+        let verdict = risk(&response, &signals);
+        let counted = verdict.score < SUSPICIOUS;
+        let (masked, kinds) = match &response.comment {
+            Some(c) => {
+                let (m, k) = mask_personal_data(c);
+                (Some(m), k)
+            }
+            None => (None, Vec::new()),
+        };
+        let id = new_id();
+        let contact = response.contact.clone();
+        sqlx::query(
+            "INSERT INTO feedback_responses (id, venue_id, channel, code_token, service_code, premises, staff, waiting, \
+             result, recommend, comment, comment_masked, masked_kinds, contact_name, contact_phone, contact_email, \
+             callback_consent, risk_score, risk_reasons, counted, moderation, device_hash, address_hash, submission_key, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+             $20, $21, $22, $23, $24, $25)",
+        )
+        .bind(&id)
+        .bind(&s.venue.id)
+        .bind(s.channel.as_str())
+        .bind(&s.code_token)
+        .bind(&response.service_code)
+        .bind(response.ratings[0].map(i64::from))
+        .bind(response.ratings[1].map(i64::from))
+        .bind(response.ratings[2].map(i64::from))
+        .bind(response.ratings[3].map(i64::from))
+        .bind(response.recommend.map(i64::from))
+        .bind(&response.comment)
+        .bind(&masked)
+        .bind(kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(","))
+        .bind(contact.as_ref().map(|c| c.name.clone()))
+        .bind(contact.as_ref().and_then(|c| c.phone.clone()))
+        .bind(contact.as_ref().and_then(|c| c.email.clone()))
+        .bind(i64::from(contact.is_some()))
+        .bind(i64::from(verdict.score))
+        .bind(serde_json::to_string(&verdict.reasons).map_err(|e| AppError::Internal(e.into()))?)
+        .bind(i64::from(counted))
+        .bind(if response.comment.is_some() { "PENDING" } else { "NONE" })
+        .bind(&device_hash)
+        .bind(&address_hash)
+        .bind(&s.form_token)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        if !counted {
+            tracing::info!(venue = %s.venue.id, score = verdict.score, reasons = ?verdict.reasons, "suspicious feedback kept out of the index");
+        }
+        Ok(Submitted::Saved { id, counted })
+    }
+
+    async fn by_submission_key(&self, key: &str) -> AppResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM feedback_responses WHERE submission_key = $1")
+                .bind(key)
+                .fetch_optional(self.db.pool())
+                .await?,
+        )
+    }
+}
+
+async fn count(tx: &mut crate::db::Tx, sql: &str, key: &str, since: i64) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(sql)
+        .bind(key)
+        .bind(since)
+        .fetch_one(&mut **tx)
+        .await?)
+}
+
+async fn by_key(tx: &mut crate::db::Tx, key: &str) -> AppResult<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM feedback_responses WHERE submission_key = $1")
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
+/// Zero bits a proof-of-work digest must start with.
+pub const POW_ZERO_BITS: u32 = 16;
+
+fn leading_zero_bits(digest: &[u8]) -> u32 {
+    let mut bits = 0;
+    for byte in digest {
+        if *byte == 0 {
+            bits += 8;
+        } else {
+            bits += byte.leading_zeros();
+            break;
+        }
+    }
+    bits
+}

@@ -1,0 +1,636 @@
+//! The citizens' feedback page, server-rendered (works without JavaScript; Ukrainian by default, English with
+//! `?lang=en`): `/q/<code>` from a QR poster (channel QR) and `/feedback/<venue>` from the map (channel
+//! WEB_MAP). GET shows the form with its signed token and sets the device cookie; POST keeps the response (see
+//! `feedback::submit`) and answers with a page in words. `/q/pow.js` is the optional proof-of-work script.
+//! Staff download posters and codes at `/venues/{id}/poster.svg` and `/venues/{id}/qr.png`.
+
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+use super::*;
+use crate::domain::feedback::{Channel, Form as FeedbackForm, DIMENSIONS, LEVELS};
+use crate::domain::ValidationError;
+use crate::feedback::{FeedbackVenue, ServiceRecord, Submission, Submitted};
+
+/// The pages' CSP: this origin only; the one script is /q/pow.js; inline styles for the page's own <style>.
+const FEEDBACK_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const DEVICE_COOKIE: &str = "fw_device";
+
+#[derive(Clone, Copy, PartialEq)]
+enum Lang {
+    Uk,
+    En,
+}
+
+impl Lang {
+    fn from(text: Option<&str>) -> Self {
+        if text == Some("en") {
+            Lang::En
+        } else {
+            Lang::Uk
+        }
+    }
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Uk => "uk",
+            Lang::En => "en",
+        }
+    }
+    fn t(self, uk: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Uk => uk,
+            Lang::En => en,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct LangQuery {
+    lang: Option<String>,
+}
+
+/// The posted form (every field optional: the rules say what is missing).
+#[derive(Deserialize, Default)]
+pub(super) struct Posted {
+    lang: Option<String>,
+    token: Option<String>,
+    service: Option<String>,
+    premises: Option<String>,
+    staff: Option<String>,
+    waiting: Option<String>,
+    result: Option<String>,
+    recommend: Option<String>,
+    comment: Option<String>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    callback: Option<String>,
+    /// The honeypot.
+    website: Option<String>,
+    pow: Option<String>,
+}
+
+impl Posted {
+    fn form(&self) -> FeedbackForm {
+        FeedbackForm {
+            service: self.service.clone(),
+            ratings: [
+                self.premises.clone(),
+                self.staff.clone(),
+                self.waiting.clone(),
+                self.result.clone(),
+            ],
+            recommend: self.recommend.clone(),
+            comment: self.comment.clone(),
+            contact_name: self.contact_name.clone(),
+            contact_phone: self.contact_phone.clone(),
+            contact_email: self.contact_email.clone(),
+            callback_consent: self.callback.as_deref() == Some("yes"),
+        }
+    }
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn dimension_title(lang: Lang, i: usize) -> &'static str {
+    match i {
+        0 => lang.t(
+            "Приміщення: зручність, чистота, доступність",
+            "Premises: comfort, cleanliness, accessibility",
+        ),
+        1 => lang.t(
+            "Працівники: ввічливість і компетентність",
+            "Staff: courtesy and competence",
+        ),
+        2 => lang.t("Очікування: час у черзі", "Waiting: time in the queue"),
+        _ => lang.t("Результат: чи отримали ви послугу", "Result: did you get the service"),
+    }
+}
+
+fn shell(lang: Lang, title: &str, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) }
+                // No favicon request: the page asks this service for nothing but itself and its one script.
+                link rel="icon" href="data:,";
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                main { (body) }
+            }
+        }
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45}\
+main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.5rem 0}\
+fieldset{border:1px solid #d1d5db;border-radius:8px;margin:1rem 0;padding:.5rem .75rem;background:#fff}\
+legend{font-weight:600;padding:0 .25rem}.levels label,.nps label{display:inline-flex;align-items:center;gap:.3rem;\
+margin:.25rem .75rem .25rem 0;min-height:44px}.nps label{margin-right:.4rem}input[type=radio]{width:1.3rem;height:1.3rem}\
+label.block{display:block;margin-top:.75rem;font-weight:600}input[type=text],input[type=tel],input[type=email],select,textarea\
+{width:100%;box-sizing:border-box;font:inherit;padding:.6rem;border:1px solid #6b7280;border-radius:6px;background:#fff}\
+textarea{min-height:6rem}button{font:inherit;font-weight:600;background:#1d4ed8;color:#fff;border:0;border-radius:8px;\
+padding:.8rem 1.4rem;margin:1rem 0;min-height:44px}.hint{color:#4b5563;font-size:.95rem}.error{color:#991b1b;font-weight:600}\
+.errors{border:2px solid #991b1b;border-radius:8px;padding:.5rem 1rem;background:#fef2f2}.trap{position:absolute;left:-10000px;\
+width:1px;height:1px;overflow:hidden}a{color:#1d4ed8}.lang{text-align:right}.nps .ends{display:flex;justify-content:space-between}";
+
+/// The form, with the values and errors of a previous try.
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    lang: Lang,
+    action: &str,
+    venue: &FeedbackVenue,
+    services: &[ServiceRecord],
+    token: &str,
+    pow_challenge: &str,
+    previous: Option<&Posted>,
+    errors: &[ValidationError],
+    notice: Option<&str>,
+) -> Markup {
+    let prev = |f: fn(&Posted) -> &Option<String>| previous.and_then(|p| f(p).clone()).unwrap_or_default();
+    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let other_lang = if lang == Lang::Uk { "en" } else { "uk" };
+    let title = lang.t("Як вас обслужили?", "How were you served?");
+    shell(
+        lang,
+        &format!("{title} · {}", venue.name),
+        html! {
+            p.lang { a href={ (action) "?lang=" (other_lang) } lang=(other_lang) { (if lang == Lang::Uk { "English" } else { "Українська" }) } }
+            h1 { (title) }
+            p { strong { (venue.name) } br; (venue.address) }
+            p.hint { (lang.t("Анонімно. Займе хвилину. Усі питання необов'язкові, але оцініть хоча б щось одне.",
+                            "Anonymous, about a minute. Every question is optional, but rate at least one thing.")) }
+            @if let Some(notice) = notice { p role="status" { (notice) } }
+            @if !errors.is_empty() {
+                div.errors role="alert" tabindex="-1" id="errors" {
+                    p.error { (lang.t("Виправте, будь ласка:", "Please fix:")) }
+                    ul { @for e in errors { li { a href={ "#" (e.field) } { (field_name(lang, &e.field)) ": " (e.message) } } } }
+                }
+            }
+            form method="post" action=(action) novalidate {
+                input type="hidden" name="lang" value=(lang.code());
+                input type="hidden" name="token" value=(token);
+                input type="hidden" name="pow" id="pow" value="" data-challenge=(pow_challenge);
+                @if !services.is_empty() {
+                    label.block for="service" { (lang.t("Яку послугу ви отримували?", "Which service did you come for?")) }
+                    select id="service" name="service" {
+                        option value="" { (lang.t("— не скажу / не знаю —", "— rather not say —")) }
+                        @for s in services {
+                            option value=(s.code) selected[prev(|p| &p.service) == s.code] { (if lang == Lang::Uk { &s.name_uk } else { &s.name_en }) }
+                        }
+                    }
+                }
+                @for (i, dim) in DIMENSIONS.iter().enumerate() {
+                    @let chosen = previous.and_then(|p| [&p.premises, &p.staff, &p.waiting, &p.result][i].clone()).unwrap_or_default();
+                    @let err = error_for(dim);
+                    fieldset.levels id=(dim) aria-describedby=[err.as_ref().map(|_| format!("{dim}-error"))] {
+                        legend { (dimension_title(lang, i)) }
+                        @if let Some(err) = &err { p.error id={ (dim) "-error" } { (err) } }
+                        @for (value, uk, en) in LEVELS {
+                            label {
+                                input type="radio" name=(dim) value=(value) checked[chosen == value.to_string()];
+                                (if lang == Lang::Uk { uk } else { en })
+                            }
+                        }
+                    }
+                }
+                @let recommend = prev(|p| &p.recommend);
+                @let err = error_for("recommend");
+                fieldset.nps id="recommend" aria-describedby=[err.as_ref().map(|_| "recommend-error")] {
+                    legend { (lang.t("Наскільки ймовірно, що ви порекомендуєте цей центр знайомим? (0 — зовсім ні, 10 — точно так)",
+                                     "How likely are you to recommend this center to a friend? (0 — not at all, 10 — certainly)")) }
+                    @if let Some(err) = &err { p.error id="recommend-error" { (err) } }
+                    @for n in 0..=10u8 {
+                        label { input type="radio" name="recommend" value=(n) checked[recommend == n.to_string()]; (n) }
+                    }
+                }
+                label.block for="comment" { (lang.t("Що варто покращити? (необов'язково)", "What should be improved? (optional)")) }
+                p.hint id="comment-hint" { (lang.t("Не пишіть тут телефонів, імен чи номерів документів: ми приховаємо їх, перш ніж щось показати.",
+                                                   "Please leave out phone numbers, names and document numbers: we hide them before anything is shown.")) }
+                @let err = error_for("comment");
+                textarea id="comment" name="comment" maxlength="2000" aria-describedby={ "comment-hint" @if err.is_some() { " comment-error" } } { (prev(|p| &p.comment)) }
+                @if let Some(err) = &err { p.error id="comment-error" { (err) } }
+                fieldset {
+                    legend { (lang.t("Зворотний зв'язок (необов'язково)", "A call-back (optional)")) }
+                    label {
+                        input type="checkbox" name="callback" value="yes" checked[previous.is_some_and(|p| p.callback.as_deref() == Some("yes"))];
+                        " " (lang.t("Я погоджуюся, щоб зі мною зв'язалися щодо цього відгуку, і надаю для цього свої контакти.",
+                                    "I agree to be contacted about this feedback and give my contact details for that."))
+                    }
+                    @for (field, uk, en, kind, auto) in [("contact_name", "Ім'я", "Name", "text", "name"), ("contact_phone", "Телефон", "Phone", "tel", "tel"), ("contact_email", "Електронна пошта", "E-mail", "email", "email")] {
+                        @let key = match field { "contact_name" => "contactName", "contact_phone" => "contactPhone", _ => "contactEmail" };
+                        @let err = error_for(key);
+                        label.block for=(key) { (if lang == Lang::Uk { uk } else { en }) }
+                        input type=(kind) id=(key) name=(field) autocomplete=(auto) aria-invalid=[err.as_ref().map(|_| "true")]
+                            aria-describedby=[err.as_ref().map(|_| format!("{key}-error"))]
+                            value=(previous.and_then(|p| match field { "contact_name" => p.contact_name.clone(), "contact_phone" => p.contact_phone.clone(), _ => p.contact_email.clone() }).unwrap_or_default());
+                        @if let Some(err) = &err { p.error id={ (key) "-error" } { (err) } }
+                    }
+                }
+                div.trap aria-hidden="true" {
+                    label for="website" { "Не заповнюйте це поле / Leave this empty" }
+                    input type="text" id="website" name="website" tabindex="-1" autocomplete="off";
+                }
+                button type="submit" { (lang.t("Надіслати відгук", "Send feedback")) }
+            }
+            script src="/q/pow.js" defer {}
+        },
+    )
+}
+
+fn field_name(lang: Lang, field: &str) -> &'static str {
+    match field {
+        "premises" => dimension_title(lang, 0),
+        "staff" => dimension_title(lang, 1),
+        "waiting" => dimension_title(lang, 2),
+        "result" => dimension_title(lang, 3),
+        "recommend" => lang.t("Рекомендація", "Recommendation"),
+        "comment" => lang.t("Коментар", "Comment"),
+        "service" => lang.t("Послуга", "Service"),
+        "contactName" => lang.t("Ім'я", "Name"),
+        "contactPhone" => lang.t("Телефон", "Phone"),
+        "contactEmail" => lang.t("Електронна пошта", "E-mail"),
+        _ => lang.t("Поле", "Field"),
+    }
+}
+
+fn message_page(lang: Lang, status: StatusCode, title: &str, text: &str, back: Option<&str>) -> Response {
+    let page = shell(
+        lang,
+        title,
+        html! {
+            h1 { (title) }
+            p role="status" { (text) }
+            @if let Some(back) = back { p { a href=(back) { (lang.t("До карти центрів", "To the map of centers")) } } }
+        },
+    );
+    with_csp(status, page, None)
+}
+
+fn with_csp(status: StatusCode, page: Markup, set_cookie: Option<String>) -> Response {
+    let mut response = (status, Html(page.into_string())).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(FEEDBACK_CSP));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(cookie) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}
+
+fn not_found(lang: Lang) -> Response {
+    message_page(
+        lang,
+        StatusCode::NOT_FOUND,
+        lang.t("Код не дійсний", "This code is not valid"),
+        lang.t(
+            "Цей QR-код або посилання не дійсні (можливо, плакат замінили). Знайдіть центр на карті, щоб залишити відгук.",
+            "This QR code or link is not valid (the poster may have been replaced). Find the center on the map to leave feedback.",
+        ),
+        Some("/map/"),
+    )
+}
+
+/// The device cookie to set, if the browser has none of ours.
+fn device_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    let known = cookie(headers, DEVICE_COOKIE)
+        .and_then(|v| state.feedback.device_id(v))
+        .is_some();
+    (!known).then(|| {
+        let secure = state.settings.public_url().starts_with("https://");
+        format!(
+            "{DEVICE_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+            state.feedback.new_device_cookie(),
+            if secure { "; Secure" } else { "" }
+        )
+    })
+}
+
+async fn show(state: &AppState, headers: &HeaderMap, lang: Lang, action: &str, venue: FeedbackVenue) -> Response {
+    let services = match state.feedback.services(&venue.venue_type).await {
+        Ok(s) => s,
+        Err(err) => return internal(err, lang),
+    };
+    let token = state.feedback.form_token(&venue.id);
+    let challenge = state.feedback.pow_challenge(&token);
+    let page = form_page(lang, action, &venue, &services, &token, &challenge, None, &[], None);
+    with_csp(StatusCode::OK, page, device_cookie(state, headers))
+}
+
+fn internal(err: AppError, lang: Lang) -> Response {
+    tracing::error!(error = ?err, "feedback page failed");
+    message_page(
+        lang,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        lang.t("Сталася помилка", "Something went wrong"),
+        lang.t(
+            "Спробуйте, будь ласка, ще раз за хвилину.",
+            "Please try again in a minute.",
+        ),
+        None,
+    )
+}
+
+pub(super) async fn qr_form(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = Lang::from(query.as_ref().ok().and_then(|q| q.lang.as_deref()));
+    match state.feedback.resolve(&code).await {
+        Ok(Some((_, venue))) => show(&state, &headers, lang, &format!("/q/{code}"), venue).await,
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+pub(super) async fn map_form(
+    State(state): State<AppState>,
+    axum::extract::Path(venue_id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = Lang::from(query.as_ref().ok().and_then(|q| q.lang.as_deref()));
+    match state.feedback.venue(&venue_id).await {
+        Ok(Some(venue)) => show(&state, &headers, lang, &format!("/feedback/{venue_id}"), venue).await,
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+pub(super) async fn qr_submit(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let posted = form.map(|Form(f)| f).unwrap_or_default();
+    let lang = Lang::from(posted.lang.as_deref());
+    match state.feedback.resolve(&code).await {
+        Ok(Some((token, venue))) => {
+            receive(
+                &state,
+                &headers,
+                peer,
+                posted,
+                &format!("/q/{code}"),
+                venue,
+                Channel::Qr,
+                Some(token),
+            )
+            .await
+        }
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+pub(super) async fn map_submit(
+    State(state): State<AppState>,
+    axum::extract::Path(venue_id): axum::extract::Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let posted = form.map(|Form(f)| f).unwrap_or_default();
+    let lang = Lang::from(posted.lang.as_deref());
+    match state.feedback.venue(&venue_id).await {
+        Ok(Some(venue)) => {
+            receive(
+                &state,
+                &headers,
+                peer,
+                posted,
+                &format!("/feedback/{venue_id}"),
+                venue,
+                Channel::WebMap,
+                None,
+            )
+            .await
+        }
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: SocketAddr,
+    posted: Posted,
+    action: &str,
+    venue: FeedbackVenue,
+    channel: Channel,
+    code_token: Option<String>,
+) -> Response {
+    let lang = Lang::from(posted.lang.as_deref());
+    let address = client_info(headers, peer, state.settings.auth.trust_forwarded_for).ip;
+    let submission = Submission {
+        venue: venue.clone(),
+        channel,
+        code_token,
+        form: posted.form(),
+        form_token: posted.token.clone().unwrap_or_default(),
+        honeypot: posted.website.clone(),
+        device_cookie: cookie(headers, DEVICE_COOKIE).map(str::to_string),
+        address,
+        proof_of_work: posted.pow.clone().filter(|p| !p.is_empty()),
+    };
+    match state.feedback.submit(submission).await {
+        Ok(Submitted::Saved { .. } | Submitted::Again { .. }) => message_page(
+            lang,
+            StatusCode::OK,
+            lang.t("Дякуємо за відгук!", "Thank you for your feedback!"),
+            lang.t(
+                "Ваш відгук збережено. Він допоможе покращити роботу центру.",
+                "Your feedback is saved. It helps the center serve people better.",
+            ),
+            Some("/map/"),
+        ),
+        Ok(Submitted::Cooldown) => message_page(
+            lang,
+            StatusCode::CONFLICT,
+            lang.t("Відгук уже є", "Feedback already given"),
+            lang.t(
+                "З цього пристрою вже надіслали відгук про цей центр за останню добу. Дякуємо!",
+                "Feedback about this center was already sent from this device in the last day. Thank you!",
+            ),
+            Some("/map/"),
+        ),
+        Ok(Submitted::Bot) => message_page(
+            lang,
+            StatusCode::BAD_REQUEST,
+            lang.t("Відгук не прийнято", "Feedback not accepted"),
+            lang.t(
+                "Форму заповнено автоматично, тому відгук не прийнято.",
+                "The form was filled in automatically, so it was not accepted.",
+            ),
+            None,
+        ),
+        Ok(Submitted::Stale) => {
+            retry(
+                state,
+                headers,
+                &posted,
+                action,
+                &venue,
+                &[],
+                Some(lang.t(
+                    "Форма застаріла. Ваші відповіді збережено тут, перевірте їх і надішліть ще раз.",
+                    "The form had expired. Your answers are kept here; check them and send again.",
+                )),
+                StatusCode::OK,
+            )
+            .await
+        }
+        Ok(Submitted::Invalid(errors)) => {
+            retry(
+                state,
+                headers,
+                &posted,
+                action,
+                &venue,
+                &errors,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(AppError::RateLimited { .. }) => message_page(
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t("Забагато відгуків", "Too many responses"),
+            lang.t(
+                "З цієї мережі надіслано забагато відгуків за годину. Спробуйте пізніше.",
+                "Too many responses came from this network in the last hour. Please try later.",
+            ),
+            None,
+        ),
+        Err(err) => internal(err, lang),
+    }
+}
+
+/// The form again, with the visitor's answers and what to fix (or why it is shown again), and a fresh token.
+#[allow(clippy::too_many_arguments)]
+async fn retry(
+    state: &AppState,
+    headers: &HeaderMap,
+    posted: &Posted,
+    action: &str,
+    venue: &FeedbackVenue,
+    errors: &[ValidationError],
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let lang = Lang::from(posted.lang.as_deref());
+    let services = state.feedback.services(&venue.venue_type).await.unwrap_or_default();
+    let token = state.feedback.form_token(&venue.id);
+    let challenge = state.feedback.pow_challenge(&token);
+    let page = form_page(
+        lang,
+        action,
+        venue,
+        &services,
+        &token,
+        &challenge,
+        Some(posted),
+        errors,
+        notice,
+    );
+    with_csp(status, page, device_cookie(state, headers))
+}
+
+/// The proof-of-work script: finds a nonce for the form's challenge while the visitor fills it in.
+pub(super) async fn pow_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        POW_JS,
+    )
+        .into_response()
+}
+
+const POW_JS: &str = r#"// Proof of work for the feedback form: SHA-256(challenge + ":" + nonce) must start with 16 zero bits.
+(function () {
+  var field = document.getElementById("pow");
+  if (!field || !window.crypto || !crypto.subtle || !window.TextEncoder) return;
+  var challenge = field.getAttribute("data-challenge");
+  var encoder = new TextEncoder();
+  var nonce = 0;
+  function step() {
+    var batch = [];
+    for (var i = 0; i < 256; i++, nonce++) batch.push(nonce);
+    Promise.all(batch.map(function (n) {
+      return crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + n)).then(function (d) {
+        var b = new Uint8Array(d);
+        return b[0] === 0 && b[1] === 0 ? n : -1;
+      });
+    })).then(function (found) {
+      var hit = found.filter(function (n) { return n >= 0; })[0];
+      if (hit !== undefined) field.value = String(hit);
+      else step();
+    });
+  }
+  step();
+})();
+"#;
+
+/// A venue's poster (A4 SVG) or QR code (PNG): staff who manage venues, with the session token.
+pub(super) async fn poster(
+    State(state): State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let (venue_id, name) = file;
+    let request_id = request_id(&headers);
+    let actor = match auth_state(&state, &headers).await.and_then(|a| a.actor().cloned()) {
+        Ok(actor) => actor,
+        Err(err) => return json_error(err, &request_id),
+    };
+    let code = match state.feedback.live_code(&actor, &venue_id).await {
+        Ok(code) => code,
+        Err(err) => return json_error(err, &request_id),
+    };
+    let link = state.feedback.link(&code.token);
+    let made = match name.as_str() {
+        "poster.svg" => match state.feedback.venue(&venue_id).await {
+            Ok(Some(v)) => {
+                crate::feedback::poster_svg(&v.name, &v.address, &link).map(|s| ("image/svg+xml", s.into_bytes()))
+            }
+            Ok(None) => Err(AppError::conflict("the venue is not in use")),
+            Err(e) => Err(e),
+        },
+        "qr.svg" => crate::feedback::qr_svg(&link).map(|s| ("image/svg+xml", s.into_bytes())),
+        "qr.png" => crate::feedback::qr_png(&link, 10).map(|b| ("image/png", b)),
+        _ => Err(AppError::NotFound("file".into())),
+    };
+    match made {
+        Ok((content_type, bytes)) => (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(err) => json_error(err, &request_id),
+    }
+}

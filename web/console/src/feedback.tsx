@@ -1,0 +1,169 @@
+// Citizens' feedback for coordinators: the moderation queue (#/feedback) with each response's ratings, its
+// comment as written beside the masked text that would be shown, the call-back contacts given with consent, and
+// its risk with the reasons; publish or reject. And a venue's QR code (on the venue page): its link, the poster
+// and the code to download, and a new code when a poster was stolen.
+import { useEffect, useState } from "preact/hooks";
+import { failureText, gql } from "../../common/api";
+import feedbackCode from "../operations/feedback_code.graphql?raw";
+import feedbackResponses from "../operations/feedback_responses.graphql?raw";
+import moderateFeedback from "../operations/moderate_feedback.graphql?raw";
+import rotateFeedbackCode from "../operations/rotate_feedback_code.graphql?raw";
+import type { FeedbackCodeQuery, FeedbackResponsesQuery, Moderation } from "./gql/operations";
+import { download } from "./download";
+import { dateTime, t, type Lang } from "./i18n";
+import { useOutcome } from "./outcome";
+
+type Response = FeedbackResponsesQuery["feedbackResponses"]["edges"][number]["node"];
+type Code = FeedbackCodeQuery["feedbackCode"];
+
+export function FeedbackRoom({ lang }: { lang: Lang }) {
+  const s = t(lang);
+  const [moderation, setModeration] = useState<Moderation | "">("PENDING");
+  const [suspicious, setSuspicious] = useState<"" | "true" | "false">("");
+  const [rows, setRows] = useState<Response[] | null>(null);
+  const [total, setTotal] = useState(0);
+  async function load() {
+    const data = await gql<FeedbackResponsesQuery>(feedbackResponses, {
+      moderation: moderation || null,
+      suspicious: suspicious === "" ? null : suspicious === "true",
+    });
+    setRows(data.feedbackResponses.edges.map((e) => e.node));
+    setTotal(data.feedbackResponses.totalCount);
+  }
+  const { act, outcome, setError } = useOutcome(load);
+  useEffect(() => {
+    load().catch((err) => setError(failureText(err)));
+  }, [moderation, suspicious]);
+  const level = (v: number | null | undefined) => (v ? s.levels[v] : s.noAnswer);
+  return (
+    <>
+      <h1>{s.feedbackTitle}</h1>
+      {outcome}
+      <div class="filters">
+        <div>
+          <label for="fb-moderation">{s.moderationState}</label>
+          <select id="fb-moderation" value={moderation} onChange={(e) => setModeration((e.target as HTMLSelectElement).value as Moderation | "")}>
+            <option value="">{s.anyState}</option>
+            {(["PENDING", "PUBLISHED", "REJECTED", "NONE"] as Moderation[]).map((m) => (
+              <option key={m} value={m}>
+                {s.moderationStates[m]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="fb-suspicious">{s.riskFilter}</label>
+          <select id="fb-suspicious" value={suspicious} onChange={(e) => setSuspicious((e.target as HTMLSelectElement).value as "" | "true" | "false")}>
+            <option value="">{s.anyState}</option>
+            <option value="false">{s.countedOnly}</option>
+            <option value="true">{s.suspiciousOnly}</option>
+          </select>
+        </div>
+      </div>
+      <p role="status">{s.responsesCount(total)}</p>
+      {rows?.map((r) => (
+        <article key={r.id} class="response" aria-labelledby={`r-${r.id}`}>
+          <h2 id={`r-${r.id}`}>
+            {r.venueName} · {dateTime(r.createdAt, lang)} · {r.channel}
+          </h2>
+          <p>
+            {s.dimensions.map((d, i) => `${d}: ${level([r.premises, r.staff, r.waiting, r.result][i])}`).join("; ")}; {s.recommendShort}: {r.recommend ?? s.noAnswer}
+          </p>
+          {r.comment && (
+            <dl>
+              <dt>{s.commentAsWritten}</dt>
+              <dd>{r.comment}</dd>
+              <dt>{s.commentMasked}</dt>
+              <dd>{r.commentMasked}</dd>
+            </dl>
+          )}
+          {r.contactName && (
+            <p>
+              {s.callBack}: {r.contactName} {r.contactPhone ?? ""} {r.contactEmail ?? ""}
+            </p>
+          )}
+          <p class={r.counted ? "hint" : "sev-WARNING"}>
+            {s.risk(r.riskScore, r.counted)}
+            {r.riskReasons.length > 0 && `: ${r.riskReasons.join("; ")}`}
+          </p>
+          <p>
+            {s.moderationState}: {s.moderationStates[r.moderation]}
+          </p>
+          {r.moderation === "PENDING" && (
+            <div class="row">
+              <button
+                type="button"
+                onClick={() =>
+                  void act(async () => {
+                    await gql(moderateFeedback, { id: r.id, publish: true });
+                    return s.publishedComment;
+                  })
+                }
+              >
+                {s.publishComment(r.venueName)}
+              </button>
+              <button
+                type="button"
+                class="secondary"
+                onClick={() =>
+                  void act(async () => {
+                    await gql(moderateFeedback, { id: r.id, publish: false });
+                    return s.rejectedComment;
+                  })
+                }
+              >
+                {s.rejectComment(r.venueName)}
+              </button>
+            </div>
+          )}
+        </article>
+      ))}
+    </>
+  );
+}
+
+/// The venue page's QR section.
+export function VenueCode({ lang, venueId }: { lang: Lang; venueId: string }) {
+  const s = t(lang);
+  const [code, setCode] = useState<Code | null>(null);
+  async function load() {
+    setCode((await gql<FeedbackCodeQuery>(feedbackCode, { venueId })).feedbackCode);
+  }
+  const { act, outcome, setError } = useOutcome(load);
+  useEffect(() => {
+    load().catch((err) => setError(failureText(err)));
+  }, [venueId]);
+  return (
+    <section aria-labelledby="venue-code">
+      <h2 id="venue-code">{s.qrTitle}</h2>
+      {outcome}
+      {code && (
+        <>
+          <p>
+            {s.qrLink}: <a href={code.link}>{code.link}</a> <span class="hint">({s.since(dateTime(code.createdAt, lang))})</span>
+          </p>
+          <div class="row">
+            <button type="button" onClick={() => void act(async () => (await download(code.posterPath, "poster.svg"), s.downloaded(s.posterFile)))}>
+              {s.downloadPoster}
+            </button>
+            <button type="button" class="secondary" onClick={() => void act(async () => (await download(code.qrPngPath, "qr.png"), s.downloaded("PNG")))}>
+              {s.downloadQr}
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                void act(async () => {
+                  await gql(rotateFeedbackCode, { venueId });
+                  return s.rotated;
+                })
+              }
+            >
+              {s.rotateCode}
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
