@@ -16,6 +16,7 @@ const VENUES = [
 const DEFINITION = {
   sections: [{ code: "S", title: { uk: "Візит", en: "Visit" }, questions: [
     { code: "Q1", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 1, required: true },
+    { code: "Q2", title: { uk: "Фото вивіски", en: "Photo of the sign" }, type: "PHOTO", minCount: 1, caption: { uk: "вивіска", en: "sign" } },
   ] }],
 };
 
@@ -32,7 +33,9 @@ before(async () => {
   const board = await svc.gql("{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }", {}, shopper);
   visits = {};
   for (const { node } of board.availableTasks.edges) {
-    visits[node.venueName] = await submittedVisit(svc, shopper, { task: node.taskId, ...node.venueLocation, answers: { Q1: false } });
+    // Each visit carries a real phone photo (its EXIF place is far from Lviv, so the visit is flagged too).
+    const photos = [["Q2", join(repo, "tests", "fixtures", "photos", "Nexus_4.jpg")]];
+    visits[node.venueName] = await submittedVisit(svc, shopper, { task: node.taskId, ...node.venueLocation, answers: { Q1: false }, photos });
   }
   svc.createStaff("second@example.org", "COORDINATOR");
 });
@@ -77,6 +80,15 @@ test("a coordinator reviews in the console: queue, visit with its map, keyboard,
   await page.getByRole("region", { name: /Мапа візиту/ }).waitFor();
   await page.locator(".map-point-checkin-1").waitFor();
   await page.locator(".map-point-checkout").waitFor();
+  // The photo: its thumbnail, its place verdict, and the display copy zoomed in a dialog; the original is a link.
+  await page.getByRole("button", { name: /Збільшити фото: 1\./ }).click();
+  const zoom = page.getByRole("dialog");
+  await zoom.locator("img").evaluate((img) => (img.complete ? null : new Promise((r) => (img.onload = r))));
+  assert.ok(await zoom.locator("img").evaluate((img) => img.naturalWidth > 0));
+  await zoom.getByRole("button", { name: "Наблизити" }).click();
+  await zoom.getByText("150%").waitFor();
+  await page.keyboard.press("Escape");
+  await page.getByRole("link", { name: "Оригінал" }).first().waitFor();
   await page.getByRole("cell", { name: "Check-in 1 (прийнято)" }).waitFor();
   await axe(page);
 

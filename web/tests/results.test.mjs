@@ -93,6 +93,11 @@ test("a client's analyst reads the wave's results, opens a visit, downloads them
   assert.deepEqual(fills, ["#1d4ed8", "#c2410c"]);
   const byVenue = page.locator("section").filter({ has: page.getByRole("heading", { name: "За закладами" }) });
   await byVenue.getByRole("cell", { name: "100.0", exact: true }).first().waitFor();
+  // A venue picked in the table: its own score over the waves, charted and in a table.
+  await byVenue.getByRole("button", { name: "ТП ЦНАП Виговського" }).click();
+  const venueTrend = page.locator("section").filter({ has: page.getByRole("heading", { name: "Бал закладу за хвилями: ТП ЦНАП Виговського" }) });
+  await venueTrend.getByRole("cell", { name: "16.7" }).waitFor();
+  await venueTrend.locator("canvas").waitFor();
   // Questions: the yes share and the mean of the scale.
   const byQuestion = page.locator("section").filter({ has: page.getByRole("heading", { name: "За питаннями" }) });
   await byQuestion.getByText("«Так»: 50.0%").waitFor();

@@ -83,6 +83,15 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
+  const [venueTrend, setVenueTrend] = useState<ScoreTrendQuery["scoreTrend"] | null>(null);
+  // A venue picked on the map or in the table: its own score over the client's waves.
+  useEffect(() => {
+    setVenueTrend(null);
+    if (!selected || !results) return;
+    gql<ScoreTrendQuery>(scoreTrend, { clientId: results.wave.client.id, venueId: selected })
+      .then((d) => setVenueTrend(d.scoreTrend))
+      .catch((err) => setError(failureText(err)));
+  }, [selected]);
   useEffect(() => {
     gql<WaveResultsQuery>(waveResults, { waveId })
       .then(async (d) => {
@@ -240,6 +249,9 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
               </div>
             </div>
           </section>
+          {selected && venueTrend && (
+            <VenueTrend lang={lang} name={results.byVenue.find((v) => v.venueId === selected)?.name ?? ""} trend={venueTrend} />
+          )}
           <Questions lang={lang} questions={results.questions} />
           <section aria-labelledby="visits">
             <h3 id="visits">{s.visitsTitle(results.approvedVisits.totalCount)}</h3>
@@ -327,6 +339,43 @@ function Trend({ lang, trend }: { lang: Lang; trend: ScoreTrendQuery["scoreTrend
                 {oblasts.map((o) => (
                   <td key={o}>{score(p.regions.find((r) => r.oblast === o)?.meanScore, s)}</td>
                 ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+/// One venue's score over the client's waves (chart and table).
+function VenueTrend({ lang, name, trend }: { lang: Lang; name: string; trend: ScoreTrendQuery["scoreTrend"] }) {
+  const s = t(lang);
+  return (
+    <section aria-labelledby="venue-trend">
+      <h3 id="venue-trend">{s.venueOverWaves(name)}</h3>
+      <ScoreChart
+        kind="line"
+        labels={trend.map((p) => p.waveName)}
+        series={[{ label: name, values: trend.map((p) => p.meanScore ?? null), color: "#1d4ed8" }]}
+        summary={s.chartSummary(s.venueOverWaves(name), trend.map((p) => `${p.waveName} ${score(p.meanScore, s)}`).join(", "))}
+        unavailable={s.chartUnavailable}
+      />
+      <div class="table-wrap" tabIndex={0}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{s.wave}</th>
+              <th scope="col">{s.approvedVisits}</th>
+              <th scope="col">{s.meanScore}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trend.map((p) => (
+              <tr key={p.waveId}>
+                <td>{p.waveName}</td>
+                <td>{p.visits}</td>
+                <td>{score(p.meanScore, s)}</td>
               </tr>
             ))}
           </tbody>
