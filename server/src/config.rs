@@ -80,6 +80,10 @@ pub struct HttpSettings {
     pub map_attribution: String,
     /// The deepest zoom the tile server has.
     pub map_max_zoom: u8,
+    /// A self-hosted PMTiles archive of raster tiles (PNG, JPEG or WebP), served by this service at
+    /// `/tiles/map.pmtiles` with byte ranges, so the maps need no tile server and no other host. Set this or
+    /// `map_tile_url`, not both.
+    pub map_pmtiles: Option<PathBuf>,
 }
 
 impl Default for HttpSettings {
@@ -90,6 +94,7 @@ impl Default for HttpSettings {
             map_tile_url: None,
             map_attribution: String::new(),
             map_max_zoom: 19,
+            map_pmtiles: None,
         }
     }
 }
@@ -98,6 +103,20 @@ impl HttpSettings {
     /// Where map tiles come from, as a CSP source (`https://*.tile.example.org`), or `None` when they come from
     /// this service or there are none; an unusable template is an error at start-up.
     pub fn map_tile_source(&self) -> Result<Option<String>, String> {
+        if let Some(path) = &self.map_pmtiles {
+            if self.map_tile_url.is_some() {
+                return Err("set http.map_pmtiles or http.map_tile_url, not both".into());
+            }
+            let mut magic = [0u8; 7];
+            let readable = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
+            if readable.is_err() || &magic != b"PMTiles" {
+                return Err(format!(
+                    "http.map_pmtiles {}: is not a readable PMTiles archive",
+                    path.display()
+                ));
+            }
+            return Ok(None);
+        }
         let Some(url) = self.map_tile_url.as_deref() else {
             return Ok(None);
         };
@@ -575,6 +594,28 @@ mod tests {
             let err = source(Some(bad)).unwrap_err();
             assert!(err.contains("http.map_tile_url"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn a_pmtiles_archive_must_be_one_and_must_be_readable() {
+        let fixture = std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/tiles/plain.pmtiles"
+        ));
+        let with = |pmtiles: Option<std::path::PathBuf>, url: Option<&str>| HttpSettings {
+            map_pmtiles: pmtiles,
+            map_tile_url: url.map(str::to_string),
+            ..HttpSettings::default()
+        };
+        assert_eq!(with(Some(fixture.clone()), None).map_tile_source(), Ok(None));
+        let both = with(Some(fixture), Some("https://tile.example.org/{z}/{x}/{y}.png")).map_tile_source();
+        assert!(both.unwrap_err().contains("not both"));
+        let not_an_archive = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"));
+        assert!(with(Some(not_an_archive), None)
+            .map_tile_source()
+            .unwrap_err()
+            .contains("not a readable PMTiles"));
+        assert!(with(Some("/nowhere.pmtiles".into()), None).map_tile_source().is_err());
     }
 
     #[test]

@@ -4,6 +4,8 @@
 export interface MapConfig {
   /// An XYZ template, or null: points on a plain background, nothing asked of another host.
   tileUrl: string | null;
+  /// A PMTiles archive of raster tiles on this service (`http.map_pmtiles`), or null.
+  pmtilesUrl?: string | null;
   attribution: string;
   maxZoom: number;
 }

@@ -3,6 +3,7 @@
 // background with the points on it.
 import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
+import { leafletRasterLayer, PMTiles } from "pmtiles";
 import type { MapConfig } from "./config";
 
 export interface MapPoint {
@@ -42,7 +43,14 @@ export function createMap(
   const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom });
   L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
   map.attributionControl.setPrefix(false);
-  if (config.tileUrl) {
+  if (config.pmtilesUrl) {
+    // A self-hosted archive: tiles are read by byte ranges from one file on this service. Past the archive's
+    // deepest zoom its tiles are scaled up.
+    const archive = new PMTiles(config.pmtilesUrl);
+    void archive.getHeader().then((h) => {
+      leafletRasterLayer(archive, { attribution: config.attribution, maxZoom: config.maxZoom, maxNativeZoom: h.maxZoom }).addTo(map);
+    });
+  } else if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: config.maxZoom }).addTo(map);
   }
   map.setView([49.0, 31.0], 6); // Ukraine, until there is something to show

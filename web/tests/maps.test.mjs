@@ -180,3 +180,36 @@ test("without tiles the board's map shows its points on a plain background and a
     await bare.stop();
   }
 });
+
+test("with a self-hosted PMTiles archive the maps load their tiles by byte ranges from the service and nothing else", async () => {
+  const archive = join(repo, "tests", "fixtures", "tiles", "plain.pmtiles");
+  const hosted = await startService({ env: { FIELDWORK_HTTP__MAP_PMTILES: archive, FIELDWORK_HTTP__MAP_ATTRIBUTION: "Own tiles" } });
+  try {
+    await setUp(hosted);
+    const config = (await (await fetch(`${hosted.base}/app/config.json`)).json()).map;
+    assert.equal(config.pmtilesUrl, "/tiles/map.pmtiles");
+    assert.equal(config.tileUrl, null);
+    // The archive is served in byte ranges, as PMTiles readers ask for it.
+    const part = await fetch(`${hosted.base}/tiles/map.pmtiles`, { headers: { range: "bytes=0-6" } });
+    assert.equal(part.status, 206);
+    assert.equal(await part.text(), "PMTiles");
+    const context = await hosted.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "uk-UA" });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const seen = watch(page, [hosted.base]);
+    const ranges = [];
+    page.on("request", (r) => r.url().endsWith("/tiles/map.pmtiles") && ranges.push(r.headers().range));
+    await signInInApp(page, hosted.base, "olena@example.com");
+    await page.getByRole("button", { name: "На мапі" }).click();
+    await page.getByRole("region", { name: /Мапа завдань: 3 на мапі/ }).waitFor();
+    // Tiles drawn from the archive (blob: images made by the PMTiles reader), past its deepest zoom scaled up.
+    await page.waitForFunction(() => [...document.querySelectorAll(".leaflet-tile-pane img")].some((i) => i.src.startsWith("blob:") && i.complete && i.naturalWidth === 256));
+    assert.ok(ranges.length > 0 && ranges.every((r) => /^bytes=\d+-\d+$/.test(r)), JSON.stringify(ranges));
+    await page.getByText("Own tiles").waitFor();
+    assert.deepEqual(seen.csp, [], "no CSP violations");
+    assert.deepEqual(seen.foreign, [], "no other host");
+    await context.close();
+  } finally {
+    await hosted.stop();
+  }
+});

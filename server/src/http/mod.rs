@@ -119,6 +119,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/venues/{id}/{file}", get(feedback::poster))
         .route("/metrics", get(metrics))
         .merge(web::routes(&settings.http))
+        .merge(web::pmtiles_routes(&settings.http))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(middleware)

@@ -33,10 +33,30 @@ fn client_config(http: &HttpSettings) -> serde_json::Value {
     serde_json::json!({
         "map": {
             "tileUrl": http.map_tile_url,
+            "pmtilesUrl": http.map_pmtiles.as_ref().map(|_| PMTILES_PATH),
             "attribution": http.map_attribution,
             "maxZoom": http.map_max_zoom,
         }
     })
+}
+
+/// Where a self-hosted PMTiles archive (`http.map_pmtiles`) is served, with byte ranges.
+pub const PMTILES_PATH: &str = "/tiles/map.pmtiles";
+
+/// The PMTiles archive, if one is configured: `ServeFile` answers `Range` requests with 206.
+pub fn pmtiles_routes<S: Clone + Send + Sync + 'static>(http: &HttpSettings) -> Router<S> {
+    match &http.map_pmtiles {
+        Some(path) => Router::new().route_service(
+            PMTILES_PATH,
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ))
+                .service(ServeFile::new(path)),
+        ),
+        None => Router::new(),
+    }
 }
 
 /// What the API explorer's page may load: only this service.
