@@ -190,6 +190,13 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   await page.getByRole("button", { name: "Показати" }).click();
   await page.getByRole("status").filter({ hasText: /Закладів: [12]$/ }).waitFor();
   await axe(page);
+  // One client's posters as one ZIP (an SVG per center and an index).
+  await page.getByRole("form", { name: "Фільтри" }).getByLabel("Клієнт").selectOption({ index: 1 });
+  await page.getByRole("button", { name: "Показати" }).click();
+  const [zip] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити всі QR-плакати клієнта (ZIP)" }).click()]);
+  const archive = readFileSync(await zip.path());
+  assert.equal(archive.subarray(0, 2).toString(), "PK");
+  assert.ok(archive.includes(Buffer.from("index.csv")));
 
   // A venue's page: its geofence on the map, its hours; a bad hours line is named, the fixed form is saved.
   await page.getByRole("link", { name: "ТП ЦНАП Виговського" }).click();

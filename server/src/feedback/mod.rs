@@ -3,6 +3,7 @@
 //! service catalogue, and what staff read and moderate. The public pages are `http::feedback`; the rules are
 //! `domain::feedback`.
 
+mod bulk;
 mod codes;
 mod posters;
 mod staff;

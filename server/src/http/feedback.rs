@@ -634,3 +634,36 @@ pub(super) async fn poster(
         Err(err) => json_error(err, &request_id),
     }
 }
+
+#[derive(Deserialize, Default)]
+pub(super) struct PostersQuery {
+    oblast: Option<String>,
+}
+
+/// Every poster of a client (`?oblast=` for one oblast's) as one ZIP, streamed: staff who manage venues, with the
+/// session token.
+pub(super) async fn posters_zip(
+    State(state): State<AppState>,
+    axum::extract::Path(client_id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<PostersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let request_id = request_id(&headers);
+    let actor = match auth_state(&state, &headers).await.and_then(|a| a.actor().cloned()) {
+        Ok(actor) => actor,
+        Err(err) => return json_error(err, &request_id),
+    };
+    let oblast = query.ok().and_then(|Query(q)| q.oblast);
+    match state.feedback.posters_zip(&actor, &client_id, oblast.as_deref()).await {
+        Ok(stream) => (
+            [
+                (header::CONTENT_TYPE, "application/zip"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"posters.zip\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            axum::body::Body::from_stream(stream),
+        )
+            .into_response(),
+        Err(err) => json_error(err, &request_id),
+    }
+}

@@ -117,6 +117,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/q/{code}", get(feedback::qr_form).post(feedback::qr_submit))
         .route("/feedback/{venue}", get(feedback::map_form).post(feedback::map_submit))
         .route("/venues/{id}/{file}", get(feedback::poster))
+        .route("/clients/{id}/posters.zip", get(feedback::posters_zip))
         .route("/metrics", get(metrics))
         .merge(web::routes(&settings.http))
         .merge(web::pmtiles_routes(&settings.http))

@@ -380,4 +380,45 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
         .unwrap();
     assert_eq!(channel, "WEB_MAP");
     assert_eq!(get(&app, "/feedback/no-such-venue", None).await.status, 404);
+
+    // Every poster of the client as one ZIP: one SVG per center carrying its live link, and an index.
+    let client = fieldwork_client(&app, &venue).await;
+    let url = format!("{}/clients/{client}/posters.zip", app.base_url);
+    let http = reqwest::Client::new();
+    let bytes = http
+        .get(&url)
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    assert_eq!(archive.len(), 2);
+    let mut index = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("index.csv").unwrap(), &mut index).unwrap();
+    let link = index.lines().nth(1).unwrap().split(',').nth(3).unwrap().to_string();
+    assert!(link.contains("/q/"), "{index}");
+    let svg_name = archive.file_names().find(|n| n.ends_with(".svg")).unwrap().to_string();
+    let mut svg = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(&svg_name).unwrap(), &mut svg).unwrap();
+    assert!(svg.contains(&link) && svg.contains("ЦНАП Деснянського району"));
+    assert_eq!(
+        get(&app, link.trim_start_matches(&app.base_url), None).await.status,
+        200
+    );
+    // Only staff who manage venues; an unknown client is not found.
+    let viewer = app.client_viewer(&client).await.token;
+    assert_eq!(http.get(&url).bearer_auth(&viewer).send().await.unwrap().status(), 403);
+    let unknown = format!("{}/clients/none/posters.zip", app.base_url);
+    assert_eq!(
+        http.get(&unknown)
+            .bearer_auth(&coordinator)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
 }

@@ -9,6 +9,7 @@ import importVenues from "../operations/import_venues.graphql?raw";
 import staffClients from "../operations/staff_clients.graphql?raw";
 import venueList from "../operations/venue_list.graphql?raw";
 import type { ImportVenuesMutation, StaffClientsQuery, VenueListQuery } from "./gql/operations";
+import { download } from "./download";
 import { FilterForm, useFilters } from "./filters";
 import { t, type Lang } from "./i18n";
 
@@ -96,6 +97,21 @@ export function Venues({ lang }: { lang: Lang }) {
         </p>
       )}
       {venues && <p role="status">{s.venueCount(total)}</p>}
+      {applied.clientId && (
+        <p>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              const oblast = applied.oblast.trim();
+              const path = `/clients/${applied.clientId}/posters.zip${oblast ? `?oblast=${encodeURIComponent(oblast)}` : ""}`;
+              download(path, "posters.zip").catch((err) => setError(failureText(err)));
+            }}
+          >
+            {applied.oblast.trim() ? s.allPostersOblast(applied.oblast.trim()) : s.allPosters}
+          </button>
+        </p>
+      )}
       <div class="columns">
         <div class="table-wrap" tabIndex={0}>
           <table>
