@@ -16,3 +16,8 @@ export function dateTime(iso: string, lang: Lang): string {
 export function kyivDay(days = 0): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date(Date.now() + days * 86_400_000));
 }
+
+/// Hryvnias as typed ("450", "12,50") in kopiykas, rounded; NaN when it is not a number.
+export function kopiykasOf(uah: string): number {
+  return Math.round(Number(uah.replace(",", ".")) * 100);
+}

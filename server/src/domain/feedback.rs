@@ -169,7 +169,7 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
             ratings,
             recommend,
             comment,
-            contact: contact.filter(|_| form.callback_consent),
+            contact,
         })
     } else {
         Err(errors)

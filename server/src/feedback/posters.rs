@@ -55,11 +55,8 @@ fn modules_path(code: &QrCode, x: f64, y: f64, size: f64) -> String {
     path
 }
 
-fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+fn xml(text: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(text)
 }
 
 /// Splits a long name into lines of at most `width` characters, at spaces.

@@ -127,8 +127,9 @@ impl Feedback {
                 )]));
             }
         }
-        // A resend of the same form: the first response stands.
-        if let Some(id) = self.by_submission_key(&s.form_token).await? {
+        // A resend of the same form: the first response stands (asked before the rate limit, so a phone's
+        // retries do not spend it; asked again under the lock below for sends at the same moment).
+        if let Some(id) = by_key(self.db.pool(), &s.form_token).await? {
             return Ok(Submitted::Again { id });
         }
         let address_hash = self.hashed("address", &s.address);
@@ -157,7 +158,7 @@ impl Feedback {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        if let Some(id) = by_key(&mut tx, &s.form_token).await? {
+        if let Some(id) = by_key(&mut *tx, &s.form_token).await? {
             return Ok(Submitted::Again { id });
         }
         let recent: i64 = sqlx::query_scalar(
@@ -254,15 +255,6 @@ impl Feedback {
         }
         Ok(Submitted::Saved { id, counted })
     }
-
-    async fn by_submission_key(&self, key: &str) -> AppResult<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT id FROM feedback_responses WHERE submission_key = $1")
-                .bind(key)
-                .fetch_optional(self.db.pool())
-                .await?,
-        )
-    }
 }
 
 async fn count(tx: &mut crate::db::Tx, sql: &str, key: &str, since: i64) -> AppResult<i64> {
@@ -273,11 +265,12 @@ async fn count(tx: &mut crate::db::Tx, sql: &str, key: &str, since: i64) -> AppR
         .await?)
 }
 
-async fn by_key(tx: &mut crate::db::Tx, key: &str) -> AppResult<Option<String>> {
+/// The response kept for a shown form (its token is the key), read on the pool or inside a transaction.
+async fn by_key<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, key: &str) -> AppResult<Option<String>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM feedback_responses WHERE submission_key = $1")
             .bind(key)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(executor)
             .await?,
     )
 }

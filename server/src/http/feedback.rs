@@ -344,18 +344,66 @@ fn internal(err: AppError, lang: Lang) -> Response {
     )
 }
 
+/// Where a form was opened: a poster's QR code, or a venue picked on the map.
+enum Entry {
+    Qr(String),
+    Map(String),
+}
+
+/// A form's venue, the path it posts to, its channel and the QR token it came through.
+struct Opened {
+    venue: FeedbackVenue,
+    action: String,
+    channel: Channel,
+    code_token: Option<String>,
+}
+
+/// The venue behind an entry, or `None` for a code or venue that is not valid.
+async fn open(state: &AppState, entry: Entry) -> crate::error::AppResult<Option<Opened>> {
+    Ok(match entry {
+        Entry::Qr(code) => state.feedback.resolve(&code).await?.map(|(token, venue)| Opened {
+            venue,
+            action: format!("/q/{code}"),
+            channel: Channel::Qr,
+            code_token: Some(token),
+        }),
+        Entry::Map(venue_id) => state.feedback.venue(&venue_id).await?.map(|venue| Opened {
+            venue,
+            action: format!("/feedback/{venue_id}"),
+            channel: Channel::WebMap,
+            code_token: None,
+        }),
+    })
+}
+
+async fn form_for(state: &AppState, headers: &HeaderMap, lang: Lang, entry: Entry) -> Response {
+    match open(state, entry).await {
+        Ok(Some(opened)) => show(state, headers, lang, &opened.action, opened.venue).await,
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+async fn submit_for(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted: Posted, entry: Entry) -> Response {
+    let lang = Lang::from(posted.lang.as_deref());
+    match open(state, entry).await {
+        Ok(Some(opened)) => receive(state, headers, peer, posted, opened).await,
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+fn lang_of(query: &Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>) -> Lang {
+    Lang::from(query.as_ref().ok().and_then(|q| q.lang.as_deref()))
+}
+
 pub(super) async fn qr_form(
     State(state): State<AppState>,
     axum::extract::Path(code): axum::extract::Path<String>,
     headers: HeaderMap,
     query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let lang = Lang::from(query.as_ref().ok().and_then(|q| q.lang.as_deref()));
-    match state.feedback.resolve(&code).await {
-        Ok(Some((_, venue))) => show(&state, &headers, lang, &format!("/q/{code}"), venue).await,
-        Ok(None) => not_found(lang),
-        Err(err) => internal(err, lang),
-    }
+    form_for(&state, &headers, lang_of(&query), Entry::Qr(code)).await
 }
 
 pub(super) async fn map_form(
@@ -364,12 +412,7 @@ pub(super) async fn map_form(
     headers: HeaderMap,
     query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let lang = Lang::from(query.as_ref().ok().and_then(|q| q.lang.as_deref()));
-    match state.feedback.venue(&venue_id).await {
-        Ok(Some(venue)) => show(&state, &headers, lang, &format!("/feedback/{venue_id}"), venue).await,
-        Ok(None) => not_found(lang),
-        Err(err) => internal(err, lang),
-    }
+    form_for(&state, &headers, lang_of(&query), Entry::Map(venue_id)).await
 }
 
 pub(super) async fn qr_submit(
@@ -380,24 +423,7 @@ pub(super) async fn qr_submit(
     form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let posted = form.map(|Form(f)| f).unwrap_or_default();
-    let lang = Lang::from(posted.lang.as_deref());
-    match state.feedback.resolve(&code).await {
-        Ok(Some((token, venue))) => {
-            receive(
-                &state,
-                &headers,
-                peer,
-                posted,
-                &format!("/q/{code}"),
-                venue,
-                Channel::Qr,
-                Some(token),
-            )
-            .await
-        }
-        Ok(None) => not_found(lang),
-        Err(err) => internal(err, lang),
-    }
+    submit_for(&state, &headers, peer, posted, Entry::Qr(code)).await
 }
 
 pub(super) async fn map_submit(
@@ -408,37 +434,17 @@ pub(super) async fn map_submit(
     form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let posted = form.map(|Form(f)| f).unwrap_or_default();
-    let lang = Lang::from(posted.lang.as_deref());
-    match state.feedback.venue(&venue_id).await {
-        Ok(Some(venue)) => {
-            receive(
-                &state,
-                &headers,
-                peer,
-                posted,
-                &format!("/feedback/{venue_id}"),
-                venue,
-                Channel::WebMap,
-                None,
-            )
-            .await
-        }
-        Ok(None) => not_found(lang),
-        Err(err) => internal(err, lang),
-    }
+    submit_for(&state, &headers, peer, posted, Entry::Map(venue_id)).await
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn receive(
-    state: &AppState,
-    headers: &HeaderMap,
-    peer: SocketAddr,
-    posted: Posted,
-    action: &str,
-    venue: FeedbackVenue,
-    channel: Channel,
-    code_token: Option<String>,
-) -> Response {
+async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted: Posted, opened: Opened) -> Response {
+    let Opened {
+        venue,
+        action,
+        channel,
+        code_token,
+    } = opened;
+    let action = action.as_str();
     let lang = Lang::from(posted.lang.as_deref());
     let address = client_info(headers, peer, state.settings.auth.trust_forwarded_for).ip;
     let submission = Submission {
@@ -600,10 +606,9 @@ pub(super) async fn poster(
     headers: HeaderMap,
 ) -> Response {
     let (venue_id, name) = file;
-    let request_id = request_id(&headers);
-    let actor = match auth_state(&state, &headers).await.and_then(|a| a.actor().cloned()) {
-        Ok(actor) => actor,
-        Err(err) => return json_error(err, &request_id),
+    let (actor, request_id) = match super::files::download_caller(&state, &headers, &venue_id).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
     };
     let code = match state.feedback.live_code(&actor, &venue_id).await {
         Ok(code) => code,
@@ -648,10 +653,9 @@ pub(super) async fn posters_zip(
     headers: HeaderMap,
     query: Result<Query<PostersQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let request_id = request_id(&headers);
-    let actor = match auth_state(&state, &headers).await.and_then(|a| a.actor().cloned()) {
-        Ok(actor) => actor,
-        Err(err) => return json_error(err, &request_id),
+    let (actor, request_id) = match super::files::download_caller(&state, &headers, &client_id).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
     };
     let oblast = query.ok().and_then(|Query(q)| q.oblast);
     match state.feedback.posters_zip(&actor, &client_id, oblast.as_deref()).await {

@@ -47,7 +47,11 @@ pub(super) async fn media(
 
 /// The caller of a download route (`Authorization: Bearer …`) and the request id, or the error response; the
 /// path's id is checked for control characters like every GraphQL string.
-async fn download_caller(state: &AppState, headers: &HeaderMap, id: &str) -> Result<(Actor, String), Response> {
+pub(super) async fn download_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(Actor, String), Response> {
     let request_id = request_id(headers);
     let auth = auth_state(state, headers)
         .await

@@ -1,7 +1,5 @@
 //! Scores over waves: one point per wave of a client (optionally of one venue), with its oblasts.
 
-use std::collections::BTreeMap;
-
 use super::summary::round2;
 use super::*;
 
@@ -61,38 +59,39 @@ impl Results {
     }
 }
 
+/// Rows come ordered by wave, so each wave's point is the last one being built; its score sum and count ride
+/// along until the mean is taken.
 fn points(rows: Vec<TrendRow>) -> Vec<TrendPoint> {
-    let mut out: Vec<TrendPoint> = Vec::new();
-    let mut sums: BTreeMap<String, (f64, i64)> = BTreeMap::new();
+    let mut out: Vec<(TrendPoint, f64, i64)> = Vec::new();
     for (wave_id, wave_name, starts_on, ends_on, oblast, visits, score_sum, scored) in rows {
-        if out.last().is_none_or(|p| p.wave_id != wave_id) {
-            out.push(TrendPoint {
-                wave_id: wave_id.clone(),
+        if out.last().is_none_or(|(p, _, _)| p.wave_id != wave_id) {
+            let point = TrendPoint {
+                wave_id,
                 wave_name,
                 starts_on,
                 ends_on,
                 visits: 0,
                 mean_score: None,
                 regions: Vec::new(),
-            });
+            };
+            out.push((point, 0.0, 0));
         }
-        let point = out.last_mut().expect("pushed above");
+        let (point, sum, n) = out.last_mut().expect("pushed above");
         point.visits += visits;
-        let sum = sums.entry(wave_id).or_default();
-        sum.0 += score_sum.unwrap_or(0.0);
-        sum.1 += scored;
+        *sum += score_sum.unwrap_or(0.0);
+        *n += scored;
         point.regions.push(TrendRegion {
             oblast,
             visits,
             mean_score: (scored > 0).then(|| round2(score_sum.unwrap_or(0.0) / scored as f64)),
         });
     }
-    for point in &mut out {
-        if let Some((sum, n)) = sums.get(&point.wave_id) {
-            point.mean_score = (*n > 0).then(|| round2(sum / *n as f64));
-        }
-    }
-    out
+    out.into_iter()
+        .map(|(mut point, sum, n)| {
+            point.mean_score = (n > 0).then(|| round2(sum / n as f64));
+            point
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -8,7 +8,12 @@ export async function download(path: string, name: string): Promise<void> {
     const body = (await response.json().catch(() => null)) as { errors?: { message: string }[] } | null;
     throw new Error(body?.errors?.map((e) => e.message).join("; ") ?? `HTTP ${response.status}`);
   }
-  const url = URL.createObjectURL(await response.blob());
+  saveBlob(await response.blob(), name);
+}
+
+/// Saves data the page already holds (a statement the API returned) under the given name.
+export function saveBlob(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = name;

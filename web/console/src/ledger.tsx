@@ -9,6 +9,7 @@ import shopperList from "../operations/shopper_list.graphql?raw";
 import shopperMoney from "../operations/shopper_money.graphql?raw";
 import type { LedgerTotalsQuery, ShopperListQuery, ShopperMoneyQuery } from "./gql/operations";
 import { dateTime, money, t, type Lang } from "./i18n";
+import { saveBlob } from "./download";
 import type { Act } from "./outcome";
 
 export function LedgerTotals({ lang, act, period }: { lang: Lang; act: Act; period: [string, string] }) {
@@ -82,16 +83,8 @@ export function ShopperMoney({ lang, act }: { lang: Lang; act: Act }) {
       setMoney(got);
       return s.moneyOf(got.shopper.fullName);
     });
-  function saveStatement(data: ShopperMoneyQuery) {
-    const url = URL.createObjectURL(new Blob([data.yearlyStatement.csv], { type: "text/csv;charset=utf-8" }));
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = `statement-${data.yearlyStatement.year}-${data.shopper.email}.csv`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  }
+  const saveStatement = (data: ShopperMoneyQuery) =>
+    saveBlob(new Blob([data.yearlyStatement.csv], { type: "text/csv;charset=utf-8" }), `statement-${data.yearlyStatement.year}-${data.shopper.email}.csv`);
   const e = money_?.shopperEarnings;
   return (
     <section aria-labelledby="shopper-money">

@@ -6,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { gql } from "../../common/api";
 import { Field } from "../../common/field";
+import { kopiykasOf } from "../../common/format";
 import { MapView, type MapPoint } from "../../common/map";
 import createWave from "../operations/create_wave.graphql?raw";
 import venueList from "../operations/venue_list.graphql?raw";
@@ -17,8 +18,6 @@ import type { Act } from "./outcome";
 type Venue = VenueListQuery["venues"]["edges"][number]["node"];
 type Mode = "ALL" | "FILTER" | "LIST";
 
-const kopiykas = (uah: string) => Math.round(Number(uah.replace(",", ".")) * 100);
-
 /// "3 50" per line (after 3 days, 50 UAH more) → steps; a bad line is named by its number.
 export function parseBonusSteps(text: string): BonusStepInput[] | { line: number } {
   const steps: BonusStepInput[] = [];
@@ -27,7 +26,7 @@ export function parseBonusSteps(text: string): BonusStepInput[] | { line: number
     if (!line) continue;
     const m = line.match(/^(\d+)\s+(\d+(?:[.,]\d{1,2})?)$/);
     if (!m) return { line: i + 1 };
-    steps.push({ afterDays: Number(m[1]), bonusKopiykas: kopiykas(m[2]) });
+    steps.push({ afterDays: Number(m[1]), bonusKopiykas: kopiykasOf(m[2]) });
   }
   return steps;
 }
@@ -110,14 +109,14 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
           endsOn: form.endsOn,
           selection,
           visitsPerVenue: Number(form.visits),
-          feeKopiykas: kopiykas(form.fee),
-          reimbursementCapKopiykas: kopiykas(form.cap),
+          feeKopiykas: kopiykasOf(form.fee),
+          reimbursementCapKopiykas: kopiykasOf(form.cap),
           scenario: form.scenario,
           maxTasksPerShopper: Number(form.maxTasks),
           claimWindowHours: Number(form.claimHours),
           cooloffDays: Number(form.cooloff),
           bonusSteps,
-          bonusCapKopiykas: kopiykas(form.bonusCap),
+          bonusCapKopiykas: kopiykasOf(form.bonusCap),
           visitRules: {
             failedCheckinBlocks: blocks,
             maxAccuracyM: Number(form.maxAccuracy),
@@ -199,7 +198,7 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
       </fieldset>
       <label for="w-scenario">{s.scenarioText}</label>
       <textarea id="w-scenario" value={form.scenario} onInput={(e) => set("scenario")((e.target as HTMLTextAreaElement).value)} />
-      <p class="hint">{s.feeHint(money(kopiykas(form.fee) || 0, lang))}</p>
+      <p class="hint">{s.feeHint(money(kopiykasOf(form.fee) || 0, lang))}</p>
       <fieldset>
         <legend>{s.bonusTitle}</legend>
         <label for="w-bonus">{s.bonusSteps}</label>

@@ -19,6 +19,7 @@ import {
 } from "../checklist";
 import { deviceId, distanceM, position, type Fix } from "../geo";
 import type { MyVisitsQuery } from "../gql/operations";
+import { kopiykasOf } from "../../../common/format";
 import { money, t, type Lang } from "../i18n";
 import {
   enqueue,
@@ -585,7 +586,7 @@ function Receipt(props: {
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<string | null>(null);
   const kopiykas = () => {
-    const n = Math.round(Number(amount.replace(",", ".")) * 100);
+    const n = kopiykasOf(amount);
     if (!amount.trim() || !Number.isFinite(n) || n < 0) {
       setError(s.amountNeeded);
       return null;
