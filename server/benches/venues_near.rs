@@ -61,6 +61,7 @@ async fn main() -> anyhow::Result<()> {
                     location: Coordinates::parse("location", lat + dlat, lon + dlon).unwrap(),
                     geofence: GeofenceRadius::DEFAULT,
                     time_zone: None,
+                    size_class: None,
                 },
             ));
         }

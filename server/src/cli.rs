@@ -92,6 +92,9 @@ enum Command {
         #[arg(long, default_value_t = 150)]
         default_geofence: i64,
     },
+    /// Rebuild the quality index from the responses and approved visits themselves (after a change of method
+    /// or a repair by hand); the service does this incrementally on its own otherwise.
+    RebuildIndex,
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     PrintSchema,
 }
@@ -149,6 +152,24 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
                 .await
                 .map_err(|e| anyhow::anyhow!("deriving venue time zones: {e:?}"))?;
             println!("migrations applied");
+            Ok(())
+        }
+        Command::RebuildIndex => {
+            let db = Db::connect(&settings.database_url(), 2).await?;
+            db.migrate().await?;
+            settings.index.method.check().map_err(anyhow::Error::msg)?;
+            let started = std::time::Instant::now();
+            let report = crate::quality::Quality::new(db, settings.index.method.clone())
+                .rebuild()
+                .await
+                .map_err(|e| anyhow::anyhow!("rebuilding the quality index: {e:?}"))?;
+            println!(
+                "quality index rebuilt from {} responses and {} visits: {} periods in {:.1} s",
+                report.responses,
+                report.visits,
+                report.periods,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::CreateUser {
@@ -289,7 +310,9 @@ fn column_mapping(pairs: &[String]) -> anyhow::Result<ColumnMapping> {
             "lat" => &mut mapping.lat,
             "lon" => &mut mapping.lon,
             "geofence_m" => &mut mapping.geofence_m,
-            other => anyhow::bail!("--map {other}=…: unknown field (external_code, name, type, address, oblast, raion, hromada, city, lat, lon, geofence_m)"),
+            "time_zone" => &mut mapping.time_zone,
+            "size_class" => &mut mapping.size_class,
+            other => anyhow::bail!("--map {other}=…: unknown field (external_code, name, type, address, oblast, raion, hromada, city, lat, lon, geofence_m, time_zone, size_class)"),
         };
         *slot = Some(column.trim().to_string());
     }

@@ -41,6 +41,26 @@ pub struct Settings {
     pub http: HttpSettings,
     pub metrics: MetricsSettings,
     pub feedback: FeedbackSettings,
+    pub index: IndexConfig,
+}
+
+/// The quality index: how often changed periods are recomputed, and the method (docs/INDEX.md).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IndexConfig {
+    /// Every this many seconds, the periods whose tallies changed are recomputed.
+    pub refresh_secs: u64,
+    /// Weights, prior strengths, thresholds (`[index.method]`).
+    pub method: crate::domain::quality_index::IndexSettings,
+}
+
+impl Default for IndexConfig {
+    fn default() -> Self {
+        Self {
+            refresh_secs: 30,
+            method: Default::default(),
+        }
+    }
 }
 
 /// Citizens' feedback (the QR and map channels).
@@ -421,6 +441,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             metrics: MetricsSettings::default(),
             feedback: FeedbackSettings::default(),
+            index: IndexConfig::default(),
         }
     }
 }

@@ -38,6 +38,7 @@ pub mod ledger;
 pub mod mail;
 pub mod metrics;
 pub mod payouts;
+pub mod quality;
 pub mod results;
 pub mod startup;
 pub mod telemetry;

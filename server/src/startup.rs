@@ -35,6 +35,8 @@ pub struct Application {
     visits: Visits,
     abandoned_upload_ms: i64,
     expiry_interval: Duration,
+    quality: crate::quality::Quality,
+    index_interval: Duration,
     db: Db,
     local_addr: SocketAddr,
 }
@@ -43,6 +45,7 @@ impl Application {
     /// Connects to the database, applies migrations, and binds the listener (port 0 picks a free port).
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         settings.http.map_tile_source().map_err(anyhow::Error::msg)?;
+        settings.index.method.check().map_err(anyhow::Error::msg)?;
         let url = settings.database_url();
         let db = Db::connect_with(
             &url,
@@ -92,6 +95,7 @@ impl Application {
         let feedback = crate::feedback::Feedback::new(db.clone(), settings.public_url(), &settings.feedback)
             .await
             .map_err(|e| anyhow::anyhow!("feedback keys: {}", e.message()))?;
+        let quality = crate::quality::Quality::new(db.clone(), settings.index.method.clone());
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -103,6 +107,7 @@ impl Application {
             payouts: payouts.clone(),
             results: results.clone(),
             feedback: feedback.clone(),
+            quality: quality.clone(),
             metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);
@@ -113,6 +118,7 @@ impl Application {
             payouts,
             results,
             feedback: feedback.clone(),
+            quality: quality.clone(),
             visits: visits.clone(),
             metrics,
             settings: settings.clone(),
@@ -137,6 +143,8 @@ impl Application {
             visits,
             abandoned_upload_ms: settings.photos.abandoned_upload_secs as i64 * 1_000,
             expiry_interval,
+            quality,
+            index_interval: Duration::from_secs(settings.index.refresh_secs.max(1)),
             db,
             local_addr,
         })
@@ -163,6 +171,7 @@ impl Application {
             self.expiry_interval,
             cancel.clone(),
         ));
+        let index = tokio::spawn(refresh_index(self.quality, self.index_interval, cancel.clone()));
         tracing::info!(address = %self.local_addr, "listening on http://{}/graphql", self.local_addr);
         let server = axum::serve(
             self.listener,
@@ -173,6 +182,7 @@ impl Application {
         cancel.cancel();
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
         let _ = tokio::time::timeout(Duration::from_secs(10), expiry).await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), index).await;
         self.db.close().await;
         tracing::info!("stopped");
         result
@@ -201,6 +211,22 @@ async fn background(work: Background, interval: Duration, cancel: CancellationTo
             Ok(0) => {}
             Ok(n) => tracing::info!(uploads = n, "swept the objects of unfinished uploads"),
             Err(err) => tracing::error!(error = ?err, "sweeping unfinished uploads failed"),
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => break,
+            _ = tokio::time::sleep(interval) => {}
+        }
+    }
+}
+
+/// Every `interval`, until cancelled: recomputes the quality index of the periods whose tallies changed (the
+/// first time, all of them).
+async fn refresh_index(quality: crate::quality::Quality, interval: Duration, cancel: CancellationToken) {
+    loop {
+        match quality.refresh().await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(periods = n, "quality index recomputed"),
+            Err(err) => tracing::error!(error = ?err, "recomputing the quality index failed"),
         }
         tokio::select! {
             _ = cancel.cancelled() => break,

@@ -33,15 +33,9 @@ export interface Drawn {
   destroy(): void;
 }
 
-export function createMap(
-  element: HTMLElement,
-  config: MapConfig,
-  labels: MapLabels,
-  onSelect: (id: string) => void,
-  onPick: ((lat: number, lon: number) => void) | null,
-): Drawn {
-  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom });
-  L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+/// The deployment's base tiles under a map: a self-hosted PMTiles archive, an XYZ template, or none (a plain
+/// background: the points still show and no other host is asked).
+export function addBaseLayer(map: L.Map, config: MapConfig): void {
   map.attributionControl.setPrefix(false);
   if (config.pmtilesUrl) {
     // A self-hosted archive: tiles are read by byte ranges from one file on this service. Past the archive's
@@ -53,6 +47,18 @@ export function createMap(
   } else if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.attribution, maxZoom: config.maxZoom }).addTo(map);
   }
+}
+
+export function createMap(
+  element: HTMLElement,
+  config: MapConfig,
+  labels: MapLabels,
+  onSelect: (id: string) => void,
+  onPick: ((lat: number, lon: number) => void) | null,
+): Drawn {
+  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom });
+  L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
+  addBaseLayer(map, config);
   map.setView([49.0, 31.0], 6); // Ukraine, until there is something to show
   if (onPick) map.on("click", (e: L.LeafletMouseEvent) => onPick(e.latlng.lat, e.latlng.lng));
   const layer = L.layerGroup().addTo(map);

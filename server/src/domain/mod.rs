@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod optimizer;
 mod payout;
 pub mod photo;
+pub mod quality_index;
 pub mod results;
 pub mod task;
 pub mod text;
@@ -27,8 +28,8 @@ pub use geo::{Coordinates, TravelRadiusKm};
 pub use payout::{BatchState, Iban, LineState, TaxId};
 pub use text::BoundedText;
 pub use venue::{
-    bounding_box, distance_m, format_hhmm, normalize_apostrophes, parse_time_zone, stored_zone, GeofenceRadius,
-    OpeningHours, OpeningInterval, VenueType, Weekday,
+    bounding_box, distance_m, format_hhmm, normalize_apostrophes, parse_size_class, parse_time_zone, stored_zone,
+    GeofenceRadius, OpeningHours, OpeningInterval, VenueType, Weekday, SIZE_CLASSES,
 };
 
 /// A stored value that is none of its type's values (a corrupt row, or a newer server's value): an internal

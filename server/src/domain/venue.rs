@@ -52,6 +52,22 @@ impl GeofenceRadius {
     }
 }
 
+/// A center's size class, which with its oblast makes its stratum in the quality index (docs/INDEX.md).
+pub const SIZE_CLASSES: [&str; 3] = ["SMALL", "MEDIUM", "LARGE"];
+
+/// A size class as given (any case), or `None` for an empty value (not known).
+pub fn parse_size_class(field: &str, value: &str) -> Result<Option<String>, ValidationError> {
+    let value = value.trim().to_ascii_uppercase();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    SIZE_CLASSES
+        .iter()
+        .find(|c| **c == value)
+        .map(|c| Some(c.to_string()))
+        .ok_or_else(|| ValidationError::new(field, "must be SMALL, MEDIUM or LARGE, or empty"))
+}
+
 /// Days of the week, Monday first.
 #[derive(
     async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,

@@ -8,6 +8,7 @@ use sha2::Digest;
 use super::*;
 use crate::db::new_id;
 use crate::domain::feedback::{check_form, mask_personal_data, risk, Channel, Form, Signals, SUSPICIOUS};
+use crate::domain::quality_index::Tally;
 use crate::domain::ValidationError;
 use crate::error::AppError;
 
@@ -249,6 +250,18 @@ impl Feedback {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if counted {
+            let tally = Tally::of_response(response.ratings, response.recommend);
+            crate::quality::tally_response(
+                &mut tx,
+                &s.venue.client_id,
+                &s.venue.id,
+                s.channel.as_str(),
+                now,
+                &tally,
+            )
+            .await?;
+        }
         tx.commit().await?;
         if !counted {
             tracing::info!(venue = %s.venue.id, score = verdict.score, reasons = ?verdict.reasons, "suspicious feedback kept out of the index");

@@ -18,6 +18,7 @@ mod memo;
 mod observe;
 mod pagination;
 mod payouts;
+mod quality;
 mod results;
 mod types;
 mod venues;
@@ -55,6 +56,7 @@ pub struct Query(
     payouts::PayoutQuery,
     results::ResultsQuery,
     feedback::FeedbackQuery,
+    quality::QualityQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -90,6 +92,7 @@ pub struct Services {
     pub payouts: Payouts,
     pub results: Results,
     pub feedback: crate::feedback::Feedback,
+    pub quality: crate::quality::Quality,
     /// Not a service: where the schema counts requests for `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -106,6 +109,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.payouts)
         .data(services.results)
         .data(services.feedback)
+        .data(services.quality)
         // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
         .extension(limits::RequestLimits::new(limits))
         .extension(observe::Observe::new(services.metrics))

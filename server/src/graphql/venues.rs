@@ -121,6 +121,10 @@ impl Venue {
     async fn time_zone(&self) -> &str {
         &self.0.time_zone
     }
+    /// SMALL, MEDIUM or LARGE (with the oblast, the center's stratum in the quality index); null: not known.
+    async fn size_class(&self) -> Option<&str> {
+        self.0.size_class.as_deref()
+    }
     async fn opening_hours(&self) -> Vec<OpeningHoursEntry> {
         OpeningHoursEntry::list(&self.0.opening_hours)
     }
@@ -222,6 +226,8 @@ pub struct VenueInput {
     pub active: bool,
     /// The venue's IANA time zone (e.g. `Europe/Dublin`); omitted, it is derived from the location.
     pub time_zone: Option<String>,
+    /// SMALL, MEDIUM or LARGE; omitted: not known.
+    pub size_class: Option<String>,
 }
 
 /// Changes to a venue; omitted fields stay as they are. `openingHours`, when given, replaces the week.
@@ -242,10 +248,12 @@ pub struct VenueUpdateInput {
     pub active: Option<bool>,
     /// Sets the zone by hand; omitted, it stays, or is derived again when the location changes.
     pub time_zone: Option<String>,
+    /// SMALL, MEDIUM or LARGE; an empty text clears it; omitted, it stays.
+    pub size_class: Option<String>,
 }
 
 /// Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
-/// `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`). A file
+/// `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`, `size_class`). A file
 /// without a zone column has its venues' zones derived from their coordinates.
 #[derive(InputObject, Default)]
 pub struct VenueColumnMappingInput {
@@ -262,6 +270,7 @@ pub struct VenueColumnMappingInput {
     pub lon: Option<String>,
     pub geofence_m: Option<String>,
     pub time_zone: Option<String>,
+    pub size_class: Option<String>,
 }
 
 impl From<VenueColumnMappingInput> for ColumnMapping {
@@ -279,6 +288,7 @@ impl From<VenueColumnMappingInput> for ColumnMapping {
             lon: m.lon,
             geofence_m: m.geofence_m,
             time_zone: m.time_zone,
+            size_class: m.size_class,
         }
     }
 }
@@ -328,6 +338,10 @@ fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Resul
                 .filter(|c| input.location.as_ref().is_none_or(|p| p.lat == c.lat && p.lon == c.lon))
                 .map(|c| c.time_zone.clone())
         }),
+        size_class: input
+            .size_class
+            .clone()
+            .or_else(|| current.and_then(|c| c.size_class.clone())),
     };
     let fields = VenueFields::parse(raw, |field| {
         match field {
@@ -343,6 +357,7 @@ fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Resul
             VenueField::Lon => "location.lon",
             VenueField::Geofence => "geofenceM",
             VenueField::TimeZone => "timeZone",
+            VenueField::SizeClass => "sizeClass",
         }
         .to_string()
     });
@@ -510,6 +525,7 @@ impl VenueMutation {
                 opening_hours: Some(input.opening_hours),
                 active: Some(input.active),
                 time_zone: input.time_zone,
+                size_class: input.size_class,
             },
             None,
         )?;

@@ -17,26 +17,26 @@ const FEEDBACK_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'un
 const DEVICE_COOKIE: &str = "fw_device";
 
 #[derive(Clone, Copy, PartialEq)]
-enum Lang {
+pub(super) enum Lang {
     Uk,
     En,
 }
 
 impl Lang {
-    fn from(text: Option<&str>) -> Self {
+    pub(super) fn from(text: Option<&str>) -> Self {
         if text == Some("en") {
             Lang::En
         } else {
             Lang::Uk
         }
     }
-    fn code(self) -> &'static str {
+    pub(super) fn code(self) -> &'static str {
         match self {
             Lang::Uk => "uk",
             Lang::En => "en",
         }
     }
-    fn t(self, uk: &'static str, en: &'static str) -> &'static str {
+    pub(super) fn t(self, uk: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::Uk => uk,
             Lang::En => en,
@@ -101,7 +101,7 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn dimension_title(lang: Lang, i: usize) -> &'static str {
+pub(super) fn dimension_title(lang: Lang, i: usize) -> &'static str {
     match i {
         0 => lang.t(
             "Приміщення: зручність, чистота, доступність",
@@ -135,7 +135,7 @@ fn shell(lang: Lang, title: &str, body: Markup) -> Markup {
     }
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45}\
+pub(super) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45}\
 main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.5rem 0}\
 fieldset{border:1px solid #d1d5db;border-radius:8px;margin:1rem 0;padding:.5rem .75rem;background:#fff}\
 legend{font-weight:600;padding:0 .25rem}.levels label,.nps label{display:inline-flex;align-items:center;gap:.3rem;\

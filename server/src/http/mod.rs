@@ -35,6 +35,7 @@ use crate::visits::Visits;
 mod feedback;
 mod files;
 mod pages;
+mod portal;
 mod web;
 
 use files::{export_batch, export_results, media};
@@ -49,6 +50,7 @@ pub struct AppState {
     pub payouts: Payouts,
     pub results: crate::results::Results,
     pub feedback: crate::feedback::Feedback,
+    pub quality: crate::quality::Quality,
     pub visits: Visits,
     pub metrics: Metrics,
     pub settings: std::sync::Arc<Settings>,
@@ -118,6 +120,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/feedback/{venue}", get(feedback::map_form).post(feedback::map_submit))
         .route("/venues/{id}/{file}", get(feedback::poster))
         .route("/clients/{id}/posters.zip", get(feedback::posters_zip))
+        .route("/map", get(|| async { Redirect::permanent("/map/") }))
+        .route("/map/", get(portal::map_home))
+        .route("/map/search", get(portal::map_search))
+        .route("/map/centers.json", get(portal::map_centers_json))
+        .route("/map/oblast/{oblast}", get(portal::map_oblast))
+        .route("/map/centers/{id}", get(portal::map_center))
+        .route("/open-data/{file}", get(portal::open_data))
         .route("/metrics", get(metrics))
         .merge(web::routes(&settings.http))
         .merge(web::pmtiles_routes(&settings.http))

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Router;
 
 use crate::config::HttpSettings;
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -29,7 +29,7 @@ fn app_csp(tile_source: Option<&str>) -> String {
 }
 
 /// What the web apps read at start: the map's tiles (none: points on a plain background).
-fn client_config(http: &HttpSettings) -> serde_json::Value {
+pub(super) fn client_config(http: &HttpSettings) -> serde_json::Value {
     serde_json::json!({
         "map": {
             "tileUrl": http.map_tile_url,
@@ -111,6 +111,14 @@ pub fn routes<S: Clone + Send + Sync + 'static>(http: &HttpSettings) -> Router<S
     spa_routes(http, "app", "shoppers' app")
         .merge(spa_routes(http, "console", "staff console"))
         .nest_service("/graphiql/assets", explorer_assets)
+        .nest_service("/portal/assets", portal_assets(http))
+}
+
+/// The public map portal's script (`web/portal`; the entry `portal.js` has a fixed name so the server-rendered
+/// pages can name it, its chunks are hashed). Revalidated on every load, so a release reaches browsers at once.
+fn portal_assets(http: &HttpSettings) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+        .layer(ServeDir::new(http.web_dir.join("portal").join("assets")))
 }
 
 /// The routes of one single-page app of the build (`/app/`: the shoppers' app; `/console/`: the staff console),

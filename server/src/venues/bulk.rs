@@ -99,6 +99,7 @@ fn differs(current: &VenueRecord, draft: &VenueDraft) -> bool {
         || current.lon != draft.location.lon()
         || current.geofence_m != draft.geofence.metres()
         || draft.time_zone.as_ref().is_some_and(|z| *z != current.time_zone)
+        || draft.size_class.is_some() && draft.size_class != current.size_class
 }
 
 /// A draft as venue fields; opening hours and the active flag are kept from the stored venue (files do not
@@ -123,5 +124,10 @@ fn draft_fields(draft: &VenueDraft, current: Option<&VenueRecord>) -> VenueField
                 .filter(|c| c.lat == draft.location.lat() && c.lon == draft.location.lon())
                 .map(|c| c.time_zone.clone())
         }),
+        // A file without a size class keeps the stored one.
+        size_class: draft
+            .size_class
+            .clone()
+            .or_else(|| current.and_then(|c| c.size_class.clone())),
     }
 }

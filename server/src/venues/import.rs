@@ -40,7 +40,7 @@ pub enum TextEncoding {
 
 /// Which source column (CSV header, or GeoJSON property) holds each venue field. `None` uses the field's
 /// own name (`external_code`, `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`,
-/// `geofence_m`); for GeoJSON, `lat`/`lon` default to the point geometry.
+/// `geofence_m`, `time_zone`, `size_class`); for GeoJSON, `lat`/`lon` default to the point geometry.
 #[derive(Debug, Clone, Default)]
 pub struct ColumnMapping {
     pub external_code: Option<String>,
@@ -55,6 +55,7 @@ pub struct ColumnMapping {
     pub lon: Option<String>,
     pub geofence_m: Option<String>,
     pub time_zone: Option<String>,
+    pub size_class: Option<String>,
 }
 
 /// Values for rows that do not carry them.
@@ -79,6 +80,8 @@ pub struct VenueDraft {
     pub geofence: GeofenceRadius,
     /// From the file's zone column when it has one (else derived from the coordinates when imported).
     pub time_zone: Option<String>,
+    /// From the file's `size_class` column; `None` keeps what is stored.
+    pub size_class: Option<String>,
 }
 
 /// A problem with one row: the row number (the header is row 1 in a CSV; features count from 1), the column
@@ -314,6 +317,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         lon,
         geofence_m,
         time_zone: Some(get(&mapping.time_zone, "time_zone")),
+        size_class: Some(get(&mapping.size_class, "size_class")),
         ..RawVenue::default()
     };
     let fields = VenueFields::parse(raw, |field| match field {
@@ -329,6 +333,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         VenueField::Lon => column(&mapping.lon, "lon"),
         VenueField::Geofence => column(&mapping.geofence_m, "geofence_m"),
         VenueField::TimeZone => column(&mapping.time_zone, "time_zone"),
+        VenueField::SizeClass => column(&mapping.size_class, "size_class"),
     })
     // A row reports its first bad column.
     .map_err(|errors| {
@@ -349,6 +354,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         location: fields.location,
         geofence: fields.geofence,
         time_zone: fields.time_zone,
+        size_class: fields.size_class,
     })
 }
 

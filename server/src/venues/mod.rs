@@ -93,6 +93,8 @@ pub struct VenueRecord {
     pub active: bool,
     /// The venue's IANA time zone: its opening hours, visiting windows and photo times are read in it.
     pub time_zone: String,
+    /// SMALL, MEDIUM or LARGE; `None` when not known (the quality index's strata).
+    pub size_class: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -115,6 +117,7 @@ struct VenueRow {
     opening_hours: String,
     active: i64,
     time_zone: Option<String>,
+    size_class: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -138,6 +141,7 @@ impl From<VenueRow> for VenueRecord {
             opening_hours: OpeningHours::from_json(&r.opening_hours),
             active: r.active != 0,
             time_zone: r.time_zone.unwrap_or_else(|| "Europe/Kyiv".into()),
+            size_class: r.size_class,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -145,7 +149,7 @@ impl From<VenueRow> for VenueRecord {
 }
 
 const VENUE_COLUMNS: &str = "id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, \
-     lat, lon, geofence_m, opening_hours, active, time_zone, created_at, updated_at";
+     lat, lon, geofence_m, opening_hours, active, time_zone, size_class, created_at, updated_at";
 
 /// The editable part of a venue, validated.
 #[derive(Debug, Clone)]
@@ -164,6 +168,8 @@ pub struct VenueFields {
     pub active: bool,
     /// The IANA zone; `None` until derived from the coordinates (`Venues::resolve_zones`).
     pub time_zone: Option<String>,
+    /// SMALL, MEDIUM, LARGE, or `None` (not known).
+    pub size_class: Option<String>,
 }
 
 /// A venue as it arrives (a form, or a row of an import file), before validation.
@@ -184,6 +190,8 @@ pub struct RawVenue {
     pub active: bool,
     /// Set by hand; otherwise derived from the coordinates.
     pub time_zone: Option<String>,
+    /// SMALL, MEDIUM, LARGE (any case); empty or `None`: not known.
+    pub size_class: Option<String>,
 }
 
 /// A venue's fields, for naming them in errors: the GraphQL input's names or an import file's columns.
@@ -201,6 +209,7 @@ pub enum VenueField {
     Lon,
     Geofence,
     TimeZone,
+    SizeClass,
 }
 
 impl VenueFields {
@@ -234,6 +243,10 @@ impl VenueFields {
                 .map(|tz| Some(tz.name().to_string())),
             None => Some(None),
         };
+        let size_class = errors.check(crate::domain::parse_size_class(
+            &name_of(VenueField::SizeClass),
+            raw.size_class.as_deref().unwrap_or(""),
+        ));
         errors.finish()?;
         let lost = || vec![ValidationError::new("venue", "validation lost a field")];
         Ok(VenueFields {
@@ -250,6 +263,7 @@ impl VenueFields {
             opening_hours: raw.opening_hours,
             active: raw.active,
             time_zone: time_zone.ok_or_else(lost)?,
+            size_class: size_class.ok_or_else(lost)?,
         })
     }
 

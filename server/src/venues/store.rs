@@ -5,7 +5,7 @@ use super::*;
 /// Venues per multi-row INSERT: 100 × 16 parameters stays far below both databases' limits.
 pub(super) const INSERT_BATCH: usize = 100;
 /// Parameters per row in `insert_venues`.
-const ROW_PARAMS: usize = 16;
+const ROW_PARAMS: usize = 17;
 
 pub(super) async fn insert_venue(
     tx: &mut crate::db::Tx,
@@ -28,7 +28,7 @@ pub(super) async fn insert_venues(
     let (client_p, actor_p, now_p) = (shared + 1, shared + 2, shared + 3);
     let mut sql = String::from(
         "INSERT INTO venues (id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
-         geofence_m, opening_hours, active, search_text, time_zone, client_id, created_by, updated_by, created_at, \
+         geofence_m, opening_hours, active, search_text, time_zone, size_class, client_id, created_by, updated_by, created_at, \
          updated_at) VALUES ",
     );
     for i in 0..rows.len() {
@@ -43,7 +43,7 @@ pub(super) async fn insert_venues(
     }
     let mut query = sqlx::query(&sql);
     for (id, f) in rows {
-        query = bind_fields(query.bind(id), f).bind(f.zone_name());
+        query = bind_fields(query.bind(id), f).bind(f.zone_name()).bind(&f.size_class);
     }
     query
         .bind(client_id)
@@ -64,7 +64,7 @@ pub(super) async fn update_venue(
         sqlx::query(
             "UPDATE venues SET external_code = $1, name = $2, venue_type = $3, address = $4, oblast = $5, raion = $6, \
              hromada = $7, city = $8, lat = $9, lon = $10, geofence_m = $11, opening_hours = $12, active = $13, \
-             search_text = $14, updated_by = $15, updated_at = $16, time_zone = $18 WHERE id = $17",
+             search_text = $14, updated_by = $15, updated_at = $16, time_zone = $18, size_class = $19 WHERE id = $17",
         ),
         f,
     )
@@ -72,6 +72,7 @@ pub(super) async fn update_venue(
     .bind(now_ms())
     .bind(id)
     .bind(f.zone_name())
+    .bind(&f.size_class)
     .execute(&mut **tx)
     .await?;
     Ok(())

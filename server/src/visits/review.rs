@@ -76,6 +76,7 @@ impl Visits {
         crate::assignment::move_task(&mut tx, &visit.task_id, mv.task_move(), now).await?;
         if decision == Decision::Approve {
             self.post_approval(&mut tx, &visit, &actor.user_id).await?;
+            crate::quality::tally_visit(&mut tx, visit_id, 1).await?;
         }
         let comments = (!comments.is_empty())
             .then(|| serde_json::to_string(&comments))
@@ -195,6 +196,7 @@ impl Visits {
             },
         )
         .await?;
+        crate::quality::tally_visit(&mut tx, visit_id, -1).await?;
         event(&mut tx, visit_id, "REVOKE", &actor.user_id, Some(&reason), None, now).await?;
         crate::audit::audit(
             &mut tx,

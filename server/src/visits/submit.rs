@@ -180,15 +180,19 @@ impl Visits {
         stored_answers.extend(photo_answers);
         let answers_json = serde_json::to_string(&stored_answers).map_err(|e| AppError::Internal(e.into()))?;
         let done = sqlx::query(&format!(
-            "UPDATE visits SET state = '{}', submitted_at = $1, score = $2, answers = $3, updated_at = $1 \
-             WHERE id = $4 AND state IN ({})",
+            // No score (nothing scored was answered) is a NULL written by the statement, not a bound NULL:
+            // sqlx's Any driver binds a NULL double to PostgreSQL as a float4, and a statement prepared that
+            // way refuses a later float8 (and the reverse).
+            "UPDATE visits SET state = '{}', submitted_at = $1, score = CASE WHEN $5 = 1 THEN $2 ELSE NULL END, \
+             answers = $3, updated_at = $1 WHERE id = $4 AND state IN ({})",
             mv.to().as_str(),
             mv.from_sql()
         ))
         .bind(now)
-        .bind(score)
+        .bind(score.unwrap_or(0.0))
         .bind(answers_json)
         .bind(visit_id)
+        .bind(i64::from(score.is_some()))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

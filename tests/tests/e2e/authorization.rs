@@ -372,6 +372,18 @@ fn cases() -> Vec<Case> {
             allowed: results_readers,
         },
         Case {
+            field: "qualityIndex",
+            query: "query($c: ID!) { qualityIndex(clientId: $c) { totalCount } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: results_readers,
+        },
+        Case {
+            field: "qualityPeriods",
+            query: "query($c: ID!) { qualityPeriods(clientId: $c) }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: results_readers,
+        },
+        Case {
             field: "feedbackCode",
             query: "query($v: ID!) { feedbackCode(venueId: $v) { link } }",
             variables: |ids| json!({ "v": ids.venue_id }),

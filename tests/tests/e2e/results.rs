@@ -20,7 +20,7 @@ const RESULTS: &str = "query($w: ID!) { waveResults(waveId: $w) { visits meanSco
 
 /// Two approved visits of one venue: (yes, 5, DONE) scores 100; (no, 3, REFUSED with a reason that looks like a
 /// spreadsheet formula) scores 12.5. A third visit stays submitted and counts nowhere.
-async fn approved_wave(app: &TestApp) -> (crate::visits::Field, String) {
+pub(crate) async fn approved_wave(app: &TestApp) -> (crate::visits::Field, String) {
     let f = field(app, json!({})).await;
     let coordinator = Some(f.coordinator.as_str());
     let answers = [

@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>, #/staff, #/feedback. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>, #/index, #/staff, #/feedback. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -12,6 +12,7 @@ import staffMe from "../operations/staff_me.graphql?raw";
 import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { FeedbackRoom } from "./feedback";
+import { QualityRoom } from "./quality";
 import { Payments } from "./payments";
 import { ResultVisit, Results } from "./results";
 import { Queue, VisitReview } from "./review";
@@ -83,6 +84,7 @@ function sectionFor(section: string, id: string | undefined, reviews: boolean, p
   if (section === "staff" && admin) return "staff";
   if (section === "payments" && pays) return "payments";
   if (section === "results" && reads) return "results";
+  if (section === "index" && reads) return "index";
   if (section === "result" && reads && id) return "result";
   if (reviews) {
     if (["venues", "checklists", "waves", "shoppers", "feedback"].includes(section)) return section;
@@ -133,6 +135,7 @@ function Console() {
   else if (current === "payments") screen = <Payments lang={lang} />;
   else if (current === "staff") screen = <Staff lang={lang} />;
   else if (current === "feedback") screen = <FeedbackRoom lang={lang} />;
+  else if (current === "index") screen = <QualityRoom lang={lang} />;
   else if (current === "results") screen = <Results lang={lang} waveId={id || undefined} />;
   else if (current === "result") screen = <ResultVisit key={id} lang={lang} id={id} />;
   else if (current === "venues") screen = <Venues lang={lang} />;
@@ -152,6 +155,7 @@ function Console() {
     ["feedback", s.feedbackTitle, reviews],
     ["payments", s.payments, pays],
     ["results", s.results, reads],
+    ["index", s.qualityTitle, reads],
     ["staff", s.staff, admin],
   ];
   return (

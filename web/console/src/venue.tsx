@@ -53,6 +53,7 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
         lat: String(v.location.lat),
         lon: String(v.location.lon),
         geofenceM: String(v.geofenceM),
+        sizeClass: v.sizeClass ?? "",
         hours: hoursText(v),
       });
     } catch (err) {
@@ -88,6 +89,7 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
           city: form.city,
           location: { lat, lon },
           geofenceM: Number(form.geofenceM),
+          sizeClass: form.sizeClass ?? "",
           openingHours: hours,
           active,
         },
@@ -176,6 +178,16 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
           <Field id="venue-lat" label={s.latitude} value={form.lat ?? ""} error={errors.lat} onInput={set("lat")} />
           <Field id="venue-lon" label={s.longitude} value={form.lon ?? ""} error={errors.lon} onInput={set("lon")} />
           <Field id="venue-geofence" label={s.geofenceM} type="number" value={form.geofenceM ?? ""} error={errors.geofenceM} onInput={set("geofenceM")} />
+          <div>
+            <label for="venue-size">{s.sizeClass}</label>
+            <select id="venue-size" value={form.sizeClass ?? ""} onChange={(e) => set("sizeClass")((e.target as HTMLSelectElement).value)}>
+              <option value="">{s.sizeUnknown}</option>
+              <option value="SMALL">{s.sizeSmall}</option>
+              <option value="MEDIUM">{s.sizeMedium}</option>
+              <option value="LARGE">{s.sizeLarge}</option>
+            </select>
+            {errors.sizeClass && <p class="error">{errors.sizeClass}</p>}
+          </div>
         </div>
         <label for="venue-hours-text">{s.openingHours}</label>
         <p id="venue-hours-hint" class="hint">

@@ -189,7 +189,7 @@ export type UserStatus =
 
 /**
  * Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
- * `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`). A file
+ * `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`, `size_class`). A file
  * without a zone column has its venues' zones derived from their coordinates.
  */
 export type VenueColumnMappingInput = {
@@ -203,6 +203,7 @@ export type VenueColumnMappingInput = {
   name?: string | null | undefined;
   oblast?: string | null | undefined;
   raion?: string | null | undefined;
+  sizeClass?: string | null | undefined;
   timeZone?: string | null | undefined;
   type?: string | null | undefined;
 };
@@ -235,6 +236,8 @@ export type VenueUpdateInput = {
   oblast?: string | null | undefined;
   openingHours?: Array<OpeningHoursInput> | null | undefined;
   raion?: string | null | undefined;
+  /** SMALL, MEDIUM or LARGE; an empty text clears it; omitted, it stays. */
+  sizeClass?: string | null | undefined;
   /** Sets the zone by hand; omitted, it stays, or is derived again when the location changes. */
   timeZone?: string | null | undefined;
   type?: string | null | undefined;
@@ -541,6 +544,17 @@ export type PublishChecklistVersionMutationVariables = Exact<{
 
 export type PublishChecklistVersionMutation = { publishChecklistVersion: { id: string, status: VersionStatus } };
 
+export type QualityIndexQueryVariables = Exact<{
+  clientId: string | number;
+  period?: string | null | undefined;
+  oblast?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type QualityIndexQuery = { qualityPeriods: Array<string>, qualityIndex: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { venueId: string, name: string, oblast: string, sizeClass: string | null, responses: number, visits: number, rank: number | null, rankOf: number | null, headline: { value: number, low: number, high: number } | null, ratings: { n: number, estimate: { value: number } | null }, loyalty: { n: number, estimate: { value: number } | null }, mystery: { n: number, estimate: { value: number } | null } } }> } };
+
 export type ResultWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -706,7 +720,7 @@ export type VenuePageQueryVariables = Exact<{
 }>;
 
 
-export type VenuePageQuery = { venue: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, raion: string, hromada: string, city: string, geofenceM: number, timeZone: string, active: boolean, updatedAt: string, location: { lat: number, lon: number }, openingHours: Array<{ weekday: Weekday, opens: string, closes: string }>, client: { id: string, name: string } } };
+export type VenuePageQuery = { venue: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, raion: string, hromada: string, city: string, geofenceM: number, timeZone: string, sizeClass: string | null, active: boolean, updatedAt: string, location: { lat: number, lon: number }, openingHours: Array<{ weekday: Weekday, opens: string, closes: string }>, client: { id: string, name: string } } };
 
 export type VisitForClientQueryVariables = Exact<{
   id: string | number;
