@@ -8,7 +8,8 @@
 //!
 //! The target (issue 15) is 5,000 submissions a minute sustained on PostgreSQL with p99 < 200 ms:
 //! `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test cargo bench -p fieldwork-server --bench feedback_load`
-//! (SQLite without it). `FEEDBACK_LOAD_PEOPLE` changes the number of people (default 5,000).
+//! (SQLite without it). `FEEDBACK_LOAD_PEOPLE` changes the number of people (default 5,000) and
+//! `FEEDBACK_LOAD_EVERY_MS` the gap between two arrivals (default 12 ms: 5,000 a minute).
 
 mod common;
 
@@ -18,7 +19,6 @@ use std::time::{Duration, Instant};
 use fieldwork::db::{Db, ScratchDatabase};
 
 const CENTERS: i64 = 2_700;
-const EVERY: Duration = Duration::from_millis(12);
 const ANSWERING: Duration = Duration::from_secs(6);
 
 struct Server(Child);
@@ -106,6 +106,12 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5_000);
+    let every = Duration::from_millis(
+        std::env::var("FEEDBACK_LOAD_EVERY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(12),
+    );
     let scratch = ScratchDatabase::create().await.unwrap();
     let backend = if scratch.is_postgres() { "PostgreSQL" } else { "SQLite" };
     let db = Db::connect(&scratch.url, 4).await.unwrap();
@@ -156,7 +162,7 @@ async fn main() {
     }
 
     let started = Instant::now();
-    let mut arrivals = tokio::time::interval(EVERY);
+    let mut arrivals = tokio::time::interval(every);
     arrivals.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let mut tasks = Vec::with_capacity(people);
     for n in 0..people {
@@ -192,8 +198,8 @@ async fn main() {
 
     println!(
         "Feedback load on {backend}: {people} people, one every {} ms ({:.0} a minute), {CENTERS} centers",
-        EVERY.as_millis(),
-        60_000.0 / EVERY.as_millis() as f64
+        every.as_millis(),
+        60_000.0 / every.as_millis() as f64
     );
     println!();
     println!("| request | p50 | p95 | p99 | max |");

@@ -49,7 +49,7 @@ async fn main() {
         sqlx::query(&format!(
             "INSERT INTO feedback_responses (id, venue_id, channel, premises, staff, waiting, result, recommend, \
              callback_consent, risk_score, risk_reasons, counted, moderation, device_hash, address_hash, submission_key, \
-             created_at) WITH RECURSIVE n(i) AS (SELECT {from} UNION ALL SELECT i + 1 FROM n WHERE i < {from} + 99999) \
+             created_at) WITH RECURSIVE n(i) AS (SELECT CAST({from} AS BIGINT) UNION ALL SELECT i + 1 FROM n WHERE i < {from} + 99999) \
              SELECT 'r' || i, 'v' || (1 + i % {CENTERS}), CASE i % 5 WHEN 0 THEN 'WEB_MAP' ELSE 'QR' END, \
              1 + (i * 7) % 4, 1 + (i * 11) % 4, 1 + (i * 13) % 4, 1 + (i * 17) % 4, (i * 19) % 11, 0, 0, '[]', 1, 'NONE', \
              'd' || i, 'a' || i, 'k' || i, {year_ago} + (i % 365) * 86400000 + (i % 86400) * 1000 FROM n"
