@@ -1,4 +1,4 @@
-//! Benchmark: every poster of a client with 2,700 centers as one streamed ZIP (`Feedback::posters_zip`, what
+//! Benchmark: every poster of a client with 2,700 centers as one streamed ZIP, of SVGs and of PDFs (`Feedback::posters_zip`, what
 //! `GET /clients/{id}/posters.zip` sends): the codes made for centers that had none, then the archive written
 //! center by center. Prints the time, the archive's size and the peak resident memory during the run
 //! (VmHWM after resetting it through /proc/self/clear_refs), then checks the archive holds every poster.
@@ -11,7 +11,7 @@ use fieldwork::auth::Actor;
 use fieldwork::config::FeedbackSettings;
 use fieldwork::db::Db;
 use fieldwork::domain::Role;
-use fieldwork::feedback::Feedback;
+use fieldwork::feedback::{Feedback, PosterFormat};
 use futures::StreamExt;
 
 fn status_kib(field: &str) -> u64 {
@@ -67,11 +67,15 @@ async fn main() {
     println!("| centers | run | time | archive | peak RSS during the run | RSS before |");
     println!("|---|---|---|---|---|---|");
     let saved = dir.join("posters.zip");
-    for run in ["first (codes made)", "again (codes exist)"] {
+    for (run, format) in [
+        ("SVG, first (codes made)", PosterFormat::Svg),
+        ("SVG, again (codes exist)", PosterFormat::Svg),
+        ("PDF (text embedded)", PosterFormat::Pdf),
+    ] {
         let before = status_kib("VmRSS:");
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         let started = Instant::now();
-        let mut stream = Box::pin(feedback.posters_zip(&actor, "c", None).await.unwrap());
+        let mut stream = Box::pin(feedback.posters_zip(&actor, "c", None, format).await.unwrap());
         let mut size = 0usize;
         // To disk as it comes, so the bench itself holds no archive in memory.
         let mut file = std::fs::File::create(&saved).unwrap();

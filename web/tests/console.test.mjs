@@ -193,7 +193,7 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   // One client's posters as one ZIP (an SVG per center and an index).
   await page.getByRole("form", { name: "Фільтри" }).getByLabel("Клієнт").selectOption({ index: 1 });
   await page.getByRole("button", { name: "Показати" }).click();
-  const [zip] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити всі QR-плакати клієнта (ZIP)" }).click()]);
+  const [zip] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити всі QR-плакати клієнта (ZIP, SVG)" }).click()]);
   const archive = readFileSync(await zip.path());
   assert.equal(archive.subarray(0, 2).toString(), "PK");
   assert.ok(archive.includes(Buffer.from("index.csv")));

@@ -158,6 +158,10 @@ test("a coordinator moderates in the console: the raw and masked comment, publis
   const [poster] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити плакат A4 (SVG)" }).click()]);
   const svg = readFileSync(await poster.path(), "utf8");
   assert.ok(svg.includes("ЦНАП м. Львова") && svg.includes(link));
+  const [printable] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Плакат A4 (PDF)" }).click()]);
+  const pdf = readFileSync(await printable.path());
+  assert.equal(pdf.subarray(0, 5).toString(), "%PDF-");
+  assert.ok(pdf.includes(Buffer.from("DejaVuSans")), "the PDF carries its fonts");
   await axe(page);
   await page.getByRole("button", { name: "Замінити код (старий плакат перестане діяти)" }).click();
   await page.getByRole("status").filter({ hasText: "Код замінено" }).waitFor();

@@ -107,13 +107,14 @@ impl Feedback {
         .await?)
     }
 
-    /// The client's posters (one oblast's, if given) as a streamed ZIP: `<code>.svg` per center and an
-    /// `index.csv` (code, name, address, link). Staff who manage venues only; an unknown client is `NOT_FOUND`.
+    /// The client's posters (one oblast's, if given) as a streamed ZIP: `<code>.svg` (or `.pdf`) per center and
+    /// an `index.csv` (code, name, address, link). Staff who manage venues only; an unknown client is `NOT_FOUND`.
     pub async fn posters_zip(
         &self,
         actor: &Actor,
         client_id: &str,
         oblast: Option<&str>,
+        format: PosterFormat,
     ) -> AppResult<impl Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static> {
         if !actor.can(Permission::ManageVenues) {
             return Err(AppError::forbidden());
@@ -133,7 +134,7 @@ impl Feedback {
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
             let failed = sender.clone();
-            if let Err(err) = feedback.write_zip(&runtime, &client_id, &oblast, sender) {
+            if let Err(err) = feedback.write_zip(&runtime, &client_id, &oblast, format, sender) {
                 tracing::warn!(error = %err, "the posters' archive stopped");
                 let _ = failed.blocking_send(Err(std::io::Error::other("the archive stopped")));
             }
@@ -146,6 +147,7 @@ impl Feedback {
         runtime: &tokio::runtime::Handle,
         client_id: &str,
         oblast: &str,
+        format: PosterFormat,
         sender: tokio::sync::mpsc::Sender<Result<bytes::Bytes, std::io::Error>>,
     ) -> anyhow::Result<()> {
         use zip::write::SimpleFileOptions;
@@ -155,6 +157,11 @@ impl Feedback {
         };
         let mut zip = zip::ZipWriter::new_stream(writer);
         let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        // A PDF's streams are compressed already.
+        let poster_options = match format {
+            PosterFormat::Svg => options,
+            PosterFormat::Pdf => SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+        };
         let mut index = csv::Writer::from_writer(Vec::new());
         index.write_record(["code", "name", "address", "link", "file"])?;
         let mut after = String::new();
@@ -175,10 +182,16 @@ impl Feedback {
                         }
                     })
                     .collect();
-                let file = format!("{safe}-{}.svg", &row.id[row.id.len().saturating_sub(6)..]);
-                zip.start_file(file.as_str(), options)?;
-                let svg = poster_svg(&row.name, &row.address, &link).map_err(|e| anyhow::anyhow!(e.message()))?;
-                zip.write_all(svg.as_bytes())?;
+                let file = format!(
+                    "{safe}-{}.{}",
+                    &row.id[row.id.len().saturating_sub(6)..],
+                    format.extension()
+                );
+                zip.start_file(file.as_str(), poster_options)?;
+                let poster = format
+                    .poster(&row.name, &row.address, &link)
+                    .map_err(|e| anyhow::anyhow!(e.message()))?;
+                zip.write_all(&poster)?;
                 index.write_record([row.external_code.as_str(), &row.name, &row.address, &link, &file])?;
             }
             match rows.last() {

@@ -10,7 +10,7 @@ mod staff;
 mod submit;
 
 pub use codes::{CodeRecord, FeedbackVenue};
-pub use posters::{poster_svg, qr_png, qr_svg};
+pub use posters::{poster_pdf, poster_svg, qr_png, qr_svg, PosterFormat};
 pub use staff::{ResponseFilter, ResponseRecord};
 pub use submit::{Submission, Submitted};
 

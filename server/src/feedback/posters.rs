@@ -74,6 +74,38 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+/// What a poster file is: SVG (browsers print it at A4) or PDF (text embedded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PosterFormat {
+    Svg,
+    Pdf,
+}
+
+impl PosterFormat {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "svg" => Some(PosterFormat::Svg),
+            "pdf" => Some(PosterFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            PosterFormat::Svg => "svg",
+            PosterFormat::Pdf => "pdf",
+        }
+    }
+
+    /// One center's poster in this format.
+    pub fn poster(self, center: &str, address: &str, link: &str) -> AppResult<Vec<u8>> {
+        match self {
+            PosterFormat::Svg => poster_svg(center, address, link).map(String::into_bytes),
+            PosterFormat::Pdf => poster_pdf(center, address, link),
+        }
+    }
+}
+
 /// An A4 poster (210 × 297 mm) for one center.
 pub fn poster_svg(center: &str, address: &str, link: &str) -> AppResult<String> {
     let qr = code(link)?;
@@ -131,10 +163,77 @@ mod tests {
     }
 
     #[test]
+    fn the_pdf_poster_is_a4_with_its_fonts_embedded() {
+        let started = std::time::Instant::now();
+        let pdf = poster_pdf(
+            "ЦНАП Сихівського району",
+            "просп. Червоної Калини, 60",
+            "https://fw.example/q/abc.def",
+        )
+        .unwrap();
+        eprintln!("one PDF poster: {:?}, {} bytes", started.elapsed(), pdf.len());
+        assert!(pdf.starts_with(b"%PDF-"));
+        let text = String::from_utf8_lossy(&pdf);
+        // 210 × 297 mm in points.
+        let media = text.split("/MediaBox [").nth(1).unwrap();
+        let numbers: Vec<f64> = media[..media.find(']').unwrap()]
+            .split_whitespace()
+            .map(|n| n.parse().unwrap())
+            .collect();
+        assert!(
+            (numbers[2] - 595.28).abs() < 0.5 && (numbers[3] - 841.89).abs() < 0.5,
+            "{numbers:?}"
+        );
+        // The text is real text in the embedded (subset) DejaVu fonts, not outlines or a missing-glyph box.
+        assert!(
+            text.contains("DejaVuSans") && text.contains("DejaVuSansMono"),
+            "fonts embedded"
+        );
+        assert!(text.contains("/FontFile2") || text.contains("/FontFile3"));
+    }
+
+    #[test]
     fn long_names_wrap_at_spaces() {
         assert_eq!(
             wrap("Центр надання адміністративних послуг Личаківського району", 30),
             ["Центр надання адміністративних", "послуг Личаківського району"]
         );
     }
+}
+
+/// The fonts posters are set in (DejaVu Sans, with Cyrillic; Mono for the typed-out link), loaded once.
+fn poster_fonts() -> std::sync::Arc<svg2pdf::usvg::fontdb::Database> {
+    static FONTS: std::sync::LazyLock<std::sync::Arc<svg2pdf::usvg::fontdb::Database>> =
+        std::sync::LazyLock::new(|| {
+            let mut db = svg2pdf::usvg::fontdb::Database::new();
+            for font in [
+                dejavu::sans::regular(),
+                dejavu::sans::bold(),
+                dejavu::sans_mono::regular(),
+            ] {
+                db.load_font_data(font.to_vec());
+            }
+            std::sync::Arc::new(db)
+        });
+    FONTS.clone()
+}
+
+/// The A4 poster as a PDF: the same drawing as `poster_svg`, its text embedded (subset DejaVu), so it prints
+/// the same everywhere and stays searchable.
+pub fn poster_pdf(center: &str, address: &str, link: &str) -> AppResult<Vec<u8>> {
+    let svg = poster_svg(center, address, link)?;
+    let options = svg2pdf::usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: poster_fonts(),
+        ..Default::default()
+    };
+    let tree = svg2pdf::usvg::Tree::from_str(&svg, &options)
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("poster SVG: {e}")))?;
+    // usvg reads millimetres at 96 px an inch; at 96 dpi the page is 210 × 297 mm again.
+    svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        svg2pdf::PageOptions { dpi: 96.0 },
+    )
+    .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("poster PDF: {e}")))
 }

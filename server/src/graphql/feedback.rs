@@ -68,6 +68,10 @@ impl FeedbackCodeView {
     async fn poster_path(&self) -> String {
         format!("/venues/{}/poster.svg", self.record.venue_id)
     }
+    /// The same A4 poster as a PDF (text embedded), downloaded with the session token.
+    async fn poster_pdf_path(&self) -> String {
+        format!("/venues/{}/poster.pdf", self.record.venue_id)
+    }
     async fn qr_png_path(&self) -> String {
         format!("/venues/{}/qr.png", self.record.venue_id)
     }

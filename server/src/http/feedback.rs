@@ -623,6 +623,18 @@ pub(super) async fn poster(
             Ok(None) => Err(AppError::conflict("the venue is not in use")),
             Err(e) => Err(e),
         },
+        "poster.pdf" => match state.feedback.venue(&venue_id).await {
+            Ok(Some(v)) => {
+                let (name, address) = (v.name.clone(), v.address.clone());
+                // Drawing and subsetting fonts is CPU work: off the async threads.
+                match tokio::task::spawn_blocking(move || crate::feedback::poster_pdf(&name, &address, &link)).await {
+                    Ok(made) => made.map(|b| ("application/pdf", b)),
+                    Err(e) => Err(AppError::Internal(e.into())),
+                }
+            }
+            Ok(None) => Err(AppError::conflict("the venue is not in use")),
+            Err(e) => Err(e),
+        },
         "qr.svg" => crate::feedback::qr_svg(&link).map(|s| ("image/svg+xml", s.into_bytes())),
         "qr.png" => crate::feedback::qr_png(&link, 10).map(|b| ("image/png", b)),
         _ => Err(AppError::NotFound("file".into())),
@@ -643,6 +655,8 @@ pub(super) async fn poster(
 #[derive(Deserialize, Default)]
 pub(super) struct PostersQuery {
     oblast: Option<String>,
+    /// `svg` (default) or `pdf`.
+    format: Option<String>,
 }
 
 /// Every poster of a client (`?oblast=` for one oblast's) as one ZIP, streamed: staff who manage venues, with the
@@ -657,8 +671,15 @@ pub(super) async fn posters_zip(
         Ok(caller) => caller,
         Err(response) => return response,
     };
-    let oblast = query.ok().and_then(|Query(q)| q.oblast);
-    match state.feedback.posters_zip(&actor, &client_id, oblast.as_deref()).await {
+    let Query(query) = query.unwrap_or_default();
+    let Some(format) = crate::feedback::PosterFormat::parse(query.format.as_deref().unwrap_or("svg")) else {
+        return json_error(AppError::bad_input("format", "must be svg or pdf"), &request_id);
+    };
+    match state
+        .feedback
+        .posters_zip(&actor, &client_id, query.oblast.as_deref(), format)
+        .await
+    {
         Ok(stream) => (
             [
                 (header::CONTENT_TYPE, "application/zip"),

@@ -106,6 +106,16 @@ async fn venue_with_code(app: &TestApp) -> (String, String, String) {
         .await
         .unwrap();
     assert!(poster.contains("ЦНАП Деснянського району") && poster.contains(&link));
+    // The same poster as a PDF: A4, with its text in embedded fonts.
+    let pdf = reqwest::Client::new()
+        .get(format!("{}/venues/{venue}/poster.pdf", app.base_url))
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let pdf = pdf.bytes().await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-") && String::from_utf8_lossy(&pdf).contains("DejaVuSans"));
     let path = link.trim_start_matches(&app.base_url).to_string();
     (coordinator, venue, path)
 }
@@ -408,6 +418,30 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
         get(&app, link.trim_start_matches(&app.base_url), None).await.status,
         200
     );
+    // The same as PDFs; an unknown format is named.
+    let pdfs = http
+        .get(format!("{url}?format=pdf"))
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(pdfs.to_vec())).unwrap();
+    let pdf_name = archive.file_names().find(|n| n.ends_with(".pdf")).unwrap().to_string();
+    let mut pdf = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name(&pdf_name).unwrap(), &mut pdf).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    let bad = http
+        .get(format!("{url}?format=docx"))
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let body: Value = bad.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["field"], "format", "{body}");
     // Only staff who manage venues; an unknown client is not found.
     let viewer = app.client_viewer(&client).await.token;
     assert_eq!(http.get(&url).bearer_auth(&viewer).send().await.unwrap().status(), 403);

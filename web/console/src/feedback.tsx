@@ -146,6 +146,9 @@ export function VenueCode({ lang, venueId }: { lang: Lang; venueId: string }) {
             <button type="button" onClick={() => void act(async () => (await download(code.posterPath, "poster.svg"), s.downloaded(s.posterFile)))}>
               {s.downloadPoster}
             </button>
+            <button type="button" class="secondary" onClick={() => void act(async () => (await download(code.posterPdfPath, "poster.pdf"), s.downloaded("PDF")))}>
+              {s.downloadPosterPdf}
+            </button>
             <button type="button" class="secondary" onClick={() => void act(async () => (await download(code.qrPngPath, "qr.png"), s.downloaded("PNG")))}>
               {s.downloadQr}
             </button>

@@ -98,18 +98,21 @@ export function Venues({ lang }: { lang: Lang }) {
       )}
       {venues && <p role="status">{s.venueCount(total)}</p>}
       {applied.clientId && (
-        <p>
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => {
-              const oblast = applied.oblast.trim();
-              const path = `/clients/${applied.clientId}/posters.zip${oblast ? `?oblast=${encodeURIComponent(oblast)}` : ""}`;
-              download(path, "posters.zip").catch((err) => setError(failureText(err)));
-            }}
-          >
-            {applied.oblast.trim() ? s.allPostersOblast(applied.oblast.trim()) : s.allPosters}
-          </button>
+        <p class="row">
+          {(["svg", "pdf"] as const).map((format) => (
+            <button
+              key={format}
+              type="button"
+              class="secondary"
+              onClick={() => {
+                const oblast = applied.oblast.trim();
+                const path = `/clients/${applied.clientId}/posters.zip?format=${format}${oblast ? `&oblast=${encodeURIComponent(oblast)}` : ""}`;
+                download(path, `posters-${format}.zip`).catch((err) => setError(failureText(err)));
+              }}
+            >
+              {applied.oblast.trim() ? s.allPostersOblast(applied.oblast.trim()) : s.allPosters} (ZIP, {format.toUpperCase()})
+            </button>
+          ))}
         </p>
       )}
       <div class="columns">

@@ -437,7 +437,7 @@ export type FeedbackCodeQueryVariables = Exact<{
 }>;
 
 
-export type FeedbackCodeQuery = { feedbackCode: { link: string, createdAt: string, posterPath: string, qrPngPath: string } };
+export type FeedbackCodeQuery = { feedbackCode: { link: string, createdAt: string, posterPath: string, posterPdfPath: string, qrPngPath: string } };
 
 export type FeedbackResponsesQueryVariables = Exact<{
   moderation?: Moderation | null | undefined;
@@ -600,7 +600,7 @@ export type RotateFeedbackCodeMutationVariables = Exact<{
 }>;
 
 
-export type RotateFeedbackCodeMutation = { rotateFeedbackCode: { link: string, createdAt: string, posterPath: string, qrPngPath: string } };
+export type RotateFeedbackCodeMutation = { rotateFeedbackCode: { link: string, createdAt: string, posterPath: string, posterPdfPath: string, qrPngPath: string } };
 
 export type ScoreTrendQueryVariables = Exact<{
   clientId: string | number;
