@@ -141,6 +141,43 @@ pub fn poster_svg(center: &str, address: &str, link: &str) -> AppResult<String> 
     ))
 }
 
+/// The fonts posters are set in (DejaVu Sans, with Cyrillic; Mono for the typed-out link), loaded once.
+fn poster_fonts() -> std::sync::Arc<svg2pdf::usvg::fontdb::Database> {
+    static FONTS: std::sync::LazyLock<std::sync::Arc<svg2pdf::usvg::fontdb::Database>> =
+        std::sync::LazyLock::new(|| {
+            let mut db = svg2pdf::usvg::fontdb::Database::new();
+            for font in [
+                dejavu::sans::regular(),
+                dejavu::sans::bold(),
+                dejavu::sans_mono::regular(),
+            ] {
+                db.load_font_data(font.to_vec());
+            }
+            std::sync::Arc::new(db)
+        });
+    FONTS.clone()
+}
+
+/// The A4 poster as a PDF: the same drawing as `poster_svg`, its text embedded (subset DejaVu), so it prints
+/// the same everywhere and stays searchable.
+pub fn poster_pdf(center: &str, address: &str, link: &str) -> AppResult<Vec<u8>> {
+    let svg = poster_svg(center, address, link)?;
+    let options = svg2pdf::usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: poster_fonts(),
+        ..Default::default()
+    };
+    let tree = svg2pdf::usvg::Tree::from_str(&svg, &options)
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("poster SVG: {e}")))?;
+    // usvg reads millimetres at 96 px an inch; at 96 dpi the page is 210 × 297 mm again.
+    svg2pdf::to_pdf(
+        &tree,
+        svg2pdf::ConversionOptions::default(),
+        svg2pdf::PageOptions { dpi: 96.0 },
+    )
+    .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("poster PDF: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,41 +236,4 @@ mod tests {
             ["Центр надання адміністративних", "послуг Личаківського району"]
         );
     }
-}
-
-/// The fonts posters are set in (DejaVu Sans, with Cyrillic; Mono for the typed-out link), loaded once.
-fn poster_fonts() -> std::sync::Arc<svg2pdf::usvg::fontdb::Database> {
-    static FONTS: std::sync::LazyLock<std::sync::Arc<svg2pdf::usvg::fontdb::Database>> =
-        std::sync::LazyLock::new(|| {
-            let mut db = svg2pdf::usvg::fontdb::Database::new();
-            for font in [
-                dejavu::sans::regular(),
-                dejavu::sans::bold(),
-                dejavu::sans_mono::regular(),
-            ] {
-                db.load_font_data(font.to_vec());
-            }
-            std::sync::Arc::new(db)
-        });
-    FONTS.clone()
-}
-
-/// The A4 poster as a PDF: the same drawing as `poster_svg`, its text embedded (subset DejaVu), so it prints
-/// the same everywhere and stays searchable.
-pub fn poster_pdf(center: &str, address: &str, link: &str) -> AppResult<Vec<u8>> {
-    let svg = poster_svg(center, address, link)?;
-    let options = svg2pdf::usvg::Options {
-        font_family: "DejaVu Sans".into(),
-        fontdb: poster_fonts(),
-        ..Default::default()
-    };
-    let tree = svg2pdf::usvg::Tree::from_str(&svg, &options)
-        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("poster SVG: {e}")))?;
-    // usvg reads millimetres at 96 px an inch; at 96 dpi the page is 210 × 297 mm again.
-    svg2pdf::to_pdf(
-        &tree,
-        svg2pdf::ConversionOptions::default(),
-        svg2pdf::PageOptions { dpi: 96.0 },
-    )
-    .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("poster PDF: {e}")))
 }
