@@ -5,6 +5,10 @@
 -- SMALL, MEDIUM, LARGE, or NULL (not known: such centers form one class of their own per oblast).
 ALTER TABLE venues ADD COLUMN size_class TEXT;
 
+-- Whether a moderator approves each citizen's comment before its masked text is shown publicly (1, the default),
+-- or masked comments of responses that are not suspicious are published at once (0).
+ALTER TABLE clients ADD COLUMN feedback_moderated BIGINT NOT NULL DEFAULT 1;
+
 CREATE TABLE index_tallies (
     period          TEXT NOT NULL,
     venue_id        TEXT NOT NULL REFERENCES venues (id),

@@ -41,6 +41,7 @@ pub mod payouts;
 pub mod quality;
 pub mod results;
 pub mod startup;
+pub mod tabular;
 pub mod telemetry;
 pub mod throttle;
 pub mod time;

@@ -6,6 +6,7 @@
 // console's index room. axe-core scans each page.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { axe, signInToConsole, startService } from "./harness.mjs";
 
 let svc;
@@ -211,5 +212,11 @@ test("staff read the index table in the console, with the open data of the perio
   const csv = await (await fetch(`${svc.base}${await page.getByRole("link", { name: "Відкриті дані періоду (CSV)" }).getAttribute("href")}`)).text();
   assert.match(csv.split("\n")[0], /^period,venue_id,code,name,oblast,hromada,address,lat,lon,size_class,responses,visits,index/);
   assert.equal(csv.trim().split("\n").length, 4, "a header and the three public centers");
+  // The period's responses themselves, raw comments included, for staff who moderate.
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Відгуки громадян за період (CSV)" }).click()]);
+  const responses = readFileSync(await file.path(), "utf8").replace(/^\uFEFF/, "").trim().split("\n");
+  assert.match(responses[0], /^id,created_at,venue_id,venue_name,channel/);
+  assert.equal(responses.length, 3, "a header and the two responses of the tests above");
+  assert.ok(responses.some((line) => line.includes("050 111 22 33")), "the raw comment, for staff");
   await context.close();
 });

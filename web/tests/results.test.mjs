@@ -202,10 +202,16 @@ test("an admin invites a client viewer; the mailed link sets the password; the v
   await viewerPage.getByLabel("Електронна пошта").fill("board@lviv.example.org");
   await viewerPage.getByLabel("Пароль").fill("a long new password 2026");
   await viewerPage.getByRole("button", { name: "Увійти" }).click();
-  // Asked for the staff room, a client viewer gets results; the menu has nothing else.
+  // Asked for the staff room, a client viewer gets results; the menu has only what clients read.
   await viewerPage.getByRole("heading", { name: "Результати", level: 1 }).waitFor();
   const menu = await viewerPage.getByRole("navigation", { name: "Розділи" }).getByRole("link").allTextContents();
-  assert.deepEqual(menu, ["Результати"]);
+  assert.deepEqual(menu, ["Результати", "Індекс якості"]);
+  // The index room: their own client only, and no raw responses to download.
+  await viewerPage.getByRole("link", { name: "Індекс якості" }).click();
+  await viewerPage.getByRole("heading", { name: "Індекс якості", level: 1 }).waitFor();
+  await viewerPage.getByRole("status").getByText(/Показано \d+ з \d+ центрів/).waitFor();
+  assert.equal(await viewerPage.getByLabel("Клієнт").locator("option").count(), 1);
+  assert.equal(await viewerPage.getByRole("button", { name: /Відгуки громадян/ }).count(), 0);
   await fresh.close();
 
   // The admin suspends the account with a reason, then reactivates it.

@@ -572,6 +572,19 @@ pub fn parse_period(text: &str) -> Option<PeriodKind> {
     }
 }
 
+/// The first day of a period and the first day after it (Kyiv calendar days), if the name is one.
+pub fn period_days(text: &str) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    let kind = parse_period(text)?;
+    let year: i32 = text[..4].parse().ok()?;
+    let (first_month, months) = match kind {
+        PeriodKind::Month => (text[5..].parse::<u32>().ok()?, 1),
+        PeriodKind::Quarter => ((text[6..].parse::<u32>().ok()? - 1) * 3 + 1, 3),
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(year, first_month, 1)?;
+    let end = start.checked_add_months(chrono::Months::new(months))?;
+    Some((start, end))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodKind {
     Month,
@@ -778,7 +791,13 @@ mod tests {
         assert_eq!(parse_period("2026-Q1"), Some(PeriodKind::Quarter));
         for bad in ["2026-13", "2026-Q5", "26-11", "2026-1", "x", "2026-00"] {
             assert_eq!(parse_period(bad), None, "{bad}");
+            assert_eq!(period_days(bad), None, "{bad}");
         }
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(period_days("2026-11"), Some((d(2026, 11, 1), d(2026, 12, 1))));
+        assert_eq!(period_days("2026-12"), Some((d(2026, 12, 1), d(2027, 1, 1))));
+        assert_eq!(period_days("2026-Q4"), Some((d(2026, 10, 1), d(2027, 1, 1))));
+        assert_eq!(period_days("2027-Q1"), Some((d(2027, 1, 1), d(2027, 4, 1))));
     }
 
     #[test]

@@ -5,11 +5,13 @@
 
 mod bulk;
 mod codes;
+mod export;
 mod posters;
 mod staff;
 mod submit;
 
 pub use codes::{CodeRecord, FeedbackVenue};
+pub use export::ResponsesExport;
 pub use posters::{poster_pdf, poster_svg, qr_png, qr_svg, PosterFormat};
 pub use staff::{ResponseFilter, ResponseRecord};
 pub use submit::{Submission, Submitted};

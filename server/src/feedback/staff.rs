@@ -43,7 +43,8 @@ pub struct ResponseFilter {
     pub suspicious: Option<bool>,
 }
 
-const SELECT: &str = "SELECT r.id, r.venue_id, v.name AS venue_name, r.channel, r.service_code, r.premises, r.staff, \
+pub(super) const SELECT: &str =
+    "SELECT r.id, r.venue_id, v.name AS venue_name, r.channel, r.service_code, r.premises, r.staff, \
     r.waiting, r.result, r.recommend, r.comment, r.comment_masked, r.masked_kinds, r.contact_name, r.contact_phone, \
     r.contact_email, r.risk_score, r.risk_reasons, r.counted, r.moderation, r.created_at \
     FROM feedback_responses r JOIN venues v ON v.id = r.venue_id";

@@ -214,6 +214,17 @@ impl Feedback {
             }
             None => (None, Vec::new()),
         };
+        // A client that does not want each comment approved has the masked text of a response that is not
+        // suspicious published at once; a suspicious one still waits for a moderator.
+        let moderated: i64 = sqlx::query_scalar("SELECT feedback_moderated FROM clients WHERE id = $1")
+            .bind(&s.venue.client_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let moderation = match (&response.comment, moderated == 0 && counted) {
+            (None, _) => "NONE",
+            (Some(_), true) => "PUBLISHED",
+            (Some(_), false) => "PENDING",
+        };
         let id = new_id();
         let contact = response.contact.clone();
         sqlx::query(
@@ -243,7 +254,7 @@ impl Feedback {
         .bind(i64::from(verdict.score))
         .bind(serde_json::to_string(&verdict.reasons).map_err(|e| AppError::Internal(e.into()))?)
         .bind(i64::from(counted))
-        .bind(if response.comment.is_some() { "PENDING" } else { "NONE" })
+        .bind(moderation)
         .bind(&device_hash)
         .bind(&address_hash)
         .bind(&s.form_token)

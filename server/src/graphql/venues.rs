@@ -35,6 +35,11 @@ impl Client {
     async fn time_zone(&self) -> &str {
         &self.0.time_zone
     }
+    /// True (the default): a moderator approves each citizen's comment before its masked text is shown
+    /// publicly. False: masked comments of responses that are not suspicious are published at once.
+    async fn feedback_moderated(&self) -> bool {
+        self.0.feedback_moderated != 0
+    }
     async fn created_at(&self) -> DateTime<Utc> {
         from_ms(self.0.created_at)
     }
@@ -503,6 +508,22 @@ impl VenueMutation {
         Ok(Client(
             venues(ctx)
                 .create_client(Some(&actor(ctx)?.user_id), &name, kind, time_zone.as_deref())
+                .await?,
+        ))
+    }
+
+    /// Whether citizens' comments wait for a moderator (`moderated: true`, the default) or are published at once
+    /// once masked (only those of responses that are not suspicious).
+    #[graphql(guard = "Require(Permission::ManageVenues)")]
+    async fn set_client_feedback_moderation(
+        &self,
+        ctx: &Context<'_>,
+        client_id: ID,
+        moderated: bool,
+    ) -> async_graphql::Result<Client> {
+        Ok(Client(
+            venues(ctx)
+                .set_feedback_moderation(&actor(ctx)?.user_id, &client_id, moderated)
                 .await?,
         ))
     }

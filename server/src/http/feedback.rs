@@ -653,6 +653,45 @@ pub(super) async fn poster(
 }
 
 #[derive(Deserialize, Default)]
+pub(super) struct ResponsesQuery {
+    format: Option<String>,
+    period: Option<String>,
+}
+
+/// A client's responses in one period (`?period=2026-Q4`, default: the current quarter) as `?format=csv`
+/// (default) or `xlsx`: staff who moderate, with the session token. Streamed; every export is audited.
+pub(super) async fn responses_export(
+    State(state): State<AppState>,
+    axum::extract::Path(client_id): axum::extract::Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<ResponsesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    use crate::tabular::ExportFormat;
+    let (actor, request_id) = match super::files::download_caller(&state, &headers, &client_id).await {
+        Ok(caller) => caller,
+        Err(response) => return response,
+    };
+    let Query(query) = query.unwrap_or_default();
+    let Some(format) = ExportFormat::parse(query.format.as_deref().unwrap_or("csv")) else {
+        return json_error(AppError::bad_input("format", "must be csv or xlsx"), &request_id);
+    };
+    let period = query.period.unwrap_or_else(crate::quality::current_quarter);
+    let export = match state.feedback.start_export(&actor, &client_id, &period, format).await {
+        Ok(export) => export,
+        Err(err) => return json_error(err, &request_id),
+    };
+    let file_name = export.file_name(format);
+    let body = match format {
+        ExportFormat::Csv => axum::body::Body::from_stream(state.feedback.export_csv(export)),
+        ExportFormat::Xlsx => match state.feedback.export_xlsx(export).await {
+            Ok(file) => axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
+            Err(err) => return json_error(err, &request_id),
+        },
+    };
+    super::files::attachment(format.content_type(), &file_name, body)
+}
+
+#[derive(Deserialize, Default)]
 pub(super) struct PostersQuery {
     oblast: Option<String>,
     /// `svg` (default) or `pdf`.

@@ -68,7 +68,7 @@ pub(super) async fn download_caller(
 
 /// A file download: its type, name and the body. A name with letters beyond ASCII (a wave called «Хвиля 3»)
 /// is sent as RFC 6266's `filename*`, with an ASCII `filename` for old clients.
-fn attachment(content_type: &str, file_name: &str, body: axum::body::Body) -> Response {
+pub(super) fn attachment(content_type: &str, file_name: &str, body: axum::body::Body) -> Response {
     let ascii: String = file_name
         .chars()
         .map(|c| {

@@ -120,6 +120,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/feedback/{venue}", get(feedback::map_form).post(feedback::map_submit))
         .route("/venues/{id}/{file}", get(feedback::poster))
         .route("/clients/{id}/posters.zip", get(feedback::posters_zip))
+        .route("/clients/{id}/feedback", get(feedback::responses_export))
         .route("/map", get(|| async { Redirect::permanent("/map/") }))
         .route("/map/", get(portal::map_home))
         .route("/map/search", get(portal::map_search))

@@ -3,15 +3,13 @@
 //! the CSV is streamed as it is written; the XLSX is written row by row in `rust_xlsxwriter`'s constant-memory
 //! mode to a temporary file, which is then streamed and removed.
 
-use std::io::{Seek, SeekFrom};
-
 use chrono::TimeZone;
 use sqlx::FromRow;
 
 use super::*;
 use crate::audit::audit;
 use crate::domain::checklist::parse_answers;
-use crate::domain::results::{answer_cell, question_columns, spreadsheet_safe, Cell};
+use crate::domain::results::{answer_cell, question_columns, Cell};
 
 /// Rows read from the database at once.
 const PAGE: i64 = 500;
@@ -33,35 +31,7 @@ const FIXED_COLUMNS: [&str; 13] = [
     "score",
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Csv,
-    Xlsx,
-}
-
-impl ExportFormat {
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_lowercase().as_str() {
-            "csv" => Some(Self::Csv),
-            "xlsx" => Some(Self::Xlsx),
-            _ => None,
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Csv => "csv",
-            Self::Xlsx => "xlsx",
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Self::Csv => "text/csv; charset=utf-8",
-            Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        }
-    }
-}
+pub use crate::tabular::ExportFormat;
 
 /// One approved visit as the export reads it.
 #[derive(Debug, Clone, FromRow)]
@@ -187,44 +157,24 @@ impl Results {
         .await?)
     }
 
-    /// The CSV (UTF-8 with a byte-order mark, so spreadsheet programs read the Cyrillic right), as a stream of
-    /// chunks: the header, then a chunk per page of visits.
+    /// One page of the export's rows (`PAGE` approved visits after the cursor), as cells.
+    async fn export_rows(&self, plan: &ExportPlan, after: &str) -> AppResult<crate::tabular::Rows> {
+        let rows = self.export_page(&plan.wave.id, after).await?;
+        let next = (rows.len() as i64 == PAGE).then(|| rows.last().map(|r| r.visit_id.clone()).unwrap_or_default());
+        let cells = rows.iter().map(|row| plan.cells(row)).collect::<AppResult<Vec<_>>>()?;
+        Ok((cells, next))
+    }
+
+    /// The CSV, as a stream of chunks: the header, then a chunk per page of visits (`tabular::csv_stream`).
     pub fn csv_stream(
         &self,
         plan: ExportPlan,
     ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
         let results = self.clone();
-        futures::stream::try_unfold(Some(String::new()), move |after| {
-            let results = results.clone();
-            let plan = plan.clone();
-            async move {
-                let Some(after) = after else {
-                    return Ok(None);
-                };
-                let first = after.is_empty();
-                let mut out = csv::Writer::from_writer(if first {
-                    "\u{feff}".as_bytes().to_vec()
-                } else {
-                    Vec::new()
-                });
-                if first {
-                    out.write_record(plan.header()).map_err(std::io::Error::other)?;
-                }
-                let rows = results.export_page(&plan.wave.id, &after).await.map_err(io_error)?;
-                for row in &rows {
-                    let cells = plan.cells(row).map_err(io_error)?;
-                    out.write_record(cells.iter().map(|cell| match cell {
-                        Cell::Empty => String::new(),
-                        Cell::Number(n) => n.to_string(),
-                        Cell::Text(t) => spreadsheet_safe(t).into_owned(),
-                    }))
-                    .map_err(std::io::Error::other)?;
-                }
-                let next =
-                    (rows.len() as i64 == PAGE).then(|| rows.last().map(|r| r.visit_id.clone()).unwrap_or_default());
-                let bytes = out.into_inner().map_err(|e| std::io::Error::other(e.to_string()))?;
-                Ok(Some((bytes::Bytes::from(bytes), next)))
-            }
+        let header = plan.header();
+        crate::tabular::csv_stream(header, move |after| {
+            let (results, plan) = (results.clone(), plan.clone());
+            async move { results.export_rows(&plan, &after).await }
         })
     }
 
@@ -233,88 +183,49 @@ impl Results {
     pub async fn xlsx_file(&self, plan: ExportPlan) -> AppResult<tokio::fs::File> {
         let results = self.clone();
         let runtime = tokio::runtime::Handle::current();
-        let file = tokio::task::spawn_blocking(move || results.write_xlsx(&runtime, &plan))
-            .await
-            .map_err(|e| AppError::Internal(e.into()))??;
+        let file = tokio::task::spawn_blocking(move || {
+            crate::tabular::write_xlsx(
+                "visits",
+                &plan.header(),
+                |after| runtime.block_on(results.export_rows(&plan, &after)),
+                |workbook| questions_sheet(workbook, &plan),
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
         Ok(tokio::fs::File::from_std(file))
-    }
-
-    fn write_xlsx(&self, runtime: &tokio::runtime::Handle, plan: &ExportPlan) -> AppResult<std::fs::File> {
-        use rust_xlsxwriter::{Format, Workbook};
-        let xlsx = |e: rust_xlsxwriter::XlsxError| AppError::Internal(e.into());
-        let mut workbook = Workbook::new();
-        let bold = Format::new().set_bold();
-        {
-            let sheet = workbook.add_worksheet_with_constant_memory();
-            sheet.set_name("visits").map_err(xlsx)?;
-            for (col, title) in plan.header().iter().enumerate() {
-                sheet
-                    .write_string_with_format(0, col as u16, title, &bold)
-                    .map_err(xlsx)?;
-            }
-            sheet.set_freeze_panes(1, 0).map_err(xlsx)?;
-            let mut row_number: u32 = 1;
-            let mut after = String::new();
-            loop {
-                let rows = runtime.block_on(self.export_page(&plan.wave.id, &after))?;
-                for row in &rows {
-                    for (col, cell) in plan.cells(row)?.into_iter().enumerate() {
-                        let col = col as u16;
-                        match cell {
-                            Cell::Empty => {}
-                            Cell::Number(n) => {
-                                sheet.write_number(row_number, col, n).map_err(xlsx)?;
-                            }
-                            Cell::Text(t) => {
-                                sheet.write_string(row_number, col, t).map_err(xlsx)?;
-                            }
-                        }
-                    }
-                    row_number += 1;
-                }
-                match rows.last() {
-                    Some(last) if rows.len() as i64 == PAGE => after = last.visit_id.clone(),
-                    _ => break,
-                }
-            }
-        }
-        {
-            let sheet = workbook.add_worksheet_with_constant_memory();
-            sheet.set_name("questions").map_err(xlsx)?;
-            for (col, title) in ["code", "section", "title_uk", "title_en", "type", "weight"]
-                .iter()
-                .enumerate()
-            {
-                sheet
-                    .write_string_with_format(0, col as u16, *title, &bold)
-                    .map_err(xlsx)?;
-            }
-            let questions = plan
-                .definition
-                .sections
-                .iter()
-                .flat_map(|section| section.questions.iter().map(move |q| (&section.code, q)));
-            for (i, (section, question)) in questions.enumerate() {
-                let row = i as u32 + 1;
-                sheet.write_string(row, 0, &question.code).map_err(xlsx)?;
-                sheet.write_string(row, 1, section).map_err(xlsx)?;
-                sheet.write_string(row, 2, &question.title.uk).map_err(xlsx)?;
-                sheet
-                    .write_string(row, 3, question.title.en.as_deref().unwrap_or(""))
-                    .map_err(xlsx)?;
-                sheet.write_string(row, 4, question.kind.type_name()).map_err(xlsx)?;
-                sheet.write_number(row, 5, question.weight).map_err(xlsx)?;
-            }
-        }
-        let mut file = tempfile::tempfile().map_err(|e| AppError::Internal(e.into()))?;
-        workbook.save_to_writer(&mut file).map_err(xlsx)?;
-        file.seek(SeekFrom::Start(0))
-            .map_err(|e| AppError::Internal(e.into()))?;
-        Ok(file)
     }
 }
 
-fn io_error(err: AppError) -> std::io::Error {
-    tracing::error!(error = ?err, "results export failed");
-    std::io::Error::other("export failed")
+/// The `questions` sheet: what each question column of the `visits` sheet is.
+fn questions_sheet(workbook: &mut rust_xlsxwriter::Workbook, plan: &ExportPlan) -> AppResult<()> {
+    use crate::tabular::xlsx;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let sheet = workbook.add_worksheet_with_constant_memory();
+    sheet.set_name("questions").map_err(xlsx)?;
+    for (col, title) in ["code", "section", "title_uk", "title_en", "type", "weight"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string_with_format(0, col as u16, *title, &bold)
+            .map_err(xlsx)?;
+    }
+    let questions = plan
+        .definition
+        .sections
+        .iter()
+        .flat_map(|section| section.questions.iter().map(move |q| (&section.code, q)));
+    for (i, (section, question)) in questions.enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &question.code).map_err(xlsx)?;
+        sheet.write_string(row, 1, section).map_err(xlsx)?;
+        sheet.write_string(row, 2, &question.title.uk).map_err(xlsx)?;
+        sheet
+            .write_string(row, 3, question.title.en.as_deref().unwrap_or(""))
+            .map_err(xlsx)?;
+        sheet.write_string(row, 4, question.kind.type_name()).map_err(xlsx)?;
+        sheet.write_number(row, 5, question.weight).map_err(xlsx)?;
+    }
+    Ok(())
 }

@@ -70,6 +70,8 @@ pub struct ClientRecord {
     pub kind: ClientKind,
     /// The default zone of its venues where none can be derived.
     pub time_zone: String,
+    /// 1: a moderator approves each citizen's comment before it is shown; 0: masked comments are published at once.
+    pub feedback_moderated: i64,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -372,6 +374,33 @@ impl Venues {
         self.client(&id).await
     }
 
+    /// Whether a moderator approves each citizen's comment of this client before it is shown publicly (the
+    /// default), or masked comments are published at once. Audited.
+    pub async fn set_feedback_moderation(&self, by: &str, id: &str, moderated: bool) -> AppResult<ClientRecord> {
+        let mut tx = self.db.begin_write().await?;
+        let done =
+            sqlx::query("UPDATE clients SET feedback_moderated = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
+                .bind(i64::from(moderated))
+                .bind(by)
+                .bind(now_ms())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound("client".into()));
+        }
+        audit(
+            &mut tx,
+            Some(by),
+            "client.feedback_moderation",
+            Some(id),
+            Some(if moderated { "moderated" } else { "published at once" }),
+        )
+        .await?;
+        tx.commit().await?;
+        self.client(id).await
+    }
+
     /// A client by id, or else by exact name (for the command line).
     pub async fn client_by_id_or_name(&self, key: &str) -> AppResult<ClientRecord> {
         let id: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1 OR name = $1")
@@ -383,11 +412,12 @@ impl Venues {
     }
 
     pub async fn client(&self, id: &str) -> AppResult<ClientRecord> {
-        let row: Option<ClientRecord> =
-            sqlx::query_as("SELECT id, name, kind, time_zone, created_at, updated_at FROM clients WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.db.pool())
-                .await?;
+        let row: Option<ClientRecord> = sqlx::query_as(
+            "SELECT id, name, kind, time_zone, feedback_moderated, created_at, updated_at FROM clients WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.db.pool())
+        .await?;
         row.ok_or_else(|| AppError::NotFound("client".into()))
     }
 
@@ -409,7 +439,7 @@ impl Venues {
     ) -> AppResult<Page<ClientRecord>> {
         let scope = actor.client_scope()?;
         let rows: Vec<ClientRecord> = sqlx::query_as(
-            "SELECT id, name, kind, time_zone, created_at, updated_at FROM clients \
+            "SELECT id, name, kind, time_zone, feedback_moderated, created_at, updated_at FROM clients \
              WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
         )
         .bind(scope)

@@ -201,6 +201,12 @@ fn cases() -> Vec<Case> {
             allowed: venue_readers,
         },
         Case {
+            field: "setClientFeedbackModeration",
+            query: "mutation($c: ID!) { setClientFeedbackModeration(clientId: $c, moderated: true) { id } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
             field: "createClient",
             query: "mutation { createClient(name: \"x\", kind: OTHER) { id } }",
             variables: none,

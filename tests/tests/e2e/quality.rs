@@ -356,5 +356,90 @@ async fn responses_and_visits_make_one_index_on_the_public_map_and_in_open_data(
         rebuilt.iter().any(|(_, h)| *h == entry["index"].as_f64()),
         "{rebuilt:?} {entry}"
     );
+
+    // Staff who moderate download the period's responses as CSV and XLSX (raw comment beside the masked one).
+    let http = reqwest::Client::new();
+    let url = format!("{}/clients/{}/feedback", app.base_url, f.client);
+    let csv = http.get(&url).bearer_auth(&coordinator).send().await.unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("feedback-"));
+    let csv = csv.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..4], ["id", "created_at", "venue_id", "venue_name"]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4, "{csv}");
+    let commented = rows.iter().find(|r| !r[11].is_empty()).unwrap();
+    assert!(commented[11].contains("067 123 45 67") && commented[12].contains("[телефон]"));
+    assert_eq!(&commented[13], "PUBLISHED");
+    let xlsx = http
+        .get(format!("{url}?format=xlsx"))
+        .bearer_auth(&coordinator)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = calamine::Reader::worksheet_range(&mut workbook, "responses").unwrap();
+    assert_eq!(sheet.height(), 5);
+    for (query, field) in [("?period=2026-13", "period"), ("?format=pdf", "format")] {
+        let bad = http
+            .get(format!("{url}{query}"))
+            .bearer_auth(&coordinator)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 400);
+        let body: Value = bad.json().await.unwrap();
+        assert_eq!(body["errors"][0]["extensions"]["field"], field, "{body}");
+    }
+    let reader_only = app.client_viewer(&f.client).await.token;
+    let refused = http.get(&url).bearer_auth(&reader_only).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_without_moderation_has_masked_comments_published_at_once_but_not_suspicious_ones() {
+    let app = TestApp::spawn_with(app_options()).await;
+    let coordinator = app.staff(Role::Coordinator).await.token;
+    let setup = app.client_with_checklist(&coordinator, "Громада без модерації").await;
+    let venue = app.venue_at(&setup, "N-1", "ЦНАП Нової громади", (48.5, 35.0)).await;
+    let body = app
+        .gql(
+            Some(&coordinator),
+            "mutation($c: ID!) { setClientFeedbackModeration(clientId: $c, moderated: false) { feedbackModerated } }",
+            json!({ "c": setup.client }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["setClientFeedbackModeration"]["feedbackModerated"], false,
+        "{body}"
+    );
+
+    // A person who took their time: published at once, masked.
+    let (cookie, token) = respond(&app, &venue, "203.0.113.1").await;
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let fields = [("staff", "3"), ("comment", "Дякую! Пишіть на olena@example.com")];
+    send(&app, &venue, "203.0.113.1", &cookie, &token, &fields).await;
+    // A script that answers at once: kept, but it waits for a moderator like before.
+    let (cookie, token) = respond(&app, &venue, "203.0.113.2").await;
+    let fields = [("staff", "1"), ("comment", "Жахливо, жахливо, жахливо")];
+    send(&app, &venue, "203.0.113.2", &cookie, &token, &fields).await;
+
+    let states: Vec<(String, i64)> =
+        sqlx::query_as("SELECT moderation, counted FROM feedback_responses ORDER BY created_at")
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(states, vec![("PUBLISHED".to_string(), 1), ("PENDING".to_string(), 0)]);
+    let (_, center) = page(&app, &format!("/map/centers/{venue}")).await;
+    assert!(center.contains("Дякую! Пишіть на [e-mail]"), "{center}");
+    assert!(!center.contains("olena@") && !center.contains("Жахливо, жахливо"));
     app.stop().await;
 }

@@ -135,7 +135,7 @@ function Console() {
   else if (current === "payments") screen = <Payments lang={lang} />;
   else if (current === "staff") screen = <Staff lang={lang} />;
   else if (current === "feedback") screen = <FeedbackRoom lang={lang} />;
-  else if (current === "index") screen = <QualityRoom lang={lang} />;
+  else if (current === "index") screen = <QualityRoom lang={lang} moderates={reviews} />;
   else if (current === "results") screen = <Results lang={lang} waveId={id || undefined} />;
   else if (current === "result") screen = <ResultVisit key={id} lang={lang} id={id} />;
   else if (current === "venues") screen = <Venues lang={lang} />;

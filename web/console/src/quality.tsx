@@ -7,6 +7,7 @@ import { failureText, gql } from "../../common/api";
 import qualityIndex from "../operations/quality_index.graphql?raw";
 import staffClients from "../operations/staff_clients.graphql?raw";
 import type { QualityIndexQuery, StaffClientsQuery } from "./gql/operations";
+import { download } from "./download";
 import { t, type Lang } from "./i18n";
 
 type Row = QualityIndexQuery["qualityIndex"]["edges"][number]["node"];
@@ -17,7 +18,8 @@ function currentQuarter(): string {
   return `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
 }
 
-export function QualityRoom({ lang }: { lang: Lang }) {
+/// `moderates`: the staff who may read raw responses also get the period's responses as CSV or XLSX.
+export function QualityRoom({ lang, moderates }: { lang: Lang; moderates: boolean }) {
   const s = t(lang);
   const [clients, setClients] = useState<{ id: string; name: string }[] | null>(null);
   const [client, setClient] = useState("");
@@ -105,6 +107,24 @@ export function QualityRoom({ lang }: { lang: Lang }) {
         {" · "}
         <a href={`/open-data/quality-index.json?period=${encodeURIComponent(period)}`}>{s.openDataJson}</a>
       </p>
+      {moderates && client && (
+        <p class="row">
+          {(["csv", "xlsx"] as const).map((format) => (
+            <button
+              key={format}
+              type="button"
+              class="secondary"
+              onClick={() =>
+                download(`/clients/${encodeURIComponent(client)}/feedback?period=${encodeURIComponent(period)}&format=${format}`, `feedback-${period}.${format}`).catch((err) =>
+                  setError(failureText(err)),
+                )
+              }
+            >
+              {s.responsesExport(format.toUpperCase())}
+            </button>
+          ))}
+        </p>
+      )}
       {rows === null && !error && <p>{s.loading}</p>}
       {rows && (
         <>
