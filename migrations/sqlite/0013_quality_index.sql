@@ -35,6 +35,8 @@ CREATE TABLE index_tallies (
 CREATE INDEX index_tallies_client_idx ON index_tallies (client_id, period);
 -- The refresh loop asks which periods changed since it last looked.
 CREATE INDEX index_tallies_updated_idx ON index_tallies (updated_at);
+-- …and which periods a changed venue (deactivated, moved to another oblast or size class) is in.
+CREATE INDEX index_tallies_venue_idx ON index_tallies (venue_id);
 
 CREATE TABLE quality_index (
     period          TEXT NOT NULL,

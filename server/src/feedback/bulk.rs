@@ -119,13 +119,7 @@ impl Feedback {
         if !actor.can(Permission::ManageVenues) {
             return Err(AppError::forbidden());
         }
-        let known: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
-            .bind(client_id)
-            .fetch_optional(self.db.pool())
-            .await?;
-        if known.is_none() {
-            return Err(AppError::NotFound("client".into()));
-        }
+        self.known_client(client_id).await?;
         let oblast = crate::domain::normalize_apostrophes(oblast.unwrap_or_default().trim());
         self.ensure_codes(actor, client_id, &oblast).await?;
         let (sender, receiver) = tokio::sync::mpsc::channel(4);

@@ -118,13 +118,7 @@ impl Feedback {
                 "must be a month (2026-11) or a quarter (2026-Q4)",
             ));
         };
-        let known: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
-            .bind(client_id)
-            .fetch_optional(self.db.pool())
-            .await?;
-        if known.is_none() {
-            return Err(AppError::NotFound("client".into()));
-        }
+        self.known_client(client_id).await?;
         let mut tx = self.db.begin_write().await?;
         audit(
             &mut tx,

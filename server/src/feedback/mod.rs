@@ -84,6 +84,17 @@ impl Feedback {
         self.hmac(parts).verify_truncated_left(signature).is_ok()
     }
 
+    /// `NOT_FOUND` unless the client exists.
+    async fn known_client(&self, client_id: &str) -> AppResult<()> {
+        let known: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
+            .bind(client_id)
+            .fetch_optional(self.db.pool())
+            .await?;
+        known
+            .map(|_| ())
+            .ok_or_else(|| crate::error::AppError::NotFound("client".into()))
+    }
+
     /// The services of a venue type, in the catalogue's order.
     pub async fn services(&self, venue_type: &str) -> AppResult<Vec<ServiceRecord>> {
         Ok(sqlx::query_as(

@@ -117,6 +117,12 @@ pub(super) fn dimension_title(lang: Lang, i: usize) -> &'static str {
 }
 
 fn shell(lang: Lang, title: &str, body: Markup) -> Markup {
+    public_page(lang, title, "", None, body)
+}
+
+/// The citizens' pages' frame (the feedback form and the map portal): the language, the title, the shared
+/// styles plus `style`, an optional module script of this service, and no favicon request.
+pub(super) fn public_page(lang: Lang, title: &str, style: &str, script: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -124,9 +130,10 @@ fn shell(lang: Lang, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
-                // No favicon request: the page asks this service for nothing but itself and its one script.
+                // No favicon request: the page asks this service for nothing but itself and its scripts.
                 link rel="icon" href="data:,";
-                style { (PreEscaped(STYLE)) }
+                style { (PreEscaped(STYLE)) (PreEscaped(style)) }
+                @if let Some(src) = script { script type="module" src=(src) {} }
             }
             body {
                 main { (body) }
@@ -135,7 +142,7 @@ fn shell(lang: Lang, title: &str, body: Markup) -> Markup {
     }
 }
 
-pub(super) const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45}\
 main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.5rem 0}\
 fieldset{border:1px solid #d1d5db;border-radius:8px;margin:1rem 0;padding:.5rem .75rem;background:#fff}\
 legend{font-weight:600;padding:0 .25rem}.levels label,.nps label{display:inline-flex;align-items:center;gap:.3rem;\

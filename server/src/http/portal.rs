@@ -6,9 +6,9 @@
 //! Only the centers of public bodies are shown.
 
 use axum::extract::Path;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 
-use super::feedback::{dimension_title, Lang, STYLE};
+use super::feedback::{dimension_title, public_page, Lang};
 use super::*;
 use crate::domain::quality_index::{CenterIndex, Part};
 use crate::quality::{current_quarter, PublicCenter};
@@ -91,22 +91,7 @@ background:#fff;border-left:4px solid #9ca3af}.portal-tools{display:flex;flex-wr
 border:1px solid #6b7280;border-radius:6px;background:#fff}";
 
 fn page(state: &AppState, lang: Lang, title: &str, with_script: bool, body: Markup) -> Response {
-    let markup = html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                link rel="icon" href="data:,";
-                style { (PreEscaped(STYLE)) (PreEscaped(PORTAL_STYLE)) }
-                @if with_script { script type="module" src=(PORTAL_SCRIPT) {} }
-            }
-            body {
-                main { (body) }
-            }
-        }
-    };
+    let markup = public_page(lang, title, PORTAL_STYLE, with_script.then_some(PORTAL_SCRIPT), body);
     let mut response = (StatusCode::OK, Html(markup.into_string())).into_response();
     if let Ok(csp) = HeaderValue::from_str(&portal_csp(state)) {
         response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp);

@@ -163,13 +163,17 @@ impl Quality {
         &self.settings
     }
 
-    /// Recomputes the periods whose tallies changed since the last refresh (all of them the first time); one
+    /// Recomputes the periods whose tallies or venues changed since the last refresh (all of them the first time); one
     /// refresh at a time per server (several servers may refresh the same period: each writes the same result).
     pub async fn refresh(&self) -> AppResult<usize> {
         let mut watermark = self.watermark.lock().await;
         let started = now_ms();
+        // Periods with new tallies, and every period of a venue that changed (deactivated, or moved to another
+        // oblast or size class: its stratum's pool changes).
         let changed: Vec<(String, String)> = sqlx::query_as(
-            "SELECT DISTINCT client_id, period FROM index_tallies WHERE updated_at >= $1 ORDER BY client_id, period",
+            "SELECT client_id, period FROM index_tallies WHERE updated_at >= $1 \
+             UNION SELECT t.client_id, t.period FROM index_tallies t JOIN venues v ON v.id = t.venue_id \
+             WHERE v.updated_at >= $1 ORDER BY 1, 2",
         )
         .bind(*watermark)
         .fetch_all(self.db.pool())

@@ -332,6 +332,27 @@ async fn responses_and_visits_make_one_index_on_the_public_map_and_in_open_data(
         .await;
     assert_eq!(body["data"]["revokeApproval"]["state"], "REJECTED", "{body}");
     let entry = wait_for_count(&app, &venue, 4, 1).await;
+
+    // A center moved to another size class is recomputed in its new stratum, with no new response.
+    app.gql(
+        Some(&coordinator),
+        "mutation($v: ID!) { updateVenue(id: $v, input: { sizeClass: \"SMALL\" }) { sizeClass } }",
+        json!({ "v": venue }),
+    )
+    .await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let details: Vec<String> = sqlx::query_scalar("SELECT detail FROM quality_index WHERE venue_id = $1")
+            .bind(&venue)
+            .fetch_all(app.db.pool())
+            .await
+            .unwrap();
+        if !details.is_empty() && details.iter().all(|d| d.contains("\"size_class\":\"SMALL\"")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the stratum never changed: {details:?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
     let stored: Vec<(String, Option<f64>)> =
         sqlx::query_as("SELECT period, headline FROM quality_index WHERE venue_id = $1 ORDER BY period")
             .bind(&venue)
