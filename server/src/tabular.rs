@@ -13,6 +13,9 @@ use crate::error::{AppError, AppResult};
 /// One page of rows, and the cursor after its last row when more may follow.
 pub type Rows = (Vec<Vec<Cell>>, Option<String>);
 
+/// An export's bytes, as the response body reads them.
+pub type ByteStream = std::pin::Pin<Box<dyn futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send>>;
+
 /// CSV or XLSX.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
@@ -44,9 +47,38 @@ impl ExportFormat {
     }
 }
 
-/// The CSV as a stream of chunks: the header, then one chunk per page that `page` reads (starting from the
-/// empty cursor).
-pub fn csv_stream<F, Fut>(
+/// An export in `format`: the header, then every page `page` reads (starting from the empty cursor). CSV is
+/// written as it streams; XLSX is written first, on the blocking pool, into a sheet named `sheet`, with whatever
+/// sheets `more` adds after it.
+pub async fn export<F, Fut>(
+    format: ExportFormat,
+    sheet: &'static str,
+    header: Vec<String>,
+    page: F,
+    more: impl FnOnce(&mut rust_xlsxwriter::Workbook) -> AppResult<()> + Send + 'static,
+) -> AppResult<ByteStream>
+where
+    F: Fn(String) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = AppResult<Rows>> + Send,
+{
+    match format {
+        ExportFormat::Csv => Ok(Box::pin(csv_stream(header, page))),
+        ExportFormat::Xlsx => {
+            let runtime = tokio::runtime::Handle::current();
+            let file = tokio::task::spawn_blocking(move || {
+                write_xlsx(sheet, &header, |after| runtime.block_on(page(after)), more)
+            })
+            .await
+            .map_err(|e| AppError::Internal(e.into()))??;
+            Ok(Box::pin(tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(
+                file,
+            ))))
+        }
+    }
+}
+
+/// The CSV as a stream of chunks: the header, then one chunk per page.
+fn csv_stream<F, Fut>(
     header: Vec<String>,
     page: F,
 ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static
@@ -85,9 +117,8 @@ where
 }
 
 /// Writes the XLSX to a temporary file (deleted when the handle is dropped), blocking: a first sheet named
-/// `sheet` with the header (bold, frozen) and every page `page` reads, then whatever `more` adds. Call it on the
-/// blocking pool.
-pub fn write_xlsx(
+/// `sheet` with the header (bold, frozen) and every page `page` reads, then whatever `more` adds.
+fn write_xlsx(
     sheet: &str,
     header: &[String],
     mut page: impl FnMut(String) -> AppResult<Rows>,

@@ -5,6 +5,11 @@ use chrono::{NaiveDate, TimeZone};
 
 use crate::error::{AppError, AppResult};
 
+/// A moment (ms since the epoch) on Kyiv's clock.
+pub fn kyiv_time(ms: i64) -> chrono::DateTime<chrono_tz::Tz> {
+    crate::db::from_ms(ms).with_timezone(&chrono_tz::Europe::Kyiv)
+}
+
 /// Today in Europe/Kyiv.
 pub fn kyiv_today() -> NaiveDate {
     chrono::Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive()

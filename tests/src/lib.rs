@@ -20,6 +20,15 @@ use tokio_util::sync::CancellationToken;
 pub use scenario::{cnap_checklist, ClientSetup, LaunchedWave, WaveBuilder};
 pub use smtp::{Mailbox, ReceivedMail};
 
+/// The signed token a citizens' feedback form carries in its hidden `token` field.
+pub fn form_token(page: &str) -> String {
+    let at = page
+        .find("name=\"token\" value=\"")
+        .expect("the form carries its token")
+        + 20;
+    page[at..page[at..].find('"').unwrap() + at].to_string()
+}
+
 /// A password that meets the policy, used by test accounts.
 pub const PASSWORD: &str = "correct horse battery";
 

@@ -31,6 +31,8 @@ pub struct FeedbackVenue {
     pub address: String,
     pub city: String,
     pub venue_type: String,
+    /// The client's choice: 1, a moderator approves each comment; 0, masked comments are published at once.
+    pub feedback_moderated: i64,
 }
 
 impl Feedback {
@@ -141,8 +143,9 @@ impl Feedback {
             return Ok(None);
         }
         let venue: Option<FeedbackVenue> = sqlx::query_as(
-            "SELECT v.id, v.client_id, v.name, v.address, v.city, v.venue_type FROM feedback_codes c \
-             JOIN venues v ON v.id = c.venue_id WHERE c.token = $1 AND c.retired_at IS NULL AND v.active = 1",
+            "SELECT v.id, v.client_id, v.name, v.address, v.city, v.venue_type, cl.feedback_moderated \
+             FROM feedback_codes c JOIN venues v ON v.id = c.venue_id JOIN clients cl ON cl.id = v.client_id \
+             WHERE c.token = $1 AND c.retired_at IS NULL AND v.active = 1",
         )
         .bind(&token)
         .fetch_optional(self.db.pool())
@@ -153,7 +156,8 @@ impl Feedback {
     /// A venue picked on the map (no code): an active venue by id.
     pub async fn venue(&self, venue_id: &str) -> AppResult<Option<FeedbackVenue>> {
         Ok(sqlx::query_as(
-            "SELECT id, client_id, name, address, city, venue_type FROM venues WHERE id = $1 AND active = 1",
+            "SELECT v.id, v.client_id, v.name, v.address, v.city, v.venue_type, cl.feedback_moderated FROM venues v \
+             JOIN clients cl ON cl.id = v.client_id WHERE v.id = $1 AND v.active = 1",
         )
         .bind(venue_id)
         .fetch_optional(self.db.pool())

@@ -64,11 +64,7 @@ impl ResponsesExport {
         let reasons: Vec<String> = serde_json::from_str(&r.risk_reasons).unwrap_or_default();
         vec![
             text(&r.id),
-            text(
-                &crate::db::from_ms(r.created_at)
-                    .with_timezone(&chrono_tz::Europe::Kyiv)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
-            ),
+            text(&crate::time::kyiv_time(r.created_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)),
             text(&r.venue_id),
             text(&r.venue_name),
             text(&r.channel),
@@ -154,32 +150,19 @@ impl Feedback {
         Ok((rows.iter().map(|r| export.cells(r)).collect(), next))
     }
 
-    /// The CSV as a stream of chunks.
-    pub fn export_csv(
-        &self,
-        export: ResponsesExport,
-    ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+    /// The export's bytes (`tabular::export`; the XLSX's sheet is `responses`).
+    pub async fn export(&self, export: ResponsesExport, format: ExportFormat) -> AppResult<crate::tabular::ByteStream> {
         let feedback = self.clone();
-        crate::tabular::csv_stream(export.header(), move |after| {
-            let (feedback, export) = (feedback.clone(), export.clone());
-            async move { feedback.export_rows(&export, &after).await }
-        })
-    }
-
-    /// The XLSX in a temporary file (a `responses` sheet), written on the blocking pool.
-    pub async fn export_xlsx(&self, export: ResponsesExport) -> AppResult<tokio::fs::File> {
-        let feedback = self.clone();
-        let runtime = tokio::runtime::Handle::current();
-        let file = tokio::task::spawn_blocking(move || {
-            crate::tabular::write_xlsx(
-                "responses",
-                &export.header(),
-                |after| runtime.block_on(feedback.export_rows(&export, &after)),
-                |_| Ok(()),
-            )
-        })
+        crate::tabular::export(
+            format,
+            "responses",
+            export.header(),
+            move |after| {
+                let (feedback, export) = (feedback.clone(), export.clone());
+                async move { feedback.export_rows(&export, &after).await }
+            },
+            |_| Ok(()),
+        )
         .await
-        .map_err(|e| AppError::Internal(e.into()))??;
-        Ok(tokio::fs::File::from_std(file))
     }
 }

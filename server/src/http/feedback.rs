@@ -688,14 +688,10 @@ pub(super) async fn responses_export(
         Err(err) => return json_error(err, &request_id),
     };
     let file_name = export.file_name(format);
-    let body = match format {
-        ExportFormat::Csv => axum::body::Body::from_stream(state.feedback.export_csv(export)),
-        ExportFormat::Xlsx => match state.feedback.export_xlsx(export).await {
-            Ok(file) => axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
-            Err(err) => return json_error(err, &request_id),
-        },
-    };
-    super::files::attachment(format.content_type(), &file_name, body)
+    match state.feedback.export(export, format).await {
+        Ok(bytes) => super::files::attachment(format.content_type(), &file_name, axum::body::Body::from_stream(bytes)),
+        Err(err) => json_error(err, &request_id),
+    }
 }
 
 #[derive(Deserialize, Default)]

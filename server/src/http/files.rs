@@ -122,14 +122,10 @@ pub(super) async fn export_results(
         Err(err) => return json_error(err, &request_id),
     };
     let file_name = plan.file_name(format);
-    let body = match format {
-        ExportFormat::Csv => axum::body::Body::from_stream(state.results.csv_stream(plan)),
-        ExportFormat::Xlsx => match state.results.xlsx_file(plan).await {
-            Ok(file) => axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file)),
-            Err(err) => return json_error(err, &request_id),
-        },
-    };
-    attachment(format.content_type(), &file_name, body)
+    match state.results.export(plan, format).await {
+        Ok(bytes) => attachment(format.content_type(), &file_name, axum::body::Body::from_stream(bytes)),
+        Err(err) => json_error(err, &request_id),
+    }
 }
 
 #[derive(Deserialize)]

@@ -420,7 +420,7 @@ async fn center_page(state: &AppState, id: &str, q: &PortalQuery) -> Result<Resp
             @for c in &comments {
                 figure {
                     blockquote { (c.comment_masked) }
-                    figcaption.muted { (crate::db::from_ms(c.created_at).with_timezone(&chrono_tz::Europe::Kyiv).format("%d.%m.%Y")) }
+                    figcaption.muted { (crate::time::kyiv_time(c.created_at).format("%d.%m.%Y")) }
                 }
             }
             p.muted { (lang.t(
@@ -689,14 +689,6 @@ pub(super) async fn map_center(
     center_page(&state, &id, &q)
         .await
         .unwrap_or_else(|e| failed(&state, q.lang(), &headers, e))
-}
-
-fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get(REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
 }
 
 pub(super) async fn map_centers_json(

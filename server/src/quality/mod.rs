@@ -37,9 +37,7 @@ pub struct Quality {
 
 /// The (Kyiv) date of a moment.
 fn kyiv_date(ms: i64) -> chrono::NaiveDate {
-    crate::db::from_ms(ms)
-        .with_timezone(&chrono_tz::Europe::Kyiv)
-        .date_naive()
+    crate::time::kyiv_time(ms).date_naive()
 }
 
 /// The period an index is shown for when none is asked: the current quarter (Kyiv time).
@@ -48,7 +46,16 @@ pub fn current_quarter() -> String {
     quarter
 }
 
-/// Adds to one tally row (creating it): counts for a response, or ±1 visit with its score.
+/// What a tally row gains from visits: their number and the sum and sum of squares of their scores (negative for
+/// a revoked approval).
+#[derive(Debug, Clone, Copy, Default)]
+struct VisitDelta {
+    visits: i64,
+    score_sum: f64,
+    score_squares: f64,
+}
+
+/// Adds to one tally row (creating it): a response's counts, or visits.
 #[allow(clippy::too_many_arguments)]
 async fn add(
     tx: &mut AnyConnection,
@@ -57,8 +64,7 @@ async fn add(
     channel: &str,
     client_id: &str,
     t: &Tally,
-    visits: i64,
-    score: f64,
+    v: VisitDelta,
     now: i64,
 ) -> AppResult<()> {
     let n = |x: u64| x as i64;
@@ -95,9 +101,9 @@ async fn add(
     .bind(n(t.recommend))
     .bind(n(t.promoters))
     .bind(n(t.detractors))
-    .bind(visits)
-    .bind(score * visits.signum() as f64)
-    .bind(score * score * visits.signum() as f64)
+    .bind(v.visits)
+    .bind(v.score_sum)
+    .bind(v.score_squares)
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -115,7 +121,17 @@ pub async fn tally_response(
     tally: &Tally,
 ) -> AppResult<()> {
     for period in periods_of(kyiv_date(at_ms)) {
-        add(tx, &period, venue_id, channel, client_id, tally, 0, 0.0, now_ms()).await?;
+        add(
+            tx,
+            &period,
+            venue_id,
+            channel,
+            client_id,
+            tally,
+            VisitDelta::default(),
+            now_ms(),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -133,6 +149,11 @@ pub async fn tally_visit(tx: &mut AnyConnection, visit_id: &str, sign: i64) -> A
     let Some((venue_id, client_id, at, Some(score))) = row else {
         return Ok(());
     };
+    let delta = VisitDelta {
+        visits: sign,
+        score_sum: sign as f64 * score,
+        score_squares: sign as f64 * score * score,
+    };
     for period in periods_of(kyiv_date(at)) {
         add(
             tx,
@@ -141,8 +162,7 @@ pub async fn tally_visit(tx: &mut AnyConnection, visit_id: &str, sign: i64) -> A
             MYSTERY,
             &client_id,
             &Tally::default(),
-            sign,
-            score,
+            delta,
             now_ms(),
         )
         .await?;
@@ -355,21 +375,12 @@ impl Quality {
         sqlx::query("DELETE FROM index_tallies").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM quality_index").execute(&mut *tx).await?;
         for ((period, venue, channel), (client, t, v)) in &tallies {
-            add(&mut tx, period, venue, channel, client, t, 0, 0.0, now).await?;
-            if v.visits > 0 {
-                sqlx::query(
-                    "UPDATE index_tallies SET visits = $1, score_sum = $2, score_squares = $3 \
-                     WHERE period = $4 AND venue_id = $5 AND channel = $6",
-                )
-                .bind(v.visits as i64)
-                .bind(v.score_sum)
-                .bind(v.score_squares)
-                .bind(period)
-                .bind(venue)
-                .bind(channel)
-                .execute(&mut *tx)
-                .await?;
-            }
+            let delta = VisitDelta {
+                visits: v.visits as i64,
+                score_sum: v.score_sum,
+                score_squares: v.score_squares,
+            };
+            add(&mut tx, period, venue, channel, client, t, delta, now).await?;
         }
         tx.commit().await?;
         *self.watermark.lock().await = 0;

@@ -165,35 +165,22 @@ impl Results {
         Ok((cells, next))
     }
 
-    /// The CSV, as a stream of chunks: the header, then a chunk per page of visits (`tabular::csv_stream`).
-    pub fn csv_stream(
-        &self,
-        plan: ExportPlan,
-    ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
+    /// The export's bytes (`tabular::export`): a `visits` sheet with one row per visit, and in the XLSX a
+    /// `questions` sheet naming each question column.
+    pub async fn export(&self, plan: ExportPlan, format: ExportFormat) -> AppResult<crate::tabular::ByteStream> {
         let results = self.clone();
-        let header = plan.header();
-        crate::tabular::csv_stream(header, move |after| {
-            let (results, plan) = (results.clone(), plan.clone());
-            async move { results.export_rows(&plan, &after).await }
-        })
-    }
-
-    /// Writes the XLSX to a temporary file (deleted when the returned handle is dropped): a `visits` sheet with
-    /// one row per visit and a `questions` sheet naming each question column. Runs on the blocking pool.
-    pub async fn xlsx_file(&self, plan: ExportPlan) -> AppResult<tokio::fs::File> {
-        let results = self.clone();
-        let runtime = tokio::runtime::Handle::current();
-        let file = tokio::task::spawn_blocking(move || {
-            crate::tabular::write_xlsx(
-                "visits",
-                &plan.header(),
-                |after| runtime.block_on(results.export_rows(&plan, &after)),
-                |workbook| questions_sheet(workbook, &plan),
-            )
-        })
+        let for_questions = plan.clone();
+        crate::tabular::export(
+            format,
+            "visits",
+            plan.header(),
+            move |after| {
+                let (results, plan) = (results.clone(), plan.clone());
+                async move { results.export_rows(&plan, &after).await }
+            },
+            move |workbook| questions_sheet(workbook, &for_questions),
+        )
         .await
-        .map_err(|e| AppError::Internal(e.into()))??;
-        Ok(tokio::fs::File::from_std(file))
     }
 }
 

@@ -50,13 +50,7 @@ async fn post(app: &TestApp, path: &str, cookie: Option<&str>, fields: &[(&str, 
     }
 }
 
-fn token(page: &str) -> String {
-    let at = page
-        .find("name=\"token\" value=\"")
-        .expect("the form carries its token")
-        + 20;
-    page[at..page[at..].find('"').unwrap() + at].to_string()
-}
+use fieldwork_e2e::form_token as token;
 
 async fn responses(app: &TestApp) -> i64 {
     app.count("feedback_responses").await

@@ -48,10 +48,7 @@ async fn respond(app: &TestApp, venue: &str, address: &str) -> (String, String) 
         .get("set-cookie")
         .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
         .expect("the form sets the device cookie");
-    let body = form.text().await.unwrap();
-    let at = body.find("name=\"token\" value=\"").expect("the form's token") + 20;
-    let token = body[at..body[at..].find('"').unwrap() + at].to_string();
-    (cookie, token)
+    (cookie, fieldwork_e2e::form_token(&form.text().await.unwrap()))
 }
 
 async fn send(app: &TestApp, venue: &str, address: &str, cookie: &str, token: &str, fields: &[(&str, &str)]) {

@@ -26,7 +26,8 @@ export function createClusterMap(
   addBaseLayer(map, config);
   map.setView([49.0, 31.0], 6); // Ukraine
   const layer = L.layerGroup().addTo(map);
-  let index = new Supercluster<Props, Record<string, never>>({ radius: 48, maxZoom: 14 });
+  const newIndex = () => new Supercluster<Props, Record<string, never>>({ radius: 48, maxZoom: 14 });
+  let index = newIndex();
   let here: { lat: number; lon: number } | null = null;
 
   const popup = (c: Center): HTMLElement => {
@@ -89,7 +90,7 @@ export function createClusterMap(
   return {
     show(centers, at, fit) {
       here = at;
-      index = new Supercluster<Props, Record<string, never>>({ radius: 48, maxZoom: 14 });
+      index = newIndex();
       index.load(
         centers.map((c) => ({
           type: "Feature" as const,
