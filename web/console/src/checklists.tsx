@@ -33,7 +33,8 @@ const STARTER: Definition = {
 export function Checklists({ lang }: { lang: Lang }) {
   const s = t(lang);
   const [list, setList] = useState<ChecklistListQuery["checklists"]["edges"][number]["node"][] | null>(null);
-  const [clients, setClients] = useState<StaffClientsQuery["clients"]["edges"][number]["node"][]>([]);
+  // null while loading: the create button waits for the client list, so a quick click never sends an empty client.
+  const [clients, setClients] = useState<StaffClientsQuery["clients"]["edges"][number]["node"][] | null>(null);
   const [clientId, setClientId] = useState("");
   const [name, setName] = useState("");
   async function load() {
@@ -46,7 +47,7 @@ export function Checklists({ lang }: { lang: Lang }) {
       .then((d) => setClients(d.clients.edges.map((e) => e.node)))
       .catch(() => setClients([]));
   }, []);
-  const client = clientId || clients[0]?.id || "";
+  const client = clientId || clients?.[0]?.id || "";
   return (
     <>
       <h1>{s.checklists}</h1>
@@ -82,14 +83,16 @@ export function Checklists({ lang }: { lang: Lang }) {
         <h2 id="new-checklist">{s.newChecklist}</h2>
         <label for="c-client">{s.client}</label>
         <select id="c-client" value={client} onChange={(e) => setClientId((e.target as HTMLSelectElement).value)}>
-          {clients.map((c) => (
+          {(clients ?? []).map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
             </option>
           ))}
         </select>
         <Field id="c-name" label={s.checklistName} value={name} onInput={setName} />
-        <button type="submit">{s.createChecklist}</button>
+        <button type="submit" disabled={clients === null}>
+          {s.createChecklist}
+        </button>
       </form>
     </>
   );

@@ -231,10 +231,10 @@ function VenueImport(props: {
         </div>
       </fieldset>
       <div class="row">
-        <button type="button" class="secondary" onClick={() => void send(true)}>
+        <button type="button" class="secondary" disabled={!client} onClick={() => void send(true)}>
           {s.dryRun}
         </button>
-        <button type="button" onClick={() => void send(false)}>
+        <button type="button" disabled={!client} onClick={() => void send(false)}>
           {s.applyImport}
         </button>
       </div>

@@ -33,7 +33,8 @@ export function parseBonusSteps(text: string): BonusStepInput[] | { line: number
 
 export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
   const s = t(lang);
-  const [data, setData] = useState<WaveFormDataQuery | null>(null);
+  // undefined while loading, null when loading failed.
+  const [data, setData] = useState<WaveFormDataQuery | null | undefined>(undefined);
   const [form, setForm] = useState({
     clientId: "",
     versionId: "",
@@ -221,7 +222,10 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
           <Field id="w-submit-hours" label={s.submitWithinHours} inputMode="numeric" value={form.submitHours} onInput={set("submitHours")} />
         </div>
       </fieldset>
-      <button type="submit">{s.createWave}</button>
+      {/* Waits for the clients and questionnaires, so a quick click never sends an empty choice. */}
+      <button type="submit" disabled={data === undefined}>
+        {s.createWave}
+      </button>
     </form>
   );
 }
