@@ -171,3 +171,53 @@ test("a coordinator moderates in the console: the raw and masked comment, publis
   assert.equal((await fetch(fresh)).status, 200);
   await context.close();
 });
+
+test("a coordinator edits the service catalogue: a bad order is named, a new service reaches the form, then leaves it", async () => {
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const formServices = async () => {
+    const html = await (await fetch(`${svc.base}/feedback/${venue}`)).text();
+    return { pension: html.includes("Пенсійні питання"), residence: html.includes("Реєстрація місця проживання") };
+  };
+  await signInToConsole(page, svc.base, "coordinator@example.org", "services");
+  await page.getByRole("heading", { name: "Каталог послуг", level: 1 }).waitFor();
+  const table = page.getByRole("table", { name: "Послуги: ЦНАП" });
+  await table.getByRole("row", { name: /RESIDENCE/ }).waitFor();
+  await axe(page);
+  await page.getByLabel("Код").fill("pension");
+  await page.getByLabel("Назва українською").fill("Пенсійні питання");
+  await page.getByLabel("Назва англійською").fill("Pensions");
+  await page.getByLabel("Порядок").fill("-2");
+  await page.getByRole("button", { name: "Додати послугу" }).click();
+  await page.getByRole("alert").filter({ hasText: "position" }).waitFor();
+  assert.equal((await formServices()).pension, false, "nothing is saved from a refused form");
+  assert.equal(await page.getByLabel("Назва українською").inputValue(), "Пенсійні питання", "the refused form keeps what was typed");
+  await page.getByLabel("Порядок").fill("");
+  await page.getByRole("button", { name: "Додати послугу" }).click();
+  await page.getByRole("status").filter({ hasText: "Послугу «Пенсійні питання» додано." }).waitFor();
+  const row = table.getByRole("row", { name: /PENSION/ });
+  await row.getByRole("cell", { name: "Pensions" }).waitFor();
+  assert.deepEqual(await formServices(), { pension: true, residence: true });
+  // Renamed and moved first; then taken off the form (it stays in the catalogue).
+  await row.getByRole("button", { name: "Змінити PENSION" }).click();
+  await page.getByRole("heading", { name: "Зміна послуги PENSION" }).waitFor();
+  await page.getByLabel("Назва англійською").fill("Pensions and benefits");
+  await page.getByLabel("Порядок").fill("0");
+  await page.getByRole("button", { name: "Зберегти послугу" }).click();
+  await page.getByRole("status").filter({ hasText: "Послугу «Пенсійні питання» збережено." }).waitFor();
+  await table.getByRole("cell", { name: "Pensions and benefits" }).waitFor();
+  assert.match(await table.locator("tbody tr").first().textContent(), /PENSION/);
+  await table.getByRole("button", { name: "Прибрати RESIDENCE з форми" }).click();
+  await page.getByRole("status").filter({ hasText: "«Реєстрація місця проживання» прибрано з форми." }).waitFor();
+  await table.getByRole("button", { name: "Повернути RESIDENCE на форму" }).waitFor();
+  assert.deepEqual(await formServices(), { pension: true, residence: false });
+  await axe(page);
+  await table.getByRole("button", { name: "Повернути RESIDENCE на форму" }).click();
+  await table.getByRole("button", { name: "Прибрати RESIDENCE з форми" }).waitFor();
+  assert.deepEqual(await formServices(), { pension: true, residence: true });
+  // A restaurant has no catalogue yet: said in words.
+  await page.getByLabel("Тип закладу").selectOption("RESTAURANT");
+  await page.getByText("Для цього типу закладу послуг ще немає").waitFor();
+  await context.close();
+});

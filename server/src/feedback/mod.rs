@@ -44,6 +44,10 @@ pub struct ServiceRecord {
     pub code: String,
     pub name_uk: String,
     pub name_en: String,
+    /// Where the form lists it (smallest first).
+    pub position: i64,
+    /// 1: offered on the form; 0: hidden (kept, since past responses name it).
+    pub active: i64,
 }
 
 impl Feedback {
@@ -97,10 +101,17 @@ impl Feedback {
 
     /// The services of a venue type, in the catalogue's order.
     pub async fn services(&self, venue_type: &str) -> AppResult<Vec<ServiceRecord>> {
+        self.catalogue(venue_type, false).await
+    }
+
+    /// A venue type's catalogue in the form's order; `hidden` also lists the services taken off the form.
+    pub async fn catalogue(&self, venue_type: &str, hidden: bool) -> AppResult<Vec<ServiceRecord>> {
         Ok(sqlx::query_as(
-            "SELECT code, name_uk, name_en FROM service_catalogue WHERE venue_type = $1 AND active = 1 ORDER BY position, code",
+            "SELECT code, name_uk, name_en, position, active FROM service_catalogue \
+             WHERE venue_type = $1 AND (active = 1 OR $2 = 1) ORDER BY position, code",
         )
         .bind(venue_type)
+        .bind(i64::from(hidden))
         .fetch_all(self.db.pool())
         .await?)
     }

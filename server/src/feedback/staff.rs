@@ -158,6 +158,9 @@ impl Feedback {
         }
         let name_uk = BoundedText::parse("nameUk", name_uk, 1, 200)?.into_inner();
         let name_en = BoundedText::parse("nameEn", name_en, 1, 200)?.into_inner();
+        if !(0..=9999).contains(&position) {
+            return Err(ValidationError::new("position", "must be 0 to 9999").into());
+        }
         let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO service_catalogue (venue_type, code, name_uk, name_en, position, active) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -181,6 +184,12 @@ impl Feedback {
         )
         .await?;
         tx.commit().await?;
-        Ok(super::ServiceRecord { code, name_uk, name_en })
+        Ok(super::ServiceRecord {
+            code,
+            name_uk,
+            name_en,
+            position: i64::from(position),
+            active: i64::from(active),
+        })
     }
 }

@@ -170,6 +170,22 @@ pub struct ServiceView {
     pub code: String,
     pub name_uk: String,
     pub name_en: String,
+    /// Where the form lists it (smallest first).
+    pub position: i32,
+    /// False: taken off the form (past responses keep naming it).
+    pub active: bool,
+}
+
+impl From<crate::feedback::ServiceRecord> for ServiceView {
+    fn from(s: crate::feedback::ServiceRecord) -> Self {
+        Self {
+            code: s.code,
+            name_uk: s.name_uk,
+            name_en: s.name_en,
+            position: i32::try_from(s.position).unwrap_or(i32::MAX),
+            active: s.active != 0,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -206,22 +222,21 @@ impl FeedbackQuery {
         Ok(offset_page(page, offset, FeedbackResponseView))
     }
 
-    /// The services of a venue type, as the public form offers them.
+    /// The services of a venue type in the order the public form offers them; `includeHidden` also lists those
+    /// taken off the form.
     #[graphql(guard = "Require(Permission::ModerateFeedback)")]
     async fn service_catalogue(
         &self,
         ctx: &Context<'_>,
         venue_type: String,
+        #[graphql(default = false)] include_hidden: bool,
     ) -> async_graphql::Result<Vec<ServiceView>> {
+        let venue_type = crate::domain::VenueType::parse("venueType", &venue_type).map_err(AppError::from)?;
         Ok(feedback(ctx)
-            .services(&venue_type)
+            .catalogue(venue_type.as_str(), include_hidden)
             .await?
             .into_iter()
-            .map(|s| ServiceView {
-                code: s.code,
-                name_uk: s.name_uk,
-                name_en: s.name_en,
-            })
+            .map(ServiceView::from)
             .collect())
     }
 }
@@ -280,10 +295,6 @@ impl FeedbackMutation {
                 input.active,
             )
             .await?;
-        Ok(ServiceView {
-            code: saved.code,
-            name_uk: saved.name_uk,
-            name_en: saved.name_en,
-        })
+        Ok(saved.into())
     }
 }

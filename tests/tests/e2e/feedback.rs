@@ -385,6 +385,56 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
     assert_eq!(channel, "WEB_MAP");
     assert_eq!(get(&app, "/feedback/no-such-venue", None).await.status, 404);
 
+    // Taken off the form, the service stays in the staff's catalogue (past responses name it).
+    let body = app
+        .gql(
+            Some(&coordinator),
+            "mutation { saveService(input: { venueType: \"cnap\", code: \"PENSION\", nameUk: \"Пенсійні питання\", nameEn: \"Pensions\", position: 3, active: false }) { code active position } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["saveService"],
+        json!({"code": "PENSION", "active": false, "position": 3}),
+        "{body}"
+    );
+    assert!(!get(&app, &format!("/feedback/{venue}"), None)
+        .await
+        .body
+        .contains("Пенсійні питання"));
+    let listed = |body: &serde_json::Value| -> Vec<(String, bool)> {
+        body["data"]["serviceCatalogue"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{body}"))
+            .iter()
+            .map(|s| (s["code"].as_str().unwrap().to_string(), s["active"].as_bool().unwrap()))
+            .collect()
+    };
+    let catalogue =
+        "query($hidden: Boolean!) { serviceCatalogue(venueType: \"CNAP\", includeHidden: $hidden) { code active } }";
+    let shown = listed(&app.gql(Some(&coordinator), catalogue, json!({"hidden": false})).await);
+    assert!(
+        !shown.iter().any(|(code, _)| code == "PENSION") && !shown.is_empty(),
+        "{shown:?}"
+    );
+    let all = listed(&app.gql(Some(&coordinator), catalogue, json!({"hidden": true})).await);
+    assert!(all.contains(&("PENSION".to_string(), false)), "{all:?}");
+    assert_eq!(all.len(), shown.len() + 1);
+    for (query, field) in [
+        (
+            "mutation { saveService(input: { venueType: \"CNAP\", code: \"X\", nameUk: \"Х\", nameEn: \"X\", position: -1 }) { code } }",
+            "position",
+        ),
+        (
+            "mutation { saveService(input: { venueType: \"CNAP\", code: \"X\", nameUk: \" \", nameEn: \"X\", position: 1 }) { code } }",
+            "nameUk",
+        ),
+        ("query { serviceCatalogue(venueType: \"!\") { code } }", "venueType"),
+    ] {
+        let body = app.gql(Some(&coordinator), query, json!({})).await;
+        assert_eq!(fieldwork_e2e::error_field(&body), Some(field), "{body}");
+    }
+
     // Every poster of the client as one ZIP: one SVG per center carrying its live link, and an index.
     let client = fieldwork_client(&app, &venue).await;
     let url = format!("{}/clients/{client}/posters.zip", app.base_url);

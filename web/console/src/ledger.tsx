@@ -34,7 +34,7 @@ export function LedgerTotals({ lang, act, period }: { lang: Lang; act: Act; peri
       >
         <Field id="totals-from" label={s.totalsFrom} type="date" value={from} onInput={setFrom} />
         <Field id="totals-to" label={s.totalsTo} type="date" value={to} onInput={setTo} />
-        <p>
+        <p class="check">
           <input id="totals-by-wave" type="checkbox" checked={byWave} onChange={(e) => setByWave((e.target as HTMLInputElement).checked)} />
           <label for="totals-by-wave">{s.byWave}</label>
         </p>

@@ -1,5 +1,5 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>, #/index, #/staff, #/feedback. The
+// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>, #/index, #/staff, #/feedback, #/services. The
 // console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -13,6 +13,7 @@ import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { FeedbackRoom } from "./feedback";
 import { QualityRoom } from "./quality";
+import { ServiceCatalogueRoom } from "./services";
 import { Payments } from "./payments";
 import { ResultVisit, Results } from "./results";
 import { Queue, VisitReview } from "./review";
@@ -87,7 +88,7 @@ function sectionFor(section: string, id: string | undefined, reviews: boolean, p
   if (section === "index" && reads) return "index";
   if (section === "result" && reads && id) return "result";
   if (reviews) {
-    if (["venues", "checklists", "waves", "shoppers", "feedback"].includes(section)) return section;
+    if (["venues", "checklists", "waves", "shoppers", "feedback", "services"].includes(section)) return section;
     if (["visit", "shopper", "checklist", "venue"].includes(section) && id) return section;
     return "review";
   }
@@ -135,6 +136,7 @@ function Console() {
   else if (current === "payments") screen = <Payments lang={lang} />;
   else if (current === "staff") screen = <Staff lang={lang} />;
   else if (current === "feedback") screen = <FeedbackRoom lang={lang} />;
+  else if (current === "services") screen = <ServiceCatalogueRoom lang={lang} />;
   else if (current === "index") screen = <QualityRoom lang={lang} moderates={reviews} />;
   else if (current === "results") screen = <Results lang={lang} waveId={id || undefined} />;
   else if (current === "result") screen = <ResultVisit key={id} lang={lang} id={id} />;
@@ -153,6 +155,7 @@ function Console() {
     ["waves", s.waves, reviews],
     ["shoppers", s.shoppers, reviews],
     ["feedback", s.feedbackTitle, reviews],
+    ["services", s.servicesTitle, reviews],
     ["payments", s.payments, pays],
     ["results", s.results, reads],
     ["index", s.qualityTitle, reads],

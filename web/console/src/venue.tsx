@@ -206,7 +206,7 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
             {errors.hours}
           </p>
         )}
-        <p>
+        <p class="check">
           <input id="venue-active" type="checkbox" checked={active} onChange={(e) => setActive((e.target as HTMLInputElement).checked)} />
           <label for="venue-active">{s.venueActive}</label>
         </p>

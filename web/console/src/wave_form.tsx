@@ -186,7 +186,7 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
             <fieldset>
               <legend>{s.pickedVenues(picked.size)}</legend>
               {venues.map((v) => (
-                <p key={v.id}>
+                <p key={v.id} class="check">
                   <input type="checkbox" id={`w-venue-${v.id}`} checked={picked.has(v.id)} onChange={() => toggle(v.id)} />
                   <label for={`w-venue-${v.id}`}>
                     {v.name} <span class="hint">({v.city || v.oblast})</span>
@@ -211,7 +211,7 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
       </fieldset>
       <fieldset>
         <legend>{s.visitRulesTitle}</legend>
-        <p>
+        <p class="check">
           <input type="checkbox" id="w-blocks" checked={blocks} onChange={(e) => setBlocks((e.target as HTMLInputElement).checked)} />
           <label for="w-blocks">{s.failedCheckinBlocks}</label>
         </p>

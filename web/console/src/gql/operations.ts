@@ -147,6 +147,18 @@ export type SelectionMode =
   /** An explicit list of venues. */
   | 'LIST';
 
+/** One service of a venue type's catalogue. */
+export type ServiceInput = {
+  active?: boolean;
+  /** 1–40 letters, digits or `_` (kept upper-case). */
+  code: string;
+  nameEn: string;
+  nameUk: string;
+  /** Where the form lists it (smallest first). */
+  position: number;
+  venueType: string;
+};
+
 /** What the bank said about a line. */
 export type Settlement =
   | 'FAILED'
@@ -602,6 +614,13 @@ export type RotateFeedbackCodeMutationVariables = Exact<{
 
 export type RotateFeedbackCodeMutation = { rotateFeedbackCode: { link: string, createdAt: string, posterPath: string, posterPdfPath: string, qrPngPath: string } };
 
+export type SaveServiceMutationVariables = Exact<{
+  input: ServiceInput;
+}>;
+
+
+export type SaveServiceMutation = { saveService: { code: string, active: boolean } };
+
 export type ScoreTrendQueryVariables = Exact<{
   clientId: string | number;
   venueId?: string | number | null | undefined;
@@ -609,6 +628,13 @@ export type ScoreTrendQueryVariables = Exact<{
 
 
 export type ScoreTrendQuery = { scoreTrend: Array<{ waveId: string, waveName: string, startsOn: string, visits: number, meanScore: number | null, regions: Array<{ oblast: string, visits: number, meanScore: number | null }> }> };
+
+export type ServiceCatalogueQueryVariables = Exact<{
+  venueType: string;
+}>;
+
+
+export type ServiceCatalogueQuery = { serviceCatalogue: Array<{ code: string, nameUk: string, nameEn: string, position: number, active: boolean }> };
 
 export type SetShopperStatusMutationVariables = Exact<{
   shopperId: string | number;
