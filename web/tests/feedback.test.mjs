@@ -63,6 +63,9 @@ test("a visitor scans the poster, answers with JavaScript on a phone, and cannot
   page.on("pageerror", (e) => errors.push(e.message));
   // The cooldown page answers 409, which the browser logs; anything else is a fault.
   page.on("console", (m) => m.type() === "error" && !m.text().includes("status of 409") && errors.push(m.text()));
+  // The proof of work runs in a Web Worker, so the visitor's taps never wait for it.
+  const workers = [];
+  page.on("worker", (w) => workers.push(new URL(w.url()).pathname));
   await page.goto(link);
   await page.getByRole("heading", { name: "Як вас обслужили?" }).waitFor();
   await page.getByText("ЦНАП м. Львова").waitFor();
@@ -72,6 +75,7 @@ test("a visitor scans the poster, answers with JavaScript on a phone, and cannot
   await fill(page);
   // The proof of work runs while the visitor answers.
   await page.waitForFunction(() => document.getElementById("pow").value !== "", null, { timeout: 30_000 });
+  assert.deepEqual(workers, ["/q/pow.js"]);
   await page.waitForTimeout(1_100);
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
   await page.getByRole("heading", { name: "Дякуємо за відгук!" }).waitFor();

@@ -80,10 +80,20 @@ test("the map shows every center; one picked on the map takes feedback, and its 
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  // Everything the page moves under the reader while the script fills in the map (cumulative layout shift).
+  await page.addInitScript(() => {
+    window.layoutShift = 0;
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.layoutShift += e.value;
+    }).observe({ type: "layout-shift", buffered: true });
+  });
   await page.goto(`${svc.base}/map/`);
   await page.getByRole("heading", { name: "Карта центрів надання адміністративних послуг" }).waitFor();
   await page.getByRole("status").getByText("Показано 3 з 3 центрів").waitFor();
   assert.equal(await page.locator("#portal-list li").count(), 3, "the shop is not on the public map");
+  await page.locator("#portal-map.leaflet-container").waitFor();
+  const shift = await page.evaluate(() => window.layoutShift);
+  assert.ok(shift < 0.05, `the map's place is held while it loads (layout shift ${shift})`);
   assert.equal(await listItem(page, "Сихівського").getByText("Індексу ще немає").count(), 1);
   // Zoomed out to Lviv and Kyiv together, the two Lviv centers 500 m apart are one circle of 2.
   const cluster = page.locator(".portal-cluster", { hasText: "2" });

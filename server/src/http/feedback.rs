@@ -582,27 +582,52 @@ pub(super) async fn pow_script() -> Response {
 }
 
 const POW_JS: &str = r#"// Proof of work for the feedback form: SHA-256(challenge + ":" + nonce) must start with 16 zero bits.
+// The same file runs twice: on the page it hands the challenge to a Web Worker (itself), so the search never
+// blocks the visitor's taps and scrolling; in the worker it searches and posts the nonce back. A browser without
+// workers searches on the page in small slices that yield between them.
 (function () {
+  function search(challenge, done) {
+    var encoder = new TextEncoder();
+    var nonce = 0;
+    function step() {
+      var batch = [];
+      for (var i = 0; i < 128; i++, nonce++) batch.push(nonce);
+      Promise.all(batch.map(function (n) {
+        return crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + n)).then(function (d) {
+          var b = new Uint8Array(d);
+          return b[0] === 0 && b[1] === 0 ? n : -1;
+        });
+      })).then(function (found) {
+        var hit = found.filter(function (n) { return n >= 0; })[0];
+        if (hit !== undefined) done(hit);
+        else setTimeout(step, 0);
+      });
+    }
+    step();
+  }
+  if (typeof document === "undefined") {
+    self.onmessage = function (e) {
+      search(String(e.data), function (nonce) { self.postMessage(nonce); });
+    };
+    return;
+  }
   var field = document.getElementById("pow");
   if (!field || !window.crypto || !crypto.subtle || !window.TextEncoder) return;
   var challenge = field.getAttribute("data-challenge");
-  var encoder = new TextEncoder();
-  var nonce = 0;
-  function step() {
-    var batch = [];
-    for (var i = 0; i < 256; i++, nonce++) batch.push(nonce);
-    Promise.all(batch.map(function (n) {
-      return crypto.subtle.digest("SHA-256", encoder.encode(challenge + ":" + n)).then(function (d) {
-        var b = new Uint8Array(d);
-        return b[0] === 0 && b[1] === 0 ? n : -1;
-      });
-    })).then(function (found) {
-      var hit = found.filter(function (n) { return n >= 0; })[0];
-      if (hit !== undefined) field.value = String(hit);
-      else step();
-    });
+  var found = function (nonce) { field.value = String(nonce); };
+  var script = document.currentScript;
+  if (window.Worker && script) {
+    try {
+      var worker = new Worker(script.src);
+      worker.onmessage = function (e) { found(e.data); worker.terminate(); };
+      worker.onerror = function () { worker.terminate(); search(challenge, found); };
+      worker.postMessage(challenge);
+      return;
+    } catch (err) {
+      // A worker refused (e.g. by a policy): search on the page instead.
+    }
   }
-  step();
+  search(challenge, found);
 })();
 "#;
 

@@ -75,13 +75,15 @@ impl PortalQuery {
     }
 }
 
+/// The portal pages' own styles. With scripting on, the map's place is held before the script fills it, and the
+/// map and its status line have their height from the start, so nothing the visitor is reading jumps down.
 const PORTAL_STYLE: &str = "main{max-width:60rem}nav.crumbs{font-size:.95rem;margin:.5rem 0}\
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #e5e7eb;padding:.45rem;text-align:left;\
 vertical-align:top;overflow-wrap:anywhere}th{font-weight:600}ul.centers{list-style:none;padding:0}ul.centers li{background:#fff;border:1px solid #e5e7eb;\
 border-radius:8px;margin:.4rem 0;padding:.6rem .75rem}.index{font-weight:700}.muted{color:#4b5563}.big{font-size:2rem;font-weight:700}\
 .button{display:inline-block;font-weight:600;background:#1d4ed8;color:#fff;border-radius:8px;padding:.8rem 1.4rem;\
 text-decoration:none;min-height:44px;box-sizing:border-box}#portal-map{height:420px;border-radius:8px;margin:1rem 0}\
-#portal-map:empty{display:none}.bar{background:#1d4ed8;height:.8rem;border-radius:3px}.swatch{display:inline-block;width:.9rem;\
+@media (scripting:enabled){#portal-map-app:empty{min-height:38rem}}#portal-status{min-height:1.5em}.bar{background:#1d4ed8;height:.8rem;border-radius:3px}.swatch{display:inline-block;width:.9rem;\
 height:.9rem;border-radius:50%;vertical-align:middle;margin-right:.3rem;border:1px solid #374151}form.search{display:flex;gap:.5rem;\
 flex-wrap:wrap;align-items:end}form.search label{flex:1 1 14rem}form.search button{margin:0}blockquote{margin:.5rem 0;padding:.5rem .75rem;\
 background:#fff;border-left:4px solid #9ca3af}.portal-tools{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}\
