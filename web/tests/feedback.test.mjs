@@ -225,3 +225,40 @@ test("a coordinator edits the service catalogue: a bad order is named, a new ser
   await page.getByText("Для цього типу закладу послуг ще немає").waitFor();
   await context.close();
 });
+
+test("a burst against one center shows to staff, who open that center's responses", async () => {
+  // Six visitors within seconds, from one address, each on a new device.
+  const forms = [];
+  for (let i = 0; i < 6; i++) {
+    const response = await fetch(`${svc.base}/feedback/${venue}`);
+    const html = await response.text();
+    forms.push({ token: html.match(/name="token" value="([^"]+)"/)[1], cookie: response.headers.get("set-cookie").split(";")[0] });
+  }
+  await new Promise((r) => setTimeout(r, 1_100));
+  for (const { token, cookie } of forms) {
+    const sent = await fetch(`${svc.base}/feedback/${venue}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+      body: new URLSearchParams({ token, premises: "1", recommend: "0" }),
+    });
+    assert.equal(sent.status, 200);
+  }
+  const context = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await signInToConsole(page, svc.base, "coordinator@example.org", "feedback");
+  const bursts = page.locator("section").filter({ has: page.getByRole("heading", { name: "Сплески відгуків за тиждень" }) });
+  const line = bursts.getByRole("listitem").filter({ hasText: "ЦНАП м. Львова" });
+  await line.waitFor();
+  const [, count] = (await line.textContent()).match(/(\d+) відгуків/);
+  assert.ok(Number(count) >= 6, await line.textContent());
+  await axe(page);
+  await line.getByRole("button", { name: "Відгуки центру «ЦНАП м. Львова»" }).click();
+  await page.getByText("Показано лише відгуки центру «ЦНАП м. Львова».").waitFor();
+  assert.equal(await page.getByLabel("Модерація").inputValue(), "");
+  const all = (await counted()).totalCount;
+  await page.getByRole("status").filter({ hasText: `Відгуків: ${all}` }).waitFor();
+  await page.getByRole("button", { name: "Показати всі центри" }).click();
+  await page.getByText("Показано лише відгуки центру").waitFor({ state: "detached" });
+  await context.close();
+});

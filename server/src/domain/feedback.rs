@@ -299,8 +299,7 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
             signals.same_address_last_hour
         ));
     }
-    let burst_floor = (signals.center_usual_per_10_minutes * 5.0).max(5.0);
-    if signals.center_last_10_minutes as f64 >= burst_floor {
+    if signals.center_last_10_minutes as f64 >= burst_floor(signals.center_usual_per_10_minutes) {
         score += 25;
         reasons.push(format!(
             "a burst: {} responses to this center in 10 minutes (usually {:.1})",
@@ -321,9 +320,111 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
     }
 }
 
+/// How many responses to one center in 10 minutes make a burst: five times its usual rate, and at least 5.
+pub fn burst_floor(usual_per_10_minutes: f64) -> f64 {
+    (usual_per_10_minutes * 5.0).max(5.0)
+}
+
+/// Length of the buckets responses are counted in for bursts, ms; a burst window is two of them (10 minutes).
+pub const BURST_BUCKET_MS: i64 = 300_000;
+
+/// One stretch of time in which a center got a burst of responses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Burst {
+    /// First and last 5-minute bucket of the stretch (`time / BURST_BUCKET_MS`).
+    pub first_bucket: i64,
+    pub last_bucket: i64,
+    /// Responses in the stretch.
+    pub responses: i64,
+}
+
+/// A center's bursts: every 10-minute window (two adjacent 5-minute buckets, stepping by 5 minutes) holding at
+/// least [`burst_floor`] responses; overlapping or touching windows join into one stretch. `buckets` are
+/// (bucket, responses), ascending, empty buckets left out.
+pub fn bursts(buckets: &[(i64, i64)], usual_per_10_minutes: f64) -> Vec<Burst> {
+    let floor = burst_floor(usual_per_10_minutes);
+    let count = |b: i64| -> i64 {
+        buckets
+            .binary_search_by_key(&b, |&(bucket, _)| bucket)
+            .map_or(0, |i| buckets[i].1)
+    };
+    let mut found: Vec<Burst> = Vec::new();
+    // Each window starts at a bucket or at the one before a bucket.
+    let mut starts: Vec<i64> = buckets.iter().flat_map(|&(b, _)| [b - 1, b]).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    for start in starts {
+        if ((count(start) + count(start + 1)) as f64) < floor {
+            continue;
+        }
+        let (first, last) = (start, start + 1);
+        match found.last_mut() {
+            Some(open) if first <= open.last_bucket + 1 => open.last_bucket = last,
+            _ => found.push(Burst {
+                first_bucket: first,
+                last_bucket: last,
+                responses: 0,
+            }),
+        }
+    }
+    for burst in &mut found {
+        // Trim empty edge buckets, then count what is inside.
+        while count(burst.first_bucket) == 0 && burst.first_bucket < burst.last_bucket {
+            burst.first_bucket += 1;
+        }
+        while count(burst.last_bucket) == 0 && burst.last_bucket > burst.first_bucket {
+            burst.last_bucket -= 1;
+        }
+        burst.responses = (burst.first_bucket..=burst.last_bucket).map(count).sum();
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bursts_join_touching_windows_and_ignore_the_usual_pace() {
+        // Quiet: 2 or 3 responses per 10 minutes is no burst.
+        assert_eq!(bursts(&[(10, 2), (11, 2), (12, 1), (13, 2)], 0.1), vec![]);
+        // 5 in one bucket is a burst; so are 3 + 2 split over a bucket boundary.
+        assert_eq!(
+            bursts(&[(10, 5)], 0.1),
+            vec![Burst {
+                first_bucket: 10,
+                last_bucket: 10,
+                responses: 5
+            }]
+        );
+        assert_eq!(
+            bursts(&[(20, 3), (21, 2)], 0.0),
+            vec![Burst {
+                first_bucket: 20,
+                last_bucket: 21,
+                responses: 5
+            }]
+        );
+        // Touching hot windows make one stretch; a later one is separate.
+        assert_eq!(
+            bursts(&[(30, 4), (31, 4), (32, 4), (34, 1), (40, 6)], 0.2),
+            vec![
+                Burst {
+                    first_bucket: 30,
+                    last_bucket: 32,
+                    responses: 12
+                },
+                Burst {
+                    first_bucket: 40,
+                    last_bucket: 40,
+                    responses: 6
+                },
+            ]
+        );
+        // A busy center's usual pace raises the floor: 8 in 10 minutes is its normal.
+        assert_eq!(bursts(&[(50, 4), (51, 4)], 2.0), vec![]);
+        assert_eq!(bursts(&[(50, 6), (51, 5)], 2.0).len(), 1);
+    }
 
     fn form() -> Form {
         Form {

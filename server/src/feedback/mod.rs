@@ -4,12 +4,14 @@
 //! `domain::feedback`.
 
 mod bulk;
+mod bursts;
 mod codes;
 mod export;
 mod posters;
 mod staff;
 mod submit;
 
+pub use bursts::{BurstRecord, MAX_BURST_HOURS};
 pub use codes::{CodeRecord, FeedbackVenue};
 pub use export::ResponsesExport;
 pub use posters::{poster_pdf, poster_svg, qr_png, qr_svg, PosterFormat};

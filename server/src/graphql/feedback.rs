@@ -80,6 +80,21 @@ impl FeedbackCodeView {
     }
 }
 
+/// A stretch of time in which one center got a burst of responses.
+#[derive(SimpleObject)]
+pub struct FeedbackBurst {
+    pub venue_id: ID,
+    pub venue_name: String,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub responses: i32,
+    /// Of them, kept out of the index (risk 50 or more).
+    pub suspicious: i32,
+    /// The center's usual responses per 10 minutes (its mean over the last 30 days).
+    #[graphql(name = "usualPer10Minutes")]
+    pub usual_per_10_minutes: f64,
+}
+
 /// One citizen's response as staff read it.
 pub struct FeedbackResponseView(ResponseRecord);
 
@@ -199,6 +214,30 @@ impl FeedbackQuery {
         let record = feedback(ctx).live_code(actor(ctx)?, &venue_id).await?;
         let link = feedback(ctx).link(&record.token);
         Ok(FeedbackCodeView { record, link })
+    }
+
+    /// Bursts against a center in the last `hours` (1–720, default a week), newest first: 10-minute windows with
+    /// five times the center's usual number of responses, and at least 5.
+    #[graphql(guard = "Require(Permission::ModerateFeedback)")]
+    async fn feedback_bursts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 168)] hours: i32,
+    ) -> async_graphql::Result<Vec<FeedbackBurst>> {
+        Ok(feedback(ctx)
+            .bursts(actor(ctx)?, i64::from(hours))
+            .await?
+            .into_iter()
+            .map(|b| FeedbackBurst {
+                venue_id: ID(b.venue_id),
+                venue_name: b.venue_name,
+                from: from_ms(b.from_ms),
+                to: from_ms(b.to_ms),
+                responses: b.responses as i32,
+                suspicious: b.suspicious as i32,
+                usual_per_10_minutes: b.usual_per_10_minutes,
+            })
+            .collect())
     }
 
     /// Citizens' responses, newest first; `suspicious: true` lists those kept out of the index.

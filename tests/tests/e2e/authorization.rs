@@ -402,6 +402,12 @@ fn cases() -> Vec<Case> {
             allowed: shopper_managers,
         },
         Case {
+            field: "feedbackBursts",
+            query: "query { feedbackBursts { responses } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
             field: "serviceCatalogue",
             query: "query { serviceCatalogue(venueType: \"CNAP\") { code } }",
             variables: none,

@@ -500,3 +500,59 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
         404
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_against_one_center_shows_to_staff_as_one_stretch() {
+    let app = TestApp::spawn_with(quick_app()).await;
+    let (coordinator, venue, path) = venue_with_code(&app).await;
+    let bursts = "query($h: Int!) { feedbackBursts(hours: $h) { venueId venueName from to responses suspicious usualPer10Minutes } }";
+    let body = app.gql(Some(&coordinator), bursts, json!({"h": 24})).await;
+    assert_eq!(body["data"]["feedbackBursts"], json!([]), "{body}");
+
+    // Eight "visitors" from one address within seconds, each on a new device.
+    let mut forms = Vec::new();
+    for _ in 0..8 {
+        let page = get(&app, &path, None).await;
+        assert_eq!(page.status, 200);
+        forms.push(page);
+    }
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    for page in &forms {
+        let sent = post(
+            &app,
+            &path,
+            page.cookie.as_deref(),
+            &[("token", &token(&page.body)), ("premises", "4"), ("recommend", "10")],
+        )
+        .await;
+        assert_eq!(sent.status, 200, "{}", sent.body);
+    }
+    let body = app.gql(Some(&coordinator), bursts, json!({"h": 24})).await;
+    let list = body["data"]["feedbackBursts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert_eq!(list.len(), 1, "{body}");
+    let burst = &list[0];
+    assert_eq!(burst["venueId"], venue.as_str());
+    assert_eq!(burst["venueName"], "ЦНАП Деснянського району");
+    assert_eq!(burst["responses"], 8);
+    // Those after the first few from one address, and those inside the burst, are kept out of the index.
+    let kept_out: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM feedback_responses WHERE counted = 0")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert!(kept_out > 0);
+    assert_eq!(burst["suspicious"].as_i64(), Some(kept_out), "{body}");
+    assert!(burst["usualPer10Minutes"].as_f64().unwrap() < 0.01);
+    let (from, to) = (
+        chrono::DateTime::parse_from_rfc3339(burst["from"].as_str().unwrap()).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(burst["to"].as_str().unwrap()).unwrap(),
+    );
+    assert!(from < to && (to - from).num_minutes() <= 10, "{from} … {to}");
+
+    // Bad input is named (who may look is in the authorization matrix).
+    let body = app.gql(Some(&coordinator), bursts, json!({"h": 0})).await;
+    assert_eq!(fieldwork_e2e::error_field(&body), Some("hours"), "{body}");
+    let body = app.gql(Some(&coordinator), bursts, json!({"h": 721})).await;
+    assert_eq!(fieldwork_e2e::error_field(&body), Some("hours"), "{body}");
+}

@@ -4,41 +4,82 @@
 // and the code to download, and a new code when a poster was stolen.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
+import feedbackBursts from "../operations/feedback_bursts.graphql?raw";
 import feedbackCode from "../operations/feedback_code.graphql?raw";
 import feedbackResponses from "../operations/feedback_responses.graphql?raw";
 import moderateFeedback from "../operations/moderate_feedback.graphql?raw";
 import rotateFeedbackCode from "../operations/rotate_feedback_code.graphql?raw";
-import type { FeedbackCodeQuery, FeedbackResponsesQuery, Moderation } from "./gql/operations";
+import type { FeedbackBurstsQuery, FeedbackCodeQuery, FeedbackResponsesQuery, Moderation } from "./gql/operations";
 import { download } from "./download";
 import { dateTime, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
 
 type Response = FeedbackResponsesQuery["feedbackResponses"]["edges"][number]["node"];
+type Burst = FeedbackBurstsQuery["feedbackBursts"][number];
 type Code = FeedbackCodeQuery["feedbackCode"];
 
 export function FeedbackRoom({ lang }: { lang: Lang }) {
   const s = t(lang);
   const [moderation, setModeration] = useState<Moderation | "">("PENDING");
   const [suspicious, setSuspicious] = useState<"" | "true" | "false">("");
+  // One center's responses only (picked from a burst), or every center's.
+  const [center, setCenter] = useState<{ id: string; name: string } | null>(null);
   const [rows, setRows] = useState<Response[] | null>(null);
   const [total, setTotal] = useState(0);
+  const [bursts, setBursts] = useState<Burst[] | null>(null);
   async function load() {
-    const data = await gql<FeedbackResponsesQuery>(feedbackResponses, {
-      moderation: moderation || null,
-      suspicious: suspicious === "" ? null : suspicious === "true",
-    });
+    const [data, seen] = await Promise.all([
+      gql<FeedbackResponsesQuery>(feedbackResponses, {
+        venueId: center?.id ?? null,
+        moderation: moderation || null,
+        suspicious: suspicious === "" ? null : suspicious === "true",
+      }),
+      gql<FeedbackBurstsQuery>(feedbackBursts),
+    ]);
     setRows(data.feedbackResponses.edges.map((e) => e.node));
     setTotal(data.feedbackResponses.totalCount);
+    setBursts(seen.feedbackBursts);
   }
   const { act, outcome, setError } = useOutcome(load);
   useEffect(() => {
     load().catch((err) => setError(failureText(err)));
-  }, [moderation, suspicious]);
+  }, [moderation, suspicious, center?.id]);
   const level = (v: number | null | undefined) => (v ? s.levels[v] : s.noAnswer);
   return (
     <>
       <h1>{s.feedbackTitle}</h1>
       {outcome}
+      <section aria-labelledby="fb-bursts">
+        <h2 id="fb-bursts">{s.burstsTitle}</h2>
+        {bursts === null ? (
+          <p>{s.loading}</p>
+        ) : bursts.length === 0 ? (
+          <p>{s.noBursts}</p>
+        ) : (
+          <ul>
+            {bursts.map((b) => (
+              <li key={`${b.venueId}-${b.from}`}>
+                <strong>{b.venueName}</strong>: {s.burstLine(b.responses, dateTime(b.from, lang), dateTime(b.to, lang), b.usualPer10Minutes, b.suspicious)}{" "}
+                <button type="button" class="link" onClick={() => {
+                    setCenter({ id: b.venueId, name: b.venueName });
+                    setModeration("");
+                  }}
+                >
+                  {s.burstResponses(b.venueName)}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      {center && (
+        <p class="row">
+          {s.onlyCenter(center.name)}
+          <button type="button" class="secondary" onClick={() => setCenter(null)}>
+            {s.everyCenter}
+          </button>
+        </p>
+      )}
       <div class="filters">
         <div>
           <label for="fb-moderation">{s.moderationState}</label>

@@ -444,6 +444,11 @@ export type ExtendWaveMutationVariables = Exact<{
 
 export type ExtendWaveMutation = { extendWave: { id: string, endsOn: string } };
 
+export type FeedbackBurstsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FeedbackBurstsQuery = { feedbackBursts: Array<{ venueId: string, venueName: string, from: string, to: string, responses: number, suspicious: number, usualPer10Minutes: number }> };
+
 export type FeedbackCodeQueryVariables = Exact<{
   venueId: string | number;
 }>;
@@ -452,6 +457,7 @@ export type FeedbackCodeQueryVariables = Exact<{
 export type FeedbackCodeQuery = { feedbackCode: { link: string, createdAt: string, posterPath: string, posterPdfPath: string, qrPngPath: string } };
 
 export type FeedbackResponsesQueryVariables = Exact<{
+  venueId?: string | number | null | undefined;
   moderation?: Moderation | null | undefined;
   suspicious?: boolean | null | undefined;
 }>;
