@@ -49,6 +49,12 @@ export function addBaseLayer(map: L.Map, config: MapConfig): void {
   }
 }
 
+/// Leaflet's zoom and fade animations, off for people who asked their system for reduced motion.
+export function motion(): L.MapOptions {
+  const calm = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
+  return { zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm };
+}
+
 export function createMap(
   element: HTMLElement,
   config: MapConfig,
@@ -56,7 +62,7 @@ export function createMap(
   onSelect: (id: string) => void,
   onPick: ((lat: number, lon: number) => void) | null,
 ): Drawn {
-  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom });
+  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom, ...motion() });
   L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
   addBaseLayer(map, config);
   map.setView([49.0, 31.0], 6); // Ukraine, until there is something to show

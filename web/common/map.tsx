@@ -52,7 +52,10 @@ export function MapView(props: {
     drawn.current.draw(p.points, p.home, p.selected ?? null, fit);
     if (fit) fitted.current = true;
   }
-  useEffect(draw, [props.points, props.home?.lat, props.home?.lon, props.home?.radiusKm, props.selected]);
+  // Redrawn when what is shown changes, not whenever the screen re-renders with an equal list: a redraw
+  // replaces every point, and a tap landing between its press and release would be lost.
+  const shown = JSON.stringify(props.points);
+  useEffect(draw, [shown, props.home?.lat, props.home?.lon, props.home?.radiusKm, props.selected]);
   if (failed) return <p class="hint">{props.unavailable}</p>;
   return <div ref={element} class="map" role="region" aria-label={props.label} />;
 }

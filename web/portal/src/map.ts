@@ -5,7 +5,7 @@ import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import Supercluster, { type ClusterProperties } from "supercluster";
 import type { MapConfig } from "../../common/config";
-import { addBaseLayer } from "../../common/leaflet-map";
+import { addBaseLayer, motion } from "../../common/leaflet-map";
 import { colour, type Center, type MapLabels } from "./shared";
 
 export interface ClusterMap {
@@ -21,7 +21,7 @@ export function createClusterMap(
   t: MapLabels,
   link: (id: string) => string,
 ): ClusterMap {
-  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom });
+  const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom, ...motion() });
   L.control.zoom({ zoomInTitle: t.zoomIn, zoomOutTitle: t.zoomOut }).addTo(map);
   addBaseLayer(map, config);
   map.setView([49.0, 31.0], 6); // Ukraine
