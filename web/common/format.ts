@@ -12,6 +12,12 @@ export function dateTime(iso: string, lang: Lang): string {
   return new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
 
+/// A stretch of time in the device's own time zone, the shared date said once ("2 груд. 2026 р., 08:00–08:10").
+export function dateTimeRange(fromIso: string, toIso: string, lang: Lang): string {
+  const format = new Intl.DateTimeFormat(lang === "uk" ? "uk-UA" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+  return format.formatRange(new Date(fromIso), new Date(toIso));
+}
+
 /// The day in Kyiv `days` from now, `YYYY-MM-DD`.
 export function kyivDay(days = 0): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date(Date.now() + days * 86_400_000));

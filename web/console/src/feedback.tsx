@@ -11,7 +11,7 @@ import moderateFeedback from "../operations/moderate_feedback.graphql?raw";
 import rotateFeedbackCode from "../operations/rotate_feedback_code.graphql?raw";
 import type { FeedbackBurstsQuery, FeedbackCodeQuery, FeedbackResponsesQuery, Moderation } from "./gql/operations";
 import { download } from "./download";
-import { dateTime, t, type Lang } from "./i18n";
+import { dateTime, dateTimeRange, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
 
 type Response = FeedbackResponsesQuery["feedbackResponses"]["edges"][number]["node"];
@@ -59,7 +59,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
           <ul>
             {bursts.map((b) => (
               <li key={`${b.venueId}-${b.from}`}>
-                <strong>{b.venueName}</strong>: {s.burstLine(b.responses, dateTime(b.from, lang), dateTime(b.to, lang), b.usualPer10Minutes, b.suspicious)}{" "}
+                <strong>{b.venueName}</strong>: {s.burstLine(b.responses, dateTimeRange(b.from, b.to, lang), b.usualPer10Minutes, b.suspicious)}{" "}
                 <button type="button" class="link" onClick={() => {
                     setCenter({ id: b.venueId, name: b.venueName });
                     setModeration("");

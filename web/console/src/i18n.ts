@@ -472,8 +472,8 @@ const uk = {
   rotated: "Код замінено: роздрукуйте новий плакат.",
   burstsTitle: "Сплески відгуків за тиждень",
   noBursts: "Сплесків не було: жоден центр не отримав за 10 хвилин уп'ятеро більше відгуків, ніж зазвичай.",
-  burstLine: (n: number, from: string, to: string, usual: number, suspicious: number) =>
-    `${n} відгуків, ${from} – ${to} (зазвичай ${usual.toFixed(2).replace(".", ",")} за 10 хв); не враховано в індексі: ${suspicious}.`,
+  burstLine: (n: number, when: string, usual: number, suspicious: number) =>
+    `${n} відгуків, ${when} (зазвичай ${usual.toFixed(2).replace(".", ",")} за 10 хв); не враховано в індексі: ${suspicious}.`,
   burstResponses: (venue: string) => `Відгуки центру «${venue}»`,
   onlyCenter: (venue: string) => `Показано лише відгуки центру «${venue}».`,
   everyCenter: "Показати всі центри",
@@ -979,8 +979,8 @@ const en: Strings = {
   rotated: "The code is replaced: print the new poster.",
   burstsTitle: "Bursts of responses this week",
   noBursts: "No bursts: no center got five times its usual number of responses within 10 minutes.",
-  burstLine: (n: number, from: string, to: string, usual: number, suspicious: number) =>
-    `${n} responses, ${from} – ${to} (usually ${usual.toFixed(2)} per 10 min); kept out of the index: ${suspicious}.`,
+  burstLine: (n: number, when: string, usual: number, suspicious: number) =>
+    `${n} responses, ${when} (usually ${usual.toFixed(2)} per 10 min); kept out of the index: ${suspicious}.`,
   burstResponses: (venue: string) => `Responses to “${venue}”`,
   onlyCenter: (venue: string) => `Showing only the responses to “${venue}”.`,
   everyCenter: "Show every center",
@@ -1020,4 +1020,4 @@ export function initialLang(): Lang {
   return localStorage.getItem("fieldwork.console.lang") === "en" ? "en" : "uk";
 }
 
-export { dateTime, kyivDay, money } from "../../common/format";
+export { dateTime, dateTimeRange, kyivDay, money } from "../../common/format";
