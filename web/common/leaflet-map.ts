@@ -101,7 +101,9 @@ export function createMap(
           .addTo(layer);
         bounds.extend([p.lat, p.lon]);
       }
-      if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 15 });
+      // The first view is set at once, not zoomed into: the map opens where its points are, and a tap never
+      // lands on a point that is still moving.
+      if (fit && bounds.isValid()) map.fitBounds(bounds, { padding: [16, 16], maxZoom: 15, animate: false });
     },
     destroy() {
       map.remove();

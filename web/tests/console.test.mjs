@@ -183,7 +183,7 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   await page.getByRole("status").filter({ hasText: "Імпортовано: рядків 7; створено 7" }).waitFor();
   await page.getByRole("status").filter({ hasText: "Закладів: 9" }).waitFor();
   await page.getByRole("region", { name: /Мапа закладів: 9 на мапі/ }).waitFor();
-  assert.equal(await page.locator(".leaflet-overlay-pane path").count(), 9);
+  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length === 9);
   await page.getByRole("cell", { name: "Центр надання адміністративних послуг м. Львова", exact: true }).waitFor();
   // Filters: a search narrows the table and the map together.
   await page.getByLabel("Пошук (назва, адреса, код)").fill("Виговського");

@@ -61,6 +61,8 @@ test("a client's analyst reads the wave's results, opens a visit, downloads them
 
   // A client viewer lands in the results room; only their client's wave is offered.
   await page.getByRole("heading", { name: "Результати", level: 1 }).waitFor();
+  // The waves arrive after the heading.
+  await page.getByLabel("Хвиля").locator("option").nth(1).waitFor({ state: "attached" });
   const offered = await page.getByLabel("Хвиля").locator("option").allTextContents();
   assert.deepEqual(offered.slice(1), ["Грудень · Львівська міська рада (" + offered[1].split("(")[1]]);
   assert.equal(offered.length, 2);
@@ -88,7 +90,8 @@ test("a client's analyst reads the wave's results, opens a visit, downloads them
 
   // The map: one point per venue, coloured by its score; the table beside it says the same.
   await page.getByRole("region", { name: "Карта закладів, колір — середній бал" }).waitFor();
-  assert.equal(await page.locator(".leaflet-overlay-pane path").count(), 2);
+  // Leaflet loads on demand, after the region is there.
+  await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length === 2);
   const fills = await page.locator(".leaflet-overlay-pane path").evaluateAll((paths) => paths.map((p) => p.getAttribute("fill")).sort());
   assert.deepEqual(fills, ["#1d4ed8", "#c2410c"]);
   const byVenue = page.locator("section").filter({ has: page.getByRole("heading", { name: "За закладами" }) });
@@ -154,6 +157,7 @@ test("a coordinator reads every client's results; on a 360 px phone the tables s
   await signInToConsole(page, svc.base, "coordinator@example.org", `results/${other.wave}`);
   await page.getByRole("heading", { name: "Київ, грудень" }).waitFor();
   await page.getByText("У цій хвилі ще немає схвалених візитів.").waitFor();
+  await page.getByLabel("Хвиля").locator("option").nth(2).waitFor({ state: "attached" });
   assert.equal(await page.getByLabel("Хвиля").locator("option").count(), 3);
   await page.getByLabel("Хвиля").selectOption({ label: (await page.getByLabel("Хвиля").locator("option").nth(1).textContent()).trim() });
   await page.getByText("схвалених візитів 2").waitFor();
