@@ -5,10 +5,6 @@
 -- SMALL, MEDIUM, LARGE, or NULL (not known: such centers form one class of their own per oblast).
 ALTER TABLE venues ADD COLUMN size_class TEXT;
 
--- Whether a moderator approves each citizen's comment before its masked text is shown publicly (1, the default),
--- or masked comments of responses that are not suspicious are published at once (0).
-ALTER TABLE clients ADD COLUMN feedback_moderated BIGINT NOT NULL DEFAULT 1;
-
 CREATE TABLE index_tallies (
     period          TEXT NOT NULL,
     venue_id        TEXT NOT NULL REFERENCES venues (id),
@@ -35,8 +31,6 @@ CREATE TABLE index_tallies (
 CREATE INDEX index_tallies_client_idx ON index_tallies (client_id, period);
 -- The refresh loop asks which periods changed since it last looked.
 CREATE INDEX index_tallies_updated_idx ON index_tallies (updated_at);
--- …and which periods a changed venue (deactivated, moved to another oblast or size class) is in.
-CREATE INDEX index_tallies_venue_idx ON index_tallies (venue_id);
 
 CREATE TABLE quality_index (
     period          TEXT NOT NULL,

@@ -133,6 +133,18 @@ impl TestApp {
         (status, body)
     }
 
+    /// GETs a download (`path` on this server) with a session token; asserts 200 and returns the body.
+    pub async fn download(&self, token: &str, path: &str) -> Vec<u8> {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.base_url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the server answers");
+        assert_eq!(response.status(), 200, "GET {path}");
+        response.bytes().await.expect("a body").to_vec()
+    }
+
     /// Sends a GraphQL multipart request (the upload spec) with one file in the variable `file_var`.
     pub async fn upload(
         &self,

@@ -57,8 +57,10 @@ impl Feedback {
         .await?;
         let mut found = Vec::new();
         for venue in rows.chunk_by(|a, b| a.venue_id == b.venue_id) {
-            // Without 5 responses in the look-back there can be no burst: no need to ask its usual pace.
-            if venue.iter().map(|r| r.n).sum::<i64>() < 5 {
+            let buckets: Vec<(i64, i64)> = venue.iter().map(|r| (r.bucket, r.n)).collect();
+            // The floor is at least 5 whatever the usual pace, so a center with no burst at a pace of 0 has none:
+            // its usual pace is asked only for centers that might.
+            if bursts(&buckets, 0.0).is_empty() {
                 continue;
             }
             let month: i64 =
@@ -68,7 +70,6 @@ impl Feedback {
                     .fetch_one(self.db.pool())
                     .await?;
             let usual = month as f64 / (30.0 * 144.0);
-            let buckets: Vec<(i64, i64)> = venue.iter().map(|r| (r.bucket, r.n)).collect();
             for burst in bursts(&buckets, usual) {
                 let (from_ms, to_ms) = (
                     burst.first_bucket * BURST_BUCKET_MS,

@@ -14,7 +14,7 @@ mod submit;
 pub use bursts::{BurstRecord, MAX_BURST_HOURS};
 pub use codes::{CodeRecord, FeedbackVenue};
 pub use export::ResponsesExport;
-pub use posters::{poster_pdf, poster_svg, qr_png, qr_svg, PosterFormat};
+pub use posters::{qr_png, qr_svg, PosterFormat};
 pub use staff::{ResponseFilter, ResponseRecord};
 pub use submit::{Submission, Submitted};
 

@@ -97,6 +97,13 @@ impl PosterFormat {
         }
     }
 
+    pub fn content_type(self) -> &'static str {
+        match self {
+            PosterFormat::Svg => "image/svg+xml",
+            PosterFormat::Pdf => "application/pdf",
+        }
+    }
+
     /// One center's poster in this format.
     pub fn poster(self, center: &str, address: &str, link: &str) -> AppResult<Vec<u8>> {
         match self {

@@ -9,7 +9,7 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 use super::*;
 use crate::domain::feedback::{Channel, Form as FeedbackForm, DIMENSIONS, LEVELS};
 use crate::domain::ValidationError;
-use crate::feedback::{FeedbackVenue, ServiceRecord, Submission, Submitted};
+use crate::feedback::{FeedbackVenue, PosterFormat, ServiceRecord, Submission, Submitted};
 
 /// The pages' CSP: this origin only; the one script is /q/pow.js; inline styles for the page's own <style>.
 const FEEDBACK_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; \
@@ -647,29 +647,28 @@ pub(super) async fn poster(
         Err(err) => return json_error(err, &request_id),
     };
     let link = state.feedback.link(&code.token);
-    let made = match name.as_str() {
-        "poster.svg" => match state.feedback.venue(&venue_id).await {
+    let poster = match name.as_str() {
+        "poster.svg" => Some(PosterFormat::Svg),
+        "poster.pdf" => Some(PosterFormat::Pdf),
+        _ => None,
+    };
+    let made = match poster {
+        Some(format) => match state.feedback.venue(&venue_id).await {
             Ok(Some(v)) => {
-                crate::feedback::poster_svg(&v.name, &v.address, &link).map(|s| ("image/svg+xml", s.into_bytes()))
-            }
-            Ok(None) => Err(AppError::conflict("the venue is not in use")),
-            Err(e) => Err(e),
-        },
-        "poster.pdf" => match state.feedback.venue(&venue_id).await {
-            Ok(Some(v)) => {
-                let (name, address) = (v.name.clone(), v.address.clone());
-                // Drawing and subsetting fonts is CPU work: off the async threads.
-                match tokio::task::spawn_blocking(move || crate::feedback::poster_pdf(&name, &address, &link)).await {
-                    Ok(made) => made.map(|b| ("application/pdf", b)),
+                // Drawing (and for a PDF, subsetting fonts) is CPU work: off the async threads.
+                match tokio::task::spawn_blocking(move || format.poster(&v.name, &v.address, &link)).await {
+                    Ok(made) => made.map(|b| (format.content_type(), b)),
                     Err(e) => Err(AppError::Internal(e.into())),
                 }
             }
             Ok(None) => Err(AppError::conflict("the venue is not in use")),
             Err(e) => Err(e),
         },
-        "qr.svg" => crate::feedback::qr_svg(&link).map(|s| ("image/svg+xml", s.into_bytes())),
-        "qr.png" => crate::feedback::qr_png(&link, 10).map(|b| ("image/png", b)),
-        _ => Err(AppError::NotFound("file".into())),
+        None => match name.as_str() {
+            "qr.svg" => crate::feedback::qr_svg(&link).map(|s| ("image/svg+xml", s.into_bytes())),
+            "qr.png" => crate::feedback::qr_png(&link, 10).map(|b| ("image/png", b)),
+            _ => Err(AppError::NotFound("file".into())),
+        },
     };
     match made {
         Ok((content_type, bytes)) => (
@@ -739,7 +738,7 @@ pub(super) async fn posters_zip(
         Err(response) => return response,
     };
     let Query(query) = query.unwrap_or_default();
-    let Some(format) = crate::feedback::PosterFormat::parse(query.format.as_deref().unwrap_or("svg")) else {
+    let Some(format) = PosterFormat::parse(query.format.as_deref().unwrap_or("svg")) else {
         return json_error(AppError::bad_input("format", "must be svg or pdf"), &request_id);
     };
     match state

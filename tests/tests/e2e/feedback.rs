@@ -74,15 +74,7 @@ async fn venue_with_code(app: &TestApp) -> (String, String, String) {
     let link = code["link"].as_str().unwrap_or_else(|| panic!("{body}")).to_string();
     assert!(link.starts_with(&format!("{}/q/", app.base_url)), "{link}");
     // The PNG's code decodes to the same link.
-    let png = reqwest::Client::new()
-        .get(format!("{}{}", app.base_url, code["qrPngPath"].as_str().unwrap()))
-        .bearer_auth(&coordinator)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
+    let png = app.download(&coordinator, code["qrPngPath"].as_str().unwrap()).await;
     let image = image::load_from_memory(&png).unwrap().to_luma8();
     let mut prepared = rqrr::PreparedImage::prepare(image);
     let grids = prepared.detect_grids();
@@ -90,15 +82,7 @@ async fn venue_with_code(app: &TestApp) -> (String, String, String) {
     let (_, decoded) = grids[0].decode().unwrap();
     assert_eq!(decoded, link);
     // The poster names the center and types out the link.
-    let poster = reqwest::Client::new()
-        .get(format!("{}{}", app.base_url, code["posterPath"].as_str().unwrap()))
-        .bearer_auth(&coordinator)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let poster = String::from_utf8(app.download(&coordinator, code["posterPath"].as_str().unwrap()).await).unwrap();
     assert!(poster.contains("ЦНАП Деснянського району") && poster.contains(&link));
     // The same poster as a PDF: A4, with its text in embedded fonts.
     let pdf = reqwest::Client::new()
@@ -437,18 +421,11 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
 
     // Every poster of the client as one ZIP: one SVG per center carrying its live link, and an index.
     let client = fieldwork_client(&app, &venue).await;
-    let url = format!("{}/clients/{client}/posters.zip", app.base_url);
+    let path = format!("/clients/{client}/posters.zip");
+    let url = format!("{}{path}", app.base_url);
     let http = reqwest::Client::new();
-    let bytes = http
-        .get(&url)
-        .bearer_auth(&coordinator)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let bytes = app.download(&coordinator, &path).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(archive.len(), 2);
     let mut index = String::new();
     std::io::Read::read_to_string(&mut archive.by_name("index.csv").unwrap(), &mut index).unwrap();
@@ -463,16 +440,8 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
         200
     );
     // The same as PDFs; an unknown format is named.
-    let pdfs = http
-        .get(format!("{url}?format=pdf"))
-        .bearer_auth(&coordinator)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(pdfs.to_vec())).unwrap();
+    let pdfs = app.download(&coordinator, &format!("{path}?format=pdf")).await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(pdfs)).unwrap();
     let pdf_name = archive.file_names().find(|n| n.ends_with(".pdf")).unwrap().to_string();
     let mut pdf = Vec::new();
     std::io::Read::read_to_end(&mut archive.by_name(&pdf_name).unwrap(), &mut pdf).unwrap();

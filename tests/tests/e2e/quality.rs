@@ -393,16 +393,10 @@ async fn responses_and_visits_make_one_index_on_the_public_map_and_in_open_data(
     let commented = rows.iter().find(|r| !r[11].is_empty()).unwrap();
     assert!(commented[11].contains("067 123 45 67") && commented[12].contains("[телефон]"));
     assert_eq!(&commented[13], "PUBLISHED");
-    let xlsx = http
-        .get(format!("{url}?format=xlsx"))
-        .bearer_auth(&coordinator)
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap();
-    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let xlsx = app
+        .download(&coordinator, &format!("/clients/{}/feedback?format=xlsx", f.client))
+        .await;
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = calamine::Reader::worksheet_range(&mut workbook, "responses").unwrap();
     assert_eq!(sheet.height(), 5);
     for (query, field) in [("?period=2026-13", "period"), ("?format=pdf", "format")] {
