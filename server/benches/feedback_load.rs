@@ -141,7 +141,7 @@ async fn main() {
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", &scratch.url)
             .env("FIELDWORK_DATA_DIR", scratch.dir.join("data"))
-            .env("FIELDWORK_AUTH__TRUST_FORWARDED_FOR", "true")
+            .env("FIELDWORK_HTTP__TRUSTED_PROXIES", "[\"127.0.0.1\"]")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -80,7 +80,7 @@ async fn main() {
     for i in 0..1_000 {
         let t = Instant::now();
         let mut tx = db.begin_write().await.unwrap();
-        fieldwork::quality::tally_response(&mut tx, "c", &format!("v{}", 1 + i % CENTERS), "QR", now, &tally)
+        fieldwork::quality::tally_response(&mut tx, "c", &format!("v{}", 1 + i % CENTERS), "QR", now, &tally, 1)
             .await
             .unwrap();
         tx.commit().await.unwrap();

@@ -104,6 +104,13 @@ pub struct HttpSettings {
     /// `/tiles/map.pmtiles` with byte ranges, so the maps need no tile server and no other host. Set this or
     /// `map_tile_url`, not both.
     pub map_pmtiles: Option<PathBuf>,
+    /// The load balancers and reverse proxies in front of the service (addresses such as `10.0.0.7` or networks
+    /// such as `10.0.0.0/8`). Only a request from one of them has its forwarding header read, from the right:
+    /// the first address that is not one of them is the client (`http::client`). Empty (the default): the
+    /// headers are ignored and the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
+    /// The header those proxies write: `x-forwarded-for` (default) or `forwarded` (RFC 7239).
+    pub forwarded_header: String,
 }
 
 impl Default for HttpSettings {
@@ -115,6 +122,8 @@ impl Default for HttpSettings {
             map_attribution: String::new(),
             map_max_zoom: 19,
             map_pmtiles: None,
+            trusted_proxies: Vec::new(),
+            forwarded_header: "x-forwarded-for".into(),
         }
     }
 }
@@ -382,7 +391,8 @@ pub struct AuthSettings {
     pub max_failures_per_ip: u32,
     /// The throttling window.
     pub failure_window_minutes: u64,
-    /// Use the first `X-Forwarded-For` address as the client address (only behind a trusted proxy).
+    /// Retired: it believed any sender's `X-Forwarded-For`. Set `http.trusted_proxies` instead; the service
+    /// refuses to start while this is `true`, so a deployment never silently loses its client addresses.
     pub trust_forwarded_for: bool,
     /// Version of the code of conduct that shoppers accept at sign-up.
     pub code_of_conduct_version: String,

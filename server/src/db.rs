@@ -109,6 +109,25 @@ impl Db {
         }
     }
 
+    /// A secret key shared by every server (`app_secrets`), made at the first start that needs it (the first
+    /// server to insert it wins): signing keys for links and cookies that must stay valid across restarts.
+    pub async fn app_secret(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        let fresh = hex::encode(rand::random::<[u8; 32]>());
+        sqlx::query(
+            "INSERT INTO app_secrets (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(name)
+        .bind(&fresh)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await?;
+        let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?;
+        hex::decode(value).context("an app secret that is not hex")
+    }
+
     /// Is the database answering?
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

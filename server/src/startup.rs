@@ -45,6 +45,15 @@ impl Application {
     /// Connects to the database, applies migrations, and binds the listener (port 0 picks a free port).
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         settings.http.map_tile_source().map_err(anyhow::Error::msg)?;
+        if settings.auth.trust_forwarded_for {
+            anyhow::bail!(
+                "auth.trust_forwarded_for is retired (it believed any sender's X-Forwarded-For): list your load \
+                 balancers in http.trusted_proxies instead"
+            );
+        }
+        let proxies =
+            crate::http::TrustedProxies::parse(&settings.http.trusted_proxies, &settings.http.forwarded_header)
+                .map_err(anyhow::Error::msg)?;
         settings.index.method.check().map_err(anyhow::Error::msg)?;
         let url = settings.database_url();
         let db = Db::connect_with(
@@ -76,7 +85,8 @@ impl Application {
         let settings = Arc::new(settings);
         let mailer = Mailer::from_settings(&settings)?;
         let wake = Arc::new(Notify::new());
-        let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone());
+        let accounts = Accounts::new(db.clone(), settings.clone(), wake.clone())
+            .with_device_key(db.app_secret("login-device").await.context("the login device key")?);
         let assignment = Assignment::new(db.clone(), settings.clone(), wake.clone());
         let waves = Waves::new(db.clone());
         let storage = Storage::from_settings(&settings)?;
@@ -96,6 +106,13 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("feedback keys: {}", e.message()))?;
         let quality = crate::quality::Quality::new(db.clone(), settings.index.method.clone());
+        if quality
+            .backfill_response_counts()
+            .await
+            .map_err(|e| anyhow::anyhow!("counting the index's responses: {}", e.message()))?
+        {
+            tracing::info!("the index's tallies were rebuilt once to count responses");
+        }
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -123,7 +140,7 @@ impl Application {
             metrics,
             settings: settings.clone(),
         };
-        let router = router(state, &settings);
+        let router = router(state, &settings, proxies);
         let worker = Worker {
             db: db.clone(),
             mailer,

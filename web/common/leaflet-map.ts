@@ -49,6 +49,14 @@ export function addBaseLayer(map: L.Map, config: MapConfig): void {
   }
 }
 
+/// Text for a tooltip or popup as a DOM text node: Leaflet reads a string as HTML, and names come from people
+/// (venue imports, shoppers' sign-ups), so a name is never given to Leaflet as a string.
+export function textContent(text: string): HTMLElement {
+  const span = document.createElement("span");
+  span.textContent = text;
+  return span;
+}
+
 /// Leaflet's zoom and fade animations, off for people who asked their system for reduced motion.
 export function motion(): L.MapOptions {
   const calm = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
@@ -81,7 +89,7 @@ export function createMap(
           interactive: false,
         }).addTo(layer);
         L.circleMarker([home.lat, home.lon], { radius: 6, color: "#1d4ed8", fillColor: "#ffffff", fillOpacity: 1, weight: 3 })
-          .bindTooltip(labels.home)
+          .bindTooltip(textContent(labels.home))
           .addTo(layer);
         if (home.radiusKm > 0) bounds.extend(circle.getBounds());
         bounds.extend([home.lat, home.lon]);
@@ -96,7 +104,7 @@ export function createMap(
           weight: 2,
           className: `map-point map-point-${p.id}`,
         })
-          .bindTooltip(p.label)
+          .bindTooltip(textContent(p.label))
           .on("click", () => onSelect(p.id))
           .addTo(layer);
         bounds.extend([p.lat, p.lon]);

@@ -208,6 +208,15 @@ test("with a self-hosted PMTiles archive the maps load their tiles by byte range
     await page.getByText("Own tiles").waitFor();
     assert.deepEqual(seen.csp, [], "no CSP violations");
     assert.deepEqual(seen.foreign, [], "no other host");
+    // The public map portal draws the same tiles: its CSP allows the blob: images the reader makes.
+    const portal = await context.newPage();
+    portal.setDefaultTimeout(15_000);
+    const seenOnPortal = watch(portal, [hosted.base]);
+    await portal.goto(`${hosted.base}/map/`);
+    await portal.locator("#portal-map.leaflet-container").waitFor();
+    await portal.waitForFunction(() => [...document.querySelectorAll(".leaflet-tile-pane img")].some((i) => i.src.startsWith("blob:") && i.complete && i.naturalWidth === 256));
+    assert.deepEqual(seenOnPortal.csp, [], "no CSP violations on the portal");
+    assert.deepEqual(seenOnPortal.foreign, [], "no other host from the portal");
     await context.close();
   } finally {
     await hosted.stop();

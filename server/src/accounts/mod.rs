@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 
 pub use crate::db::Page;
 pub use records::{shopper_contact, ShopperRecord, UserRecord};
-pub use sessions::{ClientInfo, LoginResult};
+pub use sessions::{ClientInfo, LoginResult, LOGIN_DEVICE_COOKIE};
 pub use shoppers::{ProfileChanges, SignUp};
 pub use tokens::Verified;
 
@@ -30,6 +30,8 @@ pub struct Accounts {
     pub(crate) settings: Arc<Settings>,
     mail_wake: Arc<Notify>,
     pub(crate) hasher: Hasher,
+    /// Signs the device cookies of browsers that logged in (`sessions`); shared by every server.
+    device_key: Arc<Vec<u8>>,
 }
 
 impl Accounts {
@@ -43,7 +45,15 @@ impl Accounts {
             settings,
             mail_wake,
             hasher,
+            device_key: Arc::new(rand::random::<[u8; 32]>().to_vec()),
         }
+    }
+
+    /// The key that signs login device cookies (from `app_secrets`, so every server accepts every cookie);
+    /// without it a random key of this process is used.
+    pub fn with_device_key(mut self, key: Vec<u8>) -> Self {
+        self.device_key = Arc::new(key);
+        self
     }
 
     /// The password hashing queue (for metrics).

@@ -12,6 +12,12 @@
 //! address may fail `max_failures_per_ip` times in the window (one address trying many accounts), and one account
 //! `max_failures_per_account_all_addresses` times from all addresses together (a distributed attack). A success
 //! clears the pair's attempts.
+//!
+//! Device cookies (OWASP's "slow down online guessing attacks with device cookies"): a successful login gives the
+//! browser a signed cookie naming the account (`fw_login`, HttpOnly). A later attempt that brings it for that
+//! account is counted per device instead of per address, and the all-addresses limit does not apply to it: a
+//! stranger guessing from many addresses cannot lock the owner's own browser out, and guesses from the owner's
+//! network do not slow the owner down either.
 
 use super::{Accounts, UserRecord};
 use crate::audit::audit;
@@ -25,7 +31,12 @@ use crate::error::{AppError, AppResult};
 pub struct ClientInfo {
     pub ip: String,
     pub user_agent: Option<String>,
+    /// The browser's login device cookie (`fw_login`), if it sent one.
+    pub login_device: Option<String>,
 }
+
+/// The cookie naming a browser that logged in.
+pub const LOGIN_DEVICE_COOKIE: &str = "fw_login";
 
 /// A successful login.
 #[derive(Debug, Clone)]
@@ -33,6 +44,8 @@ pub struct LoginResult {
     pub token: String,
     pub expires_at: i64,
     pub user: UserRecord,
+    /// A device cookie value for the browser, when it brought none for this account.
+    pub device_cookie: Option<String>,
 }
 
 impl Accounts {
@@ -47,7 +60,16 @@ impl Accounts {
         if password_text.is_empty() || password_text.chars().count() > Password::MAX {
             return Err(AppError::Unauthenticated("wrong email or password".into()));
         }
-        let attempt = self.begin_login_attempt(&email, &client.ip).await?;
+        let device = client
+            .login_device
+            .as_deref()
+            .and_then(|cookie| self.login_device(cookie, &email));
+        // The throttling subject: the known device, or else the address.
+        let subject = match &device {
+            Some(id) => format!("device:{id}"),
+            None => client.ip.clone(),
+        };
+        let attempt = self.begin_login_attempt(&email, &subject, device.is_some()).await?;
         let checked = async {
             let row: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
                 .bind(&email)
@@ -105,10 +127,10 @@ impl Accounts {
         )
         .execute(&mut *tx)
         .await?;
-        // A success clears this account's attempts from this address (not those from elsewhere).
+        // A success clears this account's attempts from this address or device (not those from elsewhere).
         sqlx::query("DELETE FROM login_failures WHERE email = $1 AND ip = $2")
             .bind(&email)
-            .bind(&client.ip)
+            .bind(&subject)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -116,12 +138,47 @@ impl Accounts {
             token: secret,
             expires_at,
             user,
+            device_cookie: device.is_none().then(|| self.new_login_device(&email)),
         })
     }
 
+    fn device_mac(&self, email: &str, id: &str) -> hmac::Hmac<sha2::Sha256> {
+        use hmac::Mac as _;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.device_key).expect("HMAC takes any key length");
+        mac.update(b"login-device\n");
+        mac.update(email.as_bytes());
+        mac.update(b"\n");
+        mac.update(id.as_bytes());
+        mac
+    }
+
+    /// A device cookie value for a browser that just logged in to this account: `<id>.<signature>`.
+    fn new_login_device(&self, email: &str) -> String {
+        use hmac::Mac as _;
+        let id = hex::encode(rand::random::<[u8; 12]>());
+        let signature = self.device_mac(email, &id).finalize().into_bytes();
+        format!("{id}.{}", hex::encode(&signature[..16]))
+    }
+
+    /// The device id in a cookie value, if the cookie was made for this account.
+    fn login_device(&self, cookie: &str, email: &str) -> Option<String> {
+        use hmac::Mac as _;
+        let (id, signature) = cookie.trim().split_once('.')?;
+        let signature = hex::decode(signature).ok().filter(|s| s.len() == 16)?;
+        if id.len() != 24 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.device_mac(email, id)
+            .verify_truncated_left(&signature)
+            .ok()
+            .map(|_| id.to_string())
+    }
+
     /// Records an attempt (committed), then decides whether it may go on to the password check; a refused
-    /// attempt is removed again, so waiting it out is enough.
-    async fn begin_login_attempt(&self, email: &str, ip: &str) -> AppResult<String> {
+    /// attempt is removed again, so waiting it out is enough. `ip` is the throttling subject: the client's
+    /// address, or `device:<id>` for a browser with a device cookie of this account (`known_device`), which the
+    /// all-addresses limit does not hold back.
+    async fn begin_login_attempt(&self, email: &str, ip: &str, known_device: bool) -> AppResult<String> {
         let auth = &self.settings.auth;
         let now = now_ms();
         let window_ms = auth.failure_window_minutes as i64 * 60_000;
@@ -162,7 +219,8 @@ impl Accounts {
                 earlier_from_pair: pair - 1,
                 latest_other_at: latest_other,
                 from_ip,
-                for_account,
+                // The owner's own browser is not held back by strangers' guesses from elsewhere.
+                for_account: if known_device { 0 } else { for_account },
             },
             auth,
             now,

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::ValidationError;
+use super::{BoundedText, ValidationError};
 
 /// Where a response came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,8 @@ pub struct Form {
 }
 
 const COMMENT_MAX: usize = 2_000;
+/// The longest call-back name, in characters.
+const NAME_MAX: usize = 100;
 
 fn blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|t| !t.is_empty())
@@ -116,43 +118,55 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
             }
         },
     };
-    let comment = blank(&form.comment).map(str::to_string);
-    if comment.as_ref().is_some_and(|c| c.chars().count() > COMMENT_MAX) {
-        errors.push(ValidationError::new("comment", "must be at most 2000 characters"));
-    }
-    if comment.as_ref().is_some_and(|c| {
-        c.chars()
-            .any(|ch| ch.is_control() && ch != '\n' && ch != '\r' && ch != '\t')
-    }) {
-        errors.push(ValidationError::new("comment", "must not contain control characters"));
-    }
+    // Free text and names follow the one rule for typed text (`domain::text`): NFC, bounded, no control or
+    // bidirectional characters, and in a name nothing invisible either.
+    let comment = blank(&form.comment).and_then(|c| match BoundedText::parse("comment", c, 1, COMMENT_MAX) {
+        Ok(c) => Some(c.into_inner()),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    });
     let service_code = blank(&form.service).map(str::to_string);
+    if service_code.as_ref().is_some_and(|s| s.len() > 40) {
+        errors.push(ValidationError::new("service", "is not one of this center's services"));
+    }
     let contact = if form.callback_consent {
-        let name = blank(&form.contact_name).map(str::to_string);
-        let phone = blank(&form.contact_phone).map(str::to_string);
-        let email = blank(&form.contact_email).map(str::to_string);
-        if name.is_none() {
+        let name = blank(&form.contact_name).and_then(|n| match BoundedText::line("contactName", n, 1, NAME_MAX) {
+            Ok(n) => Some(n.into_inner()),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        });
+        let phone_text = blank(&form.contact_phone);
+        let email_text = blank(&form.contact_email);
+        if blank(&form.contact_name).is_none() {
             errors.push(ValidationError::new("contactName", "is needed for a call-back"));
         }
-        if phone.is_none() && email.is_none() {
+        if phone_text.is_none() && email_text.is_none() {
             errors.push(ValidationError::new(
                 "contactPhone",
                 "a phone number or an e-mail is needed for a call-back",
             ));
         }
-        if let Some(p) = &phone {
-            if super::Phone::parse("contactPhone", p).is_err() {
+        let phone = phone_text.and_then(|p| match super::Phone::parse("contactPhone", p) {
+            Ok(p) => Some(p.as_str().to_string()),
+            Err(_) => {
                 errors.push(ValidationError::new(
                     "contactPhone",
                     "must be a phone number such as +380501234567",
                 ));
+                None
             }
-        }
-        if let Some(e) = &email {
-            if super::Email::parse("contactEmail", e).is_err() {
+        });
+        let email = email_text.and_then(|e| match super::Email::parse("contactEmail", e) {
+            Ok(e) => Some(e.as_str().to_string()),
+            Err(_) => {
                 errors.push(ValidationError::new("contactEmail", "must be an e-mail address"));
+                None
             }
-        }
+        });
         name.map(|name| Contact { name, phone, email })
     } else {
         None
@@ -251,6 +265,9 @@ pub struct Signals {
     pub center_last_10_minutes: i64,
     /// The center's usual responses per 10 minutes (its mean over the last 30 days).
     pub center_usual_per_10_minutes: f64,
+    /// The browser brought no device cookie of ours, or one made less than [`NEW_DEVICE_HOURS`] ago: normal for
+    /// a citizen scanning a poster, but what a flood of made-up visitors looks like too.
+    pub new_device: bool,
     /// The browser solved the proof-of-work challenge (JavaScript on). `None`: JavaScript was off.
     pub proof_of_work: Option<bool>,
     /// Shortest believable time to fill in the form, seconds (`feedback.min_fill_seconds`).
@@ -299,12 +316,16 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
             signals.same_address_last_hour
         ));
     }
-    if signals.center_last_10_minutes as f64 >= burst_floor(signals.center_usual_per_10_minutes) {
+    if in_burst(signals) {
         score += 25;
         reasons.push(format!(
             "a burst: {} responses to this center in 10 minutes (usually {:.1})",
             signals.center_last_10_minutes, signals.center_usual_per_10_minutes
         ));
+        if signals.new_device {
+            score += 30;
+            reasons.push("a new device during a burst".to_string());
+        }
     }
     if response
         .comment
@@ -319,6 +340,21 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
         reasons,
     }
 }
+
+/// A device is new for this long after its cookie was made (hours).
+pub const NEW_DEVICE_HOURS: i64 = 24;
+
+/// Is the center in a burst as this response arrives (the responses of the last 10 minutes before it reach
+/// [`burst_floor`])? In a burst, responses from new devices are held out of the index, and so are the counted
+/// new-device responses of the 10 minutes before: a burst is judged as a whole, so the first few of a flood do
+/// not count either (see `feedback::submit`).
+pub fn in_burst(signals: &Signals) -> bool {
+    signals.center_last_10_minutes as f64 >= burst_floor(signals.center_usual_per_10_minutes)
+}
+
+/// The reason recorded on a counted response that a burst, starting within 10 minutes after it, took out of
+/// the index.
+pub const HELD_BY_LATER_BURST: &str = "a burst against this center began within 10 minutes after it (new device)";
 
 /// How many responses to one center in 10 minutes make a burst: five times its usual rate, and at least 5.
 pub fn burst_floor(usual_per_10_minutes: f64) -> f64 {
@@ -460,6 +496,52 @@ mod tests {
     }
 
     #[test]
+    fn typed_text_follows_the_one_rule_for_text() {
+        let with = |f: &dyn Fn(&mut Form)| {
+            let mut x = form();
+            x.callback_consent = true;
+            x.contact_name = Some("Олена".into());
+            x.contact_phone = Some("+380 50 123 45 67".into());
+            f(&mut x);
+            check_form(&x)
+        };
+        let ok = with(&|_| {}).unwrap();
+        assert_eq!(ok.contact.unwrap().phone.as_deref(), Some("+380501234567"));
+        for (field, change) in [
+            (
+                "contactName",
+                Box::new(|x: &mut Form| x.contact_name = Some("Оле\u{0}на".into())) as Box<dyn Fn(&mut Form)>,
+            ),
+            (
+                "contactName",
+                Box::new(|x: &mut Form| x.contact_name = Some("\u{200B}\u{200B}".into())),
+            ),
+            (
+                "contactName",
+                Box::new(|x: &mut Form| x.contact_name = Some("Олена\u{202E}анеЛО".into())),
+            ),
+            (
+                "contactName",
+                Box::new(|x: &mut Form| x.contact_name = Some("я".repeat(100_000))),
+            ),
+            (
+                "comment",
+                Box::new(|x: &mut Form| x.comment = Some("добре\u{202E}ане".into())),
+            ),
+            ("comment", Box::new(|x: &mut Form| x.comment = Some("a\u{0}b".into()))),
+            ("comment", Box::new(|x: &mut Form| x.comment = Some("я".repeat(2_001)))),
+            ("service", Box::new(|x: &mut Form| x.service = Some("S".repeat(41)))),
+        ] {
+            let errors = with(&*change).unwrap_err();
+            assert!(errors.iter().any(|e| e.field == field), "{field}: {errors:?}");
+        }
+        // Comments are kept in NFC, and their length counts characters.
+        let nfc = with(&|x| x.comment = Some("Андрі\u{0438}\u{0306}".into())).unwrap();
+        assert_eq!(nfc.comment.as_deref(), Some("Андрій"));
+        assert!(with(&|x| x.comment = Some("я".repeat(2_000))).is_ok());
+    }
+
+    #[test]
     fn personal_data_is_masked() {
         let (text, found) = mask_personal_data(
             "Мене звати Олена Петренко, телефон +380 50 123 45 67, пишіть на olena.p@ukr.net. \
@@ -509,5 +591,39 @@ mod tests {
         let r = risk(&ok, &burst_from_one_place);
         assert!(r.score >= SUSPICIOUS, "{r:?}");
         assert_eq!(r.reasons.len(), 2);
+    }
+
+    #[test]
+    fn a_burst_of_new_devices_is_held_but_known_devices_still_count() {
+        let ok = check_form(&form()).unwrap();
+        let quiet = Signals {
+            fill_seconds: Some(40),
+            center_usual_per_10_minutes: 0.1,
+            min_fill_seconds: MIN_FILL_SECONDS,
+            new_device: true,
+            ..Signals::default()
+        };
+        // A citizen who just scanned the poster, on an ordinary day: not suspicious at all.
+        assert_eq!(risk(&ok, &quiet).score, 0);
+        let flood = Signals {
+            center_last_10_minutes: 5,
+            ..quiet.clone()
+        };
+        assert!(in_burst(&flood));
+        let r = risk(&ok, &flood);
+        assert!(r.score >= SUSPICIOUS, "{r:?}");
+        assert_eq!(r.reasons[1], "a new device during a burst");
+        // A device that has been around for days is not held by the burst alone.
+        let known = Signals {
+            new_device: false,
+            ..flood.clone()
+        };
+        assert!(risk(&ok, &known).score < SUSPICIOUS);
+        // A busy center's usual pace raises the floor.
+        let busy = Signals {
+            center_usual_per_10_minutes: 2.0,
+            ..flood
+        };
+        assert!(!in_burst(&busy));
     }
 }

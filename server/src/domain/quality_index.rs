@@ -78,6 +78,8 @@ impl IndexSettings {
 /// What one channel brought one center in one period: counts only, so they add up response by response.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
+    /// Counted responses, whatever they answered (the n that the map, the center pages and open data show).
+    pub responses: u64,
     /// Counted responses with at least one rating.
     pub rated: u64,
     /// Per dimension (premises, staff, waiting, result): answers, and how many were чудово or добре.
@@ -92,7 +94,10 @@ pub struct Tally {
 impl Tally {
     /// One response's contribution: ratings 1..4 per dimension (4 = чудово), recommend 0..10.
     pub fn of_response(ratings: [Option<u8>; 4], recommend: Option<u8>) -> Self {
-        let mut t = Tally::default();
+        let mut t = Tally {
+            responses: 1,
+            ..Tally::default()
+        };
         for (i, rating) in ratings.iter().enumerate() {
             if let Some(level) = rating {
                 t.answers[i] = 1;
@@ -109,6 +114,7 @@ impl Tally {
     }
 
     pub fn add(&mut self, other: &Tally) {
+        self.responses += other.responses;
         self.rated += other.rated;
         for i in 0..4 {
             self.answers[i] += other.answers[i];
@@ -471,7 +477,7 @@ fn center(settings: &IndexSettings, c: &CenterFacts, total: &Tally, priors: &Pri
     CenterIndex {
         venue_id: c.venue_id.clone(),
         stratum: c.stratum.clone(),
-        responses: total.rated.max(total.recommend),
+        responses: total.responses,
         ratings,
         loyalty,
         mystery,
@@ -610,6 +616,8 @@ mod tests {
     /// positive (spread over the dimensions), and recommend answers split into promoters, passives, detractors.
     fn tally(rated: u64, positive_answers: u64, promoters: u64, passives: u64, detractors: u64) -> Tally {
         let mut t = Tally {
+            // In these examples everyone who answered "recommend" also rated.
+            responses: rated.max(promoters + passives + detractors),
             rated,
             answers: [rated; 4],
             ..Tally::default()

@@ -15,6 +15,10 @@ use crate::config::Settings;
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
     prefix: StorePath,
+    /// The folder the store's paths start from, when the store is a local folder: `object_store` writes a file
+    /// as `<name>#<n>` and renames it when complete, so a process killed mid-write leaves that staged file,
+    /// which only the file system shows.
+    local_root: Option<std::path::PathBuf>,
     secret: Arc<Vec<u8>>,
     public_url: String,
     ttl_secs: i64,
@@ -23,17 +27,21 @@ pub struct Storage {
 impl Storage {
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let photos = &settings.photos;
+        let mut local_root = None;
         let (store, prefix): (Arc<dyn ObjectStore>, StorePath) = match &photos.store_url {
             None => {
                 let dir = settings.data_dir.join("photos");
                 std::fs::create_dir_all(&dir)?;
                 let store = object_store::local::LocalFileSystem::new_with_prefix(&dir)?;
+                local_root = Some(dir);
                 (Arc::new(store), StorePath::default())
             }
             Some(url) => {
                 let parsed = url::Url::parse(url)?;
                 if parsed.scheme() == "file" {
                     std::fs::create_dir_all(parsed.path())?;
+                    // Paths of a `file://` store are absolute (the prefix holds the folder).
+                    local_root = Some(std::path::PathBuf::from("/"));
                 }
                 let options: Vec<(String, String)> = std::env::vars()
                     .filter(|(k, _)| k.starts_with("AWS_"))
@@ -55,6 +63,7 @@ impl Storage {
         Ok(Self {
             store,
             prefix,
+            local_root,
             secret: Arc::new(secret),
             public_url: settings.public_url(),
             ttl_secs: (photos.url_ttl_minutes.max(1) * 60) as i64,
@@ -70,12 +79,48 @@ impl Storage {
         Ok(())
     }
 
-    /// Removes a file; a file that is not there is no error.
+    /// Removes a file and whatever an interrupted write of it left; a file that is not there is no error.
     pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
         match self.store.delete(&self.path(key)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(e.into()),
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => return Err(e.into()),
         }
+        self.remove_staged(key).await.map(|_| ())
+    }
+
+    /// Removes the staged copies (`<name>#<n>`) that a write of this key interrupted by a crash left in a
+    /// local folder; returns how many. Object stores keep no such copies (an S3 bucket's unfinished multipart
+    /// uploads are removed by the bucket's lifecycle rule, see the README).
+    pub async fn remove_staged(&self, key: &str) -> anyhow::Result<usize> {
+        let Some(root) = &self.local_root else {
+            return Ok(0);
+        };
+        let file = root.join(self.path(key).as_ref());
+        let (Some(dir), Some(name)) = (file.parent(), file.file_name().and_then(|n| n.to_str())) else {
+            return Ok(0);
+        };
+        let mut entries = match tokio::fs::read_dir(dir).await {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        let mut removed = 0;
+        while let Some(entry) = entries.next_entry().await? {
+            let entry_name = entry.file_name();
+            let staged = entry_name
+                .to_str()
+                .and_then(|n| n.strip_prefix(name))
+                .and_then(|rest| rest.strip_prefix('#'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            if staged {
+                match tokio::fs::remove_file(entry.path()).await {
+                    Ok(()) => removed += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+        }
+        Ok(removed)
     }
 
     /// Is there a file under this key?

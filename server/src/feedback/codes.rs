@@ -153,7 +153,19 @@ impl Feedback {
         Ok(venue.map(|v| (token, v)))
     }
 
-    /// A venue picked on the map (no code): an active venue by id.
+    /// A venue picked on the map (no code): an active venue of a public body (the centers the public portal
+    /// shows); a company's shops are asked about through their QR codes only.
+    pub async fn public_venue(&self, venue_id: &str) -> AppResult<Option<FeedbackVenue>> {
+        Ok(sqlx::query_as(
+            "SELECT v.id, v.client_id, v.name, v.address, v.city, v.venue_type, cl.feedback_moderated FROM venues v \
+             JOIN clients cl ON cl.id = v.client_id WHERE v.id = $1 AND v.active = 1 AND cl.kind = 'PUBLIC_BODY'",
+        )
+        .bind(venue_id)
+        .fetch_optional(self.db.pool())
+        .await?)
+    }
+
+    /// An active venue by id (posters, staff).
     pub async fn venue(&self, venue_id: &str) -> AppResult<Option<FeedbackVenue>> {
         Ok(sqlx::query_as(
             "SELECT v.id, v.client_id, v.name, v.address, v.city, v.venue_type, cl.feedback_moderated FROM venues v \

@@ -55,16 +55,10 @@ pub struct ServiceRecord {
 impl Feedback {
     /// Loads the signing key, making it on first start (the first server to insert it wins).
     pub async fn new(db: Db, public_url: String, settings: &crate::config::FeedbackSettings) -> AppResult<Self> {
-        let fresh = hex::encode(rand::random::<[u8; 32]>());
-        sqlx::query("INSERT INTO app_secrets (name, value, created_at) VALUES ('feedback', $1, $2) ON CONFLICT (name) DO NOTHING")
-            .bind(&fresh)
-            .bind(now_ms())
-            .execute(db.pool())
-            .await?;
-        let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = 'feedback'")
-            .fetch_one(db.pool())
-            .await?;
-        let secret = hex::decode(value).map_err(|e| crate::error::AppError::Internal(e.into()))?;
+        let secret = db
+            .app_secret("feedback")
+            .await
+            .map_err(crate::error::AppError::Internal)?;
         Ok(Self {
             db,
             secret: Arc::new(secret),

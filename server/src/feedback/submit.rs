@@ -7,7 +7,10 @@ use sha2::Digest;
 
 use super::*;
 use crate::db::new_id;
-use crate::domain::feedback::{check_form, mask_personal_data, risk, Channel, Form, Signals, SUSPICIOUS};
+use crate::domain::feedback::{
+    check_form, in_burst, mask_personal_data, risk, Channel, Form, Signals, HELD_BY_LATER_BURST, NEW_DEVICE_HOURS,
+    SUSPICIOUS,
+};
 use crate::domain::quality_index::Tally;
 use crate::domain::ValidationError;
 use crate::error::AppError;
@@ -16,6 +19,10 @@ use crate::error::AppError;
 const FORM_TTL_MS: i64 = 24 * 3_600_000;
 /// Responses one address may send in an hour (a family on one Wi-Fi, a center's guest network).
 const PER_ADDRESS_PER_HOUR: u32 = 20;
+/// Responses one device may send in a day, to all centers together (its cooldown is per center).
+const PER_DEVICE_PER_DAY: u32 = 10;
+/// The window bursts are counted in, ms.
+const BURST_WINDOW_MS: i64 = 600_000;
 
 /// What arrived with a response.
 #[derive(Debug, Clone)]
@@ -44,6 +51,8 @@ pub enum Submitted {
     Again { id: String },
     /// This device already answered for this center recently.
     Cooldown,
+    /// This device answered for too many centers today.
+    DeviceLimit,
     /// The honeypot was filled.
     Bot,
     /// The form's token is missing, altered or too old: the page is shown again, fresh.
@@ -53,38 +62,54 @@ pub enum Submitted {
 }
 
 impl Feedback {
-    /// A token for a form shown now for this venue: `<nonce>.<shown at ms>.<signature>`.
-    pub fn form_token(&self, venue_id: &str) -> String {
+    /// A token for a form shown now for this venue through this entry (a QR code's token, or `None` for the
+    /// map): `<nonce>.<shown at ms>.<signature>`. A form shown through one entry is accepted only through it, so
+    /// a form of a QR code retired since is refused everywhere.
+    pub fn form_token(&self, venue_id: &str, code_token: Option<&str>) -> String {
         let nonce = base32(&rand::random::<[u8; 10]>());
         let shown = now_ms().to_string();
-        let signature = self.mac(&["form", venue_id, &nonce, &shown]);
+        let signature = self.mac(&["form", venue_id, &entry_key(code_token), &nonce, &shown]);
         format!("{nonce}.{shown}.{}", base32(&signature[..16]))
     }
 
-    /// When the form was shown, if the token is this venue's, unaltered and not too old.
-    fn form_shown_at(&self, venue_id: &str, token: &str, now: i64) -> Option<i64> {
+    /// When the form was shown, if the token is this venue's and entry's, unaltered and not too old.
+    fn form_shown_at(&self, venue_id: &str, code_token: Option<&str>, token: &str, now: i64) -> Option<i64> {
         let mut parts = token.split('.');
         let (nonce, shown, signature) = (parts.next()?, parts.next()?, parts.next()?);
         let signature = unbase32(signature).filter(|s| s.len() == 16)?;
-        if !self.verify(&["form", venue_id, nonce, shown], &signature) {
+        if !self.verify(&["form", venue_id, &entry_key(code_token), nonce, shown], &signature) {
             return None;
         }
         let shown: i64 = shown.parse().ok()?;
         (shown <= now + 60_000 && now - shown <= FORM_TTL_MS).then_some(shown)
     }
 
-    /// A new device cookie value: a random id and its signature.
+    /// A new device cookie value: a random id, when it was made (seconds), and their signature.
     pub fn new_device_cookie(&self) -> String {
         let id = base32(&rand::random::<[u8; 12]>());
-        let signature = self.mac(&["device", &id]);
-        format!("{id}.{}", base32(&signature[..12]))
+        let made = (now_ms() / 1000).to_string();
+        let signature = self.mac(&["device", &id, &made]);
+        format!("{id}.{made}.{}", base32(&signature[..12]))
     }
 
-    /// The device id inside a cookie value, if it is one we made.
-    pub fn device_id(&self, cookie: &str) -> Option<String> {
-        let (id, signature) = cookie.split_once('.')?;
+    /// The device inside a cookie value, if it is one we made. Cookies made before they carried their time
+    /// (`<id>.<signature>`) are devices of unknown age.
+    pub fn device(&self, cookie: &str) -> Option<Device> {
+        let parts: Vec<&str> = cookie.split('.').collect();
+        let (id, made, signature) = match parts[..] {
+            [id, made, signature] => (id, Some(made), signature),
+            [id, signature] => (id, None, signature),
+            _ => return None,
+        };
         let signature = unbase32(signature).filter(|s| s.len() == 12)?;
-        self.verify(&["device", id], &signature).then(|| id.to_string())
+        let signed: Vec<&str> = std::iter::once("device").chain(Some(id)).chain(made).collect();
+        if !self.verify(&signed, &signature) {
+            return None;
+        }
+        Some(Device {
+            id: id.to_string(),
+            made_at: made.and_then(|m| m.parse::<i64>().ok()).map(|secs| secs * 1000),
+        })
     }
 
     /// A keyed hash, so addresses and devices are compared without being stored.
@@ -108,7 +133,7 @@ impl Feedback {
         if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
             return Ok(Submitted::Bot);
         }
-        let Some(shown_at) = self.form_shown_at(&s.venue.id, &s.form_token, now) else {
+        let Some(shown_at) = self.form_shown_at(&s.venue.id, s.code_token.as_deref(), &s.form_token, now) else {
             return Ok(Submitted::Stale);
         };
         let response = match check_form(&s.form) {
@@ -134,8 +159,13 @@ impl Feedback {
             return Ok(Submitted::Again { id });
         }
         let address_hash = self.hashed("address", &s.address);
-        let device_hash = match s.device_cookie.as_deref().and_then(|c| self.device_id(c)) {
-            Some(device) => self.hashed("device", &device),
+        let device = s.device_cookie.as_deref().and_then(|c| self.device(c));
+        let new_device = device
+            .as_ref()
+            .and_then(|d| d.made_at)
+            .is_none_or(|made| now - made < NEW_DEVICE_HOURS * 3_600_000);
+        let device_hash = match &device {
+            Some(device) => self.hashed("device", &device.id),
             // No cookie (a browser that refuses them): the address stands in for the device.
             None => format!("address:{address_hash}"),
         };
@@ -148,6 +178,21 @@ impl Feedback {
             "feedback",
         )
         .await?;
+        if device.is_some() {
+            let admitted = crate::throttle::admit(
+                &self.db,
+                "feedback-device-day",
+                &device_hash,
+                PER_DEVICE_PER_DAY,
+                86_400_000,
+                "feedback",
+            )
+            .await;
+            match admitted {
+                Err(AppError::RateLimited { .. }) => return Ok(Submitted::DeviceLimit),
+                other => other?,
+            }
+        }
 
         let mut tx = self.db.begin_write().await?;
         // The device-and-center row serialises two sends from one device (on PostgreSQL too).
@@ -184,7 +229,7 @@ impl Feedback {
             &mut tx,
             "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
             &s.venue.id,
-            now - 600_000,
+            now - BURST_WINDOW_MS,
         )
         .await?;
         let center_month = count(
@@ -199,6 +244,7 @@ impl Feedback {
             same_address_last_hour,
             center_last_10_minutes,
             center_usual_per_10_minutes: center_month as f64 / (30.0 * 144.0),
+            new_device,
             proof_of_work: s
                 .proof_of_work
                 .as_deref()
@@ -207,6 +253,13 @@ impl Feedback {
         };
         let verdict = risk(&response, &signals);
         let counted = verdict.score < SUSPICIOUS;
+        if in_burst(&signals) {
+            // A burst is judged as a whole: the new devices' responses that counted just before it stop counting.
+            let held = hold_before_burst(&mut tx, &s.venue, now - BURST_WINDOW_MS).await?;
+            if held > 0 {
+                tracing::info!(venue = %s.venue.id, held, "a burst began: its earlier new-device responses are held");
+            }
+        }
         let (masked, kinds) = match &response.comment {
             Some(c) => {
                 let (m, k) = mask_personal_data(c);
@@ -227,8 +280,8 @@ impl Feedback {
             "INSERT INTO feedback_responses (id, venue_id, channel, code_token, service_code, premises, staff, waiting, \
              result, recommend, comment, comment_masked, masked_kinds, contact_name, contact_phone, contact_email, \
              callback_consent, risk_score, risk_reasons, counted, moderation, device_hash, address_hash, submission_key, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-             $20, $21, $22, $23, $24, $25)",
+             created_at, new_device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $20, $21, $22, $23, $24, $25, $26)",
         )
         .bind(&id)
         .bind(&s.venue.id)
@@ -255,6 +308,7 @@ impl Feedback {
         .bind(&address_hash)
         .bind(&s.form_token)
         .bind(now)
+        .bind(i64::from(new_device))
         .execute(&mut *tx)
         .await?;
         if counted {
@@ -266,6 +320,7 @@ impl Feedback {
                 s.channel.as_str(),
                 now,
                 &tally,
+                1,
             )
             .await?;
         }
@@ -275,6 +330,81 @@ impl Feedback {
         }
         Ok(Submitted::Saved { id, counted })
     }
+}
+
+/// The entry a form token is bound to: a QR code's token, or the map.
+fn entry_key(code_token: Option<&str>) -> String {
+    code_token.map_or_else(|| "map".to_string(), |t| format!("qr:{t}"))
+}
+
+/// A browser as its device cookie names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    /// When the cookie was made (ms); `None` for cookies made before they carried it.
+    pub made_at: Option<i64>,
+}
+
+/// Takes the counted responses of new devices to this center since `since` out of the index (a burst has
+/// begun after them), in the caller's transaction: marked as held with the reason, their comments back to a
+/// moderator if they were published without one, and their tallies subtracted. Returns how many.
+async fn hold_before_burst(tx: &mut crate::db::Tx, venue: &FeedbackVenue, since: i64) -> AppResult<usize> {
+    #[derive(sqlx::FromRow)]
+    struct Held {
+        id: String,
+        channel: String,
+        premises: Option<i64>,
+        staff: Option<i64>,
+        waiting: Option<i64>,
+        result: Option<i64>,
+        recommend: Option<i64>,
+        risk_score: i64,
+        risk_reasons: String,
+        created_at: i64,
+    }
+    let rows: Vec<Held> = sqlx::query_as(
+        "SELECT id, channel, premises, staff, waiting, result, recommend, risk_score, risk_reasons, created_at \
+         FROM feedback_responses WHERE venue_id = $1 AND created_at > $2 AND counted = 1 AND new_device = 1",
+    )
+    .bind(&venue.id)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &rows {
+        let mut reasons: Vec<String> = serde_json::from_str(&row.risk_reasons).unwrap_or_default();
+        reasons.push(HELD_BY_LATER_BURST.to_string());
+        sqlx::query(
+            "UPDATE feedback_responses SET counted = 0, risk_score = $1, risk_reasons = $2, \
+             moderation = CASE WHEN moderation = 'PUBLISHED' AND moderated_by IS NULL THEN 'PENDING' ELSE moderation END \
+             WHERE id = $3 AND counted = 1",
+        )
+        .bind(row.risk_score.max(i64::from(SUSPICIOUS)))
+        .bind(serde_json::to_string(&reasons).map_err(|e| AppError::Internal(e.into()))?)
+        .bind(&row.id)
+        .execute(&mut **tx)
+        .await?;
+        let level = |x: Option<i64>| x.map(|v| v.clamp(0, 10) as u8);
+        let tally = Tally::of_response(
+            [
+                level(row.premises),
+                level(row.staff),
+                level(row.waiting),
+                level(row.result),
+            ],
+            level(row.recommend),
+        );
+        crate::quality::tally_response(
+            tx,
+            &venue.client_id,
+            &venue.id,
+            &row.channel,
+            row.created_at,
+            &tally,
+            -1,
+        )
+        .await?;
+    }
+    Ok(rows.len())
 }
 
 async fn count(tx: &mut crate::db::Tx, sql: &str, key: &str, since: i64) -> AppResult<i64> {

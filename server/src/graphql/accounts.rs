@@ -193,7 +193,20 @@ impl AccountMutation {
     /// Exchanges email and password for a bearer token.
     async fn login(&self, ctx: &Context<'_>, email: String, password: String) -> async_graphql::Result<LoginPayload> {
         let client = &request_ctx(ctx)?.client;
-        let result = accounts(ctx).login(&email, &password, client).await?;
+        let accounts = accounts(ctx);
+        let result = accounts.login(&email, &password, client).await?;
+        if let Some(device) = &result.device_cookie {
+            // The browser is known from now on for this account (docs in `accounts::sessions`).
+            let secure = accounts.settings.public_url().starts_with("https://");
+            ctx.append_http_header(
+                "set-cookie",
+                format!(
+                    "{}={device}; Path=/graphql; Max-Age=31536000; HttpOnly; SameSite=Strict{}",
+                    crate::accounts::LOGIN_DEVICE_COOKIE,
+                    if secure { "; Secure" } else { "" }
+                ),
+            );
+        }
         Ok(LoginPayload {
             token: result.token,
             expires_at: from_ms(result.expires_at),

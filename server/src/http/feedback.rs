@@ -90,17 +90,6 @@ impl Posted {
     }
 }
 
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 pub(super) fn dimension_title(lang: Lang, i: usize) -> &'static str {
     match i {
         0 => lang.t(
@@ -311,10 +300,37 @@ fn not_found(lang: Lang) -> Response {
     )
 }
 
+/// Was the form posted by a page of this service? Browsers say where a POST comes from: `Sec-Fetch-Site`
+/// (anything but `same-origin`, or `none` for a typed-in request, is another site) or else `Origin` (it must
+/// name this host, as the request's `Host` or the configured public URL does). A client that sends neither
+/// (not a browser) is not a cross-site request.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(site) = text("sec-fetch-site") {
+        return site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none");
+    }
+    let Some(origin) = text("origin") else {
+        return true;
+    };
+    let Some(origin_host) = url::Url::parse(origin).ok().and_then(|u| {
+        u.host_str()
+            .map(|h| (h.to_ascii_lowercase(), u.port_or_known_default()))
+    }) else {
+        return false; // "null" and anything unreadable
+    };
+    let host_header = text("host").and_then(|h| url::Url::parse(&format!("http://{h}")).ok());
+    let public = url::Url::parse(&state.settings.public_url()).ok();
+    let matches = |u: &url::Url| {
+        u.host_str().map(str::to_ascii_lowercase).as_deref() == Some(origin_host.0.as_str())
+            && (u.port_or_known_default() == origin_host.1 || u.port().is_none())
+    };
+    host_header.as_ref().is_some_and(matches) || public.as_ref().is_some_and(matches)
+}
+
 /// The device cookie to set, if the browser has none of ours.
 fn device_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
     let known = cookie(headers, DEVICE_COOKIE)
-        .and_then(|v| state.feedback.device_id(v))
+        .and_then(|v| state.feedback.device(v))
         .is_some();
     (!known).then(|| {
         let secure = state.settings.public_url().starts_with("https://");
@@ -326,14 +342,20 @@ fn device_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
     })
 }
 
-async fn show(state: &AppState, headers: &HeaderMap, lang: Lang, action: &str, venue: FeedbackVenue) -> Response {
+async fn show(state: &AppState, headers: &HeaderMap, lang: Lang, opened: &Opened) -> Response {
+    let Opened {
+        venue,
+        action,
+        code_token,
+        ..
+    } = opened;
     let services = match state.feedback.services(&venue.venue_type).await {
         Ok(s) => s,
         Err(err) => return internal(err, lang),
     };
-    let token = state.feedback.form_token(&venue.id);
+    let token = state.feedback.form_token(&venue.id, code_token.as_deref());
     let challenge = state.feedback.pow_challenge(&token);
-    let page = form_page(lang, action, &venue, &services, &token, &challenge, None, &[], None);
+    let page = form_page(lang, action, venue, &services, &token, &challenge, None, &[], None);
     with_csp(StatusCode::OK, page, device_cookie(state, headers))
 }
 
@@ -374,7 +396,7 @@ async fn open(state: &AppState, entry: Entry) -> crate::error::AppResult<Option<
             channel: Channel::Qr,
             code_token: Some(token),
         }),
-        Entry::Map(venue_id) => state.feedback.venue(&venue_id).await?.map(|venue| Opened {
+        Entry::Map(venue_id) => state.feedback.public_venue(&venue_id).await?.map(|venue| Opened {
             venue,
             action: format!("/feedback/{venue_id}"),
             channel: Channel::WebMap,
@@ -385,16 +407,22 @@ async fn open(state: &AppState, entry: Entry) -> crate::error::AppResult<Option<
 
 async fn form_for(state: &AppState, headers: &HeaderMap, lang: Lang, entry: Entry) -> Response {
     match open(state, entry).await {
-        Ok(Some(opened)) => show(state, headers, lang, &opened.action, opened.venue).await,
+        Ok(Some(opened)) => show(state, headers, lang, &opened).await,
         Ok(None) => not_found(lang),
         Err(err) => internal(err, lang),
     }
 }
 
-async fn submit_for(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted: Posted, entry: Entry) -> Response {
+async fn submit_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: ClientAddr,
+    posted: Posted,
+    entry: Entry,
+) -> Response {
     let lang = Lang::from(posted.lang.as_deref());
     match open(state, entry).await {
-        Ok(Some(opened)) => receive(state, headers, peer, posted, opened).await,
+        Ok(Some(opened)) => receive(state, headers, client, posted, opened).await,
         Ok(None) => not_found(lang),
         Err(err) => internal(err, lang),
     }
@@ -425,26 +453,32 @@ pub(super) async fn map_form(
 pub(super) async fn qr_submit(
     State(state): State<AppState>,
     axum::extract::Path(code): axum::extract::Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Extension(client): axum::Extension<ClientAddr>,
     headers: HeaderMap,
     form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let posted = form.map(|Form(f)| f).unwrap_or_default();
-    submit_for(&state, &headers, peer, posted, Entry::Qr(code)).await
+    submit_for(&state, &headers, client, posted, Entry::Qr(code)).await
 }
 
 pub(super) async fn map_submit(
     State(state): State<AppState>,
     axum::extract::Path(venue_id): axum::extract::Path<String>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Extension(client): axum::Extension<ClientAddr>,
     headers: HeaderMap,
     form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     let posted = form.map(|Form(f)| f).unwrap_or_default();
-    submit_for(&state, &headers, peer, posted, Entry::Map(venue_id)).await
+    submit_for(&state, &headers, client, posted, Entry::Map(venue_id)).await
 }
 
-async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted: Posted, opened: Opened) -> Response {
+async fn receive(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: ClientAddr,
+    posted: Posted,
+    opened: Opened,
+) -> Response {
     let Opened {
         venue,
         action,
@@ -453,11 +487,29 @@ async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted
     } = opened;
     let action = action.as_str();
     let lang = Lang::from(posted.lang.as_deref());
-    let address = client_info(headers, peer, state.settings.auth.trust_forwarded_for).ip;
+    let entry = (action, &venue, code_token.as_deref());
+    if !same_origin(state, headers) {
+        // A page elsewhere posted this form through its visitor's browser: nothing is kept, and the visitor
+        // gets the form here, with what they chose, to send themselves if they mean it.
+        return retry(
+            state,
+            headers,
+            &posted,
+            entry,
+            &[],
+            Some(lang.t(
+                "Форму надіслано з іншого сайту, тому відгук не збережено. Перевірте відповіді й надішліть їх тут.",
+                "The form was sent from another site, so nothing was saved. Check your answers and send them here.",
+            )),
+            StatusCode::FORBIDDEN,
+        )
+        .await;
+    }
+    let address = client.0.to_string();
     let submission = Submission {
         venue: venue.clone(),
         channel,
-        code_token,
+        code_token: code_token.clone(),
         form: posted.form(),
         form_token: posted.token.clone().unwrap_or_default(),
         honeypot: posted.website.clone(),
@@ -486,6 +538,16 @@ async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted
             ),
             Some("/map/"),
         ),
+        Ok(Submitted::DeviceLimit) => message_page(
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t("Забагато відгуків", "Too many responses"),
+            lang.t(
+                "З цього пристрою сьогодні вже надіслано багато відгуків про різні центри. Спробуйте завтра.",
+                "This device has already sent feedback about many centers today. Please try tomorrow.",
+            ),
+            Some("/map/"),
+        ),
         Ok(Submitted::Bot) => message_page(
             lang,
             StatusCode::BAD_REQUEST,
@@ -501,8 +563,7 @@ async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted
                 state,
                 headers,
                 &posted,
-                action,
-                &venue,
+                entry,
                 &[],
                 Some(lang.t(
                     "Форма застаріла. Ваші відповіді збережено тут, перевірте їх і надішліть ще раз.",
@@ -517,8 +578,7 @@ async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted
                 state,
                 headers,
                 &posted,
-                action,
-                &venue,
+                entry,
                 &errors,
                 None,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -539,21 +599,20 @@ async fn receive(state: &AppState, headers: &HeaderMap, peer: SocketAddr, posted
     }
 }
 
-/// The form again, with the visitor's answers and what to fix (or why it is shown again), and a fresh token.
-#[allow(clippy::too_many_arguments)]
+/// The form again, with the visitor's answers and what to fix (or why it is shown again), and a fresh token
+/// for the same entry (action, venue, QR token).
 async fn retry(
     state: &AppState,
     headers: &HeaderMap,
     posted: &Posted,
-    action: &str,
-    venue: &FeedbackVenue,
+    (action, venue, code_token): (&str, &FeedbackVenue, Option<&str>),
     errors: &[ValidationError],
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
     let lang = Lang::from(posted.lang.as_deref());
     let services = state.feedback.services(&venue.venue_type).await.unwrap_or_default();
-    let token = state.feedback.form_token(&venue.id);
+    let token = state.feedback.form_token(&venue.id, code_token);
     let challenge = state.feedback.pow_challenge(&token);
     let page = form_page(
         lang,

@@ -5,11 +5,9 @@
 //! (CSP, frame-ancestors, nosniff, referrer policy), CORS (closed unless origins are allowed), body size limit,
 //! timeout, panic catching.
 
-use std::net::SocketAddr;
-
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, MatchedPath, Query, State};
+use axum::extract::{MatchedPath, Query, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -32,12 +30,15 @@ use crate::metrics::{Metrics, Sample};
 use crate::payouts::Payouts;
 use crate::visits::Visits;
 
+mod client;
 mod feedback;
 mod files;
+mod guard;
 mod pages;
 mod portal;
 mod web;
 
+pub use client::{ClientAddr, TrustedProxies};
 use files::{export_batch, export_results, media};
 use pages::{reset_password_form, reset_password_submit, verify_email_page};
 
@@ -64,7 +65,7 @@ const PAGE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src '
                         frame-ancestors 'none'; base-uri 'none'";
 
 /// The application's router with all middleware (tests drive exactly this).
-pub fn router(state: AppState, settings: &Settings) -> Router {
+pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> Router {
     let middleware = ServiceBuilder::new()
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -94,6 +95,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         ))
         .layer(cors(&settings.http.cors_allowed_origins))
         .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(guard::clean_urls))
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(proxies),
+            client::resolve_client,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             BodyLimits {
                 json: settings.limits.max_body_bytes,
@@ -311,20 +317,28 @@ fn request_id(headers: &HeaderMap) -> String {
         .to_string()
 }
 
-fn client_info(headers: &HeaderMap, peer: SocketAddr, trust_forwarded_for: bool) -> ClientInfo {
-    let forwarded = trust_forwarded_for
-        .then(|| headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
-        .flatten()
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty());
+/// The client's address (resolved behind trusted proxies, `http::client`) and user agent.
+fn client_info(headers: &HeaderMap, client: ClientAddr) -> ClientInfo {
     ClientInfo {
-        ip: forwarded.unwrap_or_else(|| peer.ip().to_string()),
+        ip: client.0.to_string(),
         user_agent: headers
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
+        login_device: cookie(headers, crate::accounts::LOGIN_DEVICE_COOKIE).map(str::to_string),
     }
+}
+
+/// A cookie's value, from any of the request's `Cookie` headers.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
 }
 
 /// Content types a GraphQL POST may have. Anything a cross-site form can send without a CORS preflight
@@ -357,7 +371,7 @@ fn refuse_content_type(headers: &HeaderMap) -> Option<Response> {
 
 async fn graphql(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    axum::Extension(client): axum::Extension<ClientAddr>,
     headers: HeaderMap,
     request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
 ) -> Response {
@@ -378,7 +392,7 @@ async fn graphql(
     };
     let ctx = RequestCtx {
         request_id: request_id.clone(),
-        client: client_info(&headers, peer, state.settings.auth.trust_forwarded_for),
+        client: client_info(&headers, client),
         auth,
     };
     let schema = state.schema.clone();

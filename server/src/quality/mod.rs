@@ -55,24 +55,32 @@ struct VisitDelta {
     score_squares: f64,
 }
 
-/// Adds to one tally row (creating it): a response's counts, or visits.
-#[allow(clippy::too_many_arguments)]
+/// What a tally row gains: responses' counts (`sign` -1 takes them out again) and visits.
+#[derive(Debug, Clone, Copy)]
+struct Delta<'a> {
+    tally: &'a Tally,
+    sign: i64,
+    visits: VisitDelta,
+}
+
+/// Adds to one tally row (creating it).
 async fn add(
     tx: &mut AnyConnection,
     period: &str,
     venue_id: &str,
     channel: &str,
     client_id: &str,
-    t: &Tally,
-    v: VisitDelta,
+    delta: Delta<'_>,
     now: i64,
 ) -> AppResult<()> {
-    let n = |x: u64| x as i64;
+    let (t, v) = (delta.tally, delta.visits);
+    let n = |x: u64| x as i64 * delta.sign;
     sqlx::query(
         "INSERT INTO index_tallies (period, venue_id, channel, client_id, rated, premises_n, premises_pos, staff_n, \
          staff_pos, waiting_n, waiting_pos, result_n, result_pos, recommend, promoters, detractors, visits, score_sum, \
-         score_squares, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20) ON CONFLICT (period, venue_id, channel) DO UPDATE SET rated = index_tallies.rated + excluded.rated, \
+         score_squares, updated_at, responses) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21) ON CONFLICT (period, venue_id, channel) DO UPDATE SET \
+         responses = index_tallies.responses + excluded.responses, rated = index_tallies.rated + excluded.rated, \
          premises_n = index_tallies.premises_n + excluded.premises_n, \
          premises_pos = index_tallies.premises_pos + excluded.premises_pos, \
          staff_n = index_tallies.staff_n + excluded.staff_n, staff_pos = index_tallies.staff_pos + excluded.staff_pos, \
@@ -105,13 +113,14 @@ async fn add(
     .bind(v.score_sum)
     .bind(v.score_squares)
     .bind(now)
+    .bind(n(t.responses))
     .execute(&mut *tx)
     .await?;
     Ok(())
 }
 
-/// A counted response's share of its center's tallies (its month and its quarter), in the response's own
-/// transaction.
+/// A counted response's share of its center's tallies (its month and its quarter), added (`sign` 1) or taken
+/// out again (`sign` -1, a response a burst held afterwards), in the caller's transaction.
 pub async fn tally_response(
     tx: &mut AnyConnection,
     client_id: &str,
@@ -119,19 +128,15 @@ pub async fn tally_response(
     channel: &str,
     at_ms: i64,
     tally: &Tally,
+    sign: i64,
 ) -> AppResult<()> {
+    let delta = Delta {
+        tally,
+        sign,
+        visits: VisitDelta::default(),
+    };
     for period in periods_of(kyiv_date(at_ms)) {
-        add(
-            tx,
-            &period,
-            venue_id,
-            channel,
-            client_id,
-            tally,
-            VisitDelta::default(),
-            now_ms(),
-        )
-        .await?;
+        add(tx, &period, venue_id, channel, client_id, delta, now_ms()).await?;
     }
     Ok(())
 }
@@ -154,18 +159,13 @@ pub async fn tally_visit(tx: &mut AnyConnection, visit_id: &str, sign: i64) -> A
         score_sum: sign as f64 * score,
         score_squares: sign as f64 * score * score,
     };
+    let delta = Delta {
+        tally: &Tally::default(),
+        sign: 1,
+        visits: delta,
+    };
     for period in periods_of(kyiv_date(at)) {
-        add(
-            tx,
-            &period,
-            &venue_id,
-            MYSTERY,
-            &client_id,
-            &Tally::default(),
-            delta,
-            now_ms(),
-        )
-        .await?;
+        add(tx, &period, &venue_id, MYSTERY, &client_id, delta, now_ms()).await?;
     }
     Ok(())
 }
@@ -208,7 +208,7 @@ impl Quality {
     /// Computes one client's index for one period from its tallies and replaces what was kept for it.
     pub async fn recompute(&self, client_id: &str, period: &str) -> AppResult<usize> {
         let rows = sqlx::query(
-            "SELECT t.venue_id, t.channel, v.oblast, v.size_class, t.rated, t.premises_n, t.premises_pos, t.staff_n, \
+            "SELECT t.venue_id, t.channel, v.oblast, v.size_class, t.responses, t.rated, t.premises_n, t.premises_pos, t.staff_n, \
              t.staff_pos, t.waiting_n, t.waiting_pos, t.result_n, t.result_pos, t.recommend, t.promoters, t.detractors, \
              t.visits, t.score_sum, t.score_squares FROM index_tallies t JOIN venues v ON v.id = t.venue_id \
              WHERE t.client_id = $1 AND t.period = $2 AND v.active = 1 ORDER BY t.venue_id, t.channel",
@@ -245,6 +245,7 @@ impl Quality {
                 facts.channels.push((
                     channel,
                     Tally {
+                        responses: count("responses")?,
                         rated: count("rated")?,
                         answers: [
                             count("premises_n")?,
@@ -269,6 +270,14 @@ impl Quality {
         let computed = compute(&self.settings, &centers);
         let now = now_ms();
         let mut tx = self.db.begin_write().await?;
+        if self.db.backend() == crate::db::Backend::Postgres {
+            // Two servers (or a rebuild and the refresh loop) recomputing one period take turns: otherwise both
+            // delete nothing, then both insert the same rows.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(format!("quality_index:{client_id}:{period}"))
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query("DELETE FROM quality_index WHERE client_id = $1 AND period = $2")
             .bind(client_id)
             .bind(period)
@@ -320,18 +329,45 @@ impl Quality {
         Ok(computed.len())
     }
 
+    /// Tallies written before they counted responses (the `responses` column came later) are rebuilt once, at
+    /// start; returns whether it was needed.
+    pub async fn backfill_response_counts(&self) -> AppResult<bool> {
+        let stale: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM index_tallies WHERE responses = 0 AND (rated > 0 OR recommend > 0) LIMIT 1",
+        )
+        .fetch_optional(self.db.pool())
+        .await?;
+        if stale.is_none() {
+            return Ok(false);
+        }
+        self.rebuild().await?;
+        Ok(true)
+    }
+
     /// Starts over: the tallies are rebuilt from the counted responses and the approved visits, then every
     /// period is recomputed. For a changed method or after repairing data by hand (`fieldwork rebuild-index`).
+    ///
+    /// Responses and reviews keep arriving meanwhile, so the reads and the writes are one transaction that
+    /// holds the tallies' lock (SQLite: the write lock; PostgreSQL: an exclusive lock on `index_tallies`, which
+    /// every tally writer needs). A writer that tallied before has committed before the lock was granted, so its
+    /// response is read; a writer after waits, and adds to the rebuilt tallies. The tallies end equal to a
+    /// recount whatever the timing. Writers wait for the rebuild (seconds per million responses).
     pub async fn rebuild(&self) -> AppResult<RebuildReport> {
         type Key = (String, String, String); // period, venue, channel
         let mut tallies: HashMap<Key, (String, Tally, VisitTally)> = HashMap::new();
         let mut responses = 0u64;
+        let mut tx = self.db.begin_write().await?;
+        if self.db.backend() == crate::db::Backend::Postgres {
+            sqlx::query("LOCK TABLE index_tallies IN EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
         {
             let mut rows = sqlx::query(
                 "SELECT r.venue_id, v.client_id, r.channel, r.premises, r.staff, r.waiting, r.result, r.recommend, \
                  r.created_at FROM feedback_responses r JOIN venues v ON v.id = r.venue_id WHERE r.counted = 1",
             )
-            .fetch(self.db.pool());
+            .fetch(&mut *tx);
             while let Some(row) = rows.try_next().await? {
                 let level = |name: &str| -> Result<Option<u8>, sqlx::Error> {
                     Ok(row.try_get::<Option<i64>, _>(name)?.map(|x| x.clamp(0, 10) as u8))
@@ -357,7 +393,7 @@ impl Quality {
             "SELECT ve.id, ve.client_id, v.checkin_server_at, v.score FROM visits v JOIN tasks t ON t.id = v.task_id \
              JOIN venues ve ON ve.id = t.venue_id WHERE v.state = 'APPROVED' AND v.score IS NOT NULL",
         )
-        .fetch_all(self.db.pool())
+        .fetch_all(&mut *tx)
         .await?;
         for (venue, client, at, score) in &visits {
             for period in periods_of(kyiv_date(*at)) {
@@ -371,16 +407,19 @@ impl Quality {
             }
         }
         let now = now_ms();
-        let mut tx = self.db.begin_write().await?;
         sqlx::query("DELETE FROM index_tallies").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM quality_index").execute(&mut *tx).await?;
         for ((period, venue, channel), (client, t, v)) in &tallies {
-            let delta = VisitDelta {
-                visits: v.visits as i64,
-                score_sum: v.score_sum,
-                score_squares: v.score_squares,
+            let delta = Delta {
+                tally: t,
+                sign: 1,
+                visits: VisitDelta {
+                    visits: v.visits as i64,
+                    score_sum: v.score_sum,
+                    score_squares: v.score_squares,
+                },
             };
-            add(&mut tx, period, venue, channel, client, t, delta, now).await?;
+            add(&mut tx, period, venue, channel, client, delta, now).await?;
         }
         tx.commit().await?;
         *self.watermark.lock().await = 0;

@@ -316,11 +316,16 @@ impl Visits {
                 .bind(key)
                 .fetch_one(self.db.pool())
                 .await?;
-                if referenced == 0 {
-                    if let Err(err) = self.storage.delete(key).await {
-                        tracing::warn!(error = ?err, %key, "sweeping an abandoned photo object failed");
-                        clean = false;
-                    }
+                // An unreferenced object goes; a referenced one (a resend finished the upload) keeps its file, but
+                // not what the interrupted first write left beside it.
+                let swept = if referenced == 0 {
+                    self.storage.delete(key).await
+                } else {
+                    self.storage.remove_staged(key).await.map(|_| ())
+                };
+                if let Err(err) = swept {
+                    tracing::warn!(error = ?err, %key, "sweeping an abandoned photo object failed");
+                    clean = false;
                 }
             }
             if clean {

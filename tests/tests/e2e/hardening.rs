@@ -250,7 +250,7 @@ async fn parallel_wrong_passwords_get_no_more_checks_than_allowed() {
 #[tokio::test]
 async fn a_stranger_cannot_lock_the_owner_out() {
     let app = TestApp::spawn_with(Options {
-        tweak: Box::new(|s| s.auth.trust_forwarded_for = true),
+        tweak: Box::new(|s| s.http.trusted_proxies = vec!["127.0.0.1".into()]),
         ..Default::default()
     })
     .await;
@@ -574,20 +574,37 @@ async fn objects_of_an_unfinished_upload_are_swept() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, fixture("photos/Canon_40D.jpg")).unwrap();
     }
-    sqlx::query("INSERT INTO pending_uploads (id, visit_id, object_keys, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(fieldwork::db::new_id())
-        .bind(&visit)
-        .bind(serde_json::to_string(&keys).unwrap())
-        .bind(fieldwork::db::now_ms() - 60_000)
-        .execute(app.db.pool())
-        .await
-        .unwrap();
+    // A `kill -9` in the middle of writing a file leaves object_store's staged copy (`<name>#<n>`, renamed only
+    // once complete), with the photo's place and time in its EXIF: for the crashed upload, and beside the
+    // files of an upload that a resend then finished (its first attempt's pending row still names them).
+    let kept_keys: Vec<String> = ["original.jpg", "display.jpg", "thumbnail.jpg"]
+        .iter()
+        .map(|f| format!("visits/{visit}/kept-photo-01/{f}"))
+        .collect();
+    let staged = [
+        format!("visits/{visit}/crashed-photo-1/original.jpg#1"),
+        format!("visits/{visit}/crashed-photo-1/display.jpg#23"),
+        format!("visits/{visit}/kept-photo-01/original.jpg#1"),
+    ];
+    for name in &staged {
+        std::fs::write(photos_dir.join(name), fixture("photos/Canon_40D.jpg")).unwrap();
+    }
+    for object_keys in [&keys, &kept_keys] {
+        sqlx::query("INSERT INTO pending_uploads (id, visit_id, object_keys, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(fieldwork::db::new_id())
+            .bind(&visit)
+            .bind(serde_json::to_string(object_keys).unwrap())
+            .bind(fieldwork::db::now_ms() - 60_000)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+    }
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while app.count("pending_uploads").await > 0 {
         assert!(std::time::Instant::now() < deadline, "the sweeper did not run");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    for key in &keys {
+    for key in keys.iter().chain(&staged) {
         assert!(!photos_dir.join(key).exists(), "{key} was left behind");
     }
     assert_eq!(walk(&photos_dir).len(), 3, "the stored photo's files stay");

@@ -11,6 +11,7 @@ mod feedback;
 mod hardening;
 mod http;
 mod payouts;
+mod public_surface;
 mod quality;
 mod registration;
 mod results;

@@ -14,7 +14,7 @@ fn app_options() -> Options {
         tweak: Box::new(|s| {
             s.feedback.min_fill_seconds = 1;
             // Each response comes from its own address, as behind the load balancer.
-            s.auth.trust_forwarded_for = true;
+            s.http.trusted_proxies = vec!["127.0.0.1".into()];
             s.index.refresh_secs = 1;
             s.index.method.min_responses = 3;
             s.index.method.headline_min_n = 3;

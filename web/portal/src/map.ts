@@ -5,7 +5,7 @@ import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
 import Supercluster, { type ClusterProperties } from "supercluster";
 import type { MapConfig } from "../../common/config";
-import { addBaseLayer, motion } from "../../common/leaflet-map";
+import { addBaseLayer, motion, textContent } from "../../common/leaflet-map";
 import { colour, type Center, type MapLabels } from "./shared";
 
 export interface ClusterMap {
@@ -76,7 +76,7 @@ export function createClusterMap(
           fillOpacity: 0.95,
           className: `portal-point portal-point-${c.id}`,
         })
-          .bindTooltip(c.name)
+          .bindTooltip(textContent(c.name))
           .bindPopup(popup(c))
           .addTo(layer);
       }
