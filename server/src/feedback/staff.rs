@@ -135,6 +135,68 @@ impl Feedback {
 }
 
 impl Feedback {
+    /// A moderator's decision whether a response counts in the index: a response held as suspicious (a burst of
+    /// new devices on a center's opening day, say) counted after all, or a counted one taken out. Its tallies
+    /// change in the same transaction, the decision is audited and stands against later bursts; deciding the
+    /// same again is harmless.
+    pub async fn set_counted(&self, actor: &Actor, id: &str, counted: bool) -> AppResult<ResponseRecord> {
+        #[derive(FromRow)]
+        struct Facts {
+            venue_id: String,
+            client_id: String,
+            channel: String,
+            premises: Option<i64>,
+            staff: Option<i64>,
+            waiting: Option<i64>,
+            result: Option<i64>,
+            recommend: Option<i64>,
+            counted: i64,
+            created_at: i64,
+        }
+        if !actor.can(Permission::ModerateFeedback) {
+            return Err(AppError::forbidden());
+        }
+        let mut tx = self.db.begin_write().await?;
+        let facts: Option<Facts> = sqlx::query_as(
+            "SELECT r.venue_id, v.client_id, r.channel, r.premises, r.staff, r.waiting, r.result, r.recommend, \
+             r.counted, r.created_at FROM feedback_responses r JOIN venues v ON v.id = r.venue_id WHERE r.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(f) = facts else {
+            return Err(AppError::NotFound("response".into()));
+        };
+        if (f.counted == 1) != counted {
+            sqlx::query("UPDATE feedback_responses SET counted = $1, counted_by = $2 WHERE id = $3")
+                .bind(i64::from(counted))
+                .bind(&actor.user_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            let tally = super::submit::tally_of([f.premises, f.staff, f.waiting, f.result], f.recommend);
+            let sign = if counted { 1 } else { -1 };
+            crate::quality::tally_response(
+                &mut tx,
+                &f.client_id,
+                &f.venue_id,
+                &f.channel,
+                f.created_at,
+                &tally,
+                sign,
+            )
+            .await?;
+            let action = if counted { "feedback.count" } else { "feedback.hold" };
+            audit(&mut tx, Some(&actor.user_id), action, Some(id), None).await?;
+            tx.commit().await?;
+        }
+        sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
+            .bind(id)
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(Into::into)
+    }
+
     /// Adds or changes one service of a venue type's catalogue (audited).
     #[allow(clippy::too_many_arguments)]
     pub async fn save_service(

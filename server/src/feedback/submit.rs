@@ -346,7 +346,7 @@ pub struct Device {
 }
 
 /// Takes the counted responses of new devices to this center since `since` out of the index (a burst has
-/// begun after them), in the caller's transaction: marked as held with the reason, their comments back to a
+/// begun after them; a moderator's decision to count one stands), in the caller's transaction: marked as held with the reason, their comments back to a
 /// moderator if they were published without one, and their tallies subtracted. Returns how many.
 async fn hold_before_burst(tx: &mut crate::db::Tx, venue: &FeedbackVenue, since: i64) -> AppResult<usize> {
     #[derive(sqlx::FromRow)]
@@ -364,7 +364,8 @@ async fn hold_before_burst(tx: &mut crate::db::Tx, venue: &FeedbackVenue, since:
     }
     let rows: Vec<Held> = sqlx::query_as(
         "SELECT id, channel, premises, staff, waiting, result, recommend, risk_score, risk_reasons, created_at \
-         FROM feedback_responses WHERE venue_id = $1 AND created_at > $2 AND counted = 1 AND new_device = 1",
+         FROM feedback_responses WHERE venue_id = $1 AND created_at > $2 AND counted = 1 AND new_device = 1 \
+         AND counted_by IS NULL",
     )
     .bind(&venue.id)
     .bind(since)
@@ -423,6 +424,12 @@ async fn by_key<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, ke
             .fetch_optional(executor)
             .await?,
     )
+}
+
+/// A stored response's share of the tallies.
+pub(super) fn tally_of(ratings: [Option<i64>; 4], recommend: Option<i64>) -> Tally {
+    let level = |x: Option<i64>| x.map(|v| v.clamp(0, 10) as u8);
+    Tally::of_response(ratings.map(level), level(recommend))
 }
 
 /// Zero bits a proof-of-work digest must start with.

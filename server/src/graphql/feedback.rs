@@ -320,6 +320,20 @@ impl FeedbackMutation {
         ))
     }
 
+    /// Counts a response held as suspicious in the index after all (`counted: true`, a moderator judged it
+    /// genuine), or takes a counted one out (`false`). Audited; repeating the same decision is harmless.
+    #[graphql(guard = "Require(Permission::ModerateFeedback)")]
+    async fn count_feedback(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        counted: bool,
+    ) -> async_graphql::Result<FeedbackResponseView> {
+        Ok(FeedbackResponseView(
+            feedback(ctx).set_counted(actor(ctx)?, &id, counted).await?,
+        ))
+    }
+
     /// Adds or changes a service of a venue type's catalogue (`active: false` hides it from the form).
     #[graphql(guard = "Require(Permission::ModerateFeedback)")]
     async fn save_service(&self, ctx: &Context<'_>, input: ServiceInput) -> async_graphql::Result<ServiceView> {

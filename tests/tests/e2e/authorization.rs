@@ -426,6 +426,12 @@ fn cases() -> Vec<Case> {
             allowed: shopper_managers,
         },
         Case {
+            field: "countFeedback",
+            query: "mutation { countFeedback(id: \"none\", counted: true) { id } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
             field: "saveService",
             query: "mutation { saveService(input: { venueType: \"CNAP\", code: \"X\", nameUk: \"Х\", nameEn: \"X\", position: 1 }) { code } }",
             variables: none,

@@ -236,6 +236,49 @@ async fn a_flood_through_a_trusted_proxy_cannot_move_the_published_index() {
     let tallies = tallies(&app).await;
     quality(&app).rebuild().await.unwrap();
     assert_eq!(tallies, self::tallies(&app).await);
+
+    // Held is not lost: a moderator who judges one genuine counts it after all, and can take it out again;
+    // each decision moves the tallies once, is audited, and repeating it changes nothing.
+    let coordinator = app.staff(Role::Coordinator).await.token;
+    let held: String = sqlx::query_scalar(
+        "SELECT id FROM feedback_responses WHERE venue_id = $1 AND counted = 0 ORDER BY created_at LIMIT 1",
+    )
+    .bind(&venue)
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    let month_responses = |app: Arc<TestApp>| async move {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(responses), 0) AS BIGINT) FROM index_tallies WHERE period NOT LIKE '%Q%'",
+        )
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+        n
+    };
+    for (counted, expected) in [(true, 41), (true, 41), (false, 40), (true, 41)] {
+        let body = app
+            .gql(
+                Some(&coordinator),
+                "mutation($id: ID!, $c: Boolean!) { countFeedback(id: $id, counted: $c) { id counted } }",
+                json!({ "id": held, "c": counted }),
+            )
+            .await;
+        assert_eq!(body["data"]["countFeedback"]["counted"], counted, "{body}");
+        assert_eq!(month_responses(app.clone()).await, expected);
+    }
+    let decisions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE subject_id = $1")
+        .bind(&held)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(decisions, 3);
+    // The moderator's decision stands when the center is flooded again.
+    respond(&app, &venue, "6.6.6.6, 198.51.200.1", TERRIBLE, &[]).await;
+    assert_eq!(month_responses(app.clone()).await, 41);
+    let tallies = self::tallies(&app).await;
+    quality(&app).rebuild().await.unwrap();
+    assert_eq!(tallies, self::tallies(&app).await);
 }
 
 /// The running tallies, as rows of text and numbers (time of writing left out).

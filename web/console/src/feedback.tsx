@@ -1,9 +1,11 @@
 // Citizens' feedback for coordinators: the moderation queue (#/feedback) with each response's ratings, its
 // comment as written beside the masked text that would be shown, the call-back contacts given with consent, and
-// its risk with the reasons; publish or reject. And a venue's QR code (on the venue page): its link, the poster
+// its risk with the reasons; publish or reject; a response held out of the index (a burst of new devices) counted
+// after all when a moderator judges it genuine, or a counted one left out. And a venue's QR code (on the venue page): its link, the poster
 // and the code to download, and a new code when a poster was stolen.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
+import countFeedback from "../operations/count_feedback.graphql?raw";
 import feedbackBursts from "../operations/feedback_bursts.graphql?raw";
 import feedbackCode from "../operations/feedback_code.graphql?raw";
 import feedbackResponses from "../operations/feedback_responses.graphql?raw";
@@ -126,6 +128,20 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
           <p class={r.counted ? "hint" : "sev-WARNING"}>
             {s.risk(r.riskScore, r.counted)}
             {r.riskReasons.length > 0 && `: ${r.riskReasons.join("; ")}`}
+          </p>
+          <p>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() =>
+                void act(async () => {
+                  await gql(countFeedback, { id: r.id, counted: !r.counted });
+                  return r.counted ? s.heldResponse : s.countedResponse;
+                })
+              }
+            >
+              {r.counted ? s.holdResponse(r.venueName) : s.countResponse(r.venueName)}
+            </button>
           </p>
           <p>
             {s.moderationState}: {s.moderationStates[r.moderation]}

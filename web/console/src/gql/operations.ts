@@ -403,6 +403,14 @@ export type CloseWaveMutationVariables = Exact<{
 
 export type CloseWaveMutation = { closeWave: { tasksCancelled: number } };
 
+export type CountFeedbackMutationVariables = Exact<{
+  id: string | number;
+  counted: boolean;
+}>;
+
+
+export type CountFeedbackMutation = { countFeedback: { id: string, counted: boolean } };
+
 export type CreateChecklistMutationVariables = Exact<{
   clientId: string | number;
   name: string;
