@@ -14,7 +14,7 @@ use std::time::Instant;
 use fieldwork::assignment::Assignment;
 use fieldwork::auth::Actor;
 use fieldwork::config::Settings;
-use fieldwork::db::{new_id, now_ms, Db, ScratchDatabase};
+use fieldwork::db::{new_id, Db, ScratchDatabase};
 use fieldwork::domain::Role;
 use rand::{Rng, SeedableRng};
 
@@ -40,7 +40,7 @@ fn q(text: &str) -> String {
 async fn seed(db: &Db) -> (String, String) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let centres = common::hromada_centres();
-    let now = now_ms();
+    let now = db.now_ms();
     let coordinator = new_id();
     insert(
         db,

@@ -62,7 +62,7 @@ fn series(n: i64) -> String {
 /// A client with 2,000 venues over 24 oblasts, 200 shoppers, a published checklist, and waves:
 /// `queue` (10,000 SUBMITTED visits, a fifth of them flagged), `w1000` and `w5000` (APPROVED visits).
 async fn seed(db: &Db, coordinator: &str) {
-    let now = fieldwork::db::now_ms();
+    let now = db.now_ms();
     exec(db, &format!("INSERT INTO clients (id, name, kind, created_at, updated_at) VALUES ('c', 'ЦНАП України', 'PUBLIC_BODY', {now}, {now})")).await;
     exec(
         db,

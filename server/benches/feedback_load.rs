@@ -116,7 +116,7 @@ async fn main() {
     let backend = if scratch.is_postgres() { "PostgreSQL" } else { "SQLite" };
     let db = Db::connect(&scratch.url, 4).await.unwrap();
     db.migrate().await.unwrap();
-    let now = fieldwork::db::now_ms();
+    let now = db.now_ms();
     for sql in [
         format!("INSERT INTO clients (id, name, kind, created_at, updated_at) VALUES ('c', 'ЦНАП України', 'PUBLIC_BODY', {now}, {now})"),
         format!(

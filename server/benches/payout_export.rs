@@ -26,7 +26,7 @@ fn status_kib(field: &str) -> u64 {
 }
 
 async fn seed(db: &Db, batch: &str, lines: i64) {
-    let now = fieldwork::db::now_ms();
+    let now = db.now_ms();
     sqlx::query(&format!(
         "INSERT INTO users (id, email, password_hash, role, status, search_text, created_at, updated_at) \
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {lines}) \

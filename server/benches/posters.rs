@@ -34,7 +34,7 @@ async fn main() {
         .await
         .unwrap();
     db.migrate().await.unwrap();
-    let now = fieldwork::db::now_ms();
+    let now = db.now_ms();
     for sql in [
         format!("INSERT INTO users (id, email, password_hash, role, status, search_text, created_at, updated_at) \
                  VALUES ('u1', 'coordinator@example.org', 'x', 'COORDINATOR', 'ACTIVE', '', {now}, {now})"),

@@ -27,7 +27,7 @@ async fn main() {
     let backend = if scratch.is_postgres() { "PostgreSQL" } else { "SQLite" };
     let db = Db::connect(&scratch.url, 4).await.unwrap();
     db.migrate().await.unwrap();
-    let now = fieldwork::db::now_ms();
+    let now = db.now_ms();
     let year_ago = now - 365 * 86_400_000;
     let setup = Instant::now();
     for sql in [
@@ -90,7 +90,7 @@ async fn main() {
     let mean = latencies.iter().sum::<f64>() / latencies.len() as f64;
 
     // 3. What the refresh then does for the changed periods: the current month and quarter recomputed.
-    let [month, quarter] = fieldwork::domain::quality_index::periods_of(fieldwork::time::kyiv_today());
+    let [month, quarter] = fieldwork::domain::quality_index::periods_of(db.clock().kyiv_today());
     let started = Instant::now();
     for period in [&month, &quarter] {
         quality.recompute("c", period).await.unwrap();

@@ -1,7 +1,7 @@
 //! The audit log: who did what to whom, written in the caller's transaction so it exists exactly when the change
 //! does.
 
-use crate::db::{new_id, now_ms, Tx};
+use crate::db::{new_id, Tx};
 
 /// Records who did what to whom, in the caller's transaction.
 pub async fn audit(
@@ -17,7 +17,7 @@ pub async fn audit(
         .bind(action)
         .bind(subject_id)
         .bind(detail)
-        .bind(now_ms())
+        .bind(tx.now_ms())
         .execute(&mut **tx)
         .await?;
     Ok(())

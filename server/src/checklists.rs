@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, now_ms, violates, Db, Page};
+use crate::db::{new_id, violates, Db, Page};
 use crate::domain::checklist::{parse_answers, parse_definition, ChecklistDefinition};
 use crate::domain::BoundedText;
 use crate::error::{AppError, AppResult};
@@ -133,7 +133,7 @@ impl Checklists {
             .fetch_optional(self.db.pool())
             .await?;
         exists.ok_or_else(|| AppError::bad_input("clientId", "no such client"))?;
-        let (id, now) = (new_id(), now_ms());
+        let (id, now) = (new_id(), self.db.now_ms());
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO checklists (id, client_id, name, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
@@ -252,7 +252,7 @@ impl Checklists {
         )
         .bind(definition.to_string())
         .bind(&actor.user_id)
-        .bind(now_ms())
+        .bind(self.db.now_ms())
         .bind(version_id)
         .execute(&mut *tx)
         .await?;
@@ -303,7 +303,7 @@ impl Checklists {
             return Ok(current);
         }
         parse_definition(&current.definition)?.validate()?;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "UPDATE checklist_versions SET status = 'PUBLISHED', published_by = $1, published_at = $2, updated_at = $2 \
@@ -360,7 +360,7 @@ async fn insert_version(
     definition: &serde_json::Value,
     actor_id: &str,
 ) -> Result<String, sqlx::Error> {
-    let (id, now) = (new_id(), now_ms());
+    let (id, now) = (new_id(), tx.now_ms());
     sqlx::query(
         "INSERT INTO checklist_versions (id, checklist_id, version, status, definition, created_by, created_at, \
          updated_by, updated_at) VALUES ($1, $2, $3, 'DRAFT', $4, $5, $6, $5, $6)",

@@ -42,6 +42,17 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub feedback: FeedbackSettings,
     pub index: IndexConfig,
+    pub testing: TestingSettings,
+}
+
+/// For test servers only.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TestingSettings {
+    /// Serve `POST /testing/clock` (`{"advanceMs": …}` or `{"atMs": …}`), which moves the service's clock, so
+    /// browser tests let time pass without waiting. The service refuses to start with it unless it listens on
+    /// a loopback address.
+    pub clock_control: bool,
 }
 
 /// The quality index: how often changed periods are recomputed, and the method (docs/INDEX.md).
@@ -452,6 +463,7 @@ impl Default for Settings {
             metrics: MetricsSettings::default(),
             feedback: FeedbackSettings::default(),
             index: IndexConfig::default(),
+            testing: TestingSettings::default(),
         }
     }
 }

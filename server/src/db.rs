@@ -12,6 +12,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyPool, Executor};
 
+use crate::clock::Clock;
+
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
@@ -34,14 +36,49 @@ impl Backend {
     }
 }
 
-/// A cloneable database handle.
+/// A cloneable database handle, with the clock its writers read (`crate::clock`).
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    clock: Clock,
 }
 
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction, carrying the clock of the handle that began it, so code that only holds the
+/// transaction reads the same now. It derefs to the connection (`&mut *tx` is an executor) and must be
+/// committed; dropped, it rolls back.
+pub struct Tx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    clock: Clock,
+}
+
+impl Tx {
+    /// Now, on the application's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+}
 
 impl Db {
     /// Connects (creating the SQLite file and its folder when needed). Does not migrate.
@@ -80,7 +117,27 @@ impl Db {
             .connect_with(options)
             .await
             .context("connecting to the database")?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            clock: Clock::system(),
+        })
+    }
+
+    /// The same database read on another clock (the application's, which tests move).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The clock this handle's users read.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Now, on the application's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// Applies the migrations of this backend.
@@ -103,10 +160,14 @@ impl Db {
     /// A transaction that will write. On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`), so
     /// concurrent writers queue on the busy timeout instead of failing when a reader upgrades.
     pub async fn begin_write(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(Tx {
+            tx,
+            clock: self.clock.clone(),
+        })
     }
 
     /// A secret key shared by every server (`app_secrets`), made at the first start that needs it (the first
@@ -118,7 +179,7 @@ impl Db {
         )
         .bind(name)
         .bind(&fresh)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(&self.pool)
         .await?;
         let value: String = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
@@ -210,11 +271,6 @@ pub fn like_pattern(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
-}
-
-/// The current time in storage form.
-pub fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
 }
 
 /// Storage form → `DateTime<Utc>`.

@@ -4,7 +4,7 @@
 
 use sha2::{Digest as _, Sha256};
 
-use crate::db::{now_ms, Db, Tx};
+use crate::db::{Db, Tx};
 use crate::error::{AppError, AppResult};
 
 /// A stable fingerprint of a request, for idempotency keys.
@@ -52,7 +52,7 @@ pub(crate) async fn remember(
     .bind(key)
     .bind(request_hash)
     .bind(result_id)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .execute(&mut **tx)
     .await?;
     Ok(())

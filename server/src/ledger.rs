@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, FromRow};
 
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
-use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
+use crate::db::{is_unique_violation, new_id, Db, Page};
 use crate::domain::ledger::{self, Account, Kind, Posting};
 use crate::domain::BoundedText;
 use crate::error::{AppError, AppResult};
@@ -32,7 +32,7 @@ pub struct Refs<'a> {
 
 /// Writes a posting unless its source key was posted before; returns the new transaction's id, or `None` when
 /// it had been posted already (a retry, a duplicate event, a concurrent twin). Runs in the caller's transaction.
-pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -> AppResult<Option<String>> {
+pub async fn post(conn: &mut crate::db::Tx, posting: &Posting, refs: Refs<'_>) -> AppResult<Option<String>> {
     // The rules were checked when the posting was built; check the balance again right before writing.
     let sum: i64 = posting.entries.iter().map(|(_, a)| a).sum();
     if sum != 0 || posting.entries.len() < 2 {
@@ -41,7 +41,7 @@ pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -
             posting.source_key
         )));
     }
-    let now = now_ms();
+    let now = conn.now_ms();
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO ledger_transactions (id, source_key, kind, memo, currency, reverses_id, shopper_id, visit_id, \
@@ -60,7 +60,7 @@ pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -
     .bind(refs.payout_line_id)
     .bind(refs.actor_id)
     .bind(now)
-    .execute(&mut *conn)
+    .execute(&mut **conn)
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
@@ -84,7 +84,7 @@ pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -
         .bind(account.shopper())
         .bind(&posting.currency)
         .bind(now)
-        .execute(&mut *conn)
+        .execute(&mut **conn)
         .await?;
         sqlx::query(
             "INSERT INTO ledger_entries (id, transaction_id, account_id, amount, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -94,18 +94,18 @@ pub async fn post(conn: &mut AnyConnection, posting: &Posting, refs: Refs<'_>) -
         .bind(&account_id)
         .bind(amount)
         .bind(now)
-        .execute(&mut *conn)
+        .execute(&mut **conn)
         .await?;
         let updated = sqlx::query("UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2 AND currency = $3")
             .bind(amount)
             .bind(&account_id)
             .bind(&posting.currency)
-            .execute(&mut *conn)
+            .execute(&mut **conn)
             .await?;
         if updated.rows_affected() != 1 {
             let currency: String = sqlx::query_scalar("SELECT currency FROM ledger_accounts WHERE id = $1")
                 .bind(&account_id)
-                .fetch_one(&mut *conn)
+                .fetch_one(&mut **conn)
                 .await?;
             return Err(AppError::conflict(format!(
                 "account {account_id} is kept in {currency}, not {}",
@@ -154,7 +154,7 @@ pub async fn load(conn: &mut AnyConnection, source_key: &str) -> AppResult<Optio
 
 /// Reverses the transaction posted under `original_key` (if there is one), once.
 pub async fn reverse(
-    conn: &mut AnyConnection,
+    conn: &mut crate::db::Tx,
     original_key: &str,
     reversal_key: &str,
     kind: Kind,

@@ -14,8 +14,8 @@
 //! - [`visits`] and [`evidence`]: check-in, answers, photo evidence, flags and review;
 //! - [`ledger`] and [`payouts`]: the double-entry payout ledger, payout batches and bank exports;
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker;
-//! - [`audit`], [`idempotency`], [`time`]: the audit log, idempotency keys, and Kyiv-day arithmetic, shared by
-//!   every use case;
+//! - [`audit`], [`idempotency`], [`time`], [`clock`]: the audit log, idempotency keys, Kyiv-day arithmetic and
+//!   the one clock (which tests move), shared by every use case;
 //! - [`throttle`] and [`metrics`]: database-backed rate limits that hold under parallel requests; Prometheus metrics.
 
 pub mod accounts;
@@ -24,6 +24,7 @@ pub mod audit;
 pub mod auth;
 pub mod checklists;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;

@@ -45,6 +45,11 @@ impl Application {
     /// Connects to the database, applies migrations, and binds the listener (port 0 picks a free port).
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         settings.http.map_tile_source().map_err(anyhow::Error::msg)?;
+        if settings.testing.clock_control && !settings.listen.ip().is_loopback() {
+            anyhow::bail!(
+                "testing.clock_control moves the service's clock: only a test server on a loopback address may have it"
+            );
+        }
         if settings.auth.trust_forwarded_for {
             anyhow::bail!(
                 "auth.trust_forwarded_for is retired (it believed any sender's X-Forwarded-For): list your load \
@@ -169,6 +174,11 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The application's clock (tests move it).
+    pub fn clock(&self) -> crate::clock::Clock {
+        self.db.clock().clone()
     }
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish and stops the mail worker.

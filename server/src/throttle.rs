@@ -3,14 +3,14 @@
 //! transaction that first locks the subject's row (`rate_subjects`; on SQLite the write transaction itself is
 //! the lock), so of any number of simultaneous requests exactly `limit` are admitted per window.
 
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::error::{AppError, AppResult};
 
 /// Admits one event of `bucket` for `subject` when fewer than `limit` were admitted within `window_ms`, and
 /// records it; otherwise `RATE_LIMITED`, with the seconds until the oldest counted event leaves the window.
 /// Refused attempts are not recorded, so waiting it out is always enough.
 pub async fn admit(db: &Db, bucket: &str, subject: &str, limit: u32, window_ms: i64, what: &str) -> AppResult<()> {
-    let now = now_ms();
+    let now = db.now_ms();
     let since = now - window_ms;
     let mut tx = db.begin_write().await?;
     sqlx::query(

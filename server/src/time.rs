@@ -10,11 +10,6 @@ pub fn kyiv_time(ms: i64) -> chrono::DateTime<chrono_tz::Tz> {
     crate::db::from_ms(ms).with_timezone(&chrono_tz::Europe::Kyiv)
 }
 
-/// Today in Europe/Kyiv.
-pub fn kyiv_today() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Kyiv).date_naive()
-}
-
 /// The last millisecond of a Kyiv calendar day, as UTC milliseconds.
 pub fn end_of_kyiv_day(date: &str) -> i64 {
     end_of_day(date, chrono_tz::Europe::Kyiv)

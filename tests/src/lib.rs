@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fieldwork::accounts::Accounts;
+use fieldwork::clock::Clock;
 use fieldwork::config::{Settings, SmtpSettings, SmtpTls};
 use fieldwork::db::{Db, ScratchDatabase};
 use fieldwork::domain::Role;
@@ -54,7 +55,10 @@ pub struct TestApp {
     pub base_url: String,
     pub mailbox: Mailbox,
     pub settings: Settings,
+    /// The server's database; its handle reads the server's clock.
     pub db: Db,
+    /// The server's clock: a test moves it (`advance`) instead of waiting for time to pass.
+    pub clock: Clock,
     cancel: CancellationToken,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     database: ScratchDatabase,
@@ -96,14 +100,19 @@ impl TestApp {
             .await
             .expect("the application starts");
         let addr = app.local_addr();
+        let clock = app.clock();
         let cancel = CancellationToken::new();
         let server = tokio::spawn(app.run_until(cancel.clone().cancelled_owned()));
-        let db = Db::connect(&database.url, 2).await.expect("test connection");
+        let db = Db::connect(&database.url, 2)
+            .await
+            .expect("test connection")
+            .with_clock(clock.clone());
         TestApp {
             base_url: format!("http://{addr}"),
             mailbox,
             settings,
             db,
+            clock,
             cancel,
             server: Some(server),
             database,
@@ -253,7 +262,7 @@ impl TestApp {
         let shopper = accounts.sign_up(input).await.expect("sign-up");
         if verified {
             sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2")
-                .bind(fieldwork::db::now_ms())
+                .bind(self.db.now_ms())
                 .bind(&shopper.user.id)
                 .execute(self.db.pool())
                 .await

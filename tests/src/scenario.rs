@@ -221,7 +221,7 @@ impl TestApp {
     /// A wave of the client's checklist over all its venues, running from today (Kyiv) for 30 days, 400 UAH a
     /// visit; change any field with `set` before `launch`.
     pub fn wave(&self, setup: &ClientSetup) -> WaveBuilder<'_> {
-        let today = fieldwork::time::kyiv_today();
+        let today = self.clock.kyiv_today();
         let input = json!({
             "name": "Хвиля для перевірки", "checklistVersionId": setup.version,
             "startsOn": today.to_string(), "endsOn": (today + chrono::Duration::days(30)).to_string(),

@@ -76,7 +76,7 @@ test("a visitor scans the poster, answers with JavaScript on a phone, and cannot
   // The proof of work runs while the visitor answers.
   await page.waitForFunction(() => document.getElementById("pow").value !== "", null, { timeout: 30_000 });
   assert.deepEqual(workers, ["/q/pow.js"]);
-  await page.waitForTimeout(1_100);
+  await svc.advanceClock(2_000); // the visitor takes two seconds
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
   await page.getByRole("heading", { name: "Дякуємо за відгук!" }).waitFor();
   await axe(page);
@@ -107,7 +107,7 @@ test("without JavaScript the form works the same; a missing answer is named; Eng
   await page.getByRole("alert").getByText(/rate at least one thing/).waitFor();
   await page.getByRole("group", { name: /Waiting/ }).getByLabel("acceptable").check();
   await page.getByRole("group", { name: /recommend/ }).getByLabel("6", { exact: true }).check();
-  await page.waitForTimeout(1_100);
+  await svc.advanceClock(2_000); // the visitor takes two seconds
   await page.getByRole("button", { name: "Send feedback" }).click();
   await page.getByRole("heading", { name: "Thank you for your feedback!" }).waitFor();
   const after = await counted();
@@ -234,7 +234,7 @@ test("a burst against one center shows to staff, who open that center's response
     const html = await response.text();
     forms.push({ token: html.match(/name="token" value="([^"]+)"/)[1], cookie: response.headers.get("set-cookie").split(";")[0] });
   }
-  await new Promise((r) => setTimeout(r, 1_100));
+  await svc.advanceClock(2_000);
   for (const { token, cookie } of forms) {
     const sent = await fetch(`${svc.base}/feedback/${venue}`, {
       method: "POST",

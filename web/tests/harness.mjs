@@ -81,6 +81,8 @@ export async function startService({ env: extra = {} } = {}) {
     FIELDWORK_SMTP__PORT: String(smtp.port),
     FIELDWORK_SMTP__TLS: "none",
     FIELDWORK_MAIL__POLL_INTERVAL_MS: "200",
+    // Tests move the service's clock (POST /testing/clock) instead of waiting for time to pass.
+    FIELDWORK_TESTING__CLOCK_CONTROL: "true",
     RUST_LOG: "info",
     ...extra,
   };
@@ -112,6 +114,11 @@ export async function startService({ env: extra = {} } = {}) {
     const body = await response.json();
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
+  }
+  /// Moves the service's clock forward (e.g. a visitor takes two seconds to answer the form).
+  async function advanceClock(ms) {
+    const response = await fetch(`${base}/testing/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ advanceMs: ms }) });
+    assert.equal(response.status, 200);
   }
   async function login(email) {
     return (await gql("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", { e: email, p: PASSWORD })).login.token;
@@ -145,6 +152,7 @@ export async function startService({ env: extra = {} } = {}) {
   return {
     base,
     dataDir,
+    advanceClock,
     gql,
     login,
     mailMatching,

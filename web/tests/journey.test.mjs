@@ -134,8 +134,10 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   await page.getByLabel("Скільки чекали в черзі? (хвилин)").fill("7");
   // The screen re-renders while the shopper types (here: the phone thinks the network is back, tries the outbox
   // and fails): what was typed stays.
+  const offline = page.getByText("Немає з'єднання: дії збережено й буде надіслано, щойно мережа повернеться.");
+  await offline.waitFor();
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
-  await page.waitForTimeout(300);
+  await offline.waitFor({ state: "detached" }); // re-rendered as online, while the send attempt fails
   assert.equal(await page.getByLabel("Скільки чекали в черзі? (хвилин)").inputValue(), "7");
   await page.getByLabel("Скільки чекали в черзі? (хвилин)").blur();
   await axe(page);

@@ -59,7 +59,7 @@ async function rate(page, comment) {
   await page.getByRole("group", { name: /Результат/ }).getByLabel("чудово").check();
   await page.getByRole("group", { name: /порекомендуєте/ }).getByLabel("10", { exact: true }).check();
   if (comment) await page.getByLabel("Що варто покращити? (необов'язково)").fill(comment);
-  await page.waitForTimeout(1_100);
+  await svc.advanceClock(2_000); // the visitor takes two seconds
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
   await page.getByRole("heading", { name: "Дякуємо за відгук!" }).waitFor();
 }

@@ -22,7 +22,7 @@
 use super::{Accounts, UserRecord};
 use crate::audit::audit;
 use crate::auth::{token, Actor};
-use crate::db::{new_id, now_ms};
+use crate::db::new_id;
 use crate::domain::{Password, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 
@@ -106,7 +106,7 @@ impl Accounts {
             ));
         }
         let secret = token::generate("fws_");
-        let now = now_ms();
+        let now = self.db.now_ms();
         let expires_at = now + self.settings.auth.session_ttl_hours as i64 * 3_600_000;
         let mut tx = self.db.begin_write().await?;
         sqlx::query(
@@ -180,7 +180,7 @@ impl Accounts {
     /// all-addresses limit does not hold back.
     async fn begin_login_attempt(&self, email: &str, ip: &str, known_device: bool) -> AppResult<String> {
         let auth = &self.settings.auth;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let window_ms = auth.failure_window_minutes as i64 * 60_000;
         let since = now - window_ms;
         let id = new_id();
@@ -257,7 +257,7 @@ impl Accounts {
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.status = 'ACTIVE'",
         )
         .bind(token::digest(secret))
-        .bind(now_ms())
+        .bind(self.db.now_ms())
         .fetch_optional(self.db.pool())
         .await?;
         let Some(r) = row else { return Ok(None) };
@@ -274,7 +274,7 @@ impl Accounts {
     /// Revokes the current session.
     pub async fn logout(&self, actor: &Actor) -> AppResult<()> {
         sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .bind(&actor.session_id)
             .execute(self.db.pool())
             .await?;
@@ -290,7 +290,7 @@ impl Accounts {
         let done = sqlx::query(
             "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND ($3 IS NULL OR id <> $3)",
         )
-        .bind(now_ms())
+        .bind(self.db.now_ms())
         .bind(user_id)
         .bind(except)
         .execute(self.db.pool())
@@ -312,7 +312,7 @@ impl Accounts {
         let mut tx = self.db.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(&hash)
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .bind(&actor.user_id)
             .execute(&mut *tx)
             .await?;

@@ -4,7 +4,7 @@ use super::records::search_text;
 use super::{Accounts, ShopperRecord};
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, now_ms, violates};
+use crate::db::{new_id, violates};
 use crate::domain::{
     BoundedText, Coordinates, Email, FieldErrors, Iban, Language, Password, Phone, Role, TaxId, TravelRadiusKm,
     UserStatus, ValidationError,
@@ -181,7 +181,7 @@ impl Accounts {
         }
         let password_hash = self.hasher.hash(valid.password.expose().to_string()).await?;
 
-        let now = now_ms();
+        let now = self.db.now_ms();
         let id = new_id();
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
@@ -343,7 +343,7 @@ impl Accounts {
 
         let full_name = full_name.unwrap_or(current.full_name);
         let phone = phone.unwrap_or(current.phone);
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "UPDATE shopper_profiles SET full_name = $1, phone = $2, language = $3, home_lat = $4, home_lon = $5, \

@@ -4,7 +4,7 @@ use super::records::search_text;
 use super::{Accounts, UserRecord};
 use crate::audit::audit;
 use crate::auth::{token, Actor};
-use crate::db::{new_id, now_ms, violates};
+use crate::db::{new_id, violates};
 use crate::domain::{BoundedText, Email, Password, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::{outbox, templates};
@@ -70,7 +70,7 @@ impl Accounts {
         client_id: Option<&str>,
     ) -> AppResult<String> {
         let id = new_id();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO users (id, email, password_hash, role, status, search_text, email_verified_at, created_by, \
@@ -166,7 +166,7 @@ impl Accounts {
             (_, Some(text)) => Some(BoundedText::parse("reason", text, 3, 1_000)?.into_inner()),
             (_, None) => None,
         };
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         sqlx::query("UPDATE users SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4")
             .bind(status.as_str())

@@ -3,7 +3,7 @@
 use super::Accounts;
 use crate::audit::audit;
 use crate::auth::token;
-use crate::db::{new_id, now_ms, Tx};
+use crate::db::{new_id, Tx};
 use crate::domain::{Email, Language, Password, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 use crate::mail::{outbox, templates};
@@ -30,7 +30,7 @@ impl Accounts {
         ttl_ms: i64,
     ) -> Result<String, sqlx::Error> {
         let secret = token::generate("fwe_");
-        let now = now_ms();
+        let now = self.db.now_ms();
         sqlx::query(
             "INSERT INTO email_tokens (id, user_id, purpose, token_hash, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -55,7 +55,7 @@ impl Accounts {
                 .fetch_one(&mut **tx)
                 .await?;
         if let Some(last) = last {
-            let wait = last + EMAIL_TOKEN_COOLDOWN_MS - now_ms();
+            let wait = last + EMAIL_TOKEN_COOLDOWN_MS - self.db.now_ms();
             if wait > 0 {
                 return Err(AppError::RateLimited {
                     message: "an email was sent less than a minute ago; please check your inbox or try again shortly"
@@ -87,7 +87,7 @@ impl Accounts {
                 "this link is not valid; please ask for a new one",
             ));
         };
-        if used_at.is_none() && expires_at <= now_ms() {
+        if used_at.is_none() && expires_at <= self.db.now_ms() {
             return Err(AppError::bad_input(
                 "token",
                 "this link has expired; please ask for a new one",
@@ -104,7 +104,7 @@ impl Accounts {
         if used_at.is_some() || user.email_verified_at.is_some() {
             return Ok(Verified::Already { email: user.email });
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE id = $2")
             .bind(now)
             .bind(&token_id)
@@ -184,7 +184,7 @@ impl Accounts {
         let password = Password::parse("newPassword", new_password, Some(&user.email))?;
         drop(tx); // hash outside the write lock
         let hash = self.hasher.hash(password.expose().to_string()).await?;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let claimed = sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(now)

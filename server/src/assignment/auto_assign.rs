@@ -97,7 +97,7 @@ impl Assignment {
                 }
             })
             .collect();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let unlimited = Limits {
             max_concurrent_tasks: usize::MAX,
         };
@@ -173,7 +173,7 @@ impl Assignment {
         } else {
             (TaskMove::AutoAssign, "ASSIGN")
         };
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let shoppers: Vec<&str> = plan
             .proposals
@@ -204,7 +204,7 @@ impl Assignment {
                 wave_status: status,
                 ..ctx.clone()
             }
-            .check_wave_open(kyiv_today())?;
+            .check_wave_open(self.db.clock().kyiv_today())?;
         }
         let (ids, mut facts) = self.all_shopper_facts(&mut tx).await?;
         let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();

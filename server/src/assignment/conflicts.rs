@@ -51,7 +51,7 @@ impl Assignment {
                 .await?;
             found.ok_or_else(|| AppError::bad_input("clientId", "no such client"))?;
         }
-        let (id, now) = (new_id(), now_ms());
+        let (id, now) = (new_id(), self.db.now_ms());
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO shopper_conflicts (id, shopper_id, venue_id, client_id, employer, created_at) \

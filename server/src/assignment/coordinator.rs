@@ -51,7 +51,7 @@ impl Assignment {
         let override_reason = override_reason
             .map(|r| BoundedText::parse("overrideReason", r, 10, 1_000).map(BoundedText::into_inner))
             .transpose()?;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
             .bind(shopper_id)
@@ -74,7 +74,7 @@ impl Assignment {
                 ctx.state.as_str().to_lowercase()
             )));
         }
-        ctx.check_wave_open(kyiv_today())?;
+        ctx.check_wave_open(self.db.clock().kyiv_today())?;
         let shopper = self.shopper_facts(&mut tx, shopper_id).await?;
         let overridden = match eligibility::check(&shopper, &ctx.facts(), self.limits(), now) {
             Ok(()) => None,
@@ -143,7 +143,7 @@ impl Assignment {
         else {
             return Err(AppError::conflict("nobody holds this task"));
         };
-        give_back(&mut tx, task_id, now_ms()).await?;
+        give_back(&mut tx, task_id, self.db.now_ms()).await?;
         self.commit_with_event(
             tx,
             TaskEventRow {

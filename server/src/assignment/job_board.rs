@@ -37,14 +37,14 @@ impl Assignment {
              AND v.lat BETWEEN $2 AND $3 AND v.lon BETWEEN $4 AND $5 ORDER BY t.seq",
             &TASK_CONTEXT["SELECT ".len()..]
         ))
-        .bind(kyiv_today().to_string())
+        .bind(self.db.clock().kyiv_today().to_string())
         .bind(lat_min)
         .bind(lat_max)
         .bind(lon_min)
         .bind(lon_max)
         .fetch_all(&mut *conn)
         .await?;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut seen = HashSet::new();
         let mut found: Vec<AvailableTask> = Vec::new();
         for row in rows {
@@ -85,7 +85,7 @@ impl Assignment {
     /// A shopper takes an open task. Claiming a task one already holds returns it unchanged (a phone may retry).
     pub async fn claim(&self, actor: &Actor, task_id: &TaskId) -> AppResult<TaskRecord> {
         let task_id = task_id.as_str();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         // Serialises this shopper's concurrent claims (row lock on PostgreSQL).
         sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
@@ -100,7 +100,7 @@ impl Assignment {
         if !TaskMove::Claim.applies_to(ctx.state) {
             return Err(AppError::conflict("already taken: another shopper holds this task"));
         }
-        ctx.check_wave_open(kyiv_today())?;
+        ctx.check_wave_open(self.db.clock().kyiv_today())?;
         let shopper = self.shopper_facts(&mut tx, &actor.user_id).await?;
         eligibility::check(&shopper, &ctx.facts(), self.limits(), now).map_err(|r| refusal_error(&r))?;
         let mv = TaskMove::Claim;
@@ -137,7 +137,7 @@ impl Assignment {
     pub async fn release(&self, actor: &Actor, task_id: &TaskId, reason: &str) -> AppResult<TaskRecord> {
         let task_id = task_id.as_str();
         let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
         if ctx.shopper_id.as_deref() != Some(actor.user_id.as_str())

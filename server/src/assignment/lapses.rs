@@ -6,7 +6,7 @@ impl Assignment {
     /// Returns lapsed claims and assignments to the job board and tells their shoppers. Safe to run on every
     /// server at once: each task changes once.
     pub async fn expire_due(&self) -> AppResult<usize> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         let due: Vec<String> = sqlx::query_scalar(&format!(
             "SELECT id FROM tasks WHERE state IN ({}) AND deadline_at < $1 ORDER BY deadline_at LIMIT 500",
             TaskMove::GiveBack.from_sql()

@@ -26,7 +26,7 @@ use tokio::sync::Notify;
 
 use crate::auth::Actor;
 use crate::config::Settings;
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{new_id, Db};
 use crate::domain::eligibility::{self, Conflict, Limits, Refusal, ShopperFacts, TaskFacts};
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::wave::WaveStatus;
@@ -34,7 +34,7 @@ use crate::domain::{BoundedText, Coordinates, Role, UserStatus};
 use crate::error::{AppError, AppResult};
 use crate::ids::{TaskId, UserId};
 use crate::mail::{outbox, templates};
-use crate::time::{end_of_day, kyiv_today};
+use crate::time::end_of_day;
 use crate::waves::{TaskRecord, TASK_COLUMNS};
 
 /// A task on the job board, with what a shopper needs to decide.
@@ -421,7 +421,7 @@ pub(crate) struct TaskEventRow<'a> {
 }
 
 /// Appends one event to a task's history, in the caller's transaction.
-pub(crate) async fn record(tx: &mut AnyConnection, event: TaskEventRow<'_>) -> Result<(), sqlx::Error> {
+pub(crate) async fn record(tx: &mut crate::db::Tx, event: TaskEventRow<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO task_events (id, task_id, action, shopper_id, actor_id, reason, overridden, late, at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -434,8 +434,8 @@ pub(crate) async fn record(tx: &mut AnyConnection, event: TaskEventRow<'_>) -> R
     .bind(event.reason)
     .bind(event.overridden)
     .bind(i64::from(event.late))
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(tx.now_ms())
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ impl Assignment {
     /// The shopper accepts an offer: the task becomes assigned to them. Accepting twice is harmless.
     pub async fn accept_offer(&self, actor: &Actor, task_id: &TaskId) -> AppResult<TaskRecord> {
         let task_id = task_id.as_str();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let ctx = self.task_context(&mut tx, task_id).await?;
         let mine = ctx.shopper_id.as_deref() == Some(actor.user_id.as_str());
@@ -20,7 +20,7 @@ impl Assignment {
         if ctx.deadline_at.is_some_and(|d| d < now) {
             return Err(AppError::conflict("this offer has lapsed"));
         }
-        ctx.check_wave_open(kyiv_today())?;
+        ctx.check_wave_open(self.db.clock().kyiv_today())?;
         let mv = TaskMove::AcceptOffer;
         sqlx::query(&format!(
             "UPDATE tasks SET state = '{}', held_since = $1, deadline_at = $2, updated_at = $1 WHERE id = $3 AND state IN ({})",
@@ -58,7 +58,7 @@ impl Assignment {
             }
             return Err(AppError::conflict("this task is not offered to you"));
         }
-        give_back(&mut tx, task_id, now_ms()).await?;
+        give_back(&mut tx, task_id, self.db.now_ms()).await?;
         self.commit_with_event(
             tx,
             TaskEventRow {

@@ -74,7 +74,7 @@ impl Feedback {
             if missing.is_empty() {
                 return Ok(());
             }
-            let now = now_ms();
+            let now = self.db.now_ms();
             let mut tx = self.db.begin_write().await?;
             for venue in &missing {
                 // Another request may have made one meanwhile: the live-code index keeps one.

@@ -44,7 +44,7 @@ impl Feedback {
         if !(1..=MAX_BURST_HOURS).contains(&hours) {
             return Err(crate::domain::ValidationError::new("hours", "must be 1 to 720").into());
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         // One bucket earlier, so a window straddling the start is whole.
         let since = (now - hours * 3_600_000) / BURST_BUCKET_MS * BURST_BUCKET_MS - BURST_BUCKET_MS;
         let rows: Vec<BucketRow> = sqlx::query_as(&format!(

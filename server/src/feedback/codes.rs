@@ -63,7 +63,7 @@ impl Feedback {
         .bind(&token)
         .bind(venue_id)
         .bind(&actor.user_id)
-        .bind(now_ms())
+        .bind(self.db.now_ms())
         .execute(self.db.pool())
         .await?;
         if inserted.rows_affected() == 0 {
@@ -80,7 +80,7 @@ impl Feedback {
             return Err(AppError::forbidden());
         }
         self.venue_exists(venue_id).await?;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let token = base32(&rand::random::<[u8; TOKEN_BYTES]>());
         let mut tx = self.db.begin_write().await?;
         sqlx::query("UPDATE feedback_codes SET retired_at = $1 WHERE venue_id = $2 AND retired_at IS NULL")

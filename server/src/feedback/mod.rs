@@ -23,7 +23,7 @@ use std::sync::Arc;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::error::AppResult;
 
 /// The feedback service.

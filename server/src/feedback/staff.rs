@@ -108,7 +108,7 @@ impl Feedback {
                 )
                 .bind(wanted)
                 .bind(&actor.user_id)
-                .bind(now_ms())
+                .bind(self.db.now_ms())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

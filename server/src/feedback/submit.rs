@@ -67,7 +67,7 @@ impl Feedback {
     /// a form of a QR code retired since is refused everywhere.
     pub fn form_token(&self, venue_id: &str, code_token: Option<&str>) -> String {
         let nonce = base32(&rand::random::<[u8; 10]>());
-        let shown = now_ms().to_string();
+        let shown = self.db.now_ms().to_string();
         let signature = self.mac(&["form", venue_id, &entry_key(code_token), &nonce, &shown]);
         format!("{nonce}.{shown}.{}", base32(&signature[..16]))
     }
@@ -87,7 +87,7 @@ impl Feedback {
     /// A new device cookie value: a random id, when it was made (seconds), and their signature.
     pub fn new_device_cookie(&self) -> String {
         let id = base32(&rand::random::<[u8; 12]>());
-        let made = (now_ms() / 1000).to_string();
+        let made = (self.db.now_ms() / 1000).to_string();
         let signature = self.mac(&["device", &id, &made]);
         format!("{id}.{made}.{}", base32(&signature[..12]))
     }
@@ -129,7 +129,7 @@ impl Feedback {
     }
 
     pub async fn submit(&self, s: Submission) -> AppResult<Submitted> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
             return Ok(Submitted::Bot);
         }

@@ -32,7 +32,7 @@ impl QualityQuery {
         after: Option<String>,
     ) -> async_graphql::Result<List<CenterQuality>> {
         let (limit, offset) = (page_size(first)?, decode_offset(after.as_deref())?);
-        let period = period.unwrap_or_else(crate::quality::current_quarter);
+        let period = period.unwrap_or_else(|| quality(ctx).current_quarter());
         let oblast = oblast.filter(|o| !o.trim().is_empty());
         let page = quality(ctx)
             .table(actor(ctx)?, &client_id, &period, oblast.as_deref(), limit, offset)

@@ -9,7 +9,7 @@ use super::pagination::{decode_offset, offset_page, page_size, List};
 use super::types::GeoPoint;
 use super::{actor, Require};
 use crate::auth::{Actor, Permission};
-use crate::db::{from_ms, now_ms};
+use crate::db::from_ms;
 use crate::domain::photo::PhotoSource;
 use crate::domain::visit::{FlagCode, GeoVerdict, Severity, Verdict, VisitState};
 use crate::error::AppError;
@@ -265,14 +265,22 @@ impl Photo {
     }
     /// Upright, at most 1,600 px, without EXIF. The link expires.
     async fn display_url(&self, ctx: &Context<'_>) -> String {
-        visits(ctx).storage().signed_url(&self.record.display_key, now_ms())
+        visits(ctx)
+            .storage()
+            .signed_url(&self.record.display_key, visits(ctx).now_ms())
     }
     async fn thumbnail_url(&self, ctx: &Context<'_>) -> String {
-        visits(ctx).storage().signed_url(&self.record.thumbnail_key, now_ms())
+        visits(ctx)
+            .storage()
+            .signed_url(&self.record.thumbnail_key, visits(ctx).now_ms())
     }
     /// The file as uploaded, with its EXIF (reviewers only).
     async fn original_url(&self, ctx: &Context<'_>) -> Option<String> {
-        (self.viewer == Viewer::Reviewer).then(|| visits(ctx).storage().signed_url(&self.record.original_key, now_ms()))
+        (self.viewer == Viewer::Reviewer).then(|| {
+            visits(ctx)
+                .storage()
+                .signed_url(&self.record.original_key, visits(ctx).now_ms())
+        })
     }
     async fn created_at(&self) -> DateTime<Utc> {
         from_ms(self.record.created_at)

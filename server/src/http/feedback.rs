@@ -765,7 +765,7 @@ pub(super) async fn responses_export(
     let Some(format) = ExportFormat::parse(query.format.as_deref().unwrap_or("csv")) else {
         return json_error(AppError::bad_input("format", "must be csv or xlsx"), &request_id);
     };
-    let period = query.period.unwrap_or_else(crate::quality::current_quarter);
+    let period = query.period.unwrap_or_else(|| state.quality.current_quarter());
     let export = match state.feedback.start_export(&actor, &client_id, &period, format).await {
         Ok(export) => export,
         Err(err) => return json_error(err, &request_id),

@@ -18,7 +18,10 @@ pub(super) async fn media(
     let Ok(Query(q)) = query else {
         return (StatusCode::FORBIDDEN, "this link is not signed").into_response();
     };
-    if !state.storage.verify(&key, q.expires, &q.sig, crate::db::now_ms()) {
+    if !state
+        .storage
+        .verify(&key, q.expires, &q.sig, state.accounts.db().now_ms())
+    {
         return (StatusCode::FORBIDDEN, "this link is invalid or has expired").into_response();
     }
     match state.storage.get(&key).await {

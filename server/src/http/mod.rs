@@ -135,11 +135,38 @@ pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> 
         .route("/map/centers/{id}", get(portal::map_center))
         .route("/open-data/{file}", get(portal::open_data))
         .route("/metrics", get(metrics))
+        .merge(testing_routes(settings))
         .merge(web::routes(&settings.http))
         .merge(web::pmtiles_routes(&settings.http))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), count_response))
         .with_state(state)
         .layer(middleware)
+}
+
+/// `POST /testing/clock` when `testing.clock_control` is on (test servers on loopback only): moves the
+/// service's clock by `advanceMs`, or to `atMs`; answers with the clock's `nowMs`.
+fn testing_routes(settings: &Settings) -> Router<AppState> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Move {
+        advance_ms: Option<u64>,
+        at_ms: Option<i64>,
+    }
+    async fn move_clock(State(state): State<AppState>, Json(m): Json<Move>) -> Response {
+        let clock = state.accounts.db().clock();
+        if let Some(at) = m.at_ms {
+            clock.set(at);
+        }
+        if let Some(by) = m.advance_ms {
+            clock.advance(std::time::Duration::from_millis(by));
+        }
+        Json(serde_json::json!({ "nowMs": clock.now_ms() })).into_response()
+    }
+    if settings.testing.clock_control {
+        Router::new().route("/testing/clock", axum::routing::post(move_clock))
+    } else {
+        Router::new()
+    }
 }
 
 /// CORS: closed (no headers, so browsers refuse cross-origin calls) unless origins are allowed by name.

@@ -11,7 +11,7 @@ use maud::{html, Markup};
 use super::feedback::{dimension_title, public_page, Lang};
 use super::*;
 use crate::domain::quality_index::{CenterIndex, Part};
-use crate::quality::{current_quarter, PublicCenter};
+use crate::quality::PublicCenter;
 
 /// Where the portal script is (`npm run build` writes it; without a build the pages work as lists).
 const PORTAL_SCRIPT: &str = "/portal/assets/portal.js";
@@ -48,13 +48,13 @@ impl PortalQuery {
     }
 
     /// The period asked for (checked), or the current quarter.
-    fn period(&self) -> Result<String, AppError> {
+    fn period(&self, state: &AppState) -> Result<String, AppError> {
         match self.period.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             Some(p) => {
                 crate::quality::check_period(p)?;
                 Ok(p.to_string())
             }
-            None => Ok(current_quarter()),
+            None => Ok(state.quality.current_quarter()),
         }
     }
 
@@ -163,7 +163,7 @@ fn center_item(lang: Lang, c: &PublicCenter, carry: &str) -> Markup {
 /// `/map/`: the map (drawn by the portal script), search, the oblasts, and the open data.
 async fn home(state: &AppState, q: &PortalQuery) -> Result<Response, AppError> {
     let lang = q.lang();
-    let period = q.period()?;
+    let period = q.period(state)?;
     let carry = q.carry(&period);
     let oblasts = state.quality.public_oblasts().await?;
     let config = super::web::client_config(&state.settings.http);
@@ -209,7 +209,7 @@ async fn home(state: &AppState, q: &PortalQuery) -> Result<Response, AppError> {
 /// `/map/oblast/{oblast}`: its hromadas, each with its centers.
 async fn oblast_page(state: &AppState, oblast: &str, q: &PortalQuery) -> Result<Response, AppError> {
     let lang = q.lang();
-    let period = q.period()?;
+    let period = q.period(state)?;
     let carry = q.carry(&period);
     let centers = state.quality.public_centers_of(&period, oblast).await?;
     if centers.is_empty() {
@@ -239,7 +239,7 @@ async fn oblast_page(state: &AppState, oblast: &str, q: &PortalQuery) -> Result<
 /// `/map/search?q=`: centers whose name, address, city, hromada or oblast has the words.
 async fn search(state: &AppState, q: &PortalQuery) -> Result<Response, AppError> {
     let lang = q.lang();
-    let period = q.period()?;
+    let period = q.period(state)?;
     let carry = q.carry(&period);
     let text = q.q.as_deref().unwrap_or("").trim().to_lowercase();
     if text.chars().count() > 100 {
@@ -303,7 +303,7 @@ fn part_row(lang: Lang, name: &str, part: Option<&Part>, unit_n: (&'static str, 
 /// `/map/centers/{id}`: a center's page.
 async fn center_page(state: &AppState, id: &str, q: &PortalQuery) -> Result<Response, AppError> {
     let lang = q.lang();
-    let period = q.period()?;
+    let period = q.period(state)?;
     let carry = q.carry(&period);
     let Some(center) = state.quality.public_center(&period, id).await? else {
         return Err(AppError::NotFound("center".into()));
@@ -449,7 +449,7 @@ fn weekday(lang: Lang, day: crate::domain::Weekday) -> &'static str {
 
 /// `/map/centers.json`: every public center with its headline and counts, for the map.
 async fn centers_json(state: &AppState, q: &PortalQuery) -> Result<Response, AppError> {
-    let period = q.period()?;
+    let period = q.period(state)?;
     let centers = state.quality.public_centers(&period, false).await?;
     let items: Vec<serde_json::Value> = centers
         .iter()
@@ -548,7 +548,7 @@ fn open_row(period: &str, c: &PublicCenter) -> Vec<serde_json::Value> {
 
 /// `/open-data/quality-index.{csv,json}?period=`: every public center's index and counts.
 async fn open_file(state: &AppState, file: &str, q: &PortalQuery) -> Result<Response, AppError> {
-    let period = q.period()?;
+    let period = q.period(state)?;
     let centers = state.quality.public_centers(&period, true).await?;
     match file {
         "quality-index.json" => {

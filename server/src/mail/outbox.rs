@@ -13,12 +13,12 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::{Mailer, OutgoingEmail};
-use crate::db::{new_id, now_ms, Db, Tx};
+use crate::db::{new_id, Db, Tx};
 
 /// Writes a message to the outbox inside the caller's transaction. Wake the worker after commit.
 pub async fn enqueue(tx: &mut Tx, kind: &str, to: &str, subject: &str, body: &str) -> Result<String, sqlx::Error> {
     let id = new_id();
-    let now = now_ms();
+    let now = tx.now_ms();
     sqlx::query(
         "INSERT INTO outbox_emails (id, kind, to_address, subject, body_text, created_at, attempts, next_attempt_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 0, $6)",
@@ -81,7 +81,7 @@ impl Worker {
                 .flatten();
         match next {
             Some(at) => {
-                let wait = (at - now_ms()).clamp(10, self.poll_interval.as_millis() as i64);
+                let wait = (at - self.db.now_ms()).clamp(10, self.poll_interval.as_millis() as i64);
                 Duration::from_millis(wait as u64)
             }
             None => self.poll_interval,
@@ -90,7 +90,7 @@ impl Worker {
 
     /// Claims and sends one batch; returns how many were attempted.
     pub async fn deliver_due(&self) -> anyhow::Result<usize> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         let rows = sqlx::query(
             "UPDATE outbox_emails SET locked_until = $1, attempts = attempts + 1 \
              WHERE id IN (SELECT id FROM outbox_emails WHERE sent_at IS NULL AND next_attempt_at <= $2 \
@@ -115,7 +115,7 @@ impl Worker {
                     sqlx::query(
                         "UPDATE outbox_emails SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
                     )
-                    .bind(now_ms())
+                    .bind(self.db.now_ms())
                     .bind(&email.id)
                     .execute(self.db.pool())
                     .await?;
@@ -126,7 +126,7 @@ impl Worker {
                     sqlx::query(
                         "UPDATE outbox_emails SET next_attempt_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
                     )
-                    .bind(now_ms() + delay as i64)
+                    .bind(self.db.now_ms() + delay as i64)
                     .bind(format!("{err:#}"))
                     .bind(&email.id)
                     .execute(self.db.pool())

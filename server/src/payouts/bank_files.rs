@@ -21,7 +21,7 @@ impl Payouts {
         let debtor_iban = Iban::parse("payouts.debtor_iban", debtor_iban)?;
         let export_id = new_id();
         let message_id = format!("FW{}", export::end_to_end_id(&export_id));
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         sqlx::query(
             "INSERT INTO payout_exports (id, batch_id, format, message_id, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -46,7 +46,7 @@ impl Payouts {
         Ok(Header {
             message_id,
             created_at: from_ms(now),
-            execution_date: crate::time::kyiv_today(),
+            execution_date: crate::time::kyiv_time(now).date_naive(),
             batch_id: batch.id,
             line_count: batch.line_count,
             net_total: batch.net_total,

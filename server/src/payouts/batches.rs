@@ -23,7 +23,7 @@ impl Payouts {
         if let Some(id) = replayed(&self.db, "payout_batch", idempotency_key, &request).await? {
             return Ok((self.batch(&id).await?, Vec::new()));
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         let cutoff = kyiv_start_ms(to + chrono::Duration::days(1)).min(now + 1);
         let withholding = self.settings.withholding();
         let currency = self.settings.currency.clone();
@@ -149,7 +149,7 @@ impl Payouts {
                 "a batch is approved by someone other than the person who created it (four eyes)".into(),
             ));
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         let done = sqlx::query(
             "UPDATE payout_batches SET state = 'APPROVED', decided_by = $1, decided_at = $2 WHERE id = $3 AND state = 'DRAFT'",
         )
@@ -243,7 +243,7 @@ impl Payouts {
             }
             _ => {}
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         sqlx::query(
             "UPDATE payout_batches SET state = 'CANCELLED', decided_by = $1, decided_at = $2, cancel_reason = $3 \
              WHERE id = $4 AND state = 'DRAFT'",

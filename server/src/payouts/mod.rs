@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
 use crate::config::PayoutSettings;
-use crate::db::{from_ms, is_unique_violation, new_id, now_ms, Db, Page};
+use crate::db::{from_ms, is_unique_violation, new_id, Db, Page};
 use crate::domain::ledger::{self, Kind};
 use crate::domain::{BatchState, BoundedText, Iban, LineState};
 use crate::error::{AppError, AppResult};

@@ -11,7 +11,7 @@ impl Payouts {
         outcome: Settlement,
         reason: Option<&str>,
     ) -> AppResult<()> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         let (state, failure) = match outcome {
             Settlement::Paid => ("PAID", None),
             Settlement::Failed => ("FAILED", reason),
@@ -160,7 +160,7 @@ impl Payouts {
         .bind(batch_id)
         .bind(&digest)
         .bind(&actor.user_id)
-        .bind(now_ms())
+        .bind(self.db.now_ms())
         .execute(&mut *tx)
         .await;
         match claimed {

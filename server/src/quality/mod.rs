@@ -15,7 +15,7 @@ use futures::TryStreamExt;
 use sqlx::{AnyConnection, Row};
 use tokio::sync::Mutex;
 
-use crate::db::{now_ms, Db};
+use crate::db::Db;
 use crate::domain::quality_index::{compute, periods_of, CenterFacts, IndexSettings, Stratum, Tally, VisitTally};
 use crate::error::{AppError, AppResult};
 
@@ -40,9 +40,9 @@ fn kyiv_date(ms: i64) -> chrono::NaiveDate {
     crate::time::kyiv_time(ms).date_naive()
 }
 
-/// The period an index is shown for when none is asked: the current quarter (Kyiv time).
-pub fn current_quarter() -> String {
-    let [_, quarter] = periods_of(crate::time::kyiv_today());
+/// The quarter (Kyiv time) a day is in.
+pub fn quarter_of(day: chrono::NaiveDate) -> String {
+    let [_, quarter] = periods_of(day);
     quarter
 }
 
@@ -122,7 +122,7 @@ async fn add(
 /// A counted response's share of its center's tallies (its month and its quarter), added (`sign` 1) or taken
 /// out again (`sign` -1, a response a burst held afterwards), in the caller's transaction.
 pub async fn tally_response(
-    tx: &mut AnyConnection,
+    tx: &mut crate::db::Tx,
     client_id: &str,
     venue_id: &str,
     channel: &str,
@@ -135,21 +135,22 @@ pub async fn tally_response(
         sign,
         visits: VisitDelta::default(),
     };
+    let now = tx.now_ms();
     for period in periods_of(kyiv_date(at_ms)) {
-        add(tx, &period, venue_id, channel, client_id, delta, now_ms()).await?;
+        add(tx, &period, venue_id, channel, client_id, delta, now).await?;
     }
     Ok(())
 }
 
 /// An approved visit (`sign` 1) or a revoked approval (`sign` -1) in its center's tallies, in the review's own
 /// transaction; the visit counts in the period of its check-in. A visit without a score adds nothing.
-pub async fn tally_visit(tx: &mut AnyConnection, visit_id: &str, sign: i64) -> AppResult<()> {
+pub async fn tally_visit(tx: &mut crate::db::Tx, visit_id: &str, sign: i64) -> AppResult<()> {
     let row: Option<(String, String, i64, Option<f64>)> = sqlx::query_as(
         "SELECT ve.id, ve.client_id, v.checkin_server_at, v.score FROM visits v JOIN tasks t ON t.id = v.task_id \
          JOIN venues ve ON ve.id = t.venue_id WHERE v.id = $1",
     )
     .bind(visit_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some((venue_id, client_id, at, Some(score))) = row else {
         return Ok(());
@@ -164,8 +165,9 @@ pub async fn tally_visit(tx: &mut AnyConnection, visit_id: &str, sign: i64) -> A
         sign: 1,
         visits: delta,
     };
+    let now = tx.now_ms();
     for period in periods_of(kyiv_date(at)) {
-        add(tx, &period, &venue_id, MYSTERY, &client_id, delta, now_ms()).await?;
+        add(tx, &period, &venue_id, MYSTERY, &client_id, delta, now).await?;
     }
     Ok(())
 }
@@ -183,11 +185,16 @@ impl Quality {
         &self.settings
     }
 
+    /// The period an index is shown for when none is asked: the current quarter (Kyiv time).
+    pub fn current_quarter(&self) -> String {
+        quarter_of(self.db.clock().kyiv_today())
+    }
+
     /// Recomputes the periods whose tallies or venues changed since the last refresh (all of them the first time); one
     /// refresh at a time per server (several servers may refresh the same period: each writes the same result).
     pub async fn refresh(&self) -> AppResult<usize> {
         let mut watermark = self.watermark.lock().await;
-        let started = now_ms();
+        let started = self.db.now_ms();
         // Periods with new tallies, and every period of a venue that changed (deactivated, or moved to another
         // oblast or size class: its stratum's pool changes).
         let changed: Vec<(String, String)> = sqlx::query_as(
@@ -268,7 +275,7 @@ impl Quality {
         }
         let centers: Vec<CenterFacts> = centers.into_values().collect();
         let computed = compute(&self.settings, &centers);
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         if self.db.backend() == crate::db::Backend::Postgres {
             // Two servers (or a rebuild and the refresh loop) recomputing one period take turns: otherwise both
@@ -406,7 +413,7 @@ impl Quality {
                 v.score_squares += score * score;
             }
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         sqlx::query("DELETE FROM index_tallies").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM quality_index").execute(&mut *tx).await?;
         for ((period, venue, channel), (client, t, v)) in &tallies {

@@ -58,6 +58,8 @@ pub struct ExportPlan {
     pub wave: WaveRecord,
     definition: ChecklistDefinition,
     questions: Vec<String>,
+    /// The Kyiv day the export was asked for (its file name says it).
+    day: chrono::NaiveDate,
 }
 
 impl ExportPlan {
@@ -73,7 +75,7 @@ impl ExportPlan {
             .filter(|part| !part.is_empty())
             .collect::<Vec<_>>()
             .join("-");
-        format!("results-{}-{}.{}", name, crate::time::kyiv_today(), format.extension())
+        format!("results-{}-{}.{}", name, self.day, format.extension())
     }
 
     fn header(&self) -> Vec<String> {
@@ -137,6 +139,7 @@ impl Results {
             wave,
             definition,
             questions,
+            day: self.db.clock().kyiv_today(),
         })
     }
 

@@ -14,7 +14,7 @@ use sqlx::FromRow;
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, now_ms, violates, Db};
+use crate::db::{new_id, violates, Db};
 use crate::domain::{
     bounding_box, distance_m, normalize_apostrophes, parse_time_zone, BoundedText, Coordinates, FieldErrors,
     GeofenceRadius, OpeningHours, ValidationError, VenueType,
@@ -349,7 +349,7 @@ impl Venues {
             None => "Europe/Kyiv".to_string(),
         };
         let id = new_id();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO clients (id, name, kind, created_by, created_at, updated_by, updated_at, time_zone) \
@@ -382,7 +382,7 @@ impl Venues {
             sqlx::query("UPDATE clients SET feedback_moderated = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
                 .bind(i64::from(moderated))
                 .bind(by)
-                .bind(now_ms())
+                .bind(self.db.now_ms())
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;

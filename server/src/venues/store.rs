@@ -48,7 +48,7 @@ pub(super) async fn insert_venues(
     query
         .bind(client_id)
         .bind(actor_id)
-        .bind(now_ms())
+        .bind(tx.now_ms())
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -69,7 +69,7 @@ pub(super) async fn update_venue(
         f,
     )
     .bind(actor_id)
-    .bind(now_ms())
+    .bind(tx.now_ms())
     .bind(id)
     .bind(f.zone_name())
     .bind(&f.size_class)

@@ -47,7 +47,7 @@ impl Visits {
         definition.check_answers(&parsed, false)?;
         sqlx::query("UPDATE visits SET answers = $1, updated_at = $2 WHERE id = $3")
             .bind(merged.to_string())
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .bind(visit_id)
             .execute(&mut *tx)
             .await?;

@@ -32,7 +32,7 @@ impl Visits {
                 "photos can be taken only while the visit is in progress or returned for correction",
             ));
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         let expires_at = now + self.capture_token_ms;
         let mut tokens = Vec::with_capacity(count as usize);
         for _ in 0..count {
@@ -104,12 +104,12 @@ pub(super) async fn check_capture(
 }
 
 /// Spends the token on the photo, once: false when another upload spent it first.
-pub(super) async fn spend_token(conn: &mut AnyConnection, token_id: &str, photo_id: &str) -> Result<bool, sqlx::Error> {
+pub(super) async fn spend_token(conn: &mut crate::db::Tx, token_id: &str, photo_id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("UPDATE capture_tokens SET used_at = $1, photo_id = $2 WHERE id = $3 AND used_at IS NULL")
-        .bind(now_ms())
+        .bind(conn.now_ms())
         .bind(photo_id)
         .bind(token_id)
-        .execute(&mut *conn)
+        .execute(&mut **conn)
         .await?;
     Ok(done.rows_affected() == 1)
 }

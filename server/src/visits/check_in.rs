@@ -22,7 +22,7 @@ impl Visits {
     }
 
     async fn check_in_once(&self, actor: &Actor, input: CheckIn) -> AppResult<CheckInOutcome> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         let client_id = client_id_checked("clientId", &input.client_id)?;
         Coordinates::parse("position", input.lat, input.lon)?;
         let accuracy = accuracy_checked("accuracyM", input.accuracy_m)?;

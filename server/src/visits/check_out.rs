@@ -5,7 +5,7 @@ use super::*;
 impl Visits {
     /// Records leaving the venue. Repeats return the visit as first checked out.
     pub async fn check_out(&self, actor: &Actor, visit_id: &str, out: CheckOut) -> AppResult<VisitRecord> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         Coordinates::parse("position", out.lat, out.lon)?;
         let accuracy = accuracy_checked("accuracyM", out.accuracy_m)?;
         let device_at = device_time_checked("deviceTime", out.device_at, now)?;

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::auth::{Actor, Permission};
-use crate::db::{is_unique_violation, new_id, now_ms, Db, Page};
+use crate::db::{is_unique_violation, new_id, Db, Page};
 use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
 use crate::domain::flags::{DeclaredConflict, RepeatVisit};
 use crate::domain::photo::{
@@ -409,6 +409,11 @@ impl Visits {
     /// Uploads waiting for a processing slot now.
     pub fn photo_queue(&self) -> i64 {
         self.photo_queue.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Now, on the application's clock (signed links expire by it).
+    pub fn now_ms(&self) -> i64 {
+        self.db.now_ms()
     }
 
     pub fn storage(&self) -> &Storage {

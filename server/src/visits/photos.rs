@@ -81,7 +81,7 @@ impl Visits {
             ));
         }
         let capture = match &photo.capture {
-            Some(c) => Some(super::capture::check_capture(&mut conn, actor, visit_id, c, now_ms()).await?),
+            Some(c) => Some(super::capture::check_capture(&mut conn, actor, visit_id, c, self.db.now_ms()).await?),
             None => None,
         };
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE visit_id = $1")
@@ -135,7 +135,7 @@ impl Visits {
             .bind(&pending_id)
             .bind(visit_id)
             .bind(serde_json::to_string(&keys).map_err(|e| AppError::Internal(e.into()))?)
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .execute(self.db.pool())
             .await?;
         let size = bytes.len() as i64;
@@ -150,7 +150,7 @@ impl Visits {
             return Err(AppError::Internal(err));
         }
         let b = bands(processed.phash);
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         // The state and the cap are checked again under the visit's lock, so parallel uploads cannot pass them.
         lock_visit(&mut tx, visit_id).await?;
@@ -295,7 +295,7 @@ impl Visits {
     /// and are older than `older_than_ms`; objects a photo row refers to are kept. Returns how many uploads
     /// were swept. Runs in the background loop of every server.
     pub async fn sweep_abandoned_uploads(&self, older_than_ms: i64) -> AppResult<usize> {
-        let cutoff = now_ms() - older_than_ms;
+        let cutoff = self.db.now_ms() - older_than_ms;
         let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT id, visit_id, object_keys FROM pending_uploads WHERE created_at < $1 ORDER BY created_at LIMIT 500",
         )
@@ -367,13 +367,13 @@ impl Visits {
 /// Serialises the duplicate search with the insert that follows it, across every server: the lock row is held
 /// until the caller's transaction ends (on SQLite the write transaction itself is the lock). So of two
 /// shoppers uploading the same new picture at the same moment, the second finds the first.
-pub(super) async fn lock_duplicate_search(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+pub(super) async fn lock_duplicate_search(tx: &mut crate::db::Tx) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO rate_subjects (bucket, subject, touched_at) VALUES ('photos', 'duplicate-search', $1) \
          ON CONFLICT (bucket, subject) DO UPDATE SET touched_at = excluded.touched_at",
     )
-    .bind(now_ms())
-    .execute(&mut *tx)
+    .bind(tx.now_ms())
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -53,7 +53,7 @@ impl Visits {
     /// Visits waiting for review (or in another state), oldest submission first.
     pub async fn queue(&self, filter: &QueueFilter, limit: usize, offset: usize) -> AppResult<Page<VisitRecord>> {
         let min_age = filter.min_age_hours.unwrap_or(0).max(0);
-        let cutoff = now_ms() - min_age * 3_600_000;
+        let cutoff = self.db.now_ms() - min_age * 3_600_000;
         let conditions = "v.state = $1 AND ($2 = '' OR t.wave_id = $2) AND ($3 = '' OR ve.oblast = $3) \
              AND ($4 = '' OR EXISTS (SELECT 1 FROM visit_flags f WHERE f.visit_id = v.id AND f.code = $4)) \
              AND COALESCE(v.submitted_at, v.created_at) <= $5";

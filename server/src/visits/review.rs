@@ -13,7 +13,7 @@ impl Visits {
         reason: Option<String>,
         comments: Vec<ReviewComment>,
     ) -> AppResult<VisitRecord> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         let reason = match reason.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             Some(r) => Some(BoundedText::parse("reason", r, 3, 2_000)?.into_inner()),
             None => None,
@@ -107,19 +107,19 @@ impl Visits {
 
     /// Posts what an approved visit earns (fee, bonus as offered, receipt up to the wave's cap), once: the
     /// source key is the visit's, and this runs in the approval's own transaction.
-    async fn post_approval(&self, tx: &mut AnyConnection, visit: &VisitRecord, actor_id: &str) -> AppResult<()> {
+    async fn post_approval(&self, tx: &mut crate::db::Tx, visit: &VisitRecord, actor_id: &str) -> AppResult<()> {
         let (fee, bonus, cap, wave_id): (i64, i64, i64, String) = sqlx::query_as(
             "SELECT t.fee_kopiykas, t.bonus_kopiykas, w.reimbursement_cap_kopiykas, w.id FROM tasks t \
              JOIN waves w ON w.id = t.wave_id WHERE t.id = $1",
         )
         .bind(&visit.task_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let receipts: i64 = sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(receipt_kopiykas), 0) AS BIGINT) FROM photos WHERE visit_id = $1 AND kind = 'RECEIPT'",
         )
         .bind(&visit.id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         let earnings = crate::domain::ledger::VisitEarnings {
             fee,
@@ -151,7 +151,7 @@ impl Visits {
     /// earnings make up.
     pub async fn revoke_approval(&self, actor: &Actor, visit_id: &str, reason: &str) -> AppResult<VisitRecord> {
         let reason = BoundedText::parse("reason", reason, 3, 2_000)?.into_inner();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         lock_visit(&mut tx, visit_id).await?;
         let visit = self.load(&mut tx, visit_id).await?;

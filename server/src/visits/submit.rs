@@ -6,7 +6,7 @@ impl Visits {
     /// Submits a checked-out visit: every visible required question answered (photo questions by their photos),
     /// the score computed, the flags raised. Submitting again returns the submitted visit.
     pub async fn submit(&self, actor: &Actor, visit_id: &str) -> AppResult<VisitRecord> {
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         // A resend while the first submission is in flight waits here for it, then finds the visit submitted.
         lock_visit(&mut tx, visit_id).await?;

@@ -21,7 +21,7 @@ impl Waves {
                 "selects no active venue of this client",
             ));
         }
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let mut created = 0;
         let rows: Vec<(String, i64)> = venues

@@ -25,7 +25,7 @@ impl Waves {
         sqlx::query("UPDATE waves SET status = $1, updated_by = $2, updated_at = $3 WHERE id = $4 AND status = $5")
             .bind(next.as_str())
             .bind(&actor.user_id)
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .bind(id)
             .bind(wave.status.as_str())
             .execute(&mut *tx)
@@ -57,7 +57,7 @@ impl Waves {
         sqlx::query("UPDATE waves SET ends_on = $1, updated_by = $2, updated_at = $3 WHERE id = $4")
             .bind(period.ends_on.to_string())
             .bind(&actor.user_id)
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -80,7 +80,7 @@ impl Waves {
             return Ok((wave, 0));
         }
         let reason = BoundedText::parse("reason", reason, 3, 1_000)?.into_inner();
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
         let mv = TaskMove::Cancel;
         let cancelled = sqlx::query(&format!(
@@ -116,7 +116,7 @@ impl Waves {
         )
         .fetch_all(self.db.pool())
         .await?;
-        let now = now_ms();
+        let now = self.db.now_ms();
         let mut changed = 0;
         for (wave_id, launched_at, steps, cap) in rows {
             let rule = BonusRule::from_parts(serde_json::from_str(&steps).unwrap_or_default(), cap);

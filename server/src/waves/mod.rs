@@ -8,7 +8,7 @@ use sqlx::FromRow;
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, now_ms, Db, Page};
+use crate::db::{new_id, Db, Page};
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::visit::VisitRules;
 use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, WaveStatus};
@@ -212,7 +212,7 @@ impl Waves {
 
     pub async fn create(&self, actor: &Actor, client_id: &str, settings: WaveSettings) -> AppResult<WaveRecord> {
         self.check_references(client_id, &settings).await?;
-        let (id, now) = (new_id(), now_ms());
+        let (id, now) = (new_id(), self.db.now_ms());
         let mut tx = self.db.begin_write().await?;
         let insert = format!(
             "INSERT INTO waves ({WAVE_COLUMNS}, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
@@ -252,7 +252,7 @@ impl Waves {
              updated_at = $18 WHERE id = $19 AND status = 'DRAFT'";
         let done = bind_settings(sqlx::query(update), &settings)?
             .bind(&actor.user_id)
-            .bind(now_ms())
+            .bind(self.db.now_ms())
             .bind(id)
             .execute(&mut *tx)
             .await?;

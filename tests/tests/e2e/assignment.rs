@@ -402,7 +402,7 @@ async fn a_lapsed_claim_returns_to_the_board_and_the_shopper_is_told() {
     phone.claim_task(task).await.unwrap();
     // The claim window passes.
     sqlx::query("UPDATE tasks SET deadline_at = $1 WHERE id = $2")
-        .bind(fieldwork::db::now_ms() - 1000)
+        .bind(app.db.now_ms() - 1000)
         .bind(task)
         .execute(app.db.pool())
         .await
@@ -555,7 +555,7 @@ async fn offers_are_accepted_declined_or_left_to_lapse() {
     let other_task = &b.tasks[VYHOVSKOHO];
     app.gql(token, offer, json!({ "t": other_task, "s": shopper })).await;
     sqlx::query("UPDATE tasks SET deadline_at = $1 WHERE id = $2")
-        .bind(fieldwork::db::now_ms() - 1000)
+        .bind(app.db.now_ms() - 1000)
         .bind(other_task)
         .execute(app.db.pool())
         .await
@@ -624,7 +624,7 @@ async fn tasks_still_open_after_some_days_earn_the_wave_bonus() {
         "UPDATE waves SET bonus_steps = '[{\"afterDays\":3,\"bonusKopiykas\":5000},{\"afterDays\":7,\"bonusKopiykas\":12000}]', \
          bonus_cap_kopiykas = 10000, launched_at = $1 WHERE id = $2",
     )
-    .bind(fieldwork::db::now_ms() - 8 * 86_400_000)
+    .bind(app.db.now_ms() - 8 * 86_400_000)
     .bind(&b.wave)
     .execute(app.db.pool())
     .await

@@ -166,7 +166,7 @@ async fn a_qr_code_leads_to_the_form_and_a_response_is_kept_once() {
     assert_eq!(responses(&app).await, 0);
 
     // The same form sent twice at once, and again later: one response.
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    app.clock.advance(Duration::from_secs(2)); // the visitor answers
     let fields = [
         ("token", form_token.as_str()),
         ("service", "RESIDENCE"),
@@ -347,7 +347,7 @@ async fn the_map_channel_takes_a_venue_by_id_and_staff_edit_the_service_catalogu
     let page = get(&app, &format!("/feedback/{venue}"), None).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Пенсійні питання"));
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    app.clock.advance(Duration::from_secs(2)); // the visitor answers
     let sent = post(
         &app,
         &format!("/feedback/{venue}"),
@@ -485,7 +485,7 @@ async fn a_burst_against_one_center_shows_to_staff_as_one_stretch() {
         assert_eq!(page.status, 200);
         forms.push(page);
     }
-    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    app.clock.advance(Duration::from_secs(2)); // the visitor answers
     for page in &forms {
         let sent = post(
             &app,
@@ -524,4 +524,61 @@ async fn a_burst_against_one_center_shows_to_staff_as_one_stretch() {
     assert_eq!(fieldwork_e2e::error_field(&body), Some("hours"), "{body}");
     let body = app.gql(Some(&coordinator), bursts, json!({"h": 721})).await;
     assert_eq!(fieldwork_e2e::error_field(&body), Some("hours"), "{body}");
+}
+
+/// Time is the service's clock, which the test moves: the device's cooldown ends a day later, a form shown a
+/// day ago is stale, and the minimum fill time is met by answering "two seconds" later, without waiting.
+#[tokio::test]
+async fn a_day_later_by_the_clock_a_device_may_answer_again_and_an_old_form_is_stale() {
+    let app = TestApp::spawn_with(quick_app()).await;
+    let (_, _, path) = venue_with_code(&app).await;
+    let first = get(&app, &path, None).await;
+    let cookie = first.cookie.clone().expect("a device cookie");
+    app.clock.advance(Duration::from_secs(2));
+    let sent = post(
+        &app,
+        &path,
+        Some(&cookie),
+        &[("token", &token(&first.body)), ("staff", "4")],
+    )
+    .await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let again = get(&app, &path, Some(&cookie)).await;
+    app.clock.advance(Duration::from_secs(2));
+    let refused = post(
+        &app,
+        &path,
+        Some(&cookie),
+        &[("token", &token(&again.body)), ("staff", "4")],
+    )
+    .await;
+    assert_eq!(refused.status, 409, "the cooldown holds the same day");
+
+    app.clock.advance(Duration::from_secs(25 * 3_600));
+    let next_day = get(&app, &path, Some(&cookie)).await;
+    app.clock.advance(Duration::from_secs(2));
+    let sent = post(
+        &app,
+        &path,
+        Some(&cookie),
+        &[("token", &token(&next_day.body)), ("staff", "3")],
+    )
+    .await;
+    assert_eq!(
+        sent.status, 200,
+        "a day later the device may answer again: {}",
+        sent.body
+    );
+
+    let shown = get(&app, &path, None).await;
+    app.clock.advance(Duration::from_secs(25 * 3_600));
+    let stale = post(
+        &app,
+        &path,
+        shown.cookie.as_deref(),
+        &[("token", &token(&shown.body)), ("staff", "3")],
+    )
+    .await;
+    assert!(stale.body.contains("Форма застаріла"), "{}", stale.body);
+    assert_eq!(responses(&app).await, 2);
 }

@@ -594,7 +594,7 @@ async fn objects_of_an_unfinished_upload_are_swept() {
             .bind(fieldwork::db::new_id())
             .bind(&visit)
             .bind(serde_json::to_string(object_keys).unwrap())
-            .bind(fieldwork::db::now_ms() - 60_000)
+            .bind(app.db.now_ms() - 60_000)
             .execute(app.db.pool())
             .await
             .unwrap();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::Datelike;
 
-use fieldwork::db::{new_id, now_ms};
+use fieldwork::db::new_id;
 use fieldwork::domain::Role;
 use fieldwork_e2e::{error_code, error_field, TestApp};
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ async fn submitted_visits(app: &TestApp, field: &Field, shoppers: &[String], n: 
         .fetch_one(app.db.pool())
         .await
         .unwrap();
-    let now = now_ms();
+    let now = app.db.now_ms();
     let mut visits = Vec::new();
     let mut seq: i64 = 100;
     for shopper in shoppers {
@@ -345,7 +345,7 @@ async fn a_payout_batch_from_draft_to_bank_and_back() {
         .await
         .unwrap();
 
-    let today = fieldwork::time::kyiv_today();
+    let today = app.clock.kyiv_today();
     let (from, to) = ((today - chrono::Duration::days(30)).to_string(), today.to_string());
     let create = "mutation($f: String!, $t: String!, $k: String) { createPayoutBatch(periodFrom: $f, periodTo: $t, idempotencyKey: $k) { \
          batch { id state lineCount grossKopiykas withheldKopiykas netKopiykas } skipped { shopperId reason } } }";

@@ -114,7 +114,7 @@ async fn recomputed_after(app: &TestApp, venue: &str, since: i64) {
 /// `n` counted, glowing responses to the venue in the hours before (one every 5 minutes, ending 40 minutes
 /// ago), as if sent one by one.
 async fn seed_history(app: &TestApp, venue: &str, n: i64) {
-    let now = fieldwork::db::now_ms();
+    let now = app.db.now_ms();
     for i in 0..n {
         sqlx::query(
             "INSERT INTO feedback_responses (id, venue_id, channel, premises, staff, waiting, result, recommend, \
@@ -144,7 +144,7 @@ async fn a_flood_through_a_trusted_proxy_cannot_move_the_published_index() {
     let app = TestApp::spawn_with(behind_a_proxy()).await;
     let venue = public_center(&app, "L-1").await;
     seed_history(&app, &venue, 40).await;
-    let started = fieldwork::db::now_ms();
+    let started = app.db.now_ms();
     recomputed_after(&app, &venue, started - 1).await;
     let before = index_of(&app, &venue).await;
     let in_months: i64 = before
@@ -189,7 +189,7 @@ async fn a_flood_through_a_trusted_proxy_cannot_move_the_published_index() {
         kept += task.await.unwrap();
     }
     assert_eq!(kept, 240, "each address sent 1 post");
-    let flood_ended = fieldwork::db::now_ms();
+    let flood_ended = app.db.now_ms();
     let (stored, counted): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), CAST(COALESCE(SUM(counted), 0) AS BIGINT) FROM feedback_responses WHERE venue_id = $1 \
          AND created_at >= $2",
@@ -660,4 +660,47 @@ async fn guesses_from_many_addresses_do_not_lock_the_owner_s_own_browser_out() {
     let forged = format!("{}{last}", &device[..device.len() - 1]);
     let (body, _) = login(&app, "192.0.2.51", PASSWORD, Some(&forged)).await;
     assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
+}
+
+#[tokio::test]
+async fn only_a_test_server_on_loopback_lets_its_clock_be_moved_over_http() {
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let moved = http
+        .post(format!("{}/testing/clock", app.base_url))
+        .json(&json!({ "advanceMs": 86_400_000 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        moved.status().as_u16(),
+        404,
+        "a service without testing.clock_control has no such route"
+    );
+    assert_eq!(app.clock.offset_ms(), 0);
+
+    let test_server = TestApp::spawn_with(Options {
+        tweak: Box::new(|s| s.testing.clock_control = true),
+        ..Default::default()
+    })
+    .await;
+    let moved: Value = http
+        .post(format!("{}/testing/clock", test_server.base_url))
+        .json(&json!({ "advanceMs": 86_400_000 }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(test_server.clock.offset_ms() >= 86_400_000);
+    assert!(moved["nowMs"].as_i64().unwrap() >= test_server.db.now_ms() - 1_000);
+
+    let mut settings = test_server.settings.clone();
+    settings.listen = "0.0.0.0:0".parse().unwrap();
+    let refused = fieldwork::startup::Application::build(settings)
+        .await
+        .err()
+        .expect("refused");
+    assert!(refused.to_string().contains("loopback"), "{refused}");
 }
