@@ -192,9 +192,115 @@ impl TryFrom<String> for LineState {
     }
 }
 
+/// Every change of a payout batch's state, named after the operation that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchMove {
+    /// `approvePayoutBatch`, by a second person: its lines are posted and sent.
+    Approve,
+    /// `cancelPayoutBatch`: its shoppers' money is available again.
+    Cancel,
+}
+
+impl BatchMove {
+    pub const ALL: [BatchMove; 2] = [BatchMove::Approve, BatchMove::Cancel];
+
+    pub fn from(self) -> &'static [BatchState] {
+        &[BatchState::Draft]
+    }
+
+    pub fn to(self) -> BatchState {
+        match self {
+            BatchMove::Approve => BatchState::Approved,
+            BatchMove::Cancel => BatchState::Cancelled,
+        }
+    }
+
+    pub fn applies_to(self, state: BatchState) -> bool {
+        self.from().contains(&state)
+    }
+
+    /// The starting states as an SQL list of literals, for a conditional `UPDATE … WHERE state IN (…)`.
+    pub fn from_sql(self) -> String {
+        super::sql_literals(self.from().iter().map(|s| s.as_str()))
+    }
+}
+
+/// Every change of a payout line's state, named after what makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineMove {
+    /// Its batch is approved: the payment goes to the bank.
+    Send,
+    /// Its batch is cancelled before approval.
+    Withdraw,
+    /// The bank paid it.
+    Pay,
+    /// The bank refused it (the money goes back to the shopper's balance).
+    Fail,
+}
+
+impl LineMove {
+    pub const ALL: [LineMove; 4] = [LineMove::Send, LineMove::Withdraw, LineMove::Pay, LineMove::Fail];
+
+    pub fn from(self) -> &'static [LineState] {
+        match self {
+            LineMove::Send | LineMove::Withdraw => &[LineState::Pending],
+            LineMove::Pay | LineMove::Fail => &[LineState::Sent],
+        }
+    }
+
+    pub fn to(self) -> LineState {
+        match self {
+            LineMove::Send => LineState::Sent,
+            LineMove::Withdraw => LineState::Cancelled,
+            LineMove::Pay => LineState::Paid,
+            LineMove::Fail => LineState::Failed,
+        }
+    }
+
+    pub fn applies_to(self, state: LineState) -> bool {
+        self.from().contains(&state)
+    }
+
+    /// The starting states as an SQL list of literals, for a conditional `UPDATE … WHERE state IN (…)`.
+    pub fn from_sql(self) -> String {
+        super::sql_literals(self.from().iter().map(|s| s.as_str()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_batch_and_line_move_is_allowed_and_every_allowed_change_has_a_move() {
+        for mv in BatchMove::ALL {
+            for &from in mv.from() {
+                assert!(from.may_become(mv.to()), "{mv:?}");
+            }
+        }
+        for from in BatchState::ALL {
+            for to in BatchState::ALL.into_iter().filter(|&to| from.may_become(to)) {
+                assert!(
+                    BatchMove::ALL.iter().any(|mv| mv.applies_to(from) && mv.to() == to),
+                    "{from:?} → {to:?} has no named move"
+                );
+            }
+        }
+        for mv in LineMove::ALL {
+            for &from in mv.from() {
+                assert!(from.may_become(mv.to()), "{mv:?}");
+            }
+        }
+        for from in LineState::ALL {
+            for to in LineState::ALL.into_iter().filter(|&to| from.may_become(to)) {
+                assert!(
+                    LineMove::ALL.iter().any(|mv| mv.applies_to(from) && mv.to() == to),
+                    "{from:?} → {to:?} has no named move"
+                );
+            }
+        }
+        assert_eq!(LineMove::Pay.from_sql(), "'SENT'");
+    }
 
     #[test]
     fn payout_states_round_trip_and_settle_once() {

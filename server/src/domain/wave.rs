@@ -143,6 +143,13 @@ pub enum WaveStatus {
 }
 
 impl WaveStatus {
+    pub const ALL: [WaveStatus; 4] = [
+        WaveStatus::Draft,
+        WaveStatus::Launched,
+        WaveStatus::Paused,
+        WaveStatus::Closed,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             WaveStatus::Draft => "DRAFT",
@@ -178,9 +185,90 @@ impl WaveStatus {
     }
 }
 
+/// Every change of a wave's status, named after the operation that makes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaveMove {
+    /// `launchWave`: a draft's tasks are made; a running wave launched again gets the tasks of venues that
+    /// joined its selection since.
+    Launch,
+    /// `pauseWave`: its tasks leave the job board for now.
+    Pause,
+    /// `resumeWave`.
+    Resume,
+    /// `closeWave`: its open tasks are cancelled.
+    Close,
+}
+
+impl WaveMove {
+    pub const ALL: [WaveMove; 4] = [WaveMove::Launch, WaveMove::Pause, WaveMove::Resume, WaveMove::Close];
+
+    /// The statuses this move starts from.
+    pub fn from(self) -> &'static [WaveStatus] {
+        use WaveStatus::*;
+        match self {
+            WaveMove::Launch => &[Draft, Launched],
+            WaveMove::Pause => &[Launched],
+            WaveMove::Resume => &[Paused],
+            WaveMove::Close => &[Draft, Launched, Paused],
+        }
+    }
+
+    /// The status this move ends in.
+    pub fn to(self) -> WaveStatus {
+        match self {
+            WaveMove::Launch | WaveMove::Resume => WaveStatus::Launched,
+            WaveMove::Pause => WaveStatus::Paused,
+            WaveMove::Close => WaveStatus::Closed,
+        }
+    }
+
+    /// May this move start from `status`?
+    pub fn applies_to(self, status: WaveStatus) -> bool {
+        self.from().contains(&status)
+    }
+
+    /// The starting statuses as an SQL list of literals, for a conditional `UPDATE … WHERE status IN (…)`.
+    pub fn from_sql(self) -> String {
+        super::sql_literals(self.from().iter().map(|s| s.as_str()))
+    }
+
+    /// Why the move does not apply to a wave in `status`, in words.
+    pub fn refusal(self, status: WaveStatus) -> String {
+        let verb = match self {
+            WaveMove::Launch => "launched",
+            WaveMove::Pause => "paused",
+            WaveMove::Resume => "resumed",
+            WaveMove::Close => "closed",
+        };
+        format!("a {} wave cannot be {verb}", status.as_str().to_lowercase())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_wave_move_is_allowed_and_every_allowed_change_has_a_move() {
+        for mv in WaveMove::ALL {
+            for &from in mv.from() {
+                assert!(from.may_become(mv.to()), "{mv:?}: {from:?} → {:?}", mv.to());
+            }
+        }
+        for from in WaveStatus::ALL {
+            for to in WaveStatus::ALL.into_iter().filter(|&to| from.may_become(to)) {
+                assert!(
+                    WaveMove::ALL.iter().any(|mv| mv.applies_to(from) && mv.to() == to),
+                    "{from:?} → {to:?} has no named move"
+                );
+            }
+        }
+        assert_eq!(WaveMove::Close.from_sql(), "'DRAFT', 'LAUNCHED', 'PAUSED'");
+        assert_eq!(
+            WaveMove::Resume.refusal(WaveStatus::Closed),
+            "a closed wave cannot be resumed"
+        );
+    }
 
     #[test]
     fn periods() {

@@ -11,7 +11,7 @@ use crate::auth::Permission;
 use crate::db::from_ms;
 use crate::domain::task::TaskState;
 use crate::domain::visit::VisitRules;
-use crate::domain::wave::{bounded, BonusRule, BonusStep, Kopiykas, Period, WaveStatus};
+use crate::domain::wave::{bounded, BonusRule, BonusStep, Kopiykas, Period, WaveMove, WaveStatus};
 use crate::domain::{BoundedText, FieldErrors, OpeningHours};
 use crate::error::AppError;
 use crate::waves::{Progress, SelectionMode, TaskRecord, VenueSelection, WaveRecord, WaveSettings};
@@ -596,16 +596,12 @@ impl WaveMutation {
 
     #[graphql(guard = "Require(Permission::ManageVenues)")]
     async fn pause_wave(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Wave> {
-        Ok(Wave(
-            waves(ctx).set_running(actor(ctx)?, &id, WaveStatus::Paused).await?,
-        ))
+        Ok(Wave(waves(ctx).set_running(actor(ctx)?, &id, WaveMove::Pause).await?))
     }
 
     #[graphql(guard = "Require(Permission::ManageVenues)")]
     async fn resume_wave(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Wave> {
-        Ok(Wave(
-            waves(ctx).set_running(actor(ctx)?, &id, WaveStatus::Launched).await?,
-        ))
+        Ok(Wave(waves(ctx).set_running(actor(ctx)?, &id, WaveMove::Resume).await?))
     }
 
     /// Moves the end date later.

@@ -150,15 +150,7 @@ impl Payouts {
             ));
         }
         let now = self.db.now_ms();
-        let done = sqlx::query(
-            "UPDATE payout_batches SET state = 'APPROVED', decided_by = $1, decided_at = $2 WHERE id = $3 AND state = 'DRAFT'",
-        )
-        .bind(&actor.user_id)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() != 1 {
+        if !move_batch(&mut tx, id, BatchMove::Approve, &actor.user_id, now).await? {
             return Err(AppError::conflict("someone else decided on this batch meanwhile"));
         }
         let period = format!("{}..{}", batch.period_from, batch.period_to);
@@ -213,10 +205,7 @@ impl Payouts {
                 .await?;
             }
         }
-        sqlx::query("UPDATE payout_lines SET state = 'SENT' WHERE batch_id = $1 AND state = 'PENDING'")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        move_lines(&mut tx, id, LineMove::Send).await?;
         audit(&mut tx, Some(&actor.user_id), "payout.batch.approve", Some(id), None).await?;
         tx.commit().await?;
         self.batch(id).await
@@ -244,20 +233,15 @@ impl Payouts {
             _ => {}
         }
         let now = self.db.now_ms();
-        sqlx::query(
-            "UPDATE payout_batches SET state = 'CANCELLED', decided_by = $1, decided_at = $2, cancel_reason = $3 \
-             WHERE id = $4 AND state = 'DRAFT'",
-        )
-        .bind(&actor.user_id)
-        .bind(now)
-        .bind(&reason)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE payout_lines SET state = 'CANCELLED', open_shopper = NULL WHERE batch_id = $1")
+        if !move_batch(&mut tx, id, BatchMove::Cancel, &actor.user_id, now).await? {
+            return Err(AppError::conflict("someone else decided on this batch meanwhile"));
+        }
+        sqlx::query("UPDATE payout_batches SET cancel_reason = $1 WHERE id = $2")
+            .bind(&reason)
             .bind(id)
             .execute(&mut *tx)
             .await?;
+        move_lines(&mut tx, id, LineMove::Withdraw).await?;
         audit(
             &mut tx,
             Some(&actor.user_id),
@@ -269,4 +253,45 @@ impl Payouts {
         tx.commit().await?;
         self.batch(id).await
     }
+}
+
+/// Decides a batch by a named move, in the caller's transaction (a conditional UPDATE from the move's starting
+/// states); false when someone else decided first.
+async fn move_batch(
+    tx: &mut crate::db::Tx,
+    id: &str,
+    mv: BatchMove,
+    actor_id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE payout_batches SET state = '{}', decided_by = $1, decided_at = $2 WHERE id = $3 AND state IN ({})",
+        mv.to().as_str(),
+        mv.from_sql()
+    ))
+    .bind(actor_id)
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Moves every line of a batch that the move applies to (a line leaving the batch's open money also leaves
+/// `open_shopper`, the one-open-line-per-shopper key, when it no longer counts as open).
+async fn move_lines(tx: &mut crate::db::Tx, batch_id: &str, mv: LineMove) -> Result<u64, sqlx::Error> {
+    let open = if mv.to() == LineState::Cancelled {
+        ", open_shopper = NULL"
+    } else {
+        ""
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE payout_lines SET state = '{}'{open} WHERE batch_id = $1 AND state IN ({})",
+        mv.to().as_str(),
+        mv.from_sql()
+    ))
+    .bind(batch_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
 }

@@ -25,7 +25,7 @@ use crate::auth::{Actor, Permission};
 use crate::config::PayoutSettings;
 use crate::db::{from_ms, is_unique_violation, new_id, Db, Page};
 use crate::domain::ledger::{self, Kind};
-use crate::domain::{BatchState, BoundedText, Iban, LineState};
+use crate::domain::{BatchMove, BatchState, BoundedText, Iban, LineMove, LineState};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed};
 use crate::ledger::{post, reverse, Refs};

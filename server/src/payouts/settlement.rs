@@ -12,15 +12,16 @@ impl Payouts {
         reason: Option<&str>,
     ) -> AppResult<()> {
         let now = self.db.now_ms();
-        let (state, failure) = match outcome {
-            Settlement::Paid => ("PAID", None),
-            Settlement::Failed => ("FAILED", reason),
+        let (mv, failure) = match outcome {
+            Settlement::Paid => (LineMove::Pay, None),
+            Settlement::Failed => (LineMove::Fail, reason),
         };
-        let done = sqlx::query(
-            "UPDATE payout_lines SET state = $1, failure_reason = $2, settled_by = $3, settled_at = $4, open_shopper = NULL \
-             WHERE id = $5 AND state = 'SENT'",
-        )
-        .bind(state)
+        let done = sqlx::query(&format!(
+            "UPDATE payout_lines SET state = '{}', failure_reason = $1, settled_by = $2, settled_at = $3, \
+             open_shopper = NULL WHERE id = $4 AND state IN ({})",
+            mv.to().as_str(),
+            mv.from_sql()
+        ))
         .bind(failure)
         .bind(&actor.user_id)
         .bind(now)
@@ -58,7 +59,7 @@ impl Payouts {
         audit(
             tx,
             Some(&actor.user_id),
-            &format!("payout.line.{}", state.to_lowercase()),
+            &format!("payout.line.{}", mv.to().as_str().to_lowercase()),
             Some(&line.id),
             reason,
         )

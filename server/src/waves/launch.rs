@@ -8,11 +8,8 @@ impl Waves {
     /// Returns the wave and how many tasks were created.
     pub async fn launch(&self, actor: &Actor, id: &str) -> AppResult<(WaveRecord, u64)> {
         let wave = self.wave(actor, id).await?;
-        if !wave.status.may_become(WaveStatus::Launched) || wave.status == WaveStatus::Paused {
-            return Err(AppError::conflict(format!(
-                "a {} wave cannot be launched",
-                wave.status.as_str().to_lowercase()
-            )));
+        if !WaveMove::Launch.applies_to(wave.status) {
+            return Err(AppError::conflict(WaveMove::Launch.refusal(wave.status)));
         }
         let venues = self.selected_venues(&wave).await?;
         if venues.is_empty() {
@@ -60,15 +57,14 @@ impl Waves {
                 .await?
                 .rows_affected();
         }
-        sqlx::query(
-            "UPDATE waves SET status = 'LAUNCHED', launched_at = COALESCE(launched_at, $1), updated_by = $2, updated_at = $1 \
-             WHERE id = $3",
-        )
-        .bind(now)
-        .bind(&actor.user_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        if !move_wave(&mut tx, id, WaveMove::Launch, &actor.user_id).await? {
+            return Err(AppError::conflict("the wave changed meanwhile; reload it"));
+        }
+        sqlx::query("UPDATE waves SET launched_at = COALESCE(launched_at, $1) WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         audit(
             &mut tx,
             Some(&actor.user_id),

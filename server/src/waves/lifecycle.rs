@@ -4,33 +4,21 @@
 use super::*;
 
 impl Waves {
-    /// Pauses (`Paused`) or resumes (`Launched`) a wave.
-    pub async fn set_running(&self, actor: &Actor, id: &str, next: WaveStatus) -> AppResult<WaveRecord> {
+    /// Pauses (`WaveMove::Pause`) or resumes (`WaveMove::Resume`) a wave; asking for the status it has is
+    /// harmless.
+    pub async fn set_running(&self, actor: &Actor, id: &str, mv: WaveMove) -> AppResult<WaveRecord> {
         let wave = self.wave(actor, id).await?;
-        if wave.status == next {
+        if wave.status == mv.to() {
             return Ok(wave);
         }
-        let allowed = matches!(
-            (wave.status, next),
-            (WaveStatus::Launched, WaveStatus::Paused) | (WaveStatus::Paused, WaveStatus::Launched)
-        );
-        if !allowed {
-            return Err(AppError::conflict(format!(
-                "a {} wave cannot become {}",
-                wave.status.as_str().to_lowercase(),
-                next.as_str().to_lowercase()
-            )));
+        if !mv.applies_to(wave.status) {
+            return Err(AppError::conflict(mv.refusal(wave.status)));
         }
         let mut tx = self.db.begin_write().await?;
-        sqlx::query("UPDATE waves SET status = $1, updated_by = $2, updated_at = $3 WHERE id = $4 AND status = $5")
-            .bind(next.as_str())
-            .bind(&actor.user_id)
-            .bind(self.db.now_ms())
-            .bind(id)
-            .bind(wave.status.as_str())
-            .execute(&mut *tx)
-            .await?;
-        let action = if next == WaveStatus::Paused {
+        if !move_wave(&mut tx, id, mv, &actor.user_id).await? {
+            return Err(AppError::conflict("the wave changed meanwhile; reload it"));
+        }
+        let action = if mv == WaveMove::Pause {
             "wave.pause"
         } else {
             "wave.resume"
@@ -94,15 +82,17 @@ impl Waves {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        sqlx::query(
-            "UPDATE waves SET status = 'CLOSED', closed_at = $1, close_reason = $2, updated_by = $3, updated_at = $1 WHERE id = $4",
-        )
-        .bind(now)
-        .bind(&reason)
-        .bind(&actor.user_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        if !move_wave(&mut tx, id, WaveMove::Close, &actor.user_id).await? {
+            // Closed meanwhile by someone else: what they did stands.
+            drop(tx);
+            return Ok((self.wave(actor, id).await?, 0));
+        }
+        sqlx::query("UPDATE waves SET closed_at = $1, close_reason = $2 WHERE id = $3")
+            .bind(now)
+            .bind(&reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         audit(&mut tx, Some(&actor.user_id), "wave.close", Some(id), Some(&reason)).await?;
         tx.commit().await?;
         Ok((self.wave(actor, id).await?, cancelled))

@@ -11,12 +11,28 @@ use crate::auth::Actor;
 use crate::db::{new_id, Db, Page};
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::visit::VisitRules;
-use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, WaveStatus};
+use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, WaveMove, WaveStatus};
 use crate::domain::{BoundedText, OpeningHours};
 use crate::error::{AppError, AppResult};
 
 mod launch;
 mod lifecycle;
+
+/// Changes a wave's status by a named move, in the caller's transaction: a conditional UPDATE from the move's
+/// starting statuses. False when the wave was no longer in one of them.
+async fn move_wave(tx: &mut crate::db::Tx, id: &str, mv: WaveMove, actor_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE waves SET status = '{}', updated_by = $1, updated_at = $2 WHERE id = $3 AND status IN ({})",
+        mv.to().as_str(),
+        mv.from_sql()
+    ))
+    .bind(actor_id)
+    .bind(tx.now_ms())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
 
 /// Which of the client's (active) venues a wave visits.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
