@@ -8,14 +8,10 @@ use super::types::{GeoPoint, GeoPointInput};
 use super::{actor, venues, Require};
 use crate::auth::Permission;
 use crate::db::from_ms;
-use crate::domain::{
-    format_hhmm, Coordinates, FieldErrors, GeofenceRadius, OpeningHours, ValidationError, VenueType, Weekday,
-};
+use crate::domain::{format_hhmm, Coordinates, GeofenceRadius, OpeningHours, ValidationError, VenueType, Weekday};
 use crate::error::AppError;
 use crate::venues::import::{self, ColumnMapping, ImportDefaults, ImportFormat, TextEncoding};
-use crate::venues::{
-    ClientKind, ClientRecord, ImportReport, RawVenue, VenueField, VenueFields, VenueFilter, VenueRecord,
-};
+use crate::venues::{ClientKind, ClientRecord, ImportReport, VenueChanges, VenueFilter, VenueRecord};
 
 /// An organisation whose venues are measured.
 pub struct Client(pub ClientRecord);
@@ -257,126 +253,51 @@ pub struct VenueUpdateInput {
     pub size_class: Option<String>,
 }
 
-/// Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
-/// `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`, `size_class`). A file
-/// without a zone column has its venues' zones derived from their coordinates.
-#[derive(InputObject, Default)]
-pub struct VenueColumnMappingInput {
-    pub external_code: Option<String>,
-    pub name: Option<String>,
-    #[graphql(name = "type")]
-    pub venue_type: Option<String>,
-    pub address: Option<String>,
-    pub oblast: Option<String>,
-    pub raion: Option<String>,
-    pub hromada: Option<String>,
-    pub city: Option<String>,
-    pub lat: Option<String>,
-    pub lon: Option<String>,
-    pub geofence_m: Option<String>,
-    pub time_zone: Option<String>,
-    pub size_class: Option<String>,
-}
-
-impl From<VenueColumnMappingInput> for ColumnMapping {
-    fn from(m: VenueColumnMappingInput) -> Self {
-        ColumnMapping {
-            external_code: m.external_code,
-            name: m.name,
-            venue_type: m.venue_type,
-            address: m.address,
-            oblast: m.oblast,
-            raion: m.raion,
-            hromada: m.hromada,
-            city: m.city,
-            lat: m.lat,
-            lon: m.lon,
-            geofence_m: m.geofence_m,
-            time_zone: m.time_zone,
-            size_class: m.size_class,
+impl From<VenueUpdateInput> for VenueChanges {
+    fn from(i: VenueUpdateInput) -> Self {
+        VenueChanges {
+            external_code: i.external_code,
+            name: i.name,
+            venue_type: i.venue_type,
+            address: i.address,
+            oblast: i.oblast,
+            raion: i.raion,
+            hromada: i.hromada,
+            city: i.city,
+            location: i.location.map(|p| (p.lat, p.lon)),
+            geofence_m: i.geofence_m,
+            opening_hours: i
+                .opening_hours
+                .map(|items| items.into_iter().map(|h| (h.weekday, h.opens, h.closes)).collect()),
+            active: i.active,
+            time_zone: i.time_zone,
+            size_class: i.size_class,
         }
     }
 }
 
-fn opening_hours(field: &str, items: &[OpeningHoursInput]) -> Result<OpeningHours, ValidationError> {
-    let triples: Vec<_> = items
-        .iter()
-        .map(|i| (i.weekday, i.opens.clone(), i.closes.clone()))
-        .collect();
-    OpeningHours::parse(field, &triples)
-}
-
-/// Validates a whole venue (new, or current values with changes applied), reporting every bad field.
-fn venue_fields(input: VenueUpdateInput, current: Option<&VenueRecord>) -> Result<VenueFields, AppError> {
-    let pick = |new: Option<String>, old: Option<&String>| new.or_else(|| old.cloned()).unwrap_or_default();
-    let (lat, lon) = match (&input.location, current) {
-        (Some(p), _) => (p.lat, p.lon),
-        (None, Some(c)) => (c.lat, c.lon),
-        (None, None) => (f64::NAN, f64::NAN),
-    };
-    let mut errors = FieldErrors::default();
-    let hours = match (&input.opening_hours, current) {
-        (Some(items), _) => errors.check(opening_hours("openingHours", items)),
-        (None, Some(c)) => Some(c.opening_hours.clone()),
-        (None, None) => Some(OpeningHours::default()),
-    };
-    let raw = RawVenue {
-        external_code: pick(input.external_code, current.map(|c| &c.external_code)),
-        name: pick(input.name, current.map(|c| &c.name)),
-        venue_type: pick(input.venue_type, current.map(|c| &c.venue_type)),
-        address: pick(input.address, current.map(|c| &c.address)),
-        oblast: pick(input.oblast, current.map(|c| &c.oblast)),
-        raion: pick(input.raion, current.map(|c| &c.raion)),
-        hromada: pick(input.hromada, current.map(|c| &c.hromada)),
-        city: pick(input.city, current.map(|c| &c.city)),
-        lat,
-        lon,
-        geofence_m: input
-            .geofence_m
-            .or(current.map(|c| c.geofence_m))
-            .unwrap_or(GeofenceRadius::DEFAULT.metres()),
-        opening_hours: hours.unwrap_or_default(),
-        active: input.active.or(current.map(|c| c.active)).unwrap_or(true),
-        // Kept unless set, or derived again when the venue moves.
-        time_zone: input.time_zone.clone().or_else(|| {
-            current
-                .filter(|c| input.location.as_ref().is_none_or(|p| p.lat == c.lat && p.lon == c.lon))
-                .map(|c| c.time_zone.clone())
-        }),
-        size_class: input
-            .size_class
-            .clone()
-            .or_else(|| current.and_then(|c| c.size_class.clone())),
-    };
-    let fields = VenueFields::parse(raw, |field| {
-        match field {
-            VenueField::ExternalCode => "externalCode",
-            VenueField::Name => "name",
-            VenueField::Type => "type",
-            VenueField::Address => "address",
-            VenueField::Oblast => "oblast",
-            VenueField::Raion => "raion",
-            VenueField::Hromada => "hromada",
-            VenueField::City => "city",
-            VenueField::Lat => "location.lat",
-            VenueField::Lon => "location.lon",
-            VenueField::Geofence => "geofenceM",
-            VenueField::TimeZone => "timeZone",
-            VenueField::SizeClass => "sizeClass",
-        }
-        .to_string()
-    });
-    match fields {
-        Ok(fields) => {
-            errors.finish().map_err(AppError::from_validation_errors)?;
-            Ok(fields)
-        }
-        Err(field_errors) => {
-            for e in field_errors {
-                errors.push(e);
-            }
-            errors.finish().map_err(AppError::from_validation_errors)?;
-            Err(AppError::Internal(anyhow::anyhow!("venue validation lost its errors")))
+impl From<VenueInput> for VenueChanges {
+    fn from(i: VenueInput) -> Self {
+        VenueChanges {
+            external_code: Some(i.external_code),
+            name: Some(i.name),
+            venue_type: Some(i.venue_type),
+            address: Some(i.address),
+            oblast: Some(i.oblast),
+            raion: Some(i.raion),
+            hromada: Some(i.hromada),
+            city: Some(i.city),
+            location: Some((i.location.lat, i.location.lon)),
+            geofence_m: Some(i.geofence_m),
+            opening_hours: Some(
+                i.opening_hours
+                    .into_iter()
+                    .map(|h| (h.weekday, h.opens, h.closes))
+                    .collect(),
+            ),
+            active: Some(i.active),
+            time_zone: i.time_zone,
+            size_class: i.size_class,
         }
     }
 }
@@ -531,34 +452,14 @@ impl VenueMutation {
     #[graphql(guard = "Require(Permission::ManageVenues)")]
     async fn create_venue(&self, ctx: &Context<'_>, input: VenueInput) -> async_graphql::Result<Venue> {
         let client_id = input.client_id.0.clone();
-        let fields = venue_fields(
-            VenueUpdateInput {
-                external_code: Some(input.external_code),
-                name: Some(input.name),
-                venue_type: Some(input.venue_type),
-                address: Some(input.address),
-                oblast: Some(input.oblast),
-                raion: Some(input.raion),
-                hromada: Some(input.hromada),
-                city: Some(input.city),
-                location: Some(input.location),
-                geofence_m: Some(input.geofence_m),
-                opening_hours: Some(input.opening_hours),
-                active: Some(input.active),
-                time_zone: input.time_zone,
-                size_class: input.size_class,
-            },
-            None,
-        )?;
-        Ok(Venue(venues(ctx).create_venue(actor(ctx)?, &client_id, fields).await?))
+        Ok(Venue(
+            venues(ctx).create_venue(actor(ctx)?, &client_id, input.into()).await?,
+        ))
     }
 
     #[graphql(guard = "Require(Permission::ManageVenues)")]
     async fn update_venue(&self, ctx: &Context<'_>, id: ID, input: VenueUpdateInput) -> async_graphql::Result<Venue> {
-        let actor = actor(ctx)?;
-        let current = venues(ctx).venue(actor, &id).await?;
-        let fields = venue_fields(input, Some(&current))?;
-        Ok(Venue(venues(ctx).update_venue(actor, &id, fields).await?))
+        Ok(Venue(venues(ctx).update_venue(actor(ctx)?, &id, input.into()).await?))
     }
 
     /// Imports venues from a CSV or GeoJSON upload (GraphQL multipart request). Re-importing updates venues by
@@ -573,7 +474,7 @@ impl VenueMutation {
         file: Upload,
         format: Option<ImportFormat>,
         #[graphql(default)] encoding: TextEncoding,
-        mapping: Option<VenueColumnMappingInput>,
+        mapping: Option<ColumnMapping>,
         default_type: Option<String>,
         #[graphql(default = 150)] default_geofence_m: i64,
         #[graphql(default)] dry_run: bool,
@@ -596,7 +497,7 @@ impl VenueMutation {
                 .map_err(AppError::from)?,
             geofence: GeofenceRadius::parse("defaultGeofenceM", default_geofence_m).map_err(AppError::from)?,
         };
-        let mapping: ColumnMapping = mapping.map(Into::into).unwrap_or_default();
+        let mapping = mapping.unwrap_or_default();
         let parsed = tokio::task::spawn_blocking(move || {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut upload.into_read(), &mut bytes)

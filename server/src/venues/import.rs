@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{RawVenue, VenueField, VenueFields};
-use crate::domain::{Coordinates, GeofenceRadius, ValidationError, VenueType};
+use crate::domain::{GeofenceRadius, ValidationError, VenueType};
 
 /// The file's format.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,13 +38,16 @@ pub enum TextEncoding {
     Windows1251,
 }
 
-/// Which source column (CSV header, or GeoJSON property) holds each venue field. `None` uses the field's
-/// own name (`external_code`, `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`,
-/// `geofence_m`, `time_zone`, `size_class`); for GeoJSON, `lat`/`lon` default to the point geometry.
-#[derive(Debug, Clone, Default)]
+/// Which column of the file (CSV header, or GeoJSON property) holds each venue field; omitted fields use the
+/// field's own name (`external_code`, `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`,
+/// `lon`, `geofence_m`, `time_zone`, `size_class`); for GeoJSON, `lat`/`lon` default to the point geometry. A
+/// file without a zone column has its venues' zones derived from their coordinates.
+#[derive(async_graphql::InputObject, Debug, Clone, Default)]
+#[graphql(name = "VenueColumnMappingInput")]
 pub struct ColumnMapping {
     pub external_code: Option<String>,
     pub name: Option<String>,
+    #[graphql(name = "type")]
     pub venue_type: Option<String>,
     pub address: Option<String>,
     pub oblast: Option<String>,
@@ -65,25 +68,6 @@ pub struct ImportDefaults {
     pub geofence: GeofenceRadius,
 }
 
-/// One venue as read from a file, valid.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VenueDraft {
-    pub external_code: String,
-    pub name: String,
-    pub venue_type: VenueType,
-    pub address: String,
-    pub oblast: String,
-    pub raion: String,
-    pub hromada: String,
-    pub city: String,
-    pub location: Coordinates,
-    pub geofence: GeofenceRadius,
-    /// From the file's zone column when it has one (else derived from the coordinates when imported).
-    pub time_zone: Option<String>,
-    /// From the file's `size_class` column; `None` keeps what is stored.
-    pub size_class: Option<String>,
-}
-
 /// A problem with one row: the row number (the header is row 1 in a CSV; features count from 1), the column
 /// and the reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,8 +81,9 @@ pub struct RowError {
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub rows_read: usize,
-    /// (row number, venue)
-    pub drafts: Vec<(usize, VenueDraft)>,
+    /// (row number, venue): valid, with the week's hours empty and active (files carry neither; an import
+    /// keeps them on venues that exist, `VenueFields::as_import_of`).
+    pub drafts: Vec<(usize, VenueFields)>,
     pub errors: Vec<RowError>,
 }
 
@@ -270,7 +255,7 @@ fn geojson_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Re
     Ok(out)
 }
 
-fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) -> Result<VenueDraft, ValidationError> {
+fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) -> Result<VenueFields, ValidationError> {
     let get = |mapped: &Option<String>, default: &str| -> String {
         record
             .get(&column(mapped, default))
@@ -318,9 +303,10 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         geofence_m,
         time_zone: Some(get(&mapping.time_zone, "time_zone")),
         size_class: Some(get(&mapping.size_class, "size_class")),
+        active: true,
         ..RawVenue::default()
     };
-    let fields = VenueFields::parse(raw, |field| match field {
+    VenueFields::parse(raw, |field| match field {
         VenueField::ExternalCode => column(&mapping.external_code, "external_code"),
         VenueField::Name => column(&mapping.name, "name"),
         VenueField::Type => column(&mapping.venue_type, "type"),
@@ -334,6 +320,8 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         VenueField::Geofence => column(&mapping.geofence_m, "geofence_m"),
         VenueField::TimeZone => column(&mapping.time_zone, "time_zone"),
         VenueField::SizeClass => column(&mapping.size_class, "size_class"),
+        // Files carry no opening hours.
+        VenueField::OpeningHours => "opening_hours".to_string(),
     })
     // A row reports its first bad column.
     .map_err(|errors| {
@@ -341,20 +329,6 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
             .into_iter()
             .next()
             .unwrap_or_else(|| ValidationError::new("row", "is not valid"))
-    })?;
-    Ok(VenueDraft {
-        external_code: fields.external_code,
-        name: fields.name,
-        venue_type: fields.venue_type,
-        address: fields.address,
-        oblast: fields.oblast,
-        raion: fields.raion,
-        hromada: fields.hromada,
-        city: fields.city,
-        location: fields.location,
-        geofence: fields.geofence,
-        time_zone: fields.time_zone,
-        size_class: fields.size_class,
     })
 }
 

@@ -17,10 +17,10 @@ use crate::auth::Actor;
 use crate::db::{new_id, violates, Db};
 use crate::domain::{
     bounding_box, distance_m, normalize_apostrophes, parse_time_zone, BoundedText, Coordinates, FieldErrors,
-    GeofenceRadius, OpeningHours, ValidationError, VenueType,
+    GeofenceRadius, OpeningHours, ValidationError, VenueType, Weekday,
 };
 use crate::error::{AppError, AppResult};
-use import::{Parsed, RowError, VenueDraft};
+use import::{Parsed, RowError};
 
 /// What kind of organisation a client is.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,52 +101,34 @@ pub struct VenueRecord {
     pub updated_at: i64,
 }
 
-#[derive(FromRow)]
-struct VenueRow {
-    id: String,
-    client_id: String,
-    external_code: String,
-    name: String,
-    venue_type: String,
-    address: String,
-    oblast: String,
-    raion: String,
-    hromada: String,
-    city: String,
-    lat: f64,
-    lon: f64,
-    geofence_m: i64,
-    opening_hours: String,
-    active: i64,
-    time_zone: Option<String>,
-    size_class: Option<String>,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl From<VenueRow> for VenueRecord {
-    fn from(r: VenueRow) -> Self {
-        VenueRecord {
-            id: r.id,
-            client_id: r.client_id,
-            external_code: r.external_code,
-            name: r.name,
-            venue_type: r.venue_type,
-            address: r.address,
-            oblast: r.oblast,
-            raion: r.raion,
-            hromada: r.hromada,
-            city: r.city,
-            lat: r.lat,
-            lon: r.lon,
-            geofence_m: r.geofence_m,
-            opening_hours: OpeningHours::from_json(&r.opening_hours),
-            active: r.active != 0,
-            time_zone: r.time_zone.unwrap_or_else(|| "Europe/Kyiv".into()),
-            size_class: r.size_class,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
+impl<'r> FromRow<'r, sqlx::any::AnyRow> for VenueRecord {
+    /// A venue as stored: opening hours as JSON, the active flag as 0/1, zones filled in at start-up (Kyiv for
+    /// a row read before that).
+    fn from_row(r: &'r sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+        use sqlx::Row as _;
+        Ok(VenueRecord {
+            id: r.try_get("id")?,
+            client_id: r.try_get("client_id")?,
+            external_code: r.try_get("external_code")?,
+            name: r.try_get("name")?,
+            venue_type: r.try_get("venue_type")?,
+            address: r.try_get("address")?,
+            oblast: r.try_get("oblast")?,
+            raion: r.try_get("raion")?,
+            hromada: r.try_get("hromada")?,
+            city: r.try_get("city")?,
+            lat: r.try_get("lat")?,
+            lon: r.try_get("lon")?,
+            geofence_m: r.try_get("geofence_m")?,
+            opening_hours: OpeningHours::from_json(&r.try_get::<String, _>("opening_hours")?),
+            active: r.try_get::<i64, _>("active")? != 0,
+            time_zone: r
+                .try_get::<Option<String>, _>("time_zone")?
+                .unwrap_or_else(|| "Europe/Kyiv".into()),
+            size_class: r.try_get("size_class")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+        })
     }
 }
 
@@ -196,6 +178,85 @@ pub struct RawVenue {
     pub size_class: Option<String>,
 }
 
+/// Changes to a venue as a form sends them: an omitted field stays as it is (a new venue starts from nothing).
+#[derive(Debug, Clone, Default)]
+pub struct VenueChanges {
+    pub external_code: Option<String>,
+    pub name: Option<String>,
+    pub venue_type: Option<String>,
+    pub address: Option<String>,
+    pub oblast: Option<String>,
+    pub raion: Option<String>,
+    pub hromada: Option<String>,
+    pub city: Option<String>,
+    /// (lat, lon)
+    pub location: Option<(f64, f64)>,
+    pub geofence_m: Option<i64>,
+    /// The whole week, replacing the stored one: (weekday, opens, closes) as typed.
+    pub opening_hours: Option<Vec<(Weekday, String, String)>>,
+    pub active: Option<bool>,
+    /// Set by hand; omitted, the zone stays, or is derived again when the venue moves.
+    pub time_zone: Option<String>,
+    /// SMALL, MEDIUM or LARGE; an empty text clears it; omitted, it stays.
+    pub size_class: Option<String>,
+}
+
+impl VenueChanges {
+    /// The venue these changes make of `current` (or of nothing, for a new venue), validated: every bad field
+    /// is named by its input name (`VenueField::input_name`). A venue keeps its zone unless the changes set one
+    /// or move it (then it is derived again from the new place).
+    pub fn apply(self, current: Option<&VenueRecord>) -> Result<VenueFields, Vec<ValidationError>> {
+        let pick = |new: Option<String>, old: Option<&String>| new.or_else(|| old.cloned()).unwrap_or_default();
+        let (lat, lon) = self
+            .location
+            .or(current.map(|c| (c.lat, c.lon)))
+            .unwrap_or((f64::NAN, f64::NAN));
+        let hours = match (&self.opening_hours, current) {
+            (Some(items), _) => OpeningHours::parse(VenueField::OpeningHours.input_name(), items).map_err(|e| vec![e]),
+            (None, Some(c)) => Ok(c.opening_hours.clone()),
+            (None, None) => Ok(OpeningHours::default()),
+        };
+        let raw = RawVenue {
+            external_code: pick(self.external_code, current.map(|c| &c.external_code)),
+            name: pick(self.name, current.map(|c| &c.name)),
+            venue_type: pick(self.venue_type, current.map(|c| &c.venue_type)),
+            address: pick(self.address, current.map(|c| &c.address)),
+            oblast: pick(self.oblast, current.map(|c| &c.oblast)),
+            raion: pick(self.raion, current.map(|c| &c.raion)),
+            hromada: pick(self.hromada, current.map(|c| &c.hromada)),
+            city: pick(self.city, current.map(|c| &c.city)),
+            lat,
+            lon,
+            geofence_m: self
+                .geofence_m
+                .or(current.map(|c| c.geofence_m))
+                .unwrap_or(GeofenceRadius::DEFAULT.metres()),
+            opening_hours: hours.clone().unwrap_or_default(),
+            active: self.active.or(current.map(|c| c.active)).unwrap_or(true),
+            time_zone: self.time_zone.or_else(|| kept_zone(current, lat, lon)),
+            size_class: self.size_class.or_else(|| current.and_then(|c| c.size_class.clone())),
+        };
+        let parsed = VenueFields::parse(raw, |field| field.input_name().to_string());
+        match (parsed, hours) {
+            (Ok(fields), Ok(_)) => Ok(fields),
+            (Ok(_), Err(e)) => Err(e),
+            (Err(errors), Ok(_)) => Err(errors),
+            (Err(mut errors), Err(e)) => {
+                errors.extend(e);
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// The one rule for a venue's zone when no zone is given: a venue that stays where it was keeps its zone; one
+/// that moved (or is new) has it derived again from its place (`None`: derive).
+fn kept_zone(current: Option<&VenueRecord>, lat: f64, lon: f64) -> Option<String> {
+    current
+        .filter(|c| c.lat == lat && c.lon == lon)
+        .map(|c| c.time_zone.clone())
+}
+
 /// A venue's fields, for naming them in errors: the GraphQL input's names or an import file's columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VenueField {
@@ -212,6 +273,29 @@ pub enum VenueField {
     Geofence,
     TimeZone,
     SizeClass,
+    OpeningHours,
+}
+
+impl VenueField {
+    /// The field's name in the GraphQL inputs (`createVenue`, `updateVenue`).
+    pub fn input_name(self) -> &'static str {
+        match self {
+            VenueField::ExternalCode => "externalCode",
+            VenueField::Name => "name",
+            VenueField::Type => "type",
+            VenueField::Address => "address",
+            VenueField::Oblast => "oblast",
+            VenueField::Raion => "raion",
+            VenueField::Hromada => "hromada",
+            VenueField::City => "city",
+            VenueField::Lat => "location.lat",
+            VenueField::Lon => "location.lon",
+            VenueField::Geofence => "geofenceM",
+            VenueField::TimeZone => "timeZone",
+            VenueField::SizeClass => "sizeClass",
+            VenueField::OpeningHours => "openingHours",
+        }
+    }
 }
 
 impl VenueFields {
@@ -267,6 +351,21 @@ impl VenueFields {
             time_zone: time_zone.ok_or_else(lost)?,
             size_class: size_class.ok_or_else(lost)?,
         })
+    }
+
+    /// A file's row for a venue that exists: files carry no opening hours or active flag, so those stay; a row
+    /// without a zone keeps the stored one unless the venue moved; a row without a size class keeps it.
+    pub fn as_import_of(&self, current: &VenueRecord) -> VenueFields {
+        VenueFields {
+            opening_hours: current.opening_hours.clone(),
+            active: current.active,
+            time_zone: self
+                .time_zone
+                .clone()
+                .or_else(|| kept_zone(Some(current), self.location.lat(), self.location.lon())),
+            size_class: self.size_class.clone().or_else(|| current.size_class.clone()),
+            ..self.clone()
+        }
     }
 
     /// The zone as stored (resolved before writing; Europe/Kyiv if it never was).
@@ -457,29 +556,25 @@ impl Venues {
     // ---- venues ----
 
     pub async fn venue(&self, actor: &Actor, id: &str) -> AppResult<VenueRecord> {
-        let row: Option<VenueRow> = sqlx::query_as(&format!("SELECT {VENUE_COLUMNS} FROM venues WHERE id = $1"))
+        let venue: VenueRecord = sqlx::query_as(&format!("SELECT {VENUE_COLUMNS} FROM venues WHERE id = $1"))
             .bind(id)
             .fetch_optional(self.db.pool())
-            .await?;
-        let venue: VenueRecord = row.map(Into::into).ok_or_else(|| AppError::NotFound("venue".into()))?;
+            .await?
+            .ok_or_else(|| AppError::NotFound("venue".into()))?;
         match actor.client_scope()? {
             Some(own) if own != venue.client_id => Err(AppError::NotFound("venue".into())),
             _ => Ok(venue),
         }
     }
 
-    pub async fn create_venue(
-        &self,
-        actor: &Actor,
-        client_id: &str,
-        mut fields: VenueFields,
-    ) -> AppResult<VenueRecord> {
+    pub async fn create_venue(&self, actor: &Actor, client_id: &str, venue: VenueChanges) -> AppResult<VenueRecord> {
+        let mut fields = venue.apply(None).map_err(AppError::from_validation_errors)?;
         self.client(client_id)
             .await
             .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
-        self.resolve_zones(client_id, &mut [&mut fields]).await?;
         let id = new_id();
         let mut tx = self.db.begin_write().await?;
+        self.resolve_zones(&mut tx, client_id, &mut [&mut fields]).await?;
         let inserted = insert_venue(&mut tx, &id, client_id, &fields, Some(&actor.user_id)).await;
         if let Err(err) = inserted {
             if violates(&err, "venues_client_code_key", "venues.client_id, venues.external_code") {
@@ -502,10 +597,24 @@ impl Venues {
         self.venue(actor, &id).await
     }
 
-    pub async fn update_venue(&self, actor: &Actor, id: &str, mut fields: VenueFields) -> AppResult<VenueRecord> {
-        let current = self.venue(actor, id).await?;
-        self.resolve_zones(&current.client_id, &mut [&mut fields]).await?;
+    /// Applies changes to a venue: the venue is read, changed and written in one transaction that holds its
+    /// row, so two edits at once both land (neither is lost) whatever the timing.
+    pub async fn update_venue(&self, actor: &Actor, id: &str, changes: VenueChanges) -> AppResult<VenueRecord> {
+        self.venue(actor, id).await?; // another client's venue is not found
         let mut tx = self.db.begin_write().await?;
+        sqlx::query("UPDATE venues SET updated_at = updated_at WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let current: VenueRecord = sqlx::query_as(&format!("SELECT {VENUE_COLUMNS} FROM venues WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut fields = changes
+            .apply(Some(&current))
+            .map_err(AppError::from_validation_errors)?;
+        self.resolve_zones(&mut tx, &current.client_id, &mut [&mut fields])
+            .await?;
         let updated = update_venue(&mut tx, id, &fields, Some(&actor.user_id)).await;
         if let Err(err) = updated {
             if violates(&err, "venues_client_code_key", "venues.client_id, venues.external_code") {
@@ -560,7 +669,7 @@ impl Venues {
                     .bind(filter.active.map(i64::from))
             };
         }
-        let rows: Vec<VenueRow> = bind_filters!(sqlx::query_as(&format!(
+        let rows: Vec<VenueRecord> = bind_filters!(sqlx::query_as(&format!(
             "SELECT {VENUE_COLUMNS} FROM venues {conditions} AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9"
         )))
         .bind(after)
@@ -588,7 +697,7 @@ impl Venues {
             None => client_id.map(str::to_string),
         };
         let (lat_min, lat_max, lon_min, lon_max) = bounding_box(center.lat(), center.lon(), radius_m);
-        let rows: Vec<VenueRow> = sqlx::query_as(&format!(
+        let rows: Vec<VenueRecord> = sqlx::query_as(&format!(
             "SELECT {VENUE_COLUMNS} FROM venues WHERE lat BETWEEN $1 AND $2 AND lon BETWEEN $3 AND $4 \
              AND active = $5 AND ($6 IS NULL OR client_id = $6) AND ($7 IS NULL OR venue_type = $7)"
         ))
@@ -603,7 +712,6 @@ impl Venues {
         .await?;
         let mut found: Vec<NearbyVenue> = rows
             .into_iter()
-            .map(VenueRecord::from)
             .map(|venue| {
                 let distance_m = distance_m(center.lat(), center.lon(), venue.lat, venue.lon);
                 NearbyVenue { venue, distance_m }

@@ -22,15 +22,21 @@ pub fn zones_at(points: &[(f64, f64)]) -> Vec<Option<String>> {
 }
 
 impl Venues {
-    /// Fills in the zone of every venue in `fields` that has none: from its coordinates, else the client's.
-    pub(super) async fn resolve_zones(&self, client_id: &str, fields: &mut [&mut VenueFields]) -> AppResult<()> {
+    /// Fills in the zone of every venue in `fields` that has none: from its coordinates, else the client's
+    /// (read on `conn`, so a caller inside a transaction asks nothing of the pool).
+    pub(super) async fn resolve_zones(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        client_id: &str,
+        fields: &mut [&mut VenueFields],
+    ) -> AppResult<()> {
         let missing: Vec<usize> = (0..fields.len()).filter(|&i| fields[i].time_zone.is_none()).collect();
         if missing.is_empty() {
             return Ok(());
         }
         let default: String = sqlx::query_scalar("SELECT time_zone FROM clients WHERE id = $1")
             .bind(client_id)
-            .fetch_optional(self.db.pool())
+            .fetch_optional(&mut *conn)
             .await?
             .unwrap_or_else(|| "Europe/Kyiv".into());
         let points: Vec<(f64, f64)> = missing

@@ -445,3 +445,54 @@ async fn a_client_viewer_sees_only_their_own_client() {
         .await;
     assert!(body["data"]["inviteStaff"]["id"].is_string(), "{body}");
 }
+
+/// Edits of one venue at the same moment, each changing another field: every change lands (the venue is read,
+/// changed and written in one transaction holding its row, so no edit overwrites another with what it read).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_at_the_same_moment_all_land() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let coordinator = app.staff(Role::Coordinator).await.token;
+    let setup = app.client_with_checklist(&coordinator, "Житомирська міська рада").await;
+    let venue = app.venue_at(&setup, "Z-1", "ЦНАП Житомира", (50.25, 28.66)).await;
+    let changes = [
+        json!({ "name": "ЦНАП м. Житомира" }),
+        json!({ "address": "майдан Корольова, 4/2" }),
+        json!({ "oblast": "Житомирська" }),
+        json!({ "raion": "Житомирський" }),
+        json!({ "hromada": "Житомирська" }),
+        json!({ "city": "Житомир" }),
+        json!({ "geofenceM": 210 }),
+        json!({ "sizeClass": "large" }),
+    ];
+    let edits = changes.iter().cloned().map(|input| {
+        let (app, token, venue) = (app.clone(), coordinator.clone(), venue.clone());
+        tokio::spawn(async move {
+            app.gql(
+                Some(&token),
+                "mutation($v: ID!, $i: VenueUpdateInput!) { updateVenue(id: $v, input: $i) { id } }",
+                json!({ "v": venue, "i": input }),
+            )
+            .await
+        })
+    });
+    for edit in futures::future::join_all(edits).await {
+        let body = edit.unwrap();
+        assert!(body["data"]["updateVenue"]["id"].is_string(), "{body}");
+    }
+    let body = app
+        .gql(
+            Some(&coordinator),
+            "query($v: ID!) { venue(id: $v) { name address oblast raion hromada city geofenceM sizeClass timeZone } }",
+            json!({ "v": venue }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["venue"],
+        json!({
+            "name": "ЦНАП м. Житомира", "address": "майдан Корольова, 4/2", "oblast": "Житомирська",
+            "raion": "Житомирський", "hromada": "Житомирська", "city": "Житомир", "geofenceM": 210,
+            "sizeClass": "LARGE", "timeZone": "Europe/Kyiv"
+        }),
+        "{body}"
+    );
+}

@@ -200,9 +200,10 @@ export type UserStatus =
   | 'SUSPENDED';
 
 /**
- * Which column of the file holds each venue field; omitted fields use the field's own name (`external_code`,
- * `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`, `lon`, `geofence_m`, `time_zone`, `size_class`). A file
- * without a zone column has its venues' zones derived from their coordinates.
+ * Which column of the file (CSV header, or GeoJSON property) holds each venue field; omitted fields use the
+ * field's own name (`external_code`, `name`, `type`, `address`, `oblast`, `raion`, `hromada`, `city`, `lat`,
+ * `lon`, `geofence_m`, `time_zone`, `size_class`); for GeoJSON, `lat`/`lon` default to the point geometry. A
+ * file without a zone column has its venues' zones derived from their coordinates.
  */
 export type VenueColumnMappingInput = {
   address?: string | null | undefined;
