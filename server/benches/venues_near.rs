@@ -11,8 +11,8 @@ use std::time::Instant;
 use fieldwork::auth::Actor;
 use fieldwork::db::{Db, ScratchDatabase};
 use fieldwork::domain::{Coordinates, GeofenceRadius, Role, VenueType};
-use fieldwork::venues::import::{Parsed, VenueDraft};
-use fieldwork::venues::{ClientKind, Venues};
+use fieldwork::venues::import::Parsed;
+use fieldwork::venues::{ClientKind, VenueFields, Venues};
 
 const PER_CENTRE: usize = 57; // 1,769 × 57 = 100,833 venues
 const QUERIES: usize = 1_000;
@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
             let (dlat, dlon) = ((rng.next() - 0.5) * 0.27, (rng.next() - 0.5) * 0.4);
             drafts.push((
                 drafts.len() + 2,
-                VenueDraft {
+                VenueFields {
                     external_code: format!("B{i}-{j}"),
                     name: format!("Venue {i}-{j}"),
                     venue_type: VenueType::parse("type", "CNAP").unwrap(),
@@ -60,6 +60,8 @@ async fn main() -> anyhow::Result<()> {
                     city: String::new(),
                     location: Coordinates::parse("location", lat + dlat, lon + dlon).unwrap(),
                     geofence: GeofenceRadius::DEFAULT,
+                    opening_hours: Default::default(),
+                    active: true,
                     time_zone: None,
                     size_class: None,
                 },
