@@ -5,7 +5,7 @@ use sqlx::FromRow;
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, violates, Db, Page};
+use crate::db::{new_id, violates, Db, Listing, Page, Paging};
 use crate::domain::checklist::{parse_answers, parse_definition, ChecklistDefinition};
 use crate::domain::BoundedText;
 use crate::error::{AppError, AppResult};
@@ -194,20 +194,18 @@ impl Checklists {
         limit: usize,
     ) -> AppResult<Page<ChecklistRecord>> {
         let client = actor.client_scope()?.or(client_id);
-        let rows: Vec<ChecklistRow> = sqlx::query_as(
-            "SELECT id, client_id, name, created_at, updated_at FROM checklists \
-             WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
-        )
-        .bind(client)
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM checklists WHERE ($1 IS NULL OR client_id = $1)")
-            .bind(client)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: "id, client_id, name, created_at, updated_at",
+            from: "checklists",
+            filter: "$1 IS NULL OR client_id = $1",
+            args: vec![client.into()],
+        };
+        let after = Paging::After {
+            column: "id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<ChecklistRow, _>(listing, after, limit).await
     }
 
     pub async fn versions(&self, checklist_id: &str) -> AppResult<Vec<VersionRecord>> {

@@ -242,6 +242,127 @@ impl<T> Page<T> {
     }
 }
 
+/// A value bound into a listing's filter.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(Some(v.to_string()))
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(Some(v))
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::Text(v.map(str::to_string))
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(Some(v))
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::Int(v)
+    }
+}
+
+/// A filtered list read a page at a time: `SELECT {select} FROM {from} WHERE {filter}` (the filter's `$1…`
+/// are `args`, in order), paged, together with how many rows the same FROM and WHERE match in all. The one way
+/// a use case lists things with a total.
+pub struct Listing<'a> {
+    pub select: &'a str,
+    pub from: &'a str,
+    pub filter: &'a str,
+    pub args: Vec<Arg>,
+}
+
+/// How a page is found.
+pub enum Paging<'a> {
+    /// Keyset: the rows after `after` in `column` order (`descending`: before it, newest first); ids sort by
+    /// creation, so a list keeps its place while rows are added.
+    After {
+        column: &'a str,
+        after: Arg,
+        descending: bool,
+    },
+    /// Offset: `skip` rows in `order` (an `ORDER BY` list) first.
+    Offset { order: &'a str, skip: usize },
+}
+
+impl Listing<'_> {
+    fn bind<'q, O>(
+        &self,
+        mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        for arg in &self.args {
+            query = match arg.clone() {
+                Arg::Text(v) => query.bind(v),
+                Arg::Int(v) => query.bind(v),
+            };
+        }
+        query
+    }
+}
+
+impl Db {
+    /// One page of a listing (at most `limit` rows, and whether more follow) and its total.
+    pub async fn page<R, T>(
+        &self,
+        listing: Listing<'_>,
+        paging: Paging<'_>,
+        limit: usize,
+    ) -> crate::error::AppResult<Page<T>>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin + TryInto<T>,
+        crate::error::AppError: From<<R as TryInto<T>>::Error>,
+    {
+        let n = listing.args.len();
+        let (select, from, filter) = (listing.select, listing.from, listing.filter);
+        let sql = match &paging {
+            Paging::After { column, descending, .. } => {
+                let (cmp, dir) = if *descending { ("<", "DESC") } else { (">", "") };
+                format!(
+                    "SELECT {select} FROM {from} WHERE ({filter}) AND (${a} IS NULL OR {column} {cmp} ${a}) \
+                     ORDER BY {column} {dir} LIMIT ${l}",
+                    a = n + 1,
+                    l = n + 2
+                )
+            }
+            Paging::Offset { order, .. } => format!(
+                "SELECT {select} FROM {from} WHERE ({filter}) ORDER BY {order} LIMIT ${l} OFFSET ${o}",
+                l = n + 1,
+                o = n + 2
+            ),
+        };
+        let mut rows = listing.bind(sqlx::query_as::<_, R>(&sql));
+        rows = match paging {
+            Paging::After {
+                after: Arg::Text(v), ..
+            } => rows.bind(v).bind(limit as i64 + 1),
+            Paging::After { after: Arg::Int(v), .. } => rows.bind(v).bind(limit as i64 + 1),
+            Paging::Offset { skip, .. } => rows.bind(limit as i64 + 1).bind(skip as i64),
+        };
+        let rows = rows.fetch_all(&self.pool).await?;
+        let count = format!("SELECT COUNT(*) FROM {from} WHERE ({filter})");
+        let (total,): (i64,) = listing.bind(sqlx::query_as(&count)).fetch_one(&self.pool).await?;
+        Ok(Page::try_from_rows(rows, limit, total)?)
+    }
+}
+
 /// The longest search text accepted, in characters (a LIKE pattern grows with its text; SQLite refuses very
 /// long ones and no name or address is longer).
 pub const MAX_SEARCH: usize = 100;

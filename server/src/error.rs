@@ -168,6 +168,12 @@ impl AppError {
     }
 }
 
+impl From<std::convert::Infallible> for AppError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
 impl From<ValidationError> for AppError {
     fn from(err: ValidationError) -> Self {
         AppError::BadInput {

@@ -270,22 +270,19 @@ impl Ledger {
 
     /// A shopper's history, newest first (keyset on transaction ids).
     pub async fn history(&self, shopper_id: &str, limit: usize, before: Option<&str>) -> AppResult<Page<HistoryLine>> {
-        let account = Account::ShopperPayable(shopper_id.into()).id();
-        let rows: Vec<HistoryLine> = sqlx::query_as(
-            "SELECT t.id, t.kind, t.memo, -e.amount AS amount, t.currency, t.visit_id, t.wave_id, t.payout_line_id, \
-             t.reverses_id, t.created_at FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
-             WHERE e.account_id = $1 AND ($2 IS NULL OR t.id < $2) ORDER BY t.id DESC LIMIT $3",
-        )
-        .bind(&account)
-        .bind(before)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries WHERE account_id = $1")
-            .bind(&account)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = crate::db::Listing {
+            select: "t.id, t.kind, t.memo, -e.amount AS amount, t.currency, t.visit_id, t.wave_id, t.payout_line_id, \
+                     t.reverses_id, t.created_at",
+            from: "ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id",
+            filter: "e.account_id = $1",
+            args: vec![Account::ShopperPayable(shopper_id.into()).id().into()],
+        };
+        let newest_first = crate::db::Paging::After {
+            column: "t.id",
+            after: before.into(),
+            descending: true,
+        };
+        self.db.page::<HistoryLine, _>(listing, newest_first, limit).await
     }
 
     /// A manual correction by the payments team: positive credits the shopper, negative debits. The

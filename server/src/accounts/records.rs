@@ -3,7 +3,7 @@
 use sqlx::FromRow;
 
 use super::Accounts;
-use crate::db::Page;
+use crate::db::{Listing, Page, Paging};
 use crate::domain::{Language, Role, UnknownValue, UserStatus};
 use crate::error::{AppError, AppResult};
 
@@ -113,12 +113,11 @@ impl TryFrom<ShopperRow> for ShopperRecord {
     }
 }
 
-pub(crate) const SHOPPER_SELECT: &str =
-    "SELECT u.id, u.email, u.role, u.status, u.status_reason, u.email_verified_at, \
+pub(crate) const SHOPPER_COLUMNS: &str = "u.id, u.email, u.role, u.status, u.status_reason, u.email_verified_at, \
      u.created_at, u.updated_at, p.full_name, p.phone, p.language, p.home_lat, p.home_lon, p.travel_radius_km, \
      p.iban, p.account_holder, p.tax_id, p.code_of_conduct_version, p.code_of_conduct_accepted_at, \
-     p.conflict_declaration, p.updated_at AS profile_updated_at \
-     FROM users u JOIN shopper_profiles p ON p.user_id = u.id";
+     p.conflict_declaration, p.updated_at AS profile_updated_at";
+pub(crate) const SHOPPER_FROM: &str = "users u JOIN shopper_profiles p ON p.user_id = u.id";
 
 /// The lower-cased text that `search` matches (Rust's lower-casing, so Cyrillic works on SQLite too).
 pub(crate) fn search_text(parts: &[&str]) -> String {
@@ -137,10 +136,11 @@ impl Accounts {
     }
 
     pub async fn shopper(&self, id: &str) -> AppResult<ShopperRecord> {
-        let row: Option<ShopperRow> = sqlx::query_as(&format!("{SHOPPER_SELECT} WHERE u.id = $1"))
-            .bind(id)
-            .fetch_optional(self.db.pool())
-            .await?;
+        let row: Option<ShopperRow> =
+            sqlx::query_as(&format!("SELECT {SHOPPER_COLUMNS} FROM {SHOPPER_FROM} WHERE u.id = $1"))
+                .bind(id)
+                .fetch_optional(self.db.pool())
+                .await?;
         row.map(TryInto::try_into)
             .transpose()?
             .ok_or_else(|| AppError::NotFound("shopper".into()))
@@ -156,30 +156,26 @@ impl Accounts {
         status: Option<UserStatus>,
         verified: Option<bool>,
     ) -> AppResult<Page<ShopperRecord>> {
-        let filter = "WHERE u.role = 'SHOPPER' \
+        let filter = "u.role = 'SHOPPER' \
              AND ($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') \
              AND ($2 IS NULL OR u.status = $2) \
              AND ($3 IS NULL OR ($3 = 1 AND u.email_verified_at IS NOT NULL) OR ($3 = 0 AND u.email_verified_at IS NULL))";
-        let pattern = crate::db::search_pattern(search)?;
-        let status = status.map(|s| s.as_str());
-        let verified = verified.map(i64::from);
-        let rows: Vec<ShopperRow> = sqlx::query_as(&format!(
-            "{SHOPPER_SELECT} {filter} AND ($4 IS NULL OR u.id > $4) ORDER BY u.id LIMIT $5"
-        ))
-        .bind(pattern.clone())
-        .bind(status)
-        .bind(verified)
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {filter}"))
-            .bind(pattern)
-            .bind(status)
-            .bind(verified)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::try_from_rows(rows, limit, total)?)
+        let listing = Listing {
+            select: SHOPPER_COLUMNS,
+            from: SHOPPER_FROM,
+            filter,
+            args: vec![
+                crate::db::search_pattern(search)?.into(),
+                status.map(|s| s.as_str()).into(),
+                verified.map(i64::from).into(),
+            ],
+        };
+        let after = Paging::After {
+            column: "u.id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<ShopperRow, _>(listing, after, limit).await
     }
 
     /// All accounts in creation order, optionally of one role and matching a search text.
@@ -190,24 +186,21 @@ impl Accounts {
         search: Option<&str>,
         role: Option<Role>,
     ) -> AppResult<Page<UserRecord>> {
-        let filter = "WHERE ($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.role = $2)";
-        let pattern = crate::db::search_pattern(search)?;
-        let role = role.map(|r| r.as_str());
-        let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users u {filter} AND ($3 IS NULL OR u.id > $3) ORDER BY u.id LIMIT $4"
-        ))
-        .bind(pattern.clone())
-        .bind(role)
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM users u {filter}"))
-            .bind(pattern)
-            .bind(role)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::try_from_rows(rows, limit, total)?)
+        let listing = Listing {
+            select: USER_COLUMNS,
+            from: "users u",
+            filter: "($1 IS NULL OR u.search_text LIKE $1 ESCAPE '\\') AND ($2 IS NULL OR u.role = $2)",
+            args: vec![
+                crate::db::search_pattern(search)?.into(),
+                role.map(|r| r.as_str()).into(),
+            ],
+        };
+        let after = Paging::After {
+            column: "u.id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<UserRow, _>(listing, after, limit).await
     }
 }
 

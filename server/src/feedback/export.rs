@@ -2,7 +2,7 @@
 //! call-back contacts are in it, so every export is audited): one row per response, oldest first, read 500 at a
 //! time (`tabular`).
 
-use super::staff::{ResponseRecord, SELECT};
+use super::staff::{ResponseRecord, COLUMNS, FROM};
 use super::*;
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
@@ -136,7 +136,7 @@ impl Feedback {
     /// Up to `PAGE` responses after the cursor (by id, which grows with time), as cells.
     pub async fn export_rows(&self, export: &ResponsesExport, after: &str) -> AppResult<Rows> {
         let rows: Vec<ResponseRecord> = sqlx::query_as(&format!(
-            "{SELECT} WHERE v.client_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.id > $4 \
+            "SELECT {COLUMNS} FROM {FROM} WHERE v.client_id = $1 AND r.created_at >= $2 AND r.created_at < $3 AND r.id > $4 \
              ORDER BY r.id LIMIT $5"
         ))
         .bind(&export.client_id)

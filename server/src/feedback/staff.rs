@@ -43,14 +43,11 @@ pub struct ResponseFilter {
     pub suspicious: Option<bool>,
 }
 
-pub(super) const SELECT: &str =
-    "SELECT r.id, r.venue_id, v.name AS venue_name, r.channel, r.service_code, r.premises, r.staff, \
+pub(super) const COLUMNS: &str =
+    "r.id, r.venue_id, v.name AS venue_name, r.channel, r.service_code, r.premises, r.staff, \
     r.waiting, r.result, r.recommend, r.comment, r.comment_masked, r.masked_kinds, r.contact_name, r.contact_phone, \
-    r.contact_email, r.risk_score, r.risk_reasons, r.counted, r.moderation, r.created_at \
-    FROM feedback_responses r JOIN venues v ON v.id = r.venue_id";
-
-const WHERE: &str = "WHERE ($1 = '' OR r.venue_id = $1) AND ($2 = '' OR r.moderation = $2) \
-    AND ($3 = -1 OR r.counted = $3)";
+    r.contact_email, r.risk_score, r.risk_reasons, r.counted, r.moderation, r.created_at";
+pub(super) const FROM: &str = "feedback_responses r JOIN venues v ON v.id = r.venue_id";
 
 impl Feedback {
     /// Newest first.
@@ -69,23 +66,21 @@ impl Feedback {
             Some(true) => 0,
             Some(false) => 1,
         };
-        let rows: Vec<ResponseRecord> = sqlx::query_as(&format!(
-            "{SELECT} {WHERE} ORDER BY r.created_at DESC, r.id DESC LIMIT $4 OFFSET $5"
-        ))
-        .bind(filter.venue_id.clone().unwrap_or_default())
-        .bind(filter.moderation.clone().unwrap_or_default())
-        .bind(counted)
-        .bind((limit + 1) as i64)
-        .bind(offset as i64)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM feedback_responses r {WHERE}"))
-            .bind(filter.venue_id.clone().unwrap_or_default())
-            .bind(filter.moderation.clone().unwrap_or_default())
-            .bind(counted)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = crate::db::Listing {
+            select: COLUMNS,
+            from: FROM,
+            filter: "($1 = '' OR r.venue_id = $1) AND ($2 = '' OR r.moderation = $2) AND ($3 = -1 OR r.counted = $3)",
+            args: vec![
+                filter.venue_id.clone().unwrap_or_default().into(),
+                filter.moderation.clone().unwrap_or_default().into(),
+                counted.into(),
+            ],
+        };
+        let newest_first = crate::db::Paging::Offset {
+            order: "r.created_at DESC, r.id DESC",
+            skip: offset,
+        };
+        self.db.page::<ResponseRecord, _>(listing, newest_first, limit).await
     }
 
     /// Publishes or rejects a pending comment. Deciding the same again returns the response; deciding
@@ -126,7 +121,7 @@ impl Feedback {
             Some("NONE") => return Err(AppError::conflict("this response has no comment to moderate")),
             Some(state) => return Err(AppError::conflict(format!("the comment was already decided: {state}"))),
         }
-        sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1"))
             .bind(id)
             .fetch_one(self.db.pool())
             .await
@@ -190,7 +185,7 @@ impl Feedback {
             audit(&mut tx, Some(&actor.user_id), action, Some(id), None).await?;
             tx.commit().await?;
         }
-        sqlx::query_as(&format!("{SELECT} WHERE r.id = $1"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1"))
             .bind(id)
             .fetch_one(self.db.pool())
             .await

@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
 use crate::config::PayoutSettings;
-use crate::db::{from_ms, is_unique_violation, new_id, Db, Page};
+use crate::db::{from_ms, is_unique_violation, new_id, Db, Listing, Page, Paging};
 use crate::domain::ledger::{self, Kind};
 use crate::domain::{BatchMove, BatchState, BoundedText, Iban, LineMove, LineState};
 use crate::error::{AppError, AppResult};
@@ -136,17 +136,18 @@ impl Payouts {
     }
 
     pub async fn batches(&self, limit: usize, before: Option<&str>) -> AppResult<Page<BatchRecord>> {
-        let rows: Vec<BatchRecord> = sqlx::query_as(&format!(
-            "SELECT {BATCH_COLUMNS} FROM payout_batches WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2"
-        ))
-        .bind(before)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payout_batches")
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: BATCH_COLUMNS,
+            from: "payout_batches",
+            filter: "1 = 1",
+            args: vec![],
+        };
+        let newest_first = Paging::After {
+            column: "id",
+            after: before.into(),
+            descending: true,
+        };
+        self.db.page::<BatchRecord, _>(listing, newest_first, limit).await
     }
 
     /// A batch's lines in order, or one shopper's lines (newest first) when `shopper` is given.
@@ -157,43 +158,35 @@ impl Payouts {
         limit: usize,
         after_seq: i64,
     ) -> AppResult<Page<LineRecord>> {
-        let (rows, total): (Vec<LineRecord>, i64) = if let Some(batch) = batch {
-            let rows = sqlx::query_as(&format!(
-                "SELECT {LINE_COLUMNS} FROM payout_lines WHERE batch_id = $1 AND seq > $2 \
-                 AND ($3 IS NULL OR shopper_id = $3) ORDER BY seq LIMIT $4"
-            ))
-            .bind(batch)
-            .bind(after_seq)
-            .bind(shopper)
-            .bind(limit as i64 + 1)
-            .fetch_all(self.db.pool())
-            .await?;
-            let total = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM payout_lines WHERE batch_id = $1 AND ($2 IS NULL OR shopper_id = $2)",
-            )
-            .bind(batch)
-            .bind(shopper)
-            .fetch_one(self.db.pool())
-            .await?;
-            (rows, total)
-        } else {
-            let shopper = shopper.unwrap_or_default();
-            let rows = sqlx::query_as(&format!(
-                "SELECT {LINE_COLUMNS} FROM payout_lines WHERE shopper_id = $1 ORDER BY created_at DESC, id DESC \
-                 LIMIT $2 OFFSET $3"
-            ))
-            .bind(shopper)
-            .bind(limit as i64 + 1)
-            .bind(after_seq)
-            .fetch_all(self.db.pool())
-            .await?;
-            let total = sqlx::query_scalar("SELECT COUNT(*) FROM payout_lines WHERE shopper_id = $1")
-                .bind(shopper)
-                .fetch_one(self.db.pool())
-                .await?;
-            (rows, total)
-        };
-        Ok(Page::from_rows(rows, limit, total))
+        match batch {
+            Some(batch) => {
+                let listing = Listing {
+                    select: LINE_COLUMNS,
+                    from: "payout_lines",
+                    filter: "batch_id = $1 AND ($2 IS NULL OR shopper_id = $2)",
+                    args: vec![batch.into(), shopper.into()],
+                };
+                let in_order = Paging::After {
+                    column: "seq",
+                    after: after_seq.into(),
+                    descending: false,
+                };
+                self.db.page::<LineRecord, _>(listing, in_order, limit).await
+            }
+            None => {
+                let listing = Listing {
+                    select: LINE_COLUMNS,
+                    from: "payout_lines",
+                    filter: "shopper_id = $1",
+                    args: vec![shopper.unwrap_or_default().into()],
+                };
+                let newest_first = Paging::Offset {
+                    order: "created_at DESC, id DESC",
+                    skip: after_seq.max(0) as usize,
+                };
+                self.db.page::<LineRecord, _>(listing, newest_first, limit).await
+            }
+        }
     }
 }
 

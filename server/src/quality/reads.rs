@@ -88,13 +88,21 @@ pub fn check_period(period: &str) -> AppResult<()> {
 
 /// Centers with their index for a period; `with_detail` also reads the parts (the tables and a center's page).
 fn center_select(with_detail: bool) -> String {
-    format!(
-        "SELECT v.id AS venue_id, v.client_id, v.external_code, v.name, v.address, v.oblast, v.hromada, v.city, v.lat, \
-         v.lon, v.size_class, v.opening_hours, q.responses, q.visits, q.headline, q.rank, q.rank_of, {} AS detail \
-         FROM venues v LEFT JOIN quality_index q ON q.venue_id = v.id AND q.period = $1",
-        if with_detail { "q.detail" } else { "NULL" }
-    )
+    format!("SELECT {} FROM {CENTER_FROM}", center_columns(with_detail))
 }
+
+fn center_columns(with_detail: bool) -> &'static str {
+    if with_detail {
+        "v.id AS venue_id, v.client_id, v.external_code, v.name, v.address, v.oblast, v.hromada, v.city, v.lat, \
+         v.lon, v.size_class, v.opening_hours, q.responses, q.visits, q.headline, q.rank, q.rank_of, q.detail AS detail"
+    } else {
+        "v.id AS venue_id, v.client_id, v.external_code, v.name, v.address, v.oblast, v.hromada, v.city, v.lat, \
+         v.lon, v.size_class, v.opening_hours, q.responses, q.visits, q.headline, q.rank, q.rank_of, NULL AS detail"
+    }
+}
+
+/// Centers and their index for the period `$1`.
+const CENTER_FROM: &str = "venues v LEFT JOIN quality_index q ON q.venue_id = v.id AND q.period = $1";
 
 /// The public portal shows the centers of public bodies (the ЦНАП network); companies' shops and restaurants
 /// are measured for their owners only.
@@ -176,31 +184,17 @@ impl Quality {
             return Err(AppError::NotFound("client".into()));
         }
         check_period(period)?;
-        let rows: Vec<CenterRow> = sqlx::query_as(&format!(
-            "{} WHERE v.client_id = $2 AND v.active = 1 AND ($3 IS NULL OR v.oblast = $3) \
-             ORDER BY CASE WHEN q.headline IS NULL THEN 1 ELSE 0 END, q.headline DESC, v.name, v.id \
-             LIMIT $4 OFFSET $5",
-            center_select(true)
-        ))
-        .bind(period)
-        .bind(client_id)
-        .bind(oblast)
-        .bind(limit as i64 + 1)
-        .bind(offset as i64)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM venues v WHERE v.client_id = $1 AND v.active = 1 AND ($2 IS NULL OR v.oblast = $2)",
-        )
-        .bind(client_id)
-        .bind(oblast)
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(crate::db::Page::from_rows(
-            rows.into_iter().map(PublicCenter::from).collect(),
-            limit,
-            total,
-        ))
+        let listing = crate::db::Listing {
+            select: center_columns(true),
+            from: CENTER_FROM,
+            filter: "v.client_id = $2 AND v.active = 1 AND ($3 IS NULL OR v.oblast = $3)",
+            args: vec![period.into(), client_id.into(), oblast.into()],
+        };
+        let best_first = crate::db::Paging::Offset {
+            order: "CASE WHEN q.headline IS NULL THEN 1 ELSE 0 END, q.headline DESC, v.name, v.id",
+            skip: offset,
+        };
+        self.db.page::<CenterRow, _>(listing, best_first, limit).await
     }
 
     /// The periods a client has an index for, newest first.

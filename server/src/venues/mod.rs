@@ -14,7 +14,7 @@ use sqlx::FromRow;
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, violates, Db};
+use crate::db::{new_id, violates, Db, Listing, Paging};
 use crate::domain::{
     bounding_box, distance_m, normalize_apostrophes, parse_time_zone, BoundedText, Coordinates, FieldErrors,
     GeofenceRadius, OpeningHours, ValidationError, VenueType, Weekday,
@@ -537,20 +537,18 @@ impl Venues {
         limit: usize,
     ) -> AppResult<Page<ClientRecord>> {
         let scope = actor.client_scope()?;
-        let rows: Vec<ClientRecord> = sqlx::query_as(
-            "SELECT id, name, kind, time_zone, feedback_moderated, created_at, updated_at FROM clients \
-             WHERE ($1 IS NULL OR id = $1) AND ($2 IS NULL OR id > $2) ORDER BY id LIMIT $3",
-        )
-        .bind(scope)
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM clients WHERE ($1 IS NULL OR id = $1)")
-            .bind(scope)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: "id, name, kind, time_zone, feedback_moderated, created_at, updated_at",
+            from: "clients",
+            filter: "$1 IS NULL OR id = $1",
+            args: vec![scope.into()],
+        };
+        let after = Paging::After {
+            column: "id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<ClientRecord, _>(listing, after, limit).await
     }
 
     // ---- venues ----
@@ -649,37 +647,29 @@ impl Venues {
             Some(own) => Some(own.to_string()),
             None => filter.client_id.clone(),
         };
-        let conditions = "WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR oblast = $2) \
-             AND ($3 IS NULL OR raion = $3) AND ($4 IS NULL OR city = $4) AND ($5 IS NULL OR venue_type = $5) \
-             AND ($6 IS NULL OR search_text LIKE $6 ESCAPE '\\') AND ($7 IS NULL OR active = $7)";
-        let search = crate::db::search_pattern(filter.search.as_deref().map(normalize_apostrophes).as_deref())?;
-        let oblast = filter.oblast.as_deref().map(normalize_apostrophes);
-        let raion = filter.raion.as_deref().map(normalize_apostrophes);
-        let city = filter.city.as_deref().map(normalize_apostrophes);
-        let venue_type = filter.venue_type.as_deref().map(|t| t.trim().to_uppercase());
-        macro_rules! bind_filters {
-            ($query:expr) => {
-                $query
-                    .bind(client.as_deref())
-                    .bind(oblast.as_deref())
-                    .bind(raion.as_deref())
-                    .bind(city.as_deref())
-                    .bind(venue_type.as_deref())
-                    .bind(search.as_deref())
-                    .bind(filter.active.map(i64::from))
-            };
-        }
-        let rows: Vec<VenueRecord> = bind_filters!(sqlx::query_as(&format!(
-            "SELECT {VENUE_COLUMNS} FROM venues {conditions} AND ($8 IS NULL OR id > $8) ORDER BY id LIMIT $9"
-        )))
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = bind_filters!(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM venues {conditions}")))
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let normalized = |t: &Option<String>| t.as_deref().map(normalize_apostrophes);
+        let listing = Listing {
+            select: VENUE_COLUMNS,
+            from: "venues",
+            filter: "($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR oblast = $2) AND ($3 IS NULL OR raion = $3) \
+                AND ($4 IS NULL OR city = $4) AND ($5 IS NULL OR venue_type = $5) \
+                AND ($6 IS NULL OR search_text LIKE $6 ESCAPE '\\') AND ($7 IS NULL OR active = $7)",
+            args: vec![
+                client.into(),
+                normalized(&filter.oblast).into(),
+                normalized(&filter.raion).into(),
+                normalized(&filter.city).into(),
+                filter.venue_type.as_deref().map(|t| t.trim().to_uppercase()).into(),
+                crate::db::search_pattern(normalized(&filter.search).as_deref())?.into(),
+                filter.active.map(i64::from).into(),
+            ],
+        };
+        let after = Paging::After {
+            column: "id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<VenueRecord, _>(listing, after, limit).await
     }
 
     /// Active venues within `radius_m` of a point, nearest first. An indexed bounding-box scan finds the

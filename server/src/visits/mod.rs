@@ -89,13 +89,14 @@ pub struct VisitRecord {
     pub visit_rules: String,
 }
 
-const VISIT_SELECT: &str = "SELECT v.id, v.task_id, v.shopper_id, v.checklist_version_id, v.state, \
+const VISIT_COLUMNS: &str = "v.id, v.task_id, v.shopper_id, v.checklist_version_id, v.state, \
      v.checkin_attempt_id, v.checkin_device_at, v.checkin_server_at, v.checkout_lat, v.checkout_lon, \
      v.checkout_accuracy_m, v.checkout_device_at, v.checkout_server_at, v.answers, v.score, v.submitted_at, \
      v.decided_at, v.created_at, v.updated_at, t.wave_id, w.name AS wave_name, t.venue_id, ve.name AS venue_name, \
      ve.oblast AS venue_oblast, ve.lat AS venue_lat, ve.lon AS venue_lon, ve.geofence_m, ve.client_id, w.visit_rules, \
-     ve.time_zone AS venue_time_zone \
-     FROM visits v JOIN tasks t ON t.id = v.task_id JOIN waves w ON w.id = t.wave_id JOIN venues ve ON ve.id = t.venue_id";
+     ve.time_zone AS venue_time_zone";
+const VISIT_FROM: &str =
+    "visits v JOIN tasks t ON t.id = v.task_id JOIN waves w ON w.id = t.wave_id JOIN venues ve ON ve.id = t.venue_id";
 
 impl VisitRecord {
     pub fn rules(&self) -> VisitRules {
@@ -426,10 +427,11 @@ impl Visits {
     }
 
     async fn load(&self, conn: &mut AnyConnection, id: &str) -> AppResult<VisitRecord> {
-        let row: Option<VisitRecord> = sqlx::query_as(&format!("{VISIT_SELECT} WHERE v.id = $1"))
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        let row: Option<VisitRecord> =
+            sqlx::query_as(&format!("SELECT {VISIT_COLUMNS} FROM {VISIT_FROM} WHERE v.id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
         row.ok_or_else(|| AppError::NotFound("visit".into()))
     }
 

@@ -1,6 +1,7 @@
 //! What reviewers and shoppers read: flags, history, a shopper's visits, the review queue.
 
 use super::*;
+use crate::db::{Listing, Paging};
 
 impl Visits {
     pub async fn flags(&self, visit_id: &str) -> AppResult<Vec<FlagRecord>> {
@@ -35,54 +36,43 @@ impl Visits {
 
     /// A shopper's visits, newest first (their own list, and reviewers' view of a shopper).
     pub async fn by_shopper(&self, shopper_id: &str, limit: usize, offset: usize) -> AppResult<Page<VisitRecord>> {
-        let rows: Vec<VisitRecord> = sqlx::query_as(&format!(
-            "{VISIT_SELECT} WHERE v.shopper_id = $1 ORDER BY v.created_at DESC, v.id DESC LIMIT $2 OFFSET $3"
-        ))
-        .bind(shopper_id)
-        .bind((limit + 1) as i64)
-        .bind(offset as i64)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM visits WHERE shopper_id = $1")
-            .bind(shopper_id)
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: VISIT_COLUMNS,
+            from: VISIT_FROM,
+            filter: "v.shopper_id = $1",
+            args: vec![shopper_id.into()],
+        };
+        let newest_first = Paging::Offset {
+            order: "v.created_at DESC, v.id DESC",
+            skip: offset,
+        };
+        self.db.page::<VisitRecord, _>(listing, newest_first, limit).await
     }
 
     /// Visits waiting for review (or in another state), oldest submission first.
     pub async fn queue(&self, filter: &QueueFilter, limit: usize, offset: usize) -> AppResult<Page<VisitRecord>> {
         let min_age = filter.min_age_hours.unwrap_or(0).max(0);
         let cutoff = self.db.now_ms() - min_age * 3_600_000;
-        let conditions = "v.state = $1 AND ($2 = '' OR t.wave_id = $2) AND ($3 = '' OR ve.oblast = $3) \
-             AND ($4 = '' OR EXISTS (SELECT 1 FROM visit_flags f WHERE f.visit_id = v.id AND f.code = $4)) \
-             AND COALESCE(v.submitted_at, v.created_at) <= $5";
-        let state = filter.state.clone().unwrap_or_else(|| "SUBMITTED".into());
         let text = |o: &Option<String>| o.clone().unwrap_or_default();
-        let rows: Vec<VisitRecord> = sqlx::query_as(&format!(
-            "{VISIT_SELECT} WHERE {conditions} ORDER BY COALESCE(v.submitted_at, v.created_at), v.id LIMIT $6 OFFSET $7"
-        ))
-        .bind(&state)
-        .bind(text(&filter.wave_id))
-        .bind(text(&filter.oblast))
-        .bind(text(&filter.flag))
-        .bind(cutoff)
-        .bind((limit + 1) as i64)
-        .bind(offset as i64)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM visits v JOIN tasks t ON t.id = v.task_id JOIN venues ve ON ve.id = t.venue_id \
-             WHERE {conditions}"
-        ))
-        .bind(&state)
-        .bind(text(&filter.wave_id))
-        .bind(text(&filter.oblast))
-        .bind(text(&filter.flag))
-        .bind(cutoff)
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: VISIT_COLUMNS,
+            from: VISIT_FROM,
+            filter: "v.state = $1 AND ($2 = '' OR t.wave_id = $2) AND ($3 = '' OR ve.oblast = $3) \
+                AND ($4 = '' OR EXISTS (SELECT 1 FROM visit_flags f WHERE f.visit_id = v.id AND f.code = $4)) \
+                AND COALESCE(v.submitted_at, v.created_at) <= $5",
+            args: vec![
+                filter.state.clone().unwrap_or_else(|| "SUBMITTED".into()).into(),
+                text(&filter.wave_id).into(),
+                text(&filter.oblast).into(),
+                text(&filter.flag).into(),
+                cutoff.into(),
+            ],
+        };
+        let oldest_first = Paging::Offset {
+            order: "COALESCE(v.submitted_at, v.created_at), v.id",
+            skip: offset,
+        };
+        self.db.page::<VisitRecord, _>(listing, oldest_first, limit).await
     }
 }
 
@@ -95,21 +85,17 @@ impl Visits {
         after: Option<&str>,
         limit: usize,
     ) -> AppResult<Page<VisitRecord>> {
-        let rows: Vec<VisitRecord> = sqlx::query_as(&format!(
-            "{VISIT_SELECT} WHERE t.wave_id = $1 AND v.state = 'APPROVED' AND ($2 IS NULL OR v.id > $2) \
-             ORDER BY v.id LIMIT $3"
-        ))
-        .bind(wave_id)
-        .bind(after)
-        .bind((limit + 1) as i64)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM visits v JOIN tasks t ON t.id = v.task_id WHERE t.wave_id = $1 AND v.state = 'APPROVED'",
-        )
-        .bind(wave_id)
-        .fetch_one(self.db.pool())
-        .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: VISIT_COLUMNS,
+            from: VISIT_FROM,
+            filter: "t.wave_id = $1 AND v.state = 'APPROVED'",
+            args: vec![wave_id.into()],
+        };
+        let in_order = Paging::After {
+            column: "v.id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<VisitRecord, _>(listing, in_order, limit).await
     }
 }

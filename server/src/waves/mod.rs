@@ -8,7 +8,7 @@ use sqlx::FromRow;
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{new_id, Db, Page};
+use crate::db::{new_id, Db, Listing, Page, Paging};
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::visit::VisitRules;
 use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, WaveMove, WaveStatus};
@@ -365,22 +365,18 @@ impl Waves {
         limit: usize,
     ) -> AppResult<Page<WaveRecord>> {
         let client = actor.client_scope()?.or(client_id);
-        let filter = "WHERE ($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR status = $2)";
-        let rows: Vec<WaveRow> = sqlx::query_as(&format!(
-            "SELECT {WAVE_COLUMNS} FROM waves {filter} AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
-        ))
-        .bind(client)
-        .bind(status.map(WaveStatus::as_str))
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM waves {filter}"))
-            .bind(client)
-            .bind(status.map(WaveStatus::as_str))
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::try_from_rows(rows, limit, total)?)
+        let listing = Listing {
+            select: WAVE_COLUMNS,
+            from: "waves",
+            filter: "($1 IS NULL OR client_id = $1) AND ($2 IS NULL OR status = $2)",
+            args: vec![client.into(), status.map(WaveStatus::as_str).into()],
+        };
+        let after = Paging::After {
+            column: "id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<WaveRow, _>(listing, after, limit).await
     }
 
     /// Task counts by state, overall and per oblast.
@@ -411,22 +407,18 @@ impl Waves {
         after: Option<&str>,
         limit: usize,
     ) -> AppResult<Page<TaskRecord>> {
-        let filter = "WHERE wave_id = $1 AND ($2 IS NULL OR state = $2)";
-        let rows: Vec<TaskRecord> = sqlx::query_as(&format!(
-            "SELECT {TASK_COLUMNS} FROM tasks {filter} AND ($3 IS NULL OR id > $3) ORDER BY id LIMIT $4"
-        ))
-        .bind(wave_id)
-        .bind(state.map(TaskState::as_str))
-        .bind(after)
-        .bind(limit as i64 + 1)
-        .fetch_all(self.db.pool())
-        .await?;
-        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM tasks {filter}"))
-            .bind(wave_id)
-            .bind(state.map(TaskState::as_str))
-            .fetch_one(self.db.pool())
-            .await?;
-        Ok(Page::from_rows(rows, limit, total))
+        let listing = Listing {
+            select: TASK_COLUMNS,
+            from: "tasks",
+            filter: "wave_id = $1 AND ($2 IS NULL OR state = $2)",
+            args: vec![wave_id.into(), state.map(TaskState::as_str).into()],
+        };
+        let after = Paging::After {
+            column: "id",
+            after: after.into(),
+            descending: false,
+        };
+        self.db.page::<TaskRecord, _>(listing, after, limit).await
     }
 }
 
