@@ -11,7 +11,7 @@ use fieldwork::auth::Actor;
 use fieldwork::config::PayoutSettings;
 use fieldwork::db::Db;
 use fieldwork::domain::Role;
-use fieldwork::payouts::export::ExportFormat;
+use fieldwork::payouts::export::BankFileFormat;
 use fieldwork::payouts::Payouts;
 use futures::StreamExt;
 
@@ -83,7 +83,7 @@ async fn main() {
             email_verified: true,
             client_id: None,
         };
-        for format in [ExportFormat::Csv, ExportFormat::Pain00100109] {
+        for format in [BankFileFormat::Csv, BankFileFormat::Pain00100109] {
             // Reset the high-water mark, so the peak is the export's own.
             let _ = std::fs::write("/proc/self/clear_refs", "5");
             let before = status_kib("VmRSS:");
@@ -92,7 +92,7 @@ async fn main() {
             let mut stream = std::pin::pin!(payouts.export_stream(format, header));
             let (mut bytes, mut count) = (0, 0);
             let record = match format {
-                ExportFormat::Csv => &b"\n"[..],
+                BankFileFormat::Csv => &b"\n"[..],
                 _ => &b"</CdtTrfTxInf>"[..],
             };
             while let Some(chunk) = stream.next().await {
@@ -101,7 +101,7 @@ async fn main() {
                 bytes += chunk.len();
             }
             // Every line made it into the file (CSV: plus its header row).
-            assert_eq!(count as i64, lines + i64::from(format == ExportFormat::Csv));
+            assert_eq!(count as i64, lines + i64::from(format == BankFileFormat::Csv));
             let elapsed = started.elapsed();
             let peak = status_kib("VmHWM:");
             println!(

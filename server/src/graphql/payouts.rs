@@ -14,7 +14,7 @@ use crate::db::{from_ms, Page};
 use crate::domain::ledger::Kind;
 use crate::error::AppError;
 use crate::ledger::{Check, Earnings as EarningsRecord, HistoryLine, Ledger, Total};
-use crate::payouts::export::{end_to_end_id, ExportFormat};
+use crate::payouts::export::{end_to_end_id, BankFileFormat};
 use crate::payouts::{statement_csv, BatchRecord, LineRecord, Payouts, Settlement, Skipped, StatementMonth};
 use crate::time::{kyiv_start_ms, parse_date};
 
@@ -274,7 +274,7 @@ impl PayoutBatch {
     }
 
     /// Where to download the bank file: `GET` with the same `Authorization` header (streamed; approved batches).
-    async fn export_path(&self, format: ExportFormat) -> String {
+    async fn export_path(&self, format: BankFileFormat) -> String {
         format!(
             "/payouts/batches/{}/export?format={}",
             self.id.as_str(),

@@ -6,6 +6,7 @@
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
+use super::files::{format_of, Download};
 use super::*;
 use crate::domain::feedback::{Channel, Form as FeedbackForm, DIMENSIONS, LEVELS};
 use crate::domain::ValidationError;
@@ -694,16 +695,12 @@ const POW_JS: &str = r#"// Proof of work for the feedback form: SHA-256(challeng
 pub(super) async fn poster(
     State(state): State<AppState>,
     axum::extract::Path(file): axum::extract::Path<(String, String)>,
-    headers: HeaderMap,
+    download: Download<super::files::NoQuery>,
 ) -> Response {
     let (venue_id, name) = file;
-    let (actor, request_id) = match super::files::download_caller(&state, &headers, &venue_id).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let code = match state.feedback.live_code(&actor, &venue_id).await {
+    let code = match state.feedback.live_code(&download.actor, &venue_id).await {
         Ok(code) => code,
-        Err(err) => return json_error(err, &request_id),
+        Err(err) => return download.error(err),
     };
     let link = state.feedback.link(&code.token);
     let poster = match name.as_str() {
@@ -738,7 +735,7 @@ pub(super) async fn poster(
             bytes,
         )
             .into_response(),
-        Err(err) => json_error(err, &request_id),
+        Err(err) => download.error(err),
     }
 }
 
@@ -753,27 +750,29 @@ pub(super) struct ResponsesQuery {
 pub(super) async fn responses_export(
     State(state): State<AppState>,
     axum::extract::Path(client_id): axum::extract::Path<String>,
-    headers: HeaderMap,
-    query: Result<Query<ResponsesQuery>, axum::extract::rejection::QueryRejection>,
+    download: Download<ResponsesQuery>,
 ) -> Response {
-    use crate::tabular::ExportFormat;
-    let (actor, request_id) = match super::files::download_caller(&state, &headers, &client_id).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
+    let format = match format_of::<crate::tabular::ExportFormat>(download.query.format.as_deref()) {
+        Ok(format) => format,
+        Err(err) => return download.error(err),
     };
-    let Query(query) = query.unwrap_or_default();
-    let Some(format) = ExportFormat::parse(query.format.as_deref().unwrap_or("csv")) else {
-        return json_error(AppError::bad_input("format", "must be csv or xlsx"), &request_id);
-    };
-    let period = query.period.unwrap_or_else(|| state.quality.current_quarter());
-    let export = match state.feedback.start_export(&actor, &client_id, &period, format).await {
+    let period = download
+        .query
+        .period
+        .clone()
+        .unwrap_or_else(|| state.quality.current_quarter());
+    let export = match state
+        .feedback
+        .start_export(&download.actor, &client_id, &period, format)
+        .await
+    {
         Ok(export) => export,
-        Err(err) => return json_error(err, &request_id),
+        Err(err) => return download.error(err),
     };
     let file_name = export.file_name(format);
     match state.feedback.export(export, format).await {
         Ok(bytes) => super::files::attachment(format.content_type(), &file_name, axum::body::Body::from_stream(bytes)),
-        Err(err) => json_error(err, &request_id),
+        Err(err) => download.error(err),
     }
 }
 
@@ -789,20 +788,15 @@ pub(super) struct PostersQuery {
 pub(super) async fn posters_zip(
     State(state): State<AppState>,
     axum::extract::Path(client_id): axum::extract::Path<String>,
-    headers: HeaderMap,
-    query: Result<Query<PostersQuery>, axum::extract::rejection::QueryRejection>,
+    download: Download<PostersQuery>,
 ) -> Response {
-    let (actor, request_id) = match super::files::download_caller(&state, &headers, &client_id).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
-    };
-    let Query(query) = query.unwrap_or_default();
-    let Some(format) = PosterFormat::parse(query.format.as_deref().unwrap_or("svg")) else {
-        return json_error(AppError::bad_input("format", "must be svg or pdf"), &request_id);
+    let format = match format_of::<PosterFormat>(download.query.format.as_deref()) {
+        Ok(format) => format,
+        Err(err) => return download.error(err),
     };
     match state
         .feedback
-        .posters_zip(&actor, &client_id, query.oblast.as_deref(), format)
+        .posters_zip(&download.actor, &client_id, download.query.oblast.as_deref(), format)
         .await
     {
         Ok(stream) => (
@@ -814,6 +808,6 @@ pub(super) async fn posters_zip(
             axum::body::Body::from_stream(stream),
         )
             .into_response(),
-        Err(err) => json_error(err, &request_id),
+        Err(err) => download.error(err),
     }
 }

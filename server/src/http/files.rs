@@ -48,25 +48,86 @@ pub(super) async fn media(
     }
 }
 
-/// The caller of a download route (`Authorization: Bearer …`) and the request id, or the error response; the
-/// path's id is checked for control characters like every GraphQL string.
-pub(super) async fn download_caller(
-    state: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-) -> Result<(Actor, String), Response> {
-    let request_id = request_id(headers);
-    let auth = auth_state(state, headers)
-        .await
-        .map_err(|err| json_error(err, &request_id))?;
-    let actor = auth.actor().map_err(|err| json_error(err, &request_id))?.clone();
-    if id.chars().any(char::is_control) {
-        return Err(json_error(
-            AppError::bad_input("id", "must not contain control characters"),
-            &request_id,
-        ));
+/// A download: who asks (`Authorization: Bearer …`, a logged-in user), the request's id, and the query. The
+/// one check every download route makes; what the caller may download is the use case's decision (each
+/// `start_export`, `live_code`, `posters_zip` checks its permission and scope), so it is made in one place for
+/// GraphQL and downloads alike.
+pub(super) struct Download<Q> {
+    pub actor: Actor,
+    pub request_id: String,
+    pub query: Q,
+}
+
+impl<Q> axum::extract::FromRequestParts<AppState> for Download<Q>
+where
+    Q: serde::de::DeserializeOwned + Default + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
+        let request_id = request_id(&parts.headers);
+        let auth = auth_state(state, &parts.headers)
+            .await
+            .map_err(|err| json_error(err, &request_id))?;
+        let actor = auth.actor().map_err(|err| json_error(err, &request_id))?.clone();
+        let query = match Query::<Q>::try_from_uri(&parts.uri) {
+            Ok(Query(q)) => q,
+            Err(rejection) => {
+                return Err(json_error(
+                    AppError::bad_input("query", rejection.body_text()),
+                    &request_id,
+                ))
+            }
+        };
+        Ok(Download {
+            actor,
+            request_id,
+            query,
+        })
     }
-    Ok((actor, request_id))
+}
+
+impl<Q> Download<Q> {
+    /// The error answer of this download.
+    pub fn error(&self, err: AppError) -> Response {
+        json_error(err, &self.request_id)
+    }
+}
+
+/// A file format a download names with `?format=`: its parser, the default and the words for a bad one.
+pub(super) trait FileFormat: Sized {
+    const DEFAULT: &'static str;
+    const EXPECTED: &'static str;
+    fn parse(text: &str) -> Option<Self>;
+}
+
+impl FileFormat for crate::tabular::ExportFormat {
+    const DEFAULT: &'static str = "csv";
+    const EXPECTED: &'static str = "must be csv or xlsx";
+    fn parse(text: &str) -> Option<Self> {
+        crate::tabular::ExportFormat::parse(text)
+    }
+}
+
+impl FileFormat for crate::payouts::export::BankFileFormat {
+    const DEFAULT: &'static str = "csv";
+    const EXPECTED: &'static str = "must be csv, pain.001.001.09 or pain.001.001.03";
+    fn parse(text: &str) -> Option<Self> {
+        crate::payouts::export::BankFileFormat::parse(text)
+    }
+}
+
+impl FileFormat for crate::feedback::PosterFormat {
+    const DEFAULT: &'static str = "svg";
+    const EXPECTED: &'static str = "must be svg or pdf";
+    fn parse(text: &str) -> Option<Self> {
+        crate::feedback::PosterFormat::parse(text)
+    }
+}
+
+/// `?format=` (the format's default when absent), or bad input naming `format`.
+pub(super) fn format_of<F: FileFormat>(text: Option<&str>) -> Result<F, AppError> {
+    F::parse(text.unwrap_or(F::DEFAULT)).ok_or_else(|| AppError::bad_input("format", F::EXPECTED))
 }
 
 /// A file download: its type, name and the body. A name with letters beyond ASCII (a wave called «Хвиля 3»)
@@ -99,66 +160,53 @@ pub(super) fn attachment(content_type: &str, file_name: &str, body: axum::body::
         .into_response()
 }
 
+/// The query of a download that takes none (anything given is ignored).
+#[derive(Deserialize, Default)]
+pub(super) struct NoQuery {}
+
+/// The query of a download that names only its format.
+#[derive(Deserialize, Default)]
+pub(super) struct FormatQuery {
+    format: Option<String>,
+}
+
 /// A wave's visit-level results as CSV or XLSX (`?format=`, CSV by default): one row per approved visit, one
-/// column per question. `Authorization: Bearer …` of a user who may read results (a client viewer: their own
-/// client's waves; another's is `NOT_FOUND`). Streamed; see `results::export`.
+/// column per question, for a user who may read results (a client viewer: their own client's waves; another's
+/// is `NOT_FOUND`). Streamed; see `results::export`.
 pub(super) async fn export_results(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
-    headers: HeaderMap,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    download: Download<FormatQuery>,
 ) -> Response {
-    use crate::results::ExportFormat;
-    let (actor, request_id) = match download_caller(&state, &headers, &id).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
+    let format = match format_of::<crate::tabular::ExportFormat>(download.query.format.as_deref()) {
+        Ok(format) => format,
+        Err(err) => return download.error(err),
     };
-    if !actor.can(crate::auth::Permission::ReadResults) {
-        return json_error(AppError::forbidden(), &request_id);
-    }
-    let format_text = query.ok().and_then(|Query(q)| q.format).unwrap_or_else(|| "csv".into());
-    let Some(format) = ExportFormat::parse(&format_text) else {
-        return json_error(AppError::bad_input("format", "must be csv or xlsx"), &request_id);
-    };
-    let plan = match state.results.start_export(&actor, &id, format).await {
+    let plan = match state.results.start_export(&download.actor, &id, format).await {
         Ok(plan) => plan,
-        Err(err) => return json_error(err, &request_id),
+        Err(err) => return download.error(err),
     };
     let file_name = plan.file_name(format);
     match state.results.export(plan, format).await {
         Ok(bytes) => attachment(format.content_type(), &file_name, axum::body::Body::from_stream(bytes)),
-        Err(err) => json_error(err, &request_id),
+        Err(err) => download.error(err),
     }
 }
 
-#[derive(Deserialize)]
-pub(super) struct ExportQuery {
-    format: Option<String>,
-}
-
 /// A payout batch as a bank file (CSV, pain.001.001.09 or .03), streamed page by page from the database so a
-/// batch of any size takes bounded memory. `Authorization: Bearer …` of a `PAYMENTS` or `ADMIN` user.
+/// batch of any size takes bounded memory, for a `PAYMENTS` or `ADMIN` user.
 pub(super) async fn export_batch(
     State(state): State<AppState>,
     axum::extract::Path(id): axum::extract::Path<String>,
-    headers: HeaderMap,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    download: Download<FormatQuery>,
 ) -> Response {
-    use crate::payouts::export::ExportFormat;
-    let (actor, request_id) = match download_caller(&state, &headers, &id).await {
-        Ok(caller) => caller,
-        Err(response) => return response,
+    let format = match format_of::<crate::payouts::export::BankFileFormat>(download.query.format.as_deref()) {
+        Ok(format) => format,
+        Err(err) => return download.error(err),
     };
-    let format_text = query.ok().and_then(|Query(q)| q.format).unwrap_or_else(|| "csv".into());
-    let Some(format) = ExportFormat::parse(&format_text) else {
-        return json_error(
-            AppError::bad_input("format", "must be csv, pain.001.001.09 or pain.001.001.03"),
-            &request_id,
-        );
-    };
-    let header = match state.payouts.start_export(&actor, &id, format).await {
+    let header = match state.payouts.start_export(&download.actor, &id, format).await {
         Ok(header) => header,
-        Err(err) => return json_error(err, &request_id),
+        Err(err) => return download.error(err),
     };
     let file_name = format!(
         "payout-{}-{}.{}",

@@ -5,7 +5,7 @@ use super::*;
 impl Payouts {
     /// Starts an export: the batch must be approved and the debtor account configured. Records the export
     /// with a new message id and returns the file's header facts.
-    pub async fn start_export(&self, actor: &Actor, batch_id: &str, format: ExportFormat) -> AppResult<Header> {
+    pub async fn start_export(&self, actor: &Actor, batch_id: &str, format: BankFileFormat) -> AppResult<Header> {
         if !actor.can(Permission::ManagePayouts) {
             return Err(AppError::forbidden());
         }
@@ -62,7 +62,7 @@ impl Payouts {
     /// lines 1,000 at a time straight from the database, then the footer. Memory stays flat for any batch size.
     pub fn export_stream(
         &self,
-        format: ExportFormat,
+        format: BankFileFormat,
         header: Header,
     ) -> impl futures::Stream<Item = Result<bytes::Bytes, std::io::Error>> + Send + 'static {
         enum Phase {

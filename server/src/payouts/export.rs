@@ -15,9 +15,11 @@ use quick_xml::Writer;
 
 use crate::domain::ledger::decimal;
 
-/// The formats a batch exports to.
+/// The formats a payout batch's bank file comes in (not to be confused with `tabular::ExportFormat`, the
+/// spreadsheets of results and responses). Its GraphQL name stays `ExportFormat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
-pub enum ExportFormat {
+#[graphql(name = "ExportFormat")]
+pub enum BankFileFormat {
     Csv,
     /// ISO 20022 customer credit transfer initiation, version 09.
     Pain00100109,
@@ -25,34 +27,34 @@ pub enum ExportFormat {
     Pain00100103,
 }
 
-impl ExportFormat {
+impl BankFileFormat {
     pub fn parse(text: &str) -> Option<Self> {
         match text.to_ascii_lowercase().as_str() {
-            "csv" => Some(ExportFormat::Csv),
-            "pain.001.001.09" | "pain00100109" | "xml" => Some(ExportFormat::Pain00100109),
-            "pain.001.001.03" | "pain00100103" => Some(ExportFormat::Pain00100103),
+            "csv" => Some(BankFileFormat::Csv),
+            "pain.001.001.09" | "pain00100109" | "xml" => Some(BankFileFormat::Pain00100109),
+            "pain.001.001.03" | "pain00100103" => Some(BankFileFormat::Pain00100103),
             _ => None,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            ExportFormat::Csv => "csv",
-            ExportFormat::Pain00100109 => "pain.001.001.09",
-            ExportFormat::Pain00100103 => "pain.001.001.03",
+            BankFileFormat::Csv => "csv",
+            BankFileFormat::Pain00100109 => "pain.001.001.09",
+            BankFileFormat::Pain00100103 => "pain.001.001.03",
         }
     }
 
     pub fn content_type(self) -> &'static str {
         match self {
-            ExportFormat::Csv => "text/csv; charset=utf-8",
+            BankFileFormat::Csv => "text/csv; charset=utf-8",
             _ => "application/xml",
         }
     }
 
     pub fn extension(self) -> &'static str {
         match self {
-            ExportFormat::Csv => "csv",
+            BankFileFormat::Csv => "csv",
             _ => "xml",
         }
     }
@@ -150,13 +152,13 @@ fn account(w: &mut Out, name: &str, iban: &str) {
     close(w, name);
 }
 
-fn agent(w: &mut Out, name: &str, bic: Option<&str>, format: ExportFormat) {
+fn agent(w: &mut Out, name: &str, bic: Option<&str>, format: BankFileFormat) {
     open(w, name);
     open(w, "FinInstnId");
     match bic {
         Some(bic) => leaf(
             w,
-            if format == ExportFormat::Pain00100103 {
+            if format == BankFileFormat::Pain00100103 {
                 "BIC"
             } else {
                 "BICFI"
@@ -175,9 +177,9 @@ fn agent(w: &mut Out, name: &str, bic: Option<&str>, format: ExportFormat) {
 }
 
 /// The file's beginning.
-pub fn header(format: ExportFormat, h: &Header) -> Vec<u8> {
+pub fn header(format: BankFileFormat, h: &Header) -> Vec<u8> {
     match format {
-        ExportFormat::Csv => {
+        BankFileFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([
                 "end_to_end_id",
@@ -225,7 +227,7 @@ pub fn header(format: ExportFormat, h: &Header) -> Vec<u8> {
             leaf(&mut w, "NbOfTxs", &h.line_count.to_string());
             leaf(&mut w, "CtrlSum", &decimal(h.net_total));
             let date = h.execution_date.format("%Y-%m-%d").to_string();
-            if format == ExportFormat::Pain00100103 {
+            if format == BankFileFormat::Pain00100103 {
                 leaf(&mut w, "ReqdExctnDt", &date);
             } else {
                 open(&mut w, "ReqdExctnDt");
@@ -246,9 +248,9 @@ pub fn header(format: ExportFormat, h: &Header) -> Vec<u8> {
 }
 
 /// One payment.
-pub fn line(format: ExportFormat, h: &Header, l: &Line) -> Vec<u8> {
+pub fn line(format: BankFileFormat, h: &Header, l: &Line) -> Vec<u8> {
     match format {
-        ExportFormat::Csv => {
+        BankFileFormat::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             // Text cells are defused against spreadsheet formulas; amounts are numbers we format ourselves.
             w.write_record([
@@ -293,9 +295,9 @@ pub fn line(format: ExportFormat, h: &Header, l: &Line) -> Vec<u8> {
 }
 
 /// The file's end.
-pub fn footer(format: ExportFormat) -> Vec<u8> {
+pub fn footer(format: BankFileFormat) -> Vec<u8> {
     match format {
-        ExportFormat::Csv => Vec::new(),
+        BankFileFormat::Csv => Vec::new(),
         _ => b"</PmtInf>\n</CstmrCdtTrfInitn>\n</Document>\n".to_vec(),
     }
 }
@@ -339,10 +341,10 @@ mod tests {
     #[test]
     fn xml_is_well_formed_and_escaped() {
         let h = header_for(2, 100_100);
-        let mut xml = header(ExportFormat::Pain00100109, &h);
-        xml.extend(line(ExportFormat::Pain00100109, &h, &a_line(1)));
-        xml.extend(line(ExportFormat::Pain00100109, &h, &a_line(2)));
-        xml.extend(footer(ExportFormat::Pain00100109));
+        let mut xml = header(BankFileFormat::Pain00100109, &h);
+        xml.extend(line(BankFileFormat::Pain00100109, &h, &a_line(1)));
+        xml.extend(line(BankFileFormat::Pain00100109, &h, &a_line(2)));
+        xml.extend(footer(BankFileFormat::Pain00100109));
         let text = String::from_utf8(xml).unwrap();
         assert!(text.contains("<NbOfTxs>2</NbOfTxs>"), "{text}");
         assert!(text.contains("<CtrlSum>1001.00</CtrlSum>"));
@@ -366,8 +368,8 @@ mod tests {
     #[test]
     fn csv_has_a_header_and_quotes_what_needs_it() {
         let h = header_for(1, 50_050);
-        let mut out = header(ExportFormat::Csv, &h);
-        out.extend(line(ExportFormat::Csv, &h, &a_line(1)));
+        let mut out = header(BankFileFormat::Csv, &h);
+        out.extend(line(BankFileFormat::Csv, &h, &a_line(1)));
         let mut reader = csv::Reader::from_reader(out.as_slice());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 1);
@@ -379,9 +381,15 @@ mod tests {
 
     #[test]
     fn formats_parse() {
-        assert_eq!(ExportFormat::parse("CSV"), Some(ExportFormat::Csv));
-        assert_eq!(ExportFormat::parse("pain.001.001.09"), Some(ExportFormat::Pain00100109));
-        assert_eq!(ExportFormat::parse("pain.001.001.03"), Some(ExportFormat::Pain00100103));
-        assert_eq!(ExportFormat::parse("pdf"), None);
+        assert_eq!(BankFileFormat::parse("CSV"), Some(BankFileFormat::Csv));
+        assert_eq!(
+            BankFileFormat::parse("pain.001.001.09"),
+            Some(BankFileFormat::Pain00100109)
+        );
+        assert_eq!(
+            BankFileFormat::parse("pain.001.001.03"),
+            Some(BankFileFormat::Pain00100103)
+        );
+        assert_eq!(BankFileFormat::parse("pdf"), None);
     }
 }

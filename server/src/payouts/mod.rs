@@ -31,7 +31,7 @@ use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed}
 use crate::ledger::{post, reverse, Refs};
 use crate::mail::{outbox, templates};
 use crate::time::{kyiv_start_ms, parse_date};
-use export::{ExportFormat, Header, Line};
+use export::{BankFileFormat, Header, Line};
 
 /// The payouts service.
 #[derive(Clone)]

@@ -123,6 +123,9 @@ impl ExportPlan {
 impl Results {
     /// Checks the actor may read the wave, records the export in the audit log, and returns its plan.
     pub async fn start_export(&self, actor: &Actor, wave_id: &str, format: ExportFormat) -> AppResult<ExportPlan> {
+        if !actor.can(crate::auth::Permission::ReadResults) {
+            return Err(AppError::forbidden());
+        }
         let (wave, definition) = self.wave_and_definition(actor, wave_id).await?;
         let mut tx = self.db.begin_write().await?;
         audit(
