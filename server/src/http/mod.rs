@@ -36,6 +36,7 @@ mod files;
 mod guard;
 mod pages;
 mod portal;
+mod public;
 mod web;
 
 pub use client::{ClientAddr, TrustedProxies};

@@ -1,5 +1,10 @@
-//! The few server-rendered pages: email verification and the password-reset form, with their error page.
+//! The pages behind email links: email verification and the password-reset form, with their error page, in the
+//! public pages' frame (`http::public`; maud escapes every value). They speak both languages at once, since a
+//! link in a mail carries none.
 
+use maud::{html, Markup};
+
+use super::public::{public_page, Lang};
 use super::*;
 
 #[derive(Deserialize)]
@@ -16,18 +21,24 @@ pub(super) async fn verify_email_page(State(state): State<AppState>, Query(query
             "The link has no token.",
         );
     };
+    let verified = |title: &str, text: String| {
+        framed(
+            StatusCode::OK,
+            title,
+            html! {
+                p role="status" { (text) }
+                p { a href="/app/" { "Повернутися до застосунку / Back to the app" } }
+            },
+        )
+    };
     match state.accounts.verify_email(&token).await {
-        Ok(Verified::Now { email }) => page(
-            StatusCode::OK,
+        Ok(Verified::Now { email }) => verified(
             "Адресу підтверджено / Email verified",
-            &format!(
-                "{email} is verified. You can return to the app. / Адресу підтверджено, поверніться до застосунку."
-            ),
+            format!("Адресу {email} підтверджено. / {email} is verified."),
         ),
-        Ok(Verified::Already { email }) => page(
-            StatusCode::OK,
+        Ok(Verified::Already { email }) => verified(
             "Адресу вже підтверджено / Email already verified",
-            &format!("{email} was already verified. / Адресу вже було підтверджено."),
+            format!("Адресу {email} уже було підтверджено. / {email} was already verified."),
         ),
         Err(err) => error_page(err),
     }
@@ -41,15 +52,19 @@ pub(super) async fn reset_password_form(Query(query): Query<TokenQuery>) -> Resp
             "The link has no token.",
         );
     };
-    let form = format!(
-        "<form method=\"post\" action=\"/reset-password\">\
-         <input type=\"hidden\" name=\"token\" value=\"{}\">\
-         <label>Новий пароль / New password <input type=\"password\" name=\"password\" minlength=\"10\" \
-         maxlength=\"128\" required autocomplete=\"new-password\"></label> \
-         <button type=\"submit\">Зберегти / Save</button></form>",
-        html_escape(&token)
-    );
-    Html(shell("Новий пароль / Choose a new password", &form)).into_response()
+    framed(
+        StatusCode::OK,
+        "Новий пароль / Choose a new password",
+        html! {
+            form method="post" action="/reset-password" {
+                input type="hidden" name="token" value=(token);
+                label.block for="password" { "Новий пароль / New password" }
+                input type="password" id="password" name="password" minlength="10" maxlength="128" required
+                    autocomplete="new-password";
+                button type="submit" { "Зберегти / Save" }
+            }
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -88,21 +103,11 @@ fn error_page(err: AppError) -> Response {
 }
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    (status, Html(shell(title, &format!("<p>{}</p>", html_escape(message))))).into_response()
+    framed(status, title, html! { p role="status" { (message) } })
 }
 
-fn shell(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html><html lang=\"uk\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" \
-         content=\"width=device-width\"><title>{t}</title><style>body{{font-family:sans-serif;max-width:36em;\
-         margin:3em auto;padding:0 1em}}</style></head><body><h1>{t}</h1>{body}</body></html>",
-        t = html_escape(title)
-    )
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// A page of its own title and body, in the public frame.
+fn framed(status: StatusCode, title: &str, body: Markup) -> Response {
+    let page = public_page(Lang::Uk, title, "", None, html! { h1 { (title) } (body) });
+    (status, Html(page.into_string())).into_response()
 }

@@ -8,7 +8,8 @@
 use axum::extract::Path;
 use maud::{html, Markup};
 
-use super::feedback::{dimension_title, public_page, Lang};
+use super::feedback::dimension_title;
+use super::public::{public_page, Lang};
 use super::*;
 use crate::domain::quality_index::{CenterIndex, Part};
 use crate::quality::PublicCenter;
