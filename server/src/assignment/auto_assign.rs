@@ -1,6 +1,18 @@
 //! Auto-assignment of a wave with the optimizer: a preview, then the whole plan in one transaction.
 
-use super::*;
+use std::collections::{HashMap, HashSet};
+
+use sqlx::FromRow;
+
+use crate::auth::Actor;
+use crate::db::new_id;
+use crate::domain::eligibility;
+use crate::domain::eligibility::{Limits, ShopperFacts, TaskFacts};
+use crate::domain::task::TaskMove;
+use crate::domain::wave::WaveStatus;
+use crate::error::{AppError, AppResult};
+
+use super::{Assignment, TaskContext, TASK_CONTEXT};
 
 /// A proposed (or made) assignment from the wave optimizer.
 #[derive(Debug, Clone)]

@@ -1,6 +1,11 @@
 //! Conflicts of interest a shopper declares (venues, clients, employers).
 
-use super::*;
+use crate::auth::Actor;
+use crate::db::new_id;
+use crate::domain::BoundedText;
+use crate::error::{AppError, AppResult};
+
+use super::{Assignment, ConflictRecord};
 
 impl Assignment {
     pub async fn conflicts(&self, shopper_id: &str) -> AppResult<Vec<ConflictRecord>> {

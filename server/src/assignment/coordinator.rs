@@ -1,6 +1,13 @@
 //! Coordinators give tasks: assign or offer (rules checked, or overridden with a reason), unassign.
 
-use super::*;
+use crate::auth::Actor;
+use crate::domain::task::{TaskMove, TaskState};
+use crate::domain::{eligibility, BoundedText};
+use crate::error::{AppError, AppResult};
+use crate::ids::{TaskId, UserId};
+use crate::waves::TaskRecord;
+
+use super::{give_back, record, refusal_error, Assignment, TaskEventRow};
 
 impl Assignment {
     /// A coordinator gives a task to a shopper (taking it from whoever held it). The rules apply unless

@@ -1,6 +1,8 @@
 //! A task's history and a shopper's reliability.
 
-use super::*;
+use crate::error::AppResult;
+
+use super::{Assignment, Reliability, TaskEvent};
 
 impl Assignment {
     pub async fn history(&self, task_id: &str) -> AppResult<Vec<TaskEvent>> {

@@ -1,7 +1,19 @@
 //! The job board and a shopper's own tasks: eligible open tasks nearest first, claims (one winner however
 //! many claim at once), releases.
 
-use super::*;
+use std::collections::HashSet;
+
+use sqlx::FromRow;
+
+use crate::auth::Actor;
+use crate::domain::eligibility::Refusal;
+use crate::domain::task::{TaskMove, TaskState};
+use crate::domain::{eligibility, BoundedText, Coordinates};
+use crate::error::{AppError, AppResult};
+use crate::ids::TaskId;
+use crate::waves::{TaskRecord, TASK_COLUMNS};
+
+use super::{give_back, refusal_error, Assignment, AvailableTask, TaskContext, TaskEventRow, TASK_CONTEXT};
 
 impl Assignment {
     /// Open tasks the shopper may claim, nearest first, one per venue and wave. Without `near`, distances are

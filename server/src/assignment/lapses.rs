@@ -1,6 +1,10 @@
 //! Holds that ran out return to the job board, each once, with a mail to the shopper.
 
-use super::*;
+use crate::domain::task::{TaskMove, TaskState};
+use crate::error::AppResult;
+use crate::mail::{outbox, templates};
+
+use super::{record, Assignment, TaskEventRow};
 
 impl Assignment {
     /// Returns lapsed claims and assignments to the job board and tells their shoppers. Safe to run on every

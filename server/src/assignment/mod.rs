@@ -24,16 +24,13 @@ use chrono::NaiveDate;
 use sqlx::{AnyConnection, FromRow};
 use tokio::sync::Notify;
 
-use crate::auth::Actor;
 use crate::config::Settings;
 use crate::db::{new_id, Db};
-use crate::domain::eligibility::{self, Conflict, Limits, Refusal, ShopperFacts, TaskFacts};
+use crate::domain::eligibility::{Conflict, Limits, Refusal, ShopperFacts, TaskFacts};
 use crate::domain::task::{TaskMove, TaskState};
 use crate::domain::wave::WaveStatus;
-use crate::domain::{BoundedText, Coordinates, Role, UserStatus};
+use crate::domain::{Role, UserStatus};
 use crate::error::{AppError, AppResult};
-use crate::ids::{TaskId, UserId};
-use crate::mail::{outbox, templates};
 use crate::time::end_of_day;
 use crate::waves::{TaskRecord, TASK_COLUMNS};
 

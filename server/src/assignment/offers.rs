@@ -1,6 +1,13 @@
 //! The shopper answers an offer: accept (assigned to them) or decline (back on the job board).
 
-use super::*;
+use crate::auth::Actor;
+use crate::domain::task::{TaskMove, TaskState};
+use crate::domain::BoundedText;
+use crate::error::{AppError, AppResult};
+use crate::ids::TaskId;
+use crate::waves::TaskRecord;
+
+use super::{give_back, Assignment, TaskEventRow};
 
 impl Assignment {
     /// The shopper accepts an offer: the task becomes assigned to them. Accepting twice is harmless.

@@ -7,9 +7,11 @@ use std::io::Write;
 use futures::Stream;
 use sqlx::FromRow;
 
-use super::*;
 use crate::auth::{Actor, Permission};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+
+use super::posters::PosterFormat;
+use super::{base32, Feedback};
 
 /// Venues read from the database at once.
 const PAGE: i64 = 500;

@@ -4,10 +4,11 @@
 
 use sqlx::FromRow;
 
-use super::*;
 use crate::auth::{Actor, Permission};
 use crate::domain::feedback::{bursts, BURST_BUCKET_MS};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+
+use super::Feedback;
 
 /// One burst as staff see it.
 #[derive(Debug, Clone)]

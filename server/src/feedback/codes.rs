@@ -4,10 +4,11 @@
 
 use sqlx::FromRow;
 
-use super::*;
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+
+use super::{base32, unbase32, Feedback};
 
 /// Random bytes in a token (10 base32 characters) and signature bytes (8 characters).
 const TOKEN_BYTES: usize = 6;

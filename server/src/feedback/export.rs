@@ -2,14 +2,15 @@
 //! call-back contacts are in it, so every export is audited): one row per response, oldest first, read 500 at a
 //! time (`tabular`).
 
-use super::staff::{ResponseRecord, COLUMNS, FROM};
-use super::*;
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
 use crate::domain::quality_index::period_days;
 use crate::domain::results::Cell;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::tabular::{ExportFormat, Rows};
+
+use super::staff::{ResponseRecord, COLUMNS, FROM};
+use super::Feedback;
 
 const PAGE: i64 = 500;
 

@@ -3,11 +3,12 @@
 
 use sqlx::FromRow;
 
-use super::*;
 use crate::audit::audit;
 use crate::auth::{Actor, Permission};
 use crate::db::Page;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+
+use super::Feedback;
 
 /// One response as staff read it (the raw comment and contact details included).
 #[derive(Debug, Clone, FromRow)]

@@ -5,8 +5,11 @@
 
 use sha2::Digest;
 
-use super::*;
 use crate::db::new_id;
+
+use super::codes::FeedbackVenue;
+use super::{base32, unbase32, Feedback};
+
 use crate::domain::feedback::{
     check_form, in_burst, mask_personal_data, risk, Channel, Form, Signals, HELD_BY_LATER_BURST, NEW_DEVICE_HOURS,
     SUSPICIOUS,
@@ -14,6 +17,7 @@ use crate::domain::feedback::{
 use crate::domain::quality_index::Tally;
 use crate::domain::ValidationError;
 use crate::error::AppError;
+use crate::error::AppResult;
 
 /// How long a shown form may be sent.
 const FORM_TTL_MS: i64 = 24 * 3_600_000;

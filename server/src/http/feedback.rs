@@ -4,14 +4,22 @@
 //! `feedback::submit`) and answers with a page in words. `/q/pow.js` is the optional proof-of-work script.
 //! Staff download posters and codes at `/venues/{id}/poster.svg` and `/venues/{id}/qr.png`.
 
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
 use maud::{html, Markup};
+use serde::Deserialize;
 
-use super::files::{format_of, Download};
-use super::public::{public_page, Lang};
-use super::*;
 use crate::domain::feedback::{Channel, Form as FeedbackForm, DIMENSIONS, LEVELS};
 use crate::domain::ValidationError;
+use crate::error::AppError;
 use crate::feedback::{FeedbackVenue, PosterFormat, ServiceRecord, Submission, Submitted};
+
+use super::client::ClientAddr;
+use super::files::{format_of, Download};
+use super::public::{public_page, Lang};
+use super::{cookie, AppState};
 
 /// The pages' CSP: this origin only; the one script is /q/pow.js; inline styles for the page's own <style>.
 const FEEDBACK_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; \

@@ -1,7 +1,14 @@
 //! Files over plain HTTP: photos behind signed, expiring links, and a payout batch's bank file, streamed.
 
-use super::*;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
 use crate::auth::Actor;
+use crate::error::AppError;
+
+use super::{auth_state, json_error, request_id, AppState};
 
 #[derive(Deserialize)]
 pub(super) struct MediaQuery {

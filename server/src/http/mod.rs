@@ -6,12 +6,11 @@
 //! timeout, panic catching.
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
-use axum::extract::rejection::FormRejection;
-use axum::extract::{MatchedPath, Query, State};
+use axum::extract::{MatchedPath, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, Request, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Json, Router};
+use axum::{Json, Router};
 use serde::Deserialize;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -21,7 +20,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::accounts::{Accounts, ClientInfo, Verified};
+use crate::accounts::{Accounts, ClientInfo};
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::evidence::Storage;

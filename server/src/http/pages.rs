@@ -2,10 +2,19 @@
 //! public pages' frame (`http::public`; maud escapes every value). They speak both languages at once, since a
 //! link in a mail carries none.
 
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Form;
 use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::accounts::Verified;
+use crate::error::AppError;
 
 use super::public::{public_page, Lang};
-use super::*;
+use super::{http_status, AppState};
 
 #[derive(Deserialize)]
 pub(super) struct TokenQuery {

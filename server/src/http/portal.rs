@@ -5,14 +5,20 @@
 //! `/map/centers.json`, and the open data `/open-data/quality-index.{csv,json}` (CC BY 4.0, docs/INDEX.md).
 //! Only the centers of public bodies are shown.
 
-use axum::extract::Path;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
 use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::domain::quality_index::{CenterIndex, Part};
+use crate::error::AppError;
+use crate::quality::PublicCenter;
 
 use super::feedback::dimension_title;
 use super::public::{public_page, Lang};
-use super::*;
-use crate::domain::quality_index::{CenterIndex, Part};
-use crate::quality::PublicCenter;
+use super::{http_status, json_error, request_id, AppState};
 
 /// Where the portal script is (`npm run build` writes it; without a build the pages work as lists).
 const PORTAL_SCRIPT: &str = "/portal/assets/portal.js";

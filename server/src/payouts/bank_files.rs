@@ -1,6 +1,13 @@
 //! Bank files of an approved batch, streamed page by page (CSV, pain.001): the header checks, then the lines.
 
-use super::*;
+use crate::audit::audit;
+use crate::auth::{Actor, Permission};
+use crate::db::{from_ms, new_id};
+use crate::domain::{BatchState, Iban};
+use crate::error::{AppError, AppResult};
+
+use super::export::{BankFileFormat, Header, Line};
+use super::{export, Payouts};
 
 impl Payouts {
     /// Starts an export: the batch must be approved and the debtor account configured. Records the export

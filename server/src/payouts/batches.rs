@@ -1,7 +1,16 @@
 //! A period's payout batch: made from what shoppers are owed (skipped shoppers with reasons), approved by a
 //! second person (four eyes) and posted to the ledger, or cancelled while a draft.
 
-use super::*;
+use crate::audit::audit;
+use crate::auth::Actor;
+use crate::db::{is_unique_violation, new_id};
+use crate::domain::{ledger, BatchMove, BatchState, BoundedText, Iban, LineMove, LineState};
+use crate::error::{AppError, AppResult};
+use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed};
+use crate::ledger::{post, Refs};
+use crate::time::{kyiv_start_ms, parse_date};
+
+use super::{batch_in, BatchRecord, LineRecord, Payouts, Skipped, LINE_COLUMNS};
 
 impl Payouts {
     /// Closes a period into a draft batch: every shopper whose balance at the end of the period (and now) is at

@@ -12,26 +12,15 @@ mod statements;
 
 pub use statements::statement_csv;
 
-use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
-use sha2::Digest as _;
 use sqlx::FromRow;
 use tokio::sync::Notify;
 
-use crate::audit::audit;
-use crate::auth::{Actor, Permission};
 use crate::config::PayoutSettings;
-use crate::db::{from_ms, is_unique_violation, new_id, Db, Listing, Page, Paging};
-use crate::domain::ledger::{self, Kind};
-use crate::domain::{BatchMove, BatchState, BoundedText, Iban, LineMove, LineState};
+use crate::db::{Db, Listing, Page, Paging};
+use crate::domain::{BatchState, LineState};
 use crate::error::{AppError, AppResult};
-use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed};
-use crate::ledger::{post, reverse, Refs};
-use crate::mail::{outbox, templates};
-use crate::time::{kyiv_start_ms, parse_date};
-use export::{BankFileFormat, Header, Line};
 
 /// The payouts service.
 #[derive(Clone)]

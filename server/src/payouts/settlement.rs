@@ -1,6 +1,19 @@
 //! The bank's answer per payment: one line at a time, or the whole status file (all or nothing, once per file).
 
-use super::*;
+use std::collections::HashSet;
+
+use sha2::Digest as _;
+
+use crate::audit::audit;
+use crate::auth::Actor;
+use crate::db::is_unique_violation;
+use crate::domain::ledger::Kind;
+use crate::domain::{ledger, BatchState, LineMove, LineState};
+use crate::error::{AppError, AppResult};
+use crate::ledger::{reverse, Refs};
+use crate::mail::{outbox, templates};
+
+use super::{line_in, LineRecord, Payouts, Settlement, StatusImport, LINE_COLUMNS};
 
 impl Payouts {
     async fn settle_in(

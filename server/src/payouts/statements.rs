@@ -1,6 +1,16 @@
 //! A shopper's yearly statement: per month, gross, withheld taxes and net paid, as rows and as CSV.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::auth::{Actor, Permission};
+use crate::db::from_ms;
+use crate::domain::ledger;
+use crate::error::{AppError, AppResult};
+use crate::time::kyiv_start_ms;
+
+use super::{Payouts, StatementMonth};
 
 impl Payouts {
     /// A shopper's year by month (Europe/Kyiv): gross, withheld and net of the payments sent, less failed ones.

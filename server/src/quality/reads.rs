@@ -3,8 +3,10 @@
 
 use sqlx::FromRow;
 
-use super::*;
 use crate::domain::quality_index::CenterIndex;
+use crate::error::{AppError, AppResult};
+
+use super::Quality;
 
 /// A center as the portal and the tables show it, with its index for one period (if it has one).
 #[derive(Debug, Clone)]

@@ -6,10 +6,14 @@
 use chrono::TimeZone;
 use sqlx::FromRow;
 
-use super::*;
 use crate::audit::audit;
-use crate::domain::checklist::parse_answers;
+use crate::auth::Actor;
+use crate::domain::checklist::{parse_answers, ChecklistDefinition};
 use crate::domain::results::{answer_cell, question_columns, Cell};
+use crate::error::{AppError, AppResult};
+use crate::waves::WaveRecord;
+
+use super::Results;
 
 /// Rows read from the database at once.
 const PAGE: i64 = 500;

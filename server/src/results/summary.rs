@@ -3,9 +3,13 @@
 use futures::TryStreamExt;
 use sqlx::FromRow;
 
-use super::*;
-use crate::domain::checklist::parse_answers;
+use crate::auth::Actor;
+use crate::domain::checklist::{parse_answers, ChecklistDefinition};
 use crate::domain::results::ResultsTally;
+use crate::error::{AppError, AppResult};
+use crate::waves::WaveRecord;
+
+use super::Results;
 
 /// A venue's approved visits in one wave.
 #[derive(Debug, Clone, FromRow)]

@@ -1,7 +1,10 @@
 //! Scores over waves: one point per wave of a client (optionally of one venue), with its oblasts.
 
+use crate::auth::Actor;
+use crate::error::{AppError, AppResult};
+
 use super::summary::round2;
-use super::*;
+use super::Results;
 
 /// One oblast's approved visits in one wave.
 #[derive(Debug, Clone, PartialEq)]

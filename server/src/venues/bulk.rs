@@ -1,7 +1,15 @@
 //! Applying an import file: every row valid or nothing written; new venues inserted in batches, changed ones
 //! updated, unchanged ones left alone (re-importing creates no duplicates).
 
-use super::*;
+use std::collections::HashMap;
+
+use crate::audit::audit;
+use crate::db::new_id;
+use crate::error::{AppError, AppResult};
+
+use super::import::Parsed;
+use super::store::{insert_venues, update_venue, INSERT_BATCH};
+use super::{ImportReport, VenueFields, VenueRecord, Venues, VENUE_COLUMNS};
 
 impl Venues {
     /// Imports parsed venues for a client in one transaction: new codes are created, known codes updated, the

@@ -6,9 +6,7 @@ pub mod import;
 mod store;
 mod zones;
 
-use store::{insert_venue, insert_venues, update_venue, INSERT_BATCH};
-
-use std::collections::HashMap;
+use store::{insert_venue, update_venue};
 
 use sqlx::FromRow;
 
@@ -20,7 +18,7 @@ use crate::domain::{
     GeofenceRadius, OpeningHours, ValidationError, VenueType, Weekday,
 };
 use crate::error::{AppError, AppResult};
-use import::{Parsed, RowError};
+use import::RowError;
 
 /// What kind of organisation a client is.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]

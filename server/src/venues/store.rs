@@ -1,6 +1,6 @@
 //! Writing venues: one or many rows in one statement, and updates; in the caller's transaction.
 
-use super::*;
+use super::VenueFields;
 
 /// Venues per multi-row INSERT: 100 × 16 parameters stays far below both databases' limits.
 pub(super) const INSERT_BATCH: usize = 100;

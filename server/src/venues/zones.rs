@@ -2,7 +2,9 @@
 //! timezone-boundary-builder polygons), or the client's default where the point lies in no zone (at sea). The
 //! finder takes ~30 MB while it is loaded, so it is built for one batch of venues and dropped after.
 
-use super::*;
+use crate::error::{AppError, AppResult};
+
+use super::{VenueFields, Venues};
 
 /// The IANA zone at each point (longitude-latitude lookups), `None` where there is none.
 pub fn zones_at(points: &[(f64, f64)]) -> Vec<Option<String>> {

@@ -1,6 +1,10 @@
 //! Answers, saved progressively and merged by question code, checked against the checklist.
 
-use super::*;
+use crate::auth::Actor;
+use crate::domain::checklist::{parse_answers, QuestionKind};
+use crate::error::{AppError, AppResult};
+
+use super::{lock_visit, VisitRecord, Visits};
 
 impl Visits {
     /// Merges answers into the draft (`null` removes one) and checks them against the checklist version: types,

@@ -2,7 +2,15 @@
 //! and the shopper); a photo its own camera takes is uploaded with one and with the phone's fix at that moment.
 //! Place and time are then judged from that fix, which survives the EXIF stripping of browsers and Android.
 
-use super::*;
+use sqlx::AnyConnection;
+
+use crate::auth::Actor;
+use crate::db::new_id;
+use crate::domain::photo::CaptureFix;
+use crate::domain::Coordinates;
+use crate::error::{AppError, AppResult};
+
+use super::{accuracy_checked, device_time_checked, CaptureInput, Visits};
 
 /// The most tokens one request may ask for (a checklist's photo questions, with retakes).
 const MAX_TOKENS: i64 = 20;

@@ -1,7 +1,19 @@
 //! Check-in: every attempt recorded with its geo verdict; the one that passes (or, where the wave only
 //! flags, any) starts the visit. `clientId` makes a resend, even one in flight, return the first attempt.
 
-use super::*;
+use sqlx::FromRow;
+
+use crate::auth::Actor;
+use crate::db::{is_unique_violation, new_id};
+use crate::domain::task::{TaskMove, TaskState};
+use crate::domain::visit::{Fix, GeoVerdict, Place, VisitRules, VisitState};
+use crate::domain::{Coordinates, OpeningHours};
+use crate::error::{AppError, AppResult};
+
+use super::{
+    accuracy_checked, client_id_checked, declared_conflict, device_time_checked, raise_flag, AttemptRecord, CheckIn,
+    CheckInOutcome, VisitRecord, Visits,
+};
 
 impl Visits {
     /// Check-in on a task the shopper holds. The attempt is always recorded; the visit starts when it passes,

@@ -1,6 +1,10 @@
 //! Check-out: where and when the shopper left.
 
-use super::*;
+use crate::auth::Actor;
+use crate::domain::Coordinates;
+use crate::error::{AppError, AppResult};
+
+use super::{accuracy_checked, device_time_checked, lock_visit, CheckOut, VisitRecord, Visits};
 
 impl Visits {
     /// Records leaving the venue. Repeats return the visit as first checked out.

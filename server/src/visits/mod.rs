@@ -13,27 +13,21 @@ mod submit;
 
 pub use photos::find_duplicate;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sqlx::{AnyConnection, FromRow};
 
 use crate::auth::{Actor, Permission};
-use crate::db::{is_unique_violation, new_id, Db, Page};
-use crate::domain::checklist::{parse_answers, AnswerValue, Answers, ChecklistDefinition, QuestionKind};
-use crate::domain::flags::{DeclaredConflict, RepeatVisit};
+use crate::db::{new_id, Db};
+use crate::domain::checklist::ChecklistDefinition;
+use crate::domain::flags::DeclaredConflict;
 use crate::domain::photo::{
-    band_probes, bands, capture_disagreement, capture_verdicts, crop_distance, format_hashes, hamming, parse_hashes,
-    verdicts, CaptureFix, DuplicateOf, ExifFacts, PhotoSource, PhotoVerdicts, NEAR_DUPLICATE_DISTANCE,
+    capture_disagreement, capture_verdicts, verdicts, CaptureFix, DuplicateOf, ExifFacts, PhotoSource, PhotoVerdicts,
 };
-use crate::domain::task::{TaskMove, TaskState};
-use crate::domain::visit::{
-    self, Fix, GeoVerdict, PhotoCheck, Place, PreviousVisit, VisitFacts, VisitMove, VisitRules, VisitState,
-};
-use crate::domain::{BoundedText, Coordinates, OpeningHours};
+use crate::domain::visit::{self, GeoVerdict, VisitMove, VisitRules, VisitState};
 use crate::error::{AppError, AppResult};
-use crate::evidence::{self, Limits, Storage};
+use crate::evidence::{Limits, Storage};
 
 /// The visits service.
 #[derive(Clone)]

@@ -2,7 +2,23 @@
 //! client id, inserted under the visit's lock (state and cap checked again), duplicates found; unfinished
 //! uploads swept.
 
-use super::*;
+use sqlx::AnyConnection;
+
+use crate::auth::Actor;
+use crate::db::{is_unique_violation, new_id};
+use crate::domain::checklist::QuestionKind;
+use crate::domain::photo::{
+    band_probes, bands, crop_distance, format_hashes, hamming, parse_hashes, DuplicateOf, PhotoSource,
+    NEAR_DUPLICATE_DISTANCE,
+};
+use crate::domain::visit::VisitState;
+use crate::error::{AppError, AppResult};
+use crate::evidence;
+
+use super::{
+    client_id_checked, judge_photo, lock_visit, read_upload, visit_span, NewPhoto, PhotoRecord, StoredExif, Visits,
+    PHOTO_COLUMNS,
+};
 
 impl Visits {
     /// Stores a photo for a photo question (or the receipt, with its amount). The file is checked and processed

@@ -1,7 +1,11 @@
 //! What reviewers and shoppers read: flags, history, a shopper's visits, the review queue.
 
-use super::*;
+use crate::auth::Actor;
+use crate::db::Page;
 use crate::db::{Listing, Paging};
+use crate::error::AppResult;
+
+use super::{FlagRecord, QueueFilter, VisitEvent, VisitRecord, Visits, VISIT_COLUMNS, VISIT_FROM};
 
 impl Visits {
     pub async fn flags(&self, visit_id: &str) -> AppResult<Vec<FlagRecord>> {

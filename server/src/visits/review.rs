@@ -1,6 +1,11 @@
 //! Review: approve (the ledger posts once), reject, return with comments; revoking an approval.
 
-use super::*;
+use crate::auth::Actor;
+use crate::domain::visit::VisitMove;
+use crate::domain::BoundedText;
+use crate::error::{AppError, AppResult};
+
+use super::{event, lock_visit, Decision, ReviewComment, VisitRecord, Visits};
 
 impl Visits {
     /// A coordinator's decision on a submitted visit. Approving records the `APPROVE` event the payout ledger

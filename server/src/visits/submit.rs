@@ -1,6 +1,19 @@
 //! Submission: photo verdicts against the final visit span, the flags, the score; once.
 
-use super::*;
+use std::collections::HashMap;
+
+use crate::auth::Actor;
+use crate::domain::checklist::{parse_answers, AnswerValue, Answers, QuestionKind};
+use crate::domain::flags::RepeatVisit;
+use crate::domain::photo::parse_hashes;
+use crate::domain::visit;
+use crate::domain::visit::{GeoVerdict, PhotoCheck, PreviousVisit, VisitFacts, VisitMove};
+use crate::error::{AppError, AppResult};
+
+use super::{
+    declared_conflict, event, judge_photo, lock_visit, raise_flag, PhotoRecord, StoredExif, VisitRecord, Visits,
+    PHOTO_COLUMNS,
+};
 
 impl Visits {
     /// Submits a checked-out visit: every visible required question answered (photo questions by their photos),

@@ -1,6 +1,12 @@
 //! Launching a wave: its venue selection becomes tasks, once (a relaunch creates nothing new).
 
-use super::*;
+use crate::audit::audit;
+use crate::auth::Actor;
+use crate::db::new_id;
+use crate::domain::wave::WaveMove;
+use crate::error::{AppError, AppResult};
+
+use super::{move_wave, SelectionMode, WaveRecord, Waves};
 
 impl Waves {
     /// Creates the wave's tasks: one per selected venue and visit number. Tasks that exist are left alone, so

@@ -1,7 +1,14 @@
 //! A running wave: pause and resume, extend, close (its open tasks are cancelled), and the daily bonus for
 //! tasks nobody has taken.
 
-use super::*;
+use crate::audit::audit;
+use crate::auth::Actor;
+use crate::domain::task::TaskMove;
+use crate::domain::wave::{BonusRule, Period, WaveMove, WaveStatus};
+use crate::domain::BoundedText;
+use crate::error::{AppError, AppResult};
+
+use super::{move_wave, WaveRecord, Waves};
 
 impl Waves {
     /// Pauses (`WaveMove::Pause`) or resumes (`WaveMove::Resume`) a wave; asking for the status it has is

@@ -9,10 +9,10 @@ use sqlx::FromRow;
 use crate::audit::audit;
 use crate::auth::Actor;
 use crate::db::{new_id, Db, Listing, Page, Paging};
-use crate::domain::task::{TaskMove, TaskState};
+use crate::domain::task::TaskState;
 use crate::domain::visit::VisitRules;
 use crate::domain::wave::{BonusRule, BonusStep, Kopiykas, Period, WaveMove, WaveStatus};
-use crate::domain::{BoundedText, OpeningHours};
+use crate::domain::OpeningHours;
 use crate::error::{AppError, AppResult};
 
 mod launch;

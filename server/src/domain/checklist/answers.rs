@@ -1,6 +1,9 @@
 //! Answers: each checked against its question's kind, and the stored JSON read back.
 
-use super::*;
+use std::collections::HashSet;
+
+use super::super::ValidationError;
+use super::{AnswerValue, Answers, QuestionKind};
 
 /// Checks one answer against its question's type and range.
 pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<(), String> {

@@ -1,7 +1,9 @@
 //! What a checklist must satisfy to be published: codes, labels, fractions, question kinds, bands, the
 //! values conditions compare with, and no cycles among conditions.
 
-use super::*;
+use std::collections::{HashMap, HashSet};
+
+use super::{Band, ChecklistDefinition, Condition, Label, QuestionKind};
 
 pub(super) fn check_code(code: &str) -> Result<(), String> {
     let ok = (1..=40).contains(&code.len())
