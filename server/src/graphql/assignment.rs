@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 
+use super::geo::{GeoPoint, GeoPointInput};
 use super::pagination::{offset_connection, List};
-use super::types::{GeoPoint, GeoPointInput};
 use super::waves::Task;
 use super::{actor, assignment, Require};
 use crate::assignment::{AvailableTask, ConflictRecord, Reliability, TaskEvent};

@@ -13,6 +13,7 @@ mod accounts;
 mod assignment;
 mod checklists;
 mod feedback;
+mod geo;
 mod limits;
 mod memo;
 mod observe;
@@ -20,16 +21,15 @@ mod pagination;
 mod payouts;
 mod quality;
 mod results;
-mod types;
 mod venues;
 mod visits;
 mod waves;
 
 use async_graphql::{Context, EmptySubscription, Guard, MergedObject, Schema, SchemaBuilder};
 
+pub use accounts::{Shopper, User};
 pub use memo::RequestMemo;
 pub use pagination::{decode_cursor, encode_cursor, page_size};
-pub use types::{Shopper, User};
 
 use crate::accounts::{Accounts, ClientInfo};
 use crate::assignment::Assignment;

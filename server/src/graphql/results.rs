@@ -4,8 +4,8 @@
 
 use async_graphql::{Context, Object, SimpleObject, ID};
 
+use super::geo::GeoPoint;
 use super::pagination::{decode_cursor, keyset_connection, page_size, List};
-use super::types::GeoPoint;
 use super::visits::Visit;
 use super::waves::Wave;
 use super::{actor, Require};

@@ -3,8 +3,8 @@
 use async_graphql::{Context, InputObject, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, Utc};
 
+use super::geo::{GeoPoint, GeoPointInput};
 use super::pagination::{decode_cursor, keyset_connection, offset_connection, page_size, List};
-use super::types::{GeoPoint, GeoPointInput};
 use super::{actor, venues, Require};
 use crate::auth::Permission;
 use crate::db::from_ms;

@@ -5,8 +5,8 @@
 use async_graphql::{Context, Enum, InputObject, Json, Object, SimpleObject, Upload, ID};
 use chrono::{DateTime, Utc};
 
+use super::geo::GeoPoint;
 use super::pagination::{decode_offset, offset_page, page_size, List};
-use super::types::GeoPoint;
 use super::{actor, Require};
 use crate::auth::{Actor, Permission};
 use crate::db::from_ms;
@@ -412,11 +412,14 @@ impl Visit {
             .collect())
     }
     /// Signs that the shopper holds several accounts (shared IBAN, phone number or phone): reviewers only.
-    async fn shopper_signals(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<super::types::ShopperSignalView>> {
+    async fn shopper_signals(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<super::accounts::ShopperSignalView>> {
         if self.viewer(ctx)? != Viewer::Reviewer {
             return Ok(Vec::new());
         }
-        super::types::shopper_signals(ctx, &self.0.shopper_id).await
+        super::accounts::shopper_signals(ctx, &self.0.shopper_id).await
     }
     /// Raised at submission, most severe first.
     async fn flags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<VisitFlag>> {

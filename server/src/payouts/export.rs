@@ -15,8 +15,9 @@ use quick_xml::Writer;
 
 use crate::domain::ledger::decimal;
 
-/// The formats a payout batch's bank file comes in (not to be confused with `tabular::ExportFormat`, the
-/// spreadsheets of results and responses). Its GraphQL name stays `ExportFormat`.
+// Not to be confused with `tabular::ExportFormat` (the spreadsheets of results and responses); the GraphQL name
+// stays `ExportFormat`.
+/// The formats a payout batch's bank file comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
 #[graphql(name = "ExportFormat")]
 pub enum BankFileFormat {
