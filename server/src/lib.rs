@@ -2,7 +2,8 @@
 //!
 //! Layers, from the outside in (see `docs/ARCHITECTURE.md`):
 //! - [`cli`] and [`startup`]: the binary's subcommands, building and serving the application;
-//! - [`http`]: the axum router (GraphQL, GraphiQL, health, the pages behind email links) and its middleware;
+//! - [`http`]: the axum router (GraphQL, GraphiQL, the web apps, downloads, the citizens' feedback form and map
+//!   portal, open data, the pages behind email links) and its middleware;
 //! - [`graphql`]: the schema, its types, and the mapping of [`error::AppError`] to GraphQL error codes;
 //! - [`accounts`]: the use cases (sign-up, verification, login, profile, suspension), the only code that writes;
 //! - [`auth`]: password hashing, opaque tokens and the role × permission table;
@@ -12,11 +13,15 @@
 //! - [`waves`]: fieldwork projects and their tasks (one per required visit);
 //! - [`assignment`]: the job board, claims, coordinator assignment and lapsed holds (rules in `domain::eligibility`);
 //! - [`visits`] and [`evidence`]: check-in, answers, photo evidence, flags and review;
+//! - [`results`]: what clients read of approved visits (per venue, oblast, question; trends; CSV/XLSX exports);
+//! - [`feedback`] and [`quality`]: citizens' feedback (QR codes and posters, the public form, moderation) and
+//!   the quality index per center that joins it with mystery shopping;
 //! - [`ledger`] and [`payouts`]: the double-entry payout ledger, payout batches and bank exports;
 //! - [`db`], [`mail`]: the storage handle (SQLite or PostgreSQL) and the email outbox with its delivery worker;
 //! - [`audit`], [`idempotency`], [`time`], [`clock`]: the audit log, idempotency keys, Kyiv-day arithmetic and
 //!   the one clock (which tests move), shared by every use case;
-//! - [`throttle`] and [`metrics`]: database-backed rate limits that hold under parallel requests; Prometheus metrics.
+//! - [`throttle`] and [`metrics`]: database-backed rate limits that hold under parallel requests; Prometheus metrics;
+//! - [`tabular`]: spreadsheet exports page by page (CSV streamed, XLSX in constant memory).
 
 pub mod accounts;
 pub mod assignment;

@@ -1,4 +1,4 @@
-//! One quality index per center (issue 15): the parts (citizens' ratings, the loyalty index, the mystery-shopping
+//! One quality index per center: the parts (citizens' ratings, the loyalty index, the mystery-shopping
 //! score), each shrunk toward its stratum's mean with a prior strength, each with an interval, published only from
 //! a minimum count; the headline as a weighted mean of the published parts; ranks within the stratum. Pure: the
 //! `quality` use cases bring the tallies. The method is written out, with worked examples, in docs/INDEX.md.

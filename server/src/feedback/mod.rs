@@ -1,4 +1,4 @@
-//! Citizens' feedback (issue 15): QR codes per venue (signed short links, rotated one venue at a time), the
+//! Citizens' feedback: QR codes per venue (signed short links, rotated one venue at a time), the
 //! public form's tokens and the device cookie, the submission (checked, masked, scored for risk, kept once), the
 //! service catalogue, and what staff read and moderate. The public pages are `http::feedback`; the rules are
 //! `domain::feedback`.

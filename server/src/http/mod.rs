@@ -1,9 +1,13 @@
-//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`, and the small pages
-//! behind email links (`/verify-email`, `/reset-password`), signed photo links (`/media/…`) and payout batch
-//! exports (`/payouts/batches/{id}/export?format=…`, streamed), and Prometheus `/metrics` (when enabled).
-//! Middleware: request ids, one tracing span per request, response counts per route, security headers
-//! (CSP, frame-ancestors, nosniff, referrer policy), CORS (closed unless origins are allowed), body size limit,
-//! timeout, panic catching.
+//! The HTTP surface: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/readyz`; the web apps (`web`:
+//! `/app/`, `/console/`, map tiles); the pages behind email links (`pages`: `/verify-email`, `/reset-password`);
+//! downloads (`files`: signed photo links at `/media/…`, a payout batch's bank file, a wave's results; with
+//! `feedback`: posters, QR codes, a client's responses); the citizens' pages (`feedback`: the form at `/q/<code>`
+//! and `/feedback/<venue>`; `portal`: the map portal at `/map/…` and open data; both in `public`'s frame); and
+//! Prometheus `/metrics` (when enabled).
+//! Middleware: request ids, one tracing span per request, the client's address behind trusted proxies
+//! (`client`), no URL with hidden characters (`guard`), response counts per route, security headers (CSP,
+//! frame-ancestors, nosniff, referrer policy), CORS (closed unless origins are allowed), body size limit, timeout,
+//! panic catching.
 
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::{MatchedPath, State};

@@ -1,4 +1,4 @@
-//! The public map portal (issue 15), server-rendered so it works without JavaScript (Ukrainian by default,
+//! The public map portal, server-rendered so it works without JavaScript (Ukrainian by default,
 //! English with `?lang=en`): `/map/` (the map, which the portal script draws where JavaScript runs, and the
 //! oblasts), `/map/oblast/{oblast}` (its hromadas and their centers), `/map/search?q=`, `/map/centers/{id}` (a
 //! center's index, its parts, its trend, its published comments and the "leave feedback" button), the map's data

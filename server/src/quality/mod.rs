@@ -1,4 +1,4 @@
-//! The quality index's use cases (issue 15): every counted response and every approval adds to its center's
+//! The quality index's use cases: every counted response and every approval adds to its center's
 //! running tallies inside its own transaction (`tally_response`, `tally_visit`); a refresh recomputes the
 //! periods whose tallies changed (`refresh`, run by the background loop), each period of a client in one
 //! transaction; `rebuild` starts over from the responses and visits themselves. The method is
