@@ -527,6 +527,56 @@ pub struct DuplicateOf {
     pub exact: bool,
 }
 
+/// The verdict notes stored with a photo's EXIF facts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredExif {
+    #[serde(flatten)]
+    pub facts: ExifFacts,
+    /// The verdict notes (the facts carry their own `gpsNote` about missing data).
+    pub gps_verdict_note: String,
+    pub time_verdict_note: String,
+    /// The other visit and Hamming distance, for a duplicate.
+    pub duplicate_visit: Option<String>,
+    pub duplicate_distance: Option<u32>,
+    /// The very same file (identical SHA-256); absent in photos stored before this was recorded, where a
+    /// distance of 0 meant the same file.
+    #[serde(default)]
+    pub duplicate_exact: Option<bool>,
+    #[serde(default)]
+    pub source: PhotoSource,
+    /// The phone's fix when the app's camera took it (live-camera photos).
+    #[serde(default)]
+    pub capture: Option<CaptureFix>,
+    /// Why the file's EXIF contradicts the capture, when it does.
+    #[serde(default)]
+    pub capture_mismatch: Option<String>,
+}
+
+impl StoredExif {
+    pub fn set_duplicate(&mut self, duplicate: Option<&DuplicateOf>) {
+        self.duplicate_visit = duplicate.map(|d| d.visit_id.clone());
+        self.duplicate_distance = duplicate.map(|d| d.distance);
+        self.duplicate_exact = duplicate.map(|d| d.exact);
+    }
+}
+
+/// A photo judged against its visit: the EXIF verdicts always, and for a live-camera photo the verdicts of the
+/// phone's fix at capture and whether the file contradicts that fix.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub exif: PhotoVerdicts,
+    pub capture: Option<PhotoVerdicts>,
+    pub mismatch: Option<String>,
+}
+
+impl Judged {
+    /// The verdicts that count: the capture's when there is one, else the EXIF's.
+    pub fn effective(&self) -> &PhotoVerdicts {
+        self.capture.as_ref().unwrap_or(&self.exif)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -331,6 +331,166 @@ impl VisitMove {
     }
 }
 
+/// Judges a photo against its venue (lat, lon, geofence m), the wave's rules and the visit's span (device times):
+/// its EXIF facts always, and a live-camera photo's fix at capture, which decides when there is one.
+pub fn judge_photo(
+    stored: &super::photo::StoredExif,
+    venue: (f64, f64, f64),
+    rules: &VisitRules,
+    (from, to): (i64, i64),
+) -> super::photo::Judged {
+    use super::photo::{capture_disagreement, capture_verdicts, verdicts};
+    let tolerance = rules.photo_time_tolerance_minutes;
+    let slack = rules.photo_gps_slack_m;
+    super::photo::Judged {
+        exif: verdicts(&stored.facts, venue, slack, from, to, tolerance),
+        capture: stored
+            .capture
+            .as_ref()
+            .map(|fix| capture_verdicts(fix, venue, slack, from, to, tolerance)),
+        mismatch: stored
+            .capture
+            .as_ref()
+            .and_then(|fix| capture_disagreement(&stored.facts, fix)),
+    }
+}
+
+/// A photo of a visit as submission sees it: what the store holds of it, and the earlier photo it copies, if a
+/// search at submission found one.
+#[derive(Debug, Clone)]
+pub struct SubmittedPhoto {
+    pub id: String,
+    pub question_code: Option<String>,
+    pub stored: super::photo::StoredExif,
+    pub duplicate: Option<super::photo::DuplicateOf>,
+}
+
+/// An earlier visit of the same venue by the same shopper: when it began, and the wave's cool-off.
+#[derive(Debug, Clone)]
+pub struct EarlierVisit {
+    pub visit_id: String,
+    pub checkin_device_at: i64,
+    pub cooloff_days: i64,
+}
+
+/// Everything submitting a visit decides from, loaded in the submission's transaction.
+#[derive(Debug, Clone)]
+pub struct SubmissionFacts<'a> {
+    pub definition: &'a super::checklist::ChecklistDefinition,
+    /// The answers as stored (photo questions not yet counted).
+    pub answers: super::checklist::Answers,
+    pub photos: &'a [SubmittedPhoto],
+    /// The venue: lat, lon, geofence (m).
+    pub venue: (f64, f64, f64),
+    pub rules: &'a VisitRules,
+    pub checkin: &'a GeoVerdict,
+    pub checkin_device_at: i64,
+    pub checkin_server_at: i64,
+    pub checkout_device_at: i64,
+    pub previous: Option<PreviousVisit>,
+    pub conflict: Option<super::flags::DeclaredConflict>,
+    pub earlier: Option<EarlierVisit>,
+}
+
+/// A photo as submission judged it: its stored facts with the verdict notes and the duplicate, and the verdicts.
+#[derive(Debug, Clone)]
+pub struct JudgedPhoto {
+    pub id: String,
+    pub stored: super::photo::StoredExif,
+    pub gps: Verdict,
+    pub time: Verdict,
+    pub duplicate_of: Option<String>,
+}
+
+/// What a submission writes.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The photo questions' answers (`{"photos": n}` by code), added to the stored answers.
+    pub photo_answers: serde_json::Map<String, serde_json::Value>,
+    pub score: Option<f64>,
+    pub photos: Vec<JudgedPhoto>,
+    pub flags: Vec<Flag>,
+}
+
+/// Decides a submission (pure; `now` passed in): photo questions answered by their photos, every visible
+/// required question answered, the score, each photo judged against the whole visit's span, and the flags.
+pub fn decide_submission(f: SubmissionFacts<'_>, now: i64) -> Result<Submission, super::ValidationError> {
+    let mut answers = f.answers;
+    let mut counts: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for p in f.photos {
+        if let Some(code) = &p.question_code {
+            *counts.entry(code.clone()).or_default() += 1;
+        }
+    }
+    let photo_answers = f.definition.answer_photo_questions(&mut answers, &counts)?;
+    f.definition.check_answers(&answers, true)?;
+    let score = f.definition.score(&answers);
+    let span = (f.checkin_device_at, f.checkout_device_at);
+    let mut checks = Vec::with_capacity(f.photos.len());
+    let mut photos = Vec::with_capacity(f.photos.len());
+    for (i, p) in f.photos.iter().enumerate() {
+        let mut stored = p.stored.clone();
+        stored.set_duplicate(p.duplicate.as_ref());
+        let judged = judge_photo(&stored, f.venue, f.rules, span);
+        let v = judged.effective().clone();
+        stored.capture_mismatch = judged.mismatch.clone();
+        checks.push(PhotoCheck {
+            label: match &p.question_code {
+                Some(code) => format!("Photo {} ({code})", i + 1),
+                None => format!("Photo {} (receipt)", i + 1),
+            },
+            gps: judged.exif.gps,
+            gps_note: judged.exif.gps_note.clone(),
+            time: judged.exif.time,
+            time_note: judged.exif.time_note.clone(),
+            duplicate: p.duplicate.clone(),
+            capture: judged.capture.clone(),
+            mismatch: judged.mismatch.clone(),
+            before_token: stored.capture.is_some_and(|c| c.taken_before_token()),
+        });
+        photos.push(JudgedPhoto {
+            id: p.id.clone(),
+            stored: super::photo::StoredExif {
+                gps_verdict_note: v.gps_note.clone(),
+                time_verdict_note: v.time_note.clone(),
+                ..stored
+            },
+            gps: v.gps,
+            time: v.time,
+            duplicate_of: p.duplicate.as_ref().map(|d| d.photo_id.clone()),
+        });
+    }
+    // An earlier visit of this venue inside the wave's cool-off (possible only by an override).
+    let repeat = f.earlier.and_then(|e| {
+        let days_before = (f.checkin_device_at - e.checkin_device_at) / 86_400_000;
+        (days_before < e.cooloff_days).then_some(super::flags::RepeatVisit {
+            visit_id: e.visit_id,
+            days_before,
+            cooloff_days: e.cooloff_days,
+        })
+    });
+    let flags = flags(&VisitFacts {
+        rules: f.rules,
+        checkin: f.checkin,
+        checkin_device_at: f.checkin_device_at,
+        checkin_server_at: f.checkin_server_at,
+        checkout_device_at: Some(f.checkout_device_at),
+        venue_lat: f.venue.0,
+        venue_lon: f.venue.1,
+        submitted_at: now,
+        photos: &checks,
+        previous: f.previous,
+        conflict: f.conflict,
+        repeat,
+    });
+    Ok(Submission {
+        photo_answers,
+        score,
+        photos,
+        flags,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Severity, VisitMove, VisitState};

@@ -22,9 +22,8 @@ use crate::auth::{Actor, Permission};
 use crate::db::{new_id, Db};
 use crate::domain::checklist::ChecklistDefinition;
 use crate::domain::flags::DeclaredConflict;
-use crate::domain::photo::{
-    capture_disagreement, capture_verdicts, verdicts, CaptureFix, DuplicateOf, ExifFacts, PhotoSource, PhotoVerdicts,
-};
+pub use crate::domain::photo::StoredExif;
+use crate::domain::photo::{Judged, PhotoSource};
 use crate::domain::visit::{self, GeoVerdict, VisitMove, VisitRules, VisitState};
 use crate::error::{AppError, AppResult};
 use crate::evidence::{Limits, Storage};
@@ -157,40 +156,6 @@ pub struct PhotoRecord {
 const PHOTO_COLUMNS: &str = "id, visit_id, question_code, kind, receipt_kopiykas, content_type, bytes, sha256, \
      phash, crop_hashes, width, height, exif, gps_verdict, time_verdict, duplicate_of, original_key, display_key, thumbnail_key, \
      created_at, source";
-
-/// The verdict notes stored with a photo's EXIF facts.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoredExif {
-    #[serde(flatten)]
-    pub facts: ExifFacts,
-    /// The verdict notes (the facts carry their own `gpsNote` about missing data).
-    pub gps_verdict_note: String,
-    pub time_verdict_note: String,
-    /// The other visit and Hamming distance, for a duplicate.
-    pub duplicate_visit: Option<String>,
-    pub duplicate_distance: Option<u32>,
-    /// The very same file (identical SHA-256); absent in photos stored before this was recorded, where a
-    /// distance of 0 meant the same file.
-    #[serde(default)]
-    pub duplicate_exact: Option<bool>,
-    #[serde(default)]
-    pub source: PhotoSource,
-    /// The phone's fix when the app's camera took it (live-camera photos).
-    #[serde(default)]
-    pub capture: Option<CaptureFix>,
-    /// Why the file's EXIF contradicts the capture, when it does.
-    #[serde(default)]
-    pub capture_mismatch: Option<String>,
-}
-
-impl StoredExif {
-    pub(super) fn set_duplicate(&mut self, duplicate: Option<&DuplicateOf>) {
-        self.duplicate_visit = duplicate.map(|d| d.visit_id.clone());
-        self.duplicate_distance = duplicate.map(|d| d.distance);
-        self.duplicate_exact = duplicate.map(|d| d.exact);
-    }
-}
 
 impl PhotoRecord {
     pub fn stored_exif(&self) -> StoredExif {
@@ -545,48 +510,12 @@ async fn raise_flag(conn: &mut AnyConnection, visit_id: &str, flag: &visit::Flag
     Ok(())
 }
 
-/// A photo judged against its visit: the EXIF verdicts always, and for a live-camera photo the verdicts of the
-/// phone's fix at capture and whether the file contradicts that fix.
-struct Judged {
-    exif: PhotoVerdicts,
-    capture: Option<PhotoVerdicts>,
-    mismatch: Option<String>,
-}
-
-impl Judged {
-    /// The verdicts that count: the capture's when there is one, else the EXIF's.
-    fn effective(&self) -> &PhotoVerdicts {
-        self.capture.as_ref().unwrap_or(&self.exif)
-    }
-}
-
-fn judge_photo(stored: &StoredExif, visit: &VisitRecord, rules: &VisitRules, (from, to): (i64, i64)) -> Judged {
-    let venue = (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64);
-    let exif = verdicts(
-        &stored.facts,
-        venue,
-        rules.photo_gps_slack_m,
-        from,
-        to,
-        rules.photo_time_tolerance_minutes,
-    );
-    let capture = stored.capture.as_ref().map(|fix| {
-        capture_verdicts(
-            fix,
-            venue,
-            rules.photo_gps_slack_m,
-            from,
-            to,
-            rules.photo_time_tolerance_minutes,
-        )
-    });
-    let mismatch = stored
-        .capture
-        .as_ref()
-        .and_then(|fix| capture_disagreement(&stored.facts, fix));
-    Judged {
-        exif,
-        capture,
-        mismatch,
-    }
+/// A photo judged against its visit's place, rules and span (`domain::visit::judge_photo`).
+fn judge_photo(stored: &StoredExif, visit: &VisitRecord, rules: &VisitRules, span: (i64, i64)) -> Judged {
+    visit::judge_photo(
+        stored,
+        (visit.venue_lat, visit.venue_lon, visit.geofence_m as f64),
+        rules,
+        span,
+    )
 }

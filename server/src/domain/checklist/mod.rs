@@ -413,6 +413,40 @@ impl ChecklistDefinition {
         Ok(())
     }
 
+    /// Photo questions are answered by their photos: each visible photo question not marked N/A gets its photo
+    /// count (`counts`, by question code) as its answer; a required one without photos is named
+    /// (`answers.<code>`). Returns the answers to store for them (`{"photos": n}` by code).
+    pub fn answer_photo_questions(
+        &self,
+        answers: &mut Answers,
+        counts: &HashMap<String, u32>,
+    ) -> Result<serde_json::Map<String, serde_json::Value>, ValidationError> {
+        let mut stored = serde_json::Map::new();
+        for (_, q) in self.questions() {
+            let code = q.code.clone();
+            if !matches!(q.kind, QuestionKind::Photo { .. })
+                || answers.get(&code) == Some(&AnswerValue::NotApplicable)
+                || !self.is_visible(&code, answers)
+            {
+                continue;
+            }
+            match counts.get(&code) {
+                Some(&n) => {
+                    stored.insert(code.clone(), serde_json::json!({ "photos": n }));
+                    answers.insert(code, AnswerValue::Photos(n));
+                }
+                None if q.required => {
+                    return Err(ValidationError::new(
+                        format!("answers.{code}"),
+                        "needs a photo: upload it before submitting",
+                    ))
+                }
+                None => {}
+            }
+        }
+        Ok(stored)
+    }
+
     /// The visit score 0–100 (see the module docs), or `None` when nothing scored was answered.
     pub fn score(&self, answers: &Answers) -> Option<f64> {
         let (mut earned, mut possible) = (0.0, 0.0);
@@ -506,6 +540,30 @@ mod tests {
 
     fn answers(json: serde_json::Value) -> Answers {
         parse_answers(&json).unwrap()
+    }
+
+    #[test]
+    fn photo_questions_are_answered_by_their_photos() {
+        let mut def_json = cnap_checklist();
+        def_json["sections"][0]["questions"][3]["required"] = json!(true);
+        let def = parse_definition(&def_json).unwrap();
+        let counts = |n: u32| HashMap::from([("Q_QUEUE_PHOTO".to_string(), n)]);
+        // Visible (the queue was answered) and required: its photos answer it, and none is named.
+        let mut a = answers(json!({ "Q_QUEUE": 12 }));
+        let stored = def.answer_photo_questions(&mut a, &counts(2)).unwrap();
+        assert_eq!(stored["Q_QUEUE_PHOTO"], json!({ "photos": 2 }));
+        assert_eq!(a["Q_QUEUE_PHOTO"], AnswerValue::Photos(2));
+        let err = def
+            .answer_photo_questions(&mut answers(json!({ "Q_QUEUE": 12 })), &HashMap::new())
+            .unwrap_err();
+        assert_eq!(err.field, "answers.Q_QUEUE_PHOTO");
+        // Hidden, or marked not applicable: nothing is asked of it.
+        let hidden = def
+            .answer_photo_questions(&mut answers(json!({})), &HashMap::new())
+            .unwrap();
+        assert!(hidden.is_empty());
+        let mut na = answers(json!({ "Q_QUEUE": 12, "Q_QUEUE_PHOTO": { "na": true } }));
+        assert!(def.answer_photo_questions(&mut na, &counts(1)).unwrap().is_empty());
     }
 
     #[test]
