@@ -491,9 +491,169 @@ pub fn decide_submission(f: SubmissionFacts<'_>, now: i64) -> Result<Submission,
     })
 }
 
+/// What a photo is evidence of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoKind {
+    /// The answer to a photo question.
+    Question,
+    /// The receipt, with its amount.
+    Receipt,
+}
+
+impl PhotoKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoKind::Question => "QUESTION",
+            PhotoKind::Receipt => "RECEIPT",
+        }
+    }
+}
+
+/// What an upload says a photo is.
+#[derive(Debug, Clone, Copy)]
+pub struct PhotoClaim<'a> {
+    pub question_code: Option<&'a str>,
+    pub receipt_kopiykas: Option<i64>,
+    pub source: super::photo::PhotoSource,
+    /// A capture (token, fix) came with it.
+    pub has_capture: bool,
+}
+
+/// Decides what a photo is (pure): a photo question of this questionnaire, or the receipt with an amount in
+/// range; a live-camera photo comes with its capture and a gallery photo without; a question the wave wants
+/// taken with the app's camera refuses a gallery photo. Every refusal names its field.
+pub fn photo_kind(
+    definition: &super::checklist::ChecklistDefinition,
+    rules: &VisitRules,
+    claim: PhotoClaim<'_>,
+) -> Result<PhotoKind, super::ValidationError> {
+    use super::photo::PhotoSource;
+    use super::ValidationError;
+    let kind = match (claim.question_code, claim.receipt_kopiykas) {
+        (Some(code), None) => match definition.question(code).map(|q| &q.kind) {
+            Some(super::checklist::QuestionKind::Photo { .. }) => PhotoKind::Question,
+            Some(_) => return Err(ValidationError::new("questionCode", "is not a photo question")),
+            None => {
+                return Err(ValidationError::new(
+                    "questionCode",
+                    "is not a question of this checklist",
+                ))
+            }
+        },
+        (None, Some(amount)) if (0..=100_000_000).contains(&amount) => PhotoKind::Receipt,
+        (None, Some(_)) => {
+            return Err(ValidationError::new(
+                "receiptKopiykas",
+                "must be from 0 to 100000000 kopiykas",
+            ))
+        }
+        (Some(_), Some(_)) => {
+            return Err(ValidationError::new(
+                "receiptKopiykas",
+                "a receipt is not the answer to a question: send either questionCode or receiptKopiykas",
+            ))
+        }
+        (None, None) => {
+            return Err(ValidationError::new(
+                "questionCode",
+                "say which photo question this photo answers (or send receiptKopiykas for the receipt)",
+            ))
+        }
+    };
+    match (claim.source, claim.has_capture) {
+        (PhotoSource::LiveCamera, false) => Err(ValidationError::new(
+            "capture",
+            "a LIVE_CAMERA photo needs its capture (token, position and time)",
+        )),
+        (PhotoSource::Gallery, true) => Err(ValidationError::new(
+            "source",
+            "a photo sent with a capture is LIVE_CAMERA",
+        )),
+        (PhotoSource::Gallery, false)
+            if claim
+                .question_code
+                .is_some_and(|code| rules.live_capture_questions.iter().any(|c| c == code)) =>
+        {
+            Err(ValidationError::new(
+                "source",
+                "this question needs a photo taken with the app's camera, not one from the gallery",
+            ))
+        }
+        _ => Ok(kind),
+    }
+}
+
+/// Why a visit in `state` that already carries `photos` may not take another (`max` per visit), if it may not:
+/// asked before the file is processed and again under the visit's lock.
+pub fn photo_refusal(state: VisitState, photos: i64, max: u32) -> Option<String> {
+    if !state.editable() {
+        Some(format!(
+            "the visit is {}; photos can be added only while it is in progress or returned for correction",
+            state.as_str().to_lowercase().replace('_', " ")
+        ))
+    } else if photos >= i64::from(max) {
+        Some(format!("a visit carries at most {max} photos"))
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Severity, VisitMove, VisitState};
+
+    #[test]
+    fn a_photo_is_a_question_s_or_the_receipt_and_its_source_is_checked() {
+        use super::super::checklist::parse_definition;
+        use super::super::photo::PhotoSource;
+        use super::{photo_kind, photo_refusal, PhotoClaim, PhotoKind, VisitRules};
+        let definition = parse_definition(
+            &serde_json::json!({ "sections": [{ "code": "S", "title": { "uk": "С" }, "questions": [
+                { "code": "P", "title": { "uk": "Фото" }, "type": "PHOTO", "caption": { "uk": "вхід" } },
+                { "code": "Y", "title": { "uk": "Так?" }, "type": "YES_NO" }
+            ]}]}),
+        )
+        .unwrap();
+        let rules = VisitRules {
+            live_capture_questions: vec!["P".into()],
+            ..VisitRules::default()
+        };
+        let claim = |question: Option<&'static str>, receipt: Option<i64>, source, has_capture| PhotoClaim {
+            question_code: question,
+            receipt_kopiykas: receipt,
+            source,
+            has_capture,
+        };
+        let live = PhotoSource::LiveCamera;
+        assert_eq!(
+            photo_kind(&definition, &rules, claim(Some("P"), None, live, true)),
+            Ok(PhotoKind::Question)
+        );
+        assert_eq!(
+            photo_kind(&definition, &rules, claim(None, Some(4_500), live, true)),
+            Ok(PhotoKind::Receipt)
+        );
+        for (c, field) in [
+            (claim(Some("Y"), None, live, true), "questionCode"),
+            (claim(Some("X"), None, live, true), "questionCode"),
+            (claim(None, None, live, true), "questionCode"),
+            (claim(None, Some(-1), live, true), "receiptKopiykas"),
+            (claim(Some("P"), Some(1), live, true), "receiptKopiykas"),
+            (claim(Some("P"), None, live, false), "capture"),
+            (claim(Some("P"), None, PhotoSource::Gallery, true), "source"),
+            (claim(Some("P"), None, PhotoSource::Gallery, false), "source"),
+        ] {
+            assert_eq!(photo_kind(&definition, &rules, c).unwrap_err().field, field, "{c:?}");
+        }
+        assert_eq!(photo_refusal(VisitState::InProgress, 29, 30), None);
+        assert_eq!(
+            photo_refusal(VisitState::InProgress, 30, 30).unwrap(),
+            "a visit carries at most 30 photos"
+        );
+        assert!(photo_refusal(VisitState::Submitted, 0, 30)
+            .unwrap()
+            .contains("the visit is submitted"));
+    }
 
     #[test]
     fn every_visit_move_is_allowed_and_moves_its_task_along() {

@@ -6,19 +6,57 @@ use sqlx::AnyConnection;
 
 use crate::auth::Actor;
 use crate::db::{is_unique_violation, new_id};
-use crate::domain::checklist::QuestionKind;
 use crate::domain::photo::{
     band_probes, bands, crop_distance, format_hashes, hamming, parse_hashes, DuplicateOf, PhotoSource,
     NEAR_DUPLICATE_DISTANCE,
 };
-use crate::domain::visit::VisitState;
+use crate::domain::visit::{self, PhotoClaim, PhotoKind, VisitState};
 use crate::error::{AppError, AppResult};
 use crate::evidence;
 
 use super::{
-    client_id_checked, judge_photo, lock_visit, read_upload, visit_span, NewPhoto, PhotoRecord, StoredExif, Visits,
-    PHOTO_COLUMNS,
+    client_id_checked, judge_photo, lock_visit, read_upload, visit_span, NewPhoto, PhotoRecord, StoredExif,
+    VisitRecord, Visits, PHOTO_COLUMNS,
 };
+
+/// What an upload is judged by.
+struct UploadFacts {
+    visit: VisitRecord,
+    definition: crate::domain::checklist::ChecklistDefinition,
+    /// Photos the visit carries now.
+    photos: i64,
+}
+
+/// A photo's files, written, waiting for their row.
+struct PendingUpload {
+    pending_id: String,
+    /// The original's size, bytes.
+    size: i64,
+}
+
+/// The photo row the decision writes.
+struct NewPhotoRow<'a> {
+    id: String,
+    client_id: &'a str,
+    kind: PhotoKind,
+    question_code: Option<&'a str>,
+    receipt_kopiykas: Option<i64>,
+    source: PhotoSource,
+    processed: &'a evidence::Processed,
+    stored: StoredExif,
+    verdicts: &'a crate::domain::photo::PhotoVerdicts,
+    keys: &'a [String; 3],
+    capture_token: Option<&'a str>,
+}
+
+/// The keys of a photo's three files, from the phone's client id (a resend writes the same keys).
+fn upload_keys(visit_id: &str, client_id: &str, extension: &str) -> [String; 3] {
+    [
+        format!("visits/{visit_id}/{client_id}/original.{extension}"),
+        format!("visits/{visit_id}/{client_id}/display.jpg"),
+        format!("visits/{visit_id}/{client_id}/thumbnail.jpg"),
+    ]
+}
 
 impl Visits {
     /// Stores a photo for a photo question (or the receipt, with its amount). The file is checked and processed
@@ -28,92 +66,87 @@ impl Visits {
         if let Some(done) = self.photo_by_client_id(actor, &client_id).await? {
             return Ok(done);
         }
-        let mut conn = self.db.pool().acquire().await?;
-        let visit = self.own(&mut conn, actor, visit_id).await?;
-        if !visit.editable() {
-            return Err(AppError::conflict(format!(
-                "the visit is {}; photos can be added only while it is in progress or returned for correction",
-                visit.state.as_str().to_lowercase().replace('_', " ")
-            )));
+        // Load the facts, and decide what the photo is before the file is touched.
+        let facts = self.upload_facts(actor, visit_id).await?;
+        if let Some(refusal) = visit::photo_refusal(facts.visit.state, facts.photos, self.max_per_visit) {
+            return Err(AppError::conflict(refusal));
         }
-        let definition = self.definition(&mut conn, &visit.checklist_version_id).await?;
-        let kind = match (&photo.question_code, photo.receipt_kopiykas) {
-            (Some(code), None) => match definition.question(code).map(|q| &q.kind) {
-                Some(QuestionKind::Photo { .. }) => "QUESTION",
-                Some(_) => return Err(AppError::bad_input("questionCode", "is not a photo question")),
-                None => {
-                    return Err(AppError::bad_input(
-                        "questionCode",
-                        "is not a question of this checklist",
-                    ))
-                }
-            },
-            (None, Some(amount)) if (0..=100_000_000).contains(&amount) => "RECEIPT",
-            (None, Some(_)) => {
-                return Err(AppError::bad_input(
-                    "receiptKopiykas",
-                    "must be from 0 to 100000000 kopiykas",
-                ))
-            }
-            (Some(_), Some(_)) => {
-                return Err(AppError::bad_input(
-                    "receiptKopiykas",
-                    "a receipt is not the answer to a question: send either questionCode or receiptKopiykas",
-                ))
-            }
-            (None, None) => {
-                return Err(AppError::bad_input(
-                    "questionCode",
-                    "say which photo question this photo answers (or send receiptKopiykas for the receipt)",
-                ))
-            }
+        let claim = PhotoClaim {
+            question_code: photo.question_code.as_deref(),
+            receipt_kopiykas: photo.receipt_kopiykas,
+            source: photo.source,
+            has_capture: photo.capture.is_some(),
         };
-        let rules = visit.rules();
-        // Live capture: a capture goes with a LIVE_CAMERA photo and no other; the wave may demand it.
-        match (photo.source, &photo.capture) {
-            (PhotoSource::LiveCamera, None) => {
-                return Err(AppError::bad_input(
-                    "capture",
-                    "a LIVE_CAMERA photo needs its capture (token, position and time)",
-                ))
-            }
-            (PhotoSource::Gallery, Some(_)) => {
-                return Err(AppError::bad_input(
-                    "source",
-                    "a photo sent with a capture is LIVE_CAMERA",
-                ))
-            }
-            _ => {}
-        }
-        if photo.source == PhotoSource::Gallery
-            && photo
-                .question_code
-                .as_ref()
-                .is_some_and(|code| rules.live_capture_questions.contains(code))
-        {
-            return Err(AppError::bad_input(
-                "source",
-                "this question needs a photo taken with the app's camera, not one from the gallery",
-            ));
-        }
+        let kind = visit::photo_kind(&facts.definition, &facts.visit.rules(), claim)?;
         let capture = match &photo.capture {
-            Some(c) => Some(super::capture::check_capture(&mut conn, actor, visit_id, c, self.db.now_ms()).await?),
+            Some(c) => Some(self.capture_fix(actor, visit_id, c).await?),
             None => None,
         };
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE visit_id = $1")
+        // The file: checked and processed on the blocking pool, one per core; then judged against the visit.
+        let zone = crate::domain::stored_zone(facts.visit.venue_time_zone.as_deref())?;
+        let (processed, bytes) = self.process(photo.file, zone).await?;
+        let rules = facts.visit.rules();
+        let mut stored = StoredExif {
+            facts: processed.exif.clone(),
+            source: photo.source,
+            capture: capture.as_ref().map(|(_, fix)| *fix),
+            ..StoredExif::default()
+        };
+        let judged = judge_photo(&stored, &facts.visit, &rules, visit_span(&facts.visit, &rules));
+        let verdicts = judged.effective().clone();
+        stored.capture_mismatch = judged.mismatch;
+        stored.gps_verdict_note = verdicts.gps_note.clone();
+        stored.time_verdict_note = verdicts.time_note.clone();
+        // Write: the files under keys from the phone's client id, then the row, once, under the visit's lock.
+        let keys = upload_keys(visit_id, &client_id, processed.extension);
+        let upload = self.store_files(visit_id, &keys, bytes, &processed).await?;
+        let row = NewPhotoRow {
+            id: new_id(),
+            client_id: &client_id,
+            kind,
+            question_code: photo.question_code.as_deref(),
+            receipt_kopiykas: photo.receipt_kopiykas,
+            source: photo.source,
+            processed: &processed,
+            stored,
+            verdicts: &verdicts,
+            keys: &keys,
+            capture_token: capture.as_ref().map(|(token, _)| token.as_str()),
+        };
+        self.insert_photo(actor, visit_id, &upload, row).await
+    }
+
+    /// The facts an upload is judged by: the shopper's own visit, its questionnaire, how many photos it has.
+    async fn upload_facts(&self, actor: &Actor, visit_id: &str) -> AppResult<UploadFacts> {
+        let mut conn = self.db.pool().acquire().await?;
+        let visit = self.own(&mut conn, actor, visit_id).await?;
+        let definition = self.definition(&mut conn, &visit.checklist_version_id).await?;
+        let photos: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM photos WHERE visit_id = $1")
             .bind(visit_id)
             .fetch_one(&mut *conn)
             .await?;
-        if count >= i64::from(self.max_per_visit) {
-            return Err(AppError::conflict(format!(
-                "a visit carries at most {} photos",
-                self.max_per_visit
-            )));
-        }
-        drop(conn);
+        Ok(UploadFacts {
+            visit,
+            definition,
+            photos,
+        })
+    }
+
+    /// A live capture's token checked (this shopper's, this visit's, unspent) with the phone's fix.
+    async fn capture_fix(
+        &self,
+        actor: &Actor,
+        visit_id: &str,
+        capture: &super::CaptureInput,
+    ) -> AppResult<(String, crate::domain::photo::CaptureFix)> {
+        let mut conn = self.db.pool().acquire().await?;
+        super::capture::check_capture(&mut conn, actor, visit_id, capture, self.db.now_ms()).await
+    }
+
+    /// The file checked and processed (EXIF, display copy, thumbnail, hashes) on the blocking pool, one per
+    /// core: a burst of uploads queues for a slot instead of starving the server.
+    async fn process(&self, file: std::fs::File, zone: chrono_tz::Tz) -> AppResult<(evidence::Processed, Vec<u8>)> {
         let limits = self.limits;
-        let zone = crate::domain::stored_zone(visit.venue_time_zone.as_deref())?;
-        let file = photo.file;
         self.photo_queue.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let permit = self.processing.clone().acquire_owned().await;
         self.photo_queue.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
@@ -125,50 +158,53 @@ impl Visits {
         })
         .await
         .map_err(|e| AppError::Internal(e.into()))??;
-        let processed = processed?;
-        let span = visit_span(&visit, &rules);
-        let mut stored = StoredExif {
-            facts: processed.exif.clone(),
-            source: photo.source,
-            capture: capture.as_ref().map(|(_, fix)| *fix),
-            ..StoredExif::default()
-        };
-        let judged = judge_photo(&stored, &visit, &rules, span);
-        let v = judged.effective().clone();
-        stored.capture_mismatch = judged.mismatch;
-        stored.gps_verdict_note = v.gps_note.clone();
-        stored.time_verdict_note = v.time_note.clone();
-        let id = new_id();
-        // Keys follow the phone's client id, so a resend after a crash overwrites the same objects rather than
-        // storing a second copy; the pending row (committed first) lets the sweeper remove what a crash leaves.
-        let keys = [
-            format!("visits/{visit_id}/{client_id}/original.{}", processed.extension),
-            format!("visits/{visit_id}/{client_id}/display.jpg"),
-            format!("visits/{visit_id}/{client_id}/thumbnail.jpg"),
-        ];
+        Ok((processed?, bytes))
+    }
+
+    /// Writes a photo's three files after a pending row naming them is committed (so the sweeper removes what a
+    /// crash leaves). Keys follow the phone's client id, so a resend after a crash overwrites the same objects
+    /// rather than storing a second copy.
+    async fn store_files(
+        &self,
+        visit_id: &str,
+        keys: &[String; 3],
+        original: Vec<u8>,
+        processed: &evidence::Processed,
+    ) -> AppResult<PendingUpload> {
         let pending_id = new_id();
         sqlx::query("INSERT INTO pending_uploads (id, visit_id, object_keys, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&pending_id)
             .bind(visit_id)
-            .bind(serde_json::to_string(&keys).map_err(|e| AppError::Internal(e.into()))?)
+            .bind(serde_json::to_string(keys).map_err(|e| AppError::Internal(e.into()))?)
             .bind(self.db.now_ms())
             .execute(self.db.pool())
             .await?;
-        let size = bytes.len() as i64;
+        let size = original.len() as i64;
         let written = async {
-            self.storage.put(&keys[0], bytes).await?;
-            self.storage.put(&keys[1], processed.display).await?;
-            self.storage.put(&keys[2], processed.thumbnail).await
+            self.storage.put(&keys[0], original).await?;
+            self.storage.put(&keys[1], processed.display.clone()).await?;
+            self.storage.put(&keys[2], processed.thumbnail.clone()).await
         }
         .await;
         if let Err(err) = written {
-            self.discard_upload(&pending_id, &keys).await;
+            self.discard_upload(&pending_id, keys).await;
             return Err(AppError::Internal(err));
         }
-        let b = bands(processed.phash);
+        Ok(PendingUpload { pending_id, size })
+    }
+
+    /// Inserts the photo in one transaction under the visit's lock: the state and the cap asked again (so
+    /// parallel uploads cannot pass them), the capture token spent once, the duplicate search and the insert one
+    /// serialised step. A resend of a photo stored meanwhile gets the stored photo; a refused upload's files go.
+    async fn insert_photo(
+        &self,
+        actor: &Actor,
+        visit_id: &str,
+        upload: &PendingUpload,
+        row: NewPhotoRow<'_>,
+    ) -> AppResult<PhotoRecord> {
         let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
-        // The state and the cap are checked again under the visit's lock, so parallel uploads cannot pass them.
         lock_visit(&mut tx, visit_id).await?;
         let (state, count): (String, i64) = sqlx::query_as(
             "SELECT v.state, (SELECT COUNT(*) FROM photos p WHERE p.visit_id = v.id) FROM visits v WHERE v.id = $1",
@@ -176,53 +212,32 @@ impl Visits {
         .bind(visit_id)
         .fetch_one(&mut *tx)
         .await?;
-        let refusal = if !VisitState::parse(&state)?.editable() {
-            Some(AppError::conflict(format!(
-                "the visit is {}; photos can be added only while it is in progress or returned for correction",
-                state.to_lowercase().replace('_', " ")
-            )))
-        } else if count >= i64::from(self.max_per_visit) {
-            Some(AppError::conflict(format!(
-                "a visit carries at most {} photos",
-                self.max_per_visit
-            )))
-        } else {
-            None
-        };
+        let mut refusal =
+            visit::photo_refusal(VisitState::parse(&state)?, count, self.max_per_visit).map(AppError::conflict);
+        if refusal.is_none() {
+            if let Some(token) = row.capture_token {
+                if !super::capture::spend_token(&mut tx, token, &row.id).await? {
+                    refusal = Some(AppError::bad_input(
+                        "capture.token",
+                        "was already used for another photo; each photo needs its own",
+                    ));
+                }
+            }
+        }
         if let Some(err) = refusal {
             drop(tx);
-            // A resend of a photo that was stored meanwhile is not refused: it gets the stored photo.
-            if let Some(done) = self.photo_by_client_id(actor, &client_id).await? {
+            if let Some(done) = self.photo_by_client_id(actor, row.client_id).await? {
                 return Ok(done);
             }
-            self.discard_upload(&pending_id, &keys).await;
+            self.discard_upload(&upload.pending_id, row.keys).await;
             return Err(err);
         }
-        // The capture token is spent once, by the upload that inserts the photo.
-        if let Some((token_id, _)) = &capture {
-            if !super::capture::spend_token(&mut tx, token_id, &id).await? {
-                drop(tx);
-                if let Some(done) = self.photo_by_client_id(actor, &client_id).await? {
-                    return Ok(done);
-                }
-                self.discard_upload(&pending_id, &keys).await;
-                return Err(AppError::bad_input(
-                    "capture.token",
-                    "was already used for another photo; each photo needs its own",
-                ));
-            }
-        }
-        // The search and the insert are one serialised step, so simultaneous copies find each other.
         lock_duplicate_search(&mut tx).await?;
-        let duplicate = find_duplicate(
-            &mut tx,
-            visit_id,
-            &processed.sha256,
-            processed.phash,
-            &processed.crop_hashes,
-        )
-        .await?;
+        let p = row.processed;
+        let duplicate = find_duplicate(&mut tx, visit_id, &p.sha256, p.phash, &p.crop_hashes).await?;
+        let mut stored = row.stored;
         stored.set_duplicate(duplicate.as_ref());
+        let b = bands(p.phash);
         let inserted = sqlx::query(
             "INSERT INTO photos (id, client_id, visit_id, shopper_id, question_code, kind, receipt_kopiykas, \
              content_type, bytes, sha256, phash, band0, band1, band2, band3, width, height, exif, gps_verdict, \
@@ -230,33 +245,33 @@ impl Visits {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
              $22, $23, $24, $25, $26, $27)",
         )
-        .bind(&id)
-        .bind(&client_id)
+        .bind(&row.id)
+        .bind(row.client_id)
         .bind(visit_id)
         .bind(&actor.user_id)
-        .bind(&photo.question_code)
-        .bind(kind)
-        .bind(photo.receipt_kopiykas)
-        .bind(processed.content_type)
-        .bind(size)
-        .bind(&processed.sha256)
-        .bind(format!("{:016x}", processed.phash))
+        .bind(row.question_code)
+        .bind(row.kind.as_str())
+        .bind(row.receipt_kopiykas)
+        .bind(p.content_type)
+        .bind(upload.size)
+        .bind(&p.sha256)
+        .bind(format!("{:016x}", p.phash))
         .bind(b[0])
         .bind(b[1])
         .bind(b[2])
         .bind(b[3])
-        .bind(i64::from(processed.width))
-        .bind(i64::from(processed.height))
+        .bind(i64::from(p.width))
+        .bind(i64::from(p.height))
         .bind(serde_json::to_string(&stored).map_err(|e| AppError::Internal(e.into()))?)
-        .bind(v.gps.as_str())
-        .bind(v.time.as_str())
+        .bind(row.verdicts.gps.as_str())
+        .bind(row.verdicts.time.as_str())
         .bind(duplicate.as_ref().map(|d| d.photo_id.clone()))
-        .bind(&keys[0])
-        .bind(&keys[1])
-        .bind(&keys[2])
+        .bind(&row.keys[0])
+        .bind(&row.keys[1])
+        .bind(&row.keys[2])
         .bind(now)
-        .bind(format_hashes(&processed.crop_hashes))
-        .bind(photo.source.as_str())
+        .bind(format_hashes(&p.crop_hashes))
+        .bind(row.source.as_str())
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -267,23 +282,22 @@ impl Visits {
                     .execute(&mut *tx)
                     .await?;
                 sqlx::query("DELETE FROM pending_uploads WHERE id = $1")
-                    .bind(&pending_id)
+                    .bind(&upload.pending_id)
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
+                self.photo(&row.id).await
             }
             Err(err) if is_unique_violation(&err) => {
                 // The same photo (client id) was stored by a parallel resend, under the same keys.
                 drop(tx);
-                self.forget_pending(&pending_id).await;
-                return self
-                    .photo_by_client_id(actor, &client_id)
+                self.forget_pending(&upload.pending_id).await;
+                self.photo_by_client_id(actor, row.client_id)
                     .await?
-                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("photo vanished")));
+                    .ok_or_else(|| AppError::Internal(anyhow::anyhow!("photo vanished")))
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => Err(err.into()),
         }
-        self.photo(&id).await
     }
 
     /// Removes the objects of an upload that will not be stored, and its pending row.
