@@ -355,6 +355,75 @@ pub fn judge_photo(
     }
 }
 
+/// The task a shopper checks in on, as the store holds it.
+#[derive(Debug, Clone)]
+pub struct CheckInTask {
+    pub state: super::task::TaskState,
+    pub holder: Option<String>,
+    pub wave_status: super::wave::WaveStatus,
+    pub place: Place,
+    pub rules: VisitRules,
+}
+
+/// Why a check-in cannot even be judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckInRefusal {
+    /// Not a task this shopper holds (told as "not found").
+    NotTheirs,
+    /// Offered, not yet accepted.
+    OfferNotAccepted,
+    /// The task has its visit already.
+    AlreadyVisited,
+    /// The wave is not running.
+    WaveNotRunning(super::wave::WaveStatus),
+}
+
+impl CheckInRefusal {
+    pub fn message(&self) -> String {
+        match self {
+            CheckInRefusal::NotTheirs => "task".into(),
+            CheckInRefusal::OfferNotAccepted => "accept the offer before checking in".into(),
+            CheckInRefusal::AlreadyVisited => {
+                "this task already has a visit; continue it instead of checking in again".into()
+            }
+            CheckInRefusal::WaveNotRunning(status) => {
+                format!(
+                    "the wave is {}; visits cannot start now",
+                    status.as_str().to_lowercase()
+                )
+            }
+        }
+    }
+}
+
+/// What a check-in decides: its verdict (always recorded) and whether the visit starts (it passed, or the wave
+/// only flags failed check-ins).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckInDecision {
+    pub verdict: GeoVerdict,
+    pub starts: bool,
+}
+
+/// Decides a check-in (pure): on a task this shopper holds, claimed or assigned, in a running wave; the fix
+/// judged against the venue.
+pub fn decide_check_in(task: &CheckInTask, shopper_id: &str, fix: &Fix) -> Result<CheckInDecision, CheckInRefusal> {
+    use super::task::{TaskMove, TaskState};
+    if task.holder.as_deref() != Some(shopper_id) {
+        return Err(CheckInRefusal::NotTheirs);
+    }
+    match task.state {
+        state if TaskMove::CheckIn.applies_to(state) => {}
+        TaskState::Offered => return Err(CheckInRefusal::OfferNotAccepted),
+        _ => return Err(CheckInRefusal::AlreadyVisited),
+    }
+    if task.wave_status != super::wave::WaveStatus::Launched {
+        return Err(CheckInRefusal::WaveNotRunning(task.wave_status));
+    }
+    let verdict = GeoVerdict::evaluate(fix, &task.place, &task.rules);
+    let starts = verdict.passed || !task.rules.failed_checkin_blocks;
+    Ok(CheckInDecision { verdict, starts })
+}
+
 /// A photo of a visit as submission sees it: what the store holds of it, and the earlier photo it copies, if a
 /// search at submission found one.
 #[derive(Debug, Clone)]
@@ -601,6 +670,68 @@ pub fn photo_refusal(state: VisitState, photos: i64, max: u32) -> Option<String>
 #[cfg(test)]
 mod tests {
     use super::{Severity, VisitMove, VisitState};
+
+    #[test]
+    fn a_check_in_is_judged_only_on_a_held_task_of_a_running_wave() {
+        use super::super::task::TaskState;
+        use super::super::wave::WaveStatus;
+        use super::{decide_check_in, CheckInRefusal, CheckInTask, Fix, OpeningHours, Place, VisitRules};
+        let task = CheckInTask {
+            state: TaskState::Claimed,
+            holder: Some("olena".into()),
+            wave_status: WaveStatus::Launched,
+            place: Place {
+                lat: 49.8419,
+                lon: 24.0316,
+                geofence_m: 150.0,
+                window: OpeningHours::default(),
+                zone: chrono_tz::Europe::Kyiv,
+            },
+            rules: VisitRules::default(),
+        };
+        let at_the_door = Fix {
+            lat: 49.8420,
+            lon: 24.0317,
+            accuracy_m: 10.0,
+            device_at: 1_765_000_000_000,
+            mock_location: false,
+        };
+        let decided = decide_check_in(&task, "olena", &at_the_door).unwrap();
+        assert!(decided.verdict.passed && decided.starts);
+        let far = Fix {
+            lat: 50.45,
+            lon: 30.52,
+            ..at_the_door.clone()
+        };
+        let decided = decide_check_in(&task, "olena", &far).unwrap();
+        assert!(!decided.verdict.passed && decided.starts == !VisitRules::default().failed_checkin_blocks);
+        assert_eq!(
+            decide_check_in(&task, "taras", &at_the_door),
+            Err(CheckInRefusal::NotTheirs)
+        );
+        let offered = CheckInTask {
+            state: TaskState::Offered,
+            ..task.clone()
+        };
+        assert_eq!(
+            decide_check_in(&offered, "olena", &at_the_door),
+            Err(CheckInRefusal::OfferNotAccepted)
+        );
+        let visited = CheckInTask {
+            state: TaskState::Visited,
+            ..task.clone()
+        };
+        assert_eq!(
+            decide_check_in(&visited, "olena", &at_the_door),
+            Err(CheckInRefusal::AlreadyVisited)
+        );
+        let paused = CheckInTask {
+            wave_status: WaveStatus::Paused,
+            ..task
+        };
+        let refusal = decide_check_in(&paused, "olena", &at_the_door).unwrap_err();
+        assert_eq!(refusal.message(), "the wave is paused; visits cannot start now");
+    }
 
     #[test]
     fn a_photo_is_a_question_s_or_the_receipt_and_its_source_is_checked() {
