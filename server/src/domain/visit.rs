@@ -701,7 +701,7 @@ mod tests {
         let far = Fix {
             lat: 50.45,
             lon: 30.52,
-            ..at_the_door.clone()
+            ..at_the_door
         };
         let decided = decide_check_in(&task, "olena", &far).unwrap();
         assert!(!decided.verdict.passed && decided.starts == !VisitRules::default().failed_checkin_blocks);
