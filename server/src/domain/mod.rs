@@ -25,7 +25,7 @@ pub mod wave;
 pub use account::{Language, Password, Role, ShopperSignal, SignalCode, UserStatus};
 pub use contact::{Email, Phone};
 pub use geo::{Coordinates, TravelRadiusKm};
-pub use payout::{BatchMove, BatchState, Iban, LineMove, LineState, TaxId};
+pub use payout::{plan_batch, BatchMove, BatchPlan, BatchState, Iban, LineMove, LineState, Owed, TaxId};
 pub use text::BoundedText;
 pub use venue::{
     bounding_box, distance_m, format_hhmm, normalize_apostrophes, parse_size_class, parse_time_zone, stored_zone,

@@ -192,6 +192,91 @@ impl TryFrom<String> for LineState {
     }
 }
 
+/// What a shopper is owed when a period closes, as the ledger and the profile hold it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    pub shopper_id: String,
+    /// On the account now, and at the end of the period (kopiykas).
+    pub now: i64,
+    pub at_period_end: i64,
+    pub iban: String,
+    pub account_holder: String,
+    pub tax_id: String,
+}
+
+/// One payment a batch will make.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedLine {
+    pub shopper_id: String,
+    pub iban: String,
+    pub account_holder: String,
+    pub tax_id: String,
+    pub split: super::ledger::Split,
+}
+
+/// A shopper a batch leaves out, and why (told to the payments team).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub shopper_id: String,
+    pub available: i64,
+    pub reason: String,
+}
+
+/// A batch as planned: its lines in order and whom it leaves out.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BatchPlan {
+    pub lines: Vec<PlannedLine>,
+    pub left_out: Vec<LeftOut>,
+}
+
+impl BatchPlan {
+    pub fn gross(&self) -> i64 {
+        self.lines.iter().map(|l| l.split.gross).sum()
+    }
+    pub fn withheld(&self) -> i64 {
+        self.lines.iter().map(|l| l.split.withheld()).sum()
+    }
+    pub fn net(&self) -> i64 {
+        self.lines.iter().map(|l| l.split.net).sum()
+    }
+}
+
+/// Plans a period's batch (pure): each shopper is paid what they were owed both at the period's end and now
+/// (the smaller; at least `min_payout`), with tax withheld; one with an IBAN that is not valid is left out with
+/// the reason; a payment that would be nothing after withholding is not made.
+pub fn plan_batch(owed: Vec<Owed>, min_payout: i64, withholding: &super::ledger::Withholding) -> BatchPlan {
+    let mut plan = BatchPlan::default();
+    for o in owed {
+        let gross = o.now.min(o.at_period_end);
+        if gross < min_payout.max(1) {
+            continue;
+        }
+        let iban = match Iban::parse("iban", &o.iban) {
+            Ok(iban) => iban,
+            Err(e) => {
+                plan.left_out.push(LeftOut {
+                    shopper_id: o.shopper_id,
+                    available: gross,
+                    reason: format!("the IBAN on file {}", e.message),
+                });
+                continue;
+            }
+        };
+        let split = withholding.split(gross);
+        if split.net <= 0 {
+            continue;
+        }
+        plan.lines.push(PlannedLine {
+            shopper_id: o.shopper_id,
+            iban: iban.as_str().to_string(),
+            account_holder: o.account_holder,
+            tax_id: o.tax_id,
+            split,
+        });
+    }
+    plan
+}
+
 /// Every change of a payout batch's state, named after the operation that makes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BatchMove {
@@ -270,6 +355,39 @@ impl LineMove {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_pays_the_smaller_of_then_and_now_and_names_whom_it_leaves_out() {
+        use super::super::ledger::Withholding;
+        let owed = |id: &str, now: i64, then: i64, iban: &str| Owed {
+            shopper_id: id.into(),
+            now,
+            at_period_end: then,
+            iban: iban.into(),
+            account_holder: "Олена Петренко".into(),
+            tax_id: "3000000008".into(),
+        };
+        let good = "UA213223130000026007233566001";
+        let plan = plan_batch(
+            vec![
+                owed("a", 60_000, 40_000, good),
+                owed("b", 5_000, 90_000, good),
+                owed("c", 70_000, 70_000, "UA000"),
+            ],
+            10_000,
+            &Withholding::UKRAINE,
+        );
+        assert_eq!(plan.lines.len(), 1);
+        assert_eq!(plan.lines[0].shopper_id, "a");
+        assert_eq!(plan.lines[0].split.gross, 40_000);
+        assert_eq!(plan.gross(), plan.withheld() + plan.net());
+        assert_eq!(plan.left_out.len(), 1);
+        assert!(
+            plan.left_out[0].reason.starts_with("the IBAN on file"),
+            "{:?}",
+            plan.left_out
+        );
+    }
 
     #[test]
     fn every_batch_and_line_move_is_allowed_and_every_allowed_change_has_a_move() {

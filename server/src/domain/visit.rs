@@ -704,7 +704,7 @@ mod tests {
             ..at_the_door
         };
         let decided = decide_check_in(&task, "olena", &far).unwrap();
-        assert!(!decided.verdict.passed && decided.starts == !VisitRules::default().failed_checkin_blocks);
+        assert!(!decided.verdict.passed && decided.starts != VisitRules::default().failed_checkin_blocks);
         assert_eq!(
             decide_check_in(&task, "taras", &at_the_door),
             Err(CheckInRefusal::NotTheirs)

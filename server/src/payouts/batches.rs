@@ -3,8 +3,8 @@
 
 use crate::audit::audit;
 use crate::auth::Actor;
-use crate::db::{is_unique_violation, new_id};
-use crate::domain::{ledger, BatchMove, BatchState, BoundedText, Iban, LineMove, LineState};
+use crate::db::{is_unique_violation, new_id, Tx};
+use crate::domain::{ledger, plan_batch, BatchMove, BatchPlan, BatchState, BoundedText, LineMove, LineState, Owed};
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{check_idempotency_key, fingerprint, remember, replayed};
 use crate::ledger::{post, Refs};
@@ -33,113 +33,49 @@ impl Payouts {
             return Ok((self.batch(&id).await?, Vec::new()));
         }
         let now = self.db.now_ms();
+        // Money earned by the end of the period (Kyiv), and not taken back since.
         let cutoff = kyiv_start_ms(to + chrono::Duration::days(1)).min(now + 1);
-        let withholding = self.settings.withholding();
         let currency = self.settings.currency.clone();
+        let min_payout = self.settings.min_payout_kopiykas.max(1);
         let mut tx = self.db.begin_write().await?;
-        let candidates: Vec<(String, i64, i64, String, String, String)> = sqlx::query_as(
-            "SELECT a.shopper_id, -a.balance AS owed_now, \
-             CAST(-COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.account_id = a.id AND e.created_at < $1), 0) AS BIGINT) AS owed_then, \
-             p.iban, p.account_holder, p.tax_id \
-             FROM ledger_accounts a JOIN shopper_profiles p ON p.user_id = a.shopper_id \
-             WHERE a.kind = 'SHOPPER_PAYABLE' AND a.currency = $2 AND a.balance <= -$3 \
-             AND NOT EXISTS (SELECT 1 FROM payout_lines l WHERE l.open_shopper = a.shopper_id) \
-             ORDER BY a.shopper_id",
-        )
-        .bind(cutoff)
-        .bind(&currency)
-        .bind(self.settings.min_payout_kopiykas.max(1))
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut lines = Vec::new();
-        let mut skipped = Vec::new();
-        for (shopper, owed_now, owed_then, iban, holder, tax_id) in candidates {
-            let gross = owed_now.min(owed_then);
-            if gross < self.settings.min_payout_kopiykas.max(1) {
-                continue;
-            }
-            let iban = match Iban::parse("iban", &iban) {
-                Ok(iban) => iban,
-                Err(e) => {
-                    skipped.push(Skipped {
-                        shopper_id: shopper,
-                        available: gross,
-                        reason: format!("the IBAN on file {}", e.message),
-                    });
-                    continue;
-                }
-            };
-            let split = withholding.split(gross);
-            if split.net <= 0 {
-                continue;
-            }
-            lines.push((shopper, iban.as_str().to_string(), holder, tax_id, split));
-        }
-        if lines.is_empty() {
+        let owed = owed_balances(&mut tx, cutoff, &currency, min_payout).await?;
+        let plan = plan_batch(owed, min_payout, &self.settings.withholding());
+        if plan.lines.is_empty() {
             return Err(AppError::conflict(format!(
                 "nobody has an available balance of at least {} {currency} with a valid IBAN for this period",
                 ledger::decimal(self.settings.min_payout_kopiykas)
             )));
         }
         let id = new_id();
-        let gross_total: i64 = lines.iter().map(|l| l.4.gross).sum();
-        let withheld_total: i64 = lines.iter().map(|l| l.4.withheld()).sum();
-        let net_total: i64 = lines.iter().map(|l| l.4.net).sum();
-        sqlx::query(
-            "INSERT INTO payout_batches (id, period_from, period_to, currency, state, line_count, gross_total, \
-             withheld_total, net_total, created_by, created_at) VALUES ($1, $2, $3, $4, 'DRAFT', $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&id)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .bind(&currency)
-        .bind(lines.len() as i64)
-        .bind(gross_total)
-        .bind(withheld_total)
-        .bind(net_total)
-        .bind(&actor.user_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        for (seq, (shopper, iban, holder, tax_id, split)) in lines.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO payout_lines (id, batch_id, seq, shopper_id, account_holder, iban, tax_id, currency, gross, \
-                 income_tax, military_levy, net, state, open_shopper, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'PENDING', $4, $13)",
-            )
-            .bind(new_id())
-            .bind(&id)
-            .bind(seq as i64 + 1)
-            .bind(shopper)
-            .bind(holder)
-            .bind(iban)
-            .bind(tax_id)
-            .bind(&currency)
-            .bind(split.gross)
-            .bind(split.income_tax)
-            .bind(split.military_levy)
-            .bind(split.net)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    AppError::conflict("another batch took some of these shoppers meanwhile; try again")
-                } else {
-                    e.into()
-                }
-            })?;
-        }
+        let batch = NewBatch {
+            id: &id,
+            from: &from.to_string(),
+            to: &to.to_string(),
+            currency: &currency,
+            created_by: &actor.user_id,
+            at: now,
+        };
+        insert_batch(&mut tx, &batch, &plan).await?;
         remember(&mut tx, "payout_batch", idempotency_key, &request, &id).await?;
+        let detail = format!("{from}..{to}: {} lines, gross {}", plan.lines.len(), plan.gross());
         audit(
             &mut tx,
             Some(&actor.user_id),
             "payout.batch.create",
             Some(&id),
-            Some(&format!("{from}..{to}: {} lines, gross {gross_total}", lines.len())),
+            Some(&detail),
         )
         .await?;
         tx.commit().await?;
+        let skipped = plan
+            .left_out
+            .into_iter()
+            .map(|l| Skipped {
+                shopper_id: l.shopper_id,
+                available: l.available,
+                reason: l.reason,
+            })
+            .collect();
         Ok((self.batch(&id).await?, skipped))
     }
 
@@ -303,4 +239,98 @@ async fn move_lines(tx: &mut crate::db::Tx, batch_id: &str, mv: LineMove) -> Res
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// What every shopper with at least `min_payout` on their account is owed, now and at `cutoff`, with the payment
+/// details on file; shoppers already in an open batch are not asked.
+async fn owed_balances(tx: &mut Tx, cutoff: i64, currency: &str, min_payout: i64) -> AppResult<Vec<Owed>> {
+    let rows: Vec<(String, i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT a.shopper_id, -a.balance AS owed_now, \
+         CAST(-COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.account_id = a.id AND e.created_at < $1), 0) AS BIGINT) AS owed_then, \
+         p.iban, p.account_holder, p.tax_id \
+         FROM ledger_accounts a JOIN shopper_profiles p ON p.user_id = a.shopper_id \
+         WHERE a.kind = 'SHOPPER_PAYABLE' AND a.currency = $2 AND a.balance <= -$3 \
+         AND NOT EXISTS (SELECT 1 FROM payout_lines l WHERE l.open_shopper = a.shopper_id) \
+         ORDER BY a.shopper_id",
+    )
+    .bind(cutoff)
+    .bind(currency)
+    .bind(min_payout)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(shopper_id, now, at_period_end, iban, account_holder, tax_id)| Owed {
+            shopper_id,
+            now,
+            at_period_end,
+            iban,
+            account_holder,
+            tax_id,
+        })
+        .collect())
+}
+
+/// A batch's own facts.
+struct NewBatch<'a> {
+    id: &'a str,
+    from: &'a str,
+    to: &'a str,
+    currency: &'a str,
+    created_by: &'a str,
+    at: i64,
+}
+
+/// Writes a planned batch as a draft with its lines (each shopper in one open line at most: a batch made at the
+/// same moment that took one of them is a conflict, and nothing is written).
+async fn insert_batch(tx: &mut Tx, b: &NewBatch<'_>, plan: &BatchPlan) -> AppResult<()> {
+    sqlx::query(&format!(
+        "INSERT INTO payout_batches (id, period_from, period_to, currency, state, line_count, gross_total, \
+         withheld_total, net_total, created_by, created_at) VALUES ($1, $2, $3, $4, '{}', $5, $6, $7, $8, $9, $10)",
+        BatchState::Draft.as_str()
+    ))
+    .bind(b.id)
+    .bind(b.from)
+    .bind(b.to)
+    .bind(b.currency)
+    .bind(plan.lines.len() as i64)
+    .bind(plan.gross())
+    .bind(plan.withheld())
+    .bind(plan.net())
+    .bind(b.created_by)
+    .bind(b.at)
+    .execute(&mut **tx)
+    .await?;
+    for (seq, line) in plan.lines.iter().enumerate() {
+        let split = &line.split;
+        sqlx::query(&format!(
+            "INSERT INTO payout_lines (id, batch_id, seq, shopper_id, account_holder, iban, tax_id, currency, gross, \
+             income_tax, military_levy, net, state, open_shopper, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, '{}', $4, $13)",
+            LineState::Pending.as_str()
+        ))
+        .bind(new_id())
+        .bind(b.id)
+        .bind(seq as i64 + 1)
+        .bind(&line.shopper_id)
+        .bind(&line.account_holder)
+        .bind(&line.iban)
+        .bind(&line.tax_id)
+        .bind(b.currency)
+        .bind(split.gross)
+        .bind(split.income_tax)
+        .bind(split.military_levy)
+        .bind(split.net)
+        .bind(b.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                AppError::conflict("another batch took some of these shoppers meanwhile; try again")
+            } else {
+                e.into()
+            }
+        })?;
+    }
+    Ok(())
 }
