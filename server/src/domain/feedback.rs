@@ -356,6 +356,62 @@ pub fn in_burst(signals: &Signals) -> bool {
 /// the index.
 pub const HELD_BY_LATER_BURST: &str = "a burst against this center began within 10 minutes after it (new device)";
 
+/// Where a comment stands with moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderation {
+    /// No comment.
+    None,
+    /// Waiting for a moderator.
+    Pending,
+    /// Its masked text may be shown.
+    Published,
+    Rejected,
+}
+
+impl Moderation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Moderation::None => "NONE",
+            Moderation::Pending => "PENDING",
+            Moderation::Published => "PUBLISHED",
+            Moderation::Rejected => "REJECTED",
+        }
+    }
+}
+
+/// What becomes of a response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseDecision {
+    pub risk: Risk,
+    /// It goes into the index (not suspicious).
+    pub counted: bool,
+    pub moderation: Moderation,
+    /// A burst: the center's counted new-device responses of the last 10 minutes are held too.
+    pub holds_burst: bool,
+    /// The comment with personal data masked, and what was masked.
+    pub masked: Option<(String, Vec<Masked>)>,
+}
+
+/// Decides a checked response (pure): its risk, whether it counts, where its comment stands (a client that
+/// does not moderate each comment has the masked text of a response that is not suspicious published at once; a
+/// suspicious one still waits), and whether a burst begins.
+pub fn decide_response(response: &Response, signals: &Signals, client_moderates: bool) -> ResponseDecision {
+    let risk = risk(response, signals);
+    let counted = risk.score < SUSPICIOUS;
+    let moderation = match (&response.comment, !client_moderates && counted) {
+        (None, _) => Moderation::None,
+        (Some(_), true) => Moderation::Published,
+        (Some(_), false) => Moderation::Pending,
+    };
+    ResponseDecision {
+        counted,
+        moderation,
+        holds_burst: in_burst(signals),
+        masked: response.comment.as_deref().map(mask_personal_data),
+        risk,
+    }
+}
+
 /// How many responses to one center in 10 minutes make a burst: five times its usual rate, and at least 5.
 pub fn burst_floor(usual_per_10_minutes: f64) -> f64 {
     (usual_per_10_minutes * 5.0).max(5.0)
@@ -591,6 +647,32 @@ mod tests {
         let r = risk(&ok, &burst_from_one_place);
         assert!(r.score >= SUSPICIOUS, "{r:?}");
         assert_eq!(r.reasons.len(), 2);
+    }
+
+    #[test]
+    fn a_response_s_comment_waits_for_a_moderator_unless_the_client_trusts_unsuspicious_ones() {
+        let mut with_comment = form();
+        with_comment.comment = Some("Мене звати Олена Петренко, черга 40 хвилин".into());
+        let r = check_form(&with_comment).unwrap();
+        let calm = Signals {
+            fill_seconds: Some(40),
+            min_fill_seconds: MIN_FILL_SECONDS,
+            ..Signals::default()
+        };
+        let moderated = decide_response(&r, &calm, true);
+        assert!(moderated.counted && !moderated.holds_burst);
+        assert_eq!(moderated.moderation, Moderation::Pending);
+        assert_eq!(moderated.masked.as_ref().unwrap().0, "Мене звати [ім'я], черга 40 хвилин");
+        assert_eq!(decide_response(&r, &calm, false).moderation, Moderation::Published);
+        let fast = Signals {
+            fill_seconds: Some(1),
+            ..calm.clone()
+        };
+        let suspicious = decide_response(&r, &fast, false);
+        assert!(!suspicious.counted);
+        assert_eq!(suspicious.moderation, Moderation::Pending, "a suspicious comment still waits");
+        let no_comment = check_form(&form()).unwrap();
+        assert_eq!(decide_response(&no_comment, &calm, false).moderation, Moderation::None);
     }
 
     #[test]

@@ -1,23 +1,22 @@
-//! A citizen's response: the form's own signed token (when it was shown, which form), the device cookie, the
-//! honeypot, the cooldown per device and center, the rate limit per address; then the response checked, its
-//! comment masked, its risk scored, and kept once (the form's token is its key, so a resend of the same form,
-//! or a double tap, keeps one response).
+//! A citizen's response, load → decide → write: what needs no database first (the honeypot, the form's own
+//! signed token, the fields), then the visitor (address and device as keyed hashes) admitted by the rate limits;
+//! in one transaction the device's cooldown and the pace of responses are loaded, the pure domain decides
+//! (`domain::feedback::decide_response`: risk, counted, moderation, a burst), and the response is kept once (the
+//! form's token is its key, so a resend of the same form, or a double tap, keeps one response).
 
 use sha2::Digest;
 
 use crate::db::new_id;
-
-use super::codes::FeedbackVenue;
-use super::{base32, unbase32, Feedback};
-
 use crate::domain::feedback::{
-    check_form, in_burst, mask_personal_data, risk, Channel, Form, Signals, HELD_BY_LATER_BURST, NEW_DEVICE_HOURS,
-    SUSPICIOUS,
+    check_form, decide_response, Channel, Form, Response, ResponseDecision, Signals, HELD_BY_LATER_BURST,
+    NEW_DEVICE_HOURS, SUSPICIOUS,
 };
 use crate::domain::quality_index::Tally;
 use crate::domain::ValidationError;
-use crate::error::AppError;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+
+use super::codes::FeedbackVenue;
+use super::{base32, unbase32, Feedback};
 
 /// How long a shown form may be sent.
 const FORM_TTL_MS: i64 = 24 * 3_600_000;
@@ -134,6 +133,7 @@ impl Feedback {
 
     pub async fn submit(&self, s: Submission) -> AppResult<Submitted> {
         let now = self.db.now_ms();
+        // What needs no database: the honeypot, the form's own token, the fields.
         if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
             return Ok(Submitted::Bot);
         }
@@ -144,178 +144,52 @@ impl Feedback {
             Ok(r) => r,
             Err(errors) => return Ok(Submitted::Invalid(errors)),
         };
-        if let Some(service) = &response.service_code {
-            let known = self
-                .services(&s.venue.venue_type)
-                .await?
-                .iter()
-                .any(|x| &x.code == service);
-            if !known {
-                return Ok(Submitted::Invalid(vec![ValidationError::new(
-                    "service",
-                    "is not one of this center's services",
-                )]));
-            }
+        if let Some(refused) = self.unknown_service(&s.venue, &response).await? {
+            return Ok(refused);
         }
-        // A resend of the same form: the first response stands (asked before the rate limit, so a phone's
-        // retries do not spend it; asked again under the lock below for sends at the same moment).
+        // A resend of the same form: the first response stands (asked before the rate limits, so a phone's
+        // retries do not spend them; asked again under the lock below for sends at the same moment).
         if let Some(id) = by_key(self.db.pool(), &s.form_token).await? {
             return Ok(Submitted::Again { id });
         }
-        let address_hash = self.hashed("address", &s.address);
-        let device = s.device_cookie.as_deref().and_then(|c| self.device(c));
-        let new_device = device
-            .as_ref()
-            .and_then(|d| d.made_at)
-            .is_none_or(|made| now - made < NEW_DEVICE_HOURS * 3_600_000);
-        let device_hash = match &device {
-            Some(device) => self.hashed("device", &device.id),
-            // No cookie (a browser that refuses them): the address stands in for the device.
-            None => format!("address:{address_hash}"),
-        };
-        crate::throttle::admit(
-            &self.db,
-            "feedback-address",
-            &address_hash,
-            PER_ADDRESS_PER_HOUR,
-            3_600_000,
-            "feedback",
-        )
-        .await?;
-        if device.is_some() {
-            let admitted = crate::throttle::admit(
-                &self.db,
-                "feedback-device-day",
-                &device_hash,
-                PER_DEVICE_PER_DAY,
-                86_400_000,
-                "feedback",
-            )
-            .await;
-            match admitted {
-                Err(AppError::RateLimited { .. }) => return Ok(Submitted::DeviceLimit),
-                other => other?,
-            }
+        let visitor = self.visitor(&s, now);
+        if let Some(refused) = self.admit(&visitor).await? {
+            return Ok(refused);
         }
 
         let mut tx = self.db.begin_write().await?;
         // The device-and-center row serialises two sends from one device (on PostgreSQL too).
-        sqlx::query(
-            "INSERT INTO rate_subjects (bucket, subject, touched_at) VALUES ('feedback-device', $1, $2) \
-             ON CONFLICT (bucket, subject) DO UPDATE SET touched_at = excluded.touched_at",
-        )
-        .bind(format!("{device_hash}:{}", s.venue.id))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        lock_device_at(&mut tx, &visitor, &s.venue.id).await?;
         if let Some(id) = by_key(&mut *tx, &s.form_token).await? {
             return Ok(Submitted::Again { id });
         }
-        let recent: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM feedback_responses WHERE device_hash = $1 AND venue_id = $2 AND created_at > $3",
-        )
-        .bind(&device_hash)
-        .bind(&s.venue.id)
-        .bind(now - self.cooldown_ms)
-        .fetch_one(&mut *tx)
-        .await?;
-        if recent > 0 {
+        if answered_recently(&mut tx, &visitor, &s.venue.id, now - self.cooldown_ms).await? {
             return Ok(Submitted::Cooldown);
         }
-        let same_address_last_hour = count(
-            &mut tx,
-            "SELECT COUNT(*) FROM feedback_responses WHERE address_hash = $1 AND created_at > $2",
-            &address_hash,
-            now - 3_600_000,
-        )
-        .await?;
-        let center_last_10_minutes = count(
-            &mut tx,
-            "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
-            &s.venue.id,
-            now - BURST_WINDOW_MS,
-        )
-        .await?;
-        let center_month = count(
-            &mut tx,
-            "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
-            &s.venue.id,
-            now - 30 * 86_400_000,
-        )
-        .await?;
+        let pace = pace(&mut tx, &visitor, &s.venue.id, now).await?;
         let signals = Signals {
             fill_seconds: Some((now - shown_at) / 1000),
-            same_address_last_hour,
-            center_last_10_minutes,
-            center_usual_per_10_minutes: center_month as f64 / (30.0 * 144.0),
-            new_device,
+            same_address_last_hour: pace.same_address_last_hour,
+            center_last_10_minutes: pace.center_last_10_minutes,
+            center_usual_per_10_minutes: pace.center_month as f64 / (30.0 * 144.0),
+            new_device: visitor.new_device,
             proof_of_work: s
                 .proof_of_work
                 .as_deref()
                 .map(|answer| self.pow_ok(&s.form_token, answer)),
             min_fill_seconds: self.min_fill_seconds,
         };
-        let verdict = risk(&response, &signals);
-        let counted = verdict.score < SUSPICIOUS;
-        if in_burst(&signals) {
+        let decided = decide_response(&response, &signals, s.venue.feedback_moderated != 0);
+        if decided.holds_burst {
             // A burst is judged as a whole: the new devices' responses that counted just before it stop counting.
             let held = hold_before_burst(&mut tx, &s.venue, now - BURST_WINDOW_MS).await?;
             if held > 0 {
                 tracing::info!(venue = %s.venue.id, held, "a burst began: its earlier new-device responses are held");
             }
         }
-        let (masked, kinds) = match &response.comment {
-            Some(c) => {
-                let (m, k) = mask_personal_data(c);
-                (Some(m), k)
-            }
-            None => (None, Vec::new()),
-        };
-        // A client that does not want each comment approved has the masked text of a response that is not
-        // suspicious published at once; a suspicious one still waits for a moderator.
-        let moderation = match (&response.comment, s.venue.feedback_moderated == 0 && counted) {
-            (None, _) => "NONE",
-            (Some(_), true) => "PUBLISHED",
-            (Some(_), false) => "PENDING",
-        };
         let id = new_id();
-        let contact = response.contact.clone();
-        sqlx::query(
-            "INSERT INTO feedback_responses (id, venue_id, channel, code_token, service_code, premises, staff, waiting, \
-             result, recommend, comment, comment_masked, masked_kinds, contact_name, contact_phone, contact_email, \
-             callback_consent, risk_score, risk_reasons, counted, moderation, device_hash, address_hash, submission_key, \
-             created_at, new_device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-             $18, $19, $20, $21, $22, $23, $24, $25, $26)",
-        )
-        .bind(&id)
-        .bind(&s.venue.id)
-        .bind(s.channel.as_str())
-        .bind(&s.code_token)
-        .bind(&response.service_code)
-        .bind(response.ratings[0].map(i64::from))
-        .bind(response.ratings[1].map(i64::from))
-        .bind(response.ratings[2].map(i64::from))
-        .bind(response.ratings[3].map(i64::from))
-        .bind(response.recommend.map(i64::from))
-        .bind(&response.comment)
-        .bind(&masked)
-        .bind(kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(","))
-        .bind(contact.as_ref().map(|c| c.name.clone()))
-        .bind(contact.as_ref().and_then(|c| c.phone.clone()))
-        .bind(contact.as_ref().and_then(|c| c.email.clone()))
-        .bind(i64::from(contact.is_some()))
-        .bind(i64::from(verdict.score))
-        .bind(serde_json::to_string(&verdict.reasons).map_err(|e| AppError::Internal(e.into()))?)
-        .bind(i64::from(counted))
-        .bind(moderation)
-        .bind(&device_hash)
-        .bind(&address_hash)
-        .bind(&s.form_token)
-        .bind(now)
-        .bind(i64::from(new_device))
-        .execute(&mut *tx)
-        .await?;
-        if counted {
+        insert_response(&mut tx, &id, &s, &visitor, &response, &decided, now).await?;
+        if decided.counted {
             let tally = Tally::of_response(response.ratings, response.recommend);
             crate::quality::tally_response(
                 &mut tx,
@@ -329,11 +203,204 @@ impl Feedback {
             .await?;
         }
         tx.commit().await?;
-        if !counted {
-            tracing::info!(venue = %s.venue.id, score = verdict.score, reasons = ?verdict.reasons, "suspicious feedback kept out of the index");
+        if !decided.counted {
+            tracing::info!(venue = %s.venue.id, score = decided.risk.score, reasons = ?decided.risk.reasons, "suspicious feedback kept out of the index");
         }
-        Ok(Submitted::Saved { id, counted })
+        Ok(Submitted::Saved {
+            id,
+            counted: decided.counted,
+        })
     }
+
+    /// `Invalid` when the response names a service the center's type does not offer.
+    async fn unknown_service(&self, venue: &FeedbackVenue, response: &Response) -> AppResult<Option<Submitted>> {
+        let Some(service) = &response.service_code else {
+            return Ok(None);
+        };
+        let known = self
+            .services(&venue.venue_type)
+            .await?
+            .iter()
+            .any(|x| &x.code == service);
+        Ok((!known).then(|| {
+            Submitted::Invalid(vec![ValidationError::new(
+                "service",
+                "is not one of this center's services",
+            )])
+        }))
+    }
+
+    /// Who sends: the address and the device, as keyed hashes, and whether the device is new.
+    fn visitor(&self, s: &Submission, now: i64) -> Visitor {
+        let address_hash = self.hashed("address", &s.address);
+        let device = s.device_cookie.as_deref().and_then(|c| self.device(c));
+        let new_device = device
+            .as_ref()
+            .and_then(|d| d.made_at)
+            .is_none_or(|made| now - made < NEW_DEVICE_HOURS * 3_600_000);
+        let device_hash = match &device {
+            Some(device) => self.hashed("device", &device.id),
+            // No cookie (a browser that refuses them): the address stands in for the device.
+            None => format!("address:{address_hash}"),
+        };
+        Visitor {
+            address_hash,
+            device_hash,
+            has_device: device.is_some(),
+            new_device,
+        }
+    }
+
+    /// The rate limits: an address's hour (an error, `RATE_LIMITED`), and a device's day (`DeviceLimit`).
+    async fn admit(&self, v: &Visitor) -> AppResult<Option<Submitted>> {
+        crate::throttle::admit(
+            &self.db,
+            "feedback-address",
+            &v.address_hash,
+            PER_ADDRESS_PER_HOUR,
+            3_600_000,
+            "feedback",
+        )
+        .await?;
+        if !v.has_device {
+            return Ok(None);
+        }
+        let admitted = crate::throttle::admit(
+            &self.db,
+            "feedback-device-day",
+            &v.device_hash,
+            PER_DEVICE_PER_DAY,
+            86_400_000,
+            "feedback",
+        )
+        .await;
+        match admitted {
+            Err(AppError::RateLimited { .. }) => Ok(Some(Submitted::DeviceLimit)),
+            other => other.map(|()| None),
+        }
+    }
+}
+
+/// Who sent a response, as keyed hashes.
+struct Visitor {
+    address_hash: String,
+    device_hash: String,
+    /// The browser brought a device cookie of ours.
+    has_device: bool,
+    new_device: bool,
+}
+
+/// How fast responses come: from this address in the last hour, to this center in the last 10 minutes and
+/// in the last 30 days.
+struct Pace {
+    same_address_last_hour: i64,
+    center_last_10_minutes: i64,
+    center_month: i64,
+}
+
+async fn lock_device_at(tx: &mut crate::db::Tx, v: &Visitor, venue_id: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO rate_subjects (bucket, subject, touched_at) VALUES ('feedback-device', $1, $2) \
+         ON CONFLICT (bucket, subject) DO UPDATE SET touched_at = excluded.touched_at",
+    )
+    .bind(format!("{}:{venue_id}", v.device_hash))
+    .bind(tx.now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Did this device answer for this center since `since`?
+async fn answered_recently(tx: &mut crate::db::Tx, v: &Visitor, venue_id: &str, since: i64) -> AppResult<bool> {
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM feedback_responses WHERE device_hash = $1 AND venue_id = $2 AND created_at > $3",
+    )
+    .bind(&v.device_hash)
+    .bind(venue_id)
+    .bind(since)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(recent > 0)
+}
+
+async fn pace(tx: &mut crate::db::Tx, v: &Visitor, venue_id: &str, now: i64) -> AppResult<Pace> {
+    Ok(Pace {
+        same_address_last_hour: count(
+            tx,
+            "SELECT COUNT(*) FROM feedback_responses WHERE address_hash = $1 AND created_at > $2",
+            &v.address_hash,
+            now - 3_600_000,
+        )
+        .await?,
+        center_last_10_minutes: count(
+            tx,
+            "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
+            venue_id,
+            now - BURST_WINDOW_MS,
+        )
+        .await?,
+        center_month: count(
+            tx,
+            "SELECT COUNT(*) FROM feedback_responses WHERE venue_id = $1 AND created_at > $2",
+            venue_id,
+            now - 30 * 86_400_000,
+        )
+        .await?,
+    })
+}
+
+/// Keeps the response as decided: the comment raw (staff only) and masked, contacts only with consent, the
+/// risk with its reasons, hashes instead of the address and device, the form's token as its key.
+async fn insert_response(
+    tx: &mut crate::db::Tx,
+    id: &str,
+    s: &Submission,
+    v: &Visitor,
+    response: &Response,
+    decided: &ResponseDecision,
+    now: i64,
+) -> AppResult<()> {
+    let contact = response.contact.as_ref();
+    let (masked, kinds) = match &decided.masked {
+        Some((text, kinds)) => (Some(text.as_str()), kinds.as_slice()),
+        None => (None, &[][..]),
+    };
+    sqlx::query(
+        "INSERT INTO feedback_responses (id, venue_id, channel, code_token, service_code, premises, staff, waiting, \
+         result, recommend, comment, comment_masked, masked_kinds, contact_name, contact_phone, contact_email, \
+         callback_consent, risk_score, risk_reasons, counted, moderation, device_hash, address_hash, submission_key, \
+         created_at, new_device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+    )
+    .bind(id)
+    .bind(&s.venue.id)
+    .bind(s.channel.as_str())
+    .bind(&s.code_token)
+    .bind(&response.service_code)
+    .bind(response.ratings[0].map(i64::from))
+    .bind(response.ratings[1].map(i64::from))
+    .bind(response.ratings[2].map(i64::from))
+    .bind(response.ratings[3].map(i64::from))
+    .bind(response.recommend.map(i64::from))
+    .bind(&response.comment)
+    .bind(masked)
+    .bind(kinds.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(","))
+    .bind(contact.map(|c| c.name.clone()))
+    .bind(contact.and_then(|c| c.phone.clone()))
+    .bind(contact.and_then(|c| c.email.clone()))
+    .bind(i64::from(contact.is_some()))
+    .bind(i64::from(decided.risk.score))
+    .bind(serde_json::to_string(&decided.risk.reasons).map_err(|e| AppError::Internal(e.into()))?)
+    .bind(i64::from(decided.counted))
+    .bind(decided.moderation.as_str())
+    .bind(&v.device_hash)
+    .bind(&v.address_hash)
+    .bind(&s.form_token)
+    .bind(now)
+    .bind(i64::from(v.new_device))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// The entry a form token is bound to: a QR code's token, or the map.
