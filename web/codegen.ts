@@ -4,8 +4,12 @@
 // fails when the committed types drift from the schema or the documents.
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
-const plugins = ["typescript-operations"];
+// Each operation's result and variables types, and its document as a typed string (`LoginDocument`): `gql(doc,
+// variables)` infers the result from the document and checks the variables, so a wrong pair or a misspelt
+// variable fails the type check.
+const plugins = ["typescript-operations", "typed-document-node"];
 const config = {
+  documentMode: "string",
   enumsAsTypes: true,
   avoidOptionals: { field: true, inputValue: false, object: true },
   scalars: { DateTime: "string", JSON: "unknown", Upload: "File" },

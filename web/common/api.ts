@@ -1,5 +1,7 @@
 // GraphQL over HTTP to the service that serves the page (same origin), with the login token. The shoppers' app
 // keeps its token in localStorage (a phone stays signed in); the staff console in sessionStorage.
+import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+
 export interface ApiError {
   message: string;
   code?: string;
@@ -34,23 +36,30 @@ export function setToken(value: string | null): void {
   else store().removeItem(key);
 }
 
-export async function gql<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
-  return send<T>({ "content-type": "application/json" }, JSON.stringify({ query: document, variables }));
+/** An operation's document as codegen writes it (`LoginDocument`): its text, typed with its result and variables. */
+export type Document<R, V> = DocumentTypeDecoration<R, V> & { toString(): string };
+
+/**
+ * Sends an operation: its result type comes from the document, and its variables are checked against it (an
+ * operation without variables takes `{}`).
+ */
+export async function gql<R, V>(document: Document<R, V>, variables: V): Promise<R> {
+  return send<R>({ "content-type": "application/json" }, JSON.stringify({ query: document.toString(), variables }));
 }
 
-/// A request with one file (the GraphQL multipart request spec): the file goes in the variable `fileVariable`.
-export async function gqlUpload<T>(
-  document: string,
-  variables: Record<string, unknown>,
+/** A request with one file (the GraphQL multipart request spec): the file goes in the variable `fileVariable`. */
+export async function gqlUpload<R, V>(
+  document: Document<R, V>,
+  variables: Omit<V, "file">,
   fileVariable: string,
   file: Blob,
   fileName: string,
-): Promise<T> {
+): Promise<R> {
   const form = new FormData();
-  form.append("operations", JSON.stringify({ query: document, variables: { ...variables, [fileVariable]: null } }));
+  form.append("operations", JSON.stringify({ query: document.toString(), variables: { ...variables, [fileVariable]: null } }));
   form.append("map", JSON.stringify({ "0": [`variables.${fileVariable}`] }));
   form.append("0", file, fileName);
-  return send<T>({}, form);
+  return send<R>({}, form);
 }
 
 async function send<T>(headers: Record<string, string>, body: BodyInit): Promise<T> {

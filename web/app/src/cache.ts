@@ -1,6 +1,6 @@
 // The data last seen, kept on the phone so every screen opens offline with what it showed last.
 import { useEffect, useState } from "preact/hooks";
-import { gql } from "../../common/api";
+import { gql, type Document } from "../../common/api";
 
 export function recall<T>(key: string): T | null {
   const raw = localStorage.getItem(`fieldwork.cache.${key}`);
@@ -18,17 +18,17 @@ export function forgetAll(): void {
 
 /// A query's answer as last seen: the copy kept under `key` at once, then the server's, asked again whenever
 /// `fresh` changes (and by the returned `reload`); offline, the copy stays.
-export function useLastSeen<Q, T>(
+export function useLastSeen<Q, V, T>(
   key: string,
-  document: string,
-  variables: Record<string, unknown>,
+  document: Document<Q, V>,
+  variables: V,
   pick: (data: Q) => T,
   fresh?: unknown,
 ): [T | null, () => Promise<void>] {
   const [value, setValue] = useState<T | null>(() => recall<T>(key));
   async function reload() {
     try {
-      setValue(remember(key, pick(await gql<Q>(document, variables))));
+      setValue(remember(key, pick(await gql(document, variables))));
     } catch {
       /* offline: the copy last seen */
     }

@@ -4,8 +4,8 @@
 // has answered it. A visit started offline is known by its task until the check-in is answered: items of that
 // visit carry the task id and get the visit id when they are sent.
 import { openDB, type IDBPDatabase } from "idb";
-import { gql, gqlUpload, GraphQLFailure } from "../../common/api";
-import type { CheckInMutation, RequestCaptureTokensMutation } from "./gql/operations";
+import { gql, gqlUpload, GraphQLFailure, type Document } from "../../common/api";
+import type { CheckInMutation } from "./gql/operations";
 import { documents, type OperationName } from "./operations";
 
 export interface QueuedOperation {
@@ -141,7 +141,7 @@ function fetchTokens(taskId: string, visitId: string): Promise<void> {
   let request = fetching.get(taskId);
   if (!request) {
     request = (async () => {
-      const data = await gql<RequestCaptureTokensMutation>(documents.requestCaptureTokens, { visitId, count: TOKENS_PER_VISIT });
+      const data = await gql(documents.requestCaptureTokens, { visitId, count: TOKENS_PER_VISIT });
       await updateVisit(taskId, (v) => ({ ...v, tokens: [...v.tokens, ...data.requestCaptureTokens.map((t) => t.token)] }));
     })().finally(() => fetching.delete(taskId));
     fetching.set(taskId, request);
@@ -173,8 +173,8 @@ export async function drain(onChange: () => void): Promise<void> {
         const variables = await resolve(item);
         if (!variables) continue;
         const result = item.file
-          ? await gqlUpload(documents[item.operation], variables, "file", item.file, `${variables.clientId}.jpg`)
-          : await gql(documents[item.operation], variables);
+          ? await gqlUpload(anyDocument(item.operation), variables, "file", item.file, `${variables.clientId}.jpg`)
+          : await gql(anyDocument(item.operation), variables);
         await after(item, result);
         await (await db()).delete("outbox", item.id!);
       } catch (e) {
@@ -239,4 +239,9 @@ async function after(item: QueuedOperation, result: unknown): Promise<void> {
     await updateVisit(item.taskId, (v) => ({ ...v, checkIn: answer, visitId: visitId ?? v.visitId }));
     if (visitId) await fetchTokens(item.taskId, visitId).catch(() => undefined);
   }
+}
+
+/** The document of an operation the outbox holds by name: its variables were typed when it was queued. */
+function anyDocument(operation: OperationName): Document<unknown, Record<string, unknown>> {
+  return documents[operation] as unknown as Document<unknown, Record<string, unknown>>;
 }

@@ -9,11 +9,7 @@ import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
 import { distanceM } from "../../common/geo";
 import { MapView, type MapPoint } from "../../common/map";
-import assignableShoppers from "../operations/assignable_shoppers.graphql?raw";
-import assignTask from "../operations/assign_task.graphql?raw";
-import offerTask from "../operations/offer_task.graphql?raw";
-import unassignTask from "../operations/unassign_task.graphql?raw";
-import waveTasks from "../operations/wave_tasks.graphql?raw";
+import { AssignTaskDocument, AssignableShoppersDocument, OfferTaskDocument, UnassignTaskDocument, WaveTasksDocument } from "./gql/operations";
 import type { AssignableShoppersQuery, TaskState, WaveTasksQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
@@ -47,8 +43,8 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
   async function load() {
     try {
       const [t, sh] = await Promise.all([
-        gql<WaveTasksQuery>(waveTasks, { id: waveId, state: state || null }),
-        gql<AssignableShoppersQuery>(assignableShoppers),
+        gql(WaveTasksDocument, { id: waveId, state: state || null }),
+        gql(AssignableShoppersDocument, {}),
       ]);
       setTasks(t.wave.tasks.edges.map((e) => e.node));
       setTotal(t.wave.tasks.totalCount);
@@ -170,7 +166,7 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
               onClick={() =>
                 void act(async () => {
                   check(true);
-                  await gql(assignTask, { taskId: task.id, shopperId, reason, overrideReason: override.trim() || null });
+                  await gql(AssignTaskDocument, { taskId: task.id, shopperId, reason, overrideReason: override.trim() || null });
                   return s.assignedTo(shoppers.find((x) => x.id === shopperId)?.fullName ?? shopperId);
                 })
               }
@@ -183,7 +179,7 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
               onClick={() =>
                 void act(async () => {
                   check(true);
-                  await gql(offerTask, { taskId: task.id, shopperId, reason, acceptWithinHours: Number(hours) });
+                  await gql(OfferTaskDocument, { taskId: task.id, shopperId, reason, acceptWithinHours: Number(hours) });
                   return s.offeredTo(shoppers.find((x) => x.id === shopperId)?.fullName ?? shopperId, hours);
                 })
               }
@@ -197,7 +193,7 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
                 onClick={() =>
                   void act(async () => {
                     check(false);
-                    await gql(unassignTask, { taskId: task.id, reason });
+                    await gql(UnassignTaskDocument, { taskId: task.id, reason });
                     return s.unassigned;
                   })
                 }

@@ -6,22 +6,8 @@ import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
 import { isVisible, label, questions, type Definition, type Question, type Section } from "../../app/src/checklist";
-import checklistList from "../operations/checklist_list.graphql?raw";
-import checklistVersion from "../operations/checklist_version.graphql?raw";
-import createChecklist from "../operations/create_checklist.graphql?raw";
-import createChecklistDraft from "../operations/create_checklist_draft.graphql?raw";
-import previewChecklistScore from "../operations/preview_checklist_score.graphql?raw";
-import publishChecklistVersion from "../operations/publish_checklist_version.graphql?raw";
-import staffClients from "../operations/staff_clients.graphql?raw";
-import updateChecklistDraft from "../operations/update_checklist_draft.graphql?raw";
-import type {
-  ChecklistListQuery,
-  ChecklistVersionForEditQuery,
-  CreateChecklistDraftMutation,
-  CreateChecklistMutation,
-  PreviewChecklistScoreQuery,
-  StaffClientsQuery,
-} from "./gql/operations";
+import { ChecklistListDocument, ChecklistVersionForEditDocument, CreateChecklistDocument, CreateChecklistDraftDocument, PreviewChecklistScoreDocument, PublishChecklistVersionDocument, StaffClientsDocument, UpdateChecklistDraftDocument } from "./gql/operations";
+import type { ChecklistListQuery, ChecklistVersionForEditQuery, StaffClientsQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
 
@@ -38,12 +24,12 @@ export function Checklists({ lang }: { lang: Lang }) {
   const [clientId, setClientId] = useState("");
   const [name, setName] = useState("");
   async function load() {
-    setList((await gql<ChecklistListQuery>(checklistList)).checklists.edges.map((e) => e.node));
+    setList((await gql(ChecklistListDocument, {})).checklists.edges.map((e) => e.node));
   }
   const { act, outcome } = useOutcome(load);
   useEffect(() => {
     void load().catch(() => setList([]));
-    gql<StaffClientsQuery>(staffClients)
+    gql(StaffClientsDocument, {})
       .then((d) => setClients(d.clients.edges.map((e) => e.node)))
       .catch(() => setClients([]));
   }, []);
@@ -74,7 +60,7 @@ export function Checklists({ lang }: { lang: Lang }) {
         onSubmit={(e) => {
           e.preventDefault();
           void act(async () => {
-            const made = await gql<CreateChecklistMutation>(createChecklist, { clientId: client, name, definition: STARTER });
+            const made = await gql(CreateChecklistDocument, { clientId: client, name, definition: STARTER });
             location.hash = `#/checklist/${made.createChecklist.versions[0].id}`;
             return s.checklistCreated(name);
           });
@@ -107,7 +93,7 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
   const [answers, setAnswers] = useState<Record<string, unknown>>({});
   const [score, setScore] = useState<string | null>(null);
   async function load() {
-    const v = (await gql<ChecklistVersionForEditQuery>(checklistVersion, { id })).checklistVersion;
+    const v = (await gql(ChecklistVersionForEditDocument, { id })).checklistVersion;
     setVersion(v);
     setDef((current) => current ?? (v.definition as Definition));
   }
@@ -178,7 +164,7 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
               <button type="button" class="secondary" onClick={() => change({ sections: [...def.sections, { code: `S${def.sections.length + 1}`, title: { uk: "" }, questions: [] }] })}>
                 {s.addSection}
               </button>
-              <button type="button" onClick={() => void act(async () => (await gql(updateChecklistDraft, { versionId: id, definition: def }), s.savedDraft))}>
+              <button type="button" onClick={() => void act(async () => (await gql(UpdateChecklistDraftDocument, { versionId: id, definition: def }), s.savedDraft))}>
                 {s.saveDraft}
               </button>
               <button
@@ -186,8 +172,8 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
                 class="secondary"
                 onClick={() =>
                   void act(async () => {
-                    await gql(updateChecklistDraft, { versionId: id, definition: def });
-                    await gql(publishChecklistVersion, { versionId: id });
+                    await gql(UpdateChecklistDraftDocument, { versionId: id, definition: def });
+                    await gql(PublishChecklistVersionDocument, { versionId: id });
                     return s.published;
                   })
                 }
@@ -200,7 +186,7 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
               type="button"
               onClick={() =>
                 void act(async () => {
-                  const made = await gql<CreateChecklistDraftMutation>(createChecklistDraft, { checklistId: version.checklistId });
+                  const made = await gql(CreateChecklistDraftDocument, { checklistId: version.checklistId });
                   location.hash = `#/checklist/${made.createChecklistDraft.id}`;
                   return s.draftMade;
                 })
@@ -225,7 +211,7 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
               void act(async () => {
                 // Answers the preview hides are left out, as the app leaves them out.
                 const shown = Object.fromEntries(Object.entries(answers).filter(([code, v]) => v !== undefined && isVisible(def, code, answers)));
-                const got = await gql<PreviewChecklistScoreQuery>(previewChecklistScore, { versionId: id, answers: shown });
+                const got = await gql(PreviewChecklistScoreDocument, { versionId: id, answers: shown });
                 const text = got.previewChecklistScore.score === null ? s.noScore : got.previewChecklistScore.score.toFixed(1);
                 setScore(text);
                 return s.scoreIs(text);

@@ -5,12 +5,7 @@
 // and the code to download, and a new code when a poster was stolen.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
-import countFeedback from "../operations/count_feedback.graphql?raw";
-import feedbackBursts from "../operations/feedback_bursts.graphql?raw";
-import feedbackCode from "../operations/feedback_code.graphql?raw";
-import feedbackResponses from "../operations/feedback_responses.graphql?raw";
-import moderateFeedback from "../operations/moderate_feedback.graphql?raw";
-import rotateFeedbackCode from "../operations/rotate_feedback_code.graphql?raw";
+import { CountFeedbackDocument, FeedbackBurstsDocument, FeedbackCodeDocument, FeedbackResponsesDocument, ModerateFeedbackDocument, RotateFeedbackCodeDocument } from "./gql/operations";
 import type { FeedbackBurstsQuery, FeedbackCodeQuery, FeedbackResponsesQuery, Moderation } from "./gql/operations";
 import { download } from "./download";
 import { dateTime, dateTimeRange, t, type Lang } from "./i18n";
@@ -31,12 +26,12 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
   const [bursts, setBursts] = useState<Burst[] | null>(null);
   async function load() {
     const [data, seen] = await Promise.all([
-      gql<FeedbackResponsesQuery>(feedbackResponses, {
+      gql(FeedbackResponsesDocument, {
         venueId: center?.id ?? null,
         moderation: moderation || null,
         suspicious: suspicious === "" ? null : suspicious === "true",
       }),
-      gql<FeedbackBurstsQuery>(feedbackBursts),
+      gql(FeedbackBurstsDocument, {}),
     ]);
     setRows(data.feedbackResponses.edges.map((e) => e.node));
     setTotal(data.feedbackResponses.totalCount);
@@ -135,7 +130,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
               class="secondary"
               onClick={() =>
                 void act(async () => {
-                  await gql(countFeedback, { id: r.id, counted: !r.counted });
+                  await gql(CountFeedbackDocument, { id: r.id, counted: !r.counted });
                   return r.counted ? s.heldResponse : s.countedResponse;
                 })
               }
@@ -152,7 +147,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
                 type="button"
                 onClick={() =>
                   void act(async () => {
-                    await gql(moderateFeedback, { id: r.id, publish: true });
+                    await gql(ModerateFeedbackDocument, { id: r.id, publish: true });
                     return s.publishedComment;
                   })
                 }
@@ -164,7 +159,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
                 class="secondary"
                 onClick={() =>
                   void act(async () => {
-                    await gql(moderateFeedback, { id: r.id, publish: false });
+                    await gql(ModerateFeedbackDocument, { id: r.id, publish: false });
                     return s.rejectedComment;
                   })
                 }
@@ -184,7 +179,7 @@ export function VenueCode({ lang, venueId }: { lang: Lang; venueId: string }) {
   const s = t(lang);
   const [code, setCode] = useState<Code | null>(null);
   async function load() {
-    setCode((await gql<FeedbackCodeQuery>(feedbackCode, { venueId })).feedbackCode);
+    setCode((await gql(FeedbackCodeDocument, { venueId })).feedbackCode);
   }
   const { act, outcome, setError } = useOutcome(load);
   useEffect(() => {
@@ -214,7 +209,7 @@ export function VenueCode({ lang, venueId }: { lang: Lang; venueId: string }) {
               class="secondary"
               onClick={() =>
                 void act(async () => {
-                  await gql(rotateFeedbackCode, { venueId });
+                  await gql(RotateFeedbackCodeDocument, { venueId });
                   return s.rotated;
                 })
               }

@@ -4,9 +4,7 @@
 import { useState } from "preact/hooks";
 import { gql } from "../../common/api";
 import { Field } from "../../common/field";
-import ledgerTotals from "../operations/ledger_totals.graphql?raw";
-import shopperList from "../operations/shopper_list.graphql?raw";
-import shopperMoney from "../operations/shopper_money.graphql?raw";
+import { LedgerTotalsDocument, ShopperListDocument, ShopperMoneyDocument } from "./gql/operations";
 import type { LedgerTotalsQuery, ShopperListQuery, ShopperMoneyQuery } from "./gql/operations";
 import { dateTime, money, t, type Lang } from "./i18n";
 import { saveBlob } from "./download";
@@ -26,7 +24,7 @@ export function LedgerTotals({ lang, act, period }: { lang: Lang; act: Act; peri
         onSubmit={(e) => {
           e.preventDefault();
           void act(async () => {
-            const got = (await gql<LedgerTotalsQuery>(ledgerTotals, { from, to, byWave })).ledgerTotals;
+            const got = (await gql(LedgerTotalsDocument, { from, to, byWave })).ledgerTotals;
             setRows(got);
             return s.totalsShown(got.length);
           });
@@ -79,7 +77,7 @@ export function ShopperMoney({ lang, act }: { lang: Lang; act: Act }) {
   const [money_, setMoney] = useState<ShopperMoneyQuery | null>(null);
   const open = (id: string) =>
     act(async () => {
-      const got = await gql<ShopperMoneyQuery>(shopperMoney, { id, year: Number(year) });
+      const got = await gql(ShopperMoneyDocument, { id, year: Number(year) });
       setMoney(got);
       return s.moneyOf(got.shopper.fullName);
     });
@@ -94,7 +92,7 @@ export function ShopperMoney({ lang, act }: { lang: Lang; act: Act }) {
         onSubmit={(ev) => {
           ev.preventDefault();
           void act(async () => {
-            const got = (await gql<ShopperListQuery>(shopperList, { search: search.trim() || null, first: 20 })).shoppers;
+            const got = (await gql(ShopperListDocument, { search: search.trim() || null, first: 20 })).shoppers;
             setFound(got.edges.map((x) => x.node));
             return s.shopperCount(got.totalCount);
           });

@@ -6,9 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { failureText, gql, keepTokenIn, setToken, token } from "../../common/api";
 import { Field } from "../../common/field";
 import { LanguageSwitch } from "../../common/language";
-import type { LoginMutation } from "../../app/src/gql/operations";
-import login from "../../../mobile-api/operations/login.graphql?raw";
-import staffMe from "../operations/staff_me.graphql?raw";
+import { ConsoleLoginDocument, StaffMeDocument } from "./gql/operations";
 import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { FeedbackRoom } from "./feedback";
@@ -56,7 +54,7 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
     setErrors(missing);
     if (Object.keys(missing).length) return;
     try {
-      const data = await gql<LoginMutation>(login, { email, password });
+      const data = await gql(ConsoleLoginDocument, { email, password });
       setToken(data.login.token);
       onDone();
     } catch (err) {
@@ -108,7 +106,7 @@ function Console() {
   }, [lang]);
   useEffect(() => {
     if (!signedIn) return;
-    gql<StaffMeQuery>(staffMe)
+    gql(StaffMeDocument, {})
       .then((d) => setMe(d.me))
       .catch(() => {
         setToken(null);

@@ -4,22 +4,11 @@
 // file imported with its result, and the ledger check.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql, gqlUpload } from "../../common/api";
-import approvePayoutBatch from "../operations/approve_payout_batch.graphql?raw";
-import cancelPayoutBatch from "../operations/cancel_payout_batch.graphql?raw";
-import createPayoutBatch from "../operations/create_payout_batch.graphql?raw";
-import importPayoutStatus from "../operations/import_payout_status.graphql?raw";
-import payoutBatches from "../operations/payout_batches.graphql?raw";
-import payoutLines from "../operations/payout_lines.graphql?raw";
-import type {
-  CreatePayoutBatchMutation,
-  ImportPayoutStatusMutation,
-  PayoutBatchesQuery,
-  PayoutLinesQuery,
-} from "./gql/operations";
+import { ApprovePayoutBatchDocument, CancelPayoutBatchDocument, CreatePayoutBatchDocument, ImportPayoutStatusDocument, PayoutBatchesDocument, PayoutLinesDocument, SettlePayoutLineDocument } from "./gql/operations";
+import type { CreatePayoutBatchMutation, PayoutBatchesQuery, PayoutLinesQuery } from "./gql/operations";
 import { dateTime, kyivDay, money, t, type Lang } from "./i18n";
 import { download } from "./download";
 import { LedgerTotals, ShopperMoney } from "./ledger";
-import settlePayoutLine from "../operations/settle_payout_line.graphql?raw";
 import { useOutcome, type Act } from "./outcome";
 import { Field } from "../../common/field";
 
@@ -43,7 +32,7 @@ export function Payments({ lang }: { lang: Lang }) {
   const [open, setOpen] = useState<string | null>(null);
   async function load() {
     try {
-      setData(await gql<PayoutBatchesQuery>(payoutBatches));
+      setData(await gql(PayoutBatchesDocument, {}));
     } catch (err) {
       setError(failureText(err));
     }
@@ -55,7 +44,7 @@ export function Payments({ lang }: { lang: Lang }) {
   async function create(e: Event) {
     e.preventDefault();
     await act(async () => {
-      const made = await gql<CreatePayoutBatchMutation>(createPayoutBatch, {
+      const made = await gql(CreatePayoutBatchDocument, {
         periodFrom: period[0],
         periodTo: period[1],
         idempotencyKey: crypto.randomUUID(),
@@ -164,7 +153,7 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
               type="button"
               onClick={() =>
                 void act(async () => {
-                  await gql(approvePayoutBatch, { id: b.id });
+                  await gql(ApprovePayoutBatchDocument, { id: b.id });
                   return s.approvedBatch;
                 })
               }
@@ -201,7 +190,7 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
               class="secondary"
               onClick={() =>
                 void act(async () => {
-                  await gql(cancelPayoutBatch, { id: b.id, reason });
+                  await gql(CancelPayoutBatchDocument, { id: b.id, reason });
                   return s.cancelledBatch;
                 })
               }
@@ -222,12 +211,12 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
   /// Settles a line by hand (the bank's answer came another way than its status file), then shows it again.
   const settle = (l: Line, outcome: "PAID" | "FAILED") =>
     act(async () => {
-      await gql(settlePayoutLine, { lineId: l.id, outcome, reason: outcome === "FAILED" ? (reasons[l.id] ?? "") : null });
+      await gql(SettlePayoutLineDocument, { lineId: l.id, outcome, reason: outcome === "FAILED" ? (reasons[l.id] ?? "") : null });
       await load();
       return s.settledLine(l.seq);
     });
   async function load() {
-    const data = await gql<PayoutLinesQuery>(payoutLines, { id });
+    const data = await gql(PayoutLinesDocument, { id });
     setLines(data.payoutBatch?.lines.edges.map((e) => e.node) ?? []);
   }
   useEffect(() => {
@@ -300,7 +289,7 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
           const file = input.files?.[0];
           if (!file) return;
           void act(async () => {
-            const done = await gqlUpload<ImportPayoutStatusMutation>(importPayoutStatus, { batchId: id }, "file", file, file.name);
+            const done = await gqlUpload(ImportPayoutStatusDocument, { batchId: id }, "file", file, file.name);
             input.value = "";
             await load();
             return s.imported(done.importPayoutStatus.paid, done.importPayoutStatus.failed);

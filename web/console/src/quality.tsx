@@ -4,9 +4,8 @@
 // CSV. The method is docs/INDEX.md; the public map shows the same numbers.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
-import qualityIndex from "../operations/quality_index.graphql?raw";
-import staffClients from "../operations/staff_clients.graphql?raw";
-import type { QualityIndexQuery, StaffClientsQuery } from "./gql/operations";
+import { QualityIndexDocument, StaffClientsDocument } from "./gql/operations";
+import type { QualityIndexQuery } from "./gql/operations";
 import { download } from "./download";
 import { t, type Lang } from "./i18n";
 
@@ -31,7 +30,7 @@ export function QualityRoom({ lang, moderates }: { lang: Lang; moderates: boolea
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    gql<StaffClientsQuery>(staffClients)
+    gql(StaffClientsDocument, {})
       .then((d) => {
         const list = d.clients.edges.map((e) => e.node);
         setClients(list);
@@ -42,7 +41,7 @@ export function QualityRoom({ lang, moderates }: { lang: Lang; moderates: boolea
   async function load(after: string | null) {
     if (!client) return;
     try {
-      const d = await gql<QualityIndexQuery>(qualityIndex, { clientId: client, period, oblast: oblast.trim() || null, first: PAGE, after });
+      const d = await gql(QualityIndexDocument, { clientId: client, period, oblast: oblast.trim() || null, first: PAGE, after });
       const page = d.qualityIndex.edges.map((e) => e.node);
       setRows(after ? [...(rows ?? []), ...page] : page);
       setTotal(d.qualityIndex.totalCount);

@@ -6,10 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { MapView, type MapPoint } from "../../common/map";
 import { label, questions, type Definition } from "../../app/src/checklist";
-import resultWaves from "../operations/result_waves.graphql?raw";
-import scoreTrend from "../operations/score_trend.graphql?raw";
-import visitForClient from "../operations/visit_for_client.graphql?raw";
-import waveResults from "../operations/wave_results.graphql?raw";
+import { ResultWavesDocument, ScoreTrendDocument, VisitForClientDocument, WaveResultsDocument } from "./gql/operations";
 import type { ResultWavesQuery, ScoreTrendQuery, VisitForClientQuery, WaveResultsQuery } from "./gql/operations";
 import { ScoreChart } from "./chart";
 import { download } from "./download";
@@ -44,7 +41,7 @@ export function Results({ lang, waveId }: { lang: Lang; waveId?: string }) {
   const [waves, setWaves] = useState<ResultWavesQuery["waves"]["edges"][number]["node"][] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    gql<ResultWavesQuery>(resultWaves)
+    gql(ResultWavesDocument, {})
       .then((d) => setWaves(d.waves.edges.map((e) => e.node)))
       .catch((err) => setError(failureText(err)));
   }, []);
@@ -88,16 +85,16 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
   useEffect(() => {
     setVenueTrend(null);
     if (!selected || !results) return;
-    gql<ScoreTrendQuery>(scoreTrend, { clientId: results.wave.client.id, venueId: selected })
+    gql(ScoreTrendDocument, { clientId: results.wave.client.id, venueId: selected })
       .then((d) => setVenueTrend(d.scoreTrend))
       .catch((err) => setError(failureText(err)));
   }, [selected]);
   useEffect(() => {
-    gql<WaveResultsQuery>(waveResults, { waveId })
+    gql(WaveResultsDocument, { waveId })
       .then(async (d) => {
         setResults(d.waveResults);
         setVisits(d.waveResults.approvedVisits.edges.map((e) => e.node));
-        const trendData = await gql<ScoreTrendQuery>(scoreTrend, { clientId: d.waveResults.wave.client.id });
+        const trendData = await gql(ScoreTrendDocument, { clientId: d.waveResults.wave.client.id });
         setTrend(trendData.scoreTrend);
       })
       .catch((err) => setError(failureText(err)));
@@ -105,7 +102,7 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
   async function more() {
     if (!results) return;
     try {
-      const d = await gql<WaveResultsQuery>(waveResults, { waveId, after: results.approvedVisits.pageInfo.endCursor });
+      const d = await gql(WaveResultsDocument, { waveId, after: results.approvedVisits.pageInfo.endCursor });
       setResults({ ...results, approvedVisits: d.waveResults.approvedVisits });
       setVisits([...visits, ...d.waveResults.approvedVisits.edges.map((e) => e.node)]);
     } catch (err) {
@@ -451,7 +448,7 @@ export function ResultVisit({ lang, id }: { lang: Lang; id: string }) {
   const [visit, setVisit] = useState<VisitForClientQuery["visit"] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    gql<VisitForClientQuery>(visitForClient, { id })
+    gql(VisitForClientDocument, { id })
       .then((d) => setVisit(d.visit))
       .catch((err) => setError(failureText(err)));
   }, [id]);

@@ -7,11 +7,8 @@ import { failureText, gql, GraphQLFailure } from "../../common/api";
 import { distanceM } from "../../common/geo";
 import { MapView, type MapPoint } from "../../common/map";
 import { isNa, label, questions, type Definition } from "../../app/src/checklist";
-import reviewQueue from "../operations/review_queue.graphql?raw";
-import reviewVisit from "../operations/review_visit.graphql?raw";
-import reviewWaves from "../operations/review_waves.graphql?raw";
-import visitForReview from "../operations/visit_for_review.graphql?raw";
-import type { FlagCode, ReviewQueueQuery, ReviewVisitMutation, ReviewWavesQuery, VisitForReviewQuery, VisitState } from "./gql/operations";
+import { ReviewQueueDocument, ReviewVisitDocument, ReviewWavesDocument, VisitForReviewDocument } from "./gql/operations";
+import type { FlagCode, ReviewQueueQuery, ReviewWavesQuery, VisitForReviewQuery, VisitState } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, money, t, type Lang, type Strings } from "./i18n";
 import { ZoomablePhoto } from "./photos";
@@ -38,7 +35,7 @@ export function Queue({ lang }: { lang: Lang }) {
   const [waves, setWaves] = useState<ReviewWavesQuery["waves"]["edges"][number]["node"][]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    gql<ReviewWavesQuery>(reviewWaves)
+    gql(ReviewWavesDocument, {})
       .then((d) => setWaves(d.waves.edges.map((e) => e.node)))
       .catch(() => setWaves([]));
   }, []);
@@ -46,12 +43,12 @@ export function Queue({ lang }: { lang: Lang }) {
     const variables = {
       waveId: applied.waveId || null,
       oblast: applied.oblast.trim() || null,
-      flag: applied.flag || null,
+      flag: (applied.flag || null) as FlagCode | null,
       minAgeHours: applied.minAgeHours ? Number(applied.minAgeHours) : null,
-      state: applied.state,
+      state: applied.state as VisitState,
       first: 100,
     };
-    gql<ReviewQueueQuery>(reviewQueue, variables)
+    gql(ReviewQueueDocument, variables)
       .then((d) => {
         const found = d.reviewQueue.edges.map((e) => e.node);
         sessionStorage.setItem(QUEUE_KEY, JSON.stringify(found.map((r) => r.id)));
@@ -195,7 +192,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
   const approveRef = useRef<HTMLButtonElement>(null);
   async function load() {
     try {
-      setVisit((await gql<VisitForReviewQuery>(visitForReview, { id })).visit);
+      setVisit((await gql(VisitForReviewDocument, { id })).visit);
     } catch (err) {
       setError(failureText(err));
     }
@@ -233,7 +230,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
       .filter(([, c]) => c.trim())
       .map(([questionCode, comment]) => ({ questionCode, comment }));
     try {
-      const done = await gql<ReviewVisitMutation>(reviewVisit, {
+      const done = await gql(ReviewVisitDocument, {
         visitId: id,
         decision,
         reason,

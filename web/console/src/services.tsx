@@ -4,8 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
-import saveService from "../operations/save_service.graphql?raw";
-import serviceCatalogue from "../operations/service_catalogue.graphql?raw";
+import { SaveServiceDocument, ServiceCatalogueDocument } from "./gql/operations";
 import type { ServiceCatalogueQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
@@ -25,7 +24,7 @@ export function ServiceCatalogueRoom({ lang }: { lang: Lang }) {
   const [form, setForm] = useState(EMPTY);
   const [editing, setEditing] = useState<string | null>(null);
   async function load() {
-    setRows((await gql<ServiceCatalogueQuery>(serviceCatalogue, { venueType })).serviceCatalogue);
+    setRows((await gql(ServiceCatalogueDocument, { venueType })).serviceCatalogue);
   }
   const { act, outcome, setError } = useOutcome(load);
   useEffect(() => {
@@ -38,7 +37,7 @@ export function ServiceCatalogueRoom({ lang }: { lang: Lang }) {
   // `after` runs only once the service took the change (a refused form keeps what was typed).
   const save = (service: { code: string; nameUk: string; nameEn: string; position: number; active: boolean }, done: string, after?: () => void) =>
     act(async () => {
-      await gql(saveService, { input: { venueType, ...service } });
+      await gql(SaveServiceDocument, { input: { venueType, ...service } });
       after?.();
       return done;
     });

@@ -4,10 +4,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
-import setShopperStatus from "../operations/set_shopper_status.graphql?raw";
-import shopperList from "../operations/shopper_list.graphql?raw";
-import shopperProfile from "../operations/shopper_profile.graphql?raw";
-import type { ShopperListQuery, ShopperProfileQuery } from "./gql/operations";
+import { SetShopperStatusDocument, ShopperListDocument, ShopperProfileDocument } from "./gql/operations";
+import type { ShopperListQuery, ShopperProfileQuery, UserStatus } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
@@ -22,7 +20,7 @@ export function Shoppers({ lang }: { lang: Lang }) {
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    gql<ShopperListQuery>(shopperList, { search: applied.search.trim() || null, status: applied.status || null, first: 100 })
+    gql(ShopperListDocument, { search: applied.search.trim() || null, status: (applied.status || null) as UserStatus | null, first: 100 })
       .then((d) => {
         setRows(d.shoppers.edges.map((e) => e.node));
         setTotal(d.shoppers.totalCount);
@@ -93,7 +91,7 @@ export function ShopperPage({ lang, id }: { lang: Lang; id: string }) {
   const [shopper, setShopper] = useState<Profile | null>(null);
   const [reason, setReason] = useState("");
   async function load() {
-    setShopper((await gql<ShopperProfileQuery>(shopperProfile, { id })).shopper);
+    setShopper((await gql(ShopperProfileDocument, { id })).shopper);
   }
   const { act, outcome, error, setError } = useOutcome(load);
   useEffect(() => {
@@ -101,7 +99,7 @@ export function ShopperPage({ lang, id }: { lang: Lang; id: string }) {
   }, [id]);
   const setStatus = (status: "ACTIVE" | "SUSPENDED") =>
     act(async () => {
-      await gql(setShopperStatus, { shopperId: id, status, reason: reason.trim() || null });
+      await gql(SetShopperStatusDocument, { shopperId: id, status, reason: reason.trim() || null });
       setReason("");
       return status === "SUSPENDED" ? s.suspended : s.reactivated;
     });

@@ -4,10 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
-import inviteStaff from "../operations/invite_staff.graphql?raw";
-import setUserStatus from "../operations/set_user_status.graphql?raw";
-import staffClients from "../operations/staff_clients.graphql?raw";
-import staffUsers from "../operations/staff_users.graphql?raw";
+import { InviteStaffDocument, SetUserStatusDocument, StaffClientsDocument, StaffUsersDocument } from "./gql/operations";
 import type { Role, StaffClientsQuery, StaffUsersQuery } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, t, type Lang } from "./i18n";
@@ -27,7 +24,7 @@ export function Staff({ lang }: { lang: Lang }) {
   const [clientId, setClientId] = useState("");
   const [reasons, setReasons] = useState<Record<string, string>>({});
   async function load() {
-    const data = await gql<StaffUsersQuery>(staffUsers, { search: applied.search.trim() || null, role: applied.role || null });
+    const data = await gql(StaffUsersDocument, { search: applied.search.trim() || null, role: (applied.role || null) as Role | null });
     setUsers(data.users.edges.map((e) => e.node));
     setTotal(data.users.totalCount);
   }
@@ -36,7 +33,7 @@ export function Staff({ lang }: { lang: Lang }) {
     load().catch((err) => setError(failureText(err)));
   }, [applied]);
   useEffect(() => {
-    gql<StaffClientsQuery>(staffClients)
+    gql(StaffClientsDocument, {})
       .then((d) => setClients(d.clients.edges.map((e) => e.node)))
       .catch(() => setClients([]));
   }, []);
@@ -50,7 +47,7 @@ export function Staff({ lang }: { lang: Lang }) {
           void act(async () => {
             if (!email.trim()) throw new Error(`${s.email}: ${s.errorRequired}`);
             if (role === "CLIENT_VIEWER" && !clientId) throw new Error(`${s.client}: ${s.chooseClient}`);
-            const done = await gql(inviteStaff, { email: email.trim(), role, clientId: role === "CLIENT_VIEWER" ? clientId : null });
+            const done = await gql(InviteStaffDocument, { email: email.trim(), role, clientId: role === "CLIENT_VIEWER" ? clientId : null });
             setEmail("");
             return s.invited((done as { inviteStaff: { email: string } }).inviteStaff.email);
           });
@@ -140,7 +137,7 @@ export function Staff({ lang }: { lang: Lang }) {
                           class="secondary"
                           onClick={() =>
                             void act(async () => {
-                              await gql(setUserStatus, { userId: u.id, status: "SUSPENDED", reason: reasons[u.id] ?? "" });
+                              await gql(SetUserStatusDocument, { userId: u.id, status: "SUSPENDED", reason: reasons[u.id] ?? "" });
                               return s.suspendedUser(u.email);
                             })
                           }
@@ -154,7 +151,7 @@ export function Staff({ lang }: { lang: Lang }) {
                         class="secondary"
                         onClick={() =>
                           void act(async () => {
-                            await gql(setUserStatus, { userId: u.id, status: "ACTIVE", reason: null });
+                            await gql(SetUserStatusDocument, { userId: u.id, status: "ACTIVE", reason: null });
                             return s.reactivatedUser(u.email);
                           })
                         }

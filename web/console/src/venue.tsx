@@ -6,8 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { failureText, gql, GraphQLFailure } from "../../common/api";
 import { Field } from "../../common/field";
 import { MapView } from "../../common/map";
-import updateVenue from "../operations/update_venue.graphql?raw";
-import venuePage from "../operations/venue_page.graphql?raw";
+import { UpdateVenueDocument, VenuePageDocument } from "./gql/operations";
 import type { OpeningHoursInput, VenuePageQuery, Weekday } from "./gql/operations";
 import { VenueCode } from "./feedback";
 import { t, type Lang } from "./i18n";
@@ -40,7 +39,7 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
   const [notice, setNotice] = useState<string | null>(null);
   async function load() {
     try {
-      const v = (await gql<VenuePageQuery>(venuePage, { id })).venue;
+      const v = (await gql(VenuePageDocument, { id })).venue;
       setVenue(v);
       setActive(v.active);
       setForm({
@@ -69,16 +68,16 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
     setNotice(null);
     const local: Record<string, string> = {};
     const hours = parseHours(form.hours ?? "");
-    if ("line" in hours) local.hours = s.hoursLineBad(hours.line);
+    if (!Array.isArray(hours)) local.hours = s.hoursLineBad(hours.line);
     const lat = Number(form.lat);
     const lon = Number(form.lon);
     if (!form.lat?.trim() || !Number.isFinite(lat)) local.lat = s.errorNumber;
     if (!form.lon?.trim() || !Number.isFinite(lon)) local.lon = s.errorNumber;
     if (!form.name?.trim()) local.name = s.errorRequired;
     setErrors(local);
-    if (Object.keys(local).length) return;
+    if (Object.keys(local).length || !Array.isArray(hours)) return;
     try {
-      await gql(updateVenue, {
+      await gql(UpdateVenueDocument, {
         id,
         input: {
           name: form.name,

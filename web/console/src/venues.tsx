@@ -5,9 +5,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { failureText, gql, gqlUpload } from "../../common/api";
 import { Field } from "../../common/field";
 import { MapView } from "../../common/map";
-import importVenues from "../operations/import_venues.graphql?raw";
-import staffClients from "../operations/staff_clients.graphql?raw";
-import venueList from "../operations/venue_list.graphql?raw";
+import { ImportVenuesDocument, StaffClientsDocument, VenueListDocument } from "./gql/operations";
 import type { ImportVenuesMutation, StaffClientsQuery, VenueListQuery } from "./gql/operations";
 import { download } from "./download";
 import { FilterForm, useFilters } from "./filters";
@@ -28,7 +26,7 @@ export function Venues({ lang }: { lang: Lang }) {
   const [error, setError] = useState<string | null>(null);
   async function load() {
     try {
-      const data = await gql<VenueListQuery>(venueList, {
+      const data = await gql(VenueListDocument, {
         clientId: applied.clientId || null,
         oblast: applied.oblast.trim() || null,
         type: applied.type.trim() || null,
@@ -44,7 +42,7 @@ export function Venues({ lang }: { lang: Lang }) {
     }
   }
   useEffect(() => {
-    gql<StaffClientsQuery>(staffClients)
+    gql(StaffClientsDocument, {})
       .then((d) => setClients(d.clients.edges.map((e) => e.node)))
       .catch(() => setClients([]));
   }, []);
@@ -181,8 +179,8 @@ function VenueImport(props: {
     }
     const given = Object.fromEntries(Object.entries(mapping).filter(([, column]) => column.trim()));
     try {
-      const data = await gqlUpload<ImportVenuesMutation>(
-        importVenues,
+      const data = await gqlUpload(
+        ImportVenuesDocument,
         {
           clientId: client,
           format: /\.(geo)?json$/i.test(file.name) ? "GEOJSON" : "CSV",

@@ -8,9 +8,7 @@ import { gql } from "../../common/api";
 import { Field } from "../../common/field";
 import { kopiykasOf } from "../../common/format";
 import { MapView, type MapPoint } from "../../common/map";
-import createWave from "../operations/create_wave.graphql?raw";
-import venueList from "../operations/venue_list.graphql?raw";
-import waveFormData from "../operations/wave_form_data.graphql?raw";
+import { CreateWaveDocument, VenueListDocument, WaveFormDataDocument } from "./gql/operations";
 import type { BonusStepInput, VenueListQuery, WaveFormDataQuery } from "./gql/operations";
 import { kyivDay, money, t, type Lang } from "./i18n";
 import type { Act } from "./outcome";
@@ -61,7 +59,7 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
   const [venues, setVenues] = useState<Venue[]>([]);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   useEffect(() => {
-    gql<WaveFormDataQuery>(waveFormData)
+    gql(WaveFormDataDocument, {})
       .then(setData)
       .catch(() => setData(null));
   }, []);
@@ -69,7 +67,7 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
   const clientId = form.clientId || clients[0]?.id || "";
   useEffect(() => {
     if (mode !== "LIST" || !clientId) return;
-    gql<VenueListQuery>(venueList, { clientId, active: true, first: 100 })
+    gql(VenueListDocument, { clientId, active: true, first: 100 })
       .then((d) => setVenues(d.venues.edges.map((e) => e.node)))
       .catch(() => setVenues([]));
   }, [mode, clientId]);
@@ -100,8 +98,8 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
       if (mode === "FILTER" && !form.oblast.trim()) throw new Error(`${s.onlyOblast}: ${s.errorRequired}`);
       if (mode === "LIST" && picked.size === 0) throw new Error(s.pickSomeVenues);
       const selection =
-        mode === "FILTER" ? { mode, oblast: form.oblast.trim() } : mode === "LIST" ? { mode, venueIds: [...picked] } : { mode: "ALL" };
-      await gql(createWave, {
+        mode === "FILTER" ? { mode, oblast: form.oblast.trim() } : mode === "LIST" ? { mode, venueIds: [...picked] } : { mode: "ALL" as const };
+      await gql(CreateWaveDocument, {
         clientId,
         input: {
           name: form.name,

@@ -4,14 +4,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
-import autoAssign from "../operations/auto_assign.graphql?raw";
-import closeWave from "../operations/close_wave.graphql?raw";
-import extendWave from "../operations/extend_wave.graphql?raw";
-import launchWave from "../operations/launch_wave.graphql?raw";
-import pauseWave from "../operations/pause_wave.graphql?raw";
-import resumeWave from "../operations/resume_wave.graphql?raw";
-import waveList from "../operations/wave_list.graphql?raw";
-import type { AutoAssignMutation, LaunchWaveMutation, WaveListQuery } from "./gql/operations";
+import { AutoAssignDocument, CloseWaveDocument, ExtendWaveDocument, LaunchWaveDocument, PauseWaveDocument, ResumeWaveDocument, WaveListDocument } from "./gql/operations";
+import type { AutoAssignMutation, WaveListQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { HandAssignment } from "./assignment";
 import { NewWave } from "./wave_form";
@@ -28,7 +22,7 @@ export function Waves({ lang }: { lang: Lang }) {
   /// The first page again (after every action), or the next one appended.
   async function load(more = false) {
     try {
-      const got = (await gql<WaveListQuery>(waveList, { after: more ? page?.pageInfo.endCursor : null })).waves;
+      const got = (await gql(WaveListDocument, { after: more ? page?.pageInfo.endCursor : null })).waves;
       setPage(got);
       setWaves([...(more ? (waves ?? []) : []), ...got.edges.map((e) => e.node)]);
     } catch (err) {
@@ -112,19 +106,19 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
           <button
             type="button"
             onClick={() =>
-              void act(async () => s.launched((await gql<LaunchWaveMutation>(launchWave, { id: wave.id })).launchWave.tasksCreated))
+              void act(async () => s.launched((await gql(LaunchWaveDocument, { id: wave.id })).launchWave.tasksCreated))
             }
           >
             {s.launch}
           </button>
         )}
         {wave.status === "LAUNCHED" && (
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(pauseWave, { id: wave.id }), s.paused))}>
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(PauseWaveDocument, { id: wave.id }), s.paused))}>
             {s.pause}
           </button>
         )}
         {wave.status === "PAUSED" && (
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(resumeWave, { id: wave.id }), s.resumed))}>
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(ResumeWaveDocument, { id: wave.id }), s.resumed))}>
             {s.resume}
           </button>
         )}
@@ -132,11 +126,11 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
       {running && (
         <>
           <Field id="extend-to" label={s.extendTo} type="date" value={endsOn} onInput={setEndsOn} />
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(extendWave, { id: wave.id, endsOn }), s.extended(endsOn)))}>
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(ExtendWaveDocument, { id: wave.id, endsOn }), s.extended(endsOn)))}>
             {s.extend}
           </button>
           <Field id="close-reason" label={s.closeReason} value={reason} onInput={setReason} />
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(closeWave, { id: wave.id, reason }), s.closed))}>
+          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(CloseWaveDocument, { id: wave.id, reason }), s.closed))}>
             {s.closeWave}
           </button>
         </>
@@ -173,7 +167,7 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
             class="secondary"
             onClick={() =>
               void act(async () => {
-                const got = (await gql<AutoAssignMutation>(autoAssign, { waveId: wave.id, commit: false })).autoAssignWave;
+                const got = (await gql(AutoAssignDocument, { waveId: wave.id, commit: false })).autoAssignWave;
                 setPlan(got);
                 return s.planned(got.proposals.length, got.totalKm, got.unassignable.length);
               })
@@ -186,7 +180,7 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
               type="button"
               onClick={() =>
                 void act(async () => {
-                  const done = (await gql<AutoAssignMutation>(autoAssign, { waveId: wave.id, commit: true })).autoAssignWave;
+                  const done = (await gql(AutoAssignDocument, { waveId: wave.id, commit: true })).autoAssignWave;
                   setPlan(null);
                   return s.committed(done.committed, done.notCommitted.length);
                 })

@@ -2,6 +2,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** What the app's own camera view sends with its photo: a capture token and the phone's fix at that moment. */
 export type CaptureInput = {
   accuracyM: number;
@@ -434,3 +435,530 @@ export type VerifyEmailMutationVariables = Exact<{
 
 
 export type VerifyEmailMutation = { verifyEmail: { email: string, alreadyVerified: boolean } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const ProfileFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ProfileFields on Shopper {
+  id
+  fullName
+  phone
+  language
+  homeLocation {
+    lat
+    lon
+  }
+  travelRadiusKm
+  payoutDetails {
+    iban
+    ibanDisplay
+    accountHolder
+    taxId
+  }
+  codeOfConductVersion
+  codeOfConductAcceptedAt
+  conflictDeclaration
+}
+    `, {"fragmentName":"ProfileFields"}) as unknown as TypedDocumentString<ProfileFieldsFragment, unknown>;
+export const BriefFieldsFragmentDoc = new TypedDocumentString(`
+    fragment BriefFields on TaskBrief {
+  waveId
+  waveName
+  scenario
+  startsOn
+  endsOn
+  visitingWindows {
+    weekday
+    opens
+    closes
+  }
+  reimbursementCapKopiykas
+  visitRules {
+    failedCheckinBlocks
+    maxAccuracyM
+    minMinutes
+    maxMinutes
+    liveCaptureQuestions
+  }
+  checklist {
+    id
+    definition
+  }
+}
+    `, {"fragmentName":"BriefFields"}) as unknown as TypedDocumentString<BriefFieldsFragment, unknown>;
+export const AcceptOfferDocument = new TypedDocumentString(`
+    mutation AcceptOffer($taskId: ID!) {
+  acceptOffer(taskId: $taskId) {
+    id
+    state
+    deadlineAt
+  }
+}
+    `) as unknown as TypedDocumentString<AcceptOfferMutation, AcceptOfferMutationVariables>;
+export const AvailableTasksDocument = new TypedDocumentString(`
+    query AvailableTasks($near: GeoPointInput, $radiusKm: Float, $first: Int, $after: String) {
+  availableTasks(near: $near, radiusKm: $radiusKm, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        taskId
+        waveName
+        venueId
+        venueName
+        venueAddress
+        venueCity
+        venueLocation {
+          lat
+          lon
+        }
+        clientId
+        clientName
+        distanceM
+        feeKopiykas
+        bonusKopiykas
+        deadlineAt
+        scenarioSummary
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AvailableTasksQuery, AvailableTasksQueryVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+}
+    `) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
+export const CheckInDocument = new TypedDocumentString(`
+    mutation CheckIn($input: CheckInInput!) {
+  checkIn(input: $input) {
+    accepted
+    attempt {
+      id
+      deviceTime
+      serverTime
+      verdict {
+        distanceM
+        geofenceM
+        insideGeofence
+        accuracyOk
+        inVisitingWindow
+        mockLocation
+        passed
+        reasons
+      }
+    }
+    visit {
+      id
+      state
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CheckInMutation, CheckInMutationVariables>;
+export const CheckOutDocument = new TypedDocumentString(`
+    mutation CheckOut($visitId: ID!, $input: CheckOutInput!) {
+  checkOut(visitId: $visitId, input: $input) {
+    id
+    state
+    durationMinutes
+  }
+}
+    `) as unknown as TypedDocumentString<CheckOutMutation, CheckOutMutationVariables>;
+export const ClaimTaskDocument = new TypedDocumentString(`
+    mutation ClaimTask($taskId: ID!) {
+  claimTask(taskId: $taskId) {
+    id
+    state
+    deadlineAt
+    feeKopiykas
+    bonusKopiykas
+  }
+}
+    `) as unknown as TypedDocumentString<ClaimTaskMutation, ClaimTaskMutationVariables>;
+export const DeclareConflictDocument = new TypedDocumentString(`
+    mutation DeclareConflict($venueId: ID, $clientId: ID, $employer: String) {
+  declareConflict(venueId: $venueId, clientId: $clientId, employer: $employer) {
+    id
+    venueId
+    clientId
+    employer
+    name
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<DeclareConflictMutation, DeclareConflictMutationVariables>;
+export const DeclineOfferDocument = new TypedDocumentString(`
+    mutation DeclineOffer($taskId: ID!, $reason: String!) {
+  declineOffer(taskId: $taskId, reason: $reason) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<DeclineOfferMutation, DeclineOfferMutationVariables>;
+export const LoginDocument = new TypedDocumentString(`
+    mutation Login($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    token
+    expiresAt
+    user {
+      id
+      email
+      role
+      emailVerified
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LoginMutation, LoginMutationVariables>;
+export const LogoutDocument = new TypedDocumentString(`
+    mutation Logout {
+  logout
+}
+    `) as unknown as TypedDocumentString<LogoutMutation, LogoutMutationVariables>;
+export const LogoutEverywhereDocument = new TypedDocumentString(`
+    mutation LogoutEverywhere {
+  logoutEverywhere
+}
+    `) as unknown as TypedDocumentString<LogoutEverywhereMutation, LogoutEverywhereMutationVariables>;
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+    email
+    role
+    status
+    emailVerified
+    shopper {
+      ...ProfileFields
+    }
+  }
+}
+    fragment ProfileFields on Shopper {
+  id
+  fullName
+  phone
+  language
+  homeLocation {
+    lat
+    lon
+  }
+  travelRadiusKm
+  payoutDetails {
+    iban
+    ibanDisplay
+    accountHolder
+    taxId
+  }
+  codeOfConductVersion
+  codeOfConductAcceptedAt
+  conflictDeclaration
+}`) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const MyConflictsDocument = new TypedDocumentString(`
+    query MyConflicts {
+  myConflicts {
+    id
+    venueId
+    clientId
+    employer
+    name
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<MyConflictsQuery, MyConflictsQueryVariables>;
+export const MyEarningsDocument = new TypedDocumentString(`
+    query MyEarnings($first: Int) {
+  myEarnings {
+    currency
+    balanceKopiykas
+    pendingKopiykas
+    availableKopiykas
+    history(first: $first) {
+      edges {
+        node {
+          id
+          kind
+          memo
+          amountKopiykas
+          visitId
+          createdAt
+        }
+      }
+    }
+    payoutLines(first: $first) {
+      edges {
+        node {
+          id
+          batchId
+          grossKopiykas
+          incomeTaxKopiykas
+          militaryLevyKopiykas
+          netKopiykas
+          state
+          failureReason
+          settledAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyEarningsQuery, MyEarningsQueryVariables>;
+export const MyTasksDocument = new TypedDocumentString(`
+    query MyTasks($state: TaskState, $first: Int, $after: String) {
+  myTasks(state: $state, first: $first, after: $after) {
+    totalCount
+    edges {
+      node {
+        id
+        state
+        deadlineAt
+        feeKopiykas
+        bonusKopiykas
+        visitNumber
+        venue {
+          id
+          name
+          address
+          location {
+            lat
+            lon
+          }
+          geofenceM
+        }
+        brief {
+          ...BriefFields
+        }
+      }
+    }
+  }
+}
+    fragment BriefFields on TaskBrief {
+  waveId
+  waveName
+  scenario
+  startsOn
+  endsOn
+  visitingWindows {
+    weekday
+    opens
+    closes
+  }
+  reimbursementCapKopiykas
+  visitRules {
+    failedCheckinBlocks
+    maxAccuracyM
+    minMinutes
+    maxMinutes
+    liveCaptureQuestions
+  }
+  checklist {
+    id
+    definition
+  }
+}`) as unknown as TypedDocumentString<MyTasksQuery, MyTasksQueryVariables>;
+export const MyVisitsDocument = new TypedDocumentString(`
+    query MyVisits($first: Int, $after: String) {
+  myVisits(first: $first, after: $after) {
+    totalCount
+    edges {
+      node {
+        id
+        state
+        taskId
+        venueName
+        waveName
+        checkedInAt
+        submittedAt
+        score
+        answers
+        photos {
+          id
+          questionCode
+          kind
+          receiptKopiykas
+          source
+        }
+        flags {
+          code
+          severity
+          message
+        }
+        history {
+          action
+          reason
+          comments {
+            questionCode
+            comment
+          }
+          at
+        }
+        brief {
+          waveId
+          checklist {
+            id
+            definition
+          }
+          visitRules {
+            liveCaptureQuestions
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyVisitsQuery, MyVisitsQueryVariables>;
+export const MyYearlyStatementDocument = new TypedDocumentString(`
+    query MyYearlyStatement($year: Int!) {
+  myYearlyStatement(year: $year) {
+    year
+    currency
+    months {
+      month
+      grossKopiykas
+      incomeTaxKopiykas
+      militaryLevyKopiykas
+      netKopiykas
+    }
+    csv
+  }
+}
+    `) as unknown as TypedDocumentString<MyYearlyStatementQuery, MyYearlyStatementQueryVariables>;
+export const ReleaseTaskDocument = new TypedDocumentString(`
+    mutation ReleaseTask($taskId: ID!, $reason: String!) {
+  releaseTask(taskId: $taskId, reason: $reason) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<ReleaseTaskMutation, ReleaseTaskMutationVariables>;
+export const RequestCaptureTokensDocument = new TypedDocumentString(`
+    mutation RequestCaptureTokens($visitId: ID!, $count: Int) {
+  requestCaptureTokens(visitId: $visitId, count: $count) {
+    token
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<RequestCaptureTokensMutation, RequestCaptureTokensMutationVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email)
+}
+    `) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResendVerificationEmailDocument = new TypedDocumentString(`
+    mutation ResendVerificationEmail {
+  resendVerificationEmail
+}
+    `) as unknown as TypedDocumentString<ResendVerificationEmailMutation, ResendVerificationEmailMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword)
+}
+    `) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const SaveVisitAnswersDocument = new TypedDocumentString(`
+    mutation SaveVisitAnswers($visitId: ID!, $answers: JSON!) {
+  saveVisitAnswers(visitId: $visitId, answers: $answers) {
+    id
+    state
+    answers
+  }
+}
+    `) as unknown as TypedDocumentString<SaveVisitAnswersMutation, SaveVisitAnswersMutationVariables>;
+export const SignUpDocument = new TypedDocumentString(`
+    mutation SignUp($input: SignUpInput!) {
+  signUp(input: $input) {
+    user {
+      id
+      email
+      role
+      emailVerified
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+export const SubmitVisitDocument = new TypedDocumentString(`
+    mutation SubmitVisit($visitId: ID!) {
+  submitVisit(visitId: $visitId) {
+    id
+    state
+    score
+    submittedAt
+    flags {
+      code
+      severity
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SubmitVisitMutation, SubmitVisitMutationVariables>;
+export const UpdateMyProfileDocument = new TypedDocumentString(`
+    mutation UpdateMyProfile($input: UpdateProfileInput!) {
+  updateMyProfile(input: $input) {
+    id
+    fullName
+    phone
+    language
+    homeLocation {
+      lat
+      lon
+    }
+    travelRadiusKm
+    payoutDetails {
+      iban
+      accountHolder
+    }
+    conflictDeclaration
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateMyProfileMutation, UpdateMyProfileMutationVariables>;
+export const UploadVisitPhotoDocument = new TypedDocumentString(`
+    mutation UploadVisitPhoto($visitId: ID!, $clientId: String!, $questionCode: String, $receiptKopiykas: Int, $file: Upload!, $source: PhotoSource, $capture: CaptureInput) {
+  uploadVisitPhoto(
+    visitId: $visitId
+    clientId: $clientId
+    questionCode: $questionCode
+    receiptKopiykas: $receiptKopiykas
+    file: $file
+    source: $source
+    capture: $capture
+  ) {
+    id
+    kind
+    questionCode
+    width
+    height
+    sha256
+    source
+    gpsVerdict
+    gpsNote
+    timeVerdict
+    timeNote
+    thumbnailUrl
+    displayUrl
+  }
+}
+    `) as unknown as TypedDocumentString<UploadVisitPhotoMutation, UploadVisitPhotoMutationVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token) {
+    email
+    alreadyVerified
+  }
+}
+    `) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;

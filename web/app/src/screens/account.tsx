@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { gql, GraphQLFailure, setToken } from "../../../common/api";
 import { useLastSeen } from "../cache";
 import { position } from "../geo";
-import type { LoginMutation, MeQuery, MyConflictsQuery } from "../gql/operations";
+import type { MeQuery, MyConflictsQuery } from "../gql/operations";
 import { dateTime, t, type Lang } from "../i18n";
 import { MapView, type Home } from "../../../common/map";
 import { documents } from "../operations";
@@ -25,7 +25,7 @@ export function Login({ lang, onDone }: { lang: Lang; onDone: () => void }) {
     if (Object.keys(missing).length) return;
     setBusy(true);
     try {
-      const data = await gql<LoginMutation>(documents.login, { email, password });
+      const data = await gql(documents.login, { email, password });
       setToken(data.login.token);
       onDone();
     } catch (err) {
@@ -222,7 +222,7 @@ export function VerifyReminder({ lang, me }: { lang: Lang; me: Me | null }) {
           type="button"
           class="secondary"
           onClick={async () => {
-            await gql(documents.resendVerificationEmail).catch(() => undefined);
+            await gql(documents.resendVerificationEmail, {}).catch(() => undefined);
             setSent(true);
           }}
         >
@@ -288,7 +288,7 @@ export function Profile(props: { lang: Lang; me: Me | null; reload: () => Promis
     }
   }
   async function signOut(everywhere: boolean) {
-    await gql(everywhere ? documents.logoutEverywhere : documents.logout).catch(() => undefined);
+    await (everywhere ? gql(documents.logoutEverywhere, {}) : gql(documents.logout, {})).catch(() => undefined);
     setToken(null);
     onSignOut();
   }

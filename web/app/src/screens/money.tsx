@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { gql } from "../../../common/api";
 import { useLastSeen } from "../cache";
-import type { MyEarningsQuery, MyVisitsQuery, MyYearlyStatementQuery } from "../gql/operations";
+import type { MyEarningsQuery, MyVisitsQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";
 import { documents } from "../operations";
 import { Screen } from "../ui";
@@ -59,7 +59,7 @@ export function Money({ lang, fresh }: { lang: Lang; fresh: string }) {
   async function download() {
     setStatementError(false);
     try {
-      const data = await gql<MyYearlyStatementQuery>(documents.myYearlyStatement, { year });
+      const data = await gql(documents.myYearlyStatement, { year });
       const url = URL.createObjectURL(new Blob([data.myYearlyStatement.csv], { type: "text/csv" }));
       const a = document.createElement("a");
       a.href = url;

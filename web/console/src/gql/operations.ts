@@ -2,6 +2,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 /** A hard-to-fill bonus step: tasks still open this many days after launch earn this much more. */
 export type BonusStepInput = {
   afterDays: number;
@@ -404,6 +405,14 @@ export type CloseWaveMutationVariables = Exact<{
 
 export type CloseWaveMutation = { closeWave: { tasksCancelled: number } };
 
+export type ConsoleLoginMutationVariables = Exact<{
+  email: string;
+  password: string;
+}>;
+
+
+export type ConsoleLoginMutation = { login: { token: string } };
+
 export type CountFeedbackMutationVariables = Exact<{
   id: string | number;
   counted: boolean;
@@ -804,3 +813,1195 @@ export type WaveTasksQueryVariables = Exact<{
 
 
 export type WaveTasksQuery = { wave: { id: string, tasks: { totalCount: number, edges: Array<{ node: { id: string, state: TaskState, visitNumber: number, shopperId: string | null, deadlineAt: string | null, venue: { id: string, name: string, oblast: string, city: string, location: { lat: number, lon: number } } } }> } } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const ApprovePayoutBatchDocument = new TypedDocumentString(`
+    mutation ApprovePayoutBatch($id: ID!) {
+  approvePayoutBatch(id: $id) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<ApprovePayoutBatchMutation, ApprovePayoutBatchMutationVariables>;
+export const AssignTaskDocument = new TypedDocumentString(`
+    mutation AssignTask($taskId: ID!, $shopperId: ID!, $reason: String!, $overrideReason: String) {
+  assignTask(
+    taskId: $taskId
+    shopperId: $shopperId
+    reason: $reason
+    overrideReason: $overrideReason
+  ) {
+    id
+    state
+    shopperId
+  }
+}
+    `) as unknown as TypedDocumentString<AssignTaskMutation, AssignTaskMutationVariables>;
+export const AssignableShoppersDocument = new TypedDocumentString(`
+    query AssignableShoppers {
+  shoppers(status: ACTIVE, first: 100) {
+    totalCount
+    edges {
+      node {
+        id
+        fullName
+        email
+        homeLocation {
+          lat
+          lon
+        }
+        travelRadiusKm
+        reliability {
+          score
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AssignableShoppersQuery, AssignableShoppersQueryVariables>;
+export const AutoAssignDocument = new TypedDocumentString(`
+    mutation AutoAssign($waveId: ID!, $commit: Boolean!) {
+  autoAssignWave(waveId: $waveId, commit: $commit) {
+    proposals {
+      taskId
+      shopperId
+      venueName
+      distanceM
+    }
+    unassignable {
+      taskId
+      venueName
+      reason
+    }
+    totalKm
+    committed
+    notCommitted {
+      taskId
+      venueName
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AutoAssignMutation, AutoAssignMutationVariables>;
+export const CancelPayoutBatchDocument = new TypedDocumentString(`
+    mutation CancelPayoutBatch($id: ID!, $reason: String!) {
+  cancelPayoutBatch(id: $id, reason: $reason) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<CancelPayoutBatchMutation, CancelPayoutBatchMutationVariables>;
+export const ChecklistListDocument = new TypedDocumentString(`
+    query ChecklistList {
+  checklists(first: 100) {
+    edges {
+      node {
+        id
+        name
+        client {
+          id
+          name
+        }
+        versions {
+          id
+          version
+          status
+          questionCount
+          publishedAt
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ChecklistListQuery, ChecklistListQueryVariables>;
+export const ChecklistVersionForEditDocument = new TypedDocumentString(`
+    query ChecklistVersionForEdit($id: ID!) {
+  checklistVersion(id: $id) {
+    id
+    checklistId
+    version
+    status
+    definition
+  }
+}
+    `) as unknown as TypedDocumentString<ChecklistVersionForEditQuery, ChecklistVersionForEditQueryVariables>;
+export const CloseWaveDocument = new TypedDocumentString(`
+    mutation CloseWave($id: ID!, $reason: String!) {
+  closeWave(id: $id, reason: $reason) {
+    tasksCancelled
+  }
+}
+    `) as unknown as TypedDocumentString<CloseWaveMutation, CloseWaveMutationVariables>;
+export const ConsoleLoginDocument = new TypedDocumentString(`
+    mutation ConsoleLogin($email: String!, $password: String!) {
+  login(email: $email, password: $password) {
+    token
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleLoginMutation, ConsoleLoginMutationVariables>;
+export const CountFeedbackDocument = new TypedDocumentString(`
+    mutation CountFeedback($id: ID!, $counted: Boolean!) {
+  countFeedback(id: $id, counted: $counted) {
+    id
+    counted
+  }
+}
+    `) as unknown as TypedDocumentString<CountFeedbackMutation, CountFeedbackMutationVariables>;
+export const CreateChecklistDocument = new TypedDocumentString(`
+    mutation CreateChecklist($clientId: ID!, $name: String!, $definition: JSON!) {
+  createChecklist(clientId: $clientId, name: $name, definition: $definition) {
+    id
+    versions {
+      id
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateChecklistMutation, CreateChecklistMutationVariables>;
+export const CreateChecklistDraftDocument = new TypedDocumentString(`
+    mutation CreateChecklistDraft($checklistId: ID!) {
+  createChecklistDraft(checklistId: $checklistId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<CreateChecklistDraftMutation, CreateChecklistDraftMutationVariables>;
+export const CreatePayoutBatchDocument = new TypedDocumentString(`
+    mutation CreatePayoutBatch($periodFrom: String!, $periodTo: String!, $idempotencyKey: String) {
+  createPayoutBatch(
+    periodFrom: $periodFrom
+    periodTo: $periodTo
+    idempotencyKey: $idempotencyKey
+  ) {
+    batch {
+      id
+      state
+      lineCount
+      netKopiykas
+    }
+    skipped {
+      shopperId
+      availableKopiykas
+      reason
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreatePayoutBatchMutation, CreatePayoutBatchMutationVariables>;
+export const CreateWaveDocument = new TypedDocumentString(`
+    mutation CreateWave($clientId: ID!, $input: WaveInput!) {
+  createWave(clientId: $clientId, input: $input) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CreateWaveMutation, CreateWaveMutationVariables>;
+export const ExtendWaveDocument = new TypedDocumentString(`
+    mutation ExtendWave($id: ID!, $endsOn: String!) {
+  extendWave(id: $id, endsOn: $endsOn) {
+    id
+    endsOn
+  }
+}
+    `) as unknown as TypedDocumentString<ExtendWaveMutation, ExtendWaveMutationVariables>;
+export const FeedbackBurstsDocument = new TypedDocumentString(`
+    query FeedbackBursts {
+  feedbackBursts(hours: 168) {
+    venueId
+    venueName
+    from
+    to
+    responses
+    suspicious
+    usualPer10Minutes
+  }
+}
+    `) as unknown as TypedDocumentString<FeedbackBurstsQuery, FeedbackBurstsQueryVariables>;
+export const FeedbackCodeDocument = new TypedDocumentString(`
+    query FeedbackCode($venueId: ID!) {
+  feedbackCode(venueId: $venueId) {
+    link
+    createdAt
+    posterPath
+    posterPdfPath
+    qrPngPath
+  }
+}
+    `) as unknown as TypedDocumentString<FeedbackCodeQuery, FeedbackCodeQueryVariables>;
+export const FeedbackResponsesDocument = new TypedDocumentString(`
+    query FeedbackResponses($venueId: ID, $moderation: Moderation, $suspicious: Boolean) {
+  feedbackResponses(
+    venueId: $venueId
+    moderation: $moderation
+    suspicious: $suspicious
+    first: 50
+  ) {
+    totalCount
+    edges {
+      node {
+        id
+        venueName
+        channel
+        serviceCode
+        premises
+        staff
+        waiting
+        result
+        recommend
+        comment
+        commentMasked
+        masked
+        contactName
+        contactPhone
+        contactEmail
+        riskScore
+        riskReasons
+        counted
+        moderation
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FeedbackResponsesQuery, FeedbackResponsesQueryVariables>;
+export const ImportPayoutStatusDocument = new TypedDocumentString(`
+    mutation ImportPayoutStatus($batchId: ID!, $file: Upload!) {
+  importPayoutStatus(batchId: $batchId, file: $file) {
+    paid
+    failed
+  }
+}
+    `) as unknown as TypedDocumentString<ImportPayoutStatusMutation, ImportPayoutStatusMutationVariables>;
+export const ImportVenuesDocument = new TypedDocumentString(`
+    mutation ImportVenues($clientId: ID!, $file: Upload!, $format: VenueFileFormat, $mapping: VenueColumnMappingInput, $defaultType: String, $dryRun: Boolean!) {
+  importVenues(
+    clientId: $clientId
+    file: $file
+    format: $format
+    mapping: $mapping
+    defaultType: $defaultType
+    dryRun: $dryRun
+  ) {
+    dryRun
+    applied
+    rowsRead
+    created
+    updated
+    unchanged
+    errors {
+      row
+      column
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportVenuesMutation, ImportVenuesMutationVariables>;
+export const InviteStaffDocument = new TypedDocumentString(`
+    mutation InviteStaff($email: String!, $role: Role!, $clientId: ID) {
+  inviteStaff(email: $email, role: $role, clientId: $clientId) {
+    id
+    email
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<InviteStaffMutation, InviteStaffMutationVariables>;
+export const LaunchWaveDocument = new TypedDocumentString(`
+    mutation LaunchWave($id: ID!) {
+  launchWave(id: $id) {
+    tasksCreated
+  }
+}
+    `) as unknown as TypedDocumentString<LaunchWaveMutation, LaunchWaveMutationVariables>;
+export const LedgerTotalsDocument = new TypedDocumentString(`
+    query LedgerTotals($from: String!, $to: String!, $byWave: Boolean!) {
+  ledgerTotals(from: $from, to: $to, byWave: $byWave) {
+    waveId
+    kind
+    transactions
+    amountKopiykas
+  }
+}
+    `) as unknown as TypedDocumentString<LedgerTotalsQuery, LedgerTotalsQueryVariables>;
+export const ModerateFeedbackDocument = new TypedDocumentString(`
+    mutation ModerateFeedback($id: ID!, $publish: Boolean!) {
+  moderateFeedback(id: $id, publish: $publish) {
+    id
+    moderation
+  }
+}
+    `) as unknown as TypedDocumentString<ModerateFeedbackMutation, ModerateFeedbackMutationVariables>;
+export const OfferTaskDocument = new TypedDocumentString(`
+    mutation OfferTask($taskId: ID!, $shopperId: ID!, $reason: String!, $acceptWithinHours: Int!) {
+  offerTask(
+    taskId: $taskId
+    shopperId: $shopperId
+    reason: $reason
+    acceptWithinHours: $acceptWithinHours
+  ) {
+    id
+    state
+    shopperId
+  }
+}
+    `) as unknown as TypedDocumentString<OfferTaskMutation, OfferTaskMutationVariables>;
+export const PauseWaveDocument = new TypedDocumentString(`
+    mutation PauseWave($id: ID!) {
+  pauseWave(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<PauseWaveMutation, PauseWaveMutationVariables>;
+export const PayoutBatchesDocument = new TypedDocumentString(`
+    query PayoutBatches {
+  payoutBatches(first: 50) {
+    edges {
+      node {
+        id
+        periodFrom
+        periodTo
+        state
+        lineCount
+        grossKopiykas
+        withheldKopiykas
+        netKopiykas
+        createdBy
+        createdAt
+        decidedBy
+        decidedAt
+        cancelReason
+        csv: exportPath(format: CSV)
+        pain09: exportPath(format: PAIN_00100109)
+        pain03: exportPath(format: PAIN_00100103)
+      }
+    }
+  }
+  ledgerCheck {
+    ok
+    accounts
+    transactions
+    totalKopiykas
+  }
+}
+    `) as unknown as TypedDocumentString<PayoutBatchesQuery, PayoutBatchesQueryVariables>;
+export const PayoutLinesDocument = new TypedDocumentString(`
+    query PayoutLines($id: ID!) {
+  payoutBatch(id: $id) {
+    id
+    lines(first: 100) {
+      totalCount
+      edges {
+        node {
+          id
+          seq
+          accountHolder
+          iban
+          grossKopiykas
+          incomeTaxKopiykas
+          militaryLevyKopiykas
+          netKopiykas
+          state
+          failureReason
+          endToEndId
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<PayoutLinesQuery, PayoutLinesQueryVariables>;
+export const PreviewChecklistScoreDocument = new TypedDocumentString(`
+    query PreviewChecklistScore($versionId: ID!, $answers: JSON!) {
+  previewChecklistScore(versionId: $versionId, answers: $answers) {
+    score
+    visibleQuestions
+  }
+}
+    `) as unknown as TypedDocumentString<PreviewChecklistScoreQuery, PreviewChecklistScoreQueryVariables>;
+export const PublishChecklistVersionDocument = new TypedDocumentString(`
+    mutation PublishChecklistVersion($versionId: ID!) {
+  publishChecklistVersion(versionId: $versionId) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<PublishChecklistVersionMutation, PublishChecklistVersionMutationVariables>;
+export const QualityIndexDocument = new TypedDocumentString(`
+    query QualityIndex($clientId: ID!, $period: String, $oblast: String, $first: Int, $after: String) {
+  qualityIndex(
+    clientId: $clientId
+    period: $period
+    oblast: $oblast
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        venueId
+        name
+        oblast
+        sizeClass
+        responses
+        visits
+        rank
+        rankOf
+        headline {
+          value
+          low
+          high
+        }
+        ratings {
+          n
+          estimate {
+            value
+          }
+        }
+        loyalty {
+          n
+          estimate {
+            value
+          }
+        }
+        mystery {
+          n
+          estimate {
+            value
+          }
+        }
+      }
+    }
+  }
+  qualityPeriods(clientId: $clientId)
+}
+    `) as unknown as TypedDocumentString<QualityIndexQuery, QualityIndexQueryVariables>;
+export const ResultWavesDocument = new TypedDocumentString(`
+    query ResultWaves {
+  waves(first: 30) {
+    edges {
+      node {
+        id
+        name
+        status
+        startsOn
+        endsOn
+        client {
+          id
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ResultWavesQuery, ResultWavesQueryVariables>;
+export const ResumeWaveDocument = new TypedDocumentString(`
+    mutation ResumeWave($id: ID!) {
+  resumeWave(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<ResumeWaveMutation, ResumeWaveMutationVariables>;
+export const ReviewQueueDocument = new TypedDocumentString(`
+    query ReviewQueue($waveId: ID, $oblast: String, $flag: FlagCode, $minAgeHours: Int, $state: VisitState, $first: Int, $after: String) {
+  reviewQueue(
+    waveId: $waveId
+    oblast: $oblast
+    flag: $flag
+    minAgeHours: $minAgeHours
+    state: $state
+    first: $first
+    after: $after
+  ) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        state
+        waveName
+        venueName
+        submittedAt
+        score
+        flags {
+          code
+          severity
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewQueueQuery, ReviewQueueQueryVariables>;
+export const ReviewVisitDocument = new TypedDocumentString(`
+    mutation ReviewVisit($visitId: ID!, $decision: Decision!, $reason: String, $comments: [ReviewCommentInput!]) {
+  reviewVisit(
+    visitId: $visitId
+    decision: $decision
+    reason: $reason
+    comments: $comments
+  ) {
+    id
+    state
+    decidedAt
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewVisitMutation, ReviewVisitMutationVariables>;
+export const ReviewWavesDocument = new TypedDocumentString(`
+    query ReviewWaves {
+  waves(first: 100) {
+    edges {
+      node {
+        id
+        name
+        status
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ReviewWavesQuery, ReviewWavesQueryVariables>;
+export const RotateFeedbackCodeDocument = new TypedDocumentString(`
+    mutation RotateFeedbackCode($venueId: ID!) {
+  rotateFeedbackCode(venueId: $venueId) {
+    link
+    createdAt
+    posterPath
+    posterPdfPath
+    qrPngPath
+  }
+}
+    `) as unknown as TypedDocumentString<RotateFeedbackCodeMutation, RotateFeedbackCodeMutationVariables>;
+export const SaveServiceDocument = new TypedDocumentString(`
+    mutation SaveService($input: ServiceInput!) {
+  saveService(input: $input) {
+    code
+    active
+  }
+}
+    `) as unknown as TypedDocumentString<SaveServiceMutation, SaveServiceMutationVariables>;
+export const ScoreTrendDocument = new TypedDocumentString(`
+    query ScoreTrend($clientId: ID!, $venueId: ID) {
+  scoreTrend(clientId: $clientId, venueId: $venueId) {
+    waveId
+    waveName
+    startsOn
+    visits
+    meanScore
+    regions {
+      oblast
+      visits
+      meanScore
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ScoreTrendQuery, ScoreTrendQueryVariables>;
+export const ServiceCatalogueDocument = new TypedDocumentString(`
+    query ServiceCatalogue($venueType: String!) {
+  serviceCatalogue(venueType: $venueType, includeHidden: true) {
+    code
+    nameUk
+    nameEn
+    position
+    active
+  }
+}
+    `) as unknown as TypedDocumentString<ServiceCatalogueQuery, ServiceCatalogueQueryVariables>;
+export const SetShopperStatusDocument = new TypedDocumentString(`
+    mutation SetShopperStatus($shopperId: ID!, $status: UserStatus!, $reason: String) {
+  setShopperStatus(shopperId: $shopperId, status: $status, reason: $reason) {
+    id
+    status
+    statusReason
+  }
+}
+    `) as unknown as TypedDocumentString<SetShopperStatusMutation, SetShopperStatusMutationVariables>;
+export const SetUserStatusDocument = new TypedDocumentString(`
+    mutation SetUserStatus($userId: ID!, $status: UserStatus!, $reason: String) {
+  setUserStatus(userId: $userId, status: $status, reason: $reason) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<SetUserStatusMutation, SetUserStatusMutationVariables>;
+export const SettlePayoutLineDocument = new TypedDocumentString(`
+    mutation SettlePayoutLine($lineId: ID!, $outcome: Settlement!, $reason: String) {
+  settlePayoutLine(lineId: $lineId, outcome: $outcome, reason: $reason) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<SettlePayoutLineMutation, SettlePayoutLineMutationVariables>;
+export const ShopperListDocument = new TypedDocumentString(`
+    query ShopperList($search: String, $status: UserStatus, $first: Int) {
+  shoppers(search: $search, status: $status, first: $first) {
+    totalCount
+    edges {
+      node {
+        id
+        email
+        fullName
+        phone
+        status
+        emailVerified
+        reliability {
+          score
+          tasksTaken
+        }
+        signals {
+          code
+        }
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopperListQuery, ShopperListQueryVariables>;
+export const ShopperMoneyDocument = new TypedDocumentString(`
+    query ShopperMoney($id: ID!, $year: Int!) {
+  shopper(id: $id) {
+    id
+    fullName
+    email
+  }
+  shopperEarnings(shopperId: $id) {
+    currency
+    balanceKopiykas
+    pendingKopiykas
+    availableKopiykas
+    history(first: 50) {
+      totalCount
+      edges {
+        node {
+          id
+          kind
+          memo
+          amountKopiykas
+          createdAt
+        }
+      }
+    }
+  }
+  yearlyStatement(shopperId: $id, year: $year) {
+    year
+    currency
+    csv
+    months {
+      month
+      grossKopiykas
+      incomeTaxKopiykas
+      militaryLevyKopiykas
+      netKopiykas
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopperMoneyQuery, ShopperMoneyQueryVariables>;
+export const ShopperProfileDocument = new TypedDocumentString(`
+    query ShopperProfile($id: ID!) {
+  shopper(id: $id) {
+    id
+    email
+    status
+    statusReason
+    emailVerified
+    fullName
+    phone
+    language
+    homeLocation {
+      lat
+      lon
+    }
+    travelRadiusKm
+    reliability {
+      tasksTaken
+      lateReleases
+      expired
+      score
+    }
+    signals {
+      code
+      message
+      otherShopperIds
+    }
+    conflicts {
+      id
+      venueId
+      clientId
+      employer
+      name
+      createdAt
+    }
+    conflictDeclaration
+    createdAt
+    visits(first: 20) {
+      totalCount
+      edges {
+        node {
+          id
+          state
+          waveName
+          venueName
+          checkedInAt
+          score
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ShopperProfileQuery, ShopperProfileQueryVariables>;
+export const StaffClientsDocument = new TypedDocumentString(`
+    query StaffClients {
+  clients(first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StaffClientsQuery, StaffClientsQueryVariables>;
+export const StaffMeDocument = new TypedDocumentString(`
+    query StaffMe {
+  me {
+    id
+    email
+    role
+  }
+}
+    `) as unknown as TypedDocumentString<StaffMeQuery, StaffMeQueryVariables>;
+export const StaffUsersDocument = new TypedDocumentString(`
+    query StaffUsers($search: String, $role: Role) {
+  users(search: $search, role: $role, first: 100) {
+    totalCount
+    edges {
+      node {
+        id
+        email
+        role
+        status
+        statusReason
+        emailVerified
+        createdAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StaffUsersQuery, StaffUsersQueryVariables>;
+export const UnassignTaskDocument = new TypedDocumentString(`
+    mutation UnassignTask($taskId: ID!, $reason: String!) {
+  unassignTask(taskId: $taskId, reason: $reason) {
+    id
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<UnassignTaskMutation, UnassignTaskMutationVariables>;
+export const UpdateChecklistDraftDocument = new TypedDocumentString(`
+    mutation UpdateChecklistDraft($versionId: ID!, $definition: JSON!) {
+  updateChecklistDraft(versionId: $versionId, definition: $definition) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateChecklistDraftMutation, UpdateChecklistDraftMutationVariables>;
+export const UpdateVenueDocument = new TypedDocumentString(`
+    mutation UpdateVenue($id: ID!, $input: VenueUpdateInput!) {
+  updateVenue(id: $id, input: $input) {
+    id
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<UpdateVenueMutation, UpdateVenueMutationVariables>;
+export const VenueListDocument = new TypedDocumentString(`
+    query VenueList($clientId: ID, $oblast: String, $type: String, $search: String, $active: Boolean, $first: Int) {
+  venues(
+    clientId: $clientId
+    oblast: $oblast
+    type: $type
+    search: $search
+    active: $active
+    first: $first
+  ) {
+    totalCount
+    edges {
+      node {
+        id
+        externalCode
+        name
+        type
+        address
+        oblast
+        hromada
+        city
+        location {
+          lat
+          lon
+        }
+        geofenceM
+        active
+        client {
+          name
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VenueListQuery, VenueListQueryVariables>;
+export const VenuePageDocument = new TypedDocumentString(`
+    query VenuePage($id: ID!) {
+  venue(id: $id) {
+    id
+    externalCode
+    name
+    type
+    address
+    oblast
+    raion
+    hromada
+    city
+    location {
+      lat
+      lon
+    }
+    geofenceM
+    timeZone
+    sizeClass
+    active
+    openingHours {
+      weekday
+      opens
+      closes
+    }
+    client {
+      id
+      name
+    }
+    updatedAt
+  }
+}
+    `) as unknown as TypedDocumentString<VenuePageQuery, VenuePageQueryVariables>;
+export const VisitForClientDocument = new TypedDocumentString(`
+    query VisitForClient($id: ID!) {
+  visit(id: $id) {
+    id
+    waveId
+    waveName
+    venueName
+    checkedInAt
+    durationMinutes
+    decidedAt
+    score
+    answers
+    brief {
+      checklist {
+        definition
+      }
+    }
+    photos {
+      id
+      questionCode
+      displayUrl
+      thumbnailUrl
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VisitForClientQuery, VisitForClientQueryVariables>;
+export const VisitForReviewDocument = new TypedDocumentString(`
+    query VisitForReview($id: ID!) {
+  visit(id: $id) {
+    id
+    state
+    waveId
+    waveName
+    venueId
+    venueName
+    venueLocation {
+      lat
+      lon
+    }
+    geofenceM
+    shopperId
+    checkedInAt
+    checkedInServerAt
+    durationMinutes
+    submittedAt
+    decidedAt
+    score
+    answers
+    brief {
+      checklist {
+        definition
+      }
+    }
+    checkInAttempts {
+      id
+      position {
+        lat
+        lon
+      }
+      accuracyM
+      mockLocation
+      deviceTime
+      verdict {
+        distanceM
+        passed
+        reasons
+      }
+    }
+    checkOut {
+      position {
+        lat
+        lon
+      }
+      accuracyM
+      deviceTime
+    }
+    photos {
+      id
+      questionCode
+      kind
+      receiptKopiykas
+      gpsVerdict
+      gpsNote
+      timeVerdict
+      timeNote
+      source
+      capture {
+        position {
+          lat
+          lon
+        }
+        accuracyM
+        takenAt
+        exifDisagrees
+      }
+      exif {
+        position {
+          lat
+          lon
+        }
+        takenAt
+        make
+        model
+      }
+      duplicateOf
+      displayUrl
+      thumbnailUrl
+      originalUrl
+    }
+    flags {
+      code
+      severity
+      message
+      otherVisitId
+    }
+    shopperSignals {
+      code
+      message
+    }
+    history {
+      action
+      actorId
+      reason
+      comments {
+        questionCode
+        comment
+      }
+      at
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VisitForReviewQuery, VisitForReviewQueryVariables>;
+export const WaveFormDataDocument = new TypedDocumentString(`
+    query WaveFormData {
+  clients(first: 100) {
+    edges {
+      node {
+        id
+        name
+      }
+    }
+  }
+  checklists(first: 100) {
+    edges {
+      node {
+        id
+        name
+        client {
+          id
+        }
+        versions {
+          id
+          version
+          status
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WaveFormDataQuery, WaveFormDataQueryVariables>;
+export const WaveListDocument = new TypedDocumentString(`
+    query WaveList($after: String) {
+  waves(first: 30, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        status
+        startsOn
+        endsOn
+        feeKopiykas
+        visitsPerVenue
+        client {
+          id
+          name
+        }
+        closeReason
+        progress {
+          total
+          byState {
+            state
+            count
+          }
+          byRegion {
+            oblast
+            total
+            byState {
+              state
+              count
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WaveListQuery, WaveListQueryVariables>;
+export const WaveResultsDocument = new TypedDocumentString(`
+    query WaveResults($waveId: ID!, $after: String) {
+  waveResults(waveId: $waveId) {
+    visits
+    meanScore
+    exportPath
+    wave {
+      id
+      name
+      startsOn
+      endsOn
+      client {
+        id
+        name
+      }
+    }
+    byRegion {
+      oblast
+      venues
+      visits
+      meanScore
+    }
+    byVenue {
+      venueId
+      externalCode
+      name
+      oblast
+      city
+      location {
+        lat
+        lon
+      }
+      visits
+      meanScore
+      minScore
+      maxScore
+    }
+    questions {
+      code
+      sectionTitle
+      title
+      titleEn
+      type
+      shown
+      answered
+      notApplicable
+      meanScore
+      yesShare
+      meanValue
+      options {
+        code
+        label
+        labelEn
+        count
+      }
+    }
+    approvedVisits(first: 20, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          venueName
+          checkedInAt
+          decidedAt
+          score
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WaveResultsQuery, WaveResultsQueryVariables>;
+export const WaveTasksDocument = new TypedDocumentString(`
+    query WaveTasks($id: ID!, $state: TaskState) {
+  wave(id: $id) {
+    id
+    tasks(first: 100, state: $state) {
+      totalCount
+      edges {
+        node {
+          id
+          state
+          visitNumber
+          shopperId
+          deadlineAt
+          venue {
+            id
+            name
+            oblast
+            city
+            location {
+              lat
+              lon
+            }
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WaveTasksQuery, WaveTasksQueryVariables>;
