@@ -6,16 +6,35 @@
 import { join } from "node:path";
 import { launchedWave, repo, signInToConsole, startService, submittedVisit, verifiedShopper } from "../tests/harness.mjs";
 
-const PHOTOS = ["Apple_iPhone_5.jpg", "HMD_Nokia_8.3_5G.jpg", "Nexus_4.jpg", "iphone_hdr_NO.jpg", "Nikon_D5000.jpg", "DSCN0010.jpg", "Samsung_GT-I9000_Galaxy_S.jpg", "no_exif.jpg", "Canon_40D.jpg", "Apple_iPhone_5.jpg"];
+const PHOTOS = [
+  "Apple_iPhone_5.jpg",
+  "HMD_Nokia_8.3_5G.jpg",
+  "Nexus_4.jpg",
+  "iphone_hdr_NO.jpg",
+  "Nikon_D5000.jpg",
+  "DSCN0010.jpg",
+  "Samsung_GT-I9000_Galaxy_S.jpg",
+  "no_exif.jpg",
+  "Canon_40D.jpg",
+  "Apple_iPhone_5.jpg",
+];
 const svc = await startService();
 try {
   const coordinator = await svc.login("coordinator@example.org");
   await launchedWave(svc, coordinator, {
     venues: [["B1", "ЦНАП м. Львова", 49.84195, 24.0316]],
-    definition: { sections: [{ code: "S", title: { uk: "Візит" }, questions: [
-      { code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true },
-      { code: "Q2", title: { uk: "Фото" }, type: "PHOTO", minCount: 1, caption: { uk: "фото" } },
-    ] }] },
+    definition: {
+      sections: [
+        {
+          code: "S",
+          title: { uk: "Візит" },
+          questions: [
+            { code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true },
+            { code: "Q2", title: { uk: "Фото" }, type: "PHOTO", minCount: 1, caption: { uk: "фото" } },
+          ],
+        },
+      ],
+    },
   });
   await verifiedShopper(svc, { email: "olena@example.com" });
   const shopper = await svc.login("olena@example.com");
@@ -54,7 +73,9 @@ try {
   console.log(`10 photos uploaded and processed in ${(uploads / 1000).toFixed(1)} s\n`);
   console.log("| page | runs | median ms | max ms |");
   console.log("|---|---|---|---|");
-  console.log(`| visit with 10 photos (full load → answers, map, 10 thumbnails) | ${times.length} | ${times[3].toFixed(0)} | ${times.at(-1).toFixed(0)} |`);
+  console.log(
+    `| visit with 10 photos (full load → answers, map, 10 thumbnails) | ${times.length} | ${times[3].toFixed(0)} | ${times.at(-1).toFixed(0)} |`,
+  );
 } finally {
   await svc.stop();
 }

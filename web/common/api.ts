@@ -11,7 +11,7 @@ export interface ApiError {
 export class GraphQLFailure extends Error {
   constructor(
     public readonly errors: ApiError[],
-    /// Not an answer about the request itself (no network, a server fault, rate limit, signed out): try later.
+    /** Not an answer about the request itself (no network, a server fault, rate limit, signed out): try later. */
     public readonly network = false,
   ) {
     super(errors.map((e) => e.message).join("; "));
@@ -21,7 +21,7 @@ export class GraphQLFailure extends Error {
 let store: () => Storage = () => localStorage;
 let key = "fieldwork.token";
 
-/// Where this page keeps its token (call once at start; the default is the app's localStorage key).
+/** Where this page keeps its token (call once at start; the default is the app's localStorage key). */
 export function keepTokenIn(storage: () => Storage, name: string): void {
   store = storage;
   key = name;
@@ -95,7 +95,7 @@ async function send<T>(headers: Record<string, string>, body: BodyInit): Promise
   return reply.data;
 }
 
-/// An error as a person reads it: the service's own words for a GraphQL failure.
+/** An error as a person reads it: the service's own words for a GraphQL failure. */
 export function failureText(err: unknown): string {
   return err instanceof GraphQLFailure ? err.errors.map((e) => e.message).join("; ") : err instanceof Error ? err.message : String(err);
 }

@@ -2,9 +2,9 @@
 // base tiles. Kept on the phone, so maps offline look as they did last.
 
 export interface MapConfig {
-  /// An XYZ template, or null: points on a plain background, nothing asked of another host.
+  /** An XYZ template, or null: points on a plain background, nothing asked of another host. */
   tileUrl: string | null;
-  /// A PMTiles archive of raster tiles on this service (`http.map_pmtiles`), or null.
+  /** A PMTiles archive of raster tiles on this service (`http.map_pmtiles`), or null. */
   pmtilesUrl?: string | null;
   attribution: string;
   maxZoom: number;

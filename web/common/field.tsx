@@ -1,7 +1,7 @@
 // A labelled input with its hint and its error (from the form's own check or the server's `fieldErrors`), tied
 // together for screen readers: the shoppers' app and the staff console use it for every field.
 
-/// One labelled input with its error (from the form's own check or the server's `fieldErrors`) beside it.
+/** One labelled input with its error (from the form's own check or the server's `fieldErrors`) beside it. */
 export function Field(props: {
   id: string;
   label: string;

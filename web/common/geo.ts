@@ -1,6 +1,6 @@
 // Distances on the globe, for what pages show (the server judges positions itself).
 
-/// Metres between two positions (haversine, mean Earth radius).
+/** Metres between two positions (haversine, mean Earth radius). */
 export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
   const rad = Math.PI / 180;
   const dLat = (b.lat - a.lat) * rad;

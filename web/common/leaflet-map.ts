@@ -11,8 +11,10 @@ export interface MapPoint {
   lat: number;
   lon: number;
   label: string;
-  /// The point's fill (e.g. a score's colour); red when not given. Colour is never the only carrier: the
-  /// label and the list beside the map say the same.
+  /**
+   * The point's fill (e.g. a score's colour); red when not given. Colour is never the only carrier: the
+   * label and the list beside the map say the same.
+   */
   color?: string;
 }
 
@@ -33,8 +35,10 @@ export interface Drawn {
   destroy(): void;
 }
 
-/// The deployment's base tiles under a map: a self-hosted PMTiles archive, an XYZ template, or none (a plain
-/// background: the points still show and no other host is asked).
+/**
+ * The deployment's base tiles under a map: a self-hosted PMTiles archive, an XYZ template, or none (a plain
+ * background: the points still show and no other host is asked).
+ */
 export function addBaseLayer(map: L.Map, config: MapConfig): void {
   map.attributionControl.setPrefix(false);
   if (config.pmtilesUrl) {
@@ -49,15 +53,17 @@ export function addBaseLayer(map: L.Map, config: MapConfig): void {
   }
 }
 
-/// Text for a tooltip or popup as a DOM text node: Leaflet reads a string as HTML, and names come from people
-/// (venue imports, shoppers' sign-ups), so a name is never given to Leaflet as a string.
+/**
+ * Text for a tooltip or popup as a DOM text node: Leaflet reads a string as HTML, and names come from people
+ * (venue imports, shoppers' sign-ups), so a name is never given to Leaflet as a string.
+ */
 export function textContent(text: string): HTMLElement {
   const span = document.createElement("span");
   span.textContent = text;
   return span;
 }
 
-/// Leaflet's zoom and fade animations, off for people who asked their system for reduced motion.
+/** Leaflet's zoom and fade animations, off for people who asked their system for reduced motion. */
 export function motion(): L.MapOptions {
   const calm = window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ?? false;
   return { zoomAnimation: !calm, fadeAnimation: !calm, markerZoomAnimation: !calm };

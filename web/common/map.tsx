@@ -8,7 +8,7 @@ export type { Home, MapLabels, MapPoint };
 
 export function MapView(props: {
   labels: MapLabels;
-  /// Said when the map cannot be shown (its list stays).
+  /** Said when the map cannot be shown (its list stays). */
   unavailable: string;
   label: string;
   points: MapPoint[];

@@ -12,7 +12,14 @@ import { join } from "node:path";
 import { startService } from "../tests/harness.mjs";
 
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const METRICS = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index", "interactive"];
+const METRICS = [
+  "first-contentful-paint",
+  "largest-contentful-paint",
+  "total-blocking-time",
+  "cumulative-layout-shift",
+  "speed-index",
+  "interactive",
+];
 
 function lighthouse(url, categories) {
   const out = join(mkdtempSync(join(tmpdir(), "lighthouse-")), "report.json");
@@ -40,7 +47,8 @@ function print(title, report) {
   for (const [id, category] of Object.entries(report.categories)) console.log(`${id}: ${Math.round(category.score * 100)}`);
   for (const id of METRICS) console.log(`${id}: ${report.audits[id].displayValue}`);
   for (const audit of Object.values(report.audits)) {
-    if (audit.score !== null && audit.score < 1 && audit.scoreDisplayMode === "binary") console.log(`  not passed: ${audit.id} ${audit.title}`);
+    if (audit.score !== null && audit.score < 1 && audit.scoreDisplayMode === "binary")
+      console.log(`  not passed: ${audit.id} ${audit.title}`);
   }
 }
 
@@ -49,7 +57,8 @@ try {
   if (process.argv[2] === "public") {
     // One public body's center with a live QR code: the pages a citizen opens.
     const coordinator = await svc.login("coordinator@example.org");
-    const client = (await svc.gql('mutation { createClient(name: "Львівська міська рада", kind: PUBLIC_BODY) { id } }', {}, coordinator)).createClient.id;
+    const client = (await svc.gql('mutation { createClient(name: "Львівська міська рада", kind: PUBLIC_BODY) { id } }', {}, coordinator))
+      .createClient.id;
     const venue = (
       await svc.gql(
         'mutation($c: ID!) { createVenue(input: { clientId: $c, externalCode: "L1", name: "ЦНАП м. Львова", type: "CNAP", address: "вул. Сихівська, 8", city: "Львів", oblast: "Львівська", location: { lat: 49.84195, lon: 24.0316 } }) { id } }',

@@ -20,7 +20,15 @@ before(async () => {
       ["L1", "ЦНАП м. Львова", 49.84195, 24.0316],
       ["L2", "ТП ЦНАП Виговського", 49.8316, 23.9755],
     ],
-    definition: { sections: [{ code: "S", title: { uk: "Візит" }, questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true }] }] },
+    definition: {
+      sections: [
+        {
+          code: "S",
+          title: { uk: "Візит" },
+          questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true }],
+        },
+      ],
+    },
   });
   // The verification mail arrives at the SMTP server: its link is followed.
   await verifiedShopper(svc, { email: "olena@example.com" });
@@ -81,7 +89,10 @@ test("a shopper signs in, claims offline, reloads, and the claim is sent once wh
   await page.getByText("Очікують надсилання").waitFor({ state: "detached" });
   const shopper = await login("olena@example.com");
   const mine = await gql("{ myTasks { edges { node { state venue { name } } } } }", {}, shopper);
-  assert.deepEqual(mine.myTasks.edges.map((e) => [e.node.state, e.node.venue.name]), [["CLAIMED", "ЦНАП м. Львова"]]);
+  assert.deepEqual(
+    mine.myTasks.edges.map((e) => [e.node.state, e.node.venue.name]),
+    [["CLAIMED", "ЦНАП м. Львова"]],
+  );
 
   // English, and a wide screen.
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -101,7 +112,13 @@ test("sign-up shows the server's field errors next to each field, then asks to c
   await page.getByRole("heading", { name: "Реєстрація" }).waitFor();
   await axe(page);
   const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
-  await signUpInApp(page, { email: "taras@example.com", fullName: "Тарас Коваль", phone: "0501234567", iban: "UA213223130000026007233566002", taxId: "3000000008" });
+  await signUpInApp(page, {
+    email: "taras@example.com",
+    fullName: "Тарас Коваль",
+    phone: "0501234567",
+    iban: "UA213223130000026007233566002",
+    taxId: "3000000008",
+  });
   // The server names each bad field; the app shows each message beside its field (and the РНОКПП is taken).
   await page.locator("#phone-error").waitFor();
   await page.locator("#iban-error").waitFor();
@@ -115,8 +132,14 @@ test("sign-up shows the server's field errors next to each field, then asks to c
   await fill("РНОКПП (ІПН)", "1000000000");
   await page.getByRole("button", { name: "Зареєструватися" }).click();
   const outcome = await Promise.race([
-    page.getByRole("status").waitFor().then(() => "sent"),
-    page.locator("#taxId-error").waitFor().then(() => "tax"),
+    page
+      .getByRole("status")
+      .waitFor()
+      .then(() => "sent"),
+    page
+      .locator("#taxId-error")
+      .waitFor()
+      .then(() => "tax"),
   ]);
   assert.equal(outcome, "sent", "a valid, unused РНОКПП signs up");
   assert.match(await page.getByRole("status").textContent(), /taras@example.com/);

@@ -14,10 +14,22 @@ const VENUES = [
   ["R2", "ТП ЦНАП Виговського", 49.8316, 23.9755],
 ];
 const DEFINITION = {
-  sections: [{ code: "S", title: { uk: "Візит", en: "Visit" }, questions: [
-    { code: "Q1", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 1, required: true },
-    { code: "Q2", title: { uk: "Фото вивіски", en: "Photo of the sign" }, type: "PHOTO", minCount: 1, caption: { uk: "вивіска", en: "sign" } },
-  ] }],
+  sections: [
+    {
+      code: "S",
+      title: { uk: "Візит", en: "Visit" },
+      questions: [
+        { code: "Q1", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 1, required: true },
+        {
+          code: "Q2",
+          title: { uk: "Фото вивіски", en: "Photo of the sign" },
+          type: "PHOTO",
+          minCount: 1,
+          caption: { uk: "вивіска", en: "sign" },
+        },
+      ],
+    },
+  ],
 };
 
 let svc;
@@ -30,12 +42,21 @@ before(async () => {
   await launchedWave(svc, coordinator, { venues: VENUES, definition: DEFINITION });
   await verifiedShopper(svc, { email: "olena@example.com" });
   shopper = await svc.login("olena@example.com");
-  const board = await svc.gql("{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }", {}, shopper);
+  const board = await svc.gql(
+    "{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }",
+    {},
+    shopper,
+  );
   visits = {};
   for (const { node } of board.availableTasks.edges) {
     // Each visit carries a real phone photo (its EXIF place is far from Lviv, so the visit is flagged too).
     const photos = [["Q2", join(repo, "tests", "fixtures", "photos", "Nexus_4.jpg")]];
-    visits[node.venueName] = await submittedVisit(svc, shopper, { task: node.taskId, ...node.venueLocation, answers: { Q1: false }, photos });
+    visits[node.venueName] = await submittedVisit(svc, shopper, {
+      task: node.taskId,
+      ...node.venueLocation,
+      answers: { Q1: false },
+      photos,
+    });
   }
   svc.createStaff("second@example.org", "COORDINATOR");
 });
@@ -108,7 +129,11 @@ test("a coordinator reviews in the console: queue, visit with its map, keyboard,
   await page.getByRole("button", { name: "Повернути на виправлення" }).click();
   await page.getByRole("status").filter({ hasText: "Рішення збережено: повернуто." }).waitFor();
   const id = visits[names[0]];
-  const returned = await svc.gql("query($id: ID!) { visit(id: $id) { state history { action reason comments { questionCode comment } } } }", { id }, shopper);
+  const returned = await svc.gql(
+    "query($id: ID!) { visit(id: $id) { state history { action reason comments { questionCode comment } } } }",
+    { id },
+    shopper,
+  );
   assert.equal(returned.visit.state, "RETURNED");
   assert.deepEqual(returned.visit.history.at(-1), {
     action: "RETURN",
@@ -188,12 +213,18 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   // Filters: a search narrows the table and the map together.
   await page.getByLabel("Пошук (назва, адреса, код)").fill("Виговського");
   await page.getByRole("button", { name: "Показати" }).click();
-  await page.getByRole("status").filter({ hasText: /Закладів: [12]$/ }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: /Закладів: [12]$/ })
+    .waitFor();
   await axe(page);
   // One client's posters as one ZIP (an SVG per center and an index).
   await page.getByRole("form", { name: "Фільтри" }).getByLabel("Клієнт").selectOption({ index: 1 });
   await page.getByRole("button", { name: "Показати" }).click();
-  const [zip] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити всі QR-плакати клієнта (ZIP, SVG)" }).click()]);
+  const [zip] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Завантажити всі QR-плакати клієнта (ZIP, SVG)" }).click(),
+  ]);
   const archive = readFileSync(await zip.path());
   assert.equal(archive.subarray(0, 2).toString(), "PK");
   assert.ok(archive.includes(Buffer.from("index.csv")));
@@ -220,7 +251,11 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   await page.getByRole("cell", { name: "субота" }).waitFor();
   await page.getByRole("region", { name: /геозона 80 м/ }).waitFor();
   const coordinator = await svc.login("coordinator@example.org");
-  const saved = await svc.gql('{ venues(search: "Виговського", first: 5) { edges { node { geofenceM openingHours { weekday opens closes } } } } }', {}, coordinator);
+  const saved = await svc.gql(
+    '{ venues(search: "Виговського", first: 5) { edges { node { geofenceM openingHours { weekday opens closes } } } } }',
+    {},
+    coordinator,
+  );
   const venue = saved.venues.edges.find((e) => e.node.geofenceM === 80).node;
   assert.deepEqual(venue.openingHours, [
     { weekday: "MON", opens: "09:00", closes: "13:00" },

@@ -18,7 +18,8 @@ before(async () => {
   // A second between showing and sending is believable here (the default is 5 s).
   svc = await startService({ env: { FIELDWORK_FEEDBACK__MIN_FILL_SECONDS: "1" } });
   coordinator = await svc.login("coordinator@example.org");
-  const client = (await svc.gql('mutation { createClient(name: "Львівська міська рада", kind: PUBLIC_BODY) { id } }', {}, coordinator)).createClient.id;
+  const client = (await svc.gql('mutation { createClient(name: "Львівська міська рада", kind: PUBLIC_BODY) { id } }', {}, coordinator))
+    .createClient.id;
   venue = (
     await svc.gql(
       'mutation($c: ID!) { createVenue(input: { clientId: $c, externalCode: "L1", name: "ЦНАП м. Львова", type: "CNAP", address: "вул. Сихівська, 8", location: { lat: 49.84195, lon: 24.0316 } }) { id } }',
@@ -28,7 +29,9 @@ before(async () => {
   ).createVenue.id;
   const code = (await svc.gql("query($v: ID!) { feedbackCode(venueId: $v) { link qrPngPath } }", { v: venue }, coordinator)).feedbackCode;
   // The printed code, decoded as a phone's camera would.
-  const png = Buffer.from(await (await fetch(`${svc.base}${code.qrPngPath}`, { headers: { authorization: `Bearer ${coordinator}` } })).arrayBuffer());
+  const png = Buffer.from(
+    await (await fetch(`${svc.base}${code.qrPngPath}`, { headers: { authorization: `Bearer ${coordinator}` } })).arrayBuffer(),
+  );
   const image = PNG.sync.read(png);
   const decoded = jsQR(new Uint8ClampedArray(image.data), image.width, image.height);
   assert.ok(decoded, "the QR code decodes");
@@ -41,17 +44,36 @@ after(async () => {
 });
 
 async function fill(page) {
-  await page.getByRole("group", { name: /Приміщення/ }).getByLabel("чудово").check();
-  await page.getByRole("group", { name: /Працівники/ }).getByLabel("добре").check();
-  await page.getByRole("group", { name: /Очікування/ }).getByLabel("жахливо").check();
-  await page.getByRole("group", { name: /Результат/ }).getByLabel("чудово").check();
-  await page.getByRole("group", { name: /порекомендуєте/ }).getByLabel("8", { exact: true }).check();
+  await page
+    .getByRole("group", { name: /Приміщення/ })
+    .getByLabel("чудово")
+    .check();
+  await page
+    .getByRole("group", { name: /Працівники/ })
+    .getByLabel("добре")
+    .check();
+  await page
+    .getByRole("group", { name: /Очікування/ })
+    .getByLabel("жахливо")
+    .check();
+  await page
+    .getByRole("group", { name: /Результат/ })
+    .getByLabel("чудово")
+    .check();
+  await page
+    .getByRole("group", { name: /порекомендуєте/ })
+    .getByLabel("8", { exact: true })
+    .check();
   await page.getByLabel("Яку послугу ви отримували?").selectOption({ label: "Реєстрація місця проживання" });
   await page.getByLabel("Що варто покращити? (необов'язково)").fill("Довга черга до вікна 3, а електронна черга не працювала.");
 }
 
 async function counted() {
-  const body = await svc.gql("query($v: ID!) { feedbackResponses(venueId: $v) { totalCount edges { node { riskScore riskReasons counted channel } } } }", { v: venue }, coordinator);
+  const body = await svc.gql(
+    "query($v: ID!) { feedbackResponses(venueId: $v) { totalCount edges { node { riskScore riskReasons counted channel } } } }",
+    { v: venue },
+    coordinator,
+  );
   return body.feedbackResponses;
 }
 
@@ -86,7 +108,10 @@ test("a visitor scans the poster, answers with JavaScript on a phone, and cannot
 
   // The same phone again: refused by its cooldown, in words.
   await page.goto(link);
-  await page.getByRole("group", { name: /Приміщення/ }).getByLabel("жахливо").check();
+  await page
+    .getByRole("group", { name: /Приміщення/ })
+    .getByLabel("жахливо")
+    .check();
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
   await page.getByRole("heading", { name: "Відгук уже є" }).waitFor();
   assert.equal((await counted()).totalCount, 1);
@@ -104,9 +129,18 @@ test("without JavaScript the form works the same; a missing answer is named; Eng
   // Nothing rated: the page says what to do, in a summary that links to the field. (axe-core runs in the page,
   // so the scans are in the tests with JavaScript on; the HTML is the same.)
   await page.getByRole("button", { name: "Send feedback" }).click();
-  await page.getByRole("alert").getByText(/rate at least one thing/).waitFor();
-  await page.getByRole("group", { name: /Waiting/ }).getByLabel("acceptable").check();
-  await page.getByRole("group", { name: /recommend/ }).getByLabel("6", { exact: true }).check();
+  await page
+    .getByRole("alert")
+    .getByText(/rate at least one thing/)
+    .waitFor();
+  await page
+    .getByRole("group", { name: /Waiting/ })
+    .getByLabel("acceptable")
+    .check();
+  await page
+    .getByRole("group", { name: /recommend/ })
+    .getByLabel("6", { exact: true })
+    .check();
   await svc.advanceClock(2_000); // the visitor takes two seconds
   await page.getByRole("button", { name: "Send feedback" }).click();
   await page.getByRole("heading", { name: "Thank you for your feedback!" }).waitFor();
@@ -124,9 +158,15 @@ test("a bot that fills the hidden field is refused and nothing is kept; a forged
   await page.goto(link);
   // The page with its error summary (nothing rated), scanned.
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
-  await page.getByRole("alert").getByText(/rate at least one thing/).waitFor();
+  await page
+    .getByRole("alert")
+    .getByText(/rate at least one thing/)
+    .waitFor();
   await axe(page);
-  await page.getByRole("group", { name: /Приміщення/ }).getByLabel("чудово").check();
+  await page
+    .getByRole("group", { name: /Приміщення/ })
+    .getByLabel("чудово")
+    .check();
   await page.locator("#website").fill("http://cheap-pills.example", { force: true });
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
   await page.getByRole("heading", { name: "Відгук не прийнято" }).waitFor();
@@ -159,7 +199,10 @@ test("a coordinator moderates in the console: the raw and masked comment, publis
   await page.goto(`${svc.base}/console/#/venue/${venue}`);
   await page.getByRole("heading", { name: "QR-код для відгуків" }).waitFor();
   await page.getByRole("link", { name: link }).waitFor();
-  const [poster] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Завантажити плакат A4 (SVG)" }).click()]);
+  const [poster] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Завантажити плакат A4 (SVG)" }).click(),
+  ]);
   const svg = readFileSync(await poster.path(), "utf8");
   assert.ok(svg.includes("ЦНАП м. Львова") && svg.includes(link));
   const [printable] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Плакат A4 (PDF)" }).click()]);
@@ -257,16 +300,25 @@ test("a burst against one center shows to staff, who open that center's response
   await page.getByText("Показано лише відгуки центру «ЦНАП м. Львова».").waitFor();
   assert.equal(await page.getByLabel("Модерація").inputValue(), "");
   const all = (await counted()).totalCount;
-  await page.getByRole("status").filter({ hasText: `Відгуків: ${all}` }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Відгуків: ${all}` })
+    .waitFor();
   // The burst of new devices is held out of the index, its first responses included; a moderator who judges
   // one genuine counts it after all (and the button then offers to leave it out again).
   const heldBefore = (await counted()).edges.filter((e) => !e.node.counted).length;
   assert.ok(heldBefore >= 6, `the burst is held: ${heldBefore}`);
   await page.getByLabel("Ризик").selectOption("true");
-  await page.getByRole("status").filter({ hasText: `Відгуків: ${heldBefore}` }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Відгуків: ${heldBefore}` })
+    .waitFor();
   await page.getByRole("button", { name: "Врахувати в індексі: відгук справжній (ЦНАП м. Львова)" }).first().click();
   await page.getByRole("status").filter({ hasText: "Відгук враховано в індексі." }).waitFor();
-  await page.getByRole("status").filter({ hasText: `Відгуків: ${heldBefore - 1}` }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Відгуків: ${heldBefore - 1}` })
+    .waitFor();
   assert.equal((await counted()).edges.filter((e) => !e.node.counted).length, heldBefore - 1);
   await axe(page);
   await page.getByLabel("Ризик").selectOption("");

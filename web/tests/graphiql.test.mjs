@@ -16,13 +16,17 @@ after(async () => {
   await svc?.stop();
 });
 
-/// Sets the CodeMirror editor under `selector` (GraphiQL's query editor, or its open headers tab).
+/** Sets the CodeMirror editor under `selector` (GraphiQL's query editor, or its open headers tab). */
 async function setEditor(page, selector, text) {
   await page.locator(`${selector} .CodeMirror`).first().waitFor();
   await page.evaluate(([sel, value]) => document.querySelector(`${sel} .CodeMirror`).CodeMirror.setValue(value), [selector, text]);
 }
 
-const result = (page) => page.locator(".result-window .CodeMirror").first().evaluate((e) => e.CodeMirror.getValue());
+const result = (page) =>
+  page
+    .locator(".result-window .CodeMirror")
+    .first()
+    .evaluate((e) => e.CodeMirror.getValue());
 
 test("GraphiQL works with all external network blocked, under its CSP, with a token and the docs", async () => {
   const page0 = await fetch(`${svc.base}/graphql`);
@@ -61,7 +65,9 @@ test("GraphiQL works with all external network blocked, under its CSP, with a to
   await setEditor(page, ".graphiql-editor-tool .graphiql-editor:not(.hidden)", JSON.stringify({ Authorization: `Bearer ${token}` }));
   await setEditor(page, ".graphiql-query-editor", "{ me { email role } }");
   await page.locator(".graphiql-execute-button").click();
-  await page.waitForFunction(() => document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue().includes("coordinator@example.org"));
+  await page.waitForFunction(() =>
+    document.querySelector(".result-window .CodeMirror")?.CodeMirror.getValue().includes("coordinator@example.org"),
+  );
   const body = JSON.parse(await result(page));
   assert.deepEqual(body.data.me, { email: "coordinator@example.org", role: "COORDINATOR" });
 

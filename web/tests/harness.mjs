@@ -19,7 +19,7 @@ const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const PASSWORD = "correct horse battery";
 export const fixture = (name) => join(here, "fixtures", name);
 
-/// The text of a mail (base64 or quoted-printable body).
+/** The text of a mail (base64 or quoted-printable body). */
 export function mailText(raw) {
   const [head, ...rest] = raw.split(/\r?\n\r?\n/);
   const body = rest.join("\n\n");
@@ -30,7 +30,7 @@ export function mailText(raw) {
   return body;
 }
 
-/// An SMTP server on a free port that keeps every message it receives: { to, text }.
+/** An SMTP server on a free port that keeps every message it receives: { to, text }. */
 async function smtpSink() {
   const mails = [];
   const server = new SMTPServer({
@@ -64,8 +64,10 @@ function postgresDatabase() {
   };
 }
 
-/// Starts the service (and its SMTP sink) with a coordinator account, and extra `FIELDWORK_*` settings from
-/// `env`; `stop()` undoes it all.
+/**
+ * Starts the service (and its SMTP sink) with a coordinator account, and extra `FIELDWORK_*` settings from
+ * `env`; `stop()` undoes it all.
+ */
 export async function startService({ env: extra = {} } = {}) {
   assert.ok(existsSync(binary), `build the service first (cargo build): ${binary}`);
   assert.ok(existsSync(join(repo, "web", "dist", "app", "index.html")), "build the app first (npm run build)");
@@ -86,7 +88,7 @@ export async function startService({ env: extra = {} } = {}) {
     RUST_LOG: "info",
     ...extra,
   };
-  /// A staff account made with the service's own command line (a CLIENT_VIEWER with the client's id).
+  /** A staff account made with the service's own command line (a CLIENT_VIEWER with the client's id). */
   const createStaff = (email, role, client) => {
     const args = ["create-user", "--email", email, "--role", role, "--password-stdin", ...(client ? ["--client", client] : [])];
     const made = spawnSync(binary, args, { env, input: `${PASSWORD}\n` });
@@ -115,15 +117,20 @@ export async function startService({ env: extra = {} } = {}) {
     if (body.errors) throw new Error(JSON.stringify(body.errors));
     return body.data;
   }
-  /// Moves the service's clock forward (e.g. a visitor takes two seconds to answer the form).
+  /** Moves the service's clock forward (e.g. a visitor takes two seconds to answer the form). */
   async function advanceClock(ms) {
-    const response = await fetch(`${base}/testing/clock`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ advanceMs: ms }) });
+    const response = await fetch(`${base}/testing/clock`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ advanceMs: ms }),
+    });
     assert.equal(response.status, 200);
   }
   async function login(email) {
-    return (await gql("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", { e: email, p: PASSWORD })).login.token;
+    return (await gql("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }", { e: email, p: PASSWORD })).login
+      .token;
   }
-  /// The first mail to `address` whose text matches `pattern`; the match.
+  /** The first mail to `address` whose text matches `pattern`; the match. */
   async function mailMatching(address, pattern) {
     for (let i = 0; i < 300; i++) {
       for (const mail of smtp.mails) {
@@ -136,14 +143,14 @@ export async function startService({ env: extra = {} } = {}) {
   }
   const browser = await chromium
     .launch({
-    executablePath: chromiumPath,
-    args: [
-      "--no-sandbox",
-      // The camera is Chromium's fake device playing a real photo (web/tests/fixtures/camera.mjpeg).
-      "--use-fake-device-for-media-stream",
-      "--use-fake-ui-for-media-stream",
-      `--use-file-for-fake-video-capture=${fixture("camera.mjpeg")}`,
-    ],
+      executablePath: chromiumPath,
+      args: [
+        "--no-sandbox",
+        // The camera is Chromium's fake device playing a real photo (web/tests/fixtures/camera.mjpeg).
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        `--use-file-for-fake-video-capture=${fixture("camera.mjpeg")}`,
+      ],
     })
     .catch((e) => {
       server.kill("SIGTERM");
@@ -178,7 +185,7 @@ export async function axe(page) {
   );
 }
 
-/// Fills the app's sign-up form (in Ukrainian), home in Lviv, accepts the code of conduct and sends it.
+/** Fills the app's sign-up form (in Ukrainian), home in Lviv, accepts the code of conduct and sends it. */
 export async function signUpInApp(page, { email, fullName, phone, iban, taxId }) {
   const fill = async (label, value) => page.getByLabel(label, { exact: true }).fill(value);
   await fill("Електронна пошта", email);
@@ -194,10 +201,15 @@ export async function signUpInApp(page, { email, fullName, phone, iban, taxId })
   await page.getByRole("button", { name: "Зареєструватися" }).click();
 }
 
-/// A client, its checklist (published) and a launched wave over the given venues; returns the ids.
-export async function launchedWave(svc, coordinator, { venues, definition, visitRules = {}, fee = 40000, clientName = "Львівська міська рада", name = "Грудень" }) {
+/** A client, its checklist (published) and a launched wave over the given venues; returns the ids. */
+export async function launchedWave(
+  svc,
+  coordinator,
+  { venues, definition, visitRules = {}, fee = 40000, clientName = "Львівська міська рада", name = "Грудень" },
+) {
   const { gql } = svc;
-  const client = (await gql("mutation($n: String!) { createClient(name: $n, kind: PUBLIC_BODY) { id } }", { n: clientName }, coordinator)).createClient.id;
+  const client = (await gql("mutation($n: String!) { createClient(name: $n, kind: PUBLIC_BODY) { id } }", { n: clientName }, coordinator))
+    .createClient.id;
   for (const [code, name, lat, lon] of venues) {
     await gql(
       'mutation($c: ID!, $code: String!, $n: String!, $lat: Float!, $lon: Float!) { createVenue(input: { clientId: $c, externalCode: $code, name: $n, type: "CNAP", address: "Львів", location: { lat: $lat, lon: $lon } }) { id } }',
@@ -205,8 +217,13 @@ export async function launchedWave(svc, coordinator, { venues, definition, visit
       coordinator,
     );
   }
-  const version = (await gql('mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: "ЦНАП", definition: $d) { versions { id } } }', { c: client, d: definition }, coordinator))
-    .createChecklist.versions[0].id;
+  const version = (
+    await gql(
+      'mutation($c: ID!, $d: JSON!) { createChecklist(clientId: $c, name: "ЦНАП", definition: $d) { versions { id } } }',
+      { c: client, d: definition },
+      coordinator,
+    )
+  ).createChecklist.versions[0].id;
   await gql("mutation($v: ID!) { publishChecklistVersion(versionId: $v) { id } }", { v: version }, coordinator);
   const today = new Date().toISOString().slice(0, 10);
   const end = new Date(Date.now() + 20 * 86400000).toISOString().slice(0, 10);
@@ -233,21 +250,31 @@ export async function launchedWave(svc, coordinator, { venues, definition, visit
   return { client, version, wave };
 }
 
-/// A shopper signed up through the API (home on Rynok Square, Lviv) whose e-mail is confirmed by the link in the
-/// mail the SMTP sink received.
+/**
+ * A shopper signed up through the API (home on Rynok Square, Lviv) whose e-mail is confirmed by the link in the
+ * mail the SMTP sink received.
+ */
 export async function verifiedShopper(svc, { email, fullName = "Олена Петренко", taxId = "3000000008" }) {
   await svc.gql("mutation($i: SignUpInput!) { signUp(input: $i) { user { id } } }", {
     i: {
-      email, password: PASSWORD, fullName, phone: "+380501234567", language: "UK",
-      homeLocation: { lat: 49.84, lon: 24.03 }, travelRadiusKm: 25, iban: "UA213223130000026007233566001",
-      accountHolder: fullName, taxId, acceptCodeOfConduct: true,
+      email,
+      password: PASSWORD,
+      fullName,
+      phone: "+380501234567",
+      language: "UK",
+      homeLocation: { lat: 49.84, lon: 24.03 },
+      travelRadiusKm: 25,
+      iban: "UA213223130000026007233566001",
+      accountHolder: fullName,
+      taxId,
+      acceptCodeOfConduct: true,
     },
   });
   const [, token] = await svc.mailMatching(email, /verify-email\?token=([A-Za-z0-9_-]+)/);
   await svc.gql("mutation($t: String!) { verifyEmail(token: $t) { email } }", { t: token });
 }
 
-/// Signs in through the app's form (Ukrainian) and waits for the job board.
+/** Signs in through the app's form (Ukrainian) and waits for the job board. */
 export async function signInInApp(page, base, email) {
   await page.goto(`${base}/app/`);
   await page.getByLabel("Електронна пошта").fill(email);
@@ -256,7 +283,7 @@ export async function signInInApp(page, base, email) {
   await page.getByRole("heading", { name: "Доступні завдання" }).waitFor();
 }
 
-/// Signs a staff member in to the console (Ukrainian form) at `#/<route>`.
+/** Signs a staff member in to the console (Ukrainian form) at `#/<route>`. */
 export async function signInToConsole(page, base, email, route = "") {
   await page.goto(`${base}/console/#/${route}`);
   await page.getByLabel("Електронна пошта").fill(email);
@@ -264,8 +291,10 @@ export async function signInToConsole(page, base, email, route = "") {
   await page.getByRole("button", { name: "Увійти" }).click();
 }
 
-/// A shopper's whole visit over the API: claim, check in at the venue 20 minutes ago, answer, upload `photos`
-/// (`[questionCode, fixture path]`), check out, submit. Returns the visit id.
+/**
+ * A shopper's whole visit over the API: claim, check in at the venue 20 minutes ago, answer, upload `photos`
+ * (`[questionCode, fixture path]`), check out, submit. Returns the visit id.
+ */
 export async function submittedVisit(svc, shopper, { task, lat, lon, answers, photos = [] }) {
   const { gql } = svc;
   await gql("mutation($t: ID!) { claimTask(taskId: $t) { id } }", { t: task }, shopper);
@@ -283,7 +312,8 @@ export async function submittedVisit(svc, shopper, { task, lat, lon, answers, ph
     form.append(
       "operations",
       JSON.stringify({
-        query: "mutation($v: ID!, $c: String!, $q: String, $f: Upload!) { uploadVisitPhoto(visitId: $v, clientId: $c, questionCode: $q, file: $f) { id } }",
+        query:
+          "mutation($v: ID!, $c: String!, $q: String, $f: Upload!) { uploadVisitPhoto(visitId: $v, clientId: $c, questionCode: $q, file: $f) { id } }",
         variables: { v: id, c: `photo-${task}-${i}`, q: questionCode, f: null },
       }),
     );

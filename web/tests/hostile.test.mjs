@@ -21,9 +21,17 @@ before(async () => {
   const coordinator = await svc.login("coordinator@example.org");
   const { client } = await launchedWave(svc, coordinator, {
     venues: HOSTILE,
-    definition: { sections: [{ code: "S", title: { uk: "Візит" }, questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1 }] }] },
+    definition: {
+      sections: [
+        { code: "S", title: { uk: "Візит" }, questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1 }] },
+      ],
+    },
   });
-  const listed = await svc.gql("query($c: ID!) { venues(clientId: $c, first: 10) { edges { node { id name } } } }", { c: client }, coordinator);
+  const listed = await svc.gql(
+    "query($c: ID!) { venues(clientId: $c, first: 10) { edges { node { id name } } } }",
+    { c: client },
+    coordinator,
+  );
   venues = listed.venues.edges.map((e) => e.node);
   assert.equal(venues.length, 3);
   await verifiedShopper(svc, { email: "olena@example.com", fullName: SHOPPER });
@@ -33,19 +41,23 @@ after(async () => {
   await svc?.stop();
 });
 
-/// Nothing that a name carried became an element, and nothing of it ran.
+/** Nothing that a name carried became an element, and nothing of it ran. */
 async function assertNothingInjected(page) {
   const found = await page.evaluate(() => ({
     ran: window.__pwned ?? null,
     elements: [
-      ...document.querySelectorAll('img[src="x"], img[src="y"], svg[onload], [onerror], [onload], a[href^="javascript:"], body script:not([src])'),
+      ...document.querySelectorAll(
+        'img[src="x"], img[src="y"], svg[onload], [onerror], [onload], a[href^="javascript:"], body script:not([src])',
+      ),
     ].map((e) => e.outerHTML),
   }));
   assert.deepEqual(found, { ran: null, elements: [] });
 }
 
-/// Hovers a map point and waits for a tooltip that reads `text` exactly (as text: markup in it would have
-/// become elements, and the text would differ).
+/**
+ * Hovers a map point and waits for a tooltip that reads `text` exactly (as text: markup in it would have
+ * become elements, and the text would differ).
+ */
 async function hoverShows(page, selector, text) {
   await page.locator(selector).hover({ force: true });
   await page.waitForFunction((t) => [...document.querySelectorAll(".leaflet-tooltip")].some((e) => e.textContent === t), text);
@@ -98,7 +110,7 @@ test("the console's venue map and the hand-assignment map show hostile venue and
   await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length === 4);
   await hoverShows(page, '[class*="map-point-shopper-"]', `${SHOPPER} (дім покупця)`);
   const tasks = await svc.gql(
-    '{ waves(first: 5) { edges { node { tasks(first: 10) { edges { node { id venue { name } } } } } } } }',
+    "{ waves(first: 5) { edges { node { tasks(first: 10) { edges { node { id venue { name } } } } } } } }",
     {},
     await svc.login("coordinator@example.org"),
   );
@@ -113,7 +125,15 @@ test("the console's venue map and the hand-assignment map show hostile venue and
 
 test("URLs that name nothing are 404 on every face, also where files are served from disk", async () => {
   const long = "a".repeat(300);
-  for (const path of [`/app/${long}`, `/console/${long}`, `/app/assets/${long}.js`, `/graphiql/assets/${long}.css`, `/map/centers/${long}`, "/app/%00", "/console/a%0Ab"]) {
+  for (const path of [
+    `/app/${long}`,
+    `/console/${long}`,
+    `/app/assets/${long}.js`,
+    `/graphiql/assets/${long}.css`,
+    `/map/centers/${long}`,
+    "/app/%00",
+    "/console/a%0Ab",
+  ]) {
     const response = await fetch(`${svc.base}${path}`);
     assert.equal(response.status, 404, path);
   }

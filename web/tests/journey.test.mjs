@@ -35,7 +35,14 @@ const DEFINITION = {
           required: true,
           visibleIf: { equals: { question: "Q_SERVICE", value: "REFUSED" } },
         },
-        { code: "Q_WAIT", title: { uk: "Скільки чекали в черзі?", en: "How long did you wait?" }, type: "DURATION", maxMinutes: 240, weight: 1, bands: [{ upTo: 10, score: 1 }] },
+        {
+          code: "Q_WAIT",
+          title: { uk: "Скільки чекали в черзі?", en: "How long did you wait?" },
+          type: "DURATION",
+          maxMinutes: 240,
+          weight: 1,
+          bands: [{ upTo: 10, score: 1 }],
+        },
         {
           code: "Q_BOARD",
           title: { uk: "Фото табло черги", en: "Photo of the queue display" },
@@ -86,7 +93,13 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   // Sign-up, the mail from the SMTP server, its link, sign-in.
   await page.goto(`${base}/app/`);
   await page.getByRole("button", { name: "Вперше тут? Зареєструватися" }).click();
-  await signUpInApp(page, { email: "iryna@example.com", fullName: "Ірина Мельник", phone: "+380671112233", iban: "UA213223130000026007233566001", taxId: "3000000008" });
+  await signUpInApp(page, {
+    email: "iryna@example.com",
+    fullName: "Ірина Мельник",
+    phone: "+380671112233",
+    iban: "UA213223130000026007233566001",
+    taxId: "3000000008",
+  });
   await page.getByText("Ми надіслали лист на iryna@example.com").waitFor();
   const [link] = await svc.mailMatching("iryna@example.com", /http:\/\/[^\s]+\/verify-email\?token=[A-Za-z0-9_-]+/);
   const verified = await fetch(link.replace(/^http:\/\/[^/]+/, base));
@@ -145,7 +158,9 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   await page.getByRole("button", { name: "Зробити фото" }).click();
   const camera = page.getByRole("dialog", { name: "Камера" });
   await camera.waitFor();
-  await page.locator("video").evaluate((v) => (v.readyState >= 2 ? null : new Promise((r) => v.addEventListener("playing", r, { once: true }))));
+  await page
+    .locator("video")
+    .evaluate((v) => (v.readyState >= 2 ? null : new Promise((r) => v.addEventListener("playing", r, { once: true }))));
   await axe(page);
   await camera.getByRole("button", { name: "Зняти" }).click();
   await camera.waitFor({ state: "detached" });
@@ -189,11 +204,15 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   assert.equal(visit.photos[0].source, "LIVE_CAMERA");
   assert.equal(visit.photos[0].questionCode, "Q_BOARD");
   assert.ok(visit.photos[0].capture, "taken with a capture token, position and time");
-  assert.deepEqual(visit.history.map((h) => h.action), ["SUBMIT"], "one submission");
+  assert.deepEqual(
+    visit.history.map((h) => h.action),
+    ["SUBMIT"],
+    "one submission",
+  );
 
   // The coordinator returns it with a comment on one question.
   await gql(
-    "mutation($v: ID!) { reviewVisit(visitId: $v, decision: RETURN, reason: \"Перевірте вивіску\", comments: [{ questionCode: \"Q_SIGN\", comment: \"На фото вивіски не видно\" }]) { state } }",
+    'mutation($v: ID!) { reviewVisit(visitId: $v, decision: RETURN, reason: "Перевірте вивіску", comments: [{ questionCode: "Q_SIGN", comment: "На фото вивіски не видно" }]) { state } }',
     { v: visitId },
     coordinator,
   );
@@ -212,14 +231,20 @@ test("a shopper's whole journey, with the network lost mid-visit", async () => {
   assert.equal(visit.state, "SUBMITTED");
   assert.equal(visit.answers.Q_SIGN, false);
   assert.equal(visit.photos.length, 1);
-  assert.deepEqual(visit.history.map((h) => h.action), ["SUBMIT", "RETURN", "SUBMIT"]);
+  assert.deepEqual(
+    visit.history.map((h) => h.action),
+    ["SUBMIT", "RETURN", "SUBMIT"],
+  );
 
   // Approval, and the earnings on the money screen (in English, on a wide screen).
   await gql("mutation($v: ID!) { reviewVisit(visitId: $v, decision: APPROVE) { state } }", { v: visitId }, coordinator);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByLabel("Мова").selectOption("en");
   await page.getByRole("link", { name: "Money" }).click();
-  await page.getByTestId("balance").getByText(/400\.00/).waitFor();
+  await page
+    .getByTestId("balance")
+    .getByText(/400\.00/)
+    .waitFor();
   await page.getByText("Visit approved").waitFor();
   await axe(page);
   await page.getByRole("link", { name: "My visits" }).click();

@@ -15,12 +15,20 @@ const VENUES = [
   ["M2", "ТП ЦНАП Виговського", 49.8316, 23.9755],
   ["M3", "ТП ЦНАП Сихів", 49.7966, 24.0546],
 ];
-const DEFINITION = { sections: [{ code: "S", title: { uk: "Візит" }, questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true }] }] };
+const DEFINITION = {
+  sections: [
+    {
+      code: "S",
+      title: { uk: "Візит" },
+      questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true }],
+    },
+  ],
+};
 
 let tiles;
 let svc;
 
-/// A tile server: every /tiles/{z}/{x}/{y}.png is a real PNG (the app's icon); requests are counted.
+/** A tile server: every /tiles/{z}/{x}/{y}.png is a real PNG (the app's icon); requests are counted. */
 async function tileServer() {
   const png = readFileSync(join(repo, "web", "app", "public", "icon-192.png"));
   const served = { requests: 0 };
@@ -35,7 +43,7 @@ async function tileServer() {
   return served;
 }
 
-/// A wave over the three venues and a verified shopper in Lviv; the shopper's token.
+/** A wave over the three venues and a verified shopper in Lviv; the shopper's token. */
 async function setUp(service) {
   const coordinator = await service.login("coordinator@example.org");
   const ids = await launchedWave(service, coordinator, { venues: VENUES, definition: DEFINITION });
@@ -43,7 +51,7 @@ async function setUp(service) {
   return { ...ids, shopper: await service.login("olena@example.com") };
 }
 
-/// Records what the page asks of hosts other than the service (and the tile server), and CSP complaints.
+/** Records what the page asks of hosts other than the service (and the tile server), and CSP complaints. */
 function watch(page, allowed) {
   const foreign = [];
   const csp = [];
@@ -59,7 +67,9 @@ function watch(page, allowed) {
 }
 
 const boardTasks = async (service, shopper) =>
-  (await service.gql("{ availableTasks(first: 50) { edges { node { taskId venueId venueName } } } }", {}, shopper)).availableTasks.edges.map((e) => e.node);
+  (
+    await service.gql("{ availableTasks(first: 50) { edges { node { taskId venueId venueName } } } }", {}, shopper)
+  ).availableTasks.edges.map((e) => e.node);
 
 before(async () => {
   tiles = await tileServer();
@@ -130,7 +140,11 @@ test("the job board on a map with tiles: points, home radius, a point opens its 
   const state = await svc.gql("{ myTasks { edges { node { id state } } } }", {}, shopper);
   assert.deepEqual(state.myTasks.edges, [], "the task was given up");
   const again = await boardTasks(svc, shopper);
-  assert.deepEqual(again.map((t) => t.venueName), ["ТП ЦНАП Виговського"], "both declared venues are off the board");
+  assert.deepEqual(
+    again.map((t) => t.venueName),
+    ["ТП ЦНАП Виговського"],
+    "both declared venues are off the board",
+  );
   assert.equal((await svc.gql("{ myConflicts { id } }", {}, shopper)).myConflicts.length, 2);
 
   // The home area on the profile's map: a tap moves home, the form follows, saving stores it.
@@ -203,7 +217,11 @@ test("with a self-hosted PMTiles archive the maps load their tiles by byte range
     await page.getByRole("button", { name: "На мапі" }).click();
     await page.getByRole("region", { name: /Мапа завдань: 3 на мапі/ }).waitFor();
     // Tiles drawn from the archive (blob: images made by the PMTiles reader), past its deepest zoom scaled up.
-    await page.waitForFunction(() => [...document.querySelectorAll(".leaflet-tile-pane img")].some((i) => i.src.startsWith("blob:") && i.complete && i.naturalWidth === 256));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".leaflet-tile-pane img")].some(
+        (i) => i.src.startsWith("blob:") && i.complete && i.naturalWidth === 256,
+      ),
+    );
     assert.ok(ranges.length > 0 && ranges.every((r) => /^bytes=\d+-\d+$/.test(r)), JSON.stringify(ranges));
     await page.getByText("Own tiles").waitFor();
     assert.deepEqual(seen.csp, [], "no CSP violations");
@@ -214,7 +232,11 @@ test("with a self-hosted PMTiles archive the maps load their tiles by byte range
     const seenOnPortal = watch(portal, [hosted.base]);
     await portal.goto(`${hosted.base}/map/`);
     await portal.locator("#portal-map.leaflet-container").waitFor();
-    await portal.waitForFunction(() => [...document.querySelectorAll(".leaflet-tile-pane img")].some((i) => i.src.startsWith("blob:") && i.complete && i.naturalWidth === 256));
+    await portal.waitForFunction(() =>
+      [...document.querySelectorAll(".leaflet-tile-pane img")].some(
+        (i) => i.src.startsWith("blob:") && i.complete && i.naturalWidth === 256,
+      ),
+    );
     assert.deepEqual(seenOnPortal.csp, [], "no CSP violations on the portal");
     assert.deepEqual(seenOnPortal.foreign, [], "no other host from the portal");
     await context.close();

@@ -21,7 +21,7 @@ before(async () => {
   const shopper = (await svc.gql("{ me { id } }", {}, await svc.login("olena@example.com"))).me.id;
   const maker = await svc.login("maker@example.org");
   await svc.gql(
-    "mutation($s: ID!) { adjustBalance(shopperId: $s, amountKopiykas: 50000, reason: \"Візити листопада\", idempotencyKey: \"nov\") { id } }",
+    'mutation($s: ID!) { adjustBalance(shopperId: $s, amountKopiykas: 50000, reason: "Візити листопада", idempotencyKey: "nov") { id } }',
     { s: shopper },
     maker,
   );
@@ -92,7 +92,11 @@ test("a batch is made by one person, approved by another, exported, and settled 
   await page.getByRole("cell", { name: "Олена Петренко" }).waitFor();
   await axe(page);
   const checker = await svc.login("checker@example.org");
-  const batches = await svc.gql("{ payoutBatches(first: 1) { edges { node { lines(first: 5) { edges { node { endToEndId } } } } } } }", {}, checker);
+  const batches = await svc.gql(
+    "{ payoutBatches(first: 1) { edges { node { lines(first: 5) { edges { node { endToEndId } } } } } } }",
+    {},
+    checker,
+  );
   const reference = batches.payoutBatches.edges[0].node.lines.edges[0].node.endToEndId;
   await page.getByLabel("Файл статусів від банку (CSV)").setInputFiles({
     name: "status.csv",
@@ -118,7 +122,11 @@ test("a batch is made by one person, approved by another, exported, and settled 
   await page.getByRole("button", { name: "Олена Петренко (olena@example.com)" }).click();
   await page.getByRole("heading", { name: "Олена Петренко", level: 3 }).waitFor();
   await page.getByRole("table", { name: "Історія обліку (2)" }).waitFor();
-  await page.getByRole("table", { name: `Довідка про доходи за ${year} рік` }).getByRole("cell", { name: /500,00/ }).first().waitFor();
+  await page
+    .getByRole("table", { name: `Довідка про доходи за ${year} рік` })
+    .getByRole("cell", { name: /500,00/ })
+    .first()
+    .waitFor();
   const statement = await downloaded(page, `Завантажити довідку за ${year} (CSV)`);
   assert.match(readFileSync(statement, "utf8"), /500/);
   await axe(page);

@@ -37,8 +37,8 @@ before(async () => {
       )
     ).createVenue.id;
   venues.sykhiv = await make("L1", "ЦНАП Сихівського району", "Львівська", "Львівська", "просп. Червоної Калини, 60", 49.8019, 24.0501);
-  venues.shevchenko = await make("L2", "ЦНАП Шевченківського району", "Львівська", "Львівська", "вул. Липинського, 11", 49.8050, 24.0545);
-  venues.kyiv = await make("K1", "ЦНАП Деснянського району", "Київська", "Київська", "просп. Маяковського, 29", 50.5120, 30.6010);
+  venues.shevchenko = await make("L2", "ЦНАП Шевченківського району", "Львівська", "Львівська", "вул. Липинського, 11", 49.805, 24.0545);
+  venues.kyiv = await make("K1", "ЦНАП Деснянського району", "Київська", "Київська", "просп. Маяковського, 29", 50.512, 30.601);
   // A shop of a company: measured for its owner only, never on the public map.
   const shop = (await svc.gql('mutation { createClient(name: "Мережа АТБ", kind: RETAIL_CHAIN) { id } }', {}, coordinator)).createClient.id;
   await svc.gql(
@@ -53,11 +53,26 @@ after(async () => {
 });
 
 async function rate(page, comment) {
-  await page.getByRole("group", { name: /Приміщення/ }).getByLabel("чудово").check();
-  await page.getByRole("group", { name: /Працівники/ }).getByLabel("чудово").check();
-  await page.getByRole("group", { name: /Очікування/ }).getByLabel("добре").check();
-  await page.getByRole("group", { name: /Результат/ }).getByLabel("чудово").check();
-  await page.getByRole("group", { name: /порекомендуєте/ }).getByLabel("10", { exact: true }).check();
+  await page
+    .getByRole("group", { name: /Приміщення/ })
+    .getByLabel("чудово")
+    .check();
+  await page
+    .getByRole("group", { name: /Працівники/ })
+    .getByLabel("чудово")
+    .check();
+  await page
+    .getByRole("group", { name: /Очікування/ })
+    .getByLabel("добре")
+    .check();
+  await page
+    .getByRole("group", { name: /Результат/ })
+    .getByLabel("чудово")
+    .check();
+  await page
+    .getByRole("group", { name: /порекомендуєте/ })
+    .getByLabel("10", { exact: true })
+    .check();
   if (comment) await page.getByLabel("Що варто покращити? (необов'язково)").fill(comment);
   await svc.advanceClock(2_000); // the visitor takes two seconds
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
@@ -119,7 +134,10 @@ test("the map shows every center; one picked on the map takes feedback, and its 
     { v: venues.sykhiv },
     coordinator,
   );
-  assert.deepEqual(responses.feedbackResponses.edges.map((e) => e.node), [{ channel: "WEB_MAP", counted: true }]);
+  assert.deepEqual(
+    responses.feedbackResponses.edges.map((e) => e.node),
+    [{ channel: "WEB_MAP", counted: true }],
+  );
 
   // The map shows the new count and an index (the service recomputes on its own within a second or two).
   await page.goto(`${svc.base}/map/`);
@@ -137,15 +155,26 @@ test("the map shows every center; one picked on the map takes feedback, and its 
   await page.getByRole("status").getByText("Показано 1 з 3 центрів").waitFor();
   await page.getByLabel("Назва, адреса, громада або область").fill("");
   await page.getByRole("button", { name: "Поруч зі мною" }).click();
-  await page.locator("#portal-list li").first().getByText(/ЦНАП Деснянського району/).waitFor();
-  await page.locator("#portal-list li").first().getByText(/\d+\.\d км/).waitFor();
+  await page
+    .locator("#portal-list li")
+    .first()
+    .getByText(/ЦНАП Деснянського району/)
+    .waitFor();
+  await page
+    .locator("#portal-list li")
+    .first()
+    .getByText(/\d+\.\d км/)
+    .waitFor();
   await page.getByLabel("Область", { exact: true }).selectOption("Львівська");
   await page.getByRole("status").getByText("Показано 2 з 3 центрів").waitFor();
 
   // The center's page shows the same.
   await page.goto(`${svc.base}/map/centers/${venues.sykhiv}`);
   await page.getByText(/^Індекс \d+ \(\d+–\d+\)$/).waitFor();
-  await page.getByRole("row", { name: /Оцінки відвідувачів/ }).getByText("1 відгуків").waitFor();
+  await page
+    .getByRole("row", { name: /Оцінки відвідувачів/ })
+    .getByText("1 відгуків")
+    .waitFor();
   await page.getByText("Місце 1 з 1 серед великих центрів області").waitFor();
   await axe(page);
   assert.deepEqual(errors, []);
@@ -217,16 +246,31 @@ test("staff read the index table in the console, with the open data of the perio
   // Best first: the two centers with responses have a headline and a place; the third has too few data.
   const first = page.getByRole("row").nth(1);
   await first.getByText("1 / 1").waitFor();
-  await page.getByRole("row", { name: /Шевченківського/ }).getByText("замало даних").first().waitFor();
+  await page
+    .getByRole("row", { name: /Шевченківського/ })
+    .getByText("замало даних")
+    .first()
+    .waitFor();
   await axe(page);
-  const csv = await (await fetch(`${svc.base}${await page.getByRole("link", { name: "Відкриті дані періоду (CSV)" }).getAttribute("href")}`)).text();
+  const csv = await (
+    await fetch(`${svc.base}${await page.getByRole("link", { name: "Відкриті дані періоду (CSV)" }).getAttribute("href")}`)
+  ).text();
   assert.match(csv.split("\n")[0], /^period,venue_id,code,name,oblast,hromada,address,lat,lon,size_class,responses,visits,index/);
   assert.equal(csv.trim().split("\n").length, 4, "a header and the three public centers");
   // The period's responses themselves, raw comments included, for staff who moderate.
-  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Відгуки громадян за період (CSV)" }).click()]);
-  const responses = readFileSync(await file.path(), "utf8").replace(/^\uFEFF/, "").trim().split("\n");
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Відгуки громадян за період (CSV)" }).click(),
+  ]);
+  const responses = readFileSync(await file.path(), "utf8")
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\n");
   assert.match(responses[0], /^id,created_at,venue_id,venue_name,channel/);
   assert.equal(responses.length, 3, "a header and the two responses of the tests above");
-  assert.ok(responses.some((line) => line.includes("050 111 22 33")), "the raw comment, for staff");
+  assert.ok(
+    responses.some((line) => line.includes("050 111 22 33")),
+    "the raw comment, for staff",
+  );
   await context.close();
 });

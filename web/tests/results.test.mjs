@@ -9,11 +9,23 @@ import { join } from "node:path";
 import { axe, launchedWave, repo, signInToConsole, startService, submittedVisit, verifiedShopper } from "./harness.mjs";
 
 const DEFINITION = {
-  sections: [{ code: "S", title: { uk: "Візит", en: "Visit" }, questions: [
-    { code: "SIGN", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 2, required: true },
-    { code: "POLITE", title: { uk: "Ввічливість", en: "Politeness" }, type: "SCALE", min: 1, max: 5, weight: 1 },
-    { code: "BOARD", title: { uk: "Фото табло", en: "Queue display" }, type: "PHOTO", minCount: 1, caption: { uk: "табло", en: "display" } },
-  ] }],
+  sections: [
+    {
+      code: "S",
+      title: { uk: "Візит", en: "Visit" },
+      questions: [
+        { code: "SIGN", title: { uk: "Чи є вивіска?", en: "Is there a sign?" }, type: "YES_NO", weight: 2, required: true },
+        { code: "POLITE", title: { uk: "Ввічливість", en: "Politeness" }, type: "SCALE", min: 1, max: 5, weight: 1 },
+        {
+          code: "BOARD",
+          title: { uk: "Фото табло", en: "Queue display" },
+          type: "PHOTO",
+          minCount: 1,
+          caption: { uk: "табло", en: "display" },
+        },
+      ],
+    },
+  ],
 };
 const VENUES = [
   ["R1", "ЦНАП м. Львова", 49.84195, 24.0316],
@@ -37,11 +49,20 @@ before(async () => {
   });
   await verifiedShopper(svc, { email: "olena@example.com" });
   const shopper = await svc.login("olena@example.com");
-  const board = await svc.gql("{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }", {}, shopper);
+  const board = await svc.gql(
+    "{ availableTasks(first: 10) { edges { node { taskId venueName venueLocation { lat lon } } } } }",
+    {},
+    shopper,
+  );
   const answers = { "ЦНАП м. Львова": { SIGN: true, POLITE: 5 }, "ТП ЦНАП Виговського": { SIGN: false, POLITE: 3 } };
   for (const { node } of board.availableTasks.edges.filter((e) => answers[e.node.venueName])) {
     const photos = node.venueName === "ЦНАП м. Львова" ? [["BOARD", PHOTO]] : [];
-    const visit = await submittedVisit(svc, shopper, { task: node.taskId, ...node.venueLocation, answers: answers[node.venueName], photos });
+    const visit = await submittedVisit(svc, shopper, {
+      task: node.taskId,
+      ...node.venueLocation,
+      answers: answers[node.venueName],
+      photos,
+    });
     await svc.gql("mutation($v: ID!) { reviewVisit(visitId: $v, decision: APPROVE) { state } }", { v: visit }, coordinator);
   }
   svc.createStaff("analyst@lviv.example.org", "CLIENT_VIEWER", own.client);
@@ -83,7 +104,10 @@ test("a client's analyst reads the wave's results, opens a visit, downloads them
       return n;
     }),
   );
-  assert.ok(painted.every((n) => n > 500), `charts are drawn: ${painted}`);
+  assert.ok(
+    painted.every((n) => n > 500),
+    `charts are drawn: ${painted}`,
+  );
   assert.match(await charts.first().getAttribute("aria-label"), /За областями.*58\.3/);
   const byOblast = page.locator("section").filter({ has: page.getByRole("heading", { name: "За областями" }) });
   await byOblast.getByRole("cell", { name: "58.3" }).waitFor();
@@ -98,7 +122,9 @@ test("a client's analyst reads the wave's results, opens a visit, downloads them
   await byVenue.getByRole("cell", { name: "100.0", exact: true }).first().waitFor();
   // A venue picked in the table: its own score over the waves, charted and in a table.
   await byVenue.getByRole("button", { name: "ТП ЦНАП Виговського" }).click();
-  const venueTrend = page.locator("section").filter({ has: page.getByRole("heading", { name: "Бал закладу за хвилями: ТП ЦНАП Виговського" }) });
+  const venueTrend = page
+    .locator("section")
+    .filter({ has: page.getByRole("heading", { name: "Бал закладу за хвилями: ТП ЦНАП Виговського" }) });
   await venueTrend.getByRole("cell", { name: "16.7" }).waitFor();
   await venueTrend.locator("canvas").waitFor();
   // Questions: the yes share and the mean of the scale.
@@ -174,7 +200,10 @@ test("an admin invites a client viewer; the mailed link sets the password; the v
   page.setDefaultTimeout(15_000);
   await signInToConsole(page, svc.base, "admin@example.org", "staff");
   await page.getByRole("heading", { name: "Персонал", level: 1 }).waitFor();
-  await page.getByRole("status").filter({ hasText: /Облікових записів: \d+/ }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: /Облікових записів: \d+/ })
+    .waitFor();
   await axe(page);
   // A client viewer needs a client (said before asking the service); then the invitation goes out.
   await page.getByLabel("Електронна пошта").fill("board@lviv.example.org");
@@ -194,9 +223,7 @@ test("an admin invites a client viewer; the mailed link sets the password; the v
   await invited.getByLabel("Новий пароль / New password").fill("a long new password 2026");
   await invited.getByRole("button", { name: "Зберегти / Save" }).click();
   await invited.waitForLoadState();
-  const viewer = await svc.gql(
-    "mutation { login(email: \"board@lviv.example.org\", password: \"a long new password 2026\") { token } }",
-  );
+  const viewer = await svc.gql('mutation { login(email: "board@lviv.example.org", password: "a long new password 2026") { token } }');
   assert.ok(viewer.login.token);
   await context.close();
   const fresh = await svc.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "uk-UA" });
@@ -213,7 +240,10 @@ test("an admin invites a client viewer; the mailed link sets the password; the v
   // The index room: their own client only, and no raw responses to download.
   await viewerPage.getByRole("link", { name: "Індекс якості" }).click();
   await viewerPage.getByRole("heading", { name: "Індекс якості", level: 1 }).waitFor();
-  await viewerPage.getByRole("status").getByText(/Показано \d+ з \d+ центрів/).waitFor();
+  await viewerPage
+    .getByRole("status")
+    .getByText(/Показано \d+ з \d+ центрів/)
+    .waitFor();
   assert.equal(await viewerPage.getByLabel("Клієнт").locator("option").count(), 1);
   assert.equal(await viewerPage.getByRole("button", { name: /Відгуки громадян/ }).count(), 0);
   await fresh.close();

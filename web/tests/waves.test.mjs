@@ -17,7 +17,15 @@ before(async () => {
       ["W2", "ТП ЦНАП Виговського", 49.8316, 23.9755],
       ["W3", "ЦНАП м. Ужгорода", 48.6208, 22.2879],
     ],
-    definition: { sections: [{ code: "S", title: { uk: "Візит" }, questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true }] }] },
+    definition: {
+      sections: [
+        {
+          code: "S",
+          title: { uk: "Візит" },
+          questions: [{ code: "Q1", title: { uk: "Чи є вивіска?" }, type: "YES_NO", weight: 1, required: true }],
+        },
+      ],
+    },
   });
   // One shopper at home in Lviv, 25 km radius: Uzhhorod is beyond anyone's reach.
   await verifiedShopper(svc, { email: "olena@example.com" });
@@ -125,7 +133,10 @@ test("a coordinator creates, launches, auto-assigns, pauses, extends and closes 
   const later = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Kyiv" }).format(new Date(Date.now() + 45 * 86_400_000));
   await page.getByLabel("Подовжити до").fill(later);
   await page.getByRole("button", { name: "Подовжити", exact: true }).click();
-  await page.getByRole("status").filter({ hasText: `Хвилю подовжено до ${later}.` }).waitFor();
+  await page
+    .getByRole("status")
+    .filter({ hasText: `Хвилю подовжено до ${later}.` })
+    .waitFor();
   await row.getByRole("cell", { name: new RegExp(`– ${later}`) }).waitFor();
   await page.getByRole("button", { name: "Закрити хвилю" }).click();
   await page.getByRole("alert").waitFor();
@@ -188,7 +199,10 @@ test("a coordinator assigns by hand on the map: a rule refuses in words, an over
   await hand.getByRole("status").filter({ hasText: "Завдання повернуто на дошку." }).waitFor();
   await hand.getByLabel("Стан").selectOption("OPEN");
   await hand.getByRole("button", { name: "Обрати: ЦНАП м. Львова, візит 1" }).click();
-  const tarasId = await hand.getByLabel("Таємний покупець", { exact: true }).locator("option", { hasText: "Тарас Коваль" }).getAttribute("value");
+  const tarasId = await hand
+    .getByLabel("Таємний покупець", { exact: true })
+    .locator("option", { hasText: "Тарас Коваль" })
+    .getAttribute("value");
   await hand.getByLabel("Таємний покупець", { exact: true }).selectOption(tarasId);
   await hand.getByLabel("Причина (для історії завдання)").fill("Досвідчений покупець поруч");
   await hand.getByLabel("Прийняти пропозицію протягом, год").fill("12");
@@ -196,7 +210,10 @@ test("a coordinator assigns by hand on the map: a rule refuses in words, an over
   await hand.getByRole("status").filter({ hasText: "Запропоновано: Тарас Коваль (відповісти протягом 12 год)." }).waitFor();
   const taras = await svc.login("taras@example.com");
   const offered = await svc.gql("{ myTasks(state: OFFERED) { edges { node { venue { name } } } } }", {}, taras);
-  assert.deepEqual(offered.myTasks.edges.map((e) => e.node.venue.name), ["ЦНАП м. Львова"]);
+  assert.deepEqual(
+    offered.myTasks.edges.map((e) => e.node.venue.name),
+    ["ЦНАП м. Львова"],
+  );
   await axe(page);
   await context.close();
 });
@@ -212,7 +229,7 @@ test("a coordinator picks a wave's venues on the map, sets bonus steps and visit
   // One venue picked on the map, one in the list beside it.
   await page.getByRole("region", { name: /Мапа для вибору закладів: обрано 0 з 3/ }).waitFor();
   await page.waitForFunction(() => document.querySelectorAll(".leaflet-overlay-pane path").length === 3);
-  const venues = await svc.gql('{ venues(first: 10) { edges { node { id name } } } }', {}, await svc.login("coordinator@example.org"));
+  const venues = await svc.gql("{ venues(first: 10) { edges { node { id name } } } }", {}, await svc.login("coordinator@example.org"));
   const uzhhorod = venues.venues.edges.find((e) => e.node.name === "ЦНАП м. Ужгорода").node.id;
   await page.locator(`.map-point-${uzhhorod}`).click();
   await page.getByRole("region", { name: /обрано 1 з 3/ }).waitFor();
@@ -244,7 +261,10 @@ test("a coordinator picks a wave's venues on the map, sets bonus steps and visit
   assert.equal(wave.selection.mode, "LIST");
   assert.equal(wave.selection.venueIds.length, 2);
   assert.ok(wave.selection.venueIds.includes(uzhhorod));
-  assert.deepEqual(wave.bonusSteps, [{ afterDays: 3, bonusKopiykas: 5000 }, { afterDays: 5, bonusKopiykas: 10000 }]);
+  assert.deepEqual(wave.bonusSteps, [
+    { afterDays: 3, bonusKopiykas: 5000 },
+    { afterDays: 5, bonusKopiykas: 10000 },
+  ]);
   assert.equal(wave.bonusCapKopiykas, 15000);
   assert.deepEqual(wave.visitRules, { failedCheckinBlocks: true, maxAccuracyM: 60 });
   await context.close();
@@ -276,10 +296,14 @@ test("the questionnaire editor covers every setting: yes/no scores, bands, capti
   await page.locator("#q-0-3-code").fill("WHY");
   await page.locator("#q-0-3-title").fill("Що було не так?");
   await page.locator("#q-0-3-type").selectOption("TEXT");
-  await page.locator("#q-0-3-if-json").fill('{"all": [{"answered": {"question": "WAIT"}}, {"not": {"equals": {"question": "Q1", "value": true}}}]');
+  await page
+    .locator("#q-0-3-if-json")
+    .fill('{"all": [{"answered": {"question": "WAIT"}}, {"not": {"equals": {"question": "Q1", "value": true}}}]');
   await page.locator("#q-0-3-if-json").blur();
   await page.getByText("Умова: це не JSON-об'єкт; виправте або очистьте поле.").waitFor();
-  await page.locator("#q-0-3-if-json").fill('{"all": [{"answered": {"question": "WAIT"}}, {"not": {"equals": {"question": "Q1", "value": true}}}]}');
+  await page
+    .locator("#q-0-3-if-json")
+    .fill('{"all": [{"answered": {"question": "WAIT"}}, {"not": {"equals": {"question": "Q1", "value": true}}}]}');
   await page.locator("#q-0-3-if-json").blur();
   await page.getByRole("button", { name: "Q5: видалити" }).click();
   // WHY moves above PHOTO.
@@ -297,10 +321,16 @@ test("the questionnaire editor covers every setting: yes/no scores, bands, capti
   const lists = await svc.gql("{ checklists(first: 20) { edges { node { name versions { definition } } } } }", {}, coordinator);
   const def = lists.checklists.edges.find((e) => e.node.name === "Ресторан").node.versions[0].definition;
   const qs = def.sections[0].questions;
-  assert.deepEqual(qs.map((q) => q.code), ["Q1", "WAIT", "WHY", "PHOTO"]);
+  assert.deepEqual(
+    qs.map((q) => q.code),
+    ["Q1", "WAIT", "WHY", "PHOTO"],
+  );
   assert.equal(qs[0].noScore, 0.25);
   assert.deepEqual(qs[0].guidance, { uk: "Подивіться на вхід" });
-  assert.deepEqual(qs[1].bands, [{ upTo: 10, score: 1 }, { upTo: 20, score: 0.5 }]);
+  assert.deepEqual(qs[1].bands, [
+    { upTo: 10, score: 1 },
+    { upTo: 20, score: 0.5 },
+  ]);
   assert.deepEqual(qs[2].visibleIf, { all: [{ answered: { question: "WAIT" } }, { not: { equals: { question: "Q1", value: true } } }] });
   assert.deepEqual(qs[3].caption, { uk: "меню на столі" });
   await context.close();

@@ -16,8 +16,10 @@ export function forgetAll(): void {
   for (const key of Object.keys(localStorage)) if (key.startsWith("fieldwork.cache.")) localStorage.removeItem(key);
 }
 
-/// A query's answer as last seen: the copy kept under `key` at once, then the server's, asked again whenever
-/// `fresh` changes (and by the returned `reload`); offline, the copy stays.
+/**
+ * A query's answer as last seen: the copy kept under `key` at once, then the server's, asked again whenever
+ * `fresh` changes (and by the returned `reload`); offline, the copy stays.
+ */
 export function useLastSeen<Q, V, T>(
   key: string,
   document: Document<Q, V>,

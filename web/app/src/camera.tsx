@@ -5,18 +5,18 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { position, type Fix } from "./geo";
 import { t, type Lang } from "./i18n";
 
-/// A photo for the visit, with a small copy for the screen.
+/** A photo for the visit, with a small copy for the screen. */
 export interface Picture {
   blob: Blob;
   thumbnail: string;
 }
 
-/// A photo the app's camera took, with the phone's position and time at that moment.
+/** A photo the app's camera took, with the phone's position and time at that moment. */
 export interface Shot extends Picture {
   fix: Fix;
 }
 
-/// A small JPEG data URL for the screen (the photo itself goes to the server whole).
+/** A small JPEG data URL for the screen (the photo itself goes to the server whole). */
 export async function thumbnailOf(source: CanvasImageSource, width: number, height: number): Promise<string> {
   const scale = 240 / Math.max(width, height);
   const canvas = document.createElement("canvas");

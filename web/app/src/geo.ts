@@ -4,7 +4,7 @@ export interface Fix {
   lat: number;
   lon: number;
   accuracyM: number;
-  /// The device's clock at the fix, RFC 3339.
+  /** The device's clock at the fix, RFC 3339. */
   at: string;
 }
 
@@ -28,11 +28,13 @@ export function position(): Promise<Fix> {
   });
 }
 
-/// Great-circle distance in metres.
+/** Great-circle distance in metres. */
 export { distanceM } from "../../common/geo";
 
-/// The app's own random id of this phone, kept in its storage (the server shows coordinators one phone used by
-/// several accounts).
+/**
+ * The app's own random id of this phone, kept in its storage (the server shows coordinators one phone used by
+ * several accounts).
+ */
 export function deviceId(): string {
   let id = localStorage.getItem("fieldwork.device");
   if (!id) {

@@ -13,7 +13,7 @@ import { Money, MyVisits, useMyVisits } from "./screens/money";
 import { Board, MyTasks, TaskPage, useMyTasks } from "./screens/tasks";
 import { contextOfReturned, contextOfTask, VisitScreen } from "./screens/visit";
 import { InstallButton, LanguageSwitch, Nav, OutboxStatus, Screen } from "./ui";
-import "./style.css";
+import "../../common/style.css";
 
 registerSW({ immediate: true });
 
@@ -32,7 +32,7 @@ function useRoute(): string[] {
   return route;
 }
 
-/// The outbox as the screens see it: what waits, whether the phone is online, and `kick` to send now.
+/** The outbox as the screens see it: what waits, whether the phone is online, and `kick` to send now. */
 function useOutbox(): [QueuedOperation[], boolean, () => void, (id: number) => void] {
   const [items, setItems] = useState<QueuedOperation[]>([]);
   const [online, setOnline] = useState(navigator.onLine);
@@ -93,7 +93,7 @@ function Shopper({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
   else screen = <Board lang={lang} me={me} outbox={outbox} kick={kick} />;
   return (
     <>
-      <Nav lang={lang} current={page === "task" || page === "visit" ? "tasks" : page === "fix" ? "visits" : page ?? ""} />
+      <Nav lang={lang} current={page === "task" || page === "visit" ? "tasks" : page === "fix" ? "visits" : (page ?? "")} />
       <main>
         <VerifyReminder lang={lang} me={me} />
         <OutboxStatus lang={lang} online={online} items={outbox} onDismiss={dismiss} />

@@ -12,43 +12,45 @@ export interface QueuedOperation {
   id?: number;
   operation: OperationName;
   variables: Record<string, unknown>;
-  /// The task of a visit's item: the visit id goes into `variables.visitId` when it is sent (a visit started
-  /// offline has none until its check-in is answered).
+  /**
+   * The task of a visit's item: the visit id goes into `variables.visitId` when it is sent (a visit started
+   * offline has none until its check-in is answered).
+   */
   taskId?: string;
-  /// The photo of an upload.
+  /** The photo of an upload. */
   file?: Blob;
   createdAt: number;
-  /// The server refused it (its words, for the shopper); kept so it can be shown, never resent.
+  /** The server refused it (its words, for the shopper); kept so it can be shown, never resent. */
   refused?: string;
 }
 
-/// A photo the shopper took, as the visit screen shows it.
+/** A photo the shopper took, as the visit screen shows it. */
 export interface LocalPhoto {
   clientId: string;
   questionCode: string | null;
   receiptKopiykas?: number;
-  /// A small JPEG data URL for the screen.
+  /** A small JPEG data URL for the screen. */
   thumbnail: string;
 }
 
-/// The app's own record of a visit, kept on the phone, by task.
+/** The app's own record of a visit, kept on the phone, by task. */
 export interface LocalVisit {
   taskId: string;
   visitId?: string;
   venueName: string;
   checkInClientId: string;
   checkedInAt: string;
-  /// The server's word on the check-in, once it answered.
+  /** The server's word on the check-in, once it answered. */
   checkIn?: CheckInMutation["checkIn"];
   answers: Record<string, unknown>;
   photos: LocalPhoto[];
-  /// Capture tokens from the server not yet spent on a photo.
+  /** Capture tokens from the server not yet spent on a photo. */
   tokens: string[];
   checkedOutAt?: string;
   submittedAt?: string;
-  /// A returned visit being fixed (it keeps its check-in and check-out).
+  /** A returned visit being fixed (it keeps its check-in and check-out). */
   returned?: boolean;
-  /// The time of the return this fix answers.
+  /** The time of the return this fix answers. */
   returnedAt?: string;
 }
 
@@ -68,20 +70,16 @@ export async function enqueue(item: Omit<QueuedOperation, "createdAt">): Promise
   await (await db()).add("outbox", { ...item, createdAt: Date.now() } satisfies QueuedOperation);
 }
 
-/// Saves answers: merged into the last waiting save of the same visit when that one is not being sent, so a
-/// long offline visit leaves one save, not one per tap.
+/**
+ * Saves answers: merged into the last waiting save of the same visit when that one is not being sent, so a
+ * long offline visit leaves one save, not one per tap.
+ */
 export async function enqueueAnswers(taskId: string, answers: Record<string, unknown>): Promise<void> {
   const d = await db();
   const tx = d.transaction("outbox", "readwrite");
   const cursor = await tx.store.openCursor(null, "prev");
   const last = cursor?.value as QueuedOperation | undefined;
-  if (
-    last &&
-    !last.refused &&
-    last.id !== sending &&
-    last.operation === "saveVisitAnswers" &&
-    last.taskId === taskId
-  ) {
+  if (last && !last.refused && last.id !== sending && last.operation === "saveVisitAnswers" && last.taskId === taskId) {
     const merged = { ...(last.variables.answers as Record<string, unknown>), ...answers };
     await tx.store.put({ ...last, variables: { ...last.variables, answers: merged } });
   } else {
@@ -106,7 +104,7 @@ export async function localVisits(): Promise<LocalVisit[]> {
   return (await (await db()).getAll("visits")) as LocalVisit[];
 }
 
-/// Changes a local visit in one transaction (read, change, write).
+/** Changes a local visit in one transaction (read, change, write). */
 export async function updateVisit(taskId: string, change: (v: LocalVisit) => LocalVisit): Promise<LocalVisit | undefined> {
   const d = await db();
   const tx = d.transaction("visits", "readwrite");
@@ -122,7 +120,7 @@ export async function saveVisit(v: LocalVisit): Promise<void> {
   await (await db()).put("visits", v);
 }
 
-/// Takes one unspent capture token of the visit, if the phone has one.
+/** Takes one unspent capture token of the visit, if the phone has one. */
 export async function takeToken(taskId: string): Promise<string | undefined> {
   let token: string | undefined;
   await updateVisit(taskId, (v) => {
@@ -136,7 +134,7 @@ const TOKENS_PER_VISIT = 20;
 
 const fetching = new Map<string, Promise<void>>();
 
-/// Asks for capture tokens; a second ask while the first is under way waits for it instead of asking again.
+/** Asks for capture tokens; a second ask while the first is under way waits for it instead of asking again. */
 function fetchTokens(taskId: string, visitId: string): Promise<void> {
   let request = fetching.get(taskId);
   if (!request) {
@@ -149,7 +147,7 @@ function fetchTokens(taskId: string, visitId: string): Promise<void> {
   return request;
 }
 
-/// Asks for capture tokens for a visit the server knows, while online (the camera spends them offline).
+/** Asks for capture tokens for a visit the server knows, while online (the camera spends them offline). */
 export async function prepareCamera(taskId: string): Promise<void> {
   const v = await localVisit(taskId);
   if (v?.visitId && v.tokens.length < 3) await fetchTokens(taskId, v.visitId).catch(() => undefined);
@@ -158,9 +156,11 @@ export async function prepareCamera(taskId: string): Promise<void> {
 let draining = false;
 let sending: number | undefined;
 
-/// Sends what waits, oldest first, until nothing is left; stops at the first failure that is not the request's
-/// fault (no network, the server unwell, signed out) to try again later. A refusal is kept with the server's
-/// words. Each item is read afresh just before it goes, so what was added or merged meanwhile goes too.
+/**
+ * Sends what waits, oldest first, until nothing is left; stops at the first failure that is not the request's
+ * fault (no network, the server unwell, signed out) to try again later. A refusal is kept with the server's
+ * words. Each item is read afresh just before it goes, so what was added or merged meanwhile goes too.
+ */
 export async function drain(onChange: () => void): Promise<void> {
   if (draining) return;
   draining = true;
@@ -194,7 +194,7 @@ export async function drain(onChange: () => void): Promise<void> {
   }
 }
 
-/// The oldest item after `id` that the server has not refused, as it is stored now.
+/** The oldest item after `id` that the server has not refused, as it is stored now. */
 async function nextAfter(id: number): Promise<QueuedOperation | undefined> {
   const tx = (await db()).transaction("outbox");
   for (let c = await tx.store.openCursor(IDBKeyRange.lowerBound(id, true)); c; c = await c.continue()) {
@@ -204,9 +204,11 @@ async function nextAfter(id: number): Promise<QueuedOperation | undefined> {
   return undefined;
 }
 
-/// The variables as they go: the visit id from the phone's record of the visit (known once the check-in was
-/// answered), and a capture token for a live photo taken before the phone had one. `undefined`: the item cannot
-/// go (refused and kept).
+/**
+ * The variables as they go: the visit id from the phone's record of the visit (known once the check-in was
+ * answered), and a capture token for a live photo taken before the phone had one. `undefined`: the item cannot
+ * go (refused and kept).
+ */
 async function resolve(item: QueuedOperation): Promise<Record<string, unknown> | undefined> {
   const variables = { ...item.variables };
   if (item.taskId && item.operation !== "checkIn") {
@@ -231,7 +233,7 @@ async function resolve(item: QueuedOperation): Promise<Record<string, unknown> |
   return variables;
 }
 
-/// What an answer teaches the phone: the visit id of a check-in, and capture tokens for its camera.
+/** What an answer teaches the phone: the visit id of a check-in, and capture tokens for its camera. */
 async function after(item: QueuedOperation, result: unknown): Promise<void> {
   if (item.operation === "checkIn" && item.taskId) {
     const answer = (result as CheckInMutation).checkIn;

@@ -39,13 +39,8 @@ export function Nav({ lang, current }: { lang: Lang; current: string }) {
   );
 }
 
-/// Offline notice, what waits to be sent, and what the server refused (in its words, for the shopper to act on).
-export function OutboxStatus(props: {
-  lang: Lang;
-  online: boolean;
-  items: QueuedOperation[];
-  onDismiss: (id: number) => void;
-}) {
+/** Offline notice, what waits to be sent, and what the server refused (in its words, for the shopper to act on). */
+export function OutboxStatus(props: { lang: Lang; online: boolean; items: QueuedOperation[]; onDismiss: (id: number) => void }) {
   const s = t(props.lang);
   const waiting = props.items.filter((i) => !i.refused);
   const refused = props.items.filter((i) => i.refused);
@@ -84,8 +79,10 @@ interface InstallPromptEvent extends Event {
   prompt: () => Promise<void>;
 }
 
-/// "Install the app": shown when the browser offers installation (Chromium's `beforeinstallprompt`); other
-/// browsers install from their own menu (the manifest and service worker make the app installable).
+/**
+ * "Install the app": shown when the browser offers installation (Chromium's `beforeinstallprompt`); other
+ * browsers install from their own menu (the manifest and service worker make the app installable).
+ */
 export function InstallButton({ lang }: { lang: Lang }) {
   const [offer, setOffer] = useState<InstallPromptEvent | null>(null);
   useEffect(() => {
@@ -116,7 +113,7 @@ export function InstallButton({ lang }: { lang: Lang }) {
   );
 }
 
-/// What the maps of the app say (zoom buttons, the home area, a map that cannot be shown), in the chosen language.
+/** What the maps of the app say (zoom buttons, the home area, a map that cannot be shown), in the chosen language. */
 export function mapText(lang: Lang) {
   const s = t(lang);
   return { labels: { zoomIn: s.zoomIn, zoomOut: s.zoomOut, home: s.homeArea }, unavailable: s.mapUnavailable };

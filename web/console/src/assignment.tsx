@@ -9,7 +9,13 @@ import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
 import { distanceM } from "../../common/geo";
 import { MapView, type MapPoint } from "../../common/map";
-import { AssignTaskDocument, AssignableShoppersDocument, OfferTaskDocument, UnassignTaskDocument, WaveTasksDocument } from "./gql/operations";
+import {
+  AssignTaskDocument,
+  AssignableShoppersDocument,
+  OfferTaskDocument,
+  UnassignTaskDocument,
+  WaveTasksDocument,
+} from "./gql/operations";
 import type { AssignableShoppersQuery, TaskState, WaveTasksQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
@@ -20,7 +26,7 @@ type Shopper = AssignableShoppersQuery["shoppers"]["edges"][number]["node"];
 const HELD: TaskState[] = ["OFFERED", "CLAIMED", "ASSIGNED"];
 const DONE: TaskState[] = ["VISITED", "SUBMITTED", "APPROVED"];
 const SHOPPER_COLOR = "#1d4ed8";
-/// Tasks are coloured by how far they got, so the map with "any state" is the wave's progress on a map.
+/** Tasks are coloured by how far they got, so the map with "any state" is the wave's progress on a map. */
 const STAGES: [string, (state: TaskState) => boolean, string][] = [
   ["stageOpen", (st) => st === "OPEN", "#c2410c"],
   ["stageHeld", (st) => HELD.includes(st), "#7c3aed"],
@@ -59,19 +65,29 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
   }, [waveId, state]);
   const task = tasks?.find((x) => x.id === taskId) ?? null;
   const nearest = task
-    ? shoppers
-        .map((sh) => ({ sh, km: distanceM(task.venue.location, sh.homeLocation) / 1000 }))
-        .sort((a, b) => a.km - b.km)
+    ? shoppers.map((sh) => ({ sh, km: distanceM(task.venue.location, sh.homeLocation) / 1000 })).sort((a, b) => a.km - b.km)
     : shoppers.map((sh) => ({ sh, km: null as number | null }));
   const points: MapPoint[] = [
-    ...(tasks ?? []).map((x) => ({ id: `task-${x.id}`, lat: x.venue.location.lat, lon: x.venue.location.lon, label: `${x.venue.name} (${s.taskStates[x.state] ?? x.state})`, color: stageColor(x.state) })),
-    ...shoppers.map((sh) => ({ id: `shopper-${sh.id}`, lat: sh.homeLocation.lat, lon: sh.homeLocation.lon, label: `${sh.fullName} (${s.homeOf})`, color: SHOPPER_COLOR })),
+    ...(tasks ?? []).map((x) => ({
+      id: `task-${x.id}`,
+      lat: x.venue.location.lat,
+      lon: x.venue.location.lon,
+      label: `${x.venue.name} (${s.taskStates[x.state] ?? x.state})`,
+      color: stageColor(x.state),
+    })),
+    ...shoppers.map((sh) => ({
+      id: `shopper-${sh.id}`,
+      lat: sh.homeLocation.lat,
+      lon: sh.homeLocation.lon,
+      label: `${sh.fullName} (${s.homeOf})`,
+      color: SHOPPER_COLOR,
+    })),
   ];
   function pick(id: string) {
     if (id.startsWith("task-")) setTaskId(id.slice(5));
     else if (id.startsWith("shopper-")) setShopperId(id.slice(8));
   }
-  /// The form's own check before asking the service: a shopper (to assign or offer) and a reason.
+  /** The form's own check before asking the service: a shopper (to assign or offer) and a reason. */
   const check = (needsShopper: boolean) => {
     if (needsShopper && !shopperId) throw new Error(`${s.shopper}: ${s.chooseShopper}`);
     if (!reason.trim()) throw new Error(`${s.assignReason}: ${s.errorRequired}`);
@@ -130,7 +146,10 @@ export function HandAssignment({ lang, waveId }: { lang: Lang; waveId: string })
               {(tasks ?? []).map((x) => (
                 <tr key={x.id} class={x.id === taskId ? "selected" : undefined}>
                   <td>
-                    {x.venue.name} <span class="hint">({x.venue.city}, {s.visitNo(x.visitNumber)})</span>
+                    {x.venue.name}{" "}
+                    <span class="hint">
+                      ({x.venue.city}, {s.visitNo(x.visitNumber)})
+                    </span>
                   </td>
                   <td>{s.taskStates[x.state] ?? x.state}</td>
                   <td>

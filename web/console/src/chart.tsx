@@ -3,7 +3,19 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Series } from "./charts";
 
-export function ScoreChart({ kind, labels, series, summary, unavailable }: { kind: "bar" | "line"; labels: string[]; series: Series[]; summary: string; unavailable: string }) {
+export function ScoreChart({
+  kind,
+  labels,
+  series,
+  summary,
+  unavailable,
+}: {
+  kind: "bar" | "line";
+  labels: string[];
+  series: Series[];
+  summary: string;
+  unavailable: string;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {

@@ -1,6 +1,17 @@
 // Chart.js, loaded only when a results page draws a chart (a separate chunk). Only the parts the console uses
 // are registered: bars and lines on category and linear axes, with tooltips and legends.
-import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from "chart.js";
+import {
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from "chart.js";
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -10,7 +21,7 @@ export interface Series {
   color: string;
 }
 
-/// Draws a chart of scores 0–100 on the canvas; returns the function that removes it.
+/** Draws a chart of scores 0–100 on the canvas; returns the function that removes it. */
 export function drawChart(canvas: HTMLCanvasElement, kind: "bar" | "line", labels: string[], series: Series[]): () => void {
   const chart = new Chart(canvas, {
     type: kind,

@@ -5,15 +5,40 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
-import { isVisible, label, questions, type Definition, type Question, type Section } from "../../app/src/checklist";
-import { ChecklistListDocument, ChecklistVersionForEditDocument, CreateChecklistDocument, CreateChecklistDraftDocument, PreviewChecklistScoreDocument, PublishChecklistVersionDocument, StaffClientsDocument, UpdateChecklistDraftDocument } from "./gql/operations";
+import { isVisible, label, questions, type Definition, type Question, type Section } from "../../common/checklist";
+import {
+  ChecklistListDocument,
+  ChecklistVersionForEditDocument,
+  CreateChecklistDocument,
+  CreateChecklistDraftDocument,
+  PreviewChecklistScoreDocument,
+  PublishChecklistVersionDocument,
+  StaffClientsDocument,
+  UpdateChecklistDraftDocument,
+} from "./gql/operations";
 import type { ChecklistListQuery, ChecklistVersionForEditQuery, StaffClientsQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
 
-const TYPES: Question["type"][] = ["YES_NO", "SCALE", "SINGLE_CHOICE", "MULTIPLE_CHOICE", "NUMBER", "DURATION", "TEXT", "TIMESTAMP", "PHOTO"];
+const TYPES: Question["type"][] = [
+  "YES_NO",
+  "SCALE",
+  "SINGLE_CHOICE",
+  "MULTIPLE_CHOICE",
+  "NUMBER",
+  "DURATION",
+  "TEXT",
+  "TIMESTAMP",
+  "PHOTO",
+];
 const STARTER: Definition = {
-  sections: [{ code: "VISIT", title: { uk: "Візит" }, questions: [{ code: "Q1", title: { uk: "Нове питання" }, type: "YES_NO", weight: 1 } as Question] }],
+  sections: [
+    {
+      code: "VISIT",
+      title: { uk: "Візит" },
+      questions: [{ code: "Q1", title: { uk: "Нове питання" }, type: "YES_NO", weight: 1 } as Question],
+    },
+  ],
 };
 
 export function Checklists({ lang }: { lang: Lang }) {
@@ -108,7 +133,9 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
     setScore(null);
   };
   const setQuestion = (si: number, qi: number, q: Question) =>
-    change({ sections: def.sections.map((sec, i) => (i === si ? { ...sec, questions: sec.questions.map((x, j) => (j === qi ? q : x)) } : sec)) });
+    change({
+      sections: def.sections.map((sec, i) => (i === si ? { ...sec, questions: sec.questions.map((x, j) => (j === qi ? q : x)) } : sec)),
+    });
   const all = questions(def);
   return (
     <>
@@ -123,7 +150,12 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
           {def.sections.map((sec, si) => (
             <fieldset key={si}>
               <legend>{s.sectionLegend(si + 1)}</legend>
-              <Field id={`sec-${si}-code`} label={s.code} value={sec.code} onInput={(v) => change({ sections: def.sections.map((x, i) => (i === si ? { ...x, code: v } : x)) })} />
+              <Field
+                id={`sec-${si}-code`}
+                label={s.code}
+                value={sec.code}
+                onInput={(v) => change({ sections: def.sections.map((x, i) => (i === si ? { ...x, code: v } : x)) })}
+              />
               <Field
                 id={`sec-${si}-title`}
                 label={s.titleUk}
@@ -132,13 +164,24 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
               />
               {sec.questions.map((q, qi) => (
                 <div key={qi}>
-                  <QuestionForm lang={lang} prefix={`q-${si}-${qi}`} q={q} earlier={all.filter((x) => x.code !== q.code)} onChange={(next) => setQuestion(si, qi, next)} />
+                  <QuestionForm
+                    lang={lang}
+                    prefix={`q-${si}-${qi}`}
+                    q={q}
+                    earlier={all.filter((x) => x.code !== q.code)}
+                    onChange={(next) => setQuestion(si, qi, next)}
+                  />
                   {draft && (
                     <div class="row">
                       <button type="button" class="secondary" disabled={qi === 0} onClick={() => change(moved(def, si, qi, -1))}>
                         {s.moveUp(q.code)}
                       </button>
-                      <button type="button" class="secondary" disabled={qi === sec.questions.length - 1} onClick={() => change(moved(def, si, qi, 1))}>
+                      <button
+                        type="button"
+                        class="secondary"
+                        disabled={qi === sec.questions.length - 1}
+                        onClick={() => change(moved(def, si, qi, 1))}
+                      >
                         {s.moveDown(q.code)}
                       </button>
                       <button type="button" class="secondary" onClick={() => change(removed(def, si, qi))}>
@@ -161,10 +204,21 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
           ))}
           {draft ? (
             <div class="row">
-              <button type="button" class="secondary" onClick={() => change({ sections: [...def.sections, { code: `S${def.sections.length + 1}`, title: { uk: "" }, questions: [] }] })}>
+              <button
+                type="button"
+                class="secondary"
+                onClick={() =>
+                  change({ sections: [...def.sections, { code: `S${def.sections.length + 1}`, title: { uk: "" }, questions: [] }] })
+                }
+              >
                 {s.addSection}
               </button>
-              <button type="button" onClick={() => void act(async () => (await gql(UpdateChecklistDraftDocument, { versionId: id, definition: def }), s.savedDraft))}>
+              <button
+                type="button"
+                onClick={() =>
+                  void act(async () => (await gql(UpdateChecklistDraftDocument, { versionId: id, definition: def }), s.savedDraft))
+                }
+              >
                 {s.saveDraft}
               </button>
               <button
@@ -202,7 +256,13 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
           {all
             .filter((q) => isVisible(def, q.code, answers))
             .map((q) => (
-              <PreviewQuestion key={q.code} lang={lang} q={q} value={answers[q.code]} onAnswer={(v) => setAnswers({ ...answers, [q.code]: v })} />
+              <PreviewQuestion
+                key={q.code}
+                lang={lang}
+                q={q}
+                value={answers[q.code]}
+                onAnswer={(v) => setAnswers({ ...answers, [q.code]: v })}
+              />
             ))}
           <button
             type="button"
@@ -210,7 +270,9 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
             onClick={() =>
               void act(async () => {
                 // Answers the preview hides are left out, as the app leaves them out.
-                const shown = Object.fromEntries(Object.entries(answers).filter(([code, v]) => v !== undefined && isVisible(def, code, answers)));
+                const shown = Object.fromEntries(
+                  Object.entries(answers).filter(([code, v]) => v !== undefined && isVisible(def, code, answers)),
+                );
                 const got = await gql(PreviewChecklistScoreDocument, { versionId: id, answers: shown });
                 const text = got.previewChecklistScore.score === null ? s.noScore : got.previewChecklistScore.score.toFixed(1);
                 setScore(text);
@@ -227,7 +289,7 @@ export function ChecklistEditor({ lang, id }: { lang: Lang; id: string }) {
   );
 }
 
-/// The question moved one place up (-1) or down (+1) in its section.
+/** The question moved one place up (-1) or down (+1) in its section. */
 function moved(def: Definition, si: number, qi: number, by: -1 | 1): Definition {
   return {
     sections: def.sections.map((sec, i) => {
@@ -239,7 +301,7 @@ function moved(def: Definition, si: number, qi: number, by: -1 | 1): Definition 
   };
 }
 
-/// The question gone (a condition that still names it is then refused at publishing, with its path).
+/** The question gone (a condition that still names it is then refused at publishing, with its path). */
 function removed(def: Definition, si: number, qi: number): Definition {
   return { sections: def.sections.map((sec, i) => (i === si ? { ...sec, questions: sec.questions.filter((_, j) => j !== qi) } : sec)) };
 }
@@ -248,8 +310,10 @@ function addQuestion(section: Section, n: number): Section {
   return { ...section, questions: [...section.questions, { code: `Q${n}`, title: { uk: "" }, type: "YES_NO", weight: 1 } as Question] };
 }
 
-/// A question given another type: the settings the new type has no use for go (a text question carrying a weight,
-/// say, would be refused at publishing).
+/**
+ * A question given another type: the settings the new type has no use for go (a text question carrying a weight,
+ * say, would be refused at publishing).
+ */
 function retyped(q: Question, type: Question["type"]): Question {
   const next = { ...q, type } as Question & { weight?: number };
   if (["TEXT", "TIMESTAMP", "PHOTO"].includes(type)) delete next.weight;
@@ -272,11 +336,13 @@ function retyped(q: Question, type: Question["type"]): Question {
   return next;
 }
 
-/// The settings the app's question type does not carry (they only matter to the score).
+/** The settings the app's question type does not carry (they only matter to the score). */
 type Editable = Question & { weight?: number; yesScore?: number; noScore?: number; bands?: { upTo: number; score: number }[] };
 
-/// One question's settings. Options are one per line, `CODE | label | score`; bands `up to | score`; a condition
-/// beyond "equals" (answered, all, any, not, nested) is written as JSON (docs/CHECKLISTS.md).
+/**
+ * One question's settings. Options are one per line, `CODE | label | score`; bands `up to | score`; a condition
+ * beyond "equals" (answered, all, any, not, nested) is written as JSON (docs/CHECKLISTS.md).
+ */
 function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier: Question[]; onChange: (q: Question) => void }) {
   const s = t(props.lang);
   const { q, prefix, onChange } = props;
@@ -299,9 +365,18 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
       <legend>{q.code || s.newQuestion}</legend>
       <Field id={`${prefix}-code`} label={s.code} value={q.code} onInput={(v) => set({ code: v })} />
       <Field id={`${prefix}-title`} label={s.titleUk} value={q.title.uk} onInput={(v) => set({ title: { ...q.title, uk: v } })} />
-      <Field id={`${prefix}-title-en`} label={s.titleEn} value={q.title.en ?? ""} onInput={(v) => set({ title: { ...q.title, en: v || undefined } })} />
+      <Field
+        id={`${prefix}-title-en`}
+        label={s.titleEn}
+        value={q.title.en ?? ""}
+        onInput={(v) => set({ title: { ...q.title, en: v || undefined } })}
+      />
       <label for={`${prefix}-type`}>{s.questionType}</label>
-      <select id={`${prefix}-type`} value={q.type} onChange={(e) => onChange(retyped(q, (e.target as HTMLSelectElement).value as Question["type"]))}>
+      <select
+        id={`${prefix}-type`}
+        value={q.type}
+        onChange={(e) => onChange(retyped(q, (e.target as HTMLSelectElement).value as Question["type"]))}
+      >
         {TYPES.map((type) => (
           <option key={type} value={type}>
             {s.questionTypes[type] ?? type}
@@ -309,31 +384,80 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
         ))}
       </select>
       <label class="check">
-        <input type="checkbox" checked={!!q.required} onChange={(e) => set({ required: (e.target as HTMLInputElement).checked })} /> {s.requiredQuestion}
+        <input type="checkbox" checked={!!q.required} onChange={(e) => set({ required: (e.target as HTMLInputElement).checked })} />{" "}
+        {s.requiredQuestion}
       </label>
       {!["TEXT", "TIMESTAMP", "PHOTO"].includes(q.type) && (
-        <Field id={`${prefix}-weight`} label={s.weight} inputMode="decimal" value={String((q as { weight?: number }).weight ?? "")} onInput={(v) => onChange({ ...q, weight: num(v) } as Question)} />
+        <Field
+          id={`${prefix}-weight`}
+          label={s.weight}
+          inputMode="decimal"
+          value={String((q as { weight?: number }).weight ?? "")}
+          onInput={(v) => onChange({ ...q, weight: num(v) } as Question)}
+        />
       )}
       {["SCALE", "NUMBER"].includes(q.type) && (
         <>
-          <Field id={`${prefix}-min`} label={s.min} inputMode="decimal" value={q.min === undefined ? "" : String(q.min)} onInput={(v) => set({ min: num(v) })} />
-          <Field id={`${prefix}-max`} label={s.max} inputMode="decimal" value={q.max === undefined ? "" : String(q.max)} onInput={(v) => set({ max: num(v) })} />
+          <Field
+            id={`${prefix}-min`}
+            label={s.min}
+            inputMode="decimal"
+            value={q.min === undefined ? "" : String(q.min)}
+            onInput={(v) => set({ min: num(v) })}
+          />
+          <Field
+            id={`${prefix}-max`}
+            label={s.max}
+            inputMode="decimal"
+            value={q.max === undefined ? "" : String(q.max)}
+            onInput={(v) => set({ max: num(v) })}
+          />
         </>
       )}
       {q.type === "DURATION" && (
-        <Field id={`${prefix}-maxmin`} label={s.maxMinutes} inputMode="numeric" value={q.maxMinutes === undefined ? "" : String(q.maxMinutes)} onInput={(v) => set({ maxMinutes: num(v) })} />
+        <Field
+          id={`${prefix}-maxmin`}
+          label={s.maxMinutes}
+          inputMode="numeric"
+          value={q.maxMinutes === undefined ? "" : String(q.maxMinutes)}
+          onInput={(v) => set({ maxMinutes: num(v) })}
+        />
       )}
       {q.type === "PHOTO" && (
         <>
-          <Field id={`${prefix}-mincount`} label={s.minCount} inputMode="numeric" value={q.minCount === undefined ? "" : String(q.minCount)} onInput={(v) => set({ minCount: num(v) })} />
+          <Field
+            id={`${prefix}-mincount`}
+            label={s.minCount}
+            inputMode="numeric"
+            value={q.minCount === undefined ? "" : String(q.minCount)}
+            onInput={(v) => set({ minCount: num(v) })}
+          />
           <Field id={`${prefix}-caption`} label={s.captionUk} value={q.caption?.uk ?? ""} onInput={(v) => labelPatch("caption", "uk", v)} />
-          <Field id={`${prefix}-caption-en`} label={s.captionEn} value={q.caption?.en ?? ""} onInput={(v) => labelPatch("caption", "en", v)} />
+          <Field
+            id={`${prefix}-caption-en`}
+            label={s.captionEn}
+            value={q.caption?.en ?? ""}
+            onInput={(v) => labelPatch("caption", "en", v)}
+          />
         </>
       )}
       {q.type === "YES_NO" && (
         <>
-          <Field id={`${prefix}-yes`} label={s.yesScore} hint={s.fractionHint} inputMode="decimal" value={e.yesScore === undefined ? "" : String(e.yesScore)} onInput={(v) => onChange({ ...e, yesScore: num(v) } as Question)} />
-          <Field id={`${prefix}-no`} label={s.noAnswerScore} inputMode="decimal" value={e.noScore === undefined ? "" : String(e.noScore)} onInput={(v) => onChange({ ...e, noScore: num(v) } as Question)} />
+          <Field
+            id={`${prefix}-yes`}
+            label={s.yesScore}
+            hint={s.fractionHint}
+            inputMode="decimal"
+            value={e.yesScore === undefined ? "" : String(e.yesScore)}
+            onInput={(v) => onChange({ ...e, yesScore: num(v) } as Question)}
+          />
+          <Field
+            id={`${prefix}-no`}
+            label={s.noAnswerScore}
+            inputMode="decimal"
+            value={e.noScore === undefined ? "" : String(e.noScore)}
+            onInput={(v) => onChange({ ...e, noScore: num(v) } as Question)}
+          />
         </>
       )}
       {(q.type === "NUMBER" || q.type === "DURATION") && (
@@ -360,7 +484,12 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
         </>
       )}
       <Field id={`${prefix}-guidance`} label={s.guidanceUk} value={q.guidance?.uk ?? ""} onInput={(v) => labelPatch("guidance", "uk", v)} />
-      <Field id={`${prefix}-guidance-en`} label={s.guidanceEn} value={q.guidance?.en ?? ""} onInput={(v) => labelPatch("guidance", "en", v)} />
+      <Field
+        id={`${prefix}-guidance-en`}
+        label={s.guidanceEn}
+        value={q.guidance?.en ?? ""}
+        onInput={(v) => labelPatch("guidance", "en", v)}
+      />
       {(q.type === "SINGLE_CHOICE" || q.type === "MULTIPLE_CHOICE") && (
         <>
           <label for={`${prefix}-options`}>{s.optionsLabel}</label>
@@ -450,14 +579,20 @@ function QuestionForm(props: { lang: Lang; prefix: string; q: Question; earlier:
   );
 }
 
-/// A question as the preview asks it (enough to drive conditions and the score; the app renders the real thing).
+/** A question as the preview asks it (enough to drive conditions and the score; the app renders the real thing). */
 function PreviewQuestion(props: { lang: Lang; q: Question; value: unknown; onAnswer: (v: unknown) => void }) {
   const s = t(props.lang);
   const { q, value, onAnswer } = props;
   const id = `preview-${q.code}`;
   const title = label(q.title, props.lang) || q.code;
   if (q.type === "YES_NO" || q.type === "SINGLE_CHOICE") {
-    const choices: [string, unknown][] = q.type === "YES_NO" ? [[s.yes, true], [s.no, false]] : (q.options ?? []).map((o) => [label(o.label, props.lang), o.code]);
+    const choices: [string, unknown][] =
+      q.type === "YES_NO"
+        ? [
+            [s.yes, true],
+            [s.no, false],
+          ]
+        : (q.options ?? []).map((o) => [label(o.label, props.lang), o.code]);
     return (
       <fieldset class="choices">
         <legend>{title}</legend>
@@ -470,6 +605,14 @@ function PreviewQuestion(props: { lang: Lang; q: Question; value: unknown; onAns
     );
   }
   if (q.type === "SCALE" || q.type === "NUMBER" || q.type === "DURATION")
-    return <Field id={id} label={title} inputMode="decimal" value={typeof value === "number" ? String(value) : ""} onInput={(v) => onAnswer(v.trim() === "" ? undefined : Number(v))} />;
+    return (
+      <Field
+        id={id}
+        label={title}
+        inputMode="decimal"
+        value={typeof value === "number" ? String(value) : ""}
+        onInput={(v) => onAnswer(v.trim() === "" ? undefined : Number(v))}
+      />
+    );
   return <p>{title}</p>;
 }

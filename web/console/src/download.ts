@@ -11,7 +11,7 @@ export async function download(path: string, name: string): Promise<void> {
   saveBlob(await response.blob(), name);
 }
 
-/// Saves data the page already holds (a statement the API returned) under the given name.
+/** Saves data the page already holds (a statement the API returned) under the given name. */
 export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");

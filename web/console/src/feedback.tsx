@@ -5,7 +5,14 @@
 // and the code to download, and a new code when a poster was stolen.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
-import { CountFeedbackDocument, FeedbackBurstsDocument, FeedbackCodeDocument, FeedbackResponsesDocument, ModerateFeedbackDocument, RotateFeedbackCodeDocument } from "./gql/operations";
+import {
+  CountFeedbackDocument,
+  FeedbackBurstsDocument,
+  FeedbackCodeDocument,
+  FeedbackResponsesDocument,
+  ModerateFeedbackDocument,
+  RotateFeedbackCodeDocument,
+} from "./gql/operations";
 import type { FeedbackBurstsQuery, FeedbackCodeQuery, FeedbackResponsesQuery, Moderation } from "./gql/operations";
 import { download } from "./download";
 import { dateTime, dateTimeRange, t, type Lang } from "./i18n";
@@ -56,8 +63,12 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
           <ul>
             {bursts.map((b) => (
               <li key={`${b.venueId}-${b.from}`}>
-                <strong>{b.venueName}</strong>: {s.burstLine(b.responses, dateTimeRange(b.from, b.to, lang), b.usualPer10Minutes, b.suspicious)}{" "}
-                <button type="button" class="link" onClick={() => {
+                <strong>{b.venueName}</strong>:{" "}
+                {s.burstLine(b.responses, dateTimeRange(b.from, b.to, lang), b.usualPer10Minutes, b.suspicious)}{" "}
+                <button
+                  type="button"
+                  class="link"
+                  onClick={() => {
                     setCenter({ id: b.venueId, name: b.venueName });
                     setModeration("");
                   }}
@@ -80,7 +91,11 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
       <div class="filters">
         <div>
           <label for="fb-moderation">{s.moderationState}</label>
-          <select id="fb-moderation" value={moderation} onChange={(e) => setModeration((e.target as HTMLSelectElement).value as Moderation | "")}>
+          <select
+            id="fb-moderation"
+            value={moderation}
+            onChange={(e) => setModeration((e.target as HTMLSelectElement).value as Moderation | "")}
+          >
             <option value="">{s.anyState}</option>
             {(["PENDING", "PUBLISHED", "REJECTED", "NONE"] as Moderation[]).map((m) => (
               <option key={m} value={m}>
@@ -91,7 +106,11 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
         </div>
         <div>
           <label for="fb-suspicious">{s.riskFilter}</label>
-          <select id="fb-suspicious" value={suspicious} onChange={(e) => setSuspicious((e.target as HTMLSelectElement).value as "" | "true" | "false")}>
+          <select
+            id="fb-suspicious"
+            value={suspicious}
+            onChange={(e) => setSuspicious((e.target as HTMLSelectElement).value as "" | "true" | "false")}
+          >
             <option value="">{s.anyState}</option>
             <option value="false">{s.countedOnly}</option>
             <option value="true">{s.suspiciousOnly}</option>
@@ -105,7 +124,8 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
             {r.venueName} · {dateTime(r.createdAt, lang)} · {r.channel}
           </h2>
           <p>
-            {s.dimensions.map((d, i) => `${d}: ${level([r.premises, r.staff, r.waiting, r.result][i])}`).join("; ")}; {s.recommendShort}: {r.recommend ?? s.noAnswer}
+            {s.dimensions.map((d, i) => `${d}: ${level([r.premises, r.staff, r.waiting, r.result][i])}`).join("; ")}; {s.recommendShort}:{" "}
+            {r.recommend ?? s.noAnswer}
           </p>
           {r.comment && (
             <dl>
@@ -174,7 +194,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
   );
 }
 
-/// The venue page's QR section.
+/** The venue page's QR section. */
 export function VenueCode({ lang, venueId }: { lang: Lang; venueId: string }) {
   const s = t(lang);
   const [code, setCode] = useState<Code | null>(null);
@@ -195,13 +215,24 @@ export function VenueCode({ lang, venueId }: { lang: Lang; venueId: string }) {
             {s.qrLink}: <a href={code.link}>{code.link}</a> <span class="hint">({s.since(dateTime(code.createdAt, lang))})</span>
           </p>
           <div class="row">
-            <button type="button" onClick={() => void act(async () => (await download(code.posterPath, "poster.svg"), s.downloaded(s.posterFile)))}>
+            <button
+              type="button"
+              onClick={() => void act(async () => (await download(code.posterPath, "poster.svg"), s.downloaded(s.posterFile)))}
+            >
               {s.downloadPoster}
             </button>
-            <button type="button" class="secondary" onClick={() => void act(async () => (await download(code.posterPdfPath, "poster.pdf"), s.downloaded("PDF")))}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void act(async () => (await download(code.posterPdfPath, "poster.pdf"), s.downloaded("PDF")))}
+            >
               {s.downloadPosterPdf}
             </button>
-            <button type="button" class="secondary" onClick={() => void act(async () => (await download(code.qrPngPath, "qr.png"), s.downloaded("PNG")))}>
+            <button
+              type="button"
+              class="secondary"
+              onClick={() => void act(async () => (await download(code.qrPngPath, "qr.png"), s.downloaded("PNG")))}
+            >
               {s.downloadQr}
             </button>
             <button

@@ -82,7 +82,10 @@ export function ShopperMoney({ lang, act }: { lang: Lang; act: Act }) {
       return s.moneyOf(got.shopper.fullName);
     });
   const saveStatement = (data: ShopperMoneyQuery) =>
-    saveBlob(new Blob([data.yearlyStatement.csv], { type: "text/csv;charset=utf-8" }), `statement-${data.yearlyStatement.year}-${data.shopper.email}.csv`);
+    saveBlob(
+      new Blob([data.yearlyStatement.csv], { type: "text/csv;charset=utf-8" }),
+      `statement-${data.yearlyStatement.year}-${data.shopper.email}.csv`,
+    );
   const e = money_?.shopperEarnings;
   return (
     <section aria-labelledby="shopper-money">

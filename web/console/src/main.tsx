@@ -1,7 +1,8 @@
 // The staff console at /console/: staff sign in (the token lives in sessionStorage, for this tab only), then
-// work in the sections their role allows. Routes by the URL hash: #/review (the queue), #/visit/<id>, #/venues, #/checklists, #/checklist/<version>, #/venue/<id>, #/waves, #/shoppers, #/shopper/<id>, #/payments, #/results/<wave>, #/result/<visit>, #/index, #/staff, #/feedback, #/services. The
-// console only calls the public GraphQL API, so every rule (roles, client scope) is the service's.
-import { render } from "preact";
+// work in the rooms their role allows, routed by the URL hash (`#/<room>` or `#/<room>/<id>`) through the one
+// table `ROOMS`. The console only calls the public GraphQL API, so every rule (roles, client scope) is the
+// service's.
+import { render, type VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql, keepTokenIn, setToken, token } from "../../common/api";
 import { Field } from "../../common/field";
@@ -21,7 +22,7 @@ import { ChecklistEditor, Checklists } from "./checklists";
 import { VenuePage } from "./venue";
 import { Venues } from "./venues";
 import { Waves } from "./waves";
-import "../../app/src/style.css";
+import "../../common/style.css";
 import "./console.css";
 
 keepTokenIn(() => sessionStorage, "fieldwork.console.token");
@@ -71,27 +72,104 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
           </p>
         )}
         <Field id="email" label={s.email} type="email" autocomplete="username" value={email} error={errors.email} onInput={setEmail} />
-        <Field id="password" label={s.password} type="password" autocomplete="current-password" value={password} error={errors.password} onInput={setPassword} />
+        <Field
+          id="password"
+          label={s.password}
+          type="password"
+          autocomplete="current-password"
+          value={password}
+          error={errors.password}
+          onInput={setPassword}
+        />
         <button type="submit">{s.submitSignIn}</button>
       </form>
     </main>
   );
 }
 
-/// The section asked for if the role has it, else the first one the role has (null: none).
-function sectionFor(section: string, id: string | undefined, reviews: boolean, pays: boolean, reads: boolean, admin: boolean): string | null {
-  if (section === "staff" && admin) return "staff";
-  if (section === "payments" && pays) return "payments";
-  if (section === "results" && reads) return "results";
-  if (section === "index" && reads) return "index";
-  if (section === "result" && reads && id) return "result";
-  if (reviews) {
-    if (["venues", "checklists", "waves", "shoppers", "feedback", "services"].includes(section)) return section;
-    if (["visit", "shopper", "checklist", "venue"].includes(section) && id) return section;
-    return "review";
-  }
-  if (pays) return "payments";
-  return reads ? "results" : null;
+/** What a role may reach. */
+type Access = "reviews" | "pays" | "reads" | "admin";
+
+/** One room of the console: its path (`#/<path>` or `#/<path>/<id>`), who may open it, its menu entry (or the
+ * entry it belongs under), and its screen. The one route table: the menu, access and the screens follow it. */
+interface Room {
+  path: string;
+  needs: Access;
+  /** Opened with an id (`#/visit/<id>`); optional for rooms that also open without one. */
+  id?: "required" | "optional";
+  menu?: (s: ReturnType<typeof t>) => string;
+  /** The menu entry marked current while this room is open. */
+  under?: string;
+  screen: (p: { lang: Lang; id: string; moderates: boolean }) => VNode;
+}
+
+const ROOMS: Room[] = [
+  { path: "review", needs: "reviews", menu: (s) => s.review, screen: ({ lang }) => <Queue lang={lang} /> },
+  {
+    path: "visit",
+    needs: "reviews",
+    id: "required",
+    under: "review",
+    screen: ({ lang, id }) => <VisitReview key={id} lang={lang} id={id} />,
+  },
+  { path: "venues", needs: "reviews", menu: (s) => s.venues, screen: ({ lang }) => <Venues lang={lang} /> },
+  {
+    path: "venue",
+    needs: "reviews",
+    id: "required",
+    under: "venues",
+    screen: ({ lang, id }) => <VenuePage key={id} lang={lang} id={id} />,
+  },
+  { path: "checklists", needs: "reviews", menu: (s) => s.checklists, screen: ({ lang }) => <Checklists lang={lang} /> },
+  {
+    path: "checklist",
+    needs: "reviews",
+    id: "required",
+    under: "checklists",
+    screen: ({ lang, id }) => <ChecklistEditor key={id} lang={lang} id={id} />,
+  },
+  { path: "waves", needs: "reviews", menu: (s) => s.waves, screen: ({ lang }) => <Waves lang={lang} /> },
+  { path: "shoppers", needs: "reviews", menu: (s) => s.shoppers, screen: ({ lang }) => <Shoppers lang={lang} /> },
+  {
+    path: "shopper",
+    needs: "reviews",
+    id: "required",
+    under: "shoppers",
+    screen: ({ lang, id }) => <ShopperPage key={id} lang={lang} id={id} />,
+  },
+  { path: "feedback", needs: "reviews", menu: (s) => s.feedbackTitle, screen: ({ lang }) => <FeedbackRoom lang={lang} /> },
+  { path: "services", needs: "reviews", menu: (s) => s.servicesTitle, screen: ({ lang }) => <ServiceCatalogueRoom lang={lang} /> },
+  { path: "payments", needs: "pays", menu: (s) => s.payments, screen: ({ lang }) => <Payments lang={lang} /> },
+  {
+    path: "results",
+    needs: "reads",
+    id: "optional",
+    menu: (s) => s.results,
+    screen: ({ lang, id }) => <Results lang={lang} waveId={id || undefined} />,
+  },
+  {
+    path: "result",
+    needs: "reads",
+    id: "required",
+    under: "results",
+    screen: ({ lang, id }) => <ResultVisit key={id} lang={lang} id={id} />,
+  },
+  {
+    path: "index",
+    needs: "reads",
+    menu: (s) => s.qualityTitle,
+    screen: ({ lang, moderates }) => <QualityRoom lang={lang} moderates={moderates} />,
+  },
+  { path: "staff", needs: "admin", menu: (s) => s.staff, screen: ({ lang }) => <Staff lang={lang} /> },
+];
+
+/** The room asked for if the role may open it, else the first the role has: the review queue, the payments or
+ * the results (null: none). */
+function roomFor(path: string, id: string | undefined, may: (a: Access) => boolean): Room | null {
+  const asked = ROOMS.find((r) => r.path === path && may(r.needs) && (r.id !== "required" || id));
+  if (asked) return asked;
+  const fallback = may("reviews") ? "review" : may("pays") ? "payments" : may("reads") ? "results" : null;
+  return ROOMS.find((r) => r.path === fallback) ?? null;
 }
 
 function Console() {
@@ -121,59 +199,32 @@ function Console() {
         <SignIn lang={lang} onDone={() => setSignedIn(true)} />
       </>
     );
-  const [section, id] = route.split("/");
-  const reviews = me !== null && REVIEWERS.includes(me.role);
-  const pays = me !== null && PAYERS.includes(me.role);
-  const reads = me !== null && RESULT_READERS.includes(me.role);
-  const admin = me?.role === "ADMIN";
-  const current = sectionFor(section, id, reviews, pays, reads, admin);
-  let screen;
-  if (!me) screen = <p>{s.loading}</p>;
-  else if (current === "visit") screen = <VisitReview key={id} lang={lang} id={id} />;
-  else if (current === "review") screen = <Queue lang={lang} />;
-  else if (current === "payments") screen = <Payments lang={lang} />;
-  else if (current === "staff") screen = <Staff lang={lang} />;
-  else if (current === "feedback") screen = <FeedbackRoom lang={lang} />;
-  else if (current === "services") screen = <ServiceCatalogueRoom lang={lang} />;
-  else if (current === "index") screen = <QualityRoom lang={lang} moderates={reviews} />;
-  else if (current === "results") screen = <Results lang={lang} waveId={id || undefined} />;
-  else if (current === "result") screen = <ResultVisit key={id} lang={lang} id={id} />;
-  else if (current === "venues") screen = <Venues lang={lang} />;
-  else if (current === "venue") screen = <VenuePage key={id} lang={lang} id={id} />;
-  else if (current === "waves") screen = <Waves lang={lang} />;
-  else if (current === "checklists") screen = <Checklists lang={lang} />;
-  else if (current === "checklist") screen = <ChecklistEditor key={id} lang={lang} id={id} />;
-  else if (current === "shoppers") screen = <Shoppers lang={lang} />;
-  else if (current === "shopper") screen = <ShopperPage key={id} lang={lang} id={id} />;
-  else screen = <p class="notice">{s.notForRole}</p>;
-  const sections: [string, string, boolean][] = [
-    ["review", s.review, reviews],
-    ["venues", s.venues, reviews],
-    ["checklists", s.checklists, reviews],
-    ["waves", s.waves, reviews],
-    ["shoppers", s.shoppers, reviews],
-    ["feedback", s.feedbackTitle, reviews],
-    ["services", s.servicesTitle, reviews],
-    ["payments", s.payments, pays],
-    ["results", s.results, reads],
-    ["index", s.qualityTitle, reads],
-    ["staff", s.staff, admin],
-  ];
+  const [path, id] = route.split("/");
+  const may = (a: Access): boolean =>
+    me !== null &&
+    ({ reviews: REVIEWERS, pays: PAYERS, reads: RESULT_READERS, admin: ["ADMIN"] } satisfies Record<Access, string[]>)[a].includes(me.role);
+  const room = roomFor(path, id, may);
+  const screen = !me ? (
+    <p>{s.loading}</p>
+  ) : room ? (
+    room.screen({ lang, id: id ?? "", moderates: may("reviews") })
+  ) : (
+    <p class="notice">{s.notForRole}</p>
+  );
+  const current = room?.under ?? room?.path;
   return (
     <>
       <header class="console top">
         <p class="brand">{s.title}</p>
         <nav aria-label={s.menu}>
           <ul>
-            {sections
-              .filter(([, , allowed]) => allowed)
-              .map(([path, name]) => (
-                <li key={path}>
-                  <a href={`#/${path}`} aria-current={current === path || (path === "review" && current === "visit") || (path === "shoppers" && current === "shopper") || (path === "checklists" && current === "checklist") || (path === "results" && current === "result") || (path === "venues" && current === "venue") ? "page" : undefined}>
-                    {name}
-                  </a>
-                </li>
-              ))}
+            {ROOMS.filter((r) => r.menu && may(r.needs)).map((r) => (
+              <li key={r.path}>
+                <a href={`#/${r.path}`} aria-current={current === r.path ? "page" : undefined}>
+                  {r.menu?.(s)}
+                </a>
+              </li>
+            ))}
           </ul>
         </nav>
         <span>{me?.email}</span>

@@ -4,7 +4,15 @@
 // file imported with its result, and the ledger check.
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql, gqlUpload } from "../../common/api";
-import { ApprovePayoutBatchDocument, CancelPayoutBatchDocument, CreatePayoutBatchDocument, ImportPayoutStatusDocument, PayoutBatchesDocument, PayoutLinesDocument, SettlePayoutLineDocument } from "./gql/operations";
+import {
+  ApprovePayoutBatchDocument,
+  CancelPayoutBatchDocument,
+  CreatePayoutBatchDocument,
+  ImportPayoutStatusDocument,
+  PayoutBatchesDocument,
+  PayoutLinesDocument,
+  SettlePayoutLineDocument,
+} from "./gql/operations";
 import type { CreatePayoutBatchMutation, PayoutBatchesQuery, PayoutLinesQuery } from "./gql/operations";
 import { dateTime, kyivDay, money, t, type Lang } from "./i18n";
 import { download } from "./download";
@@ -15,8 +23,7 @@ import { Field } from "../../common/field";
 type Batch = PayoutBatchesQuery["payoutBatches"]["edges"][number]["node"];
 type Line = NonNullable<PayoutLinesQuery["payoutBatch"]>["lines"]["edges"][number]["node"];
 
-
-/// The first and last day of last month in Kyiv (where the ledger dates its entries), as the default period.
+/** The first and last day of last month in Kyiv (where the ledger dates its entries), as the default period. */
 function lastMonth(): [string, string] {
   const [year, month] = kyivDay().split("-").map(Number);
   const first = new Date(Date.UTC(year, month - 2, 1));
@@ -102,7 +109,14 @@ export function Payments({ lang }: { lang: Lang }) {
             </thead>
             <tbody>
               {batches.map((b) => (
-                <BatchRow key={b.id} lang={lang} batch={b} open={open === b.id} onOpen={() => setOpen(open === b.id ? null : b.id)} act={act} />
+                <BatchRow
+                  key={b.id}
+                  lang={lang}
+                  batch={b}
+                  open={open === b.id}
+                  onOpen={() => setOpen(open === b.id ? null : b.id)}
+                  act={act}
+                />
               ))}
             </tbody>
           </table>
@@ -162,11 +176,13 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
             </button>
           )}
           {b.state === "APPROVED" &&
-            ([
-              [b.csv, "csv", "CSV"],
-              [b.pain09, "xml", "pain.001.001.09"],
-              [b.pain03, "xml", "pain.001.001.03"],
-            ] as const).map(([path, ext, what]) => (
+            (
+              [
+                [b.csv, "csv", "CSV"],
+                [b.pain09, "xml", "pain.001.001.09"],
+                [b.pain03, "xml", "pain.001.001.03"],
+              ] as const
+            ).map(([path, ext, what]) => (
               <button
                 key={what}
                 type="button"
@@ -208,7 +224,7 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
   const s = t(lang);
   const [lines, setLines] = useState<Line[] | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  /// Settles a line by hand (the bank's answer came another way than its status file), then shows it again.
+  /** Settles a line by hand (the bank's answer came another way than its status file), then shows it again. */
   const settle = (l: Line, outcome: "PAID" | "FAILED") =>
     act(async () => {
       await gql(SettlePayoutLineDocument, { lineId: l.id, outcome, reason: outcome === "FAILED" ? (reasons[l.id] ?? "") : null });
@@ -265,7 +281,12 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
                         <label class="visually-hidden" for={`fail-${l.id}`}>
                           {s.failReasonFor(l.seq)}
                         </label>
-                        <input id={`fail-${l.id}`} placeholder={s.suspendReason} value={reasons[l.id] ?? ""} onInput={(e) => setReasons({ ...reasons, [l.id]: (e.target as HTMLInputElement).value })} />
+                        <input
+                          id={`fail-${l.id}`}
+                          placeholder={s.suspendReason}
+                          value={reasons[l.id] ?? ""}
+                          onInput={(e) => setReasons({ ...reasons, [l.id]: (e.target as HTMLInputElement).value })}
+                        />
                         <button type="button" class="secondary" onClick={() => void settle(l, "FAILED")}>
                           {s.settleFailed(l.seq)}
                         </button>

@@ -13,7 +13,17 @@ export interface ZoomLabels {
 
 const STEPS = [1, 1.5, 2, 3, 4];
 
-export function ZoomablePhoto({ thumbnailUrl, displayUrl, alt, labels }: { thumbnailUrl: string; displayUrl: string; alt: string; labels: ZoomLabels }) {
+export function ZoomablePhoto({
+  thumbnailUrl,
+  displayUrl,
+  alt,
+  labels,
+}: {
+  thumbnailUrl: string;
+  displayUrl: string;
+  alt: string;
+  labels: ZoomLabels;
+}) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [step, setStep] = useState(0);
   // The display copy is fetched only when the dialog opens: a gallery of ten photos loads ten thumbnails.

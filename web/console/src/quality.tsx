@@ -17,7 +17,7 @@ function currentQuarter(): string {
   return `${now.getFullYear()}-Q${Math.floor(now.getMonth() / 3) + 1}`;
 }
 
-/// `moderates`: the staff who may read raw responses also get the period's responses as CSV or XLSX.
+/** `moderates`: the staff who may read raw responses also get the period's responses as CSV or XLSX. */
 export function QualityRoom({ lang, moderates }: { lang: Lang; moderates: boolean }) {
   const s = t(lang);
   const [clients, setClients] = useState<{ id: string; name: string }[] | null>(null);
@@ -114,9 +114,10 @@ export function QualityRoom({ lang, moderates }: { lang: Lang; moderates: boolea
               type="button"
               class="secondary"
               onClick={() =>
-                download(`/clients/${encodeURIComponent(client)}/feedback?period=${encodeURIComponent(period)}&format=${format}`, `feedback-${period}.${format}`).catch((err) =>
-                  setError(failureText(err)),
-                )
+                download(
+                  `/clients/${encodeURIComponent(client)}/feedback?period=${encodeURIComponent(period)}&format=${format}`,
+                  `feedback-${period}.${format}`,
+                ).catch((err) => setError(failureText(err)))
               }
             >
               {s.responsesExport(format.toUpperCase())}
@@ -154,7 +155,11 @@ export function QualityRoom({ lang, moderates }: { lang: Lang; moderates: boolea
                       {r.oblast}
                       {r.sizeClass ? ` · ${r.sizeClass}` : ""}
                     </td>
-                    <td>{r.headline ? `${r.headline.value.toFixed(1)} (${r.headline.low.toFixed(1)}–${r.headline.high.toFixed(1)})` : s.tooFew}</td>
+                    <td>
+                      {r.headline
+                        ? `${r.headline.value.toFixed(1)} (${r.headline.low.toFixed(1)}–${r.headline.high.toFixed(1)})`
+                        : s.tooFew}
+                    </td>
                     <td>{part(r.ratings)}</td>
                     <td>{part(r.loyalty)}</td>
                     <td>{part(r.mystery)}</td>

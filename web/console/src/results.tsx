@@ -5,7 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { MapView, type MapPoint } from "../../common/map";
-import { label, questions, type Definition } from "../../app/src/checklist";
+import { label, questions, type Definition } from "../../common/checklist";
 import { ResultWavesDocument, ScoreTrendDocument, VisitForClientDocument, WaveResultsDocument } from "./gql/operations";
 import type { ResultWavesQuery, ScoreTrendQuery, VisitForClientQuery, WaveResultsQuery } from "./gql/operations";
 import { ScoreChart } from "./chart";
@@ -18,7 +18,7 @@ type Results = WaveResultsQuery["waveResults"];
 type VisitRow = Results["approvedVisits"]["edges"][number]["node"];
 type Question = Results["questions"][number];
 
-/// Score bands for the map and the legend (colour-blind-safe blue → orange, with the number always beside it).
+/** Score bands for the map and the legend (colour-blind-safe blue → orange, with the number always beside it). */
 const BANDS: [number, string][] = [
   [85, "#1d4ed8"],
   [70, "#60a5fa"],
@@ -57,7 +57,11 @@ export function Results({ lang, waveId }: { lang: Lang; waveId?: string }) {
       {waves && (
         <p>
           <label for="result-wave">{s.wave}</label>
-          <select id="result-wave" value={waveId ?? ""} onChange={(e) => (location.hash = `#/results/${(e.target as HTMLSelectElement).value}`)}>
+          <select
+            id="result-wave"
+            value={waveId ?? ""}
+            onChange={(e) => (location.hash = `#/results/${(e.target as HTMLSelectElement).value}`)}
+          >
             <option value="">{s.chooseWave}</option>
             {waves.map((w) => (
               <option key={w.id} value={w.id}>
@@ -120,7 +124,14 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
       setError(failureText(err));
     }
   }
-  if (!results) return error ? <p role="alert" class="error">{error}</p> : <p>{s.loading}</p>;
+  if (!results)
+    return error ? (
+      <p role="alert" class="error">
+        {error}
+      </p>
+    ) : (
+      <p>{s.loading}</p>
+    );
   const points: MapPoint[] = results.byVenue.map((v) => ({
     id: v.venueId,
     lat: v.location.lat,
@@ -224,7 +235,11 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
                   </thead>
                   <tbody>
                     {results.byVenue.map((v) => (
-                      <tr key={v.venueId} aria-current={selected === v.venueId ? "true" : undefined} class={selected === v.venueId ? "selected" : undefined}>
+                      <tr
+                        key={v.venueId}
+                        aria-current={selected === v.venueId ? "true" : undefined}
+                        class={selected === v.venueId ? "selected" : undefined}
+                      >
                         <td>
                           <button type="button" class="link" onClick={() => setSelected(v.venueId)}>
                             {v.name}
@@ -345,7 +360,7 @@ function Trend({ lang, trend }: { lang: Lang; trend: ScoreTrendQuery["scoreTrend
   );
 }
 
-/// One venue's score over the client's waves (chart and table).
+/** One venue's score over the client's waves (chart and table). */
 function VenueTrend({ lang, name, trend }: { lang: Lang; name: string; trend: ScoreTrendQuery["scoreTrend"] }) {
   const s = t(lang);
   return (
@@ -442,7 +457,7 @@ function Questions({ lang, questions: list }: { lang: Lang; questions: Question[
   );
 }
 
-/// One approved visit as the client reads it: answers and display photos (no shopper, no originals).
+/** One approved visit as the client reads it: answers and display photos (no shopper, no originals). */
 export function ResultVisit({ lang, id }: { lang: Lang; id: string }) {
   const s = t(lang);
   const [visit, setVisit] = useState<VisitForClientQuery["visit"] | null>(null);
@@ -452,7 +467,14 @@ export function ResultVisit({ lang, id }: { lang: Lang; id: string }) {
       .then((d) => setVisit(d.visit))
       .catch((err) => setError(failureText(err)));
   }, [id]);
-  if (!visit) return error ? <p role="alert" class="error">{error}</p> : <p>{s.loading}</p>;
+  if (!visit)
+    return error ? (
+      <p role="alert" class="error">
+        {error}
+      </p>
+    ) : (
+      <p>{s.loading}</p>
+    );
   const def = (visit.brief.checklist.definition ?? { sections: [] }) as Definition;
   const answers = (visit.answers ?? {}) as Record<string, unknown>;
   return (

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { failureText, gql, GraphQLFailure } from "../../common/api";
 import { distanceM } from "../../common/geo";
 import { MapView, type MapPoint } from "../../common/map";
-import { isNa, label, questions, type Definition } from "../../app/src/checklist";
+import { isNa, label, questions, type Definition } from "../../common/checklist";
 import { ReviewQueueDocument, ReviewVisitDocument, ReviewWavesDocument, VisitForReviewDocument } from "./gql/operations";
 import type { FlagCode, ReviewQueueQuery, ReviewWavesQuery, VisitForReviewQuery, VisitState } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
@@ -17,15 +17,29 @@ type Row = ReviewQueueQuery["reviewQueue"]["edges"][number]["node"];
 type Visit = VisitForReviewQuery["visit"];
 
 const FLAGS: FlagCode[] = [
-  "OUTSIDE_GEOFENCE", "LOW_GPS_ACCURACY", "MOCK_LOCATION", "OUTSIDE_VISITING_WINDOW", "DEVICE_TIME_GAP", "PHOTO_GPS_MISSING",
-  "PHOTO_GPS_OUTSIDE", "PHOTO_TIME_MISSING", "PHOTO_TIME_OUTSIDE", "DUPLICATE_PHOTO", "NEAR_DUPLICATE_PHOTO", "TOO_SHORT",
-  "TOO_LONG", "IMPOSSIBLE_TRAVEL", "LATE_SUBMISSION", "CONFLICT_OF_INTEREST", "COOL_OFF_BREACHED", "CAPTURE_MISMATCH",
+  "OUTSIDE_GEOFENCE",
+  "LOW_GPS_ACCURACY",
+  "MOCK_LOCATION",
+  "OUTSIDE_VISITING_WINDOW",
+  "DEVICE_TIME_GAP",
+  "PHOTO_GPS_MISSING",
+  "PHOTO_GPS_OUTSIDE",
+  "PHOTO_TIME_MISSING",
+  "PHOTO_TIME_OUTSIDE",
+  "DUPLICATE_PHOTO",
+  "NEAR_DUPLICATE_PHOTO",
+  "TOO_SHORT",
+  "TOO_LONG",
+  "IMPOSSIBLE_TRAVEL",
+  "LATE_SUBMISSION",
+  "CONFLICT_OF_INTEREST",
+  "COOL_OFF_BREACHED",
+  "CAPTURE_MISMATCH",
   "CAPTURE_BEFORE_TOKEN",
 ];
 const STATES: VisitState[] = ["SUBMITTED", "RETURNED", "APPROVED", "REJECTED", "IN_PROGRESS"];
-/// The queue last shown, so a visit page can go to the next and previous one.
+/** The queue last shown, so a visit page can go to the next and previous one. */
 const QUEUE_KEY = "fieldwork.console.queue";
-
 
 export function Queue({ lang }: { lang: Lang }) {
   const s = t(lang);
@@ -157,17 +171,38 @@ interface Position extends MapPoint {
 function positions(visit: Visit, s: Strings): Position[] {
   const out: Position[] = [];
   visit.checkInAttempts.forEach((a, i) =>
-    out.push({ id: `checkin-${i + 1}`, label: s.checkInPoint(i + 1, a.verdict?.passed ?? false), ...a.position, accuracyM: a.accuracyM, at: a.deviceTime }),
+    out.push({
+      id: `checkin-${i + 1}`,
+      label: s.checkInPoint(i + 1, a.verdict?.passed ?? false),
+      ...a.position,
+      accuracyM: a.accuracyM,
+      at: a.deviceTime,
+    }),
   );
-  if (visit.checkOut) out.push({ id: "checkout", label: s.checkOutPoint, ...visit.checkOut.position, accuracyM: visit.checkOut.accuracyM, at: visit.checkOut.deviceTime });
+  if (visit.checkOut)
+    out.push({
+      id: "checkout",
+      label: s.checkOutPoint,
+      ...visit.checkOut.position,
+      accuracyM: visit.checkOut.accuracyM,
+      at: visit.checkOut.deviceTime,
+    });
   visit.photos.forEach((p, i) => {
-    if (p.capture) out.push({ id: `capture-${i + 1}`, label: s.capturePoint(i + 1), ...p.capture.position, accuracyM: p.capture.accuracyM, at: p.capture.takenAt });
-    if (p.exif?.position) out.push({ id: `exif-${i + 1}`, label: s.exifPoint(i + 1), ...p.exif.position, accuracyM: null, at: p.exif.takenAt });
+    if (p.capture)
+      out.push({
+        id: `capture-${i + 1}`,
+        label: s.capturePoint(i + 1),
+        ...p.capture.position,
+        accuracyM: p.capture.accuracyM,
+        at: p.capture.takenAt,
+      });
+    if (p.exif?.position)
+      out.push({ id: `exif-${i + 1}`, label: s.exifPoint(i + 1), ...p.exif.position, accuracyM: null, at: p.exif.takenAt });
   });
   return out;
 }
 
-/// An answer in words, against the visit's own questionnaire (the results room shows answers the same way).
+/** An answer in words, against the visit's own questionnaire (the results room shows answers the same way). */
 export function answerText(answer: unknown, s: Strings, def: Definition, code: string, lang: Lang): string {
   if (answer === undefined || answer === null) return s.noAnswer;
   if (isNa(answer)) return s.na;
@@ -176,7 +211,8 @@ export function answerText(answer: unknown, s: Strings, def: Definition, code: s
   const q = questions(def).find((x) => x.code === code);
   const option = (c: unknown) => label(q?.options?.find((o) => o.code === c)?.label, lang) || String(c);
   if (Array.isArray(answer)) return answer.map(option).join(", ");
-  if (typeof answer === "object" && "photos" in (answer as object)) return `${(answer as { photos: number }).photos} ${s.photos.toLowerCase()}`;
+  if (typeof answer === "object" && "photos" in (answer as object))
+    return `${(answer as { photos: number }).photos} ${s.photos.toLowerCase()}`;
   if (q?.options) return option(answer);
   return String(answer);
 }
@@ -246,7 +282,14 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
       if (conflict) await load();
     }
   }
-  if (!visit) return error ? <p role="alert" class="error">{error}</p> : <p>{s.loading}</p>;
+  if (!visit)
+    return error ? (
+      <p role="alert" class="error">
+        {error}
+      </p>
+    ) : (
+      <p>{s.loading}</p>
+    );
   const def = (visit.brief.checklist.definition ?? { sections: [] }) as Definition;
   const answers = (visit.answers ?? {}) as Record<string, unknown>;
   const places = positions(visit, s);

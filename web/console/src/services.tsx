@@ -11,7 +11,7 @@ import { useOutcome } from "./outcome";
 
 type Service = ServiceCatalogueQuery["serviceCatalogue"][number];
 
-/// The venue types the platform knows; the catalogue of any of them can be edited.
+/** The venue types the platform knows; the catalogue of any of them can be edited. */
 const VENUE_TYPES = ["CNAP", "CNAP_BRANCH", "RESTAURANT", "SUPERMARKET", "SHOP"];
 
 const EMPTY = { code: "", nameUk: "", nameEn: "", position: "", active: true };
@@ -35,7 +35,11 @@ export function ServiceCatalogueRoom({ lang }: { lang: Lang }) {
   }, [venueType]);
   const nextPosition = (rows ?? []).reduce((max, r) => Math.max(max, r.position), 0) + 1;
   // `after` runs only once the service took the change (a refused form keeps what was typed).
-  const save = (service: { code: string; nameUk: string; nameEn: string; position: number; active: boolean }, done: string, after?: () => void) =>
+  const save = (
+    service: { code: string; nameUk: string; nameEn: string; position: number; active: boolean },
+    done: string,
+    after?: () => void,
+  ) =>
     act(async () => {
       await gql(SaveServiceDocument, { input: { venueType, ...service } });
       after?.();
@@ -98,7 +102,13 @@ export function ServiceCatalogueRoom({ lang }: { lang: Lang }) {
                       >
                         {s.changeService(r.code)}
                       </button>
-                      <button type="button" class="secondary" onClick={() => void save({ ...r, active: !r.active }, r.active ? s.serviceHidden(r.nameUk) : s.serviceShown(r.nameUk))}>
+                      <button
+                        type="button"
+                        class="secondary"
+                        onClick={() =>
+                          void save({ ...r, active: !r.active }, r.active ? s.serviceHidden(r.nameUk) : s.serviceShown(r.nameUk))
+                        }
+                      >
                         {r.active ? s.hideService(r.code) : s.showService(r.code)}
                       </button>
                     </div>
@@ -115,7 +125,13 @@ export function ServiceCatalogueRoom({ lang }: { lang: Lang }) {
           e.preventDefault();
           const position = form.position.trim() === "" ? nextPosition : Number(form.position);
           void save(
-            { code: form.code, nameUk: form.nameUk, nameEn: form.nameEn, position: Number.isInteger(position) ? position : -1, active: form.active },
+            {
+              code: form.code,
+              nameUk: form.nameUk,
+              nameEn: form.nameEn,
+              position: Number.isInteger(position) ? position : -1,
+              active: form.active,
+            },
             editing ? s.serviceSaved(form.nameUk) : s.serviceAdded(form.nameUk),
             () => {
               setEditing(null);
@@ -128,9 +144,21 @@ export function ServiceCatalogueRoom({ lang }: { lang: Lang }) {
         {editing ? null : <Field id="svc-code" label={s.serviceCode} hint={s.serviceCodeHint} value={form.code} onInput={set("code")} />}
         <Field id="svc-name-uk" label={s.serviceNameUk} value={form.nameUk} onInput={set("nameUk")} />
         <Field id="svc-name-en" label={s.serviceNameEn} value={form.nameEn} onInput={set("nameEn")} />
-        <Field id="svc-position" label={s.servicePosition} hint={s.servicePositionHint(nextPosition)} inputMode="numeric" value={form.position} onInput={set("position")} />
+        <Field
+          id="svc-position"
+          label={s.servicePosition}
+          hint={s.servicePositionHint(nextPosition)}
+          inputMode="numeric"
+          value={form.position}
+          onInput={set("position")}
+        />
         <p class="check">
-          <input id="svc-active" type="checkbox" checked={form.active} onChange={(e) => setForm({ ...form, active: (e.target as HTMLInputElement).checked })} />
+          <input
+            id="svc-active"
+            type="checkbox"
+            checked={form.active}
+            onChange={(e) => setForm({ ...form, active: (e.target as HTMLInputElement).checked })}
+          />
           <label for="svc-active">{s.serviceOnForm}</label>
         </p>
         <div class="row">

@@ -47,7 +47,11 @@ export function Staff({ lang }: { lang: Lang }) {
           void act(async () => {
             if (!email.trim()) throw new Error(`${s.email}: ${s.errorRequired}`);
             if (role === "CLIENT_VIEWER" && !clientId) throw new Error(`${s.client}: ${s.chooseClient}`);
-            const done = await gql(InviteStaffDocument, { email: email.trim(), role, clientId: role === "CLIENT_VIEWER" ? clientId : null });
+            const done = await gql(InviteStaffDocument, {
+              email: email.trim(),
+              role,
+              clientId: role === "CLIENT_VIEWER" ? clientId : null,
+            });
             setEmail("");
             return s.invited((done as { inviteStaff: { email: string } }).inviteStaff.email);
           });
@@ -131,7 +135,12 @@ export function Staff({ lang }: { lang: Lang }) {
                         <label class="visually-hidden" for={`reason-${u.id}`}>
                           {s.suspendReasonFor(u.email)}
                         </label>
-                        <input id={`reason-${u.id}`} placeholder={s.suspendReason} value={reasons[u.id] ?? ""} onInput={(e) => setReasons({ ...reasons, [u.id]: (e.target as HTMLInputElement).value })} />
+                        <input
+                          id={`reason-${u.id}`}
+                          placeholder={s.suspendReason}
+                          value={reasons[u.id] ?? ""}
+                          onInput={(e) => setReasons({ ...reasons, [u.id]: (e.target as HTMLInputElement).value })}
+                        />
                         <button
                           type="button"
                           class="secondary"

@@ -14,7 +14,7 @@ import { t, type Lang } from "./i18n";
 type Venue = VenuePageQuery["venue"];
 const WEEKDAYS: Weekday[] = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 
-/// "MON 09:00-13:00" per line → intervals; a line that is not one is named by its number.
+/** "MON 09:00-13:00" per line → intervals; a line that is not one is named by its number. */
 export function parseHours(text: string): OpeningHoursInput[] | { line: number } {
   const out: OpeningHoursInput[] = [];
   const lines = text.split("\n").map((l) => l.trim());
@@ -100,13 +100,23 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
       const byField: Record<string, string> = { form: failureText(err) };
       if (err instanceof GraphQLFailure)
         for (const e of err.errors) {
-          const key = (e.field ?? "").replace(/^input\./, "").replace(/^location\./, "").replace(/^openingHours.*/, "hours");
+          const key = (e.field ?? "")
+            .replace(/^input\./, "")
+            .replace(/^location\./, "")
+            .replace(/^openingHours.*/, "hours");
           if (key) byField[key] = e.message;
         }
       setErrors(byField);
     }
   }
-  if (!venue) return errors.form ? <p role="alert" class="error">{errors.form}</p> : <p>{s.loading}</p>;
+  if (!venue)
+    return errors.form ? (
+      <p role="alert" class="error">
+        {errors.form}
+      </p>
+    ) : (
+      <p>{s.loading}</p>
+    );
   return (
     <>
       <p>
@@ -114,7 +124,8 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
       </p>
       <h1>{venue.name}</h1>
       <p>
-        {venue.client.name} · {venue.externalCode} · {venue.type} · {venue.active ? s.activeYes : s.activeNo} · {s.timeZone}: {venue.timeZone}
+        {venue.client.name} · {venue.externalCode} · {venue.type} · {venue.active ? s.activeYes : s.activeNo} · {s.timeZone}:{" "}
+        {venue.timeZone}
       </p>
       <div class="columns">
         <section aria-labelledby="venue-place">
@@ -176,7 +187,14 @@ export function VenuePage({ lang, id }: { lang: Lang; id: string }) {
           <Field id="venue-city" label={s.city} value={form.city ?? ""} error={errors.city} onInput={set("city")} />
           <Field id="venue-lat" label={s.latitude} value={form.lat ?? ""} error={errors.lat} onInput={set("lat")} />
           <Field id="venue-lon" label={s.longitude} value={form.lon ?? ""} error={errors.lon} onInput={set("lon")} />
-          <Field id="venue-geofence" label={s.geofenceM} type="number" value={form.geofenceM ?? ""} error={errors.geofenceM} onInput={set("geofenceM")} />
+          <Field
+            id="venue-geofence"
+            label={s.geofenceM}
+            type="number"
+            value={form.geofenceM ?? ""}
+            error={errors.geofenceM}
+            onInput={set("geofenceM")}
+          />
           <div>
             <label for="venue-size">{s.sizeClass}</label>
             <select id="venue-size" value={form.sizeClass ?? ""} onChange={(e) => set("sizeClass")((e.target as HTMLSelectElement).value)}>

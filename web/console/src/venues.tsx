@@ -49,7 +49,10 @@ export function Venues({ lang }: { lang: Lang }) {
   useEffect(() => {
     void load();
   }, [applied]);
-  const points = useMemo(() => (venues ?? []).map((v) => ({ id: v.id, lat: v.location.lat, lon: v.location.lon, label: v.name })), [venues]);
+  const points = useMemo(
+    () => (venues ?? []).map((v) => ({ id: v.id, lat: v.location.lat, lon: v.location.lon, label: v.name })),
+    [venues],
+  );
   const clientSelect = (id: string, value: string, onChange: (e: Event) => void, any: boolean) => (
     <select id={id} value={value} onChange={onChange}>
       {any && <option value="">{s.anyClient}</option>}
@@ -220,7 +223,12 @@ function VenueImport(props: {
         <div class="filters">
           {MAPPED.map((field) => (
             <div key={field}>
-              <Field id={`map-${field}`} label={s.columnFor(field)} value={mapping[field] ?? ""} onInput={(v) => setMapping({ ...mapping, [field]: v })} />
+              <Field
+                id={`map-${field}`}
+                label={s.columnFor(field)}
+                value={mapping[field] ?? ""}
+                onInput={(v) => setMapping({ ...mapping, [field]: v })}
+              />
             </div>
           ))}
           <div>
@@ -244,9 +252,11 @@ function VenueImport(props: {
         )}
         {report && (
           <p role="status">
-            {report.applied ? s.importApplied(report.rowsRead, report.created, report.updated, report.unchanged) : report.errors.length
-              ? s.importRefused(report.rowsRead, report.errors.length)
-              : s.importWouldDo(report.rowsRead, report.created, report.updated, report.unchanged)}
+            {report.applied
+              ? s.importApplied(report.rowsRead, report.created, report.updated, report.unchanged)
+              : report.errors.length
+                ? s.importRefused(report.rowsRead, report.errors.length)
+                : s.importWouldDo(report.rowsRead, report.created, report.updated, report.unchanged)}
           </p>
         )}
       </div>

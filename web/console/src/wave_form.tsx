@@ -16,7 +16,7 @@ import type { Act } from "./outcome";
 type Venue = VenueListQuery["venues"]["edges"][number]["node"];
 type Mode = "ALL" | "FILTER" | "LIST";
 
-/// "3 50" per line (after 3 days, 50 UAH more) → steps; a bad line is named by its number.
+/** "3 50" per line (after 3 days, 50 UAH more) → steps; a bad line is named by its number. */
 export function parseBonusSteps(text: string): BonusStepInput[] | { line: number } {
   const steps: BonusStepInput[] = [];
   for (const [i, raw] of text.split("\n").entries()) {
@@ -98,7 +98,11 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
       if (mode === "FILTER" && !form.oblast.trim()) throw new Error(`${s.onlyOblast}: ${s.errorRequired}`);
       if (mode === "LIST" && picked.size === 0) throw new Error(s.pickSomeVenues);
       const selection =
-        mode === "FILTER" ? { mode, oblast: form.oblast.trim() } : mode === "LIST" ? { mode, venueIds: [...picked] } : { mode: "ALL" as const };
+        mode === "FILTER"
+          ? { mode, oblast: form.oblast.trim() }
+          : mode === "LIST"
+            ? { mode, venueIds: [...picked] }
+            : { mode: "ALL" as const };
       await gql(CreateWaveDocument, {
         clientId,
         input: {
@@ -160,7 +164,14 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
         <Field id="w-visits" label={s.visitsPerVenue} inputMode="numeric" value={form.visits} onInput={set("visits")} />
         <Field id="w-max-tasks" label={s.maxTasksPerShopper} inputMode="numeric" value={form.maxTasks} onInput={set("maxTasks")} />
         <Field id="w-claim-hours" label={s.claimWindowHours} inputMode="numeric" value={form.claimHours} onInput={set("claimHours")} />
-        <Field id="w-cooloff" label={s.cooloffDays} hint={s.cooloffHint} inputMode="numeric" value={form.cooloff} onInput={set("cooloff")} />
+        <Field
+          id="w-cooloff"
+          label={s.cooloffDays}
+          hint={s.cooloffHint}
+          inputMode="numeric"
+          value={form.cooloff}
+          onInput={set("cooloff")}
+        />
       </div>
       <fieldset>
         <legend>{s.whichVenues}</legend>
@@ -204,7 +215,12 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
         <p id="w-bonus-hint" class="hint">
           {s.bonusHint}
         </p>
-        <textarea id="w-bonus" aria-describedby="w-bonus-hint" value={form.bonus} onInput={(e) => set("bonus")((e.target as HTMLTextAreaElement).value)} />
+        <textarea
+          id="w-bonus"
+          aria-describedby="w-bonus-hint"
+          value={form.bonus}
+          onInput={(e) => set("bonus")((e.target as HTMLTextAreaElement).value)}
+        />
         <Field id="w-bonus-cap" label={s.bonusCap} inputMode="decimal" value={form.bonusCap} onInput={set("bonusCap")} />
       </fieldset>
       <fieldset>
@@ -217,7 +233,13 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
           <Field id="w-accuracy" label={s.maxAccuracyM} inputMode="numeric" value={form.maxAccuracy} onInput={set("maxAccuracy")} />
           <Field id="w-min-minutes" label={s.visitMinMinutes} inputMode="numeric" value={form.minMinutes} onInput={set("minMinutes")} />
           <Field id="w-max-minutes" label={s.visitMaxMinutes} inputMode="numeric" value={form.maxMinutes} onInput={set("maxMinutes")} />
-          <Field id="w-submit-hours" label={s.submitWithinHours} inputMode="numeric" value={form.submitHours} onInput={set("submitHours")} />
+          <Field
+            id="w-submit-hours"
+            label={s.submitWithinHours}
+            inputMode="numeric"
+            value={form.submitHours}
+            onInput={set("submitHours")}
+          />
         </div>
       </fieldset>
       {/* Waits for the clients and questionnaires, so a quick click never sends an empty choice. */}

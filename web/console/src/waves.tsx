@@ -4,7 +4,15 @@
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql } from "../../common/api";
 import { Field } from "../../common/field";
-import { AutoAssignDocument, CloseWaveDocument, ExtendWaveDocument, LaunchWaveDocument, PauseWaveDocument, ResumeWaveDocument, WaveListDocument } from "./gql/operations";
+import {
+  AutoAssignDocument,
+  CloseWaveDocument,
+  ExtendWaveDocument,
+  LaunchWaveDocument,
+  PauseWaveDocument,
+  ResumeWaveDocument,
+  WaveListDocument,
+} from "./gql/operations";
 import type { AutoAssignMutation, WaveListQuery } from "./gql/operations";
 import { t, type Lang } from "./i18n";
 import { HandAssignment } from "./assignment";
@@ -19,7 +27,7 @@ export function Waves({ lang }: { lang: Lang }) {
   const [waves, setWaves] = useState<Wave[] | null>(null);
   const [page, setPage] = useState<WaveListQuery["waves"] | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  /// The first page again (after every action), or the next one appended.
+  /** The first page again (after every action), or the next one appended. */
   async function load(more = false) {
     try {
       const got = (await gql(WaveListDocument, { after: more ? page?.pageInfo.endCursor : null })).waves;
@@ -64,9 +72,19 @@ export function Waves({ lang }: { lang: Lang }) {
                   <td>
                     {w.startsOn} – {w.endsOn}
                   </td>
-                  <td>{s.progressText(w.progress.total, w.progress.byState.map((b) => `${s.taskStates[b.state] ?? b.state} ${b.count}`).join(", "))}</td>
                   <td>
-                    <button type="button" class="secondary" aria-expanded={open === w.id} onClick={() => setOpen(open === w.id ? null : w.id)}>
+                    {s.progressText(
+                      w.progress.total,
+                      w.progress.byState.map((b) => `${s.taskStates[b.state] ?? b.state} ${b.count}`).join(", "),
+                    )}
+                  </td>
+                  <td>
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-expanded={open === w.id}
+                      onClick={() => setOpen(open === w.id ? null : w.id)}
+                    >
                       {s.manageWave}
                     </button>
                   </td>
@@ -105,20 +123,26 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
         {wave.status === "DRAFT" && (
           <button
             type="button"
-            onClick={() =>
-              void act(async () => s.launched((await gql(LaunchWaveDocument, { id: wave.id })).launchWave.tasksCreated))
-            }
+            onClick={() => void act(async () => s.launched((await gql(LaunchWaveDocument, { id: wave.id })).launchWave.tasksCreated))}
           >
             {s.launch}
           </button>
         )}
         {wave.status === "LAUNCHED" && (
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(PauseWaveDocument, { id: wave.id }), s.paused))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void act(async () => (await gql(PauseWaveDocument, { id: wave.id }), s.paused))}
+          >
             {s.pause}
           </button>
         )}
         {wave.status === "PAUSED" && (
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(ResumeWaveDocument, { id: wave.id }), s.resumed))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void act(async () => (await gql(ResumeWaveDocument, { id: wave.id }), s.resumed))}
+          >
             {s.resume}
           </button>
         )}
@@ -126,11 +150,19 @@ function WavePanel({ lang, wave, act }: { lang: Lang; wave: Wave; act: Act }) {
       {running && (
         <>
           <Field id="extend-to" label={s.extendTo} type="date" value={endsOn} onInput={setEndsOn} />
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(ExtendWaveDocument, { id: wave.id, endsOn }), s.extended(endsOn)))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void act(async () => (await gql(ExtendWaveDocument, { id: wave.id, endsOn }), s.extended(endsOn)))}
+          >
             {s.extend}
           </button>
           <Field id="close-reason" label={s.closeReason} value={reason} onInput={setReason} />
-          <button type="button" class="secondary" onClick={() => void act(async () => (await gql(CloseWaveDocument, { id: wave.id, reason }), s.closed))}>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => void act(async () => (await gql(CloseWaveDocument, { id: wave.id, reason }), s.closed))}
+          >
             {s.closeWave}
           </button>
         </>

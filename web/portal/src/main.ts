@@ -169,9 +169,7 @@ async function start(root: HTMLElement): Promise<void> {
           element("span", { className: "muted" }, c.address),
           element("br"),
           swatch,
-          c.index === null
-            ? t.noIndex
-            : element("span", { className: "index" }, `${t.index} ${Math.round(c.index)}`),
+          c.index === null ? t.noIndex : element("span", { className: "index" }, `${t.index} ${Math.round(c.index)}`),
           ` · ${c.responses} ${t.responses}${distance}`,
         );
       }),

@@ -15,12 +15,7 @@ export interface ClusterMap {
 
 type Props = { center: Center };
 
-export function createClusterMap(
-  element: HTMLElement,
-  config: MapConfig,
-  t: MapLabels,
-  link: (id: string) => string,
-): ClusterMap {
+export function createClusterMap(element: HTMLElement, config: MapConfig, t: MapLabels, link: (id: string) => string): ClusterMap {
   const map = L.map(element, { zoomControl: false, attributionControl: true, maxZoom: config.maxZoom, ...motion() });
   L.control.zoom({ zoomInTitle: t.zoomIn, zoomOutTitle: t.zoomOut }).addTo(map);
   addBaseLayer(map, config);

@@ -15,7 +15,7 @@ export interface Center {
   visits: number;
 }
 
-/// The words the map needs.
+/** The words the map needs. */
 export interface MapLabels {
   zoomIn: string;
   zoomOut: string;

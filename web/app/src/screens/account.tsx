@@ -61,8 +61,10 @@ export function Login({ lang, onDone }: { lang: Lang; onDone: () => void }) {
   );
 }
 
-/// Sends the reset link (the server's page behind it sets the new password); the answer is the same whether or
-/// not the address has an account.
+/**
+ * Sends the reset link (the server's page behind it sets the new password); the answer is the same whether or
+ * not the address has an account.
+ */
 function ForgotPassword({ lang, email }: { lang: Lang; email: string }) {
   const s = t(lang);
   const [state, setState] = useState<"idle" | "sent" | "error">("idle");
@@ -96,8 +98,10 @@ function ForgotPassword({ lang, email }: { lang: Lang; email: string }) {
   );
 }
 
-/// The server's errors by form field (the input's `homeLocation.lat` is the form's `homeLat`); an error naming
-/// no field of the form, or a failure with none, goes to the form as a whole.
+/**
+ * The server's errors by form field (the input's `homeLocation.lat` is the form's `homeLat`); an error naming
+ * no field of the form, or a failure with none, goes to the form as a whole.
+ */
 function errorsByField(err: unknown, fields: readonly string[], generic: string): Record<string, string> {
   const found: Record<string, string> = {};
   for (const e of err instanceof GraphQLFailure ? err.errors : []) {
@@ -107,13 +111,33 @@ function errorsByField(err: unknown, fields: readonly string[], generic: string)
   return Object.keys(found).length ? found : { form: generic };
 }
 
-const SIGN_UP_FIELDS = ["email", "password", "fullName", "phone", "homeLat", "homeLon", "travelRadiusKm", "iban", "accountHolder", "taxId"] as const;
+const SIGN_UP_FIELDS = [
+  "email",
+  "password",
+  "fullName",
+  "phone",
+  "homeLat",
+  "homeLon",
+  "travelRadiusKm",
+  "iban",
+  "accountHolder",
+  "taxId",
+] as const;
 type SignUpField = (typeof SIGN_UP_FIELDS)[number];
 
 export function SignUp({ lang, onSignIn }: { lang: Lang; onSignIn: () => void }) {
   const s = t(lang);
   const [form, setForm] = useState<Record<SignUpField, string>>({
-    email: "", password: "", fullName: "", phone: "", homeLat: "", homeLon: "", travelRadiusKm: "25", iban: "", accountHolder: "", taxId: "",
+    email: "",
+    password: "",
+    fullName: "",
+    phone: "",
+    homeLat: "",
+    homeLon: "",
+    travelRadiusKm: "25",
+    iban: "",
+    accountHolder: "",
+    taxId: "",
   });
   const [accepted, setAccepted] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -133,11 +157,18 @@ export function SignUp({ lang, onSignIn }: { lang: Lang; onSignIn: () => void })
     try {
       await gql(documents.signUp, {
         input: {
-          email: form.email, password: form.password, fullName: form.fullName, phone: form.phone,
+          email: form.email,
+          password: form.password,
+          fullName: form.fullName,
+          phone: form.phone,
           language: lang === "uk" ? "UK" : "EN",
           homeLocation: { lat: Number(form.homeLat), lon: Number(form.homeLon) },
-          travelRadiusKm: Number(form.travelRadiusKm), iban: form.iban, accountHolder: form.accountHolder,
-          taxId: form.taxId, acceptCodeOfConduct: accepted, idempotencyKey: key,
+          travelRadiusKm: Number(form.travelRadiusKm),
+          iban: form.iban,
+          accountHolder: form.accountHolder,
+          taxId: form.taxId,
+          acceptCodeOfConduct: accepted,
+          idempotencyKey: key,
         },
       });
       setSentTo(form.email);
@@ -204,10 +235,9 @@ export function SignUp({ lang, onSignIn }: { lang: Lang; onSignIn: () => void })
   );
 }
 
-
 type Me = MeQuery["me"];
 
-/// Reminds an unconfirmed shopper to open the mail (unconfirmed accounts are offered no work) and resends it.
+/** Reminds an unconfirmed shopper to open the mail (unconfirmed accounts are offered no work) and resends it. */
 export function VerifyReminder({ lang, me }: { lang: Lang; me: Me | null }) {
   const s = t(lang);
   const [sent, setSent] = useState(false);
@@ -237,13 +267,28 @@ export function useMe(): [Me | null, () => Promise<void>] {
   return useLastSeen("me", documents.me, {}, (data: MeQuery) => data.me);
 }
 
-const PROFILE_FIELDS = ["fullName", "phone", "homeLat", "homeLon", "travelRadiusKm", "iban", "accountHolder", "conflictDeclaration"] as const;
+const PROFILE_FIELDS = [
+  "fullName",
+  "phone",
+  "homeLat",
+  "homeLon",
+  "travelRadiusKm",
+  "iban",
+  "accountHolder",
+  "conflictDeclaration",
+] as const;
 type ProfileField = (typeof PROFILE_FIELDS)[number];
 
 export function Profile(props: { lang: Lang; me: Me | null; reload: () => Promise<void>; fresh: number; onSignOut: () => void }) {
   const { lang, me, reload, onSignOut } = props;
   const s = t(lang);
-  const [conflicts, reloadConflicts] = useLastSeen("conflicts", documents.myConflicts, {}, (d: MyConflictsQuery) => d.myConflicts, props.fresh);
+  const [conflicts, reloadConflicts] = useLastSeen(
+    "conflicts",
+    documents.myConflicts,
+    {},
+    (d: MyConflictsQuery) => d.myConflicts,
+    props.fresh,
+  );
   const shopper = me?.shopper;
   const initial = (): Record<ProfileField, string> => ({
     fullName: shopper?.fullName ?? "",
@@ -338,7 +383,13 @@ export function Profile(props: { lang: Lang; me: Me | null; reload: () => Promis
         {saved && <p role="status">{s.saved}</p>}
       </form>
       <h2>{s.declareEmployer}</h2>
-      <Field id="employer" label={s.employer} value={employer} onInput={setEmployer} error={declared === "error" ? s.errorGeneric : undefined} />
+      <Field
+        id="employer"
+        label={s.employer}
+        value={employer}
+        onInput={setEmployer}
+        error={declared === "error" ? s.errorGeneric : undefined}
+      />
       <button
         type="button"
         class="secondary"
@@ -361,8 +412,10 @@ export function Profile(props: { lang: Lang; me: Me | null; reload: () => Promis
       <ul>
         {(conflicts ?? []).map((c) => (
           <li key={c.id}>
-            {c.employer ? `${s.conflictKinds.employer}: ${c.employer}` : `${c.venueId ? s.conflictKinds.venue : s.conflictKinds.client}: ${c.name ?? ""}`} (
-            {dateTime(c.createdAt, lang)})
+            {c.employer
+              ? `${s.conflictKinds.employer}: ${c.employer}`
+              : `${c.venueId ? s.conflictKinds.venue : s.conflictKinds.client}: ${c.name ?? ""}`}{" "}
+            ({dateTime(c.createdAt, lang)})
           </li>
         ))}
       </ul>
@@ -379,9 +432,10 @@ export function Profile(props: { lang: Lang; me: Me | null; reload: () => Promis
   );
 }
 
-/// The home area the form describes, for the map (nothing while the numbers are not numbers).
+/** The home area the form describes, for the map (nothing while the numbers are not numbers). */
 function homeOf(lat: string, lon: string, radiusKm: string): Home | null {
   const [a, b, r] = [Number(lat), Number(lon), Number(radiusKm)];
-  if (lat.trim() === "" || lon.trim() === "" || !Number.isFinite(a) || !Number.isFinite(b) || Math.abs(a) > 90 || Math.abs(b) > 180) return null;
+  if (lat.trim() === "" || lon.trim() === "" || !Number.isFinite(a) || !Number.isFinite(b) || Math.abs(a) > 90 || Math.abs(b) > 180)
+    return null;
   return { lat: a, lon: b, radiusKm: Number.isFinite(r) && r > 0 ? r : 0 };
 }

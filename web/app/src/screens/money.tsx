@@ -11,7 +11,13 @@ import { Screen } from "../ui";
 import type { ServerVisit } from "./visit";
 
 export function useMyVisits(fresh: string): ServerVisit[] | null {
-  return useLastSeen("myVisits", documents.myVisits, { first: 20 }, (data: MyVisitsQuery) => data.myVisits.edges.map((e) => e.node), fresh)[0];
+  return useLastSeen(
+    "myVisits",
+    documents.myVisits,
+    { first: 20 },
+    (data: MyVisitsQuery) => data.myVisits.edges.map((e) => e.node),
+    fresh,
+  )[0];
 }
 
 export function MyVisits({ lang, visits }: { lang: Lang; visits: ServerVisit[] | null }) {

@@ -15,7 +15,7 @@ export type MyTask = MyTasksQuery["myTasks"]["edges"][number]["node"];
 type OpenTask = AvailableTasksQuery["availableTasks"]["edges"][number]["node"];
 type Me = MeQuery["me"];
 
-/// Tasks the shopper works on now (offered, held, or visited and not yet submitted).
+/** Tasks the shopper works on now (offered, held, or visited and not yet submitted). */
 const ACTIVE = ["OFFERED", "CLAIMED", "ASSIGNED", "VISITED"];
 
 export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; outbox: QueuedOperation[]; kick: () => void }) {
@@ -45,7 +45,9 @@ export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; o
     ? { lat: shopper.homeLocation.lat, lon: shopper.homeLocation.lon, radiusKm: shopper.travelRadiusKm }
     : null;
   const waiting = pending.filter((q) => q.operation === "claimTask").map((q) => String(q.variables.taskId));
-  const card = (task: OpenTask) => <TaskCard key={task.taskId} lang={lang} task={task} waiting={waiting.includes(task.taskId)} kick={kick} />;
+  const card = (task: OpenTask) => (
+    <TaskCard key={task.taskId} lang={lang} task={task} waiting={waiting.includes(task.taskId)} kick={kick} />
+  );
   const chosen = shown.find((task) => task.taskId === selected);
   return (
     <Screen title={s.board}>
@@ -61,7 +63,14 @@ export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; o
       {tasks === null && <p>{s.loading}</p>}
       {view === "map" ? (
         <>
-          <MapView {...mapText(lang)} label={s.boardMap(shown.length)} points={points} home={home} selected={selected} onSelect={setSelected} />
+          <MapView
+            {...mapText(lang)}
+            label={s.boardMap(shown.length)}
+            points={points}
+            home={home}
+            selected={selected}
+            onSelect={setSelected}
+          />
           <p class="hint">{s.mapHint}</p>
           <ul class="cards" aria-live="polite">
             {chosen && card(chosen)}
@@ -106,8 +115,10 @@ function TaskCard({ lang, task, waiting, kick }: { lang: Lang; task: OpenTask; w
   );
 }
 
-/// "I must not evaluate this": the venue alone, or every venue of its client. Goes through the outbox (the
-/// server keeps one declaration however often it is sent); `then` runs after it is queued.
+/**
+ * "I must not evaluate this": the venue alone, or every venue of its client. Goes through the outbox (the
+ * server keeps one declaration however often it is sent); `then` runs after it is queued.
+ */
 export function ConflictChoice(props: {
   lang: Lang;
   venueId: string;
@@ -187,8 +198,15 @@ export function MyTasks({ lang, tasks, kick }: { lang: Lang; tasks: MyTask[] | n
   );
 }
 
-/// A reason (required) and the button that sends it: declining an offer, giving a task up.
-function ReasonForm(props: { lang: Lang; id: string; label: string; action: string; secondary?: boolean; onSend: (reason: string) => Promise<void> }) {
+/** A reason (required) and the button that sends it: declining an offer, giving a task up. */
+function ReasonForm(props: {
+  lang: Lang;
+  id: string;
+  label: string;
+  action: string;
+  secondary?: boolean;
+  onSend: (reason: string) => Promise<void>;
+}) {
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | undefined>();
   return (
@@ -293,9 +311,7 @@ export function TaskPage({ lang, task, kick }: { lang: Lang; task: MyTask | unde
         <dt>{s.receiptCap}</dt>
         <dd>{money(brief.reimbursementCapKopiykas, lang)}</dd>
         <dt>{s.rules}</dt>
-        <dd>
-          {s.rulesText(task.venue.geofenceM, rules.maxAccuracyM, rules.minMinutes, rules.maxMinutes, rules.failedCheckinBlocks)}
-        </dd>
+        <dd>{s.rulesText(task.venue.geofenceM, rules.maxAccuracyM, rules.minMinutes, rules.maxMinutes, rules.failedCheckinBlocks)}</dd>
       </dl>
       <h2>{s.scenario}</h2>
       <p class="scenario">{brief.scenario}</p>

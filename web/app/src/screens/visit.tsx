@@ -16,7 +16,7 @@ import {
   type Answers,
   type Definition,
   type Question,
-} from "../checklist";
+} from "../../../common/checklist";
 import { deviceId, distanceM, position, type Fix } from "../geo";
 import type { MyVisitsQuery } from "../gql/operations";
 import { kopiykasOf } from "../../../common/format";
@@ -38,7 +38,7 @@ import type { MyTask } from "./tasks";
 
 export type ServerVisit = MyVisitsQuery["myVisits"]["edges"][number]["node"];
 
-/// What the visit screen needs, from a task (a new or ongoing visit) or from a returned visit.
+/** What the visit screen needs, from a task (a new or ongoing visit) or from a returned visit. */
 export interface VisitContext {
   taskId: string;
   venueName: string;
@@ -48,7 +48,7 @@ export interface VisitContext {
   maxAccuracyM?: number;
   failedCheckinBlocks?: boolean;
   minMinutes?: number;
-  /// A returned visit: the server's copy (answers, photos, the reviewer's comments).
+  /** A returned visit: the server's copy (answers, photos, the reviewer's comments). */
   returned?: ServerVisit;
 }
 
@@ -135,7 +135,7 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
     await enqueueAnswers(ctx.taskId, delta);
     kick();
   }
-  /// A photo from the app's camera comes with its `fix` (a LIVE_CAMERA photo); one from the gallery without.
+  /** A photo from the app's camera comes with its `fix` (a LIVE_CAMERA photo); one from the gallery without. */
   async function addPhoto(picture: Picture, fix: Fix | null, questionCode: string | null, receiptKopiykas?: number) {
     const clientId = crypto.randomUUID();
     const photo: LocalPhoto = { clientId, questionCode, receiptKopiykas, thumbnail: picture.thumbnail };
@@ -212,7 +212,14 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
         onCamera={(amount) => setCamera({ questionCode: null, receiptKopiykas: amount })}
         onGallery={(picture, amount) => void addPhoto(picture, null, null, amount)}
       />
-      <Finish lang={lang} ctx={ctx} visit={visit} missingQuestions={missing(def, visit.answers, photoCount)} setVisit={setVisit} kick={kick} />
+      <Finish
+        lang={lang}
+        ctx={ctx}
+        visit={visit}
+        missingQuestions={missing(def, visit.answers, photoCount)}
+        setVisit={setVisit}
+        kick={kick}
+      />
     </Screen>
   );
 }
@@ -320,7 +327,12 @@ function CheckInSummary({ lang, visit }: { lang: Lang; visit: LocalVisit }) {
   const answer = visit.checkIn;
   if (!answer) return <p class="notice">{s.checkInPending}</p>;
   const v = answer.attempt.verdict;
-  if (!v) return <p class="ok" role="status">{s.checkedIn}</p>;
+  if (!v)
+    return (
+      <p class="ok" role="status">
+        {s.checkedIn}
+      </p>
+    );
   return (
     <p class={v.passed ? "ok" : "notice"} role="status">
       {v.passed ? s.checkedIn : s.checkedInFlagged(v.reasons.join("; "))}
@@ -380,9 +392,11 @@ function QuestionView(props: {
   );
 }
 
-/// What a typed field shows: the text being typed until it is committed (on change), then the stored answer. A
-/// re-render meanwhile (the outbox status changes every few seconds) must not put the stored value back over what
-/// the shopper is typing, or it would be lost.
+/**
+ * What a typed field shows: the text being typed until it is committed (on change), then the stored answer. A
+ * re-render meanwhile (the outbox status changes every few seconds) must not put the stored value back over what
+ * the shopper is typing, or it would be lost.
+ */
 function useDraft(stored: string): [string, (text: string) => void] {
   const [draft, setDraft] = useState<string | null>(null);
   useEffect(() => setDraft(null), [stored]);
@@ -394,8 +408,12 @@ function Input(props: Parameters<typeof QuestionView>[0] & { id: string; title: 
   const s = t(lang);
   const [typed, setTyped] = useDraft(
     q.type === "TIMESTAMP"
-      ? typeof value === "string" ? toLocalInput(value) : ""
-      : typeof value === "number" || typeof value === "string" ? String(value) : "",
+      ? typeof value === "string"
+        ? toLocalInput(value)
+        : ""
+      : typeof value === "number" || typeof value === "string"
+        ? String(value)
+        : "",
   );
   const typing = (e: Event) => setTyped((e.target as HTMLInputElement | HTMLTextAreaElement).value);
   const described = [props.comment ? `${id}-comment` : "", q.guidance ? `${id}-hint` : ""].filter(Boolean).join(" ") || undefined;
@@ -722,10 +740,13 @@ function Finish(props: {
           <ul>
             {props.missingQuestions.map((q) => (
               <li key={q.code}>
-                <a href={`#question-${q.code}`} onClick={(e) => {
-                  e.preventDefault();
-                  document.getElementById(`question-${q.code}`)?.scrollIntoView();
-                }}>
+                <a
+                  href={`#question-${q.code}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    document.getElementById(`question-${q.code}`)?.scrollIntoView();
+                  }}
+                >
                   {label(q.title, lang)}
                 </a>
               </li>

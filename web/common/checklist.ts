@@ -2,7 +2,7 @@
 // judged exactly as the server judges them (server/src/domain/checklist: a question is hidden when its condition
 // fails or when a question its condition depends on is hidden; hidden questions take no answer and are not
 // required; any question may be answered N/A).
-import type { Lang } from "./i18n";
+import type { Lang } from "./language";
 
 export type Label = { uk: string; en?: string };
 export type Condition =
@@ -99,13 +99,15 @@ export function isVisible(def: Definition, code: string, answers: Answers, depth
   return refs(q.visibleIf, []).every((r) => isVisible(def, r, answers, depth + 1)) && holds(q.visibleIf, answers);
 }
 
-/// Answers that an answer change has hidden: the server refuses answers to hidden questions, so they are removed
-/// (sent as `null`) with the change.
+/**
+ * Answers that an answer change has hidden: the server refuses answers to hidden questions, so they are removed
+ * (sent as `null`) with the change.
+ */
 export function hiddenAnswers(def: Definition, answers: Answers): string[] {
   return Object.keys(answers).filter((code) => !isVisible(def, code, answers));
 }
 
-/// Visible required questions still without an answer (photo questions count their photos).
+/** Visible required questions still without an answer (photo questions count their photos). */
 export function missing(def: Definition, answers: Answers, photoCount: (code: string) => number): Question[] {
   return questions(def).filter((q) => {
     if (!q.required || !isVisible(def, q.code, answers)) return false;
@@ -116,7 +118,7 @@ export function missing(def: Definition, answers: Answers, photoCount: (code: st
   });
 }
 
-/// How far the checklist is: answered visible questions of all visible ones.
+/** How far the checklist is: answered visible questions of all visible ones. */
 export function progress(def: Definition, answers: Answers, photoCount: (code: string) => number): [number, number] {
   const shown = questions(def).filter((q) => isVisible(def, q.code, answers));
   const done = shown.filter((q) => (q.type === "PHOTO" ? photoCount(q.code) > 0 || isNa(answers[q.code]) : answers[q.code] !== undefined));
