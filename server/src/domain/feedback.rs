@@ -662,7 +662,10 @@ mod tests {
         let moderated = decide_response(&r, &calm, true);
         assert!(moderated.counted && !moderated.holds_burst);
         assert_eq!(moderated.moderation, Moderation::Pending);
-        assert_eq!(moderated.masked.as_ref().unwrap().0, "Мене звати [ім'я], черга 40 хвилин");
+        assert_eq!(
+            moderated.masked.as_ref().unwrap().0,
+            "Мене звати [ім'я], черга 40 хвилин"
+        );
         assert_eq!(decide_response(&r, &calm, false).moderation, Moderation::Published);
         let fast = Signals {
             fill_seconds: Some(1),
@@ -670,7 +673,11 @@ mod tests {
         };
         let suspicious = decide_response(&r, &fast, false);
         assert!(!suspicious.counted);
-        assert_eq!(suspicious.moderation, Moderation::Pending, "a suspicious comment still waits");
+        assert_eq!(
+            suspicious.moderation,
+            Moderation::Pending,
+            "a suspicious comment still waits"
+        );
         let no_comment = check_form(&form()).unwrap();
         assert_eq!(decide_response(&no_comment, &calm, false).moderation, Moderation::None);
     }
