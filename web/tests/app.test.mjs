@@ -50,6 +50,24 @@ test("the app is served with the right caching and security headers", async () =
   assert.match(script.headers.get("cache-control"), /immutable/);
   const deep = await fetch(`${base}/app/tasks/123`);
   assert.equal(deep.status, 200, "navigation inside the app gets the shell");
+  // Text goes compressed: the build's Brotli and gzip copies for files, the service's own for dynamic answers.
+  for (const [encoding, expected] of [
+    ["br", "br"],
+    ["gzip", "gzip"],
+    ["identity", null],
+  ]) {
+    const packed = await fetch(`${base}${asset}`, { headers: { "accept-encoding": encoding } });
+    assert.equal(packed.headers.get("content-encoding"), expected, encoding);
+    assert.match(packed.headers.get("vary") ?? "", /accept-encoding/i);
+    assert.match(await packed.text(), /\S/);
+  }
+  const schema = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "accept-encoding": "br, gzip" },
+    body: JSON.stringify({ query: "{ __schema { types { name description } } }" }),
+  });
+  assert.equal(schema.headers.get("content-encoding"), "br");
+  assert.ok((await schema.json()).data.__schema.types.length > 50);
 });
 
 test("a shopper signs in, claims offline, reloads, and the claim is sent once when back online", async () => {

@@ -111,6 +111,9 @@ test("a coordinator reviews in the console: queue, visit with its map, keyboard,
   await page.keyboard.press("Escape");
   await page.getByRole("link", { name: "Оригінал" }).first().waitFor();
   await page.getByRole("cell", { name: "Check-in 1 (прийнято)" }).waitFor();
+  // The shopper by name, leading to their profile (never a raw id).
+  const shopperLink = page.getByRole("link", { name: "Олена Петренко" });
+  assert.match(await shopperLink.getAttribute("href"), /^#\/shopper\/[\w-]+$/);
   await axe(page);
 
   // The keyboard: j to the next visit, k back.

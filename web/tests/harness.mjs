@@ -165,6 +165,8 @@ export async function startService({ env: extra = {} } = {}) {
     mailMatching,
     createStaff,
     browser,
+    /** What the service has logged so far (for a failing test's message). */
+    log: () => log,
     async stop() {
       await browser.close();
       server.kill("SIGTERM");

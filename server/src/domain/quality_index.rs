@@ -34,8 +34,11 @@ pub struct IndexSettings {
     pub min_stratum_centers: usize,
     /// The normal quantile of the intervals (1.96: 95 %).
     pub z: f64,
-    /// Variance of a visit's score (points²) when a stratum has too few visits to estimate it.
+    /// The prior variance of one visit's score (points²): what is assumed with no visits to learn from.
     pub fallback_visit_variance: f64,
+    /// How many visits' worth of evidence that prior variance carries (degrees of freedom): the pooled variance
+    /// is shrunk toward it, so a few identical visits never make an interval of zero width.
+    pub prior_variance_visits: f64,
 }
 
 impl Default for IndexSettings {
@@ -54,6 +57,7 @@ impl Default for IndexSettings {
             min_stratum_centers: 3,
             z: 1.96,
             fallback_visit_variance: 225.0,
+            prior_variance_visits: 4.0,
         }
     }
 }
@@ -65,8 +69,11 @@ impl IndexSettings {
         if weights.iter().any(|w| !w.is_finite() || *w < 0.0) || weights.iter().sum::<f64>() <= 0.0 {
             return Err("index weights must be non-negative and not all zero".into());
         }
-        if !(self.prior_responses >= 0.0 && self.prior_visits >= 0.0) {
+        if !(self.prior_responses >= 0.0 && self.prior_visits >= 0.0 && self.prior_variance_visits >= 0.0) {
             return Err("index prior strengths must be non-negative".into());
+        }
+        if !(self.fallback_visit_variance > 0.0 && self.fallback_visit_variance.is_finite()) {
+            return Err("index fallback_visit_variance must be positive".into());
         }
         if !(self.z > 0.0 && self.z.is_finite()) || self.min_visits == 0 || self.min_responses == 0 {
             return Err("index z and minimum counts must be positive".into());
@@ -289,11 +296,15 @@ impl Pool {
         (self.visits > 0).then(|| self.score_sum / self.visits as f64)
     }
 
-    /// The variance of one visit's score across the pool (sample variance), if two visits or more.
-    fn visit_variance(&self) -> Option<f64> {
+    /// The spread of one visit's score across the pool: the sum of squared deviations from the mean and its
+    /// degrees of freedom (n − 1), if two visits or more.
+    fn visit_spread(&self) -> Option<(f64, f64)> {
         (self.visits >= 2).then(|| {
             let n = self.visits as f64;
-            ((self.score_squares - self.score_sum * self.score_sum / n) / (n - 1.0)).max(0.0)
+            (
+                (self.score_squares - self.score_sum * self.score_sum / n).max(0.0),
+                n - 1.0,
+            )
         })
     }
 }
@@ -414,10 +425,18 @@ fn center(settings: &IndexSettings, c: &CenterFacts, total: &Tally, priors: &Pri
             let mu = pool.visit_mean().unwrap_or(raw);
             let kv = settings.prior_visits;
             let value = shrink(raw, nf, mu, kv);
-            let variance = pool
-                .visit_variance()
-                .or_else(|| priors.client.visit_variance())
-                .unwrap_or(settings.fallback_visit_variance);
+            // The pool's variance shrunk toward the prior one (a scaled inverse-χ² prior with
+            // `prior_variance_visits` degrees of freedom): few or identical visits cannot claim certainty.
+            let (squares, df) = pool
+                .visit_spread()
+                .or_else(|| priors.client.visit_spread())
+                .unwrap_or((0.0, 0.0));
+            let nu = settings.prior_variance_visits;
+            let variance = if df + nu > 0.0 {
+                (squares + nu * settings.fallback_visit_variance) / (df + nu)
+            } else {
+                settings.fallback_visit_variance
+            };
             let half = z * (variance / (nf + kv)).sqrt();
             Estimate {
                 raw: round2(raw),
@@ -679,9 +698,40 @@ mod tests {
     /// 0.689394 with n = 60: 56.39 … 79.21.
     /// A's loyalty: p = (40·0.5 + 20·0.35)/60 = 0.45, d = (40·0.25 + 20·0.40)/60 = 0.30; value 15.00;
     /// half = 196·sqrt((0.45 + 0.30 − 0.0225)/60) = 21.58 → −6.58 … 36.58.
-    /// A's mystery: raw 85, (2·85 + 2·76.6667)/4 = 80.83; half = 1.96·sqrt(233.3333/4) = 14.97 → 65.86 … 95.80.
-    /// A's headline: 0.4·68.94 + 0.2·(15 + 100)/2 + 0.4·80.83 = 71.41 (parts' half-widths 11.41, 10.79, 14.97
-    /// → sqrt((0.4·11.41)² + (0.2·10.79)² + (0.4·14.97)²) = 7.83 → 63.58 … 79.24).
+    /// A's mystery: raw 85, (2·85 + 2·76.6667)/4 = 80.83; variance (2·233.3333 + 4·225)/6 = 227.7778;
+    /// half = 1.96·sqrt(227.7778/4) = 14.79 → 66.04 … 95.62.
+    /// A's headline: 0.4·68.94 + 0.2·(15 + 100)/2 + 0.4·80.83 = 71.41 (parts' half-widths 11.41, 10.79, 14.79
+    /// → sqrt((0.4·11.41)² + (0.2·10.79)² + (0.4·14.79)²) = 7.78 → 63.63 … 79.19).
+    /// One, two or three identical visits (all 100, in a stratum of only such visits) never make a sure thing: the
+    /// pooled variance of 0 is shrunk toward the prior's, so the interval stays wide and narrows with more visits.
+    #[test]
+    fn a_few_identical_visits_keep_an_honest_interval() {
+        let mut widths = Vec::new();
+        for n in 1..=3 {
+            let visits = vec![100.0; n];
+            let centers = vec![facts("A", "Lvivska", vec![], &visits)];
+            let computed = compute(&settings(), &centers);
+            let m = computed[0].mystery.estimate.clone().expect("published from one visit");
+            assert_eq!(m.value, 100.0, "{n} visits");
+            assert!(m.low < m.value, "{n} visits: {m:?}");
+            widths.push(m.value - m.low);
+        }
+        assert!(widths[0] > 12.0, "one visit: {widths:?}");
+        assert!(
+            widths[0] > widths[1] && widths[1] > widths[2] && widths[2] > 8.0,
+            "{widths:?}"
+        );
+        // What staff saw: three centers, one visit each, all 100: each center's one visit is not certain.
+        let centers: Vec<CenterFacts> = ["A", "B", "C"]
+            .into_iter()
+            .map(|id| facts(id, "Lvivska", vec![], &[100.0]))
+            .collect();
+        for c in compute(&settings(), &centers) {
+            let m = c.mystery.estimate.expect("published from one visit");
+            assert!(m.value - m.low > 10.0, "{}: {m:?}", c.venue_id);
+        }
+    }
+
     #[test]
     fn the_worked_example_of_the_docs() {
         let centers = vec![
@@ -708,8 +758,8 @@ mod tests {
         assert_eq!((l.low, l.high), (-6.58, 36.58));
         let m = a.mystery.estimate.as_ref().unwrap();
         assert_eq!((m.raw, m.value, m.prior), (85.0, 80.83, 76.67));
-        assert_eq!((m.low, m.high), (65.86, 95.8));
-        assert_eq!(a.headline, Some((71.41, 63.58, 79.24)));
+        assert_eq!((m.low, m.high), (66.04, 95.62));
+        assert_eq!(a.headline, Some((71.41, 63.63, 79.19)));
 
         // C: 10 responses are too few for its ratings (30), no loyalty, no visits: nothing published, no rank;
         // but its 10 answers per dimension are shown as breakdowns (10 ≥ 10).

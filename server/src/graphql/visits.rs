@@ -340,6 +340,10 @@ impl Visit {
     async fn shopper_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ID>> {
         Ok((self.viewer(ctx)? != Viewer::Client).then(|| ID(self.0.shopper_id.clone())))
     }
+    /// The shopper's full name (not shown to client viewers).
+    async fn shopper_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        Ok((self.viewer(ctx)? != Viewer::Client).then_some(self.0.shopper_name.as_str()))
+    }
     /// Device time of the check-in that started the visit.
     async fn checked_in_at(&self) -> DateTime<Utc> {
         from_ms(self.0.checkin_device_at)

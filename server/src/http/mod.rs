@@ -98,6 +98,8 @@ pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> 
             HeaderValue::from_static("no-referrer"),
         ))
         .layer(cors(&settings.http.cors_allowed_origins))
+        .layer(axum::middleware::map_response(vary_on_encoding))
+        .layer(compression())
         .layer(CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(guard::clean_urls))
         .layer(axum::middleware::from_fn_with_state(
@@ -171,6 +173,44 @@ fn testing_routes(settings: &Settings) -> Router<AppState> {
     } else {
         Router::new()
     }
+}
+
+/// Dynamic answers (GraphQL, pages, CSV, JSON) compressed with Brotli or gzip as the client accepts; not what is
+/// compressed already (images, ZIP, XLSX, PDF, files the build precompressed) or answered in byte ranges (map
+/// tiles), nor anything under 1 KiB.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    use tower_http::compression::{CompressionLayer, DefaultPredicate};
+    let not_ranges = |status: StatusCode, _: axum::http::Version, headers: &HeaderMap, _: &axum::http::Extensions| {
+        status != StatusCode::PARTIAL_CONTENT && !headers.contains_key(header::CONTENT_RANGE)
+    };
+    let predicate = DefaultPredicate::new()
+        .and(SizeAbove::new(1024))
+        .and(NotForContentType::const_new("application/zip"))
+        .and(NotForContentType::const_new("application/pdf"))
+        .and(NotForContentType::const_new("application/octet-stream"))
+        .and(NotForContentType::const_new(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ))
+        .and(not_ranges);
+    CompressionLayer::new().br(true).gzip(true).compress_when(predicate)
+}
+
+/// Every answer whose body was chosen by `Accept-Encoding` says so, so that no shared cache hands a Brotli body
+/// to a client that asked for none: the compression layer marks what it compresses, but the build's
+/// precompressed files are served without the mark.
+async fn vary_on_encoding<B>(mut response: axum::http::Response<B>) -> axum::http::Response<B> {
+    let headers = response.headers_mut();
+    let marked = headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|name| name.trim().eq_ignore_ascii_case("accept-encoding"))
+        })
+    });
+    if headers.contains_key(header::CONTENT_ENCODING) && !marked {
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
 }
 
 /// CORS: closed (no headers, so browsers refuse cross-origin calls) unless origins are allowed by name.

@@ -86,7 +86,7 @@ impl PortalQuery {
 /// map and its status line have their height from the start, so nothing the visitor is reading jumps down.
 const PORTAL_STYLE: &str = "main{max-width:60rem}nav.crumbs{font-size:.95rem;margin:.5rem 0}\
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border-bottom:1px solid #e5e7eb;padding:.45rem;text-align:left;\
-vertical-align:top;overflow-wrap:anywhere}th{font-weight:600}ul.centers{list-style:none;padding:0}ul.centers li{background:#fff;border:1px solid #e5e7eb;\
+vertical-align:top;overflow-wrap:break-word}th{font-weight:600}ul.centers{list-style:none;padding:0}ul.centers li{background:#fff;border:1px solid #e5e7eb;\
 border-radius:8px;margin:.4rem 0;padding:.6rem .75rem}.index{font-weight:700}.muted{color:#4b5563}.big{font-size:2rem;font-weight:700}\
 .button{display:inline-block;font-weight:600;background:#1d4ed8;color:#fff;border-radius:8px;padding:.8rem 1.4rem;\
 text-decoration:none;min-height:44px;box-sizing:border-box}#portal-map{height:420px;border-radius:8px;margin:1rem 0}\
@@ -199,7 +199,7 @@ async fn home(state: &AppState, q: &PortalQuery) -> Result<Response, AppError> {
         h2 { (lang.t("Центри за областями", "Centers by oblast")) }
         ul.centers {
             @for (oblast, n) in &oblasts {
-                li { a href=(format!("/map/oblast/{}{carry}", enc(oblast))) { (oblast) } " — " (n) " " (lang.t("центрів", "centers")) }
+                li { a href=(format!("/map/oblast/{}{carry}", oblast_segment(oblast))) { (oblast_label(lang, oblast)) } " — " (n) " " (lang.t("центрів", "centers")) }
             }
         }
         h2 { (lang.t("Відкриті дані", "Open data")) }
@@ -229,18 +229,19 @@ async fn oblast_page(state: &AppState, oblast: &str, q: &PortalQuery) -> Result<
             _ => hromadas.push((&c.hromada, vec![c])),
         }
     }
-    let here = format!("/map/oblast/{}", enc(oblast));
+    let here = format!("/map/oblast/{}", oblast_segment(oblast));
+    let title = oblast_label(lang, oblast);
     let body = html! {
         (lang_switch(lang, &here))
-        nav.crumbs aria-label=(lang.t("Де ви", "You are here")) { a href=(format!("/map/{carry}")) { (lang.t("Карта центрів", "Map of centers")) } " › " (oblast) }
-        h1 { (oblast) }
+        nav.crumbs aria-label=(lang.t("Де ви", "You are here")) { a href=(format!("/map/{carry}")) { (lang.t("Карта центрів", "Map of centers")) } " › " (title) }
+        h1 { (title) }
         p.muted { (lang.t("Період", "Period")) ": " (period) }
         @for (hromada, list) in &hromadas {
             h2 { @if hromada.is_empty() { (lang.t("Громада не вказана", "Hromada not given")) } @else { (hromada) } }
             ul.centers { @for c in list { (center_item(lang, c, &carry)) } }
         }
     };
-    Ok(page(state, lang, oblast, false, body))
+    Ok(page(state, lang, title, false, body))
 }
 
 /// `/map/search?q=`: centers whose name, address, city, hromada or oblast has the words.
@@ -340,7 +341,7 @@ async fn center_page(state: &AppState, id: &str, q: &PortalQuery) -> Result<Resp
         (lang_switch(lang, &here))
         nav.crumbs aria-label=(lang.t("Де ви", "You are here")) {
             a href=(format!("/map/{carry}")) { (lang.t("Карта центрів", "Map of centers")) } " › "
-            a href=(format!("/map/oblast/{}{carry}", enc(&center.oblast))) { (center.oblast) } " › "
+            a href=(format!("/map/oblast/{}{carry}", oblast_segment(&center.oblast))) { (oblast_label(lang, &center.oblast)) } " › "
             (center.name)
         }
         h1 { (center.name) }
@@ -613,6 +614,27 @@ async fn open_file(state: &AppState, file: &str, q: &PortalQuery) -> Result<Resp
     }
 }
 
+/// Centers imported without an oblast are listed together under this path segment (no oblast is named "-").
+const NO_OBLAST: &str = "-";
+
+/// An oblast as a path segment of `/map/oblast/…`.
+fn oblast_segment(oblast: &str) -> String {
+    if oblast.is_empty() {
+        NO_OBLAST.to_owned()
+    } else {
+        enc(oblast)
+    }
+}
+
+/// An oblast as shown: its name, or that none was given.
+fn oblast_label(lang: Lang, oblast: &str) -> &str {
+    if oblast.is_empty() {
+        lang.t("Область не вказана", "Oblast not given")
+    } else {
+        oblast
+    }
+}
+
 fn enc(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
@@ -676,7 +698,8 @@ pub(super) async fn map_oblast(
     query: PortalParams,
 ) -> Response {
     let q = params(query);
-    oblast_page(&state, &oblast, &q)
+    let oblast = if oblast == NO_OBLAST { "" } else { oblast.as_str() };
+    oblast_page(&state, oblast, &q)
         .await
         .unwrap_or_else(|e| failed(&state, q.lang(), &headers, e))
 }

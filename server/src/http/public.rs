@@ -54,7 +54,8 @@ pub(super) fn public_page(lang: Lang, title: &str, style: &str, script: Option<&
     }
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45}\
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#111827;background:#f9fafb;line-height:1.45;\
+overflow-wrap:anywhere}table{overflow-wrap:normal}th,td{overflow-wrap:break-word}.scroll{overflow-x:auto}\
 main{max-width:40rem;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.5rem 0}\
 fieldset{border:1px solid #d1d5db;border-radius:8px;margin:1rem 0;padding:.5rem .75rem;background:#fff}\
 legend{font-weight:600;padding:0 .25rem}.levels label,.nps label{display:inline-flex;align-items:center;gap:.3rem;\

@@ -107,7 +107,9 @@ pub fn routes<S: Clone + Send + Sync + 'static>(http: &HttpSettings) -> Router<S
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(EXPLORER_CSP),
         ))
-        .service(ServeDir::new(http.web_dir.join("graphiql").join("assets")));
+        .service(precompressed(ServeDir::new(
+            http.web_dir.join("graphiql").join("assets"),
+        )));
     spa_routes(http, "app", "shoppers' app")
         .merge(spa_routes(http, "console", "staff console"))
         .nest_service("/graphiql/assets", explorer_assets)
@@ -118,7 +120,14 @@ pub fn routes<S: Clone + Send + Sync + 'static>(http: &HttpSettings) -> Router<S
 /// pages can name it, its chunks are hashed). Revalidated on every load, so a release reaches browsers at once.
 fn portal_assets(http: &HttpSettings) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
     SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
-        .layer(ServeDir::new(http.web_dir.join("portal").join("assets")))
+        .layer(precompressed(ServeDir::new(http.web_dir.join("portal").join("assets"))))
+}
+
+/// A build folder served with the Brotli and gzip copies the build wrote beside each text file
+/// (`web/scripts/compress.mjs`), picked by the browser's `Accept-Encoding` (with `Vary: Accept-Encoding`), so
+/// static files are never compressed per request.
+fn precompressed<F>(dir: ServeDir<F>) -> ServeDir<F> {
+    dir.precompressed_br().precompressed_gzip()
 }
 
 /// The routes of one single-page app of the build (`/app/`: the shoppers' app; `/console/`: the staff console),
@@ -149,13 +158,15 @@ fn spa_routes<S: Clone + Send + Sync + 'static>(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
-        .service(ServeDir::new(dir.join("assets")));
+        .service(precompressed(ServeDir::new(dir.join("assets"))));
     let shell = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
-        .service(ServeDir::new(&dir).fallback(ServeFile::new(index)));
+        .service(
+            precompressed(ServeDir::new(&dir)).fallback(ServeFile::new(index).precompressed_br().precompressed_gzip()),
+        );
     let redirect_to = root.clone();
     Router::new()
         .route(

@@ -78,7 +78,7 @@ impl Payouts {
             Done,
         }
         let payouts = self.clone();
-        futures::stream::unfold(Phase::Header, move |phase| {
+        let lines = futures::stream::unfold(Phase::Header, move |phase| {
             let payouts = payouts.clone();
             let header = header.clone();
             async move {
@@ -106,7 +106,10 @@ impl Payouts {
                     Phase::Done => None,
                 }
             }
-        })
+        });
+        // A finished `unfold` panics when polled again, and an encoder between it and the client (the
+        // compression layer) may poll once more after the end.
+        futures::StreamExt::fuse(lines)
     }
 
     /// The next page of a batch's lines for an export, after `after_seq`.

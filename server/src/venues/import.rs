@@ -31,7 +31,8 @@ impl ImportFormat {
 /// The text encoding of a CSV file.
 #[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TextEncoding {
-    /// UTF-8 (a BOM is skipped) if the bytes are valid UTF-8, otherwise Windows-1251.
+    /// By the byte-order mark (UTF-8, UTF-16 LE or BE), else UTF-8 if the bytes are valid UTF-8, else what a
+    /// detector finds (Windows-1251 for Ukrainian files saved as "CSV" by Excel).
     #[default]
     Auto,
     Utf8,
@@ -87,31 +88,72 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
-/// Bytes → text, following the encoding rule.
+/// How to save a table as a file this import reads.
+const SAVE_AS: &str = "save it as \"CSV UTF-8 (comma delimited)\" (Excel: File → Save As; LibreOffice: Text CSV, \
+                       character set Unicode (UTF-8))";
+
+/// Bytes → text, following the encoding rule. `Auto` reads a byte-order mark (UTF-8, UTF-16 LE or BE), else
+/// valid UTF-8, else asks a detector (`chardetng`, as browsers do) and takes Windows-1251 or whatever Cyrillic
+/// single-byte encoding it finds. A file that cannot be read as text is refused in words that name what it
+/// looks like and how to save it.
 pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, ValidationError> {
-    let without_bom = bytes.strip_prefix(b"\xEF\xBB\xBF");
-    match encoding {
-        TextEncoding::Windows1251 => Ok(encoding_rs::WINDOWS_1251
+    let refuse = |what: String| ValidationError::new("file", format!("{what}; {SAVE_AS}"));
+    let text = match encoding {
+        TextEncoding::Windows1251 => encoding_rs::WINDOWS_1251
             .decode_without_bom_handling(bytes)
             .0
-            .into_owned()),
-        TextEncoding::Utf8 => std::str::from_utf8(without_bom.unwrap_or(bytes))
-            .map(str::to_string)
-            .map_err(|e| ValidationError::new("file", format!("is not valid UTF-8 (byte {})", e.valid_up_to()))),
-        TextEncoding::Auto => match (without_bom, std::str::from_utf8(bytes)) {
-            (Some(rest), _) => std::str::from_utf8(rest).map(str::to_string).map_err(|e| {
-                ValidationError::new(
-                    "file",
-                    format!("has a UTF-8 BOM but invalid UTF-8 at byte {}", e.valid_up_to() + 3),
-                )
-            }),
-            (None, Ok(text)) => Ok(text.to_string()),
-            (None, Err(_)) => Ok(encoding_rs::WINDOWS_1251
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned()),
+            .into_owned(),
+        TextEncoding::Utf8 => {
+            let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            std::str::from_utf8(body)
+                .map(str::to_string)
+                .map_err(|e| refuse(format!("is not valid UTF-8 (byte {})", e.valid_up_to())))?
+        }
+        TextEncoding::Auto => match encoding_rs::Encoding::for_bom(bytes) {
+            Some((found, bom)) => {
+                let (text, had_errors) = found.decode_without_bom_handling(&bytes[bom..]);
+                if had_errors {
+                    return Err(refuse(format!(
+                        "starts as {} text but is not valid {}",
+                        found.name(),
+                        found.name()
+                    )));
+                }
+                text.into_owned()
+            }
+            None => match std::str::from_utf8(bytes) {
+                Ok(text) => text.to_string(),
+                Err(_) => {
+                    if looks_like_utf16(bytes) {
+                        return Err(refuse(
+                            "looks like UTF-16 (\"Unicode text\") without its byte-order mark".to_string(),
+                        ));
+                    }
+                    let mut detector = chardetng::EncodingDetector::new();
+                    detector.feed(bytes, true);
+                    let guess = detector.guess(Some(b"ua"), true);
+                    let (text, _, had_errors) = guess.decode(bytes);
+                    if had_errors {
+                        return Err(refuse(format!("could not be read as {} text", guess.name())));
+                    }
+                    text.into_owned()
+                }
+            },
         },
+    };
+    if text.contains('\0') {
+        return Err(refuse(
+            "holds NUL characters, so it is not a text table (a spreadsheet or UTF-16 file?)".into(),
+        ));
     }
+    Ok(text)
+}
+
+/// Every other byte zero in the first hundreds: UTF-16 text of Latin and digits (a CSV's commas and numbers).
+fn looks_like_utf16(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(400)];
+    let zeros = head.iter().filter(|&&b| b == 0).count();
+    head.len() >= 8 && zeros * 3 >= head.len()
 }
 
 const MAX_ROWS: usize = 200_000;
@@ -386,6 +428,60 @@ mod tests {
         assert_eq!(
             (parsed.drafts[0].1.location.lat(), parsed.drafts[0].1.location.lon()),
             (50.45, 30.52)
+        );
+    }
+
+    #[test]
+    fn utf16_with_its_mark_is_read_and_without_it_refused_in_words() {
+        let text = "external_code,name,lat,lon\nK1,ЦНАП Києва,50.45,30.52\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        for bytes in [&le, &be] {
+            let parsed = parse(
+                bytes,
+                ImportFormat::Csv,
+                TextEncoding::Auto,
+                &ColumnMapping::default(),
+                &defaults(),
+            )
+            .unwrap();
+            assert_eq!(parsed.drafts[0].1.name, "ЦНАП Києва");
+        }
+        let err = parse(
+            &le[2..],
+            ImportFormat::Csv,
+            TextEncoding::Auto,
+            &ColumnMapping::default(),
+            &defaults(),
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "file");
+        assert!(
+            err.message.contains("UTF-16") && err.message.contains("CSV UTF-8"),
+            "{}",
+            err.message
+        );
+        assert!(!err.message.contains('\0'));
+        // A longer Windows-1251 file, as Excel saves "CSV" on a Ukrainian Windows.
+        let (cp1251, _, _) = encoding_rs::WINDOWS_1251
+            .encode("external_code;name;lat;lon\nK1;Центр надання адміністративних послуг м. Житомира;50,25;28,66\n");
+        let parsed = parse(
+            &cp1251,
+            ImportFormat::Csv,
+            TextEncoding::Auto,
+            &ColumnMapping::default(),
+            &defaults(),
+        )
+        .unwrap();
+        assert_eq!(
+            parsed.drafts[0].1.name,
+            "Центр надання адміністративних послуг м. Житомира"
         );
     }
 

@@ -51,6 +51,8 @@ pub struct VisitRecord {
     pub id: String,
     pub task_id: String,
     pub shopper_id: String,
+    /// The shopper's full name, as staff see it.
+    pub shopper_name: String,
     pub checklist_version_id: String,
     #[sqlx(try_from = "String")]
     pub state: VisitState,
@@ -87,9 +89,10 @@ const VISIT_COLUMNS: &str = "v.id, v.task_id, v.shopper_id, v.checklist_version_
      v.checkout_accuracy_m, v.checkout_device_at, v.checkout_server_at, v.answers, v.score, v.submitted_at, \
      v.decided_at, v.created_at, v.updated_at, t.wave_id, w.name AS wave_name, t.venue_id, ve.name AS venue_name, \
      ve.oblast AS venue_oblast, ve.lat AS venue_lat, ve.lon AS venue_lon, ve.geofence_m, ve.client_id, w.visit_rules, \
-     ve.time_zone AS venue_time_zone";
+     ve.time_zone AS venue_time_zone, COALESCE(sp.full_name, '') AS shopper_name";
 const VISIT_FROM: &str =
-    "visits v JOIN tasks t ON t.id = v.task_id JOIN waves w ON w.id = t.wave_id JOIN venues ve ON ve.id = t.venue_id";
+    "visits v JOIN tasks t ON t.id = v.task_id JOIN waves w ON w.id = t.wave_id JOIN venues ve ON ve.id = t.venue_id \
+     LEFT JOIN shopper_profiles sp ON sp.user_id = v.shopper_id";
 
 impl VisitRecord {
     pub fn rules(&self) -> VisitRules {

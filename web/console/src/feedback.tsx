@@ -17,6 +17,7 @@ import type { FeedbackBurstsQuery, FeedbackCodeQuery, FeedbackResponsesQuery, Mo
 import { download } from "./download";
 import { dateTime, dateTimeRange, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
+import { MoreButton, usePages } from "./paging";
 
 type Response = FeedbackResponsesQuery["feedbackResponses"]["edges"][number]["node"];
 type Burst = FeedbackBurstsQuery["feedbackBursts"][number];
@@ -28,26 +29,31 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
   const [suspicious, setSuspicious] = useState<"" | "true" | "false">("");
   // One center's responses only (picked from a burst), or every center's.
   const [center, setCenter] = useState<{ id: string; name: string } | null>(null);
-  const [rows, setRows] = useState<Response[] | null>(null);
-  const [total, setTotal] = useState(0);
   const [bursts, setBursts] = useState<Burst[] | null>(null);
+  const pages = usePages<Response>(
+    async (after) =>
+      (
+        await gql(FeedbackResponsesDocument, {
+          venueId: center?.id ?? null,
+          moderation: moderation || null,
+          suspicious: suspicious === "" ? null : suspicious === "true",
+          first: 50,
+          after,
+        })
+      ).feedbackResponses,
+    [moderation, suspicious, center?.id],
+  );
+  const { rows, total } = pages;
   async function load() {
-    const [data, seen] = await Promise.all([
-      gql(FeedbackResponsesDocument, {
-        venueId: center?.id ?? null,
-        moderation: moderation || null,
-        suspicious: suspicious === "" ? null : suspicious === "true",
-      }),
-      gql(FeedbackBurstsDocument, {}),
-    ]);
-    setRows(data.feedbackResponses.edges.map((e) => e.node));
-    setTotal(data.feedbackResponses.totalCount);
-    setBursts(seen.feedbackBursts);
+    await pages.reload();
+    setBursts((await gql(FeedbackBurstsDocument, {})).feedbackBursts);
   }
   const { act, outcome, setError } = useOutcome(load);
   useEffect(() => {
-    load().catch((err) => setError(failureText(err)));
-  }, [moderation, suspicious, center?.id]);
+    gql(FeedbackBurstsDocument, {})
+      .then((d) => setBursts(d.feedbackBursts))
+      .catch((err) => setError(failureText(err)));
+  }, []);
   const level = (v: number | null | undefined) => (v ? s.levels[v] : s.noAnswer);
   return (
     <>
@@ -121,7 +127,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
       {rows?.map((r) => (
         <article key={r.id} class="response" aria-labelledby={`r-${r.id}`}>
           <h2 id={`r-${r.id}`}>
-            {r.venueName} · {dateTime(r.createdAt, lang)} · {r.channel}
+            {r.venueName} · {dateTime(r.createdAt, lang)} · {s.channels[r.channel] ?? r.channel}
           </h2>
           <p>
             {s.dimensions.map((d, i) => `${d}: ${level([r.premises, r.staff, r.waiting, r.result][i])}`).join("; ")}; {s.recommendShort}:{" "}
@@ -190,6 +196,7 @@ export function FeedbackRoom({ lang }: { lang: Lang }) {
           )}
         </article>
       ))}
+      <MoreButton pages={pages} label={s.moreRows} />
     </>
   );
 }

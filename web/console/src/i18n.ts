@@ -269,6 +269,7 @@ const uk = {
   net: "До виплати",
   actionsTitle: "Дії",
   showLines: "Рядки пакета",
+  fourEyes: "Ви створили цей пакет, тому затвердити його має інша людина.",
   approveBatch: "Затвердити",
   approvedBatch: "Пакет затверджено; файли для банку готові.",
   cancelReason: "Причина скасування",
@@ -301,6 +302,10 @@ const uk = {
   chartUnavailable: "Графік не вдалося показати; числа — у таблиці нижче.",
   approvedVisits: "Схвалених візитів",
   overWaves: "Бал за хвилями",
+  trendNeedsTwo: (n: number): string =>
+    n === 0
+      ? "Лінія з’явиться, коли будуть щонайменше дві хвилі з оціненими візитами; поки що таких немає."
+      : "Лінія з’явиться, коли будуть щонайменше дві хвилі з оціненими візитами; поки що є одна (її бал — у таблиці нижче).",
   venueOverWaves: (name: string) => `Бал закладу за хвилями: ${name}`,
   overall: "Загалом",
   byVenue: "За закладами",
@@ -459,6 +464,7 @@ const uk = {
     'Напр. {"all": [{"answered": {"question": "Q1"}}, {"not": {"equals": {"question": "Q2", "value": "DONE"}}}]}. Порожнє — завжди.',
   conditionJsonBad: "Умова: це не JSON-об'єкт; виправте або очистьте поле.",
   moreWaves: (shown: number, total: number) => `Показати ще (показано ${shown} з ${total})`,
+  moreRows: (shown: number, total: number) => `Показати ще (показано ${shown} з ${total})`,
   ledgerTotals: "Підсумки обліку",
   totalsFrom: "Підсумки з",
   totalsTo: "Підсумки по",
@@ -503,6 +509,7 @@ const uk = {
     string,
     string
   >,
+  channels: { QR: "QR-код", WEB_MAP: "карта", SMS: "SMS", VIBER: "Viber", PHONE: "телефонне опитування" } as Record<string, string>,
   riskFilter: "Ризик",
   countedOnly: "Лише враховані",
   suspiciousOnly: "Лише підозрілі",
@@ -840,6 +847,7 @@ const en: Strings = {
   net: "Net",
   actionsTitle: "Actions",
   showLines: "Batch lines",
+  fourEyes: "You created this batch, so someone else must approve it.",
   approveBatch: "Approve",
   approvedBatch: "Batch approved; the bank files are ready.",
   cancelReason: "Why it is cancelled",
@@ -866,6 +874,10 @@ const en: Strings = {
   chartUnavailable: "The chart could not be shown; the numbers are in the table below.",
   approvedVisits: "Approved visits",
   overWaves: "Score over waves",
+  trendNeedsTwo: (n: number) =>
+    n === 0
+      ? "The line appears once at least two waves have scored visits; none has yet."
+      : "The line appears once at least two waves have scored visits; so far there is one (its score is in the table below).",
   venueOverWaves: (name: string) => `The venue's score over waves: ${name}`,
   overall: "Overall",
   byVenue: "By venue",
@@ -1019,6 +1031,7 @@ const en: Strings = {
     'E.g. {"all": [{"answered": {"question": "Q1"}}, {"not": {"equals": {"question": "Q2", "value": "DONE"}}}]}. Empty: always.',
   conditionJsonBad: "Condition: this is not a JSON object; fix it or clear the field.",
   moreWaves: (shown: number, total: number) => `Show more (${shown} of ${total} shown)`,
+  moreRows: (shown: number, total: number) => `Show more (${shown} of ${total} shown)`,
   ledgerTotals: "Ledger totals",
   totalsFrom: "Totals from",
   totalsTo: "Totals to",
@@ -1060,6 +1073,7 @@ const en: Strings = {
   feedbackTitle: "Citizens' feedback",
   moderationState: "Moderation",
   moderationStates: { PENDING: "waiting for moderation", PUBLISHED: "published", REJECTED: "rejected", NONE: "no comment" },
+  channels: { QR: "QR code", WEB_MAP: "map", SMS: "SMS", VIBER: "Viber", PHONE: "phone interview" },
   riskFilter: "Risk",
   countedOnly: "Counted only",
   suspiciousOnly: "Suspicious only",

@@ -100,7 +100,7 @@ interface Room {
   menu?: (s: ReturnType<typeof t>) => string;
   /** The menu entry marked current while this room is open. */
   under?: string;
-  screen: (p: { lang: Lang; id: string; moderates: boolean }) => VNode;
+  screen: (p: { lang: Lang; id: string; moderates: boolean; userId: string }) => VNode;
 }
 
 const ROOMS: Room[] = [
@@ -139,7 +139,7 @@ const ROOMS: Room[] = [
   },
   { path: "feedback", needs: "reviews", menu: (s) => s.feedbackTitle, screen: ({ lang }) => <FeedbackRoom lang={lang} /> },
   { path: "services", needs: "reviews", menu: (s) => s.servicesTitle, screen: ({ lang }) => <ServiceCatalogueRoom lang={lang} /> },
-  { path: "payments", needs: "pays", menu: (s) => s.payments, screen: ({ lang }) => <Payments lang={lang} /> },
+  { path: "payments", needs: "pays", menu: (s) => s.payments, screen: ({ lang, userId }) => <Payments lang={lang} userId={userId} /> },
   {
     path: "results",
     needs: "reads",
@@ -207,7 +207,7 @@ function Console() {
   const screen = !me ? (
     <p>{s.loading}</p>
   ) : room ? (
-    room.screen({ lang, id: id ?? "", moderates: may("reviews") })
+    room.screen({ lang, id: id ?? "", moderates: may("reviews"), userId: me.id })
   ) : (
     <p class="notice">{s.notForRole}</p>
   );

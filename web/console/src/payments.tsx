@@ -19,6 +19,7 @@ import { download } from "./download";
 import { LedgerTotals, ShopperMoney } from "./ledger";
 import { useOutcome, type Act } from "./outcome";
 import { Field } from "../../common/field";
+import { MoreButton, usePages } from "./paging";
 
 type Batch = PayoutBatchesQuery["payoutBatches"]["edges"][number]["node"];
 type Line = NonNullable<PayoutLinesQuery["payoutBatch"]>["lines"]["edges"][number]["node"];
@@ -31,7 +32,8 @@ function lastMonth(): [string, string] {
   return [first.toISOString().slice(0, 10), last.toISOString().slice(0, 10)];
 }
 
-export function Payments({ lang }: { lang: Lang }) {
+/** `userId`: who is signed in (the creator of a batch may not approve it; the service refuses it too). */
+export function Payments({ lang, userId }: { lang: Lang; userId: string }) {
   const s = t(lang);
   const [data, setData] = useState<PayoutBatchesQuery | null>(null);
   const [period, setPeriod] = useState(lastMonth);
@@ -39,7 +41,7 @@ export function Payments({ lang }: { lang: Lang }) {
   const [open, setOpen] = useState<string | null>(null);
   async function load() {
     try {
-      setData(await gql(PayoutBatchesDocument, {}));
+      setData(await gql(PayoutBatchesDocument, { first: 50 }));
     } catch (err) {
       setError(failureText(err));
     }
@@ -116,6 +118,7 @@ export function Payments({ lang }: { lang: Lang }) {
                   open={open === b.id}
                   onOpen={() => setOpen(open === b.id ? null : b.id)}
                   act={act}
+                  mine={b.createdBy === userId}
                 />
               ))}
             </tbody>
@@ -137,7 +140,8 @@ export function Payments({ lang }: { lang: Lang }) {
   );
 }
 
-function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () => void; act: Act }) {
+/** `mine`: the signed-in person created this batch, so another must approve it (four eyes). */
+function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () => void; act: Act; mine: boolean }) {
   const { lang, batch: b, act } = props;
   const s = t(lang);
   const [reason, setReason] = useState("");
@@ -163,17 +167,26 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
             {s.showLines}
           </button>
           {b.state === "DRAFT" && (
-            <button
-              type="button"
-              onClick={() =>
-                void act(async () => {
-                  await gql(ApprovePayoutBatchDocument, { id: b.id });
-                  return s.approvedBatch;
-                })
-              }
-            >
-              {s.approveBatch}
-            </button>
+            <>
+              <button
+                type="button"
+                disabled={props.mine}
+                aria-describedby={props.mine ? `four-eyes-${b.id}` : undefined}
+                onClick={() =>
+                  void act(async () => {
+                    await gql(ApprovePayoutBatchDocument, { id: b.id });
+                    return s.approvedBatch;
+                  })
+                }
+              >
+                {s.approveBatch}
+              </button>
+              {props.mine && (
+                <span class="hint" id={`four-eyes-${b.id}`}>
+                  {s.fourEyes}
+                </span>
+              )}
+            </>
           )}
           {b.state === "APPROVED" &&
             (
@@ -222,7 +235,6 @@ function BatchRow(props: { lang: Lang; batch: Batch; open: boolean; onOpen: () =
 
 function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
   const s = t(lang);
-  const [lines, setLines] = useState<Line[] | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   /** Settles a line by hand (the bank's answer came another way than its status file), then shows it again. */
   const settle = (l: Line, outcome: "PAID" | "FAILED") =>
@@ -231,13 +243,15 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
       await load();
       return s.settledLine(l.seq);
     });
-  async function load() {
-    const data = await gql(PayoutLinesDocument, { id });
-    setLines(data.payoutBatch?.lines.edges.map((e) => e.node) ?? []);
-  }
-  useEffect(() => {
-    void load().catch(() => setLines([]));
-  }, [id]);
+  const pages = usePages<Line>(
+    async (after) => {
+      const batch = (await gql(PayoutLinesDocument, { id, first: 100, after })).payoutBatch;
+      return batch?.lines ?? { totalCount: 0, pageInfo: { hasNextPage: false }, edges: [] };
+    },
+    [id],
+  );
+  const lines = pages.rows;
+  const load = pages.reload;
   return (
     <section aria-labelledby="lines">
       <h2 id="lines">{s.lines}</h2>
@@ -299,6 +313,7 @@ function Lines({ lang, id, act }: { lang: Lang; id: string; act: Act }) {
           </table>
         </div>
       )}
+      <MoreButton pages={pages} label={s.moreRows} />
       <label for="status-file">{s.statusFile}</label>
       <p class="hint">{s.statusFileHint}</p>
       <input

@@ -305,6 +305,11 @@ function WaveResultsView({ lang, waveId }: { lang: Lang; waveId: string }) {
   );
 }
 
+/** How many waves of a trend have a score: a line needs two. */
+function scored(trend: ScoreTrendQuery["scoreTrend"]): number {
+  return trend.filter((p) => p.meanScore != null).length;
+}
+
 function Trend({ lang, trend }: { lang: Lang; trend: ScoreTrendQuery["scoreTrend"] }) {
   const s = t(lang);
   const oblasts = [...new Set(trend.flatMap((p) => p.regions.map((r) => r.oblast)))].sort();
@@ -317,13 +322,17 @@ function Trend({ lang, trend }: { lang: Lang; trend: ScoreTrendQuery["scoreTrend
   return (
     <section aria-labelledby="trend">
       <h3 id="trend">{s.overWaves}</h3>
-      <ScoreChart
-        kind="line"
-        labels={trend.map((p) => p.waveName)}
-        series={[{ label: s.overall, values: trend.map((p) => p.meanScore ?? null), color: palette[0] }, ...perOblast]}
-        summary={s.chartSummary(s.overWaves, trend.map((p) => `${p.waveName} ${score(p.meanScore, s)}`).join(", "))}
-        unavailable={s.chartUnavailable}
-      />
+      {scored(trend) < 2 ? (
+        <p class="hint">{s.trendNeedsTwo(scored(trend))}</p>
+      ) : (
+        <ScoreChart
+          kind="line"
+          labels={trend.map((p) => p.waveName)}
+          series={[{ label: s.overall, values: trend.map((p) => p.meanScore ?? null), color: palette[0] }, ...perOblast]}
+          summary={s.chartSummary(s.overWaves, trend.map((p) => `${p.waveName} ${score(p.meanScore, s)}`).join(", "))}
+          unavailable={s.chartUnavailable}
+        />
+      )}
       <div class="table-wrap" tabIndex={0}>
         <table>
           <thead>
@@ -366,13 +375,17 @@ function VenueTrend({ lang, name, trend }: { lang: Lang; name: string; trend: Sc
   return (
     <section aria-labelledby="venue-trend">
       <h3 id="venue-trend">{s.venueOverWaves(name)}</h3>
-      <ScoreChart
-        kind="line"
-        labels={trend.map((p) => p.waveName)}
-        series={[{ label: name, values: trend.map((p) => p.meanScore ?? null), color: "#1d4ed8" }]}
-        summary={s.chartSummary(s.venueOverWaves(name), trend.map((p) => `${p.waveName} ${score(p.meanScore, s)}`).join(", "))}
-        unavailable={s.chartUnavailable}
-      />
+      {scored(trend) < 2 ? (
+        <p class="hint">{s.trendNeedsTwo(scored(trend))}</p>
+      ) : (
+        <ScoreChart
+          kind="line"
+          labels={trend.map((p) => p.waveName)}
+          series={[{ label: name, values: trend.map((p) => p.meanScore ?? null), color: "#1d4ed8" }]}
+          summary={s.chartSummary(s.venueOverWaves(name), trend.map((p) => `${p.waveName} ${score(p.meanScore, s)}`).join(", "))}
+          unavailable={s.chartUnavailable}
+        />
+      )}
       <div class="table-wrap" tabIndex={0}>
         <table>
           <thead>

@@ -12,6 +12,7 @@ import type { FlagCode, ReviewQueueQuery, ReviewWavesQuery, VisitForReviewQuery,
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, money, t, type Lang, type Strings } from "./i18n";
 import { ZoomablePhoto } from "./photos";
+import { MoreButton, usePages } from "./paging";
 
 type Row = ReviewQueueQuery["reviewQueue"]["edges"][number]["node"];
 type Visit = VisitForReviewQuery["visit"];
@@ -40,38 +41,37 @@ const FLAGS: FlagCode[] = [
 const STATES: VisitState[] = ["SUBMITTED", "RETURNED", "APPROVED", "REJECTED", "IN_PROGRESS"];
 /** The queue last shown, so a visit page can go to the next and previous one. */
 const QUEUE_KEY = "fieldwork.console.queue";
+/** Visits a page of the queue shows. */
+const PAGE = 50;
 
 export function Queue({ lang }: { lang: Lang }) {
   const s = t(lang);
   const { filters, applied, set, apply } = useFilters({ waveId: "", oblast: "", flag: "", minAgeHours: "", state: "SUBMITTED" });
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [total, setTotal] = useState(0);
   const [waves, setWaves] = useState<ReviewWavesQuery["waves"]["edges"][number]["node"][]>([]);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     gql(ReviewWavesDocument, {})
       .then((d) => setWaves(d.waves.edges.map((e) => e.node)))
       .catch(() => setWaves([]));
   }, []);
+  const pages = usePages<Row>(
+    async (after) =>
+      (
+        await gql(ReviewQueueDocument, {
+          waveId: applied.waveId || null,
+          oblast: applied.oblast.trim() || null,
+          flag: (applied.flag || null) as FlagCode | null,
+          minAgeHours: applied.minAgeHours ? Number(applied.minAgeHours) : null,
+          state: applied.state as VisitState,
+          first: PAGE,
+          after,
+        })
+      ).reviewQueue,
+    [applied],
+  );
+  const { rows, total, error } = pages;
   useEffect(() => {
-    const variables = {
-      waveId: applied.waveId || null,
-      oblast: applied.oblast.trim() || null,
-      flag: (applied.flag || null) as FlagCode | null,
-      minAgeHours: applied.minAgeHours ? Number(applied.minAgeHours) : null,
-      state: applied.state as VisitState,
-      first: 100,
-    };
-    gql(ReviewQueueDocument, variables)
-      .then((d) => {
-        const found = d.reviewQueue.edges.map((e) => e.node);
-        sessionStorage.setItem(QUEUE_KEY, JSON.stringify(found.map((r) => r.id)));
-        setRows(found);
-        setTotal(d.reviewQueue.totalCount);
-        setError(null);
-      })
-      .catch((err) => setError(failureText(err)));
-  }, [applied]);
+    if (rows) sessionStorage.setItem(QUEUE_KEY, JSON.stringify(rows.map((r) => r.id)));
+  }, [rows]);
   return (
     <>
       <h1>{s.review}</h1>
@@ -159,6 +159,7 @@ export function Queue({ lang }: { lang: Lang }) {
           </table>
         </div>
       )}
+      <MoreButton pages={pages} label={s.moreRows} />
     </>
   );
 }
@@ -309,7 +310,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
         <dt>{s.state}</dt>
         <dd>{s.visitStates[visit.state] ?? visit.state}</dd>
         <dt>{s.shopper}</dt>
-        <dd>{visit.shopperId}</dd>
+        <dd>{visit.shopperId && <a href={`#/shopper/${visit.shopperId}`}>{visit.shopperName || s.noAnswer}</a>}</dd>
         <dt>{s.checkedIn}</dt>
         <dd>{dateTime(visit.checkedInAt, lang)}</dd>
         <dt>{s.duration}</dt>

@@ -9,25 +9,29 @@ import type { ShopperListQuery, ShopperProfileQuery, UserStatus } from "./gql/op
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
+import { MoreButton, usePages } from "./paging";
 
 type Row = ShopperListQuery["shoppers"]["edges"][number]["node"];
 type Profile = ShopperProfileQuery["shopper"];
+/** Shoppers a page of the list shows. */
+const PAGE = 50;
 
 export function Shoppers({ lang }: { lang: Lang }) {
   const s = t(lang);
   const { filters, applied, set, apply } = useFilters({ search: "", status: "" });
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    gql(ShopperListDocument, { search: applied.search.trim() || null, status: (applied.status || null) as UserStatus | null, first: 100 })
-      .then((d) => {
-        setRows(d.shoppers.edges.map((e) => e.node));
-        setTotal(d.shoppers.totalCount);
-        setError(null);
-      })
-      .catch((err) => setError(failureText(err)));
-  }, [applied]);
+  const pages = usePages<Row>(
+    async (after) =>
+      (
+        await gql(ShopperListDocument, {
+          search: applied.search.trim() || null,
+          status: (applied.status || null) as UserStatus | null,
+          first: PAGE,
+          after,
+        })
+      ).shoppers,
+    [applied],
+  );
+  const { rows, total, error } = pages;
   return (
     <>
       <h1>{s.shoppers}</h1>
@@ -82,6 +86,7 @@ export function Shoppers({ lang }: { lang: Lang }) {
           </table>
         </div>
       )}
+      <MoreButton pages={pages} label={s.moreRows} />
     </>
   );
 }

@@ -2,13 +2,14 @@
 // service mails the person a link to choose a password; a client viewer is tied to one client); suspension with
 // a reason and reactivation. The service refuses anyone else, and an admin suspending themselves.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql } from "../../common/api";
+import { gql } from "../../common/api";
 import { Field } from "../../common/field";
 import { InviteStaffDocument, SetUserStatusDocument, StaffClientsDocument, StaffUsersDocument } from "./gql/operations";
 import type { Role, StaffClientsQuery, StaffUsersQuery } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
+import { MoreButton, usePages } from "./paging";
 
 type User = StaffUsersQuery["users"]["edges"][number]["node"];
 const STAFF_ROLES: Role[] = ["COORDINATOR", "PAYMENTS", "CLIENT_VIEWER", "ADMIN"];
@@ -16,22 +17,25 @@ const STAFF_ROLES: Role[] = ["COORDINATOR", "PAYMENTS", "CLIENT_VIEWER", "ADMIN"
 export function Staff({ lang }: { lang: Lang }) {
   const s = t(lang);
   const { filters, applied, set, apply } = useFilters({ search: "", role: "" });
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [total, setTotal] = useState(0);
   const [clients, setClients] = useState<StaffClientsQuery["clients"]["edges"][number]["node"][]>([]);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("COORDINATOR");
   const [clientId, setClientId] = useState("");
   const [reasons, setReasons] = useState<Record<string, string>>({});
-  async function load() {
-    const data = await gql(StaffUsersDocument, { search: applied.search.trim() || null, role: (applied.role || null) as Role | null });
-    setUsers(data.users.edges.map((e) => e.node));
-    setTotal(data.users.totalCount);
-  }
-  const { act, outcome, setError } = useOutcome(load);
-  useEffect(() => {
-    load().catch((err) => setError(failureText(err)));
-  }, [applied]);
+  const pages = usePages<User>(
+    async (after) =>
+      (
+        await gql(StaffUsersDocument, {
+          search: applied.search.trim() || null,
+          role: (applied.role || null) as Role | null,
+          first: 50,
+          after,
+        })
+      ).users,
+    [applied],
+  );
+  const { rows: users, total } = pages;
+  const { act, outcome } = useOutcome(pages.reload);
   useEffect(() => {
     gql(StaffClientsDocument, {})
       .then((d) => setClients(d.clients.edges.map((e) => e.node)))
@@ -175,6 +179,7 @@ export function Staff({ lang }: { lang: Lang }) {
           </table>
         </div>
       )}
+      <MoreButton pages={pages} label={s.moreRows} />
     </>
   );
 }

@@ -478,10 +478,12 @@ export type FeedbackResponsesQueryVariables = Exact<{
   venueId?: string | number | null | undefined;
   moderation?: Moderation | null | undefined;
   suspicious?: boolean | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type FeedbackResponsesQuery = { feedbackResponses: { totalCount: number, edges: Array<{ node: { id: string, venueName: string, channel: string, serviceCode: string | null, premises: number | null, staff: number | null, waiting: number | null, result: number | null, recommend: number | null, comment: string | null, commentMasked: string | null, masked: Array<string>, contactName: string | null, contactPhone: string | null, contactEmail: string | null, riskScore: number, riskReasons: Array<string>, counted: boolean, moderation: Moderation, createdAt: string } }> } };
+export type FeedbackResponsesQuery = { feedbackResponses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, venueName: string, channel: string, serviceCode: string | null, premises: number | null, staff: number | null, waiting: number | null, result: number | null, recommend: number | null, comment: string | null, commentMasked: string | null, masked: Array<string>, contactName: string | null, contactPhone: string | null, contactEmail: string | null, riskScore: number, riskReasons: Array<string>, counted: boolean, moderation: Moderation, createdAt: string } }> } };
 
 export type ImportPayoutStatusMutationVariables = Exact<{
   batchId: string | number;
@@ -553,17 +555,22 @@ export type PauseWaveMutationVariables = Exact<{
 
 export type PauseWaveMutation = { pauseWave: { id: string, status: WaveStatus } };
 
-export type PayoutBatchesQueryVariables = Exact<{ [key: string]: never; }>;
-
-
-export type PayoutBatchesQuery = { payoutBatches: { edges: Array<{ node: { id: string, periodFrom: unknown, periodTo: unknown, state: PayoutBatchState, lineCount: number, grossKopiykas: number, withheldKopiykas: number, netKopiykas: number, createdBy: string, createdAt: string, decidedBy: string | null, decidedAt: string | null, cancelReason: string | null, csv: string, pain09: string, pain03: string } }> }, ledgerCheck: { ok: boolean, accounts: number, transactions: number, totalKopiykas: number } };
-
-export type PayoutLinesQueryVariables = Exact<{
-  id: string | number;
+export type PayoutBatchesQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type PayoutLinesQuery = { payoutBatch: { id: string, lines: { totalCount: number, edges: Array<{ node: { id: string, seq: number, accountHolder: string, iban: string, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number, state: PayoutLineState, failureReason: string | null, endToEndId: string } }> } } };
+export type PayoutBatchesQuery = { payoutBatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, periodFrom: unknown, periodTo: unknown, state: PayoutBatchState, lineCount: number, grossKopiykas: number, withheldKopiykas: number, netKopiykas: number, createdBy: string, createdAt: string, decidedBy: string | null, decidedAt: string | null, cancelReason: string | null, csv: string, pain09: string, pain03: string } }> }, ledgerCheck: { ok: boolean, accounts: number, transactions: number, totalKopiykas: number } };
+
+export type PayoutLinesQueryVariables = Exact<{
+  id: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type PayoutLinesQuery = { payoutBatch: { id: string, lines: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, seq: number, accountHolder: string, iban: string, grossKopiykas: number, incomeTaxKopiykas: number, militaryLevyKopiykas: number, netKopiykas: number, state: PayoutLineState, failureReason: string | null, endToEndId: string } }> } } };
 
 export type PreviewChecklistScoreQueryVariables = Exact<{
   versionId: string | number;
@@ -691,10 +698,11 @@ export type ShopperListQueryVariables = Exact<{
   search?: string | null | undefined;
   status?: UserStatus | null | undefined;
   first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type ShopperListQuery = { shoppers: { totalCount: number, edges: Array<{ node: { id: string, email: string, fullName: string, phone: string, status: UserStatus, emailVerified: boolean, createdAt: string, reliability: { score: number | null, tasksTaken: number }, signals: Array<{ code: SignalCode }> } }> } };
+export type ShopperListQuery = { shoppers: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, fullName: string, phone: string, status: UserStatus, emailVerified: boolean, createdAt: string, reliability: { score: number | null, tasksTaken: number }, signals: Array<{ code: SignalCode }> } }> } };
 
 export type ShopperMoneyQueryVariables = Exact<{
   id: string | number;
@@ -724,10 +732,12 @@ export type StaffMeQuery = { me: { id: string, email: string, role: Role } };
 export type StaffUsersQueryVariables = Exact<{
   search?: string | null | undefined;
   role?: Role | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type StaffUsersQuery = { users: { totalCount: number, edges: Array<{ node: { id: string, email: string, role: Role, status: UserStatus, statusReason: string | null, emailVerified: boolean, createdAt: string } }> } };
+export type StaffUsersQuery = { users: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, email: string, role: Role, status: UserStatus, statusReason: string | null, emailVerified: boolean, createdAt: string } }> } };
 
 export type UnassignTaskMutationVariables = Exact<{
   taskId: string | number;
@@ -784,7 +794,7 @@ export type VisitForReviewQueryVariables = Exact<{
 }>;
 
 
-export type VisitForReviewQuery = { visit: { id: string, state: VisitState, waveId: string, waveName: string, venueId: string, venueName: string, geofenceM: number, shopperId: string | null, checkedInAt: string, checkedInServerAt: string, durationMinutes: number | null, submittedAt: string | null, decidedAt: string | null, score: number | null, answers: unknown, venueLocation: { lat: number, lon: number }, brief: { checklist: { definition: unknown } }, checkInAttempts: Array<{ id: string, accuracyM: number, mockLocation: boolean, deviceTime: string, position: { lat: number, lon: number }, verdict: { distanceM: number, passed: boolean, reasons: Array<string> } | null }>, checkOut: { accuracyM: number, deviceTime: string, position: { lat: number, lon: number } } | null, photos: Array<{ id: string, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, gpsVerdict: Verdict, gpsNote: string | null, timeVerdict: Verdict, timeNote: string, source: PhotoSource, duplicateOf: string | null, displayUrl: string, thumbnailUrl: string, originalUrl: string | null, capture: { accuracyM: number, takenAt: string, exifDisagrees: string | null, position: { lat: number, lon: number } } | null, exif: { takenAt: string | null, make: string | null, model: string | null, position: { lat: number, lon: number } | null } | null }>, flags: Array<{ code: FlagCode, severity: Severity, message: string, otherVisitId: string | null }>, shopperSignals: Array<{ code: SignalCode, message: string }>, history: Array<{ action: string, actorId: string | null, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } };
+export type VisitForReviewQuery = { visit: { id: string, state: VisitState, waveId: string, waveName: string, venueId: string, venueName: string, geofenceM: number, shopperId: string | null, shopperName: string | null, checkedInAt: string, checkedInServerAt: string, durationMinutes: number | null, submittedAt: string | null, decidedAt: string | null, score: number | null, answers: unknown, venueLocation: { lat: number, lon: number }, brief: { checklist: { definition: unknown } }, checkInAttempts: Array<{ id: string, accuracyM: number, mockLocation: boolean, deviceTime: string, position: { lat: number, lon: number }, verdict: { distanceM: number, passed: boolean, reasons: Array<string> } | null }>, checkOut: { accuracyM: number, deviceTime: string, position: { lat: number, lon: number } } | null, photos: Array<{ id: string, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, gpsVerdict: Verdict, gpsNote: string | null, timeVerdict: Verdict, timeNote: string, source: PhotoSource, duplicateOf: string | null, displayUrl: string, thumbnailUrl: string, originalUrl: string | null, capture: { accuracyM: number, takenAt: string, exifDisagrees: string | null, position: { lat: number, lon: number } } | null, exif: { takenAt: string | null, make: string | null, model: string | null, position: { lat: number, lon: number } | null } | null }>, flags: Array<{ code: FlagCode, severity: Severity, message: string, otherVisitId: string | null }>, shopperSignals: Array<{ code: SignalCode, message: string }>, history: Array<{ action: string, actorId: string | null, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } };
 
 export type WaveFormDataQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -1044,14 +1054,19 @@ export const FeedbackCodeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<FeedbackCodeQuery, FeedbackCodeQueryVariables>;
 export const FeedbackResponsesDocument = new TypedDocumentString(`
-    query FeedbackResponses($venueId: ID, $moderation: Moderation, $suspicious: Boolean) {
+    query FeedbackResponses($venueId: ID, $moderation: Moderation, $suspicious: Boolean, $first: Int, $after: String) {
   feedbackResponses(
     venueId: $venueId
     moderation: $moderation
     suspicious: $suspicious
-    first: 50
+    first: $first
+    after: $after
   ) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -1168,8 +1183,13 @@ export const PauseWaveDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<PauseWaveMutation, PauseWaveMutationVariables>;
 export const PayoutBatchesDocument = new TypedDocumentString(`
-    query PayoutBatches {
-  payoutBatches(first: 50) {
+    query PayoutBatches($first: Int, $after: String) {
+  payoutBatches(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -1200,11 +1220,15 @@ export const PayoutBatchesDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<PayoutBatchesQuery, PayoutBatchesQueryVariables>;
 export const PayoutLinesDocument = new TypedDocumentString(`
-    query PayoutLines($id: ID!) {
+    query PayoutLines($id: ID!, $first: Int, $after: String) {
   payoutBatch(id: $id) {
     id
-    lines(first: 100) {
+    lines(first: $first, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         node {
           id
@@ -1452,9 +1476,13 @@ export const SettlePayoutLineDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<SettlePayoutLineMutation, SettlePayoutLineMutationVariables>;
 export const ShopperListDocument = new TypedDocumentString(`
-    query ShopperList($search: String, $status: UserStatus, $first: Int) {
-  shoppers(search: $search, status: $status, first: $first) {
+    query ShopperList($search: String, $status: UserStatus, $first: Int, $after: String) {
+  shoppers(search: $search, status: $status, first: $first, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -1590,9 +1618,13 @@ export const StaffMeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<StaffMeQuery, StaffMeQueryVariables>;
 export const StaffUsersDocument = new TypedDocumentString(`
-    query StaffUsers($search: String, $role: Role) {
-  users(search: $search, role: $role, first: 100) {
+    query StaffUsers($search: String, $role: Role, $first: Int, $after: String) {
+  users(search: $search, role: $role, first: $first, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
@@ -1740,6 +1772,7 @@ export const VisitForReviewDocument = new TypedDocumentString(`
     }
     geofenceM
     shopperId
+    shopperName
     checkedInAt
     checkedInServerAt
     durationMinutes
