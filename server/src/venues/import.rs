@@ -215,11 +215,12 @@ type Record = HashMap<String, String>;
 
 fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record)>, ValidationError> {
     let first_line = text.lines().next().unwrap_or_default();
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
+    // Commas, semicolons (a spreadsheet's "CSV" where the decimal mark is a comma) or tabs (Excel's "Unicode
+    // text"): whichever the header row has most of.
+    let count = |d: u8| first_line.bytes().filter(|&b| b == d).count();
+    let delimiter = [b';', b'\t']
+        .into_iter()
+        .fold(b',', |best, d| if count(d) > count(best) { d } else { best });
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -442,7 +443,12 @@ mod tests {
             .into_iter()
             .chain(text.encode_utf16().flat_map(|u| u.to_be_bytes()))
             .collect();
-        for bytes in [&le, &be] {
+        // Excel's "Unicode text": UTF-16 LE with its mark, tab-separated.
+        let excel: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.replace(',', "\t").encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        for bytes in [&le, &be, &excel] {
             let parsed = parse(
                 bytes,
                 ImportFormat::Csv,

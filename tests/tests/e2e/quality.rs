@@ -329,6 +329,15 @@ async fn responses_and_visits_make_one_index_on_the_public_map_and_in_open_data(
         .await;
     assert_eq!(body["data"]["revokeApproval"]["state"], "REJECTED", "{body}");
     let entry = wait_for_count(&app, &venue, 4, 1).await;
+    // One visit is never certain: its interval is wide (docs/INDEX.md: the prior variance, ν = 4).
+    let body = app.gql(Some(&coordinator), table, json!({ "c": f.client })).await;
+    let mystery = &body["data"]["qualityIndex"]["edges"][0]["node"]["mystery"];
+    assert_eq!(mystery["n"], 1, "{body}");
+    let (low, high) = (
+        mystery["estimate"]["low"].as_f64().unwrap(),
+        mystery["estimate"]["high"].as_f64().unwrap(),
+    );
+    assert!(high - low > 25.0, "one visit's interval {low}…{high}");
 
     // A center moved to another size class is recomputed in its new stratum, with no new response.
     app.gql(

@@ -496,3 +496,59 @@ async fn edits_at_the_same_moment_all_land() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn excels_unicode_text_imports_and_utf16_without_its_mark_is_refused_in_words() {
+    let app = TestApp::spawn().await;
+    let coordinator = app.staff(Role::Coordinator).await;
+    let client = create_client(&app, &coordinator.token, "Київська міська рада").await;
+    // What Excel writes as "Unicode text": UTF-16 LE with its byte-order mark, tab-separated.
+    let text = "external_code\tname\ttype\tlat\tlon\nK1\tЦНАП Києва\tCNAP\t50.45\t30.52\n";
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let (_, body) = app
+        .upload(
+            Some(&coordinator.token),
+            IMPORT,
+            json!({ "client": client, "dry": false }),
+            "file",
+            "centers.txt.csv",
+            utf16.clone(),
+        )
+        .await;
+    let report = &body["data"]["importVenues"];
+    assert_eq!(
+        (report["applied"].as_bool(), report["created"].as_i64()),
+        (Some(true), Some(1)),
+        "{body}"
+    );
+    let name: String = sqlx::query_scalar("SELECT name FROM venues WHERE external_code = 'K1'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(name, "ЦНАП Києва");
+
+    // Without its mark the file cannot be read for sure: refused, naming the encoding and how to save it, with no
+    // NUL characters in the answer, and nothing written.
+    let (_, body) = app
+        .upload(
+            Some(&coordinator.token),
+            IMPORT,
+            json!({ "client": client, "dry": false }),
+            "file",
+            "centers.csv",
+            utf16[2..].to_vec(),
+        )
+        .await;
+    assert_eq!(
+        (error_code(&body), error_field(&body)),
+        (Some("BAD_USER_INPUT"), Some("file")),
+        "{body}"
+    );
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("UTF-16") && message.contains("CSV UTF-8"), "{message}");
+    assert!(!body.to_string().contains("\\u0000"), "{body}");
+    assert_eq!(app.count("venues").await, 1);
+}
