@@ -154,6 +154,9 @@ pub struct ApiError {
     pub field: Option<String>,
     /// `extensions.rule` when a business rule (e.g. eligibility) refused.
     pub rule: Option<String>,
+    /// `extensions.messageCode`: the message catalogue's code (the words are `message`, in the language the
+    /// client asked for).
+    pub message_code: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,6 +193,14 @@ impl ClientError {
             _ => None,
         }
     }
+
+    /// The first error's message code (`messages/*.ftl`).
+    pub fn message_code(&self) -> Option<&str> {
+        match self {
+            ClientError::Api(errors) => errors.first().and_then(|e| e.message_code.as_deref()),
+            _ => None,
+        }
+    }
 }
 
 /// A phone talking to the service.
@@ -198,6 +209,9 @@ pub struct Client {
     http: reqwest::Client,
     endpoint: String,
     token: Option<String>,
+    /// Sent as `Accept-Language` (`uk`, `en`): the language of the server's messages. None: the server's
+    /// default (Ukrainian).
+    language: Option<String>,
 }
 
 impl Client {
@@ -210,7 +224,13 @@ impl Client {
                 .unwrap_or_default(),
             endpoint: format!("{}/graphql", base_url.trim_end_matches('/')),
             token: None,
+            language: None,
         }
+    }
+
+    /// The language the server should answer in (`uk`, `en`).
+    pub fn set_language(&mut self, language: Option<&str>) {
+        self.language = language.map(str::to_string);
     }
 
     pub fn token(&self) -> Option<&str> {
@@ -230,6 +250,9 @@ impl Client {
         let mut request = self.http.post(&self.endpoint).json(&body);
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
+        }
+        if let Some(language) = &self.language {
+            request = request.header(reqwest::header::ACCEPT_LANGUAGE, language);
         }
         let response = request.send().await?;
         self.parse(response).await
@@ -260,6 +283,7 @@ impl Client {
                             code: text("code"),
                             field: text("field"),
                             rule: text("rule"),
+                            message_code: text("messageCode"),
                         }
                     })
                     .collect(),
@@ -342,6 +366,9 @@ impl Client {
         let mut request = self.http.post(&self.endpoint).multipart(form);
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
+        }
+        if let Some(language) = &self.language {
+            request = request.header(reqwest::header::ACCEPT_LANGUAGE, language);
         }
         let response = request.send().await?;
         let data: upload_visit_photo::ResponseData = self.parse(response).await?;

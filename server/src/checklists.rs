@@ -132,7 +132,7 @@ impl Checklists {
             .bind(client_id)
             .fetch_optional(self.db.pool())
             .await?;
-        exists.ok_or_else(|| AppError::bad_input("clientId", "no such client"))?;
+        exists.ok_or_else(|| AppError::bad_input("clientId", crate::msg!("no-such-client")))?;
         let (id, now) = (new_id(), self.db.now_ms());
         let mut tx = self.db.begin_write().await?;
         let inserted = sqlx::query(
@@ -151,10 +151,7 @@ impl Checklists {
                 "checklists_client_name_key",
                 "checklists.client_id, checklists.name",
             ) {
-                return Err(AppError::conflict_on(
-                    "name",
-                    "this client already has a checklist with this name",
-                ));
+                return Err(AppError::conflict_on("name", crate::msg!("checklist-name-taken")));
             }
             return Err(err.into());
         }
@@ -177,11 +174,9 @@ impl Checklists {
                 .bind(id)
                 .fetch_optional(self.db.pool())
                 .await?;
-        let record: ChecklistRecord = row
-            .map(Into::into)
-            .ok_or_else(|| AppError::NotFound("checklist".into()))?;
+        let record: ChecklistRecord = row.map(Into::into).ok_or_else(|| AppError::NotFound("checklist"))?;
         match actor.client_scope()? {
-            Some(own) if own != record.client_id => Err(AppError::NotFound("checklist".into())),
+            Some(own) if own != record.client_id => Err(AppError::NotFound("checklist")),
             _ => Ok(record),
         }
     }
@@ -225,9 +220,9 @@ impl Checklists {
             .await?;
         let record: VersionRecord = row
             .map(Into::into)
-            .ok_or_else(|| AppError::NotFound("checklist version".into()))?;
+            .ok_or_else(|| AppError::NotFound("checklist-version"))?;
         match actor.client_scope()? {
-            Some(own) if own != record.client_id => Err(AppError::NotFound("checklist version".into())),
+            Some(own) if own != record.client_id => Err(AppError::NotFound("checklist-version")),
             _ => Ok(record),
         }
     }
@@ -348,7 +343,7 @@ impl Checklists {
 }
 
 fn published_conflict() -> AppError {
-    AppError::conflict("published checklist versions never change; create a new draft version to edit")
+    AppError::conflict(crate::msg!("checklist-published-immutable"))
 }
 
 async fn insert_version(

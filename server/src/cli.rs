@@ -268,7 +268,7 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
                     "row {}: {}: {}",
                     error.row,
                     error.column.as_deref().unwrap_or("-"),
-                    error.message
+                    crate::i18n::render(crate::domain::Language::En, &error.message)
                 );
             }
             println!(

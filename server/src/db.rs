@@ -376,7 +376,7 @@ pub fn search_pattern(text: Option<&str>) -> Result<Option<String>, crate::domai
     if len > MAX_SEARCH {
         return Err(crate::domain::ValidationError::new(
             "search",
-            format!("must be at most {MAX_SEARCH} characters (got {len})"),
+            crate::msg!("text-too-long", max = MAX_SEARCH),
         ));
     }
     Ok(Some(like_pattern(text)))

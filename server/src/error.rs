@@ -6,7 +6,9 @@
 
 use async_graphql::ErrorExtensions as _;
 
-use crate::domain::ValidationError;
+use crate::domain::{Arg, Language, Msg, ValidationError};
+use crate::i18n;
+use crate::msg;
 
 /// Deliberately not `Display`: async-graphql converts any `Display` type into an error with just its message,
 /// which would drop the code and leak internal causes. The only way out is [`AppError::into_graphql`]
@@ -16,28 +18,30 @@ pub enum AppError {
     /// Input that breaks a rule; names the field.
     BadInput {
         field: String,
-        message: String,
+        message: Msg,
     },
     /// Several fields broke rules at once (a form shows them all).
     InvalidFields(Vec<ValidationError>),
     /// No valid login token.
-    Unauthenticated(String),
+    Unauthenticated(Msg),
     /// Logged in, but this role or this user may not do it.
-    Forbidden(String),
-    NotFound(String),
+    Forbidden(Msg),
+    /// What was asked for is not there (or not for this caller): a key of the catalogue's `not-found` message
+    /// (`wave`, `visit`, `payout-batch`, …).
+    NotFound(&'static str),
     /// The state of things does not allow it (duplicate, already done by someone else, wrong state).
     Conflict {
-        message: String,
+        message: Msg,
         field: Option<String>,
     },
     /// A business rule refuses it (e.g. an eligibility rule); `rule` is a stable code for clients.
     Rule {
         rule: &'static str,
-        message: String,
+        message: Msg,
     },
     /// Too many attempts; try again later.
     RateLimited {
-        message: String,
+        message: Msg,
         retry_after_secs: u64,
     },
     Internal(anyhow::Error),
@@ -46,43 +50,66 @@ pub enum AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    pub fn bad_input(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn bad_input(field: impl Into<String>, message: Msg) -> Self {
         AppError::BadInput {
             field: field.into(),
-            message: message.into(),
+            message,
         }
     }
 
-    pub fn conflict(message: impl Into<String>) -> Self {
-        AppError::Conflict {
-            message: message.into(),
-            field: None,
-        }
+    pub fn conflict(message: Msg) -> Self {
+        AppError::Conflict { message, field: None }
     }
 
-    pub fn conflict_on(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn conflict_on(field: impl Into<String>, message: Msg) -> Self {
         AppError::Conflict {
-            message: message.into(),
+            message,
             field: Some(field.into()),
         }
     }
 
     pub fn forbidden() -> Self {
-        AppError::Forbidden("you are not allowed to do this".into())
+        AppError::Forbidden(msg!("forbidden"))
     }
 
-    /// What the client is told (for internal errors, only that something failed).
-    pub fn message(&self) -> String {
+    pub fn rate_limited(message: Msg, retry_after_secs: u64) -> Self {
+        AppError::RateLimited {
+            message,
+            retry_after_secs,
+        }
+    }
+
+    /// What the client is told, as a message of the catalogue (for internal errors, only that something
+    /// failed).
+    pub fn msg(&self) -> Msg {
         match self {
-            AppError::BadInput { field, message } => format!("{field}: {message}"),
-            AppError::InvalidFields(errors) => errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "),
+            AppError::BadInput { message, .. } => message.clone(),
+            AppError::InvalidFields(errors) => msg!("invalid-fields", count = errors.len()),
             AppError::Unauthenticated(m) | AppError::Forbidden(m) => m.clone(),
-            AppError::NotFound(what) => format!("{what} not found"),
+            AppError::NotFound(what) => msg!("not-found", what = *what),
             AppError::Conflict { message, .. }
             | AppError::RateLimited { message, .. }
             | AppError::Rule { message, .. } => message.clone(),
-            AppError::Internal(_) => "internal error".into(),
+            AppError::Internal(_) => msg!("internal-error"),
         }
+    }
+
+    /// The message in one language (the reader's, where it is shown).
+    pub fn render(&self, lang: Language) -> String {
+        match self {
+            AppError::BadInput { field, message } => i18n::render_field_error(lang, field, message),
+            AppError::InvalidFields(errors) => errors
+                .iter()
+                .map(|e| i18n::render_field_error(lang, &e.field, &e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => i18n::render(lang, &other.msg()),
+        }
+    }
+
+    /// The message in English (logs, the command line).
+    pub fn message(&self) -> String {
+        self.render(Language::En)
     }
 
     pub fn code(&self) -> &'static str {
@@ -97,68 +124,59 @@ impl AppError {
         }
     }
 
-    /// The GraphQL error a client sees. Internal causes are logged here and replaced by a generic message.
-    pub fn into_graphql(self, request_id: &str) -> async_graphql::Error {
+    /// The GraphQL error a client sees, its message in `lang`: `extensions.code` (the kind), `field` where one
+    /// field is to blame, and `messageCode` with `params` (the catalogue's message, for clients that render it
+    /// themselves). Internal causes are logged here and replaced by a generic message.
+    pub fn into_graphql(self, request_id: &str, lang: Language) -> async_graphql::Error {
         let code = self.code();
+        let text = self.render(lang);
+        let message = self.msg();
+        let base = |text: String| {
+            let message = message.clone();
+            async_graphql::Error::new(text).extend_with(move |_, e| {
+                e.set("code", code);
+                e.set("messageCode", message.code.as_ref());
+                e.set("params", params(&message));
+            })
+        };
         match self {
             AppError::Internal(cause) => {
                 tracing::error!(request_id, error = ?cause, "internal error");
-                async_graphql::Error::new(format!("internal error (request id {request_id})")).extend_with(|_, e| {
-                    e.set("code", code);
-                    e.set("requestId", request_id);
-                })
+                let text = i18n::render(lang, &msg!("internal-error-with-id", request_id = request_id));
+                base(text).extend_with(|_, e| e.set("requestId", request_id))
             }
-            AppError::BadInput { field, message } => async_graphql::Error::new(format!("{field}: {message}"))
-                .extend_with(|_, e| {
-                    e.set("code", code);
-                    e.set("field", field.as_str());
-                }),
-            AppError::InvalidFields(ref errors) => {
-                let message = self.message();
-                async_graphql::Error::new(message).extend_with(|_, e| {
-                    e.set("code", code);
-                    e.set("field", errors[0].field.as_str());
-                    let list: Vec<async_graphql::Value> = errors
-                        .iter()
-                        .map(|err| {
-                            let mut item = async_graphql::indexmap::IndexMap::new();
-                            item.insert(
-                                async_graphql::Name::new("field"),
-                                async_graphql::Value::from(err.field.as_str()),
-                            );
-                            item.insert(
-                                async_graphql::Name::new("message"),
-                                async_graphql::Value::from(err.message.as_str()),
-                            );
-                            async_graphql::Value::Object(item)
-                        })
-                        .collect();
-                    e.set("fieldErrors", async_graphql::Value::List(list));
-                })
-            }
-            AppError::Conflict { message, field } => async_graphql::Error::new(message).extend_with(|_, e| {
-                e.set("code", code);
+            AppError::BadInput { field, .. } => base(text).extend_with(|_, e| e.set("field", field.as_str())),
+            AppError::InvalidFields(errors) => base(text).extend_with(|_, e| {
+                e.set("field", errors[0].field.as_str());
+                let list: Vec<async_graphql::Value> = errors
+                    .iter()
+                    .map(|err| {
+                        let mut item = async_graphql::indexmap::IndexMap::new();
+                        let mut put = |k: &str, v: async_graphql::Value| {
+                            item.insert(async_graphql::Name::new(k), v);
+                        };
+                        put("field", err.field.as_str().into());
+                        put("message", i18n::render(lang, &err.message).into());
+                        put("messageCode", err.message.code.as_ref().into());
+                        put("params", params(&err.message));
+                        async_graphql::Value::Object(item)
+                    })
+                    .collect();
+                e.set("fieldErrors", async_graphql::Value::List(list));
+            }),
+            AppError::Conflict { field, .. } => base(text).extend_with(|_, e| {
                 if let Some(field) = &field {
                     e.set("field", field.as_str());
                 }
             }),
-            AppError::Rule { rule, message } => async_graphql::Error::new(message).extend_with(|_, e| {
-                e.set("code", code);
-                e.set("rule", rule);
-            }),
-            AppError::RateLimited {
-                message,
-                retry_after_secs,
-            } => async_graphql::Error::new(message).extend_with(|_, e| {
-                e.set("code", code);
-                e.set("retryAfterSeconds", retry_after_secs);
-            }),
-            other => async_graphql::Error::new(other.message()).extend_with(|_, e| e.set("code", code)),
+            AppError::Rule { rule, .. } => base(text).extend_with(|_, e| e.set("rule", rule)),
+            AppError::RateLimited { retry_after_secs, .. } => {
+                base(text).extend_with(|_, e| e.set("retryAfterSeconds", retry_after_secs))
+            }
+            _ => base(text),
         }
     }
-}
 
-impl AppError {
     /// Several field errors at once: the first names `field`; all are listed under `fieldErrors`.
     pub fn from_validation_errors(mut errors: Vec<ValidationError>) -> Self {
         if errors.len() == 1 {
@@ -166,6 +184,29 @@ impl AppError {
         }
         AppError::InvalidFields(errors)
     }
+}
+
+/// A message's parameters as a GraphQL object (a message inside one as `{ code, params }`).
+pub fn params(message: &Msg) -> async_graphql::Value {
+    let mut map = async_graphql::indexmap::IndexMap::new();
+    for (k, v) in &message.args {
+        let value = match v {
+            Arg::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => async_graphql::Value::from(*n as i64),
+            Arg::Number(n) => async_graphql::Value::from(*n),
+            Arg::Text(t) => async_graphql::Value::from(t.as_str()),
+            Arg::Message(inner) => {
+                let mut nested = async_graphql::indexmap::IndexMap::new();
+                nested.insert(
+                    async_graphql::Name::new("code"),
+                    async_graphql::Value::from(inner.code.as_ref()),
+                );
+                nested.insert(async_graphql::Name::new("params"), params(inner));
+                async_graphql::Value::Object(nested)
+            }
+        };
+        map.insert(async_graphql::Name::new(k), value);
+    }
+    async_graphql::Value::Object(map)
 }
 
 impl From<std::convert::Infallible> for AppError {
@@ -216,10 +257,7 @@ impl From<sqlx::Error> for AppError {
             // Every connection is busy: a clear "try again", never an internal error for a bystander.
             sqlx::Error::PoolTimedOut => {
                 POOL_TIMEOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                AppError::RateLimited {
-                    message: "the service is busy; please try again in a moment".into(),
-                    retry_after_secs: 1,
-                }
+                AppError::rate_limited(msg!("service-busy"), 1)
             }
             err => AppError::Internal(anyhow::Error::new(err)),
         }
@@ -232,18 +270,23 @@ mod tests {
 
     #[test]
     fn internal_causes_are_not_shown() {
-        let err = AppError::Internal(anyhow::anyhow!("password column missing")).into_graphql("req-1");
+        let err = AppError::Internal(anyhow::anyhow!("password column missing")).into_graphql("req-1", Language::En);
         assert_eq!(err.message, "internal error (request id req-1)");
         let ext = serde_json::to_value(err.extensions.unwrap()).unwrap();
         assert_eq!(ext["code"], "INTERNAL");
+        assert_eq!(ext["messageCode"], "internal-error");
     }
 
     #[test]
-    fn bad_input_names_the_field() {
-        let err = AppError::from(ValidationError::new("phone", "must be E.164")).into_graphql("r");
+    fn bad_input_names_the_field_in_the_readers_language() {
+        let bad = || AppError::from(ValidationError::new("phone", msg!("phone-invalid")));
+        let err = bad().into_graphql("r", Language::En);
         let ext = serde_json::to_value(err.extensions.unwrap()).unwrap();
         assert_eq!(ext["code"], "BAD_USER_INPUT");
         assert_eq!(ext["field"], "phone");
-        assert_eq!(err.message, "phone: must be E.164");
+        assert_eq!(ext["messageCode"], "phone-invalid");
+        assert!(err.message.starts_with("Phone: "), "{}", err.message);
+        let err = bad().into_graphql("r", Language::Uk);
+        assert!(err.message.starts_with("Телефон: "), "{}", err.message);
     }
 }

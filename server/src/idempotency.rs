@@ -32,7 +32,7 @@ pub(crate) async fn replayed(db: &Db, scope: &str, key: Option<&str>, request_ha
         Some((hash, result)) if hash == request_hash => Ok(Some(result)),
         Some(_) => Err(AppError::conflict_on(
             "idempotencyKey",
-            "this idempotency key was already used for a different request",
+            crate::msg!("idempotency-key-other-request"),
         )),
     }
 }
@@ -64,7 +64,7 @@ pub(crate) fn check_idempotency_key(key: Option<&str>) -> AppResult<()> {
         if key.is_empty() || key.len() > 100 || !key.chars().all(|c| c.is_ascii_graphic()) {
             return Err(AppError::bad_input(
                 "idempotencyKey",
-                "must be 1 to 100 printable ASCII characters",
+                crate::msg!("idempotency-key-format"),
             ));
         }
     }

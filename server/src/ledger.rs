@@ -64,7 +64,7 @@ pub async fn post(conn: &mut crate::db::Tx, posting: &Posting, refs: Refs<'_>) -
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            AppError::conflict("this transaction was already reversed")
+            AppError::conflict(crate::msg!("ledger-already-reversed"))
         } else {
             e.into()
         }
@@ -107,9 +107,11 @@ pub async fn post(conn: &mut crate::db::Tx, posting: &Posting, refs: Refs<'_>) -
                 .bind(&account_id)
                 .fetch_one(&mut **conn)
                 .await?;
-            return Err(AppError::conflict(format!(
-                "account {account_id} is kept in {currency}, not {}",
-                posting.currency
+            return Err(AppError::conflict(crate::msg!(
+                "ledger-currency",
+                account = account_id,
+                currency = currency,
+                posted = &posting.currency
             )));
         }
     }
@@ -246,7 +248,7 @@ impl Ledger {
     /// A shopper's earnings: their own (shoppers), anyone's (`PAYMENTS`, `ADMIN`).
     pub async fn earnings(&self, actor: &Actor, shopper_id: &str) -> AppResult<Earnings> {
         if !actor.owns_or_can(Some(shopper_id), Permission::ManagePayouts) {
-            return Err(AppError::NotFound("shopper".into()));
+            return Err(AppError::NotFound("shopper"));
         }
         let balance: Option<i64> = sqlx::query_scalar("SELECT balance FROM ledger_accounts WHERE id = $1")
             .bind(Account::ShopperPayable(shopper_id.into()).id())
@@ -299,13 +301,10 @@ impl Ledger {
         check_idempotency_key(Some(idempotency_key))?;
         let reason = BoundedText::parse("reason", reason, 3, 500)?.into_inner();
         if amount == 0 {
-            return Err(AppError::bad_input("amountKopiykas", "must not be zero"));
+            return Err(AppError::bad_input("amountKopiykas", crate::msg!("amount-not-zero")));
         }
         if amount.abs() > 100_000_000 {
-            return Err(AppError::bad_input(
-                "amountKopiykas",
-                "at most 1,000,000 UAH in one adjustment",
-            ));
+            return Err(AppError::bad_input("amountKopiykas", crate::msg!("adjustment-too-big")));
         }
         let key = format!("adjustment:{idempotency_key}");
         let posting = ledger::adjustment(&key, shopper_id, amount, &reason, &self.currency)
@@ -316,7 +315,7 @@ impl Ledger {
             .fetch_optional(&mut *tx)
             .await?;
         if is_shopper.as_deref() != Some("SHOPPER") {
-            return Err(AppError::bad_input("shopperId", "is not a shopper"));
+            return Err(AppError::bad_input("shopperId", crate::msg!("not-a-shopper")));
         }
         let posted = post(
             &mut tx,
@@ -354,7 +353,7 @@ impl Ledger {
         if same.as_deref() != Some(shopper_id) || line.amount != amount || line.memo != reason {
             return Err(AppError::conflict_on(
                 "idempotencyKey",
-                "this idempotency key was already used for a different adjustment",
+                crate::msg!("idempotency-key-reused"),
             ));
         }
         Ok(line)

@@ -38,6 +38,7 @@ pub mod evidence;
 pub mod feedback;
 pub mod graphql;
 pub mod http;
+pub mod i18n;
 pub mod idempotency;
 pub mod ids;
 pub mod ledger;

@@ -39,9 +39,10 @@ pub async fn admit(db: &Db, bucket: &str, subject: &str, limit: u32, window_ms: 
         let retry_after_ms = oldest.unwrap_or(now) + window_ms - now;
         let retry_after_secs = (retry_after_ms.max(1_000) as u64).div_ceil(1_000);
         return Err(AppError::RateLimited {
-            message: format!(
-                "too many {what} from your network; try again in {} minutes",
-                retry_after_secs.div_ceil(60)
+            message: crate::msg!(
+                "too-many-from-network",
+                what = what,
+                minutes = retry_after_secs.div_ceil(60)
             ),
             retry_after_secs,
         });

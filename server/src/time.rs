@@ -42,5 +42,5 @@ pub fn kyiv_start_ms(date: NaiveDate) -> i64 {
 /// A `YYYY-MM-DD` date, or bad input naming the field.
 pub fn parse_date(field: &str, text: &str) -> AppResult<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::bad_input(field, "must be a date such as 2026-11-30"))
+        .map_err(|_| AppError::bad_input(field, crate::msg!("date-format")))
 }

@@ -1,11 +1,17 @@
 // GraphQL over HTTP to the service that serves the page (same origin), with the login token. The shoppers' app
 // keeps its token in localStorage (a phone stays signed in); the staff console in sessionStorage.
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+import type { Lang } from "./language";
+import { render, type Message } from "./messages";
 
 export interface ApiError {
+  /** In the reader's language (the service renders it in the language this page asks for). */
   message: string;
   code?: string;
   field?: string;
+  /** The catalogue's code and parameters (`messages/*.ftl`), to render the words again in another language. */
+  messageCode?: string;
+  params?: Record<string, unknown>;
 }
 
 export class GraphQLFailure extends Error {
@@ -16,6 +22,18 @@ export class GraphQLFailure extends Error {
   ) {
     super(errors.map((e) => e.message).join("; "));
   }
+}
+
+let language: Lang = "uk";
+
+/** The language this page reads in: the service answers in it (`Accept-Language`). */
+export function setLanguage(lang: Lang): void {
+  language = lang;
+}
+
+/** The page's own failure (no network, a server fault) in the reader's language. */
+function own(message: Message): ApiError {
+  return { message: render(language, message) ?? message.code, messageCode: message.code, params: message.params };
 }
 
 let store: () => Storage = () => localStorage;
@@ -65,17 +83,25 @@ export async function gqlUpload<R, V>(
 async function send<T>(headers: Record<string, string>, body: BodyInit): Promise<T> {
   const bearer = token();
   if (bearer) headers.authorization = `Bearer ${bearer}`;
+  headers["accept-language"] = language;
   let response: Response;
   try {
     response = await fetch("/graphql", { method: "POST", headers, body });
   } catch {
-    throw new GraphQLFailure([{ message: "offline" }], true);
+    throw new GraphQLFailure([own({ code: "network-offline" })], true);
   }
+  type Words = { message: string; messageCode?: string; params?: Record<string, unknown> };
   const reply = (await response.json().catch(() => ({}))) as {
     data?: T;
     errors?: {
       message: string;
-      extensions?: { code?: string; field?: string; fieldErrors?: { field: string; message: string }[] };
+      extensions?: {
+        code?: string;
+        field?: string;
+        messageCode?: string;
+        params?: Record<string, unknown>;
+        fieldErrors?: ({ field: string } & Words)[];
+      };
     }[];
   };
   // Over the rate limit or a server fault: not the request's fault, so it is tried again later.
@@ -85,13 +111,27 @@ async function send<T>(headers: Record<string, string>, body: BodyInit): Promise
     throw new GraphQLFailure(
       reply.errors.flatMap((e) =>
         e.extensions?.fieldErrors?.length
-          ? e.extensions.fieldErrors.map((f) => ({ message: f.message, code: e.extensions?.code, field: f.field }))
-          : [{ message: e.message, code: e.extensions?.code, field: e.extensions?.field }],
+          ? e.extensions.fieldErrors.map((f) => ({
+              message: f.message,
+              code: e.extensions?.code,
+              field: f.field,
+              messageCode: f.messageCode,
+              params: f.params,
+            }))
+          : [
+              {
+                message: e.message,
+                code: e.extensions?.code,
+                field: e.extensions?.field,
+                messageCode: e.extensions?.messageCode,
+                params: e.extensions?.params,
+              },
+            ],
       ),
       transient || reply.errors.some((e) => ["RATE_LIMITED", "INTERNAL", "UNAUTHENTICATED"].includes(e.extensions?.code ?? "")),
     );
   }
-  if (!reply.data) throw new GraphQLFailure([{ message: `HTTP ${response.status}` }], transient);
+  if (!reply.data) throw new GraphQLFailure([own({ code: "http-failure", params: { status: response.status } })], transient);
   return reply.data;
 }
 

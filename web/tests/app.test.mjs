@@ -84,7 +84,8 @@ test("a shopper signs in, claims offline, reloads, and the claim is sent once wh
   await page.getByLabel("Електронна пошта").fill("olena@example.com");
   await page.getByLabel("Пароль").fill("wrong password here");
   await page.getByRole("button", { name: "Увійти" }).click();
-  await page.getByRole("alert").waitFor();
+  // The service's refusal in the reader's language (the app asks for it), never English on a Ukrainian screen.
+  await page.getByRole("alert").filter({ hasText: "Неправильна адреса електронної пошти або пароль." }).waitFor();
   await page.getByLabel("Пароль").fill(PASSWORD);
   await page.getByRole("button", { name: "Увійти" }).click();
   await page.getByRole("heading", { name: "Доступні завдання" }).waitFor();
@@ -139,6 +140,7 @@ test("sign-up shows the server's field errors next to each field, then asks to c
   });
   // The server names each bad field; the app shows each message beside its field (and the РНОКПП is taken).
   await page.locator("#phone-error").waitFor();
+  assert.equal(await page.locator("#phone-error").textContent(), "має бути в міжнародному форматі, наприклад +380501234567");
   await page.locator("#iban-error").waitFor();
   assert.match(await page.locator("#iban-error").textContent(), /IBAN/);
   assert.equal(await page.getByLabel("IBAN для виплат", { exact: true }).getAttribute("aria-invalid"), "true");
@@ -161,5 +163,35 @@ test("sign-up shows the server's field errors next to each field, then asks to c
   ]);
   assert.equal(outcome, "sent", "a valid, unused РНОКПП signs up");
   assert.match(await page.getByRole("status").textContent(), /taras@example.com/);
+  await context.close();
+});
+
+test("a claim refused while the phone was offline is told in the reader's language, and again after switching", async () => {
+  await verifiedShopper(svc, { email: "petro@example.com", fullName: "Петро Шевчук", taxId: "3000000020" });
+  const context = await svc.browser.newContext({ viewport: { width: 360, height: 740 }, locale: "uk-UA" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await page.goto(`${base}/app/`);
+  await page.getByLabel("Електронна пошта").fill("olena@example.com");
+  await page.getByLabel("Пароль").fill(PASSWORD);
+  await page.getByRole("button", { name: "Увійти" }).click();
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "ТП ЦНАП Виговського" }) });
+  await card.waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  await context.setOffline(true);
+  await card.getByRole("button", { name: "Взяти завдання" }).click();
+  await page.getByText("Очікують надсилання: 1").waitFor();
+  // Someone else takes the task while this phone is offline.
+  const petro = await login("petro@example.com");
+  const board = await gql("{ availableTasks(first: 10) { edges { node { taskId venueName } } } }", {}, petro);
+  const task = board.availableTasks.edges.find((e) => e.node.venueName === "ТП ЦНАП Виговського").node.taskId;
+  await gql("mutation($t: ID!) { claimTask(taskId: $t) { id } }", { t: task }, petro);
+  await context.setOffline(false);
+  const refusal = page.getByRole("alert").filter({ hasText: "Сервер не прийняв" });
+  await refusal.getByText("Уже зайнято: це завдання тримає інший таємний покупець.").waitFor();
+  await axe(page);
+  // The stored refusal follows the language the shopper picks afterwards.
+  await page.getByLabel("Мова").selectOption("en");
+  await page.getByRole("alert").getByText("Already taken: another shopper holds this task.").waitFor();
   await context.close();
 });

@@ -161,7 +161,7 @@ test("a coordinator reviews in the console: queue, visit with its map, keyboard,
   await page.getByLabel("Причина відхилення").fill("Фото не з цього закладу");
   await page.getByRole("button", { name: "Відхилити" }).click();
   const conflict = await page.getByRole("alert").textContent();
-  assert.match(conflict, /інший координатор ухвалив рішення раніше.*approved/, conflict);
+  assert.match(conflict, /інший координатор ухвалив рішення раніше.*Візит уже схвалено/, conflict);
   await page.locator("dd").filter({ hasText: "схвалено" }).waitFor();
   assert.equal((await svc.gql("query($id: ID!) { visit(id: $id) { state } }", { id: other }, second)).visit.state, "APPROVED");
   await axe(page);
@@ -247,7 +247,7 @@ test("a coordinator imports venues: a dry run shows the bad row, the fixed file 
   await page.getByRole("button", { name: "Зберегти заклад" }).click();
   // The service names the bad latitude; fixed, everything is saved.
   const refused = await page.getByRole("alert").first().textContent();
-  assert.match(refused, /lat/, refused);
+  assert.match(refused, /Широта: має бути числом від -90 до 90/, refused);
   await page.getByLabel("Широта").fill("49.8316");
   await page.getByRole("button", { name: "Зберегти заклад" }).click();
   await page.getByRole("status").filter({ hasText: "Заклад збережено." }).waitFor();

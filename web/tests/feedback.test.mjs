@@ -160,7 +160,7 @@ test("a bot that fills the hidden field is refused and nothing is kept; a forged
   await page.getByRole("button", { name: "Надіслати відгук" }).click();
   await page
     .getByRole("alert")
-    .getByText(/rate at least one thing/)
+    .getByText(/оцініть хоча б щось/)
     .waitFor();
   await axe(page);
   await page
@@ -237,7 +237,7 @@ test("a coordinator edits the service catalogue: a bad order is named, a new ser
   await page.getByLabel("Назва англійською").fill("Pensions");
   await page.getByLabel("Порядок").fill("-2");
   await page.getByRole("button", { name: "Додати послугу" }).click();
-  await page.getByRole("alert").filter({ hasText: "position" }).waitFor();
+  await page.getByRole("alert").filter({ hasText: "Порядок: має бути від 0 до 9999" }).waitFor();
   assert.equal((await formServices()).pension, false, "nothing is saved from a refused form");
   assert.equal(await page.getByLabel("Назва українською").inputValue(), "Пенсійні питання", "the refused form keeps what was typed");
   await page.getByLabel("Порядок").fill("");

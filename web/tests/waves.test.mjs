@@ -64,7 +64,7 @@ test("a coordinator builds a questionnaire: a duplicate code refused at publishi
   await page.getByRole("status").filter({ hasText: "Чернетку збережено." }).waitFor();
   await page.getByRole("button", { name: "Опублікувати" }).click();
   const refusal = await page.getByRole("alert").textContent();
-  assert.match(refusal, /duplicate question code Q1/, refusal);
+  assert.match(refusal, /код запитання Q1 повторюється/, refusal);
   await page.getByRole("heading", { name: "Анкета, версія 1 (чернетка)" }).waitFor();
   await axe(page);
   await page.locator("#q-0-2-code").fill("Q3");
@@ -174,7 +174,7 @@ test("a coordinator assigns by hand on the map: a rule refuses in words, an over
   await hand.getByLabel("Причина (для історії завдання)").fill("Терміновий візит за скаргою");
   await hand.getByRole("button", { name: "Призначити", exact: true }).click();
   const refusal = await hand.getByRole("alert").textContent();
-  assert.match(refusal, /beyond your travel radius/, refusal);
+  assert.match(refusal, /далі за ваш радіус поїздок/, refusal);
   await axe(page);
   // With an override reason it is assigned, and the task's history records the overridden rule.
   await hand.getByLabel("Причина винятку з правил (необов'язково)").fill("Покупець сам погодився поїхати");

@@ -132,7 +132,7 @@ impl Accounts {
             .await?;
         row.map(TryInto::try_into)
             .transpose()?
-            .ok_or_else(|| AppError::NotFound("user".into()))
+            .ok_or_else(|| AppError::NotFound("user"))
     }
 
     pub async fn shopper(&self, id: &str) -> AppResult<ShopperRecord> {
@@ -143,7 +143,7 @@ impl Accounts {
                 .await?;
         row.map(TryInto::try_into)
             .transpose()?
-            .ok_or_else(|| AppError::NotFound("shopper".into()))
+            .ok_or_else(|| AppError::NotFound("shopper"))
     }
 
     /// Shoppers in sign-up order, optionally filtered by status, verification and a search text

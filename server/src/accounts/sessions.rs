@@ -52,13 +52,10 @@ impl Accounts {
     pub async fn login(&self, email: &str, password_text: &str, client: &ClientInfo) -> AppResult<LoginResult> {
         let email = email.trim().to_lowercase();
         if email.is_empty() || email.len() > 254 {
-            return Err(AppError::bad_input(
-                "email",
-                "enter the email address you signed up with",
-            ));
+            return Err(AppError::bad_input("email", crate::msg!("login-email-needed")));
         }
         if password_text.is_empty() || password_text.chars().count() > Password::MAX {
-            return Err(AppError::Unauthenticated("wrong email or password".into()));
+            return Err(AppError::Unauthenticated(crate::msg!("login-wrong")));
         }
         let device = client
             .login_device
@@ -91,7 +88,7 @@ impl Accounts {
                     .bind(&attempt)
                     .execute(self.db.pool())
                     .await?;
-                return Err(AppError::Unauthenticated("wrong email or password".into()));
+                return Err(AppError::Unauthenticated(crate::msg!("login-wrong")));
             }
             // The password was not checked (busy, or the database failed): the attempt does not count.
             Err(err) => {
@@ -101,9 +98,7 @@ impl Accounts {
         };
         let user = self.user(&user_id).await?;
         if user.status == UserStatus::Suspended {
-            return Err(AppError::Forbidden(
-                "this account is suspended; please contact your coordinator".into(),
-            ));
+            return Err(AppError::Forbidden(crate::msg!("account-suspended")));
         }
         let secret = token::generate("fws_");
         let now = self.db.now_ms();
@@ -305,7 +300,10 @@ impl Accounts {
             .fetch_one(self.db.pool())
             .await?;
         if !self.hasher.verify(current.to_string(), Some(stored)).await? {
-            return Err(AppError::bad_input("currentPassword", "is not your current password"));
+            return Err(AppError::bad_input(
+                "currentPassword",
+                crate::msg!("current-password-wrong"),
+            ));
         }
         let new = Password::parse("newPassword", new, Some(&email))?;
         let hash = self.hasher.hash(new.expose().to_string()).await?;
@@ -346,20 +344,18 @@ struct LoginCounts {
 /// The delay rule (pure): `None` lets the attempt go on to the password check.
 fn login_refusal(c: LoginCounts, auth: &crate::config::AuthSettings, now: i64) -> Option<AppError> {
     let window_ms = auth.failure_window_minutes as i64 * 60_000;
-    let refuse = |message: &str, retry_after_ms: i64| {
+    let refuse = |from: &str, retry_after_ms: i64| {
         let retry_after_secs = (retry_after_ms.max(1_000) as u64).div_ceil(1_000);
-        Some(AppError::RateLimited {
-            message: format!(
-                "too many failed logins {message}; try again in {retry_after_secs} seconds or reset your password"
-            ),
+        Some(AppError::rate_limited(
+            crate::msg!("login-too-many", from = from, seconds = retry_after_secs),
             retry_after_secs,
-        })
+        ))
     };
     if c.from_ip > i64::from(auth.max_failures_per_ip) {
-        return refuse("from your network", window_ms);
+        return refuse("network", window_ms);
     }
     if c.for_account > i64::from(auth.max_failures_per_account_all_addresses) {
-        return refuse("for this account", window_ms);
+        return refuse("account", window_ms);
     }
     let excess = c.earlier_from_pair - i64::from(auth.max_failures_per_account);
     if excess < 0 {
@@ -369,9 +365,7 @@ fn login_refusal(c: LoginCounts, auth: &crate::config::AuthSettings, now: i64) -
         .saturating_mul(1_i64 << excess.min(30))
         .min(window_ms);
     let ready_at = c.latest_other_at.unwrap_or(now) + delay_ms;
-    (now < ready_at)
-        .then(|| refuse("for this account", ready_at - now))
-        .flatten()
+    (now < ready_at).then(|| refuse("account", ready_at - now)).flatten()
 }
 
 #[cfg(test)]

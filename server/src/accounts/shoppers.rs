@@ -73,7 +73,7 @@ impl SignUp {
         if !self.accept_code_of_conduct {
             errors.push(ValidationError::new(
                 "acceptCodeOfConduct",
-                "you must accept the code of conduct to sign up",
+                crate::msg!("code-of-conduct-needed"),
             ));
         }
         check_idempotency_key(self.idempotency_key.as_deref())?;
@@ -206,10 +206,7 @@ impl Accounts {
                 if let Some(existing) = replayed(&self.db, "signUp", key, &request_hash).await? {
                     return self.shopper(&existing).await;
                 }
-                return Err(AppError::conflict_on(
-                    "email",
-                    "an account with this email address already exists",
-                ));
+                return Err(AppError::conflict_on("email", crate::msg!("email-taken")));
             }
             return Err(err.into());
         }
@@ -237,11 +234,7 @@ impl Accounts {
             drop(tx);
             if violates(&err, "shopper_profiles_tax_id_key", "shopper_profiles.tax_id") {
                 // One person, one account; which account holds it is not said.
-                return Err(AppError::conflict_on(
-                    "taxId",
-                    "this РНОКПП is already registered: one person may have one account (if it is yours, \
-                     log in to it or ask support)",
-                ));
+                return Err(AppError::conflict_on("taxId", crate::msg!("tax-id-taken")));
             }
             return Err(err.into());
         }
@@ -265,10 +258,10 @@ impl Accounts {
     pub async fn resend_verification(&self, actor: &Actor) -> AppResult<()> {
         let shopper = match actor.role {
             Role::Shopper => self.shopper(&actor.user_id).await?,
-            _ => return Err(AppError::conflict("staff accounts are verified when they are created")),
+            _ => return Err(AppError::conflict(crate::msg!("staff-verified-on-creation"))),
         };
         if shopper.user.email_verified_at.is_some() {
-            return Err(AppError::conflict("your email address is already verified"));
+            return Err(AppError::conflict(crate::msg!("email-already-verified")));
         }
         let mut tx = self.db.begin_write().await?;
         self.throttle_email_tokens(&mut tx, &actor.user_id, "VERIFY_EMAIL")

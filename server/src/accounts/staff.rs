@@ -23,10 +23,7 @@ impl Accounts {
         client_id: Option<&str>,
     ) -> AppResult<UserRecord> {
         if role == Role::Shopper {
-            return Err(AppError::bad_input(
-                "role",
-                "shoppers sign up through the app; create staff accounts here",
-            ));
+            return Err(AppError::bad_input("role", crate::msg!("staff-role-not-shopper")));
         }
         let email = Email::parse("email", email)?;
         let password = Password::parse("password", password_text, Some(email.as_str()))?;
@@ -45,10 +42,7 @@ impl Accounts {
         client_id: Option<&str>,
     ) -> AppResult<UserRecord> {
         if role == Role::Shopper {
-            return Err(AppError::bad_input(
-                "role",
-                "shoppers sign up through the app; invite staff roles only",
-            ));
+            return Err(AppError::bad_input("role", crate::msg!("staff-role-not-shopper")));
         }
         let email = Email::parse("email", email)?;
         self.check_client_link(role, client_id).await?;
@@ -89,10 +83,7 @@ impl Accounts {
         .await;
         if let Err(err) = inserted {
             if violates(&err, "users_email_key", "users.email") {
-                return Err(AppError::conflict_on(
-                    "email",
-                    "an account with this email address already exists",
-                ));
+                return Err(AppError::conflict_on("email", crate::msg!("email-taken")));
             }
             return Err(err.into());
         }
@@ -115,10 +106,7 @@ impl Accounts {
     /// Client viewers belong to exactly one existing client; other roles to none.
     async fn check_client_link(&self, role: Role, client_id: Option<&str>) -> AppResult<()> {
         match (role, client_id) {
-            (Role::ClientViewer, None) => Err(AppError::bad_input(
-                "clientId",
-                "a client viewer must belong to a client",
-            )),
+            (Role::ClientViewer, None) => Err(AppError::bad_input("clientId", crate::msg!("viewer-needs-client"))),
             (Role::ClientViewer, Some(id)) => {
                 let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
                     .bind(id)
@@ -126,12 +114,9 @@ impl Accounts {
                     .await?;
                 found
                     .map(|_| ())
-                    .ok_or_else(|| AppError::bad_input("clientId", "no such client"))
+                    .ok_or_else(|| AppError::bad_input("clientId", crate::msg!("no-such-client")))
             }
-            (_, Some(_)) => Err(AppError::bad_input(
-                "clientId",
-                "only client viewers belong to a client",
-            )),
+            (_, Some(_)) => Err(AppError::bad_input("clientId", crate::msg!("only-viewers-have-client"))),
             (_, None) => Ok(()),
         }
     }
@@ -157,11 +142,11 @@ impl Accounts {
         reason: Option<&str>,
     ) -> AppResult<()> {
         if user.id == actor.user_id {
-            return Err(AppError::conflict("you cannot change the status of your own account"));
+            return Err(AppError::conflict(crate::msg!("own-status")));
         }
         let reason = match (status, reason) {
             (UserStatus::Suspended, None) => {
-                return Err(AppError::bad_input("reason", "say why the account is suspended"));
+                return Err(AppError::bad_input("reason", crate::msg!("suspend-reason-needed")));
             }
             (_, Some(text)) => Some(BoundedText::parse("reason", text, 3, 1_000)?.into_inner()),
             (_, None) => None,

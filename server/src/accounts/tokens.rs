@@ -57,11 +57,10 @@ impl Accounts {
         if let Some(last) = last {
             let wait = last + EMAIL_TOKEN_COOLDOWN_MS - self.db.now_ms();
             if wait > 0 {
-                return Err(AppError::RateLimited {
-                    message: "an email was sent less than a minute ago; please check your inbox or try again shortly"
-                        .into(),
-                    retry_after_secs: (wait as u64).div_ceil(1000),
-                });
+                return Err(AppError::rate_limited(
+                    crate::msg!("email-sent-recently"),
+                    (wait as u64).div_ceil(1000),
+                ));
             }
         }
         Ok(())
@@ -82,16 +81,10 @@ impl Accounts {
         .fetch_optional(&mut **tx)
         .await?;
         let Some((id, user_id, expires_at, used_at)) = row else {
-            return Err(AppError::bad_input(
-                "token",
-                "this link is not valid; please ask for a new one",
-            ));
+            return Err(AppError::bad_input("token", crate::msg!("link-invalid")));
         };
         if used_at.is_none() && expires_at <= self.db.now_ms() {
-            return Err(AppError::bad_input(
-                "token",
-                "this link has expired; please ask for a new one",
-            ));
+            return Err(AppError::bad_input("token", crate::msg!("link-expired")));
         }
         Ok((id, user_id, used_at))
     }
@@ -175,10 +168,7 @@ impl Accounts {
         let mut tx = self.db.begin_write().await?;
         let (token_id, user_id, used_at) = self.find_email_token(&mut tx, secret, "RESET_PASSWORD").await?;
         if used_at.is_some() {
-            return Err(AppError::bad_input(
-                "token",
-                "this link was already used; please ask for a new one",
-            ));
+            return Err(AppError::bad_input("token", crate::msg!("link-used")));
         }
         let user = self.user(&user_id).await?;
         let password = Password::parse("newPassword", new_password, Some(&user.email))?;
@@ -192,10 +182,7 @@ impl Accounts {
             .execute(&mut *tx)
             .await?;
         if claimed.rows_affected() != 1 {
-            return Err(AppError::bad_input(
-                "token",
-                "this link was already used; please ask for a new one",
-            ));
+            return Err(AppError::bad_input("token", crate::msg!("link-used")));
         }
         sqlx::query(
             "UPDATE users SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 \

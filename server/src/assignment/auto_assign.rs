@@ -33,7 +33,7 @@ pub struct AutoAssignPlan {
     /// How many proposals were made into assignments (commit only).
     pub committed: usize,
     /// Proposals that no longer applied when the plan was written (commit only): (task id, venue name, why).
-    pub not_committed: Vec<(String, String, String)>,
+    pub not_committed: Vec<(String, String, crate::domain::Msg)>,
 }
 
 impl Assignment {
@@ -54,12 +54,12 @@ impl Assignment {
             .fetch_optional(&mut *conn)
             .await?;
         match status.as_deref().map(WaveStatus::parse).transpose()? {
-            None => return Err(AppError::NotFound("wave".into())),
+            None => return Err(AppError::NotFound("wave")),
             Some(WaveStatus::Launched) => {}
             Some(other) => {
-                return Err(AppError::conflict(format!(
-                    "a {} wave cannot be auto-assigned",
-                    other.as_str().to_lowercase()
+                return Err(AppError::conflict(crate::msg!(
+                    "auto-assign-wave-state",
+                    status = other.as_str()
                 )))
             }
         }
@@ -225,7 +225,7 @@ impl Assignment {
             let Some(ctx) = tasks.get(&p.task_id) else { continue };
             let task = ctx.facts();
             let refusal = match index.get(p.shopper_id.as_str()) {
-                None => Some("the shopper is no longer active and verified".to_string()),
+                None => Some(crate::msg!("auto-assign-shopper-gone")),
                 Some(&i) => match eligibility::check(&facts[i], &task, self.limits(), now) {
                     Ok(()) => {
                         let f = &mut facts[i];
@@ -282,7 +282,7 @@ impl Assignment {
             plan.not_committed.push((
                 p.task_id.clone(),
                 p.venue_name.clone(),
-                "the task was taken meanwhile".into(),
+                crate::msg!("auto-assign-taken-meanwhile"),
             ));
         }
         for chunk in done.chunks(200) {

@@ -37,24 +37,21 @@ impl Assignment {
             .count()
             != 1
         {
-            return Err(AppError::bad_input(
-                "venueId",
-                "give exactly one of venueId, clientId or employer",
-            ));
+            return Err(AppError::bad_input("venueId", crate::msg!("conflict-exactly-one")));
         }
         if let Some(venue) = venue_id {
             let found: Option<String> = sqlx::query_scalar("SELECT id FROM venues WHERE id = $1")
                 .bind(venue)
                 .fetch_optional(self.db.pool())
                 .await?;
-            found.ok_or_else(|| AppError::bad_input("venueId", "no such venue"))?;
+            found.ok_or_else(|| AppError::bad_input("venueId", crate::msg!("no-such-venue")))?;
         }
         if let Some(client) = client_id {
             let found: Option<String> = sqlx::query_scalar("SELECT id FROM clients WHERE id = $1")
                 .bind(client)
                 .fetch_optional(self.db.pool())
                 .await?;
-            found.ok_or_else(|| AppError::bad_input("clientId", "no such client"))?;
+            found.ok_or_else(|| AppError::bad_input("clientId", crate::msg!("no-such-client")))?;
         }
         let (id, now) = (new_id(), self.db.now_ms());
         let mut tx = self.db.begin_write().await?;
@@ -87,9 +84,9 @@ impl Assignment {
                         .bind(client)
                         .fetch_one(&mut *tx)
                         .await?;
-                    format!("the client {name}")
+                    crate::msg!("conflict-with-client", client = name)
                 }
-                None => "this venue".into(),
+                None => crate::msg!("conflict-with-venue"),
             };
             let flag = crate::domain::flags::DeclaredConflict { what, declared_at: now }.flag();
             sqlx::query(
@@ -101,7 +98,7 @@ impl Assignment {
             )
             .bind(flag.code.as_str())
             .bind(flag.severity.as_str())
-            .bind(&flag.message)
+            .bind(flag.message.to_json())
             .bind(&actor.user_id)
             .bind(venue_id)
             .bind(client_id)

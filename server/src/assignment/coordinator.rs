@@ -76,9 +76,9 @@ impl Assignment {
             return self.task(task_id).await;
         }
         if !mv.applies_to(ctx.state) {
-            return Err(AppError::conflict(format!(
-                "a {} task cannot be assigned",
-                ctx.state.as_str().to_lowercase()
+            return Err(AppError::conflict(crate::msg!(
+                "assign-task-state",
+                state = ctx.state.as_str()
             )));
         }
         ctx.check_wave_open(self.db.clock().kyiv_today())?;
@@ -148,7 +148,7 @@ impl Assignment {
             .clone()
             .filter(|_| TaskMove::GiveBack.applies_to(ctx.state))
         else {
-            return Err(AppError::conflict("nobody holds this task"));
+            return Err(AppError::conflict(crate::msg!("task-not-held")));
         };
         give_back(&mut tx, task_id, self.db.now_ms()).await?;
         self.commit_with_event(

@@ -110,7 +110,7 @@ impl Assignment {
             return self.task(task_id).await;
         }
         if !TaskMove::Claim.applies_to(ctx.state) {
-            return Err(AppError::conflict("already taken: another shopper holds this task"));
+            return Err(AppError::conflict(crate::msg!("task-taken")));
         }
         ctx.check_wave_open(self.db.clock().kyiv_today())?;
         let shopper = self.shopper_facts(&mut tx, &actor.user_id).await?;
@@ -129,7 +129,7 @@ impl Assignment {
         .execute(&mut *tx)
         .await?;
         if taken.rows_affected() != 1 {
-            return Err(AppError::conflict("already taken: another shopper holds this task"));
+            return Err(AppError::conflict(crate::msg!("task-taken")));
         }
         self.commit_with_event(
             tx,
@@ -160,7 +160,7 @@ impl Assignment {
                 drop(tx);
                 return self.task(task_id).await;
             }
-            return Err(AppError::conflict("you do not hold this task"));
+            return Err(AppError::conflict(crate::msg!("task-not-yours")));
         }
         let late = match (ctx.held_since, ctx.deadline_at) {
             (Some(since), Some(deadline)) if deadline > since => (deadline - now) * 4 < (deadline - since),

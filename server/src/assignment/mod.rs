@@ -164,12 +164,12 @@ impl TaskContext {
     fn check_wave_open(&self, today: NaiveDate) -> AppResult<()> {
         match WaveStatus::parse(&self.wave_status)? {
             WaveStatus::Launched => {}
-            WaveStatus::Paused => return Err(AppError::conflict("this wave is paused; its tasks cannot be taken now")),
-            WaveStatus::Closed => return Err(AppError::conflict("this wave is closed")),
-            WaveStatus::Draft => return Err(AppError::conflict("this wave has not started")),
+            WaveStatus::Paused => return Err(AppError::conflict(crate::msg!("wave-paused"))),
+            WaveStatus::Closed => return Err(AppError::conflict(crate::msg!("wave-closed"))),
+            WaveStatus::Draft => return Err(AppError::conflict(crate::msg!("wave-not-started"))),
         }
         if self.ends_on < today.to_string() {
-            return Err(AppError::conflict("this wave has ended"));
+            return Err(AppError::conflict(crate::msg!("wave-ended")));
         }
         Ok(())
     }
@@ -222,9 +222,9 @@ impl Assignment {
         .fetch_optional(&mut *conn)
         .await?;
         let (role, status, verified, home_lat, home_lon, travel_radius_km) =
-            row.ok_or_else(|| AppError::NotFound("shopper".into()))?;
+            row.ok_or_else(|| AppError::NotFound("shopper"))?;
         if role != Role::Shopper.as_str() {
-            return Err(AppError::bad_input("shopperId", "is not a shopper"));
+            return Err(AppError::bad_input("shopperId", crate::msg!("not-a-shopper")));
         }
         let conflicts: Vec<ConflictRecord> = sqlx::query_as(
             "SELECT id, venue_id, client_id, employer, created_at, CAST(NULL AS TEXT) AS name FROM shopper_conflicts WHERE shopper_id = $1",
@@ -342,7 +342,7 @@ impl Assignment {
             .bind(task_id)
             .fetch_optional(&mut *conn)
             .await?;
-        row.ok_or_else(|| AppError::NotFound("task".into()))
+        row.ok_or_else(|| AppError::NotFound("task"))
     }
 
     pub async fn task(&self, task_id: &str) -> AppResult<TaskRecord> {
@@ -350,7 +350,7 @@ impl Assignment {
             .bind(task_id)
             .fetch_optional(self.db.pool())
             .await?;
-        row.ok_or_else(|| AppError::NotFound("task".into()))
+        row.ok_or_else(|| AppError::NotFound("task"))
     }
 
     /// Records the task's event, commits, and returns the task as it now is (how every change of a task ends).

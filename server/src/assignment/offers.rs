@@ -22,10 +22,10 @@ impl Assignment {
             return self.task(task_id).await;
         }
         if !mine || !TaskMove::AcceptOffer.applies_to(ctx.state) {
-            return Err(AppError::conflict("this task is not offered to you"));
+            return Err(AppError::conflict(crate::msg!("offer-not-yours")));
         }
         if ctx.deadline_at.is_some_and(|d| d < now) {
-            return Err(AppError::conflict("this offer has lapsed"));
+            return Err(AppError::conflict(crate::msg!("offer-lapsed")));
         }
         ctx.check_wave_open(self.db.clock().kyiv_today())?;
         let mv = TaskMove::AcceptOffer;
@@ -63,7 +63,7 @@ impl Assignment {
                 drop(tx);
                 return self.task(task_id).await;
             }
-            return Err(AppError::conflict("this task is not offered to you"));
+            return Err(AppError::conflict(crate::msg!("offer-not-yours")));
         }
         give_back(&mut tx, task_id, self.db.now_ms()).await?;
         self.commit_with_event(

@@ -61,7 +61,7 @@ impl Hasher {
             Ok(Err(closed)) => return Err(AppError::Internal(closed.into())),
             Err(_) => {
                 return Err(AppError::RateLimited {
-                    message: "the service is busy checking passwords; please try again in a moment".into(),
+                    message: crate::msg!("service-busy-passwords"),
                     retry_after_secs: 1,
                 })
             }

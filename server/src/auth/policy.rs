@@ -98,7 +98,7 @@ impl Actor {
                 .client_id
                 .as_deref()
                 .map(Some)
-                .ok_or_else(|| crate::error::AppError::Forbidden("this account is not linked to a client".into())),
+                .ok_or_else(|| crate::error::AppError::Forbidden(crate::msg!("account-no-client"))),
             _ => Ok(None),
         }
     }

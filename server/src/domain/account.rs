@@ -40,7 +40,10 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.as_str() == upper).ok_or_else(|| {
             ValidationError::new(
                 field,
-                "must be one of ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER",
+                crate::msg!(
+                    "one-of",
+                    allowed = "ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER"
+                ),
             )
         })
     }
@@ -91,6 +94,14 @@ pub enum Language {
 }
 
 impl Language {
+    /// The BCP 47 tag (`uk`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Uk => "uk",
+            Language::En => "en",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Language::Uk => "UK",
@@ -145,13 +156,13 @@ impl Password {
         if len < Self::MIN {
             return Err(ValidationError::new(
                 field,
-                format!("is too short: use at least {} characters", Self::MIN),
+                crate::msg!("password-too-short", min = Self::MIN),
             ));
         }
         if len > Self::MAX {
             return Err(ValidationError::new(
                 field,
-                format!("is too long: use at most {} characters", Self::MAX),
+                crate::msg!("password-too-long", max = Self::MAX),
             ));
         }
         let mut distinct: Vec<char> = value.chars().collect();
@@ -159,13 +170,10 @@ impl Password {
         distinct.dedup();
         let lower = value.to_lowercase();
         if distinct.len() < 5 || Self::COMMON.contains(&lower.as_str()) {
-            return Err(ValidationError::new(
-                field,
-                "is too easy to guess: choose a longer or less common password",
-            ));
+            return Err(ValidationError::new(field, crate::msg!("password-common")));
         }
         if email.is_some_and(|e| lower == e.to_lowercase() || e.to_lowercase().split('@').next() == Some(&lower)) {
-            return Err(ValidationError::new(field, "must not be your email address"));
+            return Err(ValidationError::new(field, crate::msg!("password-is-email")));
         }
         Ok(Self(value.to_string()))
     }
@@ -197,7 +205,7 @@ pub enum SignalCode {
 pub struct ShopperSignal {
     pub code: SignalCode,
     pub other_shopper_ids: Vec<String>,
-    pub message: String,
+    pub message: super::Msg,
 }
 
 impl ShopperSignal {
@@ -207,15 +215,10 @@ impl ShopperSignal {
         if n == 0 {
             return None;
         }
-        let others = if n == 1 {
-            "another shopper account".to_string()
-        } else {
-            format!("{n} other shopper accounts")
-        };
         let message = match code {
-            SignalCode::SharedPayoutAccount => format!("The payout account (IBAN) is also used by {others}."),
-            SignalCode::SharedPhone => format!("The phone number is also given by {others}."),
-            SignalCode::SharedDevice => format!("The same phone was used to check in by {others}."),
+            SignalCode::SharedPayoutAccount => crate::msg!("signal-shared-payout-account", others = n),
+            SignalCode::SharedPhone => crate::msg!("signal-shared-phone", others = n),
+            SignalCode::SharedDevice => crate::msg!("signal-shared-device", others = n),
         };
         Some(Self {
             code,
@@ -233,15 +236,9 @@ mod tests {
     fn signals_say_how_many_others() {
         assert_eq!(ShopperSignal::new(SignalCode::SharedPhone, vec![]), None);
         let one = ShopperSignal::new(SignalCode::SharedPayoutAccount, vec!["u2".into()]).unwrap();
-        assert_eq!(
-            one.message,
-            "The payout account (IBAN) is also used by another shopper account."
-        );
+        assert_eq!(one.message, crate::msg!("signal-shared-payout-account", others = 1));
         let two = ShopperSignal::new(SignalCode::SharedDevice, vec!["a".into(), "b".into()]).unwrap();
-        assert_eq!(
-            two.message,
-            "The same phone was used to check in by 2 other shopper accounts."
-        );
+        assert_eq!(two.message, crate::msg!("signal-shared-device", others = 2));
     }
 
     #[test]
@@ -250,21 +247,25 @@ mod tests {
         assert!(Password::parse("password", "short", None)
             .unwrap_err()
             .message
-            .contains("too short"));
+            .code
+            .contains("too-short"));
         assert!(Password::parse("password", &"ab1!x".repeat(26), None)
             .unwrap_err()
             .message
-            .contains("too long"));
+            .code
+            .contains("too-long"));
         assert!(Password::parse("password", "aaaaaaaaaaaa", None)
             .unwrap_err()
             .message
-            .contains("guess"));
+            .code
+            .contains("common"));
         assert!(Password::parse("password", "Password123", None)
             .unwrap_err()
             .message
-            .contains("guess"));
+            .code
+            .contains("common"));
         let err = Password::parse("password", "olena.petrenko", Some("olena.petrenko@example.com")).unwrap_err();
-        assert!(err.message.contains("email"));
+        assert_eq!(err.message.code, "password-is-email");
         assert_eq!(
             format!("{:?}", Password::parse("p", "correct horse battery", None).unwrap()),
             "Password(***)"

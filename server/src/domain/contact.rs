@@ -8,7 +8,7 @@ impl Email {
     pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
         let normalized = value.trim().to_lowercase();
         if normalized.len() > 254 {
-            return Err(ValidationError::new(field, "must be at most 254 characters"));
+            return Err(ValidationError::new(field, crate::msg!("text-too-long", max = 254)));
         }
         if let Some(c) = normalized
             .chars()
@@ -16,10 +16,7 @@ impl Email {
         {
             return Err(ValidationError::new(
                 field,
-                format!(
-                    "is not a valid email address (it holds the invisible character U+{:04X})",
-                    c as u32
-                ),
+                crate::msg!("email-invisible-character", char = format!("U+{:04X}", c as u32)),
             ));
         }
         let parsed = email_address::EmailAddress::parse_with_options(
@@ -28,12 +25,9 @@ impl Email {
                 .without_display_text()
                 .without_domain_literal(),
         )
-        .map_err(|e| ValidationError::new(field, format!("is not a valid email address ({e})")))?;
+        .map_err(|_| ValidationError::new(field, crate::msg!("email-invalid")))?;
         if !parsed.domain().contains('.') {
-            return Err(ValidationError::new(
-                field,
-                "is not a valid email address (the domain needs a dot)",
-            ));
+            return Err(ValidationError::new(field, crate::msg!("email-domain-needs-dot")));
         }
         Ok(Self(normalized))
     }
@@ -55,21 +49,17 @@ impl Phone {
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
             .collect();
-        let hint = "must be in international format, e.g. +380501234567";
         let Some(digits) = compact.strip_prefix('+') else {
-            return Err(ValidationError::new(field, hint));
+            return Err(ValidationError::new(field, crate::msg!("phone-invalid")));
         };
         if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.starts_with('0') {
-            return Err(ValidationError::new(field, hint));
+            return Err(ValidationError::new(field, crate::msg!("phone-invalid")));
         }
         if !(8..=15).contains(&digits.len()) {
-            return Err(ValidationError::new(field, format!("{hint} (8 to 15 digits)")));
+            return Err(ValidationError::new(field, crate::msg!("phone-length")));
         }
         if digits.starts_with("380") && digits.len() != 12 {
-            return Err(ValidationError::new(
-                field,
-                "a Ukrainian number has 12 digits after +, e.g. +380501234567",
-            ));
+            return Err(ValidationError::new(field, crate::msg!("phone-ukrainian-length")));
         }
         Ok(Self(compact))
     }

@@ -85,22 +85,26 @@ impl Refusal {
     }
 
     /// The reason, for the shopper.
-    pub fn message(&self) -> String {
+    pub fn message(&self) -> super::Msg {
         match self {
-            Refusal::NotVerified => "confirm your email address first (see the link we sent you)".into(),
-            Refusal::Suspended => "your account is suspended; please contact your coordinator".into(),
-            Refusal::TooFar { distance_km, radius_km } => format!(
-                "this venue is {distance_km:.1} km from your home, beyond your travel radius of {radius_km:.0} km"
+            Refusal::NotVerified => crate::msg!("eligibility-not-verified"),
+            Refusal::Suspended => crate::msg!("eligibility-suspended"),
+            Refusal::TooFar { distance_km, radius_km } => crate::msg!(
+                "eligibility-too-far",
+                distance_km = (distance_km * 10.0).round() / 10.0,
+                radius_km = radius_km.round()
             ),
-            Refusal::ConflictVenue => "you declared a conflict of interest with this venue".into(),
-            Refusal::ConflictClient => "you declared a conflict of interest with this client".into(),
-            Refusal::ConflictEmployer(name) => format!("you declared {name} as an employer, which matches this venue"),
-            Refusal::VisitedRecently { days_ago, cooloff_days } => format!(
-                "you visited this venue {days_ago} days ago; the same shopper may return only after {cooloff_days} days"
+            Refusal::ConflictVenue => crate::msg!("eligibility-conflict-venue"),
+            Refusal::ConflictClient => crate::msg!("eligibility-conflict-client"),
+            Refusal::ConflictEmployer(name) => crate::msg!("eligibility-conflict-employer", employer = name),
+            Refusal::VisitedRecently { days_ago, cooloff_days } => crate::msg!(
+                "eligibility-visited-recently",
+                days_ago = *days_ago,
+                cooloff_days = *cooloff_days
             ),
-            Refusal::AlreadyHoldsVenue => "you already hold a task at this venue".into(),
-            Refusal::WaveLimit { max } => format!("you already hold the most tasks allowed in this wave ({max})"),
-            Refusal::GlobalLimit { max } => format!("you already hold {max} tasks; finish or release one first"),
+            Refusal::AlreadyHoldsVenue => crate::msg!("eligibility-holds-venue"),
+            Refusal::WaveLimit { max } => crate::msg!("eligibility-wave-limit", max = *max),
+            Refusal::GlobalLimit { max } => crate::msg!("eligibility-global-limit", max = *max),
         }
     }
 }
@@ -254,7 +258,8 @@ mod tests {
             mutate(&mut s);
             let refusal = check(&s, &task(), LIMITS, NOW).unwrap_err();
             assert_eq!(refusal.rule(), rule);
-            assert!(!refusal.message().is_empty());
+            let text = crate::i18n::render(crate::domain::Language::Uk, &refusal.message());
+            assert!(!text.is_empty() && text != refusal.message().code, "{text}");
         }
     }
 
@@ -283,6 +288,7 @@ mod tests {
         )
         .unwrap_err()
         .message();
-        assert!(message.contains("0.3 km"), "{message}");
+        let text = crate::i18n::render(crate::domain::Language::En, &message);
+        assert!(text.contains("0.3 km"), "{text}");
     }
 }

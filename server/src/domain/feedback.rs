@@ -104,7 +104,7 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
         if let Some(text) = blank(raw) {
             match text.parse::<u8>() {
                 Ok(v @ 1..=4) => ratings[i] = Some(v),
-                _ => errors.push(ValidationError::new(DIMENSIONS[i], "must be one of the four levels")),
+                _ => errors.push(ValidationError::new(DIMENSIONS[i], crate::msg!("feedback-level"))),
             }
         }
     }
@@ -113,7 +113,10 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
         Some(text) => match text.parse::<u8>() {
             Ok(v @ 0..=10) => Some(v),
             _ => {
-                errors.push(ValidationError::new("recommend", "must be a whole number from 0 to 10"));
+                errors.push(ValidationError::new(
+                    "recommend",
+                    crate::msg!("whole-number-range", min = 0, max = 10),
+                ));
                 None
             }
         },
@@ -129,7 +132,7 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
     });
     let service_code = blank(&form.service).map(str::to_string);
     if service_code.as_ref().is_some_and(|s| s.len() > 40) {
-        errors.push(ValidationError::new("service", "is not one of this center's services"));
+        errors.push(ValidationError::new("service", crate::msg!("feedback-unknown-service")));
     }
     let contact = if form.callback_consent {
         let name = blank(&form.contact_name).and_then(|n| match BoundedText::line("contactName", n, 1, NAME_MAX) {
@@ -142,28 +145,28 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
         let phone_text = blank(&form.contact_phone);
         let email_text = blank(&form.contact_email);
         if blank(&form.contact_name).is_none() {
-            errors.push(ValidationError::new("contactName", "is needed for a call-back"));
+            errors.push(ValidationError::new(
+                "contactName",
+                crate::msg!("feedback-callback-name"),
+            ));
         }
         if phone_text.is_none() && email_text.is_none() {
             errors.push(ValidationError::new(
                 "contactPhone",
-                "a phone number or an e-mail is needed for a call-back",
+                crate::msg!("feedback-callback-contact"),
             ));
         }
         let phone = phone_text.and_then(|p| match super::Phone::parse("contactPhone", p) {
             Ok(p) => Some(p.as_str().to_string()),
             Err(_) => {
-                errors.push(ValidationError::new(
-                    "contactPhone",
-                    "must be a phone number such as +380501234567",
-                ));
+                errors.push(ValidationError::new("contactPhone", crate::msg!("phone-invalid")));
                 None
             }
         });
         let email = email_text.and_then(|e| match super::Email::parse("contactEmail", e) {
             Ok(e) => Some(e.as_str().to_string()),
             Err(_) => {
-                errors.push(ValidationError::new("contactEmail", "must be an e-mail address"));
+                errors.push(ValidationError::new("contactEmail", crate::msg!("email-invalid")));
                 None
             }
         });
@@ -174,7 +177,7 @@ pub fn check_form(form: &Form) -> Result<Response, Vec<ValidationError>> {
     if ratings.iter().all(Option::is_none) && recommend.is_none() && errors.is_empty() {
         errors.push(ValidationError::new(
             "premises",
-            "rate at least one thing, or answer the last question",
+            crate::msg!("feedback-nothing-answered"),
         ));
     }
     if errors.is_empty() {
@@ -274,11 +277,11 @@ pub struct Signals {
     pub min_fill_seconds: i64,
 }
 
-/// A response's risk: 0–100 and the reasons, in words for staff.
+/// A response's risk: 0–100 and the reasons (messages of the catalogue, rendered for staff).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Risk {
     pub score: u8,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<super::Msg>,
 }
 
 /// Responses at or above this are kept but left out of the index, and shown to staff as suspicious.
@@ -294,37 +297,39 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
     match signals.fill_seconds {
         Some(s) if s < signals.min_fill_seconds => {
             score += 60;
-            reasons.push(format!(
-                "filled in {s} s (people need at least {} s)",
-                signals.min_fill_seconds
+            reasons.push(crate::msg!(
+                "risk-fast-fill",
+                seconds = s,
+                min = signals.min_fill_seconds
             ));
         }
         None => {
             score += 30;
-            reasons.push("the form's own token was missing or altered".to_string());
+            reasons.push(crate::msg!("risk-token-missing"));
         }
         _ => {}
     }
     if signals.proof_of_work == Some(false) {
         score += 30;
-        reasons.push("the browser's proof-of-work did not verify".to_string());
+        reasons.push(crate::msg!("risk-proof-of-work"));
     }
     if signals.same_address_last_hour >= 3 {
         score += 30;
-        reasons.push(format!(
-            "{} other responses from the same address in the last hour",
-            signals.same_address_last_hour
+        reasons.push(crate::msg!(
+            "risk-same-address",
+            others = signals.same_address_last_hour
         ));
     }
     if in_burst(signals) {
         score += 25;
-        reasons.push(format!(
-            "a burst: {} responses to this center in 10 minutes (usually {:.1})",
-            signals.center_last_10_minutes, signals.center_usual_per_10_minutes
+        reasons.push(crate::msg!(
+            "risk-burst",
+            responses = signals.center_last_10_minutes,
+            usual = (signals.center_usual_per_10_minutes * 10.0).round() / 10.0,
         ));
         if signals.new_device {
             score += 30;
-            reasons.push("a new device during a burst".to_string());
+            reasons.push(crate::msg!("risk-new-device-in-burst"));
         }
     }
     if response
@@ -333,7 +338,7 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
         .is_some_and(|c| c.contains("http://") || c.contains("https://") || c.contains("www."))
     {
         score += 20;
-        reasons.push("the comment carries a link".to_string());
+        reasons.push(crate::msg!("risk-link"));
     }
     Risk {
         score: score.min(100) as u8,
@@ -354,7 +359,9 @@ pub fn in_burst(signals: &Signals) -> bool {
 
 /// The reason recorded on a counted response that a burst, starting within 10 minutes after it, took out of
 /// the index.
-pub const HELD_BY_LATER_BURST: &str = "a burst against this center began within 10 minutes after it (new device)";
+pub fn held_by_later_burst() -> super::Msg {
+    crate::msg!("risk-held-by-later-burst")
+}
 
 /// Where a comment stands with moderation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -633,7 +640,7 @@ mod tests {
         };
         let r = risk(&ok, &fast);
         assert!(r.score >= SUSPICIOUS, "{r:?}");
-        assert!(r.reasons[0].contains("filled in 2 s"));
+        assert_eq!(r.reasons[0], crate::msg!("risk-fast-fill", seconds = 2, min = 5));
         let shared_wifi = Signals {
             same_address_last_hour: 4,
             ..human.clone()
@@ -701,7 +708,7 @@ mod tests {
         assert!(in_burst(&flood));
         let r = risk(&ok, &flood);
         assert!(r.score >= SUSPICIOUS, "{r:?}");
-        assert_eq!(r.reasons[1], "a new device during a burst");
+        assert_eq!(r.reasons[1], crate::msg!("risk-new-device-in-burst"));
         // A device that has been around for days is not held by the burst alone.
         let known = Signals {
             new_device: false,

@@ -103,16 +103,16 @@ impl FlagCode {
 pub struct Flag {
     pub code: FlagCode,
     pub severity: Severity,
-    pub message: String,
+    pub message: super::Msg,
     pub other_visit_id: Option<String>,
 }
 
 impl Flag {
-    fn new(code: FlagCode, severity: Severity, message: impl Into<String>) -> Self {
+    fn new(code: FlagCode, severity: Severity, message: super::Msg) -> Self {
         Self {
             code,
             severity,
-            message: message.into(),
+            message,
             other_visit_id: None,
         }
     }
@@ -148,18 +148,19 @@ impl Verdict {
 /// A photo as the flag rules see it.
 #[derive(Debug, Clone)]
 pub struct PhotoCheck {
-    pub label: String,
+    /// "Photo 2 (SIGN)": `photo-label`.
+    pub label: super::Msg,
     pub gps: Verdict,
-    pub gps_note: String,
+    pub gps_note: super::Msg,
     pub time: Verdict,
-    pub time_note: String,
+    pub time_note: super::Msg,
     /// An earlier photo with the same bytes (its visit), or a near-duplicate (its visit, Hamming distance).
     pub duplicate: Option<super::photo::DuplicateOf>,
     /// For a live-camera photo, the verdicts of the phone's own fix at capture: they decide place and time (the
     /// file's EXIF may be stripped); `gps`/`time` above stay the EXIF's.
     pub capture: Option<super::photo::PhotoVerdicts>,
     /// Why the file's EXIF contradicts the capture fix, when it does.
-    pub mismatch: Option<String>,
+    pub mismatch: Option<super::Msg>,
     /// A live-camera photo taken before its capture token was issued.
     pub before_token: bool,
 }
@@ -177,8 +178,8 @@ pub struct PreviousVisit {
 /// A conflict of interest the shopper declared that covers this visit's venue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeclaredConflict {
-    /// "this venue" or "the client Львівська міська рада".
-    pub what: String,
+    /// `conflict-with-venue`, or `conflict-with-client` with the client's name.
+    pub what: super::Msg,
     /// When it was declared (ms).
     pub declared_at: i64,
 }
@@ -196,10 +197,7 @@ impl DeclaredConflict {
         Flag::new(
             FlagCode::ConflictOfInterest,
             Severity::Critical,
-            format!(
-                "The shopper declared a conflict of interest with {} on {date} (Kyiv time).",
-                self.what
-            ),
+            crate::msg!("flag-conflict-of-interest", what = &self.what, date = date),
         )
     }
 }
@@ -241,9 +239,10 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
         out.push(Flag::new(
             OutsideGeofence,
             Critical,
-            format!(
-                "Checked in {:.0} m from the venue; the geofence is {:.0} m.",
-                c.distance_m, c.geofence_m
+            crate::msg!(
+                "flag-outside-geofence",
+                distance_m = c.distance_m.round(),
+                geofence_m = c.geofence_m.round()
             ),
         ));
     }
@@ -251,21 +250,17 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
         out.push(Flag::new(
             LowGpsAccuracy,
             Warning,
-            format!("The check-in position was only accurate to {:.0} m.", c.accuracy_m),
+            crate::msg!("flag-low-gps-accuracy", accuracy_m = c.accuracy_m.round()),
         ));
     }
     if c.mock_location {
-        out.push(Flag::new(
-            MockLocation,
-            Critical,
-            "The phone reported a simulated (mock) location at check-in.",
-        ));
+        out.push(Flag::new(MockLocation, Critical, crate::msg!("flag-mock-location")));
     }
     if !c.in_visiting_window {
         out.push(Flag::new(
             OutsideVisitingWindow,
             Warning,
-            "The check-in was outside the venue's visiting hours.",
+            crate::msg!("flag-outside-visiting-window"),
         ));
     }
     let gap_min = (f.checkin_server_at - f.checkin_device_at).abs() / 60_000;
@@ -273,10 +268,7 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
         out.push(Flag::new(
             DeviceTimeGap,
             Info,
-            format!(
-                "The phone's check-in time and the server's differ by {} (an offline visit sent later, or a wrong clock).",
-                human_minutes(gap_min)
-            ),
+            crate::msg!("flag-device-time-gap", apart = human_minutes(gap_min)),
         ));
     }
     for p in f.photos {
@@ -289,12 +281,12 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
             Verdict::Fail => out.push(Flag::new(
                 PhotoGpsOutside,
                 Critical,
-                format!("{}: {}", p.label, gps_note),
+                crate::msg!("flag-photo-note", photo = &p.label, note = gps_note),
             )),
             Verdict::NoData => out.push(Flag::new(
                 PhotoGpsMissing,
                 Warning,
-                format!("{}: {}", p.label, gps_note),
+                crate::msg!("flag-photo-note", photo = &p.label, note = gps_note),
             )),
             Verdict::Pass => {}
         }
@@ -302,43 +294,36 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
             Verdict::Fail => out.push(Flag::new(
                 PhotoTimeOutside,
                 Critical,
-                format!("{}: {}", p.label, time_note),
+                crate::msg!("flag-photo-note", photo = &p.label, note = time_note),
             )),
             Verdict::NoData => out.push(Flag::new(
                 PhotoTimeMissing,
                 Warning,
-                format!("{}: {}", p.label, time_note),
+                crate::msg!("flag-photo-note", photo = &p.label, note = time_note),
             )),
             Verdict::Pass => {}
         }
         if let Some(why) = &p.mismatch {
-            out.push(Flag::new(CaptureMismatch, Critical, format!("{}: {why}.", p.label)));
+            out.push(Flag::new(
+                CaptureMismatch,
+                Critical,
+                crate::msg!("flag-capture-mismatch", photo = &p.label, note = why),
+            ));
         }
         if p.before_token {
             out.push(Flag::new(
                 CaptureBeforeToken,
                 Warning,
-                format!(
-                    "{}: taken with the app's camera, by the phone's clock before its capture token was issued \
-                     (the phone had none yet, as in a visit begun offline, or its clock is wrong), so its place and \
-                     time are the phone's word alone.",
-                    p.label
-                ),
+                crate::msg!("flag-capture-before-token", photo = &p.label),
             ));
         }
         if let Some(d) = &p.duplicate {
             let (code, message) = if d.exact {
-                (
-                    DuplicatePhoto,
-                    format!("{} is the very same file as a photo of another visit.", p.label),
-                )
+                (DuplicatePhoto, crate::msg!("flag-duplicate-photo", photo = &p.label))
             } else {
                 (
                     NearDuplicatePhoto,
-                    format!(
-                        "{} looks almost the same as a photo of another visit (difference {} of 64).",
-                        p.label, d.distance
-                    ),
+                    crate::msg!("flag-near-duplicate-photo", photo = &p.label, distance = d.distance),
                 )
             };
             out.push(Flag {
@@ -353,20 +338,20 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
             out.push(Flag::new(
                 TooShort,
                 Warning,
-                format!(
-                    "The visit lasted {} (at least {} expected).",
-                    human_minutes(minutes.max(0)),
-                    human_minutes(f.rules.min_minutes.into())
+                crate::msg!(
+                    "flag-too-short",
+                    lasted = human_minutes(minutes.max(0)),
+                    expected = human_minutes(f.rules.min_minutes.into())
                 ),
             ));
         } else if minutes > i64::from(f.rules.max_minutes) {
             out.push(Flag::new(
                 TooLong,
                 Info,
-                format!(
-                    "The visit lasted {} (at most {} expected).",
-                    human_minutes(minutes),
-                    human_minutes(f.rules.max_minutes.into())
+                crate::msg!(
+                    "flag-too-long",
+                    lasted = human_minutes(minutes),
+                    expected = human_minutes(f.rules.max_minutes.into())
                 ),
             ));
         }
@@ -375,9 +360,10 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
             out.push(Flag::new(
                 LateSubmission,
                 Info,
-                format!(
-                    "Submitted {late_h} h after check-out (within {} h expected).",
-                    f.rules.submit_within_hours
+                crate::msg!(
+                    "flag-late-submission",
+                    hours = late_h,
+                    expected = f.rules.submit_within_hours
                 ),
             ));
         }
@@ -392,10 +378,11 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
                 ..Flag::new(
                     ImpossibleTravel,
                     Critical,
-                    format!(
-                        "{km:.0} km from the previous visit in {}: faster than {:.0} km/h.",
-                        human_minutes((hours * 60.0).max(0.0).round() as i64),
-                        f.rules.max_travel_kmh
+                    crate::msg!(
+                        "flag-impossible-travel",
+                        km = km.round(),
+                        took = human_minutes((hours * 60.0).max(0.0).round() as i64),
+                        max_kmh = f.rules.max_travel_kmh.round()
                     ),
                 )
             });
@@ -410,14 +397,10 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
             ..Flag::new(
                 CoolOffBreached,
                 Warning,
-                format!(
-                    "The shopper evaluated this venue {} before; the wave's cool-off is {} days.",
-                    if r.days_before < 1 {
-                        "less than a day".to_string()
-                    } else {
-                        format!("{} days", r.days_before)
-                    },
-                    r.cooloff_days
+                crate::msg!(
+                    "flag-cool-off-breached",
+                    days_before = r.days_before,
+                    cooloff_days = r.cooloff_days
                 ),
             )
         });
@@ -426,12 +409,12 @@ pub fn flags(f: &VisitFacts) -> Vec<Flag> {
     out
 }
 
-fn human_minutes(minutes: i64) -> String {
+fn human_minutes(minutes: i64) -> super::Msg {
     if minutes < 60 {
-        format!("{minutes} min")
+        crate::msg!("duration-minutes", n = minutes)
     } else if minutes < 48 * 60 {
-        format!("{} h {} min", minutes / 60, minutes % 60)
+        crate::msg!("duration-hours-minutes", hours = minutes / 60, minutes = minutes % 60)
     } else {
-        format!("{} days", minutes / (24 * 60))
+        crate::msg!("duration-days", n = minutes / (24 * 60))
     }
 }

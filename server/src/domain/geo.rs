@@ -13,13 +13,13 @@ impl Coordinates {
         if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
             return Err(ValidationError::new(
                 format!("{field}.lat"),
-                "must be a number from -90 to 90",
+                crate::msg!("number-range", min = -90, max = 90),
             ));
         }
         if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
             return Err(ValidationError::new(
                 format!("{field}.lon"),
-                "must be a number from -180 to 180",
+                crate::msg!("number-range", min = -180, max = 180),
             ));
         }
         Ok(Self { lat, lon })
@@ -43,10 +43,10 @@ impl TravelRadiusKm {
 
     pub fn parse(field: &str, km: f64) -> Result<Self, ValidationError> {
         if !km.is_finite() || km <= 0.0 {
-            return Err(ValidationError::new(field, "must be more than 0 km"));
+            return Err(ValidationError::new(field, crate::msg!("km-positive")));
         }
         if km > Self::MAX {
-            return Err(ValidationError::new(field, format!("must be at most {} km", Self::MAX)));
+            return Err(ValidationError::new(field, crate::msg!("km-at-most", max = Self::MAX)));
         }
         Ok(Self(km))
     }

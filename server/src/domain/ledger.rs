@@ -252,7 +252,7 @@ pub fn visit_approval(
     Posting::new(
         approval_key(visit_id),
         Kind::VisitApproval,
-        format!("visit {visit_id} approved"),
+        crate::msg!("memo-visit-approved", visit = visit_id).to_json(),
         currency,
         vec![
             (Account::FeeExpense, earnings.fee),
@@ -345,7 +345,7 @@ pub fn payout(
     Posting::new(
         payout_key(line_id),
         Kind::Payout,
-        format!("payout for {period}"),
+        crate::msg!("memo-payout", period = period).to_json(),
         currency,
         vec![
             (Account::ShopperPayable(shopper.to_string()), split.gross),
@@ -358,12 +358,12 @@ pub fn payout(
 /// Checks a payout amount: positive, and in the batch's currency.
 pub fn check_payout(field: &str, gross: i64, currency: &str, batch_currency: &str) -> Result<(), ValidationError> {
     if gross <= 0 {
-        return Err(ValidationError::new(field, "a payout must be more than zero"));
+        return Err(ValidationError::new(field, crate::msg!("payout-positive")));
     }
     if currency != batch_currency {
         return Err(ValidationError::new(
             field,
-            format!("is in {currency}, the batch pays {batch_currency}"),
+            crate::msg!("payout-currency", currency = currency, batch_currency = batch_currency),
         ));
     }
     Ok(())
@@ -512,7 +512,7 @@ mod tests {
         assert!(check_payout("gross", -1, "UAH", "UAH").is_err());
         assert!(check_payout("gross", 1, "EUR", "UAH")
             .unwrap_err()
-            .message
+            .to_string()
             .contains("EUR"));
         assert!(check_payout("gross", 1, "UAH", "UAH").is_ok());
     }

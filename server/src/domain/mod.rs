@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod flags;
 mod geo;
 pub mod ledger;
+mod message;
 pub mod optimizer;
 mod payout;
 pub mod photo;
@@ -25,6 +26,7 @@ pub mod wave;
 pub use account::{Language, Password, Role, ShopperSignal, SignalCode, UserStatus};
 pub use contact::{Email, Phone};
 pub use geo::{Coordinates, TravelRadiusKm};
+pub use message::{Arg, Msg};
 pub use payout::{plan_batch, BatchMove, BatchPlan, BatchState, Iban, LineMove, LineState, Owed, TaxId};
 pub use text::BoundedText;
 pub use venue::{
@@ -60,24 +62,40 @@ pub fn sql_literals<'a>(stored: impl IntoIterator<Item = &'a str>) -> String {
         .join(", ")
 }
 
-/// Bad input: which field and why.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {message}")]
+/// Bad input: which field and why (a message of the catalogue, rendered where it is shown).
+#[derive(Debug, Clone, PartialEq)]
 pub struct ValidationError {
     /// The input field, as the client named it (e.g. `phone`, `homeLocation.lat`).
     pub field: String,
     /// Why it was refused.
-    pub message: String,
+    pub message: Msg,
 }
 
 impl ValidationError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: Msg) -> Self {
         Self {
             field: field.into(),
-            message: message.into(),
+            message,
         }
     }
 }
+
+/// For logs and test output: the field and the message's code with its parameters.
+impl std::fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.message.code)?;
+        for (k, v) in &self.message.args {
+            match v {
+                Arg::Number(n) => write!(f, " {k}={n}")?,
+                Arg::Text(t) => write!(f, " {k}={t:?}")?,
+                Arg::Message(m) => write!(f, " {k}={}", m.code)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
 
 /// Collects every field error of a form instead of stopping at the first, so a client can show them all.
 #[derive(Debug, Default)]

@@ -18,19 +18,14 @@ impl Iban {
         if compact.starts_with("UA") && compact.len() != 29 {
             return Err(ValidationError::new(
                 field,
-                format!(
-                    "a Ukrainian IBAN has 29 characters (UA, 2 check digits, 25 digits); got {}",
-                    compact.len()
-                ),
+                crate::msg!("iban-ukrainian-length", got = compact.len()),
             ));
         }
         let parsed: iban::Iban = compact.parse().map_err(|e: iban::ParseIbanError| {
             let reason = match e {
-                iban::ParseIbanError::InvalidBaseIban { .. } => {
-                    "is not a valid IBAN (wrong characters, length or check digits)"
-                }
-                iban::ParseIbanError::InvalidBban(_) => "is not a valid IBAN for its country (wrong account format)",
-                iban::ParseIbanError::UnknownCountry(_) => "is not a valid IBAN (unknown country code)",
+                iban::ParseIbanError::InvalidBaseIban { .. } => crate::msg!("iban-invalid"),
+                iban::ParseIbanError::InvalidBban(_) => crate::msg!("iban-invalid-for-country"),
+                iban::ParseIbanError::UnknownCountry(_) => crate::msg!("iban-unknown-country"),
             };
             ValidationError::new(field, reason)
         })?;
@@ -65,14 +60,11 @@ impl TaxId {
     pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
         let value = value.trim();
         if value.len() != 10 || !value.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ValidationError::new(field, "must be exactly 10 digits"));
+            return Err(ValidationError::new(field, crate::msg!("tax-id-digits")));
         }
         let digits: Vec<i32> = value.bytes().map(|b| i32::from(b - b'0')).collect();
         if Self::check_digit(&digits[..9]) != digits[9] {
-            return Err(ValidationError::new(
-                field,
-                "has a wrong check digit (the last digit); please re-check it",
-            ));
+            return Err(ValidationError::new(field, crate::msg!("tax-id-check-digit")));
         }
         Ok(Self(value.to_string()))
     }
@@ -215,11 +207,13 @@ pub struct PlannedLine {
 }
 
 /// A shopper a batch leaves out, and why (told to the payments team).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LeftOut {
     pub shopper_id: String,
+    /// The account holder on file, so the payments team reads a name.
+    pub account_holder: String,
     pub available: i64,
-    pub reason: String,
+    pub reason: super::Msg,
 }
 
 /// A batch as planned: its lines in order and whom it leaves out.
@@ -256,8 +250,9 @@ pub fn plan_batch(owed: Vec<Owed>, min_payout: i64, withholding: &super::ledger:
             Err(e) => {
                 plan.left_out.push(LeftOut {
                     shopper_id: o.shopper_id,
+                    account_holder: o.account_holder,
                     available: gross,
-                    reason: format!("the IBAN on file {}", e.message),
+                    reason: crate::msg!("payout-left-out-iban", why = e.message),
                 });
                 continue;
             }
@@ -383,7 +378,7 @@ mod tests {
         assert_eq!(plan.gross(), plan.withheld() + plan.net());
         assert_eq!(plan.left_out.len(), 1);
         assert!(
-            plan.left_out[0].reason.starts_with("the IBAN on file"),
+            crate::i18n::render(crate::domain::Language::En, &plan.left_out[0].reason).starts_with("the IBAN on file"),
             "{:?}",
             plan.left_out
         );
@@ -444,7 +439,7 @@ mod tests {
         assert!(Iban::parse("iban", "UA213223130000026007233566002").is_err());
         // Too short for Ukraine.
         let err = Iban::parse("iban", "UA21322313000002600723356600").unwrap_err();
-        assert!(err.message.contains("29 characters"), "{err}");
+        assert_eq!(err.message, crate::msg!("iban-ukrainian-length", got = 28), "{err}");
         assert!(Iban::parse("iban", "not an iban").is_err());
         // Other countries' IBANs are accepted when valid.
         assert!(Iban::parse("iban", "DE89 3704 0044 0532 0130 00").is_ok());
@@ -455,10 +450,10 @@ mod tests {
         for good in ["3000000008", "3124567896", "2456789015"] {
             assert!(TaxId::parse("taxId", good).is_ok(), "{good}");
         }
-        assert!(TaxId::parse("taxId", "3000000007")
-            .unwrap_err()
-            .message
-            .contains("check digit"));
+        assert_eq!(
+            TaxId::parse("taxId", "3000000007").unwrap_err().message.code,
+            "tax-id-check-digit"
+        );
         assert!(TaxId::parse("taxId", "300000000").is_err());
         assert!(TaxId::parse("taxId", "30000000a8").is_err());
     }

@@ -29,14 +29,14 @@ pub struct ExifFacts {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     /// Why there is no usable position, when there is none.
-    pub gps_note: Option<String>,
+    pub gps_note: Option<super::Msg>,
     /// The GPS fix time, ms since the epoch (UTC by definition).
     pub gps_at: Option<i64>,
     /// DateTimeOriginal as written (camera-local), "YYYY-MM-DDTHH:MM:SS".
     pub taken_local: Option<String>,
     /// The offset used for the local time, "+03:00", and where it came from.
     pub offset: Option<String>,
-    pub offset_source: Option<String>,
+    pub offset_source: Option<super::Msg>,
     /// The photo's time, ms since the epoch.
     pub taken_at: Option<i64>,
     /// EXIF Orientation (1–8), 1 when absent.
@@ -61,7 +61,7 @@ pub fn read_exif(bytes: &[u8], zone: chrono_tz::Tz) -> ExifFacts {
             exif if exif.fields().next().is_none() => {
                 return ExifFacts {
                     orientation: 1,
-                    gps_note: Some("the photo carries no EXIF data".into()),
+                    gps_note: Some(crate::msg!("photo-no-exif")),
                     ..ExifFacts::default()
                 }
             }
@@ -70,7 +70,7 @@ pub fn read_exif(bytes: &[u8], zone: chrono_tz::Tz) -> ExifFacts {
         Err(_) => {
             return ExifFacts {
                 orientation: 1,
-                gps_note: Some("the photo carries no EXIF data".into()),
+                gps_note: Some(crate::msg!("photo-no-exif")),
                 ..ExifFacts::default()
             }
         }
@@ -127,14 +127,14 @@ fn facts_from(exif: &exif::Exif, zone: chrono_tz::Tz) -> ExifFacts {
     let lon = coordinate(Tag::GPSLongitude, Tag::GPSLongitudeRef, "W");
     match (lat, lon) {
         (Some(la), Some(lo)) if la.abs() < 1e-9 && lo.abs() < 1e-9 => {
-            facts.gps_note = Some("the photo's GPS reads 0, 0: the camera had no fix".into());
+            facts.gps_note = Some(crate::msg!("photo-gps-zero"));
         }
         (Some(la), Some(lo)) if (-90.0..=90.0).contains(&la) && (-180.0..=180.0).contains(&lo) => {
             facts.lat = Some((la * 1e6).round() / 1e6);
             facts.lon = Some((lo * 1e6).round() / 1e6);
         }
-        (Some(_), Some(_)) => facts.gps_note = Some("the photo's GPS position is out of range".into()),
-        _ => facts.gps_note = Some("the photo has no GPS position".into()),
+        (Some(_), Some(_)) => facts.gps_note = Some(crate::msg!("photo-gps-out-of-range")),
+        _ => facts.gps_note = Some(crate::msg!("photo-no-gps")),
     }
 
     // Times.
@@ -210,25 +210,14 @@ fn facts_from(exif: &exif::Exif, zone: chrono_tz::Tz) -> ExifFacts {
         fix_agrees = gps_is_local || from_gps.is_some();
         let zone_name = zone.name();
         let (minutes, source) = match (explicit, from_gps) {
-            (Some(m), _) => (m, "OffsetTimeOriginal".to_string()),
-            (None, _) if gps_is_local => (
-                place_minutes,
-                format!("the venue's time zone ({zone_name}); the GPS time without a date is the camera's local time"),
-            ),
-            (None, Some(m)) if m == place_minutes => {
-                (m, format!("GPS time, matching the venue's time zone ({zone_name})"))
-            }
+            (Some(m), _) => (m, crate::msg!("offset-from-exif")),
+            (None, _) if gps_is_local => (place_minutes, crate::msg!("offset-gps-local", zone = zone_name)),
+            (None, Some(m)) if m == place_minutes => (m, crate::msg!("offset-gps-matches", zone = zone_name)),
             (None, Some(m)) => (
                 place_minutes,
-                format!(
-                    "the venue's time zone ({zone_name}); the camera clock was {} from GPS, which the place overrules",
-                    format_offset(m)
-                ),
+                crate::msg!("offset-gps-overruled", zone = zone_name, offset = format_offset(m)),
             ),
-            (None, None) => (
-                place_minutes,
-                format!("the venue's time zone ({zone_name}); the photo gives no offset"),
-            ),
+            (None, None) => (place_minutes, crate::msg!("offset-from-zone", zone = zone_name)),
         };
         facts.taken_at = Some(local_ms - minutes * 60_000);
         facts.offset = Some(format_offset(minutes));
@@ -236,21 +225,14 @@ fn facts_from(exif: &exif::Exif, zone: chrono_tz::Tz) -> ExifFacts {
     } else if let (Some(gps), Some(_)) = (facts.gps_at, gps_date) {
         // No camera time, but a dated GPS fix: that is when the picture was taken.
         facts.taken_at = Some(gps);
-        facts.offset_source = Some("GPS date and time (the photo has no camera time)".into());
+        facts.offset_source = Some(crate::msg!("offset-gps-only"));
         fix_agrees = true;
     }
     // A stale fix is no evidence of place.
     if let (Some(gps), Some(taken), Some(_)) = (facts.gps_at, facts.taken_at, facts.lat) {
         let minutes = (taken - gps).abs() / 60_000;
         if !fix_agrees && minutes > STALE_FIX_MINUTES {
-            facts.gps_note = Some(format!(
-                "the GPS fix is stale: recorded {} from the photo's own time",
-                if minutes >= 120 {
-                    format!("{} h", minutes / 60)
-                } else {
-                    format!("{minutes} min")
-                }
-            ));
+            facts.gps_note = Some(crate::msg!("photo-gps-stale", apart = span(minutes * 60_000)));
             facts.lat = None;
             facts.lon = None;
         }
@@ -284,9 +266,9 @@ use chrono::Offset as _;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PhotoVerdicts {
     pub gps: Verdict,
-    pub gps_note: String,
+    pub gps_note: super::Msg,
     pub time: Verdict,
-    pub time_note: String,
+    pub time_note: super::Msg,
 }
 
 /// Judges a photo's EXIF against the venue (geofence plus `gps_slack_m`) and the visit's time span
@@ -303,28 +285,24 @@ pub fn verdicts(
     let (gps, gps_note) = match (facts.lat, facts.lon) {
         (Some(lat), Some(lon)) => {
             let d = distance_m(lat, lon, venue_lat, venue_lon);
-            if d <= geofence_m + gps_slack_m {
-                (Verdict::Pass, format!("taken {d:.0} m from the venue"))
-            } else if d >= 10_000.0 {
-                (Verdict::Fail, format!("taken {:.0} km from the venue", d / 1000.0))
+            let verdict = if d <= geofence_m + gps_slack_m {
+                Verdict::Pass
             } else {
-                (Verdict::Fail, format!("taken {d:.0} m from the venue"))
-            }
+                Verdict::Fail
+            };
+            (verdict, crate::msg!("photo-taken-from-venue", distance = distance(d)))
         }
         _ => (
             Verdict::NoData,
-            facts
-                .gps_note
-                .clone()
-                .unwrap_or_else(|| "the photo has no GPS position".into()),
+            facts.gps_note.clone().unwrap_or_else(|| crate::msg!("photo-no-gps")),
         ),
     };
     let tolerance = i64::from(tolerance_min) * 60_000;
     let (time, time_note) = match facts.taken_at {
-        None => (Verdict::NoData, "the photo has no time".to_string()),
-        Some(t) if t < from - tolerance => (Verdict::Fail, format!("taken {} before check-in", span(from - t))),
-        Some(t) if t > to + tolerance => (Verdict::Fail, format!("taken {} after check-out", span(t - to))),
-        Some(_) => (Verdict::Pass, "taken during the visit".to_string()),
+        None => (Verdict::NoData, crate::msg!("photo-no-time")),
+        Some(t) if t < from - tolerance => (Verdict::Fail, crate::msg!("photo-taken-before", apart = span(from - t))),
+        Some(t) if t > to + tolerance => (Verdict::Fail, crate::msg!("photo-taken-after", apart = span(t - to))),
+        Some(_) => (Verdict::Pass, crate::msg!("photo-taken-during")),
     };
     PhotoVerdicts {
         gps,
@@ -334,14 +312,24 @@ pub fn verdicts(
     }
 }
 
-fn span(ms: i64) -> String {
+/// A time apart in words: minutes under two hours, hours under three days, else days.
+pub fn span(ms: i64) -> super::Msg {
     let minutes = ms / 60_000;
     if minutes < 120 {
-        format!("{minutes} min")
+        crate::msg!("duration-minutes", n = minutes)
     } else if minutes < 72 * 60 {
-        format!("{} h", minutes / 60)
+        crate::msg!("duration-hours", n = minutes / 60)
     } else {
-        format!("{} days", minutes / (24 * 60))
+        crate::msg!("duration-days", n = minutes / (24 * 60))
+    }
+}
+
+/// A distance in words: metres under 10 km, else kilometres.
+pub fn distance(metres: f64) -> super::Msg {
+    if metres >= 10_000.0 {
+        crate::msg!("distance-km", n = (metres / 1000.0).round())
+    } else {
+        crate::msg!("distance-m", n = metres.round())
     }
 }
 
@@ -419,34 +407,24 @@ pub fn capture_verdicts(
     };
     let allowance = fix.accuracy_m.clamp(0.0, 50.0);
     let mut v = verdicts(&facts, venue, gps_slack_m + allowance, from, to, tolerance_min);
-    v.gps_note = format!("{} (the phone's position when the app took it)", v.gps_note);
-    v.time_note = format!("{} (the phone's clock when the app took it)", v.time_note);
+    v.gps_note = crate::msg!("photo-note-phone-position", note = v.gps_note);
+    v.time_note = crate::msg!("photo-note-phone-clock", note = v.time_note);
     v
 }
 
 /// Does the photo's own EXIF contradict the capture fix? A position more than 500 m (plus the fix's accuracy)
 /// away, or a time more than 15 minutes apart, says the file is not the picture the app took.
-pub fn capture_disagreement(exif: &ExifFacts, fix: &CaptureFix) -> Option<String> {
+pub fn capture_disagreement(exif: &ExifFacts, fix: &CaptureFix) -> Option<super::Msg> {
     if let (Some(lat), Some(lon)) = (exif.lat, exif.lon) {
         let d = distance_m(lat, lon, fix.lat, fix.lon);
         if d > 500.0 + fix.accuracy_m.clamp(0.0, 500.0) {
-            return Some(format!(
-                "its own GPS is {} from where the phone was when the app took it",
-                if d >= 10_000.0 {
-                    format!("{:.0} km", d / 1000.0)
-                } else {
-                    format!("{d:.0} m")
-                }
-            ));
+            return Some(crate::msg!("capture-gps-disagrees", apart = distance(d)));
         }
     }
     if let Some(taken) = exif.taken_at {
         let minutes = (taken - fix.at).abs() / 60_000;
         if minutes > 15 {
-            return Some(format!(
-                "its own time is {} from the phone's clock when the app took it",
-                span(minutes * 60_000)
-            ));
+            return Some(crate::msg!("capture-time-disagrees", apart = span(minutes * 60_000)));
         }
     }
     None
@@ -534,8 +512,8 @@ pub struct StoredExif {
     #[serde(flatten)]
     pub facts: ExifFacts,
     /// The verdict notes (the facts carry their own `gpsNote` about missing data).
-    pub gps_verdict_note: String,
-    pub time_verdict_note: String,
+    pub gps_verdict_note: super::Msg,
+    pub time_verdict_note: super::Msg,
     /// The other visit and Hamming distance, for a duplicate.
     pub duplicate_visit: Option<String>,
     pub duplicate_distance: Option<u32>,
@@ -550,7 +528,7 @@ pub struct StoredExif {
     pub capture: Option<CaptureFix>,
     /// Why the file's EXIF contradicts the capture, when it does.
     #[serde(default)]
-    pub capture_mismatch: Option<String>,
+    pub capture_mismatch: Option<super::Msg>,
 }
 
 impl StoredExif {
@@ -567,7 +545,7 @@ impl StoredExif {
 pub struct Judged {
     pub exif: PhotoVerdicts,
     pub capture: Option<PhotoVerdicts>,
-    pub mismatch: Option<String>,
+    pub mismatch: Option<super::Msg>,
 }
 
 impl Judged {
@@ -580,6 +558,11 @@ impl Judged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A note as an English reader sees it.
+    fn en(m: &crate::domain::Msg) -> String {
+        crate::i18n::render(crate::domain::Language::En, m)
+    }
 
     #[test]
     fn a_capture_older_than_its_token_is_told_apart_with_clock_slack() {
@@ -655,7 +638,7 @@ mod tests {
         let f = photo_in("made/nokia_dublin.jpg", Dublin);
         assert_eq!(f.taken_at, Some(utc("2026-07-15T10:00:00Z")), "{f:?}");
         assert_eq!(f.offset.as_deref(), Some("+01:00"));
-        assert!(f.offset_source.as_deref().unwrap().contains("Europe/Dublin"), "{f:?}");
+        assert!(en(f.offset_source.as_ref().unwrap()).contains("Europe/Dublin"), "{f:?}");
         assert!(f.lat.is_some(), "no GPS time: the position stands");
         // Read in Kyiv time, as before venues had zones, it was two hours early.
         assert_eq!(
@@ -686,7 +669,10 @@ mod tests {
         // The place's own offset (+00:00 in December) wins over the +02:00 the GPS time suggests…
         assert_eq!(f.offset.as_deref(), Some("+00:00"), "{f:?}");
         assert_eq!(f.taken_at, Some(utc("2026-12-01T12:10:00Z")));
-        assert!(f.offset_source.as_deref().unwrap().contains("+02:00 from GPS"), "{f:?}");
+        assert!(
+            en(f.offset_source.as_ref().unwrap()).contains("+02:00 from GPS"),
+            "{f:?}"
+        );
         // …and the fix, which agrees with the camera clock up to that offset, still places the photo.
         assert!(f.lat.is_some(), "{f:?}");
     }
@@ -696,7 +682,7 @@ mod tests {
         let f = photo_in("made/piexif_lviv.jpg", chrono_tz::Europe::Kyiv);
         assert_eq!(f.offset.as_deref(), Some("+02:00"));
         assert!(
-            f.offset_source.as_deref().unwrap().starts_with("GPS time, matching"),
+            en(f.offset_source.as_ref().unwrap()).starts_with("GPS time, matching"),
             "{f:?}"
         );
         let f = photo_in("made/gps_time_only_lviv.jpg", chrono_tz::Europe::Kyiv);
@@ -711,7 +697,7 @@ mod tests {
         assert_eq!((f.lat, f.lon), (Some(60.146706), Some(24.906772)));
         assert_eq!(f.taken_local.as_deref(), Some("2022-08-14T14:12:31"));
         assert_eq!(f.offset.as_deref(), Some("+03:00"));
-        assert_eq!(f.offset_source.as_deref(), Some("OffsetTimeOriginal"));
+        assert_eq!(f.offset_source.as_ref().map(en).as_deref(), Some("OffsetTimeOriginal"));
         assert_eq!(f.taken_at, Some(utc("2022-08-14T11:12:31Z")));
         assert_eq!(f.gps_at, Some(utc("2022-08-14T11:12:32Z")));
         assert_eq!(f.orientation, 1);
@@ -726,7 +712,7 @@ mod tests {
         assert_eq!((f.lat, f.lon), (Some(40.446972), Some(-3.724753)));
         assert_eq!(f.offset.as_deref(), Some("+02:00"));
         assert_eq!(
-            f.offset_source.as_deref(),
+            f.offset_source.as_ref().map(en).as_deref(),
             Some("GPS time, matching the venue's time zone (Europe/Madrid)")
         );
         assert_eq!(f.taken_at, Some(utc("2015-04-10T18:12:23Z")));
@@ -748,7 +734,7 @@ mod tests {
     fn samsung_null_island_is_no_fix() {
         let f = photo("Samsung_GT-I9000_Galaxy_S.jpg");
         assert_eq!((f.lat, f.lon), (None, None));
-        assert!(f.gps_note.unwrap().contains("no fix"));
+        assert!(en(&f.gps_note.unwrap()).contains("no fix"));
         assert_eq!(f.orientation, 6);
         assert_eq!(f.taken_local.as_deref(), Some("2011-04-02T18:30:10"));
     }
@@ -764,7 +750,7 @@ mod tests {
         assert_eq!(f.gps_at, None);
         // No offset and no GPS time: the local time is read in the venue's zone (Kyiv here, UTC+2 in March 2011).
         assert_eq!(
-            f.offset_source.as_deref(),
+            f.offset_source.as_ref().map(en).as_deref(),
             Some("the venue's time zone (Europe/Kyiv); the photo gives no offset")
         );
         assert_eq!(f.taken_at, Some(utc("2011-03-12T13:36:11Z")));
@@ -775,11 +761,11 @@ mod tests {
         let f = photo("Nexus_4.jpg");
         assert_eq!(f.gps_at, Some(utc("2013-01-19T15:50:09Z")));
         assert_eq!(f.lat, None, "a fix a day old is no evidence of place");
-        assert!(f.gps_note.as_deref().unwrap().contains("stale"));
+        assert!(en(f.gps_note.as_ref().unwrap()).contains("stale"));
         let f = photo("DSCN0010.jpg");
         assert_eq!(f.gps_at, Some(utc("2008-10-23T14:27:07.240Z")));
         assert_eq!(f.taken_local.as_deref(), Some("2008-10-22T16:28:39"));
-        assert!(f.gps_note.as_deref().unwrap().contains("stale"));
+        assert!(en(f.gps_note.as_ref().unwrap()).contains("stale"));
     }
 
     #[test]
@@ -823,7 +809,7 @@ mod tests {
         let v = verdicts(&f, lviv, 100.0, later, later + 30 * 60_000, 30);
         assert_eq!((v.gps, v.time), (Verdict::Fail, Verdict::Fail));
         assert!(
-            v.gps_note.contains("km from the venue") && v.time_note.contains("before check-in"),
+            en(&v.gps_note).contains("km from the venue") && en(&v.time_note).contains("before check-in"),
             "{v:?}"
         );
         let v = verdicts(&photo("no_exif.jpg"), lviv, 100.0, later, later, 30);

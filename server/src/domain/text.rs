@@ -61,33 +61,28 @@ impl BoundedText {
             return Err(ValidationError::new(
                 field,
                 if min == 1 {
-                    "must not be empty".to_string()
+                    crate::msg!("text-empty")
                 } else {
-                    format!("must be at least {min} characters")
+                    crate::msg!("text-too-short", min = min)
                 },
             ));
         }
         if len > max {
-            return Err(ValidationError::new(
-                field,
-                format!("must be at most {max} characters (got {len})"),
-            ));
+            return Err(ValidationError::new(field, crate::msg!("text-too-long", max = max)));
         }
         for c in normalized.chars() {
+            let found = format!("U+{:04X}", c as u32);
             let refused = if forbidden_control(c) || (line && c.is_control()) {
-                Some("control characters")
+                Some(crate::msg!("text-control-characters", char = found))
             } else if is_bidi_control(c) {
-                Some("bidirectional formatting characters")
+                Some(crate::msg!("text-bidi-characters", char = found))
             } else if c == '\u{FEFF}' || (line && is_invisible(c)) {
-                Some("invisible characters")
+                Some(crate::msg!("text-invisible-characters", char = found))
             } else {
                 None
             };
-            if let Some(what) = refused {
-                return Err(ValidationError::new(
-                    field,
-                    format!("must not contain {what} (found U+{:04X})", c as u32),
-                ));
+            if let Some(why) = refused {
+                return Err(ValidationError::new(field, why));
             }
         }
         Ok(Self(normalized))
@@ -113,12 +108,12 @@ mod tests {
         assert!(BoundedText::parse("fullName", "Ї", 2, 10).is_err());
         let err = BoundedText::parse("fullName", &"я".repeat(201), 2, 200).unwrap_err();
         assert_eq!(err.field, "fullName");
-        assert!(err.message.contains("at most 200"));
+        assert_eq!(err.message, crate::msg!("text-too-long", max = 200));
         assert!(BoundedText::parse("x", "a\u{0}b", 1, 10).is_err());
-        assert!(BoundedText::parse("x", "   ", 1, 10)
-            .unwrap_err()
-            .message
-            .contains("empty"));
+        assert_eq!(
+            BoundedText::parse("x", "   ", 1, 10).unwrap_err().message.code,
+            "text-empty"
+        );
     }
 
     #[test]
@@ -151,7 +146,7 @@ mod tests {
         ] {
             let err = BoundedText::line("fullName", input, 2, 50).unwrap_err();
             assert_eq!(err.field, "fullName");
-            assert!(err.message.contains(found), "{input:?}: {}", err.message);
+            assert!(err.to_string().contains(found), "{input:?}: {err}");
         }
         assert!(BoundedText::line("fullName", "Мар’яна О'Коннор-Шевченко", 2, 50).is_ok());
     }

@@ -20,10 +20,7 @@ impl VenueType {
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
         if !valid {
-            return Err(ValidationError::new(
-                field,
-                "must be a type code such as CNAP, CNAP_BRANCH, RESTAURANT, SUPERMARKET or SHOP (letters, digits, _)",
-            ));
+            return Err(ValidationError::new(field, crate::msg!("venue-type-code")));
         }
         Ok(Self(code))
     }
@@ -42,7 +39,10 @@ impl GeofenceRadius {
 
     pub fn parse(field: &str, metres: i64) -> Result<Self, ValidationError> {
         if !(10..=2_000).contains(&metres) {
-            return Err(ValidationError::new(field, "must be from 10 to 2000 metres"));
+            return Err(ValidationError::new(
+                field,
+                crate::msg!("metres-range", min = 10, max = 2000),
+            ));
         }
         Ok(Self(metres))
     }
@@ -65,7 +65,7 @@ pub fn parse_size_class(field: &str, value: &str) -> Result<Option<String>, Vali
         .iter()
         .find(|c| **c == value)
         .map(|c| Some(c.to_string()))
-        .ok_or_else(|| ValidationError::new(field, "must be SMALL, MEDIUM or LARGE, or empty"))
+        .ok_or_else(|| ValidationError::new(field, crate::msg!("size-class")))
 }
 
 /// Days of the week, Monday first.
@@ -102,17 +102,13 @@ impl OpeningHours {
         let mut intervals = Vec::with_capacity(items.len());
         for (i, (weekday, opens, closes)) in items.iter().enumerate() {
             let opens = parse_hhmm(opens)
-                .ok_or_else(|| ValidationError::new(format!("{field}[{i}].opens"), "must be a time such as 09:00"))?;
-            let closes = parse_hhmm(closes).ok_or_else(|| {
-                ValidationError::new(
-                    format!("{field}[{i}].closes"),
-                    "must be a time such as 18:00 (24:00 for midnight)",
-                )
-            })?;
+                .ok_or_else(|| ValidationError::new(format!("{field}[{i}].opens"), crate::msg!("time-opens")))?;
+            let closes = parse_hhmm(closes)
+                .ok_or_else(|| ValidationError::new(format!("{field}[{i}].closes"), crate::msg!("time-closes")))?;
             if opens >= closes {
                 return Err(ValidationError::new(
                     format!("{field}[{i}]"),
-                    "must close after it opens",
+                    crate::msg!("hours-close-after-open"),
                 ));
             }
             intervals.push(OpeningInterval {
@@ -126,7 +122,7 @@ impl OpeningHours {
             if pair[0].weekday == pair[1].weekday && pair[1].opens < pair[0].closes {
                 return Err(ValidationError::new(
                     field,
-                    format!("intervals overlap on {:?}", pair[0].weekday),
+                    crate::msg!("hours-overlap", day = format!("{:?}", pair[0].weekday).to_uppercase()),
                 ));
             }
         }
@@ -211,12 +207,9 @@ pub fn normalize_apostrophes(text: &str) -> String {
 
 /// An IANA time zone name (`Europe/Kyiv`, `Europe/Dublin`), checked against the zone database.
 pub fn parse_time_zone(field: &str, name: &str) -> Result<chrono_tz::Tz, ValidationError> {
-    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        ValidationError::new(
-            field,
-            "is not a time zone name from the IANA database, such as Europe/Kyiv",
-        )
-    })
+    name.trim()
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| ValidationError::new(field, crate::msg!("time-zone")))
 }
 
 /// A stored zone back: checked when written, so an unknown name is an error, never a default. A venue stored
@@ -280,7 +273,7 @@ mod tests {
             &[day(Weekday::Wed, "09:00", "13:00"), day(Weekday::Wed, "12:00", "18:00")],
         )
         .unwrap_err();
-        assert!(err.message.contains("overlap"));
+        assert_eq!(err.message.code, "hours-overlap");
     }
 
     #[test]

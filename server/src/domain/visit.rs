@@ -77,24 +77,27 @@ impl VisitRules {
 
     /// Checks ranges; `field` prefixes the error path (e.g. `visitRules`).
     pub fn validate(&self, field: &str) -> Result<(), super::ValidationError> {
-        let err = |name: &str, why: &str| Err(super::ValidationError::new(format!("{field}.{name}"), why));
+        let err = |name: &str, why: super::Msg| Err(super::ValidationError::new(format!("{field}.{name}"), why));
         if !(5.0..=5_000.0).contains(&self.max_accuracy_m) {
-            return err("maxAccuracyM", "must be from 5 to 5000 metres");
+            return err("maxAccuracyM", crate::msg!("metres-range", min = 5, max = 5000));
         }
         if self.max_minutes == 0 || self.min_minutes >= self.max_minutes || self.max_minutes > 24 * 60 {
-            return err("maxMinutes", "must be more than minMinutes and at most 1440");
+            return err("maxMinutes", crate::msg!("rules-max-minutes"));
         }
         if self.submit_within_hours == 0 || self.submit_within_hours > 24 * 30 {
-            return err("submitWithinHours", "must be from 1 to 720 hours");
+            return err("submitWithinHours", crate::msg!("hours-range", min = 1, max = 720));
         }
         if self.photo_time_tolerance_minutes > 24 * 60 {
-            return err("photoTimeToleranceMinutes", "must be at most 1440");
+            return err(
+                "photoTimeToleranceMinutes",
+                crate::msg!("whole-number-range", min = 0, max = 1440),
+            );
         }
         if !(0.0..=5_000.0).contains(&self.photo_gps_slack_m) {
-            return err("photoGpsSlackM", "must be from 0 to 5000 metres");
+            return err("photoGpsSlackM", crate::msg!("metres-range", min = 0, max = 5000));
         }
         if !(10.0..=1_000.0).contains(&self.max_travel_kmh) {
-            return err("maxTravelKmh", "must be from 10 to 1000 km/h");
+            return err("maxTravelKmh", crate::msg!("kmh-range", min = 10, max = 1000));
         }
         Ok(())
     }
@@ -135,8 +138,8 @@ pub struct GeoVerdict {
     pub in_visiting_window: bool,
     pub mock_location: bool,
     pub passed: bool,
-    /// Why it failed, in words for the shopper (empty when it passed).
-    pub reasons: Vec<String>,
+    /// Why it failed, for the shopper (empty when it passed).
+    pub reasons: Vec<super::Msg>,
 }
 
 impl GeoVerdict {
@@ -148,22 +151,24 @@ impl GeoVerdict {
         let in_visiting_window = in_window(&place.window, fix.device_at, place.zone);
         let mut reasons = Vec::new();
         if !inside_geofence {
-            reasons.push(format!(
-                "You are {:.0} m from the venue; check in within {:.0} m of it.",
-                distance_m, place.geofence_m
+            reasons.push(crate::msg!(
+                "checkin-too-far",
+                distance_m = distance_m.round(),
+                geofence_m = place.geofence_m.round(),
             ));
         }
         if !accuracy_ok {
-            reasons.push(format!(
-                "Your location is only accurate to {:.0} m (at most {:.0} m is needed); step outside or wait for a better fix.",
-                fix.accuracy_m, rules.max_accuracy_m
+            reasons.push(crate::msg!(
+                "checkin-inaccurate",
+                accuracy_m = fix.accuracy_m.round(),
+                max_m = rules.max_accuracy_m.round(),
             ));
         }
         if !in_visiting_window {
-            reasons.push("The venue is outside its visiting hours at this time.".to_string());
+            reasons.push(crate::msg!("checkin-outside-hours"));
         }
         if fix.mock_location {
-            reasons.push("Your phone reports a simulated (mock) location; turn it off to check in.".to_string());
+            reasons.push(crate::msg!("checkin-mock-location"));
         }
         Self {
             distance_m: (distance_m * 10.0).round() / 10.0,
@@ -379,19 +384,12 @@ pub enum CheckInRefusal {
 }
 
 impl CheckInRefusal {
-    pub fn message(&self) -> String {
+    pub fn message(&self) -> super::Msg {
         match self {
-            CheckInRefusal::NotTheirs => "task".into(),
-            CheckInRefusal::OfferNotAccepted => "accept the offer before checking in".into(),
-            CheckInRefusal::AlreadyVisited => {
-                "this task already has a visit; continue it instead of checking in again".into()
-            }
-            CheckInRefusal::WaveNotRunning(status) => {
-                format!(
-                    "the wave is {}; visits cannot start now",
-                    status.as_str().to_lowercase()
-                )
-            }
+            CheckInRefusal::NotTheirs => crate::msg!("not-found", what = "task"),
+            CheckInRefusal::OfferNotAccepted => crate::msg!("checkin-offer-not-accepted"),
+            CheckInRefusal::AlreadyVisited => crate::msg!("checkin-already-visited"),
+            CheckInRefusal::WaveNotRunning(status) => crate::msg!("checkin-wave-not-running", status = status.as_str()),
         }
     }
 }
@@ -505,8 +503,8 @@ pub fn decide_submission(f: SubmissionFacts<'_>, now: i64) -> Result<Submission,
         stored.capture_mismatch = judged.mismatch.clone();
         checks.push(PhotoCheck {
             label: match &p.question_code {
-                Some(code) => format!("Photo {} ({code})", i + 1),
-                None => format!("Photo {} (receipt)", i + 1),
+                Some(code) => crate::msg!("photo-label", n = i + 1, question = code),
+                None => crate::msg!("photo-label-receipt", n = i + 1),
             },
             gps: judged.exif.gps,
             gps_note: judged.exif.gps_note.clone(),
@@ -601,52 +599,43 @@ pub fn photo_kind(
     let kind = match (claim.question_code, claim.receipt_kopiykas) {
         (Some(code), None) => match definition.question(code).map(|q| &q.kind) {
             Some(super::checklist::QuestionKind::Photo { .. }) => PhotoKind::Question,
-            Some(_) => return Err(ValidationError::new("questionCode", "is not a photo question")),
-            None => {
+            Some(_) => {
                 return Err(ValidationError::new(
                     "questionCode",
-                    "is not a question of this checklist",
+                    crate::msg!("photo-not-photo-question"),
                 ))
             }
+            None => return Err(ValidationError::new("questionCode", crate::msg!("question-unknown"))),
         },
         (None, Some(amount)) if (0..=100_000_000).contains(&amount) => PhotoKind::Receipt,
         (None, Some(_)) => {
             return Err(ValidationError::new(
                 "receiptKopiykas",
-                "must be from 0 to 100000000 kopiykas",
+                crate::msg!("whole-number-range", min = 0, max = 100_000_000),
             ))
         }
         (Some(_), Some(_)) => {
             return Err(ValidationError::new(
                 "receiptKopiykas",
-                "a receipt is not the answer to a question: send either questionCode or receiptKopiykas",
+                crate::msg!("photo-receipt-or-question"),
             ))
         }
         (None, None) => {
             return Err(ValidationError::new(
                 "questionCode",
-                "say which photo question this photo answers (or send receiptKopiykas for the receipt)",
+                crate::msg!("photo-which-question"),
             ))
         }
     };
     match (claim.source, claim.has_capture) {
-        (PhotoSource::LiveCamera, false) => Err(ValidationError::new(
-            "capture",
-            "a LIVE_CAMERA photo needs its capture (token, position and time)",
-        )),
-        (PhotoSource::Gallery, true) => Err(ValidationError::new(
-            "source",
-            "a photo sent with a capture is LIVE_CAMERA",
-        )),
+        (PhotoSource::LiveCamera, false) => Err(ValidationError::new("capture", crate::msg!("photo-capture-needed"))),
+        (PhotoSource::Gallery, true) => Err(ValidationError::new("source", crate::msg!("photo-capture-is-live"))),
         (PhotoSource::Gallery, false)
             if claim
                 .question_code
                 .is_some_and(|code| rules.live_capture_questions.iter().any(|c| c == code)) =>
         {
-            Err(ValidationError::new(
-                "source",
-                "this question needs a photo taken with the app's camera, not one from the gallery",
-            ))
+            Err(ValidationError::new("source", crate::msg!("photo-live-camera-only")))
         }
         _ => Ok(kind),
     }
@@ -654,14 +643,11 @@ pub fn photo_kind(
 
 /// Why a visit in `state` that already carries `photos` may not take another (`max` per visit), if it may not:
 /// asked before the file is processed and again under the visit's lock.
-pub fn photo_refusal(state: VisitState, photos: i64, max: u32) -> Option<String> {
+pub fn photo_refusal(state: VisitState, photos: i64, max: u32) -> Option<super::Msg> {
     if !state.editable() {
-        Some(format!(
-            "the visit is {}; photos can be added only while it is in progress or returned for correction",
-            state.as_str().to_lowercase().replace('_', " ")
-        ))
+        Some(crate::msg!("photo-visit-not-editable", state = state.as_str()))
     } else if photos >= i64::from(max) {
-        Some(format!("a visit carries at most {max} photos"))
+        Some(crate::msg!("photo-too-many", max = max))
     } else {
         None
     }
@@ -730,7 +716,10 @@ mod tests {
             ..task
         };
         let refusal = decide_check_in(&paused, "olena", &at_the_door).unwrap_err();
-        assert_eq!(refusal.message(), "the wave is paused; visits cannot start now");
+        assert_eq!(
+            refusal.message(),
+            crate::msg!("checkin-wave-not-running", status = "PAUSED")
+        );
     }
 
     #[test]
@@ -779,11 +768,12 @@ mod tests {
         assert_eq!(photo_refusal(VisitState::InProgress, 29, 30), None);
         assert_eq!(
             photo_refusal(VisitState::InProgress, 30, 30).unwrap(),
-            "a visit carries at most 30 photos"
+            crate::msg!("photo-too-many", max = 30)
         );
-        assert!(photo_refusal(VisitState::Submitted, 0, 30)
-            .unwrap()
-            .contains("the visit is submitted"));
+        assert_eq!(
+            photo_refusal(VisitState::Submitted, 0, 30).unwrap(),
+            crate::msg!("photo-visit-not-editable", state = "SUBMITTED")
+        );
     }
 
     #[test]
@@ -878,7 +868,12 @@ mod tests {
         // 230 m with 90 m accuracy: the allowance is capped at 50 m, 230 − 50 = 180 > 150.
         let v = GeoVerdict::evaluate(&fix(230.0, 90.0), &place(), &rules);
         assert!(!v.inside_geofence && v.accuracy_ok && !v.passed);
-        assert!(v.reasons[0].contains("230 m"), "{:?}", v.reasons);
+        assert_eq!(
+            v.reasons[0].args["distance_m"],
+            crate::domain::Arg::Number(230.0),
+            "{:?}",
+            v.reasons
+        );
         // A 2 km "accuracy" is not acceptable, and does not pull a far fix inside either.
         let v = GeoVerdict::evaluate(&fix(1_000.0, 2_000.0), &place(), &rules);
         assert!(!v.inside_geofence && !v.accuracy_ok && v.reasons.len() == 2);
@@ -949,13 +944,16 @@ mod tests {
         f.mock_location = true;
         let v = GeoVerdict::evaluate(&f, &place(), &rules);
         let photos = [PhotoCheck {
-            label: "Photo 1".into(),
+            label: crate::msg!("photo-label", n = 1, question = "SIGN"),
             gps: Verdict::Fail,
-            gps_note: "taken 3 km from the venue".into(),
+            gps_note: crate::msg!("photo-taken-from-venue", distance = crate::msg!("distance-km", n = 3)),
             time: Verdict::NoData,
-            time_note: "the photo has no time".into(),
+            time_note: crate::msg!("photo-no-time"),
             capture: None,
-            mismatch: Some("its own GPS is 3 km from where the phone was when the app took it".into()),
+            mismatch: Some(crate::msg!(
+                "capture-gps-disagrees",
+                apart = crate::msg!("distance-km", n = 3)
+            )),
             before_token: true,
             duplicate: Some(crate::domain::photo::DuplicateOf {
                 photo_id: "p".into(),
@@ -975,7 +973,7 @@ mod tests {
             left_at: -3_600_000,
         });
         input.conflict = Some(crate::domain::flags::DeclaredConflict {
-            what: "this venue".into(),
+            what: crate::msg!("conflict-with-venue"),
             declared_at: 1_764_590_400_000, // 2025-12-01 12:00 UTC
         });
         input.repeat = Some(crate::domain::flags::RepeatVisit {
@@ -1006,26 +1004,46 @@ mod tests {
         assert!(all.windows(2).all(|w| w[0].severity >= w[1].severity));
         let travel = all.iter().find(|f| f.code == FlagCode::ImpossibleTravel).unwrap();
         assert_eq!(travel.other_visit_id.as_deref(), Some("prev"));
-        // What the shopper and the reviewer read, word for word.
-        let explained: String = all
-            .iter()
-            .map(|f| format!("{} {}: {}\n", f.severity.as_str(), f.code.as_str(), f.message))
-            .collect();
-        insta::assert_snapshot!(explained, @r"
+        // What the shopper and the reviewer read, word for word, in each language.
+        let explained = |lang| -> String {
+            all.iter()
+                .map(|f| {
+                    let text = crate::i18n::render(lang, &f.message);
+                    format!("{} {}: {text}\n", f.severity.as_str(), f.code.as_str())
+                })
+                .collect()
+        };
+        insta::assert_snapshot!(explained(crate::domain::Language::En), @r"
         CRITICAL OUTSIDE_GEOFENCE: Checked in 900 m from the venue; the geofence is 150 m.
         CRITICAL MOCK_LOCATION: The phone reported a simulated (mock) location at check-in.
-        CRITICAL PHOTO_GPS_OUTSIDE: Photo 1: taken 3 km from the venue
-        CRITICAL CAPTURE_MISMATCH: Photo 1: its own GPS is 3 km from where the phone was when the app took it.
-        CRITICAL NEAR_DUPLICATE_PHOTO: Photo 1 looks almost the same as a photo of another visit (difference 3 of 64).
+        CRITICAL PHOTO_GPS_OUTSIDE: Photo 1 (SIGN): taken 3 km from the venue
+        CRITICAL CAPTURE_MISMATCH: Photo 1 (SIGN): its own GPS is 3 km from where the phone was when the app took it.
+        CRITICAL NEAR_DUPLICATE_PHOTO: Photo 1 (SIGN) looks almost the same as a photo of another visit (difference 3 of 64).
         CRITICAL IMPOSSIBLE_TRAVEL: 468 km from the previous visit in 1 h 0 min: faster than 150 km/h.
         CRITICAL CONFLICT_OF_INTEREST: The shopper declared a conflict of interest with this venue on 2025-12-01 14:00 (Kyiv time).
         WARNING LOW_GPS_ACCURACY: The check-in position was only accurate to 300 m.
-        WARNING PHOTO_TIME_MISSING: Photo 1: the photo has no time
-        WARNING CAPTURE_BEFORE_TOKEN: Photo 1: taken with the app's camera, by the phone's clock before its capture token was issued (the phone had none yet, as in a visit begun offline, or its clock is wrong), so its place and time are the phone's word alone.
+        WARNING PHOTO_TIME_MISSING: Photo 1 (SIGN): the photo has no time
+        WARNING CAPTURE_BEFORE_TOKEN: Photo 1 (SIGN): taken with the app's camera, by the phone's clock before its capture token was issued (the phone had none yet, as in a visit begun offline, or its clock is wrong), so its place and time are the phone's word alone.
         WARNING TOO_SHORT: The visit lasted 2 min (at least 5 min expected).
         WARNING COOL_OFF_BREACHED: The shopper evaluated this venue 12 days before; the wave's cool-off is 30 days.
         INFO DEVICE_TIME_GAP: The phone's check-in time and the server's differ by 3 h 0 min (an offline visit sent later, or a wrong clock).
         INFO LATE_SUBMISSION: Submitted 59 h after check-out (within 48 h expected).
+        ");
+        insta::assert_snapshot!(explained(crate::domain::Language::Uk), @r"
+        CRITICAL OUTSIDE_GEOFENCE: Відмітка про прихід за 900 м від закладу; геозона — 150 м.
+        CRITICAL MOCK_LOCATION: Телефон повідомив про підроблену (імітовану) позицію під час відмітки.
+        CRITICAL PHOTO_GPS_OUTSIDE: Фото 1 (SIGN): зроблено за 3 км від закладу
+        CRITICAL CAPTURE_MISMATCH: Фото 1 (SIGN): власний GPS фото за 3 км від місця, де був телефон, коли застосунок зробив фото.
+        CRITICAL NEAR_DUPLICATE_PHOTO: Фото 1 (SIGN) майже таке саме, як фото іншого візиту (різниця 3 з 64).
+        CRITICAL IMPOSSIBLE_TRAVEL: 468 км від попереднього візиту за 1 год 0 хв: швидше за 150 км/год.
+        CRITICAL CONFLICT_OF_INTEREST: Таємний покупець заявив про конфлікт інтересів із цим закладом 2025-12-01 14:00 (за київським часом).
+        WARNING LOW_GPS_ACCURACY: Позиція під час відмітки була точною лише до 300 м.
+        WARNING PHOTO_TIME_MISSING: Фото 1 (SIGN): у фото немає часу
+        WARNING CAPTURE_BEFORE_TOKEN: Фото 1 (SIGN): зроблено камерою застосунку, але за годинником телефону — до того, як видано ключ зйомки (телефон ще не мав його, як у візиті, розпочатому офлайн, або його годинник неправильний), тож місце й час фото підтверджує лише телефон.
+        WARNING TOO_SHORT: Візит тривав 2 хв (очікувалося щонайменше 5 хв).
+        WARNING COOL_OFF_BREACHED: Таємний покупець оцінював цей заклад 12 дн. тому; перерва між візитами у хвилі — 30 дн.
+        INFO DEVICE_TIME_GAP: Час відмітки на телефоні й на сервері різниться на 3 год 0 хв (візит офлайн, надісланий пізніше, або неправильний годинник).
+        INFO LATE_SUBMISSION: Надіслано через 59 год після відмітки про вихід (очікувалося протягом 48 год).
         ");
     }
 

@@ -16,7 +16,7 @@ impl Kopiykas {
         if !(0..=Self::MAX_PER_VISIT).contains(&value) {
             return Err(ValidationError::new(
                 field,
-                "must be from 0 to 10000000 kopiykas (100,000 UAH)",
+                crate::msg!("kopiykas-range", max = 10_000_000),
             ));
         }
         Ok(Self(value))
@@ -38,14 +38,14 @@ impl Period {
     pub fn parse(starts_on: &str, ends_on: &str) -> Result<Self, ValidationError> {
         let date = |field: &str, text: &str| {
             NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-                .map_err(|_| ValidationError::new(field, "must be a date such as 2026-12-01"))
+                .map_err(|_| ValidationError::new(field, crate::msg!("date-format")))
         };
         let (starts_on, ends_on) = (date("startsOn", starts_on)?, date("endsOn", ends_on)?);
         if ends_on < starts_on {
-            return Err(ValidationError::new("endsOn", "must not be before startsOn"));
+            return Err(ValidationError::new("endsOn", crate::msg!("wave-ends-before-start")));
         }
         if (ends_on - starts_on).num_days() > 731 {
-            return Err(ValidationError::new("endsOn", "a wave lasts at most two years"));
+            return Err(ValidationError::new("endsOn", crate::msg!("wave-too-long")));
         }
         Ok(Self { starts_on, ends_on })
     }
@@ -56,7 +56,10 @@ pub fn bounded(field: &str, value: i64, min: i64, max: i64) -> Result<i64, Valid
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(ValidationError::new(field, format!("must be from {min} to {max}")))
+        Err(ValidationError::new(
+            field,
+            crate::msg!("whole-number-range", min = min, max = max),
+        ))
     }
 }
 
@@ -87,14 +90,14 @@ impl BonusRule {
             {
                 return Err(ValidationError::new(
                     format!("bonusSteps[{i}]"),
-                    "steps must rise in days and in amount",
+                    crate::msg!("bonus-steps-rise"),
                 ));
             }
         }
         if !steps.is_empty() && cap == 0 {
             return Err(ValidationError::new(
                 "bonusCapKopiykas",
-                "set a cap above 0 when bonus steps are given",
+                crate::msg!("bonus-cap-needed"),
             ));
         }
         Ok(Self {
@@ -232,15 +235,16 @@ impl WaveMove {
         super::sql_literals(self.from().iter().map(|s| s.as_str()))
     }
 
-    /// Why the move does not apply to a wave in `status`, in words.
-    pub fn refusal(self, status: WaveStatus) -> String {
-        let verb = match self {
-            WaveMove::Launch => "launched",
-            WaveMove::Pause => "paused",
-            WaveMove::Resume => "resumed",
-            WaveMove::Close => "closed",
+    /// Why the move does not apply to a wave in `status`.
+    pub fn refusal(self, status: WaveStatus) -> super::Msg {
+        let action = match self {
+            WaveMove::Launch => "launch",
+            WaveMove::Pause => "pause",
+            WaveMove::Resume => "resume",
+            WaveMove::Close => "close",
         };
-        format!("a {} wave cannot be {verb}", status.as_str().to_lowercase())
+        let status = crate::msg!("wave-status-name", status = status.as_str());
+        crate::msg!("wave-move-refused", status = status, action = action)
     }
 }
 
@@ -265,8 +269,11 @@ mod tests {
         }
         assert_eq!(WaveMove::Close.from_sql(), "'DRAFT', 'LAUNCHED', 'PAUSED'");
         assert_eq!(
-            WaveMove::Resume.refusal(WaveStatus::Closed),
-            "a closed wave cannot be resumed"
+            crate::i18n::render(
+                super::super::Language::En,
+                &WaveMove::Resume.refusal(WaveStatus::Closed)
+            ),
+            "A wave in state CLOSED cannot be resumed."
         );
     }
 

@@ -51,45 +51,39 @@ impl From<&PhotoSettings> for Limits {
 ///
 /// Photo times without an offset are read in `zone`, the venue's time zone.
 pub fn process(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Processed, ValidationError> {
-    let refuse = |why: String| ValidationError::new("file", why);
+    let refuse = |why: crate::domain::Msg| ValidationError::new("file", why);
     if bytes.is_empty() {
-        return Err(refuse("is empty (0 bytes)".into()));
+        return Err(refuse(crate::msg!("file-empty")));
     }
     if bytes.len() > limits.max_bytes {
-        return Err(refuse(format!(
-            "is {:.1} MB; photos of at most {:.0} MB are accepted",
-            bytes.len() as f64 / 1_048_576.0,
-            limits.max_bytes as f64 / 1_048_576.0
+        return Err(refuse(crate::msg!(
+            "photo-too-big",
+            size_mb = (bytes.len() as f64 / 104_857.6).round() / 10.0,
+            max_mb = (limits.max_bytes as f64 / 1_048_576.0).round()
         )));
     }
     let (format, content_type, extension) = match image::guess_format(bytes) {
         Ok(ImageFormat::Jpeg) => (ImageFormat::Jpeg, "image/jpeg", "jpg"),
         Ok(ImageFormat::Png) => (ImageFormat::Png, "image/png", "png"),
         Ok(ImageFormat::WebP) => (ImageFormat::WebP, "image/webp", "webp"),
-        _ if is_heif(bytes) => {
-            return Err(refuse(
-                "is a HEIC/HEIF photo, which this server cannot read (it is built without libheif); \
-                 set the camera to \"Most compatible\" (JPEG) and take it again"
-                    .into(),
-            ))
-        }
-        _ => return Err(refuse("is not a JPEG, PNG or WebP image".into())),
+        _ if is_heif(bytes) => return Err(refuse(crate::msg!("photo-heic"))),
+        _ => return Err(refuse(crate::msg!("photo-not-image"))),
     };
     // Dimensions from the header first: a decompression bomb is refused before any pixel is decoded.
     let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
-        .map_err(|e| refuse(format!("is not a readable image ({e})")))?;
+        .map_err(|e| refuse(crate::msg!("photo-unreadable", detail = e.to_string())))?;
     if u64::from(w) * u64::from(h) > limits.max_pixels {
-        return Err(refuse(format!(
-            "is {w} × {h} pixels; pictures of at most {} megapixels are accepted",
-            limits.max_pixels / 1_000_000
+        return Err(refuse(crate::msg!(
+            "photo-too-many-pixels",
+            width = w,
+            height = h,
+            max = limits.max_pixels / 1_000_000
         )));
     }
     // The JPEG decoder fills a cut-off file with grey rather than failing: check for the end marker.
     if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(refuse(
-            "could not be decoded: the file is damaged or incomplete (it ends before the picture does)".into(),
-        ));
+        return Err(refuse(crate::msg!("photo-truncated")));
     }
     let exif = read_exif(bytes, zone);
     let orientation = image::metadata::Orientation::from_exif(exif.orientation as u8)
@@ -118,10 +112,7 @@ pub fn process(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Proc
 }
 
 fn damaged(e: impl std::fmt::Display) -> ValidationError {
-    ValidationError::new(
-        "file",
-        format!("could not be decoded: the file is damaged or incomplete ({e})"),
-    )
+    ValidationError::new("file", crate::msg!("photo-damaged", detail = e.to_string()))
 }
 
 /// The picture as RGB, for JPEG at the smallest libjpeg scale (n/8) whose long side still reaches the display
@@ -246,7 +237,7 @@ fn fit(picture: &RgbImage, px: u32) -> RgbImage {
 
 /// JPEG without any metadata (the encoder writes none): what clients see.
 fn encode_jpeg(picture: &RgbImage, quality: u8) -> Result<Vec<u8>, ValidationError> {
-    let failed = |e: String| ValidationError::new("file", format!("could not be re-encoded ({e})"));
+    let failed = |e: String| ValidationError::new("file", crate::msg!("photo-reencode-failed", detail = e));
     #[cfg(feature = "turbojpeg")]
     {
         let image = turbojpeg::Image {
@@ -449,7 +440,10 @@ mod tests {
 
     #[test]
     fn bad_files_are_refused_with_a_reason() {
-        let why = |bytes: &[u8], l: Limits| process(bytes, l, chrono_tz::Europe::Kyiv).unwrap_err().message;
+        let why = |bytes: &[u8], l: Limits| {
+            let m = process(bytes, l, chrono_tz::Europe::Kyiv).unwrap_err().message;
+            crate::i18n::render(crate::domain::Language::En, &m)
+        };
         assert!(why(b"", limits()).contains("empty"));
         assert!(why(b"hello, this is text", limits()).contains("not a JPEG, PNG or WebP"));
         assert!(why(&photo("IMG_5195.HEIC"), limits()).contains("HEIC"));
@@ -484,6 +478,7 @@ mod tests {
         let crc = crc32fast::hash(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
         let err = process(&png, limits(), chrono_tz::Europe::Kyiv).unwrap_err().message;
+        let err = crate::i18n::render(crate::domain::Language::En, &err);
         assert!(err.contains("30000 × 30000 pixels"), "{err}");
     }
 }

@@ -43,7 +43,7 @@ impl Feedback {
             return Err(AppError::forbidden());
         }
         if !(1..=MAX_BURST_HOURS).contains(&hours) {
-            return Err(crate::domain::ValidationError::new("hours", "must be 1 to 720").into());
+            return Err(crate::domain::ValidationError::new("hours", crate::msg!("whole-number-1-720")).into());
         }
         let now = self.db.now_ms();
         // One bucket earlier, so a window straddling the start is whole.

@@ -127,7 +127,7 @@ impl Feedback {
             .bind(venue_id)
             .fetch_optional(self.db.pool())
             .await?;
-        found.map(|_| ()).ok_or_else(|| AppError::NotFound("venue".into()))
+        found.map(|_| ()).ok_or_else(|| AppError::NotFound("venue"))
     }
 
     /// The venue behind a code from a link, or `None` for a forged, altered, retired or unknown code (the page

@@ -47,9 +47,16 @@ pub struct ResponsesExport {
     period: String,
     from_ms: i64,
     to_ms: i64,
+    /// The reader's language: the risk reasons are written in it.
+    lang: crate::domain::Language,
 }
 
 impl ResponsesExport {
+    /// The same export, its words in `lang`.
+    pub fn in_language(self, lang: crate::domain::Language) -> Self {
+        Self { lang, ..self }
+    }
+
     pub fn file_name(&self, format: ExportFormat) -> String {
         format!("feedback-{}.{}", self.period, format.extension())
     }
@@ -62,7 +69,11 @@ impl ResponsesExport {
         let text = |t: &str| Cell::Text(t.to_string());
         let optional = |t: &Option<String>| t.as_deref().map_or(Cell::Empty, text);
         let number = |n: Option<i64>| n.map_or(Cell::Empty, |n| Cell::Number(n as f64));
-        let reasons: Vec<String> = serde_json::from_str(&r.risk_reasons).unwrap_or_default();
+        let reasons: Vec<String> = serde_json::from_str::<Vec<crate::domain::Msg>>(&r.risk_reasons)
+            .unwrap_or_default()
+            .iter()
+            .map(|m| crate::i18n::render(self.lang, m))
+            .collect();
         vec![
             text(&r.id),
             text(&crate::time::kyiv_time(r.created_at).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)),
@@ -110,10 +121,7 @@ impl Feedback {
             return Err(AppError::forbidden());
         }
         let Some((from, to)) = period_days(period) else {
-            return Err(AppError::bad_input(
-                "period",
-                "must be a month (2026-11) or a quarter (2026-Q4)",
-            ));
+            return Err(AppError::bad_input("period", crate::msg!("period-format")));
         };
         self.known_client(client_id).await?;
         let mut tx = self.db.begin_write().await?;
@@ -131,6 +139,7 @@ impl Feedback {
             period: period.to_string(),
             from_ms: crate::time::kyiv_start_ms(from),
             to_ms: crate::time::kyiv_start_ms(to),
+            lang: crate::domain::Language::Uk,
         })
     }
 

@@ -92,7 +92,7 @@ impl Feedback {
             .await?;
         known
             .map(|_| ())
-            .ok_or_else(|| crate::error::AppError::NotFound("client".into()))
+            .ok_or_else(|| crate::error::AppError::NotFound("client"))
     }
 
     /// The services of a venue type, in the catalogue's order.

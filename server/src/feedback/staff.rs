@@ -97,7 +97,7 @@ impl Feedback {
             .fetch_optional(&mut *tx)
             .await?;
         match current.as_deref() {
-            None => return Err(AppError::NotFound("response".into())),
+            None => return Err(AppError::NotFound("response")),
             Some("PENDING") => {
                 sqlx::query(
                     "UPDATE feedback_responses SET moderation = $1, moderated_by = $2, moderated_at = $3 WHERE id = $4",
@@ -119,8 +119,8 @@ impl Feedback {
                 tx.commit().await?;
             }
             Some(state) if state == wanted => drop(tx),
-            Some("NONE") => return Err(AppError::conflict("this response has no comment to moderate")),
-            Some(state) => return Err(AppError::conflict(format!("the comment was already decided: {state}"))),
+            Some("NONE") => return Err(AppError::conflict(crate::msg!("moderation-no-comment"))),
+            Some(state) => return Err(AppError::conflict(crate::msg!("moderation-decided", state = state))),
         }
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE r.id = $1"))
             .bind(id)
@@ -161,7 +161,7 @@ impl Feedback {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(f) = facts else {
-            return Err(AppError::NotFound("response".into()));
+            return Err(AppError::NotFound("response"));
         };
         if (f.counted == 1) != counted {
             sqlx::query("UPDATE feedback_responses SET counted = $1, counted_by = $2 WHERE id = $3")
@@ -212,12 +212,12 @@ impl Feedback {
         let venue_type = VenueType::parse("venueType", venue_type)?;
         let code = code.trim().to_ascii_uppercase();
         if code.is_empty() || code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(ValidationError::new("code", "must be 1–40 letters, digits or _").into());
+            return Err(ValidationError::new("code", crate::msg!("service-code-format")).into());
         }
         let name_uk = BoundedText::parse("nameUk", name_uk, 1, 200)?.into_inner();
         let name_en = BoundedText::parse("nameEn", name_en, 1, 200)?.into_inner();
         if !(0..=9999).contains(&position) {
-            return Err(ValidationError::new("position", "must be 0 to 9999").into());
+            return Err(ValidationError::new("position", crate::msg!("whole-number-0-9999")).into());
         }
         let mut tx = self.db.begin_write().await?;
         sqlx::query(

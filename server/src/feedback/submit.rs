@@ -8,8 +8,7 @@ use sha2::Digest;
 
 use crate::db::new_id;
 use crate::domain::feedback::{
-    check_form, decide_response, Channel, Form, Response, ResponseDecision, Signals, HELD_BY_LATER_BURST,
-    NEW_DEVICE_HOURS, SUSPICIOUS,
+    check_form, decide_response, Channel, Form, Response, ResponseDecision, Signals, NEW_DEVICE_HOURS, SUSPICIOUS,
 };
 use crate::domain::quality_index::Tally;
 use crate::domain::ValidationError;
@@ -225,7 +224,7 @@ impl Feedback {
         Ok((!known).then(|| {
             Submitted::Invalid(vec![ValidationError::new(
                 "service",
-                "is not one of this center's services",
+                crate::msg!("feedback-unknown-service"),
             )])
         }))
     }
@@ -443,8 +442,8 @@ async fn hold_before_burst(tx: &mut crate::db::Tx, venue: &FeedbackVenue, since:
     .fetch_all(&mut **tx)
     .await?;
     for row in &rows {
-        let mut reasons: Vec<String> = serde_json::from_str(&row.risk_reasons).unwrap_or_default();
-        reasons.push(HELD_BY_LATER_BURST.to_string());
+        let mut reasons: Vec<crate::domain::Msg> = serde_json::from_str(&row.risk_reasons).unwrap_or_default();
+        reasons.push(crate::domain::feedback::held_by_later_burst());
         sqlx::query(
             "UPDATE feedback_responses SET counted = 0, risk_score = $1, risk_reasons = $2, \
              moderation = CASE WHEN moderation = 'PUBLISHED' AND moderated_by IS NULL THEN 'PENDING' ELSE moderation END \

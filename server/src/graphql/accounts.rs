@@ -402,7 +402,7 @@ impl From<ShopperSignal> for ShopperSignalView {
     fn from(s: ShopperSignal) -> Self {
         Self {
             code: s.code,
-            message: s.message,
+            message: super::words(&s.message),
             other_shopper_ids: s.other_shopper_ids.into_iter().map(ID).collect(),
         }
     }
@@ -411,7 +411,7 @@ impl From<ShopperSignal> for ShopperSignalView {
 /// The signals of a shopper, for a reader who may see them (`ReadShoppers`: coordinators and admins).
 pub async fn shopper_signals(ctx: &Context<'_>, shopper_id: &str) -> async_graphql::Result<Vec<ShopperSignalView>> {
     if !actor(ctx)?.can(Permission::ReadShoppers) {
-        return Err(AppError::Forbidden("account signals are for coordinators".into()).into());
+        return Err(AppError::Forbidden(crate::msg!("signals-coordinators-only")).into());
     }
     Ok(accounts(ctx)
         .signals(shopper_id)
@@ -472,10 +472,7 @@ impl Shopper {
     async fn payout_details(&self, ctx: &Context<'_>) -> async_graphql::Result<PayoutDetails> {
         let actor = actor(ctx)?;
         if !actor.owns_or_can(Some(&self.0.user.id), Permission::ReadPayoutDetails) {
-            return Err(AppError::Forbidden(
-                "bank details are visible to the shopper and the payments team only".into(),
-            )
-            .into());
+            return Err(AppError::Forbidden(crate::msg!("bank-details-private")).into());
         }
         let display = Iban::parse("iban", &self.0.iban)
             .map(|i| i.display_form())

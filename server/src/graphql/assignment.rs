@@ -168,7 +168,7 @@ impl AssignmentQuery {
             .transpose()
             .map_err(AppError::from)?;
         if radius_km.is_some_and(|r| !r.is_finite() || r <= 0.0) {
-            return Err(AppError::bad_input("radiusKm", "must be more than 0").into());
+            return Err(AppError::bad_input("radiusKm", crate::msg!("positive")).into());
         }
         let tasks = assignment(ctx).available_tasks(actor(ctx)?, near, radius_km).await?;
         Ok(offset_connection(
@@ -411,7 +411,7 @@ impl AutoAssignMutation {
                 .map(|(task, venue, reason)| UnassignableTask {
                     task_id: ID(task),
                     venue_name: venue,
-                    reason,
+                    reason: super::words(&reason),
                 })
                 .collect(),
         })

@@ -164,8 +164,13 @@ impl FeedbackResponseView {
     async fn risk_score(&self) -> i64 {
         self.0.risk_score
     }
+    /// Why it is suspicious, in the reader's language.
     async fn risk_reasons(&self) -> Vec<String> {
-        serde_json::from_str(&self.0.risk_reasons).unwrap_or_default()
+        serde_json::from_str::<Vec<crate::domain::Msg>>(&self.0.risk_reasons)
+            .unwrap_or_default()
+            .iter()
+            .map(super::words)
+            .collect()
     }
     /// It goes into the index.
     async fn counted(&self) -> bool {

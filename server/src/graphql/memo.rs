@@ -70,7 +70,7 @@ mod tests {
         assert_eq!(loads.load(Ordering::SeqCst), 2);
 
         let failed = memo
-            .get("bad", || async { Err::<u32, _>(AppError::NotFound("wave".into())) })
+            .get("bad", || async { Err::<u32, _>(AppError::NotFound("wave")) })
             .await;
         assert!(failed.is_err());
         assert_eq!(memo.get("bad", || async { Ok(1) }).await.unwrap(), 1);

@@ -36,6 +36,7 @@ use crate::assignment::Assignment;
 use crate::auth::{Actor, Permission};
 use crate::checklists::Checklists;
 use crate::config::LimitSettings;
+use crate::domain::Language;
 use crate::error::AppError;
 use crate::ledger::Ledger;
 use crate::payouts::Payouts;
@@ -137,17 +138,31 @@ pub struct RequestCtx {
     pub request_id: String,
     pub client: ClientInfo,
     pub auth: AuthState,
+    /// The reader's language (`Accept-Language`): messages are rendered in it.
+    pub lang: Language,
 }
 
 tokio::task_local! {
     /// The current request's id, so that errors converted with `?` can name it.
     pub static REQUEST_ID: String;
+    /// The current request's reader's language, so that errors converted with `?` speak it.
+    pub static REQUEST_LANG: Language;
+}
+
+/// The current request's reader's language (Ukrainian outside a request).
+pub fn reader_language() -> Language {
+    REQUEST_LANG.try_with(|l| *l).unwrap_or(Language::Uk)
+}
+
+/// A message of the catalogue in the current reader's language.
+pub fn words(message: &crate::domain::Msg) -> String {
+    crate::i18n::render(reader_language(), message)
 }
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
         let request_id = REQUEST_ID.try_with(Clone::clone).unwrap_or_else(|_| "-".into());
-        err.into_graphql(&request_id)
+        err.into_graphql(&request_id, reader_language())
     }
 }
 
@@ -156,10 +171,8 @@ impl AuthState {
     pub fn actor(&self) -> Result<&Actor, AppError> {
         match self {
             AuthState::User(actor) => Ok(actor),
-            AuthState::InvalidToken => Err(AppError::Unauthenticated(
-                "your session has expired or was revoked; please log in again".into(),
-            )),
-            AuthState::Anonymous => Err(AppError::Unauthenticated("please log in first".into())),
+            AuthState::InvalidToken => Err(AppError::Unauthenticated(crate::msg!("session-expired"))),
+            AuthState::Anonymous => Err(AppError::Unauthenticated(crate::msg!("login-needed"))),
         }
     }
 }

@@ -75,7 +75,10 @@ pub const MAX_PAGE: i32 = 100;
 pub fn page_size(first: Option<i32>) -> Result<usize, AppError> {
     match first.unwrap_or(DEFAULT_PAGE) {
         n if (0..=MAX_PAGE).contains(&n) => Ok(n as usize),
-        _ => Err(AppError::bad_input("first", format!("must be from 0 to {MAX_PAGE}"))),
+        _ => Err(AppError::bad_input(
+            "first",
+            crate::msg!("whole-number-range", min = 0, max = MAX_PAGE),
+        )),
     }
 }
 
@@ -88,7 +91,7 @@ pub fn decode_cursor(cursor: Option<&str>) -> Result<Option<String>, AppError> {
     let Some(cursor) = cursor else {
         return Ok(None);
     };
-    let bad = || AppError::bad_input("after", "is not a cursor returned by this list");
+    let bad = || AppError::bad_input("after", crate::msg!("cursor-invalid"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     text.strip_prefix("v1:").map(|id| Some(id.to_string())).ok_or_else(bad)
@@ -117,7 +120,7 @@ pub fn decode_offset(after: Option<&str>) -> Result<usize, AppError> {
     match decode_cursor(after)? {
         Some(n) => n
             .parse()
-            .map_err(|_| AppError::bad_input("after", "is not a cursor returned by this list")),
+            .map_err(|_| AppError::bad_input("after", crate::msg!("cursor-invalid"))),
         None => Ok(0),
     }
 }

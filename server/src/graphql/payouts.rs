@@ -75,7 +75,8 @@ impl From<HistoryLine> for LedgerLine {
         Self {
             id: l.id.into(),
             kind: l.kind.into(),
-            memo: l.memo,
+            // The service's own words are catalogue messages; a staff adjustment's reason is kept as written.
+            memo: super::words(&crate::domain::Msg::stored(&l.memo)),
             amount_kopiykas: l.amount,
             currency: l.currency,
             visit_id: l.visit_id.map(Into::into),
@@ -255,7 +256,7 @@ impl PayoutBatch {
             None => 0,
             Some(text) => text
                 .parse::<i64>()
-                .map_err(|_| AppError::bad_input("after", "is not a cursor of this list"))?,
+                .map_err(|_| AppError::bad_input("after", crate::msg!("cursor-invalid")))?,
         };
         let page: Page<LineRecord> = payouts(ctx)
             .lines(
@@ -286,6 +287,8 @@ impl PayoutBatch {
 #[derive(SimpleObject)]
 pub struct SkippedShopper {
     pub shopper_id: ID,
+    /// The account holder on file.
+    pub shopper_name: String,
     pub available_kopiykas: i64,
     pub reason: String,
 }
@@ -294,8 +297,9 @@ impl From<Skipped> for SkippedShopper {
     fn from(s: Skipped) -> Self {
         Self {
             shopper_id: s.shopper_id.into(),
+            shopper_name: s.account_holder,
             available_kopiykas: s.available,
-            reason: s.reason,
+            reason: super::words(&s.reason),
         }
     }
 }
@@ -479,7 +483,7 @@ impl PayoutQuery {
         let start = kyiv_day_start("from", &from)?;
         let end = kyiv_day_start("to", &to)? + 86_400_000;
         if end <= start {
-            return Err(AppError::bad_input("to", "must not be before from").into());
+            return Err(AppError::bad_input("to", crate::msg!("to-before-from")).into());
         }
         let totals = ledger(ctx).totals(start, end, by_wave).await?;
         Ok(totals.into_iter().map(Into::into).collect())
@@ -585,7 +589,7 @@ impl PayoutMutation {
     ) -> async_graphql::Result<StatusImportResult> {
         let upload = file
             .value(ctx)
-            .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
+            .map_err(|e| AppError::bad_input("file", crate::msg!("file-unreadable", detail = e.to_string())))?;
         // The multipart parser spooled the file to disk; read it off the async workers.
         let bytes = tokio::task::spawn_blocking(move || {
             let mut bytes = Vec::new();
@@ -593,7 +597,7 @@ impl PayoutMutation {
         })
         .await
         .map_err(|e| AppError::Internal(e.into()))?
-        .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
+        .map_err(|e| AppError::bad_input("file", crate::msg!("file-unreadable", detail = e.to_string())))?;
         let result = payouts(ctx).import_status(actor(ctx)?, &batch_id, &bytes).await?;
         Ok(StatusImportResult {
             paid: result.paid,

@@ -45,7 +45,7 @@ impl QualityQuery {
     async fn quality_periods(&self, ctx: &Context<'_>, client_id: ID) -> async_graphql::Result<Vec<String>> {
         let actor = actor(ctx)?;
         if actor.client_scope()?.is_some_and(|own| own != client_id.as_str()) {
-            return Err(crate::error::AppError::NotFound("client".into()).into());
+            return Err(crate::error::AppError::NotFound("client").into());
         }
         Ok(quality(ctx).periods(&client_id).await?)
     }

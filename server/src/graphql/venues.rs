@@ -185,7 +185,7 @@ impl From<ImportReport> for VenueImportReport {
                 .map(|e| VenueImportError {
                     row: e.row as i32,
                     column: e.column,
-                    message: e.message,
+                    message: super::words(&e.message),
                 })
                 .collect(),
         }
@@ -393,7 +393,7 @@ impl VenueQuery {
     ) -> async_graphql::Result<NearbyVenueConnection> {
         let center = Coordinates::parse("near", near.lat, near.lon).map_err(AppError::from)?;
         if !radius_km.is_finite() || radius_km <= 0.0 || radius_km > 500.0 {
-            return Err(AppError::bad_input("radiusKm", "must be more than 0 and at most 500").into());
+            return Err(AppError::bad_input("radiusKm", crate::msg!("radius-range")).into());
         }
         let found = venues(ctx)
             .venues_near(
@@ -482,12 +482,10 @@ impl VenueMutation {
         let actor = actor(ctx)?;
         let upload = file
             .value(ctx)
-            .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
+            .map_err(|e| AppError::bad_input("file", crate::msg!("file-unreadable", detail = e.to_string())))?;
         let format = match format.or_else(|| ImportFormat::from_file_name(&upload.filename)) {
             Some(format) => format,
-            None => {
-                return Err(AppError::bad_input("format", "give CSV or GEOJSON (the file name does not tell)").into())
-            }
+            None => return Err(AppError::bad_input("format", crate::msg!("import-format-needed")).into()),
         };
         let defaults = ImportDefaults {
             venue_type: default_type
@@ -501,7 +499,7 @@ impl VenueMutation {
         let parsed = tokio::task::spawn_blocking(move || {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut upload.into_read(), &mut bytes)
-                .map_err(|e| ValidationError::new("file", format!("cannot be read: {e}")))?;
+                .map_err(|e| ValidationError::new("file", crate::msg!("file-unreadable", detail = e.to_string())))?;
             import::parse(&bytes, format, encoding, &mapping, &defaults)
         })
         .await

@@ -66,7 +66,7 @@ impl From<GeoVerdict> for GeoVerdictView {
             in_visiting_window: v.in_visiting_window,
             mock_location: v.mock_location,
             passed: v.passed,
-            reasons: v.reasons,
+            reasons: v.reasons.iter().map(super::words).collect(),
         }
     }
 }
@@ -211,13 +211,13 @@ impl Photo {
         Ok(Verdict::parse(&self.record.gps_verdict).map_err(AppError::from)?)
     }
     async fn gps_note(&self) -> Option<String> {
-        (self.viewer != Viewer::Client).then(|| self.record.stored_exif().gps_verdict_note)
+        (self.viewer != Viewer::Client).then(|| super::words(&self.record.stored_exif().gps_verdict_note))
     }
     async fn time_verdict(&self) -> async_graphql::Result<Verdict> {
         Ok(Verdict::parse(&self.record.time_verdict).map_err(AppError::from)?)
     }
     async fn time_note(&self) -> String {
-        self.record.stored_exif().time_verdict_note
+        super::words(&self.record.stored_exif().time_verdict_note)
     }
     /// `LIVE_CAMERA` (taken by the app, place and time from the phone's fix at capture) or `GALLERY`.
     async fn source(&self) -> async_graphql::Result<PhotoSource> {
@@ -236,7 +236,7 @@ impl Photo {
             },
             accuracy_m: fix.accuracy_m,
             taken_at: from_ms(fix.at),
-            exif_disagrees: stored.capture_mismatch,
+            exif_disagrees: stored.capture_mismatch.as_ref().map(super::words),
         })
     }
     async fn exif(&self) -> Option<PhotoExif> {
@@ -250,7 +250,7 @@ impl Photo {
             gps_time: f.gps_at.map(from_ms),
             taken_local: f.taken_local,
             offset: f.offset,
-            offset_source: f.offset_source,
+            offset_source: f.offset_source.as_ref().map(super::words),
             taken_at: f.taken_at.map(from_ms),
             orientation: i32::from(f.orientation),
             make: f.make,
@@ -434,7 +434,7 @@ impl Visit {
             flags.push(VisitFlag {
                 code: FlagCode::parse(&f.code).map_err(AppError::from)?,
                 severity: Severity::parse(&f.severity).map_err(AppError::from)?,
-                message: f.message,
+                message: super::words(&crate::domain::Msg::stored(&f.message)),
                 other_visit_id: f.other_visit_id.filter(|_| viewer == Viewer::Reviewer).map(ID),
             });
         }
@@ -658,7 +658,7 @@ impl VisitMutation {
         let actor = actor(ctx)?;
         let upload = file
             .value(ctx)
-            .map_err(|e| AppError::bad_input("file", format!("cannot be read: {e}")))?;
+            .map_err(|e| AppError::bad_input("file", crate::msg!("file-unreadable", detail = e.to_string())))?;
         let record = visits(ctx)
             .upload_photo(
                 actor,

@@ -378,7 +378,7 @@ impl Task {
     async fn shopper_id(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<ID>> {
         let actor = actor(ctx)?;
         if !actor.owns_or_can(self.0.shopper_id.as_deref(), Permission::ReadShoppers) {
-            return Err(AppError::Forbidden("shopper identities are visible to coordinators only".into()).into());
+            return Err(AppError::Forbidden(crate::msg!("shopper-identity-private")).into());
         }
         Ok(self.0.shopper_id.clone().map(ID))
     }
@@ -475,10 +475,10 @@ impl WaveInput {
         match s.mode {
             SelectionMode::List if s.venue_ids.is_empty() => errors.push(crate::domain::ValidationError::new(
                 "selection.venueIds",
-                "list at least one venue",
+                crate::msg!("selection-list-empty"),
             )),
             SelectionMode::All | SelectionMode::Filter if !s.venue_ids.is_empty() => errors.push(
-                crate::domain::ValidationError::new("selection.venueIds", "only a LIST selection names venues"),
+                crate::domain::ValidationError::new("selection.venueIds", crate::msg!("selection-not-list")),
             ),
             _ => {}
         }

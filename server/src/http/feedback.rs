@@ -105,7 +105,12 @@ fn form_page(
     notice: Option<&str>,
 ) -> Markup {
     let prev = |f: fn(&Posted) -> &Option<String>| previous.and_then(|p| f(p).clone()).unwrap_or_default();
-    let error_for = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
+    let error_for = |field: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| crate::i18n::render(lang.into(), &e.message))
+    };
     let other_lang = if lang == Lang::Uk { "en" } else { "uk" };
     let title = lang.t("Як вас обслужили?", "How were you served?");
     shell(
@@ -121,7 +126,7 @@ fn form_page(
             @if !errors.is_empty() {
                 div.errors role="alert" tabindex="-1" id="errors" {
                     p.error { (lang.t("Виправте, будь ласка:", "Please fix:")) }
-                    ul { @for e in errors { li { a href={ "#" (e.field) } { (field_name(lang, &e.field)) ": " (e.message) } } } }
+                    ul { @for e in errors { li { a href={ "#" (e.field) } { (field_name(lang, &e.field)) ": " (crate::i18n::render(lang.into(), &e.message)) } } } }
                 }
             }
             form method="post" action=(action) novalidate {
@@ -664,13 +669,13 @@ pub(super) async fn poster(
                     Err(e) => Err(AppError::Internal(e.into())),
                 }
             }
-            Ok(None) => Err(AppError::conflict("the venue is not in use")),
+            Ok(None) => Err(AppError::conflict(crate::msg!("venue-not-in-use"))),
             Err(e) => Err(e),
         },
         None => match name.as_str() {
             "qr.svg" => crate::feedback::qr_svg(&link).map(|s| ("image/svg+xml", s.into_bytes())),
             "qr.png" => crate::feedback::qr_png(&link, 10).map(|b| ("image/png", b)),
-            _ => Err(AppError::NotFound("file".into())),
+            _ => Err(AppError::NotFound("file")),
         },
     };
     match made {
@@ -713,7 +718,7 @@ pub(super) async fn responses_export(
         .start_export(&download.actor, &client_id, &period, format)
         .await
     {
-        Ok(export) => export,
+        Ok(export) => export.in_language(download.lang),
         Err(err) => return download.error(err),
     };
     let file_name = export.file_name(format);

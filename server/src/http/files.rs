@@ -8,7 +8,7 @@ use serde::Deserialize;
 use crate::auth::Actor;
 use crate::error::AppError;
 
-use super::{auth_state, json_error, request_id, AppState};
+use super::{auth_state, json_error, reader_language, request_id, AppState};
 
 #[derive(Deserialize)]
 pub(super) struct MediaQuery {
@@ -62,6 +62,8 @@ pub(super) async fn media(
 pub(super) struct Download<Q> {
     pub actor: Actor,
     pub request_id: String,
+    /// The reader's language, for the error answer.
+    pub lang: crate::domain::Language,
     pub query: Q,
 }
 
@@ -73,22 +75,25 @@ where
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Response> {
         let request_id = request_id(&parts.headers);
+        let lang = reader_language(&parts.headers);
         let auth = auth_state(state, &parts.headers)
             .await
-            .map_err(|err| json_error(err, &request_id))?;
-        let actor = auth.actor().map_err(|err| json_error(err, &request_id))?.clone();
+            .map_err(|err| json_error(err, &request_id, lang))?;
+        let actor = auth.actor().map_err(|err| json_error(err, &request_id, lang))?.clone();
         let query = match Query::<Q>::try_from_uri(&parts.uri) {
             Ok(Query(q)) => q,
             Err(rejection) => {
                 return Err(json_error(
-                    AppError::bad_input("query", rejection.body_text()),
+                    AppError::bad_input("query", crate::msg!("query-invalid", detail = rejection.body_text())),
                     &request_id,
+                    lang,
                 ))
             }
         };
         Ok(Download {
             actor,
             request_id,
+            lang,
             query,
         })
     }
@@ -97,7 +102,7 @@ where
 impl<Q> Download<Q> {
     /// The error answer of this download.
     pub fn error(&self, err: AppError) -> Response {
-        json_error(err, &self.request_id)
+        json_error(err, &self.request_id, self.lang)
     }
 }
 
@@ -110,7 +115,7 @@ pub(super) trait FileFormat: Sized {
 
 impl FileFormat for crate::tabular::ExportFormat {
     const DEFAULT: &'static str = "csv";
-    const EXPECTED: &'static str = "must be csv or xlsx";
+    const EXPECTED: &'static str = "csv, xlsx";
     fn parse(text: &str) -> Option<Self> {
         crate::tabular::ExportFormat::parse(text)
     }
@@ -118,7 +123,7 @@ impl FileFormat for crate::tabular::ExportFormat {
 
 impl FileFormat for crate::payouts::export::BankFileFormat {
     const DEFAULT: &'static str = "csv";
-    const EXPECTED: &'static str = "must be csv, pain.001.001.09 or pain.001.001.03";
+    const EXPECTED: &'static str = "csv, pain.001.001.09, pain.001.001.03";
     fn parse(text: &str) -> Option<Self> {
         crate::payouts::export::BankFileFormat::parse(text)
     }
@@ -126,7 +131,7 @@ impl FileFormat for crate::payouts::export::BankFileFormat {
 
 impl FileFormat for crate::feedback::PosterFormat {
     const DEFAULT: &'static str = "svg";
-    const EXPECTED: &'static str = "must be svg or pdf";
+    const EXPECTED: &'static str = "svg, pdf";
     fn parse(text: &str) -> Option<Self> {
         crate::feedback::PosterFormat::parse(text)
     }
@@ -134,7 +139,8 @@ impl FileFormat for crate::feedback::PosterFormat {
 
 /// `?format=` (the format's default when absent), or bad input naming `format`.
 pub(super) fn format_of<F: FileFormat>(text: Option<&str>) -> Result<F, AppError> {
-    F::parse(text.unwrap_or(F::DEFAULT)).ok_or_else(|| AppError::bad_input("format", F::EXPECTED))
+    F::parse(text.unwrap_or(F::DEFAULT))
+        .ok_or_else(|| AppError::bad_input("format", crate::msg!("one-of", allowed = F::EXPECTED)))
 }
 
 /// A file download: its type, name and the body. A name with letters beyond ASCII (a wave called «Хвиля 3»)

@@ -36,7 +36,7 @@ fn path_refusal(path: &str) -> Option<&'static str> {
 }
 
 /// The first query parameter whose name or value is not clean text, with why.
-fn query_refusal(query: &str) -> Option<(String, &'static str)> {
+fn query_refusal(query: &str) -> Option<(String, crate::domain::Msg)> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
         let decode = |t: &str| {
@@ -46,11 +46,11 @@ fn query_refusal(query: &str) -> Option<(String, &'static str)> {
         };
         let (Ok(name), Ok(value)) = (decode(name), decode(value)) else {
             let shown = decode(name).unwrap_or_else(|_| "?".into());
-            return Some((shown, "must be UTF-8 text"));
+            return Some((shown, crate::msg!("query-not-utf8")));
         };
         if name.chars().chain(value.chars()).any(bad_char) {
             let shown: String = name.chars().filter(|c| !bad_char(*c)).take(40).collect();
-            return Some((shown, "must not contain control or bidirectional formatting characters"));
+            return Some((shown, crate::msg!("query-hidden-characters")));
         }
     }
     None
@@ -65,7 +65,8 @@ pub async fn clean_urls(request: Request, next: Next) -> Response {
     }
     if let Some((name, why)) = uri.query().and_then(query_refusal) {
         let request_id = super::request_id(request.headers());
-        return super::json_error(crate::error::AppError::bad_input(name, why), &request_id);
+        let lang = super::reader_language(request.headers());
+        return super::json_error(crate::error::AppError::bad_input(name, why), &request_id, lang);
     }
     next.run(request).await
 }

@@ -26,9 +26,10 @@ use tower_http::trace::TraceLayer;
 
 use crate::accounts::{Accounts, ClientInfo};
 use crate::config::Settings;
+use crate::domain::Language;
 use crate::error::AppError;
 use crate::evidence::Storage;
-use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID};
+use crate::graphql::{AppSchema, AuthState, RequestCtx, REQUEST_ID, REQUEST_LANG};
 use crate::metrics::{Metrics, Sample};
 use crate::payouts::Payouts;
 use crate::visits::Visits;
@@ -341,7 +342,7 @@ fn http_status(err: &AppError) -> StatusCode {
 
 /// An error of a plain HTTP endpoint, as JSON with the same codes as GraphQL errors (and `Retry-After` when
 /// the client should come back).
-fn json_error(err: AppError, request_id: &str) -> Response {
+fn json_error(err: AppError, request_id: &str, lang: Language) -> Response {
     let status = http_status(&err);
     let retry_after = match &err {
         AppError::RateLimited { retry_after_secs, .. } => Some(*retry_after_secs),
@@ -351,11 +352,17 @@ fn json_error(err: AppError, request_id: &str) -> Response {
     let message = match &err {
         AppError::Internal(cause) => {
             tracing::error!(error = ?cause, request_id, "internal error");
-            format!("internal error (request id {request_id})")
+            crate::i18n::render(lang, &crate::msg!("internal-error-with-id", request_id = request_id))
         }
-        other => other.message(),
+        other => other.render(lang),
     };
-    let mut extensions = serde_json::json!({ "code": code, "requestId": request_id });
+    let msg = err.msg();
+    let mut extensions = serde_json::json!({
+        "code": code,
+        "requestId": request_id,
+        "messageCode": msg.code,
+        "params": msg.args,
+    });
     if let Some(secs) = retry_after {
         extensions["retryAfterSeconds"] = secs.into();
     }
@@ -378,6 +385,12 @@ async fn readyz(State(state): State<AppState>) -> Response {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
     }
+}
+
+/// The reader's language, from the request's `Accept-Language` (the faces send their own; Ukrainian without
+/// one).
+fn reader_language(headers: &HeaderMap) -> Language {
+    crate::i18n::negotiate(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
 }
 
 fn request_id(headers: &HeaderMap) -> String {
@@ -447,6 +460,7 @@ async fn graphql(
     request: Result<GraphQLRequest, async_graphql_axum::rejection::GraphQLRejection>,
 ) -> Response {
     let request_id = request_id(&headers);
+    let lang = reader_language(&headers);
     if let Some(refused) = refuse_content_type(&headers) {
         return refused;
     }
@@ -459,18 +473,22 @@ async fn graphql(
     };
     let auth = match auth_state(&state, &headers).await {
         Ok(auth) => auth,
-        Err(err) => return json_error(err, &request_id),
+        Err(err) => return json_error(err, &request_id, lang),
     };
     let ctx = RequestCtx {
         request_id: request_id.clone(),
         client: client_info(&headers, client),
         auth,
+        lang,
     };
     let schema = state.schema.clone();
     let mut response = REQUEST_ID
         .scope(
             request_id,
-            schema.execute(request.data(ctx).data(crate::graphql::RequestMemo::default())),
+            REQUEST_LANG.scope(
+                lang,
+                schema.execute(request.data(ctx).data(crate::graphql::RequestMemo::default())),
+            ),
         )
         .await;
     // Errors raised by the GraphQL layer itself (syntax, validation, argument types) carry no code yet.

@@ -105,10 +105,16 @@ fn error_page(err: AppError) -> Response {
         return page(
             StatusCode::INTERNAL_SERVER_ERROR,
             "Помилка / Error",
-            "Something went wrong; please try again.",
+            "Щось пішло не так; спробуйте ще раз. / Something went wrong; please try again.",
         );
     }
-    page(http_status(&err), "Не вдалося / That did not work", &err.message())
+    // These pages speak both languages (the link in a mail carries no choice of one).
+    let both = format!(
+        "{} / {}",
+        err.render(crate::domain::Language::Uk),
+        err.render(crate::domain::Language::En)
+    );
+    page(http_status(&err), "Не вдалося / That did not work", &both)
 }
 
 fn page(status: StatusCode, title: &str, message: &str) -> Response {

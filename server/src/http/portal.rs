@@ -18,7 +18,7 @@ use crate::quality::PublicCenter;
 
 use super::feedback::dimension_title;
 use super::public::{public_page, Lang};
-use super::{http_status, json_error, request_id, AppState};
+use super::{http_status, json_error, reader_language, request_id, AppState};
 
 /// Where the portal script is (`npm run build` writes it; without a build the pages work as lists).
 const PORTAL_SCRIPT: &str = "/portal/assets/portal.js";
@@ -220,7 +220,7 @@ async fn oblast_page(state: &AppState, oblast: &str, q: &PortalQuery) -> Result<
     let carry = q.carry(&period);
     let centers = state.quality.public_centers_of(&period, oblast).await?;
     if centers.is_empty() {
-        return Err(AppError::NotFound("oblast".into()));
+        return Err(AppError::NotFound("oblast"));
     }
     let mut hromadas: Vec<(&str, Vec<&PublicCenter>)> = Vec::new();
     for c in &centers {
@@ -251,7 +251,7 @@ async fn search(state: &AppState, q: &PortalQuery) -> Result<Response, AppError>
     let carry = q.carry(&period);
     let text = q.q.as_deref().unwrap_or("").trim().to_lowercase();
     if text.chars().count() > 100 {
-        return Err(AppError::bad_input("q", "must be at most 100 characters"));
+        return Err(AppError::bad_input("q", crate::msg!("text-too-long-100")));
     }
     let words: Vec<String> = text
         .split_whitespace()
@@ -314,7 +314,7 @@ async fn center_page(state: &AppState, id: &str, q: &PortalQuery) -> Result<Resp
     let period = q.period(state)?;
     let carry = q.carry(&period);
     let Some(center) = state.quality.public_center(&period, id).await? else {
-        return Err(AppError::NotFound("center".into()));
+        return Err(AppError::NotFound("center"));
     };
     let history = state.quality.history(id).await?;
     let comments = state.quality.published_comments(id, 10).await?;
@@ -610,7 +610,7 @@ async fn open_file(state: &AppState, file: &str, q: &PortalQuery) -> Result<Resp
             )
                 .into_response())
         }
-        _ => Err(AppError::NotFound("file".into())),
+        _ => Err(AppError::NotFound("file")),
     }
 }
 
@@ -672,7 +672,7 @@ fn failed(state: &AppState, lang: Lang, headers: &HeaderMap, err: AppError) -> R
                 ),
             )
         }
-        other => (lang.t("Неправильний запит", "Bad request"), other.message()),
+        other => (lang.t("Неправильний запит", "Bad request"), other.render(lang.into())),
     };
     let body = html! {
         h1 { (title) }
@@ -730,7 +730,7 @@ pub(super) async fn map_centers_json(
 ) -> Response {
     centers_json(&state, &params(query))
         .await
-        .unwrap_or_else(|e| json_error(e, &request_id(&headers)))
+        .unwrap_or_else(|e| json_error(e, &request_id(&headers), reader_language(&headers)))
 }
 
 pub(super) async fn open_data(
@@ -741,5 +741,5 @@ pub(super) async fn open_data(
 ) -> Response {
     open_file(&state, &file, &params(query))
         .await
-        .unwrap_or_else(|e| json_error(e, &request_id(&headers)))
+        .unwrap_or_else(|e| json_error(e, &request_id(&headers), reader_language(&headers)))
 }

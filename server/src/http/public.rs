@@ -32,6 +32,15 @@ impl Lang {
     }
 }
 
+impl From<Lang> for crate::domain::Language {
+    fn from(lang: Lang) -> Self {
+        match lang {
+            Lang::Uk => crate::domain::Language::Uk,
+            Lang::En => crate::domain::Language::En,
+        }
+    }
+}
+
 /// The citizens' pages' frame (the feedback form and the map portal): the language, the title, the shared
 /// styles plus `style`, an optional module script of this service, and no favicon request.
 pub(super) fn public_page(lang: Lang, title: &str, style: &str, script: Option<&str>, body: Markup) -> Markup {

@@ -1,98 +1,99 @@
-//! The text of every email, in Ukrainian and English. Staff accounts (who have no language setting) get both.
+//! The text of every email, from the message catalogue (`messages/*.ftl`, `mail-*`) in the reader's
+//! language. Staff accounts (who have no language setting) get both languages in one mail.
 
-use crate::domain::Language;
+use crate::domain::{Language, Msg};
+use crate::i18n::render;
+use crate::msg;
 
 pub struct Rendered {
     pub subject: String,
     pub body: String,
 }
 
-pub fn verify_email(language: Language, name: &str, link: &str, hours: u64) -> Rendered {
-    match language {
-        Language::Uk => Rendered {
-            subject: "Підтвердіть свою електронну адресу".into(),
-            body: format!(
-                "Вітаємо, {name}!\n\nДякуємо за реєстрацію таємним покупцем. Щоб підтвердити адресу, відкрийте посилання:\n\n\
-                 {link}\n\nПосилання діє {hours} год і спрацьовує один раз. Якщо ви не реєструвалися, просто ігноруйте цей лист.\n"
-            ),
-        },
-        Language::En => Rendered {
-            subject: "Confirm your email address".into(),
-            body: format!(
-                "Hello {name},\n\nThank you for signing up as a mystery shopper. To confirm your address, open this link:\n\n\
-                 {link}\n\nThe link works once and expires in {hours} hours. If you did not sign up, ignore this message.\n"
-            ),
-        },
+fn mail(language: Language, subject: Msg, body: Msg) -> Rendered {
+    Rendered {
+        subject: render(language, &subject),
+        body: render(language, &body),
     }
+}
+
+pub fn verify_email(language: Language, name: &str, link: &str, hours: u64) -> Rendered {
+    mail(
+        language,
+        msg!("mail-verify-subject"),
+        msg!("mail-verify-body", name = name, link = link, hours = hours),
+    )
 }
 
 pub fn reset_password(language: Language, link: &str, minutes: u64) -> Rendered {
-    match language {
-        Language::Uk => Rendered {
-            subject: "Зміна пароля".into(),
-            body: format!(
-                "Хтось (сподіваємося, ви) попросив змінити пароль. Щоб задати новий пароль, відкрийте посилання:\n\n\
-                 {link}\n\nПосилання діє {minutes} хв і спрацьовує один раз. Якщо це були не ви, ігноруйте цей лист: \
-                 пароль не зміниться.\n"
-            ),
-        },
-        Language::En => Rendered {
-            subject: "Reset your password".into(),
-            body: format!(
-                "Someone (hopefully you) asked to reset your password. To choose a new one, open this link:\n\n\
-                 {link}\n\nThe link works once and expires in {minutes} minutes. If it was not you, ignore this \
-                 message: your password stays as it is.\n"
-            ),
-        },
-    }
+    mail(
+        language,
+        msg!("mail-reset-subject"),
+        msg!("mail-reset-body", link = link, minutes = minutes),
+    )
 }
 
+/// In Ukrainian, then English: the account has no language yet.
 pub fn staff_invitation(role: &str, link: &str, hours: u64) -> Rendered {
+    let both = |m: Msg| format!("{}\n\n{}", render(Language::Uk, &m), render(Language::En, &m));
     Rendered {
-        subject: "Запрошення до Fieldwork / Your Fieldwork account".into(),
-        body: format!(
-            "Для вас створено обліковий запис ({role}). Задайте пароль за посиланням (діє {hours} год):\n\
-             An account ({role}) was created for you. Choose your password here (valid for {hours} hours):\n\n{link}\n"
+        subject: format!(
+            "{} / {}",
+            render(Language::Uk, &msg!("mail-invitation-subject")),
+            render(Language::En, &msg!("mail-invitation-subject"))
         ),
+        body: both(msg!("mail-invitation-body", role = role, link = link, hours = hours)),
     }
 }
 
 pub fn claim_expired(language: Language, venue: &str, wave: &str) -> Rendered {
-    match language {
-        Language::Uk => Rendered {
-            subject: "Завдання повернуто на дошку".into(),
-            body: format!(
-                "Час на візит до «{venue}» (хвиля «{wave}») минув, тож завдання знову доступне іншим таємним \
-                 покупцям. Якщо ви ще хочете його виконати, візьміть його знову, поки воно вільне.\n"
-            ),
-        },
-        Language::En => Rendered {
-            subject: "A task returned to the job board".into(),
-            body: format!(
-                "The time for your visit to “{venue}” (wave “{wave}”) ran out, so the task is open to other shoppers \
-                 again. If you still want it, claim it again while it is free.\n"
-            ),
-        },
-    }
+    mail(
+        language,
+        msg!("mail-claim-expired-subject"),
+        msg!("mail-claim-expired-body", venue = venue, wave = wave),
+    )
 }
 
 pub fn payout_failed(language: Language, amount: &str, currency: &str, reason: &str) -> Rendered {
-    match language {
-        Language::Uk => Rendered {
-            subject: "Виплату не здійснено".into(),
-            body: format!(
-                "Банк не зарахував вашу виплату {amount} {currency}. Причина: {reason}.\n\n\
-                 Гроші повернулися на ваш баланс і будуть у наступній виплаті. Перевірте, будь ласка, IBAN і \
-                 ім'я власника рахунку у своєму профілі.\n"
-            ),
-        },
-        Language::En => Rendered {
-            subject: "A payout did not go through".into(),
-            body: format!(
-                "The bank did not credit your payout of {amount} {currency}. Reason: {reason}.\n\n\
-                 The money is back on your balance and will be in the next payout. Please check the IBAN and \
-                 account holder in your profile.\n"
-            ),
-        },
+    mail(
+        language,
+        msg!("mail-payout-failed-subject"),
+        msg!(
+            "mail-payout-failed-body",
+            amount = amount,
+            currency = currency,
+            reason = reason
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_speak_the_readers_language_with_every_value_in_place() {
+        let uk = verify_email(Language::Uk, "Олена", "https://x.example/v?t=1", 48);
+        assert_eq!(uk.subject, "Підтвердіть свою електронну адресу");
+        assert!(
+            uk.body.starts_with("Вітаємо, Олена!") && uk.body.contains("https://x.example/v?t=1\n"),
+            "{}",
+            uk.body
+        );
+        assert!(uk.body.contains("48 год"), "{}", uk.body);
+        let en = reset_password(Language::En, "https://x.example/r?t=2", 60);
+        assert!(en.body.contains("expires in 60 minutes"), "{}", en.body);
+        let both = staff_invitation("COORDINATOR", "https://x.example/i", 72);
+        assert!(
+            both.body.contains("Для вас створено") && both.body.contains("An account (COORDINATOR)"),
+            "{}",
+            both.body
+        );
+        let failed = payout_failed(Language::Uk, "654.50", "UAH", "account closed");
+        assert!(
+            failed.body.contains("654.50 UAH") && failed.body.contains("account closed"),
+            "{}",
+            failed.body
+        );
     }
 }

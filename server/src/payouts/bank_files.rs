@@ -18,13 +18,13 @@ impl Payouts {
         }
         let batch = self.batch(batch_id).await?;
         if batch.state != BatchState::Approved {
-            return Err(AppError::conflict("only an approved batch is exported"));
+            return Err(AppError::conflict(crate::msg!("payout-export-not-approved")));
         }
         let debtor_iban = self
             .settings
             .debtor_iban
             .as_deref()
-            .ok_or_else(|| AppError::conflict("the paying account is not configured (payouts.debtor_iban)"))?;
+            .ok_or_else(|| AppError::conflict(crate::msg!("payout-debtor-missing")))?;
         let debtor_iban = Iban::parse("payouts.debtor_iban", debtor_iban)?;
         let export_id = new_id();
         let message_id = format!("FW{}", export::end_to_end_id(&export_id));

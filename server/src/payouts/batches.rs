@@ -26,7 +26,7 @@ impl Payouts {
         let from = parse_date("periodFrom", period_from)?;
         let to = parse_date("periodTo", period_to)?;
         if to < from {
-            return Err(AppError::bad_input("periodTo", "must not be before periodFrom"));
+            return Err(AppError::bad_input("periodTo", crate::msg!("period-to-before-from")));
         }
         let request = fingerprint(&[&actor.user_id, &from.to_string(), &to.to_string()]);
         if let Some(id) = replayed(&self.db, "payout_batch", idempotency_key, &request).await? {
@@ -41,9 +41,10 @@ impl Payouts {
         let owed = owed_balances(&mut tx, cutoff, &currency, min_payout).await?;
         let plan = plan_batch(owed, min_payout, &self.settings.withholding());
         if plan.lines.is_empty() {
-            return Err(AppError::conflict(format!(
-                "nobody has an available balance of at least {} {currency} with a valid IBAN for this period",
-                ledger::decimal(self.settings.min_payout_kopiykas)
+            return Err(AppError::conflict(crate::msg!(
+                "payout-nobody-owed",
+                min = ledger::decimal(self.settings.min_payout_kopiykas),
+                currency = &currency
             )));
         }
         let id = new_id();
@@ -72,6 +73,7 @@ impl Payouts {
             .into_iter()
             .map(|l| Skipped {
                 shopper_id: l.shopper_id,
+                account_holder: l.account_holder,
                 available: l.available,
                 reason: l.reason,
             })
@@ -86,17 +88,15 @@ impl Payouts {
         let batch = batch_in(&mut tx, id).await?;
         match batch.state {
             BatchState::Approved => return Ok(batch),
-            BatchState::Cancelled => return Err(AppError::conflict("the batch was cancelled")),
+            BatchState::Cancelled => return Err(AppError::conflict(crate::msg!("payout-batch-cancelled"))),
             BatchState::Draft => {}
         }
         if batch.created_by == actor.user_id {
-            return Err(AppError::Forbidden(
-                "a batch is approved by someone other than the person who created it (four eyes)".into(),
-            ));
+            return Err(AppError::Forbidden(crate::msg!("payout-four-eyes")));
         }
         let now = self.db.now_ms();
         if !move_batch(&mut tx, id, BatchMove::Approve, &actor.user_id, now).await? {
-            return Err(AppError::conflict("someone else decided on this batch meanwhile"));
+            return Err(AppError::conflict(crate::msg!("payout-batch-decided-meanwhile")));
         }
         let period = format!("{}..{}", batch.period_from, batch.period_to);
         let mut after = 0i64;
@@ -122,11 +122,10 @@ impl Payouts {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if owed.unwrap_or(0) < line.gross {
-                    return Err(AppError::conflict(format!(
-                        "line {}: the shopper is now owed only {} (a clawback or adjustment since the batch was made); \
-                         cancel this batch and create a new one",
-                        line.seq,
-                        ledger::decimal(owed.unwrap_or(0))
+                    return Err(AppError::conflict(crate::msg!(
+                        "payout-line-owed-less",
+                        seq = line.seq,
+                        owed = ledger::decimal(owed.unwrap_or(0))
                     )));
                 }
                 let split = ledger::Split {
@@ -165,21 +164,17 @@ impl Payouts {
             .fetch_optional(&mut *tx)
             .await?;
         match state.as_deref().map(BatchState::parse).transpose()? {
-            None => return Err(AppError::NotFound("payout batch".into())),
+            None => return Err(AppError::NotFound("payout-batch")),
             Some(BatchState::Cancelled) => {
                 drop(tx);
                 return self.batch(id).await;
             }
-            Some(BatchState::Approved) => {
-                return Err(AppError::conflict(
-                    "an approved batch cannot change; mark its lines paid or failed",
-                ))
-            }
+            Some(BatchState::Approved) => return Err(AppError::conflict(crate::msg!("payout-approved-immutable"))),
             _ => {}
         }
         let now = self.db.now_ms();
         if !move_batch(&mut tx, id, BatchMove::Cancel, &actor.user_id, now).await? {
-            return Err(AppError::conflict("someone else decided on this batch meanwhile"));
+            return Err(AppError::conflict(crate::msg!("payout-batch-decided-meanwhile")));
         }
         sqlx::query("UPDATE payout_batches SET cancel_reason = $1 WHERE id = $2")
             .bind(&reason)
@@ -326,7 +321,7 @@ async fn insert_batch(tx: &mut Tx, b: &NewBatch<'_>, plan: &BatchPlan) -> AppRes
         .await
         .map_err(|e| {
             if is_unique_violation(&e) {
-                AppError::conflict("another batch took some of these shoppers meanwhile; try again")
+                AppError::conflict(crate::msg!("payout-shoppers-taken-meanwhile"))
             } else {
                 e.into()
             }

@@ -79,8 +79,9 @@ const LINE_COLUMNS: &str = "id, batch_id, seq, shopper_id, account_holder, iban,
 #[derive(Debug, Clone)]
 pub struct Skipped {
     pub shopper_id: String,
+    pub account_holder: String,
     pub available: i64,
-    pub reason: String,
+    pub reason: crate::domain::Msg,
 }
 
 /// What the bank said about a line.
@@ -184,7 +185,7 @@ async fn batch_in(conn: &mut sqlx::AnyConnection, id: &str) -> AppResult<BatchRe
         .bind(id)
         .fetch_optional(conn)
         .await?
-        .ok_or_else(|| AppError::NotFound("payout batch".into()))
+        .ok_or_else(|| AppError::NotFound("payout-batch"))
 }
 
 async fn line_in(conn: &mut sqlx::AnyConnection, id: &str) -> AppResult<LineRecord> {
@@ -192,5 +193,5 @@ async fn line_in(conn: &mut sqlx::AnyConnection, id: &str) -> AppResult<LineReco
         .bind(id)
         .fetch_optional(conn)
         .await?
-        .ok_or_else(|| AppError::NotFound("payout line".into()))
+        .ok_or_else(|| AppError::NotFound("payout-line"))
 }

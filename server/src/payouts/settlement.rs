@@ -42,10 +42,10 @@ impl Payouts {
         .execute(&mut **tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(AppError::conflict(format!(
-                "line {} was already marked {}",
-                line.seq,
-                line.state.as_str().to_lowercase()
+            return Err(AppError::conflict(crate::msg!(
+                "payout-line-already-marked",
+                seq = line.seq,
+                state = line.state.as_str()
             )));
         }
         if outcome == Settlement::Failed {
@@ -55,7 +55,7 @@ impl Payouts {
                 &ledger::payout_key(&line.id),
                 &ledger::payout_failed_key(&line.id),
                 Kind::PayoutFailed,
-                &format!("payment failed: {reason}"),
+                &crate::msg!("memo-payment-failed", reason = reason).to_json(),
                 Refs {
                     shopper_id: Some(&line.shopper_id),
                     payout_line_id: Some(&line.id),
@@ -90,12 +90,15 @@ impl Payouts {
     ) -> AppResult<LineRecord> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
         if outcome == Settlement::Failed && reason.is_none() {
-            return Err(AppError::bad_input("reason", "say why the bank refused the payment"));
+            return Err(AppError::bad_input(
+                "reason",
+                crate::msg!("payout-failure-reason-needed"),
+            ));
         }
         let mut tx = self.db.begin_write().await?;
         let line = line_in(&mut tx, line_id).await?;
         if !matches!(line.state, LineState::Sent | LineState::Paid | LineState::Failed) {
-            return Err(AppError::conflict("the line's batch is not approved"));
+            return Err(AppError::conflict(crate::msg!("payout-line-batch-not-approved")));
         }
         self.settle_in(&mut tx, actor, &line, outcome, reason).await?;
         tx.commit().await?;
@@ -113,26 +116,28 @@ impl Payouts {
         }
         let batch = self.batch(batch_id).await?;
         if batch.state != BatchState::Approved {
-            return Err(AppError::conflict("only an approved batch has payments to settle"));
+            return Err(AppError::conflict(crate::msg!("payout-batch-not-approved")));
         }
         let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).from_reader(file);
         let headers = reader
             .headers()
-            .map_err(|e| AppError::bad_input("file", format!("is not a CSV file ({e})")))?
+            .map_err(|e| AppError::bad_input("file", crate::msg!("status-not-csv", detail = e.to_string())))?
             .clone();
         let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
         let (Some(id_col), Some(status_col)) = (column("end_to_end_id"), column("status")) else {
-            return Err(AppError::bad_input(
-                "file",
-                "needs a header row with the columns end_to_end_id, status and (for failures) reason",
-            ));
+            return Err(AppError::bad_input("file", crate::msg!("status-header")));
         };
         let reason_col = column("reason");
         let mut rows = Vec::new();
         let mut seen = HashSet::new();
         for (i, record) in reader.records().enumerate() {
             let row = i + 2;
-            let record = record.map_err(|e| AppError::bad_input(format!("file.row[{row}]"), e.to_string()))?;
+            let record = record.map_err(|e| {
+                AppError::bad_input(
+                    format!("file.row[{row}]"),
+                    crate::msg!("import-row-unreadable", row = row, detail = e.to_string()),
+                )
+            })?;
             let e2e = record.get(id_col).unwrap_or_default().to_string();
             let outcome = match record.get(status_col).unwrap_or_default().to_ascii_uppercase().as_str() {
                 "PAID" | "ACCP" | "ACSC" => Settlement::Paid,
@@ -140,7 +145,7 @@ impl Payouts {
                 other => {
                     return Err(AppError::bad_input(
                         format!("file.row[{row}].status"),
-                        format!("must be PAID or FAILED, not {other:?}"),
+                        crate::msg!("status-value", value = other),
                     ))
                 }
             };
@@ -151,19 +156,19 @@ impl Payouts {
             if outcome == Settlement::Failed && reason.is_none() {
                 return Err(AppError::bad_input(
                     format!("file.row[{row}].reason"),
-                    "a failed payment needs the bank's reason",
+                    crate::msg!("status-reason-needed"),
                 ));
             }
             if !seen.insert(e2e.clone()) {
                 return Err(AppError::bad_input(
                     format!("file.row[{row}].end_to_end_id"),
-                    "appears twice in the file",
+                    crate::msg!("status-twice"),
                 ));
             }
             rows.push((row, e2e, outcome, reason));
         }
         if rows.is_empty() {
-            return Err(AppError::bad_input("file", "has no rows"));
+            return Err(AppError::bad_input("file", crate::msg!("status-no-rows")));
         }
         let mut tx = self.db.begin_write().await?;
         // Claim the file first: a parallel import of the same file waits here and then finds it applied.
@@ -200,7 +205,7 @@ impl Payouts {
             let Some(line) = line else {
                 return Err(AppError::bad_input(
                     format!("file.row[{row}].end_to_end_id"),
-                    "is not a payment of this batch",
+                    crate::msg!("status-not-in-batch"),
                 ));
             };
             self.settle_in(&mut tx, actor, &line, outcome, reason.as_deref())

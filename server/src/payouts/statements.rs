@@ -16,10 +16,10 @@ impl Payouts {
     /// A shopper's year by month (Europe/Kyiv): gross, withheld and net of the payments sent, less failed ones.
     pub async fn statement(&self, actor: &Actor, shopper_id: &str, year: i32) -> AppResult<Vec<StatementMonth>> {
         if !actor.owns_or_can(Some(shopper_id), Permission::ManagePayouts) {
-            return Err(AppError::NotFound("shopper".into()));
+            return Err(AppError::NotFound("shopper"));
         }
         if !(2000..=2100).contains(&year) {
-            return Err(AppError::bad_input("year", "must be from 2000 to 2100"));
+            return Err(AppError::bad_input("year", crate::msg!("year-range")));
         }
         let start = kyiv_start_ms(NaiveDate::from_ymd_opt(year, 1, 1).expect("valid date"));
         let end = kyiv_start_ms(NaiveDate::from_ymd_opt(year + 1, 1, 1).expect("valid date"));

@@ -85,7 +85,7 @@ impl From<CenterRow> for PublicCenter {
 pub fn check_period(period: &str) -> AppResult<()> {
     crate::domain::quality_index::parse_period(period)
         .map(|_| ())
-        .ok_or_else(|| AppError::bad_input("period", "must be a month (2026-11) or a quarter (2026-Q4)"))
+        .ok_or_else(|| AppError::bad_input("period", crate::msg!("period-format")))
 }
 
 /// Centers with their index for a period; `with_detail` also reads the parts (the tables and a center's page).
@@ -183,7 +183,7 @@ impl Quality {
         offset: usize,
     ) -> AppResult<crate::db::Page<IndexRow>> {
         if actor.client_scope()?.is_some_and(|own| own != client_id) {
-            return Err(AppError::NotFound("client".into()));
+            return Err(AppError::NotFound("client"));
         }
         check_period(period)?;
         let listing = crate::db::Listing {

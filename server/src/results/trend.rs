@@ -34,7 +34,7 @@ impl Results {
     pub async fn trend(&self, actor: &Actor, client_id: &str, venue_id: Option<&str>) -> AppResult<Vec<TrendPoint>> {
         if let Some(own) = actor.client_scope()? {
             if own != client_id {
-                return Err(AppError::NotFound("client".into()));
+                return Err(AppError::NotFound("client"));
             }
         }
         if let Some(venue_id) = venue_id {
@@ -43,7 +43,7 @@ impl Results {
                 .fetch_optional(self.db.pool())
                 .await?;
             if owner.as_deref() != Some(client_id) {
-                return Err(AppError::NotFound("venue".into()));
+                return Err(AppError::NotFound("venue"));
             }
         }
         // Sums and counts (not averages) per oblast, so the wave's mean is exact however the oblasts split.

@@ -24,7 +24,7 @@ impl Venues {
     ) -> AppResult<ImportReport> {
         self.client(client_id)
             .await
-            .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
+            .map_err(|_| AppError::bad_input("clientId", crate::msg!("no-such-client")))?;
         let mut report = ImportReport {
             dry_run,
             rows_read: parsed.rows_read,

@@ -71,11 +71,11 @@ pub struct ImportDefaults {
 
 /// A problem with one row: the row number (the header is row 1 in a CSV; features count from 1), the column
 /// and the reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowError {
     pub row: usize,
     pub column: Option<String>,
-    pub message: String,
+    pub message: crate::domain::Msg,
 }
 
 /// What a file held.
@@ -88,16 +88,13 @@ pub struct Parsed {
     pub errors: Vec<RowError>,
 }
 
-/// How to save a table as a file this import reads.
-const SAVE_AS: &str = "save it as \"CSV UTF-8 (comma delimited)\" (Excel: File → Save As; LibreOffice: Text CSV, \
-                       character set Unicode (UTF-8))";
-
 /// Bytes → text, following the encoding rule. `Auto` reads a byte-order mark (UTF-8, UTF-16 LE or BE), else
 /// valid UTF-8, else asks a detector (`chardetng`, as browsers do) and takes Windows-1251 or whatever Cyrillic
 /// single-byte encoding it finds. A file that cannot be read as text is refused in words that name what it
 /// looks like and how to save it.
 pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, ValidationError> {
-    let refuse = |what: String| ValidationError::new("file", format!("{what}; {SAVE_AS}"));
+    // Each refusal names what the file looks like and how to save it (`import-save-as` in the catalogue).
+    let refuse = |what: crate::domain::Msg| ValidationError::new("file", crate::msg!("import-unreadable", what = what));
     let text = match encoding {
         TextEncoding::Windows1251 => encoding_rs::WINDOWS_1251
             .decode_without_bom_handling(bytes)
@@ -107,17 +104,13 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, Validation
             let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
             std::str::from_utf8(body)
                 .map(str::to_string)
-                .map_err(|e| refuse(format!("is not valid UTF-8 (byte {})", e.valid_up_to())))?
+                .map_err(|e| refuse(crate::msg!("import-not-utf8", byte = e.valid_up_to())))?
         }
         TextEncoding::Auto => match encoding_rs::Encoding::for_bom(bytes) {
             Some((found, bom)) => {
                 let (text, had_errors) = found.decode_without_bom_handling(&bytes[bom..]);
                 if had_errors {
-                    return Err(refuse(format!(
-                        "starts as {} text but is not valid {}",
-                        found.name(),
-                        found.name()
-                    )));
+                    return Err(refuse(crate::msg!("import-bad-after-mark", encoding = found.name())));
                 }
                 text.into_owned()
             }
@@ -125,16 +118,14 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, Validation
                 Ok(text) => text.to_string(),
                 Err(_) => {
                     if looks_like_utf16(bytes) {
-                        return Err(refuse(
-                            "looks like UTF-16 (\"Unicode text\") without its byte-order mark".to_string(),
-                        ));
+                        return Err(refuse(crate::msg!("import-utf16-without-mark")));
                     }
                     let mut detector = chardetng::EncodingDetector::new();
                     detector.feed(bytes, true);
                     let guess = detector.guess(Some(b"ua"), true);
                     let (text, _, had_errors) = guess.decode(bytes);
                     if had_errors {
-                        return Err(refuse(format!("could not be read as {} text", guess.name())));
+                        return Err(refuse(crate::msg!("import-not-readable-as", encoding = guess.name())));
                     }
                     text.into_owned()
                 }
@@ -142,9 +133,7 @@ pub fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String, Validation
         },
     };
     if text.contains('\0') {
-        return Err(refuse(
-            "holds NUL characters, so it is not a text table (a spreadsheet or UTF-16 file?)".into(),
-        ));
+        return Err(refuse(crate::msg!("import-nul")));
     }
     Ok(text)
 }
@@ -175,7 +164,7 @@ pub fn parse(
     if records.len() > MAX_ROWS {
         return Err(ValidationError::new(
             "file",
-            format!("has more than {MAX_ROWS} rows; split it"),
+            crate::msg!("import-too-many-rows", max = MAX_ROWS),
         ));
     }
     let mut parsed = Parsed {
@@ -190,7 +179,7 @@ pub fn parse(
                     parsed.errors.push(RowError {
                         row,
                         column: Some(column(&mapping.external_code, "external_code")),
-                        message: format!("external code {} appears twice in the file", draft.external_code),
+                        message: crate::msg!("import-code-twice", code = &draft.external_code),
                     });
                 } else {
                     parsed.drafts.push((row, draft));
@@ -227,7 +216,7 @@ fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| ValidationError::new("file", format!("has no readable header row: {e}")))?
+        .map_err(|e| ValidationError::new("file", crate::msg!("import-no-header", detail = e.to_string())))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -236,14 +225,19 @@ fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record
         if required && !headers.contains(&name) {
             return Err(ValidationError::new(
                 "mapping",
-                format!("column {name} is not in the file (its columns: {})", headers.join(", ")),
+                crate::msg!("import-column-missing", column = name, columns = headers.join(", ")),
             ));
         }
     }
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
-        let record = record.map_err(|e| ValidationError::new("file", format!("row {row} cannot be read: {e}")))?;
+        let record = record.map_err(|e| {
+            ValidationError::new(
+                "file",
+                crate::msg!("import-row-unreadable", row = row, detail = e.to_string()),
+            )
+        })?;
         let map = headers.iter().cloned().zip(record.iter().map(str::to_string)).collect();
         out.push((row, map));
     }
@@ -260,12 +254,12 @@ fn required_columns(mapping: &ColumnMapping) -> [(&Option<String>, &'static str,
 }
 
 fn geojson_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record)>, ValidationError> {
-    let doc: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| ValidationError::new("file", format!("is not valid JSON: {e}")))?;
+    let doc: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| ValidationError::new("file", crate::msg!("import-not-json", detail = e.to_string())))?;
     let features = doc
         .get("features")
         .and_then(|f| f.as_array())
-        .ok_or_else(|| ValidationError::new("file", "is not a GeoJSON FeatureCollection (no features array)"))?;
+        .ok_or_else(|| ValidationError::new("file", crate::msg!("import-not-geojson")))?;
     let lat_column = column(&mapping.lat, "lat");
     let lon_column = column(&mapping.lon, "lon");
     let mut out = Vec::with_capacity(features.len());
@@ -307,10 +301,12 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
     };
     let number = |mapped: &Option<String>, default: &str| -> Result<f64, ValidationError> {
         let value = get(mapped, default);
-        value
-            .replace(',', ".")
-            .parse::<f64>()
-            .map_err(|_| ValidationError::new(column(mapped, default), format!("{value:?} is not a number")))
+        value.replace(',', ".").parse::<f64>().map_err(|_| {
+            ValidationError::new(
+                column(mapped, default),
+                crate::msg!("import-not-a-number", value = value),
+            )
+        })
     };
     let (lat, lon) = (number(&mapping.lat, "lat")?, number(&mapping.lon, "lon")?);
     let type_value = get(&mapping.venue_type, "type");
@@ -320,7 +316,7 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         (true, None) => {
             return Err(ValidationError::new(
                 column(&mapping.venue_type, "type"),
-                "is empty and no default type was given",
+                crate::msg!("import-type-empty"),
             ))
         }
     };
@@ -328,9 +324,12 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
     let geofence_m = if geofence_value.is_empty() {
         defaults.geofence.metres()
     } else {
-        geofence_value
-            .parse::<i64>()
-            .map_err(|_| ValidationError::new(column(&mapping.geofence_m, "geofence_m"), "must be whole metres"))?
+        geofence_value.parse::<i64>().map_err(|_| {
+            ValidationError::new(
+                column(&mapping.geofence_m, "geofence_m"),
+                crate::msg!("import-whole-metres"),
+            )
+        })?
     };
     let raw = RawVenue {
         external_code: get(&mapping.external_code, "external_code"),
@@ -371,13 +370,18 @@ fn draft(record: &Record, mapping: &ColumnMapping, defaults: &ImportDefaults) ->
         errors
             .into_iter()
             .next()
-            .unwrap_or_else(|| ValidationError::new("row", "is not valid"))
+            .unwrap_or_else(|| ValidationError::new("row", crate::msg!("import-row-invalid")))
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message as an English reader sees it.
+    fn en(m: &crate::domain::Msg) -> String {
+        crate::i18n::render(crate::domain::Language::En, m)
+    }
 
     fn defaults() -> ImportDefaults {
         ImportDefaults {
@@ -468,12 +472,14 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.field, "file");
+        let text = en(&err.message);
+        assert!(text.contains("UTF-16") && text.contains("CSV UTF-8"), "{text}");
+        assert!(!text.contains('\0'));
+        let ukrainian = crate::i18n::render(crate::domain::Language::Uk, &err.message);
         assert!(
-            err.message.contains("UTF-16") && err.message.contains("CSV UTF-8"),
-            "{}",
-            err.message
+            ukrainian.contains("UTF-16") && ukrainian.contains("CSV UTF-8"),
+            "{ukrainian}"
         );
-        assert!(!err.message.contains('\0'));
         // A longer Windows-1251 file, as Excel saves "CSV" on a Ukrainian Windows.
         let (cp1251, _, _) = encoding_rs::WINDOWS_1251
             .encode("external_code;name;lat;lon\nK1;Центр надання адміністративних послуг м. Житомира;50,25;28,66\n");
@@ -502,7 +508,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.field, "mapping");
-        assert!(err.message.contains("external_code"));
+        assert!(en(&err.message).contains("external_code"));
     }
 
     #[test]

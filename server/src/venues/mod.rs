@@ -332,7 +332,7 @@ impl VenueFields {
             raw.size_class.as_deref().unwrap_or(""),
         ));
         errors.finish()?;
-        let lost = || vec![ValidationError::new("venue", "validation lost a field")];
+        let lost = || vec![ValidationError::new("venue", crate::msg!("venue-validation-lost"))];
         Ok(VenueFields {
             external_code: external_code.ok_or_else(lost)?,
             name: name.ok_or_else(lost)?,
@@ -462,7 +462,7 @@ impl Venues {
         .await;
         if let Err(err) = inserted {
             if violates(&err, "clients_name_key", "clients.name") {
-                return Err(AppError::conflict_on("name", "a client with this name already exists"));
+                return Err(AppError::conflict_on("name", crate::msg!("client-name-taken")));
             }
             return Err(err.into());
         }
@@ -484,7 +484,7 @@ impl Venues {
                 .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
-            return Err(AppError::NotFound("client".into()));
+            return Err(AppError::NotFound("client"));
         }
         audit(
             &mut tx,
@@ -504,8 +504,7 @@ impl Venues {
             .bind(key.trim())
             .fetch_optional(self.db.pool())
             .await?;
-        self.client(&id.ok_or_else(|| AppError::NotFound(format!("client {key}")))?)
-            .await
+        self.client(&id.ok_or(AppError::NotFound("client"))?).await
     }
 
     pub async fn client(&self, id: &str) -> AppResult<ClientRecord> {
@@ -515,14 +514,14 @@ impl Venues {
         .bind(id)
         .fetch_optional(self.db.pool())
         .await?;
-        row.ok_or_else(|| AppError::NotFound("client".into()))
+        row.ok_or_else(|| AppError::NotFound("client"))
     }
 
     /// A client as seen by the actor (client viewers see only their own).
     pub async fn client_for(&self, actor: &Actor, id: &str) -> AppResult<ClientRecord> {
         if let Some(own) = actor.client_scope()? {
             if own != id {
-                return Err(AppError::NotFound("client".into()));
+                return Err(AppError::NotFound("client"));
             }
         }
         self.client(id).await
@@ -556,9 +555,9 @@ impl Venues {
             .bind(id)
             .fetch_optional(self.db.pool())
             .await?
-            .ok_or_else(|| AppError::NotFound("venue".into()))?;
+            .ok_or_else(|| AppError::NotFound("venue"))?;
         match actor.client_scope()? {
-            Some(own) if own != venue.client_id => Err(AppError::NotFound("venue".into())),
+            Some(own) if own != venue.client_id => Err(AppError::NotFound("venue")),
             _ => Ok(venue),
         }
     }
@@ -567,17 +566,14 @@ impl Venues {
         let mut fields = venue.apply(None).map_err(AppError::from_validation_errors)?;
         self.client(client_id)
             .await
-            .map_err(|_| AppError::bad_input("clientId", "no such client"))?;
+            .map_err(|_| AppError::bad_input("clientId", crate::msg!("no-such-client")))?;
         let id = new_id();
         let mut tx = self.db.begin_write().await?;
         self.resolve_zones(&mut tx, client_id, &mut [&mut fields]).await?;
         let inserted = insert_venue(&mut tx, &id, client_id, &fields, Some(&actor.user_id)).await;
         if let Err(err) = inserted {
             if violates(&err, "venues_client_code_key", "venues.client_id, venues.external_code") {
-                return Err(AppError::conflict_on(
-                    "externalCode",
-                    "this client already has a venue with this code",
-                ));
+                return Err(AppError::conflict_on("externalCode", crate::msg!("venue-code-taken")));
             }
             return Err(err.into());
         }
@@ -614,10 +610,7 @@ impl Venues {
         let updated = update_venue(&mut tx, id, &fields, Some(&actor.user_id)).await;
         if let Err(err) = updated {
             if violates(&err, "venues_client_code_key", "venues.client_id, venues.external_code") {
-                return Err(AppError::conflict_on(
-                    "externalCode",
-                    "this client already has a venue with this code",
-                ));
+                return Err(AppError::conflict_on("externalCode", crate::msg!("venue-code-taken")));
             }
             return Err(err.into());
         }

@@ -17,14 +17,14 @@ impl Visits {
     ) -> AppResult<VisitRecord> {
         let object = answers
             .as_object()
-            .ok_or_else(|| AppError::bad_input("answers", "must be an object of question code → answer"))?;
+            .ok_or_else(|| AppError::bad_input("answers", crate::msg!("answers-object")))?;
         let mut tx = self.db.begin_write().await?;
         lock_visit(&mut tx, visit_id).await?;
         let visit = self.own(&mut tx, actor, visit_id).await?;
         if !visit.editable() {
-            return Err(AppError::conflict(format!(
-                "the visit is {}; answers can change only while it is in progress or returned for correction",
-                visit.state.as_str().to_lowercase().replace('_', " ")
+            return Err(AppError::conflict(crate::msg!(
+                "answers-visit-not-editable",
+                state = visit.state.as_str()
             )));
         }
         let definition = self.definition(&mut tx, &visit.checklist_version_id).await?;
@@ -40,7 +40,7 @@ impl Visits {
                 {
                     return Err(AppError::bad_input(
                         format!("answers.{code}"),
-                        "is a photo question: upload photos for it instead",
+                        crate::msg!("answer-photo-question"),
                     ));
                 }
             }

@@ -31,14 +31,15 @@ impl Visits {
         count: i64,
     ) -> AppResult<Vec<CaptureToken>> {
         if !(1..=MAX_TOKENS).contains(&count) {
-            return Err(AppError::bad_input("count", format!("must be from 1 to {MAX_TOKENS}")));
+            return Err(AppError::bad_input(
+                "count",
+                crate::msg!("whole-number-range", min = 1, max = MAX_TOKENS),
+            ));
         }
         let mut tx = self.db.begin_write().await?;
         let visit = self.own(&mut tx, actor, visit_id).await?;
         if !visit.editable() {
-            return Err(AppError::conflict(
-                "photos can be taken only while the visit is in progress or returned for correction",
-            ));
+            return Err(AppError::conflict(crate::msg!("capture-visit-not-editable")));
         }
         let now = self.db.now_ms();
         let expires_at = now + self.capture_token_ms;
@@ -82,18 +83,18 @@ pub(super) async fn check_capture(
     .bind(crate::auth::token::digest(capture.token.trim()))
     .fetch_optional(&mut *conn)
     .await?;
-    let refuse = |why: &str| AppError::bad_input("capture.token", why);
+    let refuse = |why: crate::domain::Msg| AppError::bad_input("capture.token", why);
     let Some((id, token_visit, shopper, issued_at, expires_at, used_at)) = row else {
-        return Err(refuse("is not a capture token: ask the app for a new one"));
+        return Err(refuse(crate::msg!("capture-token-unknown")));
     };
     if token_visit != visit_id || shopper != actor.user_id {
-        return Err(refuse("belongs to another visit"));
+        return Err(refuse(crate::msg!("capture-token-other-visit")));
     }
     if used_at.is_some() {
-        return Err(refuse("was already used for another photo; each photo needs its own"));
+        return Err(refuse(crate::msg!("capture-token-used")));
     }
     if now > expires_at {
-        return Err(refuse("has expired; take the photo again"));
+        return Err(refuse(crate::msg!("capture-token-expired")));
     }
     // The token proves the picture is newer than the token (by the server's clock). Tokens live long
     // (`photos.capture_token_minutes`, a day by default) so a phone offline for hours can still send its photos;

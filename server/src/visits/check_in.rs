@@ -59,7 +59,7 @@ impl Visits {
         let mut tx = self.db.begin_write().await?;
         let task = task_facts(&mut tx, &input.task_id).await?;
         let decided = visit::decide_check_in(&task.task, &actor.user_id, &fix).map_err(|refusal| match refusal {
-            CheckInRefusal::NotTheirs => AppError::NotFound(refusal.message()),
+            CheckInRefusal::NotTheirs => AppError::NotFound("task"),
             other => AppError::conflict(other.message()),
         })?;
         let attempt = Attempt {
@@ -158,7 +158,7 @@ async fn task_facts(tx: &mut Tx, task_id: &str) -> AppResult<TaskFacts> {
     .bind(task_id)
     .fetch_optional(&mut **tx)
     .await?
-    .ok_or_else(|| AppError::NotFound("task".into()))?;
+    .ok_or_else(|| AppError::NotFound("task"))?;
     let wave_window = OpeningHours::from_json(&row.visiting_windows);
     Ok(TaskFacts {
         task: CheckInTask {
@@ -247,7 +247,7 @@ async fn start_visit(tx: &mut Tx, shopper_id: &str, facts: &TaskFacts, attempt: 
         raise_flag(tx, &visit_id, &conflict.flag()).await?;
     }
     if !crate::assignment::move_task(tx, attempt.task_id, TaskMove::CheckIn, attempt.at).await? {
-        return Err(AppError::conflict("the task changed meanwhile; reload it"));
+        return Err(AppError::conflict(crate::msg!("task-changed-meanwhile")));
     }
     crate::assignment::record(
         tx,

@@ -20,10 +20,10 @@ impl Visits {
             return Ok(visit);
         }
         if !visit.editable() {
-            return Err(AppError::conflict("the visit is no longer in progress"));
+            return Err(AppError::conflict(crate::msg!("visit-not-in-progress")));
         }
         if device_at < visit.checkin_device_at {
-            return Err(AppError::bad_input("deviceTime", "is before the check-in"));
+            return Err(AppError::bad_input("deviceTime", crate::msg!("before-check-in")));
         }
         sqlx::query(
             "UPDATE visits SET checkout_lat = $1, checkout_lon = $2, checkout_accuracy_m = $3, checkout_device_at = $4, \

@@ -288,15 +288,16 @@ pub struct QueueFilter {
 /// Reads an uploaded file into memory, refusing one over `max_bytes` before reading it.
 fn read_upload(mut file: std::fs::File, max_bytes: usize) -> AppResult<Vec<u8>> {
     use std::io::Read as _;
-    let unreadable = |e: std::io::Error| AppError::bad_input("file", format!("cannot be read: {e}"));
+    let unreadable =
+        |e: std::io::Error| AppError::bad_input("file", crate::msg!("file-unreadable", detail = e.to_string()));
     let size = file.metadata().map_err(unreadable)?.len();
     if size > max_bytes as u64 {
         return Err(AppError::bad_input(
             "file",
-            format!(
-                "is {:.1} MB; photos of at most {:.0} MB are accepted",
-                size as f64 / 1_048_576.0,
-                max_bytes as f64 / 1_048_576.0
+            crate::msg!(
+                "photo-too-big",
+                size_mb = (size as f64 / 104_857.6).round() / 10.0,
+                max_mb = (max_bytes as f64 / 1_048_576.0).round()
             ),
         ));
     }
@@ -318,10 +319,7 @@ async fn lock_visit(tx: &mut AnyConnection, visit_id: &str) -> Result<(), sqlx::
 fn client_id_checked(field: &str, id: &str) -> AppResult<String> {
     let id = id.trim();
     if id.len() < 8 || id.len() > 100 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(AppError::bad_input(
-            field,
-            "must be 8–100 letters, digits, '-' or '_' (a UUID generated on the phone)",
-        ));
+        return Err(AppError::bad_input(field, crate::msg!("client-id-format")));
     }
     Ok(id.to_string())
 }
@@ -330,7 +328,7 @@ fn accuracy_checked(field: &str, metres: f64) -> AppResult<f64> {
     if !metres.is_finite() || !(0.0..=100_000.0).contains(&metres) {
         return Err(AppError::bad_input(
             field,
-            "must be a number of metres from 0 to 100000",
+            crate::msg!("metres-range", min = 0, max = 100_000),
         ));
     }
     Ok(metres)
@@ -339,10 +337,7 @@ fn accuracy_checked(field: &str, metres: f64) -> AppResult<f64> {
 /// Device times from before 2000 or more than a day ahead of the server are clock errors, not visits.
 fn device_time_checked(field: &str, at: i64, now: i64) -> AppResult<i64> {
     if at < 946_684_800_000 || at > now + 86_400_000 {
-        return Err(AppError::bad_input(
-            field,
-            "is not a plausible time (the phone's clock is wrong)",
-        ));
+        return Err(AppError::bad_input(field, crate::msg!("implausible-time")));
     }
     Ok(at)
 }
@@ -394,7 +389,7 @@ impl Visits {
                 .bind(id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        row.ok_or_else(|| AppError::NotFound("visit".into()))
+        row.ok_or_else(|| AppError::NotFound("visit"))
     }
 
     /// A visit as `actor` may see it: their own (shopper), any (reviewers), or an approved visit of their client
@@ -405,7 +400,7 @@ impl Visits {
         if self.may_read(actor, &visit)? {
             Ok(visit)
         } else {
-            Err(AppError::NotFound("visit".into()))
+            Err(AppError::NotFound("visit"))
         }
     }
 
@@ -423,7 +418,7 @@ impl Visits {
     async fn own(&self, conn: &mut AnyConnection, actor: &Actor, id: &str) -> AppResult<VisitRecord> {
         let visit = self.load(conn, id).await?;
         if visit.shopper_id != actor.user_id {
-            return Err(AppError::NotFound("visit".into()));
+            return Err(AppError::NotFound("visit"));
         }
         Ok(visit)
     }
@@ -489,9 +484,9 @@ async fn declared_conflict(
     .await?;
     Ok(row.map(|(venue, client_name, declared_at)| DeclaredConflict {
         what: match (venue, client_name) {
-            (Some(_), _) => "this venue".into(),
-            (None, Some(name)) => format!("the client {name}"),
-            (None, None) => "this venue's client".into(),
+            (Some(_), _) => crate::msg!("conflict-with-venue"),
+            (None, Some(name)) => crate::msg!("conflict-with-client", client = name),
+            (None, None) => crate::msg!("conflict-with-venues-client"),
         },
         declared_at,
     }))
@@ -506,7 +501,7 @@ async fn raise_flag(conn: &mut AnyConnection, visit_id: &str, flag: &visit::Flag
     .bind(visit_id)
     .bind(flag.code.as_str())
     .bind(flag.severity.as_str())
-    .bind(&flag.message)
+    .bind(flag.message.to_json())
     .bind(&flag.other_visit_id)
     .execute(&mut *conn)
     .await?;

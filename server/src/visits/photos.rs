@@ -217,10 +217,7 @@ impl Visits {
         if refusal.is_none() {
             if let Some(token) = row.capture_token {
                 if !super::capture::spend_token(&mut tx, token, &row.id).await? {
-                    refusal = Some(AppError::bad_input(
-                        "capture.token",
-                        "was already used for another photo; each photo needs its own",
-                    ));
+                    refusal = Some(AppError::bad_input("capture.token", crate::msg!("capture-token-used")));
                 }
             }
         }
@@ -381,7 +378,7 @@ impl Visits {
             .bind(id)
             .fetch_optional(self.db.pool())
             .await?;
-        row.ok_or_else(|| AppError::NotFound("photo".into()))
+        row.ok_or_else(|| AppError::NotFound("photo"))
     }
 
     pub async fn photos(&self, visit_id: &str) -> AppResult<Vec<PhotoRecord>> {

@@ -24,13 +24,10 @@ impl Visits {
             None => None,
         };
         if decision == Decision::Reject && reason.is_none() {
-            return Err(AppError::bad_input("reason", "is required to reject a visit"));
+            return Err(AppError::bad_input("reason", crate::msg!("review-reject-reason")));
         }
         if decision == Decision::Return && reason.is_none() && comments.is_empty() {
-            return Err(AppError::bad_input(
-                "comments",
-                "say what to correct: a reason or comments on questions",
-            ));
+            return Err(AppError::bad_input("comments", crate::msg!("review-return-what")));
         }
         let mut tx = self.db.begin_write().await?;
         lock_visit(&mut tx, visit_id).await?;
@@ -40,9 +37,9 @@ impl Visits {
             return Ok(visit);
         }
         if !mv.applies_to(visit.state) {
-            return Err(AppError::conflict(format!(
-                "the visit is {}; only submitted visits are reviewed",
-                visit.state.as_str().to_lowercase().replace('_', " ")
+            return Err(AppError::conflict(crate::msg!(
+                "review-not-submitted",
+                state = visit.state.as_str()
             )));
         }
         let definition = self.definition(&mut tx, &visit.checklist_version_id).await?;
@@ -50,7 +47,7 @@ impl Visits {
             if definition.question(&c.question_code).is_none() {
                 return Err(AppError::bad_input(
                     format!("comments[{i}].questionCode"),
-                    "is not a question of this checklist",
+                    crate::msg!("question-unknown"),
                 ));
             }
             BoundedText::parse(&format!("comments[{i}].comment"), &c.comment, 1, 2_000)?;
@@ -74,9 +71,7 @@ impl Visits {
                 drop(tx);
                 return self.load_pool(visit_id).await;
             }
-            return Err(AppError::conflict(
-                "another reviewer decided meanwhile; reload the visit",
-            ));
+            return Err(AppError::conflict(crate::msg!("review-decided-meanwhile")));
         }
         crate::assignment::move_task(&mut tx, &visit.task_id, mv.task_move(), now).await?;
         if decision == Decision::Approve {
@@ -170,7 +165,7 @@ impl Visits {
         }
         let mv = VisitMove::Revoke;
         if !mv.applies_to(visit.state) {
-            return Err(AppError::conflict("only an approved visit's approval can be revoked"));
+            return Err(AppError::conflict(crate::msg!("review-revoke-not-approved")));
         }
         let done = sqlx::query(&format!(
             "UPDATE visits SET state = '{}', decided_at = $1, updated_at = $1 WHERE id = $2 AND state IN ({})",
@@ -182,9 +177,7 @@ impl Visits {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(AppError::conflict(
-                "another reviewer decided meanwhile; reload the visit",
-            ));
+            return Err(AppError::conflict(crate::msg!("review-decided-meanwhile")));
         }
         crate::assignment::move_task(&mut tx, &visit.task_id, mv.task_move(), now).await?;
         crate::ledger::reverse(
@@ -192,7 +185,7 @@ impl Visits {
             &crate::domain::ledger::approval_key(visit_id),
             &crate::domain::ledger::revocation_key(visit_id),
             crate::domain::ledger::Kind::ApprovalRevoked,
-            &format!("approval of visit {visit_id} revoked: {reason}"),
+            &crate::msg!("memo-approval-revoked", visit = visit_id, reason = reason.as_str()).to_json(),
             crate::ledger::Refs {
                 shopper_id: Some(&visit.shopper_id),
                 visit_id: Some(visit_id),

@@ -27,7 +27,7 @@ impl Visits {
             return Ok(visit);
         }
         let Some(checkout_at) = visit.checkout_device_at else {
-            return Err(AppError::conflict("check out of the venue before submitting"));
+            return Err(AppError::conflict(crate::msg!("submit-check-out-first")));
         };
         let definition = self.definition(&mut tx, &visit.checklist_version_id).await?;
         let photos = submitted_photos(&mut tx, visit_id).await?;
@@ -182,7 +182,7 @@ async fn write_submission(tx: &mut Tx, visit: &VisitRecord, decided: &Submission
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() != 1 {
-        return Err(AppError::conflict("the visit changed meanwhile; reload it"));
+        return Err(AppError::conflict(crate::msg!("visit-changed-meanwhile")));
     }
     Ok(())
 }

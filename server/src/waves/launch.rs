@@ -19,10 +19,7 @@ impl Waves {
         }
         let venues = self.selected_venues(&wave).await?;
         if venues.is_empty() {
-            return Err(AppError::bad_input(
-                "selection",
-                "selects no active venue of this client",
-            ));
+            return Err(AppError::bad_input("selection", crate::msg!("selection-empty")));
         }
         let now = self.db.now_ms();
         let mut tx = self.db.begin_write().await?;
@@ -64,7 +61,7 @@ impl Waves {
                 .rows_affected();
         }
         if !move_wave(&mut tx, id, WaveMove::Launch, &actor.user_id).await? {
-            return Err(AppError::conflict("the wave changed meanwhile; reload it"));
+            return Err(AppError::conflict(crate::msg!("wave-changed-meanwhile")));
         }
         sqlx::query("UPDATE waves SET launched_at = COALESCE(launched_at, $1) WHERE id = $2")
             .bind(now)

@@ -23,7 +23,7 @@ impl Waves {
         }
         let mut tx = self.db.begin_write().await?;
         if !move_wave(&mut tx, id, mv, &actor.user_id).await? {
-            return Err(AppError::conflict("the wave changed meanwhile; reload it"));
+            return Err(AppError::conflict(crate::msg!("wave-changed-meanwhile")));
         }
         let action = if mv == WaveMove::Pause {
             "wave.pause"
@@ -39,13 +39,13 @@ impl Waves {
     pub async fn extend(&self, actor: &Actor, id: &str, ends_on: &str) -> AppResult<WaveRecord> {
         let wave = self.wave(actor, id).await?;
         if wave.status == WaveStatus::Closed {
-            return Err(AppError::conflict("a closed wave cannot be extended"));
+            return Err(AppError::conflict(crate::msg!("wave-closed-no-extend")));
         }
         let period = Period::parse(&wave.starts_on, ends_on)?;
         if period.ends_on.to_string() <= wave.ends_on {
             return Err(AppError::bad_input(
                 "endsOn",
-                format!("must be after the current end, {}", wave.ends_on),
+                crate::msg!("wave-extend-after", ends_on = &wave.ends_on),
             ));
         }
         let mut tx = self.db.begin_write().await?;

@@ -255,9 +255,7 @@ impl Waves {
     pub async fn update(&self, actor: &Actor, id: &str, settings: WaveSettings) -> AppResult<WaveRecord> {
         let wave = self.wave(actor, id).await?;
         if wave.status != WaveStatus::Draft {
-            return Err(AppError::conflict(
-                "only a draft wave's settings can change; extend, pause or close it instead",
-            ));
+            return Err(AppError::conflict(crate::msg!("wave-not-draft")));
         }
         self.check_references(&wave.client_id, &settings).await?;
         let mut tx = self.db.begin_write().await?;
@@ -273,7 +271,7 @@ impl Waves {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() != 1 {
-            return Err(AppError::conflict("the wave was launched meanwhile"));
+            return Err(AppError::conflict(crate::msg!("wave-launched-meanwhile")));
         }
         audit(&mut tx, Some(&actor.user_id), "wave.update", Some(id), None).await?;
         tx.commit().await?;
@@ -293,13 +291,13 @@ impl Waves {
             Some((owner, _)) if owner == client_id => {
                 return Err(AppError::bad_input(
                     "checklistVersionId",
-                    "is a draft; publish it before using it in a wave",
+                    crate::msg!("wave-checklist-draft"),
                 ));
             }
             _ => {
                 return Err(AppError::bad_input(
                     "checklistVersionId",
-                    "is not a checklist version of this client",
+                    crate::msg!("wave-checklist-other-client"),
                 ))
             }
         }
@@ -319,7 +317,7 @@ impl Waves {
                 ) {
                     return Err(AppError::bad_input(
                         format!("visitRules.liveCaptureQuestions[{i}]"),
-                        "is not a photo question of the wave's checklist",
+                        crate::msg!("photo-not-photo-question"),
                     ));
                 }
             }
@@ -333,7 +331,7 @@ impl Waves {
                 if owner.as_deref() != Some(client_id) {
                     return Err(AppError::bad_input(
                         format!("selection.venueIds[{i}]"),
-                        "is not a venue of this client",
+                        crate::msg!("venue-other-client"),
                     ));
                 }
             }
@@ -349,9 +347,9 @@ impl Waves {
         let wave: WaveRecord = row
             .map(TryInto::try_into)
             .transpose()?
-            .ok_or_else(|| AppError::NotFound("wave".into()))?;
+            .ok_or_else(|| AppError::NotFound("wave"))?;
         match actor.client_scope()? {
-            Some(own) if own != wave.client_id => Err(AppError::NotFound("wave".into())),
+            Some(own) if own != wave.client_id => Err(AppError::NotFound("wave")),
             _ => Ok(wave),
         }
     }

@@ -112,7 +112,9 @@ async fn a_shopper_sees_eligible_tasks_nearest_first_claims_and_releases() {
         .await;
     let err = other.claim_task(&b.tasks[MAIN_OFFICE]).await.unwrap_err();
     assert_eq!(err.code(), Some("CONFLICT"));
-    assert!(err.to_string().contains("already taken"));
+    assert_eq!(err.message_code(), Some("task-taken"));
+    // In Ukrainian, the service's default.
+    assert!(err.to_string().contains("Уже зайнято"), "{err}");
     // The wave allows two tasks per shopper.
     let third_venue = b
         .tasks
@@ -203,7 +205,7 @@ async fn fifty_shoppers_claim_one_task_at_once_and_exactly_one_wins() {
             Ok(_) => winners.push(id),
             Err(err) => {
                 assert_eq!(err.code(), Some("CONFLICT"), "{err:?}");
-                assert!(err.to_string().contains("already taken"), "{err:?}");
+                assert_eq!(err.message_code(), Some("task-taken"), "{err:?}");
             }
         }
     }

@@ -61,10 +61,13 @@ async fn a_checklist_is_drafted_checked_published_and_then_immutable() {
         Some("definition.sections[0].questions[3].visibleIf"),
         "{body}"
     );
+    let ext = &body["errors"][0]["extensions"];
+    assert_eq!(ext["messageCode"], "checklist-unknown-question", "{body}");
+    assert_eq!(ext["params"]["question"], "Q9", "{body}");
     assert!(body["errors"][0]["message"]
         .as_str()
         .unwrap()
-        .contains("unknown question Q9"));
+        .contains("посилається на невідоме запитання Q9"));
 
     let update = "mutation($v: ID!, $def: JSON!) { updateChecklistDraft(versionId: $v, definition: $def) { status } }";
     let body = app

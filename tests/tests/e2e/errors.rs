@@ -40,17 +40,27 @@ async fn every_error_code_has_a_stable_readable_body() {
             "fieldErrors": [
               {
                 "field": "phone",
-                "message": "must be in international format, e.g. +380501234567"
+                "message": "має бути в міжнародному форматі, наприклад +380501234567",
+                "messageCode": "phone-invalid",
+                "params": {}
               },
               {
                 "field": "travelRadiusKm",
-                "message": "must be more than 0 km"
+                "message": "має бути більше 0 км",
+                "messageCode": "km-positive",
+                "params": {}
               },
               {
                 "field": "iban",
-                "message": "is not a valid IBAN (wrong characters, length or check digits)"
+                "message": "не є правильним IBAN (неправильні символи, довжина чи контрольні цифри)",
+                "messageCode": "iban-invalid",
+                "params": {}
               }
-            ]
+            ],
+            "messageCode": "invalid-fields",
+            "params": {
+              "count": 3
+            }
           },
           "locations": [
             {
@@ -58,7 +68,7 @@ async fn every_error_code_has_a_stable_readable_body() {
               "line": 1
             }
           ],
-          "message": "phone: must be in international format, e.g. +380501234567; travelRadiusKm: must be more than 0 km; iban: is not a valid IBAN (wrong characters, length or check digits)",
+          "message": "Телефон: має бути в міжнародному форматі, наприклад +380501234567; Радіус поїздок, км: має бути більше 0 км; IBAN: не є правильним IBAN (неправильні символи, довжина чи контрольні цифри)",
           "path": [
             "signUp"
           ]
@@ -80,7 +90,9 @@ async fn every_error_code_has_a_stable_readable_body() {
         {
           "extensions": {
             "code": "CONFLICT",
-            "field": "email"
+            "field": "email",
+            "messageCode": "email-taken",
+            "params": {}
           },
           "locations": [
             {
@@ -88,7 +100,7 @@ async fn every_error_code_has_a_stable_readable_body() {
               "line": 1
             }
           ],
-          "message": "an account with this email address already exists",
+          "message": "обліковий запис із цією адресою вже існує",
           "path": [
             "signUp"
           ]
@@ -105,7 +117,9 @@ async fn every_error_code_has_a_stable_readable_body() {
       "errors": [
         {
           "extensions": {
-            "code": "UNAUTHENTICATED"
+            "code": "UNAUTHENTICATED",
+            "messageCode": "login-needed",
+            "params": {}
           },
           "locations": [
             {
@@ -113,7 +127,7 @@ async fn every_error_code_has_a_stable_readable_body() {
               "line": 1
             }
           ],
-          "message": "please log in first",
+          "message": "Спершу увійдіть.",
           "path": [
             "me"
           ]
@@ -137,7 +151,9 @@ async fn every_error_code_has_a_stable_readable_body() {
       "errors": [
         {
           "extensions": {
-            "code": "FORBIDDEN"
+            "code": "FORBIDDEN",
+            "messageCode": "forbidden",
+            "params": {}
           },
           "locations": [
             {
@@ -145,7 +161,7 @@ async fn every_error_code_has_a_stable_readable_body() {
               "line": 1
             }
           ],
-          "message": "you are not allowed to do this",
+          "message": "У вас немає права на цю дію.",
           "path": [
             "createClient"
           ]
@@ -167,7 +183,11 @@ async fn every_error_code_has_a_stable_readable_body() {
       "errors": [
         {
           "extensions": {
-            "code": "NOT_FOUND"
+            "code": "NOT_FOUND",
+            "messageCode": "not-found",
+            "params": {
+              "what": "venue"
+            }
           },
           "locations": [
             {
@@ -175,7 +195,7 @@ async fn every_error_code_has_a_stable_readable_body() {
               "line": 1
             }
           ],
-          "message": "venue not found",
+          "message": "Заклад не знайдено.",
           "path": [
             "venue"
           ]
@@ -183,4 +203,76 @@ async fn every_error_code_has_a_stable_readable_body() {
       ]
     }
     "#);
+}
+
+/// Sends a GraphQL request with an `Accept-Language` of its own.
+async fn in_language(app: &TestApp, language: Option<&str>, query: &str, variables: Value) -> Value {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/graphql", app.base_url))
+        .json(&json!({ "query": query, "variables": variables }));
+    if let Some(language) = language {
+        request = request.header("accept-language", language);
+    }
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn messages_speak_the_readers_language_and_carry_their_code() {
+    let app = TestApp::spawn().await;
+    const SIGN_UP: &str = "mutation($i: SignUpInput!) { signUp(input: $i) { user { id } } }";
+    let mut input = sign_up_json("words@example.com");
+    input["password"] = json!("short");
+    // Ukrainian by default and for a Ukrainian reader; English when the reader prefers it.
+    for (language, expected) in [
+        (None, "Пароль: закороткий: потрібно щонайменше 10 символів"),
+        (
+            Some("uk-UA,uk;q=0.9,en;q=0.8"),
+            "Пароль: закороткий: потрібно щонайменше 10 символів",
+        ),
+        (
+            Some("en-GB,en;q=0.9"),
+            "Password: is too short: use at least 10 characters",
+        ),
+        (
+            Some("de-DE,en;q=0.5"),
+            "Password: is too short: use at least 10 characters",
+        ),
+    ] {
+        let body = in_language(&app, language, SIGN_UP, json!({ "i": input })).await;
+        let error = &body["errors"][0];
+        assert_eq!(error["message"], expected, "{language:?}: {body}");
+        assert_eq!(error["extensions"]["code"], "BAD_USER_INPUT");
+        assert_eq!(error["extensions"]["field"], "password");
+        assert_eq!(error["extensions"]["messageCode"], "password-too-short");
+        assert_eq!(error["extensions"]["params"], json!({ "min": 10 }));
+    }
+    // A refusal that is not about a field: the same code and parameters, words in each language.
+    let refused = |language| in_language(&app, language, "{ me { id } }", json!({}));
+    let uk = refused(None).await;
+    let en = refused(Some("en")).await;
+    assert_eq!(uk["errors"][0]["message"], "Спершу увійдіть.");
+    assert_eq!(en["errors"][0]["message"], "Please log in first.");
+    assert_eq!(
+        uk["errors"][0]["extensions"]["messageCode"],
+        en["errors"][0]["extensions"]["messageCode"]
+    );
+
+    // A download's error (a plain HTTP endpoint) speaks the reader's language too.
+    let coordinator = app.staff(Role::Coordinator).await;
+    let get = |language: &'static str| {
+        reqwest::Client::new()
+            .get(format!("{}/waves/nowhere/results?format=pdf", app.base_url))
+            .bearer_auth(&coordinator.token)
+            .header("accept-language", language)
+            .send()
+    };
+    let uk: Value = get("uk").await.unwrap().json().await.unwrap();
+    let en: Value = get("en").await.unwrap().json().await.unwrap();
+    assert_eq!(uk["errors"][0]["extensions"]["messageCode"], "one-of", "{uk}");
+    assert_eq!(
+        uk["errors"][0]["message"], "Формат: має бути одним із: csv, xlsx",
+        "{uk}"
+    );
+    assert_eq!(en["errors"][0]["message"], "Format: must be one of csv, xlsx", "{en}");
+    app.stop().await;
 }

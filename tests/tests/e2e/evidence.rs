@@ -137,7 +137,7 @@ async fn crops_and_recompressed_copies_are_near_duplicates_and_other_photos_are_
                 // The nearest earlier copy: the original or another copy of it.
                 let other = flag["otherVisitId"].as_str().unwrap().to_string();
                 assert!(earlier.contains(&other), "{body}");
-                assert!(flag["message"].as_str().unwrap().contains("of 64"), "{body}");
+                assert!(flag["message"].as_str().unwrap().contains("з 64"), "{body}");
             }
             None => assert!(!flags.iter().any(|f| f.contains("DUPLICATE")), "{name}: {flags:?}"),
         }
@@ -196,7 +196,10 @@ async fn one_person_one_account_and_shared_details_are_shown_to_coordinators() {
         .unwrap();
     let device = signals.iter().find(|s| s["code"] == "SHARED_DEVICE").unwrap();
     assert_eq!(device["otherShopperIds"], json!([b_id]), "{body}");
-    assert!(device["message"].as_str().unwrap().contains("same phone"), "{body}");
+    assert!(
+        device["message"].as_str().unwrap().contains("З цього ж телефону"),
+        "{body}"
+    );
     // The shopper sees no signals on their own visit.
     let body = app
         .gql(
@@ -275,7 +278,7 @@ async fn a_conflict_declared_after_assignment_and_a_cool_off_overridden_are_flag
         conflict["message"]
             .as_str()
             .unwrap()
-            .contains("declared a conflict of interest with this venue on 20"),
+            .contains("заявив про конфлікт інтересів із цим закладом 20"),
         "{after:?}"
     );
 

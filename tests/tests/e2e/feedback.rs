@@ -161,7 +161,9 @@ async fn a_qr_code_leads_to_the_form_and_a_response_is_kept_once() {
     .await;
     assert_eq!(bad.status, 422);
     assert!(
-        bad.body.contains("must be a whole number from 0 to 10") && bad.body.contains("must be one of the four levels")
+        bad.body.contains("має бути цілим числом від 0 до 10") && bad.body.contains("оберіть одну з чотирьох оцінок"),
+        "{}",
+        bad.body
     );
     assert_eq!(responses(&app).await, 0);
 
@@ -267,7 +269,7 @@ async fn a_qr_code_leads_to_the_form_and_a_response_is_kept_once() {
         suspicious["riskReasons"][0]
             .as_str()
             .unwrap()
-            .starts_with("filled in 0 s"),
+            .starts_with("форму заповнено за 0 с"),
         "{body}"
     );
 

@@ -149,8 +149,8 @@ async fn a_login_storm_queues_for_hashing_and_overflow_is_told_to_retry() {
     for (status, retry_after, body) in busy {
         assert_eq!(*status, 200);
         assert_eq!(retry_after.as_ref().unwrap(), "1", "{body}");
-        assert!(
-            body["errors"][0]["message"].as_str().unwrap().contains("busy"),
+        assert_eq!(
+            body["errors"][0]["extensions"]["messageCode"], "service-busy-passwords",
             "{body}"
         );
     }

@@ -137,7 +137,16 @@ async fn internal_errors_are_logged_not_shown_and_leave_nothing_half_written() {
         .await;
     assert_eq!(error_code(&body), Some("INTERNAL"), "{body}");
     let message = body["errors"][0]["message"].as_str().unwrap();
-    assert!(message.starts_with("internal error (request id "), "{message}");
+    let request_id = body["errors"][0]["extensions"]["requestId"].as_str().unwrap();
+    assert_eq!(
+        message,
+        format!("Сталася внутрішня помилка (номер запиту {request_id})."),
+        "{body}"
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["messageCode"], "internal-error",
+        "{body}"
+    );
     assert!(
         !body.to_string().contains("audit_log"),
         "the cause must not leak: {body}"

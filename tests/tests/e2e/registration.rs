@@ -153,10 +153,10 @@ async fn bad_input_names_the_field_and_writes_nothing() {
         let body = app.gql(None, SIGN_UP, json!({ "input": input })).await;
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{key}={value}: {body}");
         assert_eq!(error_field(&body), Some(field), "{key}={value}: {body}");
-        assert!(
-            body["errors"][0]["message"].as_str().unwrap().starts_with(field),
-            "{body}"
-        );
+        // The message names the field in words ("Телефон: …"), and carries the catalogue's code.
+        let message = body["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(": ") && !message.starts_with(field), "{body}");
+        assert!(body["errors"][0]["extensions"]["messageCode"].is_string(), "{body}");
     }
     // A wrong type is refused by the GraphQL layer, with the same code.
     let mut input = sign_up_json("bad@example.com");

@@ -28,10 +28,14 @@ async fn repeated_failed_logins_are_refused_for_a_while() {
     assert_eq!(error_code(&body), Some("RATE_LIMITED"), "{body}");
     let retry = body["errors"][0]["extensions"]["retryAfterSeconds"].as_u64().unwrap();
     assert!(retry > 0 && retry <= 15 * 60, "{retry}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["messageCode"], "login-too-many",
+        "{body}"
+    );
     assert!(body["errors"][0]["message"]
         .as_str()
         .unwrap()
-        .contains("too many failed logins"));
+        .contains("Забагато невдалих входів"));
     // Unknown accounts fail the same way as wrong passwords.
     let err = phone.login("nobody@example.com", PASSWORD).await.unwrap_err();
     assert_eq!(err.code(), Some("UNAUTHENTICATED"));

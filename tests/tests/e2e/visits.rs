@@ -129,7 +129,7 @@ async fn a_visit_goes_from_check_in_to_approval_with_its_evidence() {
     let verdict = far.attempt.verdict.unwrap();
     assert!(!verdict.inside_geofence && !verdict.passed);
     assert!(
-        verdict.reasons[0].contains("2000 m from the venue"),
+        verdict.reasons[0].contains("за 2000 м від закладу"),
         "{:?}",
         verdict.reasons
     );
@@ -465,16 +465,20 @@ async fn bad_photos_and_bad_positions_are_refused_and_nothing_is_stored() {
     let visit = checked_in_visit(&phone, &f.tasks[0]).await;
     let nexus = fixture("photos/Nexus_4.jpg");
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        ("empty.jpg", Vec::new(), "empty"),
-        ("notes.jpg", b"just some text, not a photo".to_vec(), "not a JPEG"),
+        ("empty.jpg", Vec::new(), "порожній"),
+        (
+            "notes.jpg",
+            b"just some text, not a photo".to_vec(),
+            "не є зображенням JPEG",
+        ),
         (
             "cut.jpg",
             fixture("photos/HMD_Nokia_8.3_5G.jpg")[..500_000].to_vec(),
-            "incomplete",
+            "неповний",
         ),
         ("IMG_5195.HEIC", fixture("photos/IMG_5195.HEIC"), "HEIC"),
         ("bomb.png", fieldwork_e2e::png_claiming(30_000, 30_000), "30000 × 30000"),
-        ("big.jpg", nexus, "at most 2 MB"),
+        ("big.jpg", nexus, "до 2 МБ"),
     ];
     let query = "mutation($v: ID!, $file: Upload!) { uploadVisitPhoto(visitId: $v, clientId: \"bad-file-0001\", \
                  questionCode: \"Q5\", file: $file) { id } }";
@@ -523,7 +527,7 @@ async fn bad_photos_and_bad_positions_are_refused_and_nothing_is_stored() {
     .unwrap();
     assert_eq!((ok.width, ok.height), (480, 640));
     assert_eq!(format!("{:?}", ok.gps_verdict), "NO_DATA");
-    assert!(ok.gps_note.unwrap().contains("no fix"));
+    assert!(ok.gps_note.unwrap().contains("не мала сигналу"));
     app.stop().await;
 }
 

@@ -4,7 +4,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { registerSW } from "virtual:pwa-register";
-import { token } from "../../common/api";
+import { setLanguage, token } from "../../common/api";
 import { forgetAll } from "./cache";
 import { initialLang, t, type Lang } from "./i18n";
 import { drain, forget, pending, type QueuedOperation } from "./queue";
@@ -105,6 +105,8 @@ function Shopper({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
 
 function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
+  // The service answers in the language the shopper reads (its refusals, flags and reasons).
+  setLanguage(lang);
   const [signedIn, setSignedIn] = useState(!!token());
   const [signingUp, setSigningUp] = useState(false);
   useEffect(() => {

@@ -7,6 +7,7 @@ import { openDB, type IDBPDatabase } from "idb";
 import { gql, gqlUpload, GraphQLFailure, type Document } from "../../common/api";
 import type { CheckInMutation } from "./gql/operations";
 import { documents, type OperationName } from "./operations";
+import type { Message } from "../../common/messages";
 
 export interface QueuedOperation {
   id?: number;
@@ -22,6 +23,8 @@ export interface QueuedOperation {
   createdAt: number;
   /** The server refused it (its words, for the shopper); kept so it can be shown, never resent. */
   refused?: string;
+  /** The refusal as the catalogue's code and parameters, so it is shown in the language chosen later too. */
+  refusedMessage?: Message;
 }
 
 /** A photo the shopper took, as the visit screen shows it. */
@@ -179,7 +182,14 @@ export async function drain(onChange: () => void): Promise<void> {
         await (await db()).delete("outbox", item.id!);
       } catch (e) {
         if (e instanceof GraphQLFailure && !e.network) {
-          await (await db()).put("outbox", { ...item, refused: e.message });
+          const first = e.errors[0];
+          await (
+            await db()
+          ).put("outbox", {
+            ...item,
+            refused: e.message,
+            refusedMessage: first?.messageCode ? { code: first.messageCode, params: first.params } : undefined,
+          });
         } else {
           break;
         }
@@ -214,7 +224,8 @@ async function resolve(item: QueuedOperation): Promise<Record<string, unknown> |
   if (item.taskId && item.operation !== "checkIn") {
     const v = await localVisit(item.taskId);
     if (!v?.visitId) {
-      await (await db()).put("outbox", { ...item, refused: "the check-in of this visit was not accepted" });
+      const refusedMessage = { code: "checkin-not-accepted" };
+      await (await db()).put("outbox", { ...item, refused: refusedMessage.code, refusedMessage });
       return undefined;
     }
     variables.visitId = v.visitId;

@@ -6,6 +6,7 @@ import { t, type Lang } from "./i18n";
 export { Field } from "../../common/field";
 import { LanguageSwitch as SharedLanguageSwitch } from "../../common/language";
 import type { QueuedOperation } from "./queue";
+import { render } from "../../common/messages";
 
 export function LanguageSwitch({ lang, setLang }: { lang: Lang; setLang: (l: Lang) => void }) {
   return <SharedLanguageSwitch label={t(lang).language} lang={lang} storageKey="fieldwork.lang" setLang={setLang} />;
@@ -55,7 +56,8 @@ export function OutboxStatus(props: { lang: Lang; online: boolean; items: Queued
       {refused.map((i) => (
         <div class="refused" role="alert" key={i.id}>
           <p>
-            {s.refused(s.operationNames[i.operation] ?? i.operation)}: {i.refused}
+            {s.refused(s.operationNames[i.operation] ?? i.operation)}:{" "}
+            {(i.refusedMessage && render(props.lang, i.refusedMessage)) ?? i.refused}
           </p>
           <button type="button" class="secondary" onClick={() => props.onDismiss(i.id!)}>
             {s.dismiss}

@@ -4,7 +4,7 @@
 // service's.
 import { render, type VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql, keepTokenIn, setToken, token } from "../../common/api";
+import { failureText, gql, keepTokenIn, setLanguage, setToken, token } from "../../common/api";
 import { Field } from "../../common/field";
 import { LanguageSwitch } from "../../common/language";
 import { ConsoleLoginDocument, StaffMeDocument } from "./gql/operations";
@@ -174,6 +174,8 @@ function roomFor(path: string, id: string | undefined, may: (a: Access) => boole
 
 function Console() {
   const [lang, setLang] = useState<Lang>(initialLang);
+  // The service answers in the language staff read (refusals, flags, risk reasons, signals).
+  setLanguage(lang);
   const [me, setMe] = useState<Me | null>(null);
   const [signedIn, setSignedIn] = useState(() => token() !== null);
   const route = useRoute();

@@ -86,7 +86,7 @@ export function Payments({ lang, userId }: { lang: Lang; userId: string }) {
           <ul>
             {skipped.map((x) => (
               <li key={x.shopperId}>
-                {x.shopperId}: {money(x.availableKopiykas, lang)} — {x.reason}
+                <a href={`#/shopper/${x.shopperId}`}>{x.shopperName}</a>: {money(x.availableKopiykas, lang)} — {x.reason}
               </li>
             ))}
           </ul>

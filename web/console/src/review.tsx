@@ -13,6 +13,7 @@ import { FilterForm, useFilters } from "./filters";
 import { dateTime, money, t, type Lang, type Strings } from "./i18n";
 import { ZoomablePhoto } from "./photos";
 import { MoreButton, usePages } from "./paging";
+import { render } from "../../common/messages";
 
 type Row = ReviewQueueQuery["reviewQueue"]["edges"][number]["node"];
 type Visit = VisitForReviewQuery["visit"];
@@ -38,6 +39,11 @@ const FLAGS: FlagCode[] = [
   "CAPTURE_MISMATCH",
   "CAPTURE_BEFORE_TOKEN",
 ];
+/** A flag's name in the reader's language (the catalogue's `flag-name`). */
+function flagName(lang: Lang, code: FlagCode): string {
+  return render(lang, { code: "flag-name", params: { code } }) ?? code;
+}
+
 const STATES: VisitState[] = ["SUBMITTED", "RETURNED", "APPROVED", "REJECTED", "IN_PROGRESS"];
 /** The queue last shown, so a visit page can go to the next and previous one. */
 const QUEUE_KEY = "fieldwork.console.queue";
@@ -97,7 +103,7 @@ export function Queue({ lang }: { lang: Lang }) {
             <option value="">{s.anyFlag}</option>
             {FLAGS.map((f) => (
               <option key={f} value={f}>
-                {f}
+                {flagName(lang, f)}
               </option>
             ))}
           </select>
@@ -149,7 +155,7 @@ export function Queue({ lang }: { lang: Lang }) {
                   <td>
                     {r.flags.map((f) => (
                       <span key={f.code} class={`sev-${f.severity}`}>
-                        {f.code}{" "}
+                        {flagName(lang, f.code)}{" "}
                       </span>
                     ))}
                   </td>
@@ -322,7 +328,7 @@ export function VisitReview({ lang, id }: { lang: Lang; id: string }) {
       <ul>
         {visit.flags.map((f) => (
           <li key={f.code + f.message}>
-            <span class={`sev-${f.severity}`}>{s.severities[f.severity] ?? f.severity}</span> {f.code}: {f.message}
+            <span class={`sev-${f.severity}`}>{s.severities[f.severity] ?? f.severity}</span> {flagName(lang, f.code)}: {f.message}
             {f.otherVisitId && (
               <>
                 {" "}

@@ -4,9 +4,11 @@ use std::collections::HashSet;
 
 use super::super::ValidationError;
 use super::{AnswerValue, Answers, QuestionKind};
+use crate::domain::Msg;
+use crate::msg;
 
 /// Checks one answer against its question's type and range.
-pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<(), String> {
+pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<(), Msg> {
     match (kind, answer) {
         (_, AnswerValue::NotApplicable) => Ok(()),
         (QuestionKind::YesNo { .. }, AnswerValue::Bool(_)) => Ok(()),
@@ -14,18 +16,18 @@ pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<
             if v.fract() == 0.0 && (*min as f64..=*max as f64).contains(v) {
                 Ok(())
             } else {
-                Err(format!("must be a whole number from {min} to {max}"))
+                Err(msg!("whole-number-range", min = *min, max = *max))
             }
         }
         (QuestionKind::SingleChoice { options }, AnswerValue::Choice(c)) => options
             .iter()
             .any(|o| &o.code == c)
             .then_some(())
-            .ok_or_else(|| format!("{c} is not one of the options")),
+            .ok_or_else(|| msg!("answer-not-an-option", option = c)),
         (QuestionKind::MultipleChoice { options }, AnswerValue::Choices(cs)) => {
             match cs.iter().find(|c| !options.iter().any(|o| &&o.code == c)) {
-                Some(c) => Err(format!("{c} is not one of the options")),
-                None if cs.iter().collect::<HashSet<_>>().len() != cs.len() => Err("an option is chosen twice".into()),
+                Some(c) => Err(msg!("answer-not-an-option", option = c.as_str())),
+                None if cs.iter().collect::<HashSet<_>>().len() != cs.len() => Err(msg!("answer-option-twice")),
                 None => Ok(()),
             }
         }
@@ -37,10 +39,10 @@ pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<
         ),
         (QuestionKind::Number { min, max, .. }, AnswerValue::Number(v)) => {
             if min.is_some_and(|m| *v < m) || max.is_some_and(|m| *v > m) {
-                Err(format!(
-                    "must be from {} to {}",
-                    min.map_or("−∞".into(), |m| m.to_string()),
-                    max.map_or("∞".into(), |m| m.to_string())
+                Err(msg!(
+                    "number-range",
+                    min = min.map_or("−∞".into(), |m| m.to_string()),
+                    max = max.map_or("∞".into(), |m| m.to_string())
                 ))
             } else {
                 Ok(())
@@ -48,14 +50,14 @@ pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<
         }
         (QuestionKind::Duration { max_minutes, .. }, AnswerValue::Number(v)) => {
             if *v < 0.0 || max_minutes.is_some_and(|m| *v > m) {
-                Err("must be minutes from 0 up to the question's maximum".into())
+                Err(msg!("answer-duration"))
             } else {
                 Ok(())
             }
         }
         (QuestionKind::Text { max_length }, AnswerValue::Text(t) | AnswerValue::Choice(t)) => {
             if t.chars().count() > *max_length {
-                Err(format!("must be at most {max_length} characters"))
+                Err(msg!("text-too-long", max = *max_length))
             } else {
                 Ok(())
             }
@@ -64,16 +66,16 @@ pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<
         (QuestionKind::Timestamp, AnswerValue::Choice(t) | AnswerValue::Text(t)) => {
             chrono::DateTime::parse_from_rfc3339(t)
                 .map(|_| ())
-                .map_err(|_| "must be a time such as 2026-12-01T10:15:00+02:00".into())
+                .map_err(|_| msg!("answer-timestamp"))
         }
         (QuestionKind::Photo { min_count, .. }, AnswerValue::Photos(n)) => {
             if n >= min_count {
                 Ok(())
             } else {
-                Err(format!("needs at least {min_count} photo(s)"))
+                Err(msg!("answer-photos", min = *min_count))
             }
         }
-        _ => Err("has the wrong type for this question".into()),
+        _ => Err(msg!("answer-wrong-type")),
     }
 }
 
@@ -81,7 +83,7 @@ pub(super) fn check_answer(kind: &QuestionKind, answer: &AnswerValue) -> Result<
 pub fn parse_answers(json: &serde_json::Value) -> Result<Answers, ValidationError> {
     let object = json
         .as_object()
-        .ok_or_else(|| ValidationError::new("answers", "must be an object of question code → answer"))?;
+        .ok_or_else(|| ValidationError::new("answers", msg!("answers-object")))?;
     let mut answers = Answers::new();
     for (code, value) in object {
         let field = format!("answers.{code}");
@@ -89,7 +91,7 @@ pub fn parse_answers(json: &serde_json::Value) -> Result<Answers, ValidationErro
             serde_json::Value::Bool(b) => AnswerValue::Bool(*b),
             serde_json::Value::Number(n) => AnswerValue::Number(
                 n.as_f64()
-                    .ok_or_else(|| ValidationError::new(&field, "is not a number"))?,
+                    .ok_or_else(|| ValidationError::new(&field, msg!("not-a-number")))?,
             ),
             serde_json::Value::String(s) => AnswerValue::Choice(s.clone()),
             serde_json::Value::Array(items) => AnswerValue::Choices(
@@ -98,7 +100,7 @@ pub fn parse_answers(json: &serde_json::Value) -> Result<Answers, ValidationErro
                     .map(|i| {
                         i.as_str()
                             .map(str::to_string)
-                            .ok_or_else(|| ValidationError::new(&field, "lists hold option codes"))
+                            .ok_or_else(|| ValidationError::new(&field, msg!("answer-list-codes")))
                     })
                     .collect::<Result<_, _>>()?,
             ),
@@ -108,12 +110,7 @@ pub fn parse_answers(json: &serde_json::Value) -> Result<Answers, ValidationErro
             serde_json::Value::Object(o) if o.get("photos").and_then(|p| p.as_u64()).is_some() => {
                 AnswerValue::Photos(o["photos"].as_u64().unwrap_or(0).min(u64::from(u32::MAX)) as u32)
             }
-            _ => {
-                return Err(ValidationError::new(
-                    &field,
-                    "is not an answer (true/false, number, code, list, text or {\"na\": true})",
-                ))
-            }
+            _ => return Err(ValidationError::new(&field, msg!("answer-shape"))),
         };
         answers.insert(code.clone(), answer);
     }

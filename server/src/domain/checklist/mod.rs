@@ -257,7 +257,10 @@ pub fn parse_definition(json: &serde_json::Value) -> Result<ChecklistDefinition,
         } else {
             format!("definition.{path}")
         };
-        ValidationError::new(field, e.into_inner().to_string())
+        ValidationError::new(
+            field,
+            crate::msg!("definition-shape", detail = e.into_inner().to_string()),
+        )
     })
 }
 
@@ -279,9 +282,10 @@ impl ChecklistDefinition {
 
     /// The rules a version must meet to be published. Errors carry the path of the faulty element.
     pub fn validate(&self) -> Result<(), ValidationError> {
-        let err = |path: String, message: String| ValidationError::new(format!("definition.{path}"), message);
+        let err =
+            |path: String, message: crate::domain::Msg| ValidationError::new(format!("definition.{path}"), message);
         if self.sections.is_empty() {
-            return Err(err("sections".into(), "a checklist needs at least one section".into()));
+            return Err(err("sections".into(), crate::msg!("checklist-no-sections")));
         }
         let mut section_codes = HashSet::new();
         for (i, section) in self.sections.iter().enumerate() {
@@ -289,14 +293,14 @@ impl ChecklistDefinition {
             if !section_codes.insert(section.code.as_str()) {
                 return Err(err(
                     format!("sections[{i}].code"),
-                    format!("duplicate section code {}", section.code),
+                    crate::msg!("checklist-duplicate-section", code = &section.code),
                 ));
             }
             check_label(&section.title).map_err(|m| err(format!("sections[{i}].title"), m))?;
             if section.questions.is_empty() {
                 return Err(err(
                     format!("sections[{i}].questions"),
-                    "a section needs at least one question".into(),
+                    crate::msg!("checklist-empty-section"),
                 ));
             }
         }
@@ -307,18 +311,15 @@ impl ChecklistDefinition {
             if codes.insert(&q.code, index).is_some() {
                 return Err(err(
                     format!("{path}.code"),
-                    format!("duplicate question code {}", q.code),
+                    crate::msg!("checklist-duplicate-question", code = &q.code),
                 ));
             }
             check_label(&q.title).map_err(|m| err(format!("{path}.title"), m))?;
             if !q.weight.is_finite() || q.weight < 0.0 {
-                return Err(err(format!("{path}.weight"), "must be a number ≥ 0".into()));
+                return Err(err(format!("{path}.weight"), crate::msg!("checklist-weight")));
             }
             if q.weight > 0.0 && !q.kind.scored() {
-                return Err(err(
-                    format!("{path}.weight"),
-                    "this question type earns no score, so it cannot carry weight".into(),
-                ));
+                return Err(err(format!("{path}.weight"), crate::msg!("checklist-weight-unscored")));
             }
             check_kind(&q.kind).map_err(|(sub, m)| err(format!("{path}{sub}"), m))?;
         }
@@ -332,13 +333,13 @@ impl ChecklistDefinition {
                     let Some(target) = self.question(r) else {
                         return Err(err(
                             format!("{path}.visibleIf"),
-                            format!("refers to unknown question {r}"),
+                            crate::msg!("checklist-unknown-question", question = *r),
                         ));
                     };
                     if *r == q.code {
                         return Err(err(
                             format!("{path}.visibleIf"),
-                            "a question cannot depend on itself".into(),
+                            crate::msg!("checklist-self-dependent"),
                         ));
                     }
                     check_condition_values(condition, self).map_err(|m| err(format!("{path}.visibleIf"), m))?;
@@ -354,14 +355,11 @@ impl ChecklistDefinition {
                 .expect("cycle members exist");
             return Err(err(
                 format!("{path}.visibleIf"),
-                format!("conditions form a cycle: {}", cycle.join(" → ")),
+                crate::msg!("checklist-cycle", cycle = cycle.join(" → ")),
             ));
         }
         if all.iter().all(|(_, q)| q.weight == 0.0) {
-            return Err(err(
-                "sections".into(),
-                "no question carries weight, so no score is possible".into(),
-            ));
+            return Err(err("sections".into(), crate::msg!("checklist-no-weight")));
         }
         Ok(())
     }
@@ -394,19 +392,19 @@ impl ChecklistDefinition {
             let field = format!("answers.{code}");
             let q = self
                 .question(code)
-                .ok_or_else(|| ValidationError::new(&field, "no such question in this checklist"))?;
+                .ok_or_else(|| ValidationError::new(&field, crate::msg!("question-unknown")))?;
             if !self.is_visible(code, answers) {
-                return Err(ValidationError::new(
-                    &field,
-                    "this question is hidden by an earlier answer",
-                ));
+                return Err(ValidationError::new(&field, crate::msg!("answer-hidden")));
             }
             check_answer(&q.kind, value).map_err(|m| ValidationError::new(&field, m))?;
         }
         if complete {
             for (_, q) in self.questions() {
                 if q.required && self.is_visible(&q.code, answers) && !answers.contains_key(&q.code) {
-                    return Err(ValidationError::new(format!("answers.{}", q.code), "is required"));
+                    return Err(ValidationError::new(
+                        format!("answers.{}", q.code),
+                        crate::msg!("answer-required"),
+                    ));
                 }
             }
         }
@@ -438,7 +436,7 @@ impl ChecklistDefinition {
                 None if q.required => {
                     return Err(ValidationError::new(
                         format!("answers.{code}"),
-                        "needs a photo: upload it before submitting",
+                        crate::msg!("answer-photo-needed"),
                     ))
                 }
                 None => {}
@@ -495,6 +493,11 @@ pub fn fraction(kind: &QuestionKind, answer: &AnswerValue) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A message as an English reader sees it.
+    fn en(m: &crate::domain::Msg) -> String {
+        crate::i18n::render(crate::domain::Language::En, m)
+    }
     use serde_json::json;
 
     /// The truth table the shoppers' app is checked against too (web/tests/checklist.test.mjs).
@@ -607,14 +610,14 @@ mod tests {
         with_reason.insert("Q_REFUSAL_REASON".into(), AnswerValue::Choice("грубо".into()));
         let err = def.check_answers(&with_reason, false).unwrap_err();
         assert_eq!(err.field, "answers.Q_REFUSAL_REASON");
-        assert!(err.message.contains("hidden"));
+        assert!(en(&err.message).contains("hidden"));
 
         // Refused: the reason becomes visible and required.
         let refused = answers(json!({ "Q_SIGN": true, "Q_COURTESY": 2, "Q_SERVICE": "REFUSED" }));
         let err = def.check_answers(&refused, true).unwrap_err();
         assert_eq!(
-            (err.field.as_str(), err.message.as_str()),
-            ("answers.Q_REFUSAL_REASON", "is required")
+            (err.field.as_str(), err.message.code.as_ref()),
+            ("answers.Q_REFUSAL_REASON", "answer-required")
         );
         // Queue bands: 15 minutes earns half.
         let queue = answers(json!({ "Q_SIGN": true, "Q_COURTESY": 5, "Q_QUEUE": 15, "Q_SERVICE": "DONE" }));
@@ -652,23 +655,23 @@ mod tests {
         };
         let e = with(&|d| d["sections"][0]["questions"][1]["code"] = json!("Q_SIGN"));
         assert_eq!(e.field, "definition.sections[0].questions[1].code");
-        assert!(e.message.contains("duplicate"));
+        assert!(en(&e.message).contains("duplicate"));
         let e = with(&|d| {
             d["sections"][0]["questions"][5]["visibleIf"] = json!({ "equals": { "question": "Q_GHOST", "value": 1 } })
         });
         assert_eq!(e.field, "definition.sections[0].questions[5].visibleIf");
-        assert!(e.message.contains("unknown question Q_GHOST"));
+        assert!(en(&e.message).contains("unknown question Q_GHOST"));
         let e = with(&|d| {
             d["sections"][0]["questions"][2]["visibleIf"] = json!({ "answered": { "question": "Q_QUEUE_PHOTO" } });
         });
-        assert!(e.message.contains("cycle"), "{e}");
+        assert!(en(&e.message).contains("cycle"), "{e}");
         let e = with(&|d| {
             for q in d["sections"][0]["questions"].as_array_mut().unwrap() {
                 q["weight"] = json!(0);
             }
         });
         assert_eq!(e.field, "definition.sections");
-        assert!(e.message.contains("no score is possible"));
+        assert!(en(&e.message).contains("no score is possible"));
         let e = with(&|d| d["sections"][0]["questions"][5]["weight"] = json!(1));
         assert_eq!(e.field, "definition.sections[0].questions[5].weight");
         let e = with(&|d| d["sections"][0]["questions"][4]["options"][1]["score"] = json!(1.5));
@@ -679,7 +682,7 @@ mod tests {
             d["sections"][0]["questions"][5]["visibleIf"] =
                 json!({ "equals": { "question": "Q_SERVICE", "value": "LATER" } })
         });
-        assert!(e.message.contains("cannot be an answer"));
+        assert!(en(&e.message).contains("cannot be an answer"));
         // Shape errors carry the path too.
         let e = with(&|d| d["sections"][0]["questions"][0]["type"] = json!("ESSAY"));
         assert!(e.field.starts_with("definition.sections[0].questions[0]"), "{e:?}");

@@ -4,24 +4,26 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Band, ChecklistDefinition, Condition, Label, QuestionKind};
+use crate::domain::Msg;
+use crate::msg;
 
-pub(super) fn check_code(code: &str) -> Result<(), String> {
+pub(super) fn check_code(code: &str) -> Result<(), Msg> {
     let ok = (1..=40).contains(&code.len())
         && code.starts_with(|c: char| c.is_ascii_alphabetic())
         && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if ok {
         Ok(())
     } else {
-        Err("must be 1–40 letters, digits or _, starting with a letter".into())
+        Err(msg!("checklist-code"))
     }
 }
 
-pub(super) fn check_label(label: &Label) -> Result<(), String> {
+pub(super) fn check_label(label: &Label) -> Result<(), Msg> {
     if label.uk.trim().is_empty() {
-        return Err("needs a Ukrainian text (uk)".into());
+        return Err(msg!("checklist-label-uk"));
     }
     if label.uk.chars().count() > 1_000 || label.en.as_ref().is_some_and(|e| e.chars().count() > 1_000) {
-        return Err("must be at most 1000 characters".into());
+        return Err(msg!("text-too-long", max = 1000));
     }
     Ok(())
 }
@@ -31,24 +33,21 @@ pub(super) fn check_fraction(value: f64) -> bool {
 }
 
 /// Checks a question's settings; errors are (sub-path, message).
-pub(super) fn check_kind(kind: &QuestionKind) -> Result<(), (String, String)> {
+pub(super) fn check_kind(kind: &QuestionKind) -> Result<(), (String, Msg)> {
     match kind {
         QuestionKind::YesNo { yes_score, no_score } => {
             if !check_fraction(*yes_score) || !check_fraction(*no_score) {
-                return Err((".yesScore".into(), "scores are fractions from 0 to 1".into()));
+                return Err((".yesScore".into(), msg!("checklist-fraction")));
             }
         }
         QuestionKind::Scale { min, max } => {
             if min >= max || max - min > 100 {
-                return Err((
-                    ".max".into(),
-                    "a scale needs min < max (at most 100 steps), e.g. 1–5 or 1–10".into(),
-                ));
+                return Err((".max".into(), msg!("checklist-scale")));
             }
         }
         QuestionKind::SingleChoice { options } | QuestionKind::MultipleChoice { options } => {
             if options.len() < 2 {
-                return Err((".options".into(), "a choice needs at least two options".into()));
+                return Err((".options".into(), msg!("checklist-two-options")));
             }
             let mut seen = HashSet::new();
             for (i, o) in options.iter().enumerate() {
@@ -56,22 +55,19 @@ pub(super) fn check_kind(kind: &QuestionKind) -> Result<(), (String, String)> {
                 if !seen.insert(&o.code) {
                     return Err((
                         format!(".options[{i}].code"),
-                        format!("duplicate option code {}", o.code),
+                        msg!("checklist-duplicate-option", code = &o.code),
                     ));
                 }
                 check_label(&o.label).map_err(|m| (format!(".options[{i}].label"), m))?;
                 if !check_fraction(o.score) {
-                    return Err((
-                        format!(".options[{i}].score"),
-                        "scores are fractions from 0 to 1".into(),
-                    ));
+                    return Err((format!(".options[{i}].score"), msg!("checklist-fraction")));
                 }
             }
         }
         QuestionKind::Number { min, max, bands, .. } => {
             if let (Some(min), Some(max)) = (min, max) {
                 if min >= max {
-                    return Err((".max".into(), "must be more than min".into()));
+                    return Err((".max".into(), msg!("checklist-max-above-min")));
                 }
             }
             check_bands(bands)?;
@@ -79,13 +75,13 @@ pub(super) fn check_kind(kind: &QuestionKind) -> Result<(), (String, String)> {
         QuestionKind::Duration { bands, .. } => check_bands(bands)?,
         QuestionKind::Text { max_length } => {
             if !(1..=10_000).contains(max_length) {
-                return Err((".maxLength".into(), "must be 1 to 10000".into()));
+                return Err((".maxLength".into(), msg!("whole-number-range", min = 1, max = 10_000)));
             }
         }
         QuestionKind::Timestamp => {}
         QuestionKind::Photo { min_count, caption } => {
             if !(1..=20).contains(min_count) {
-                return Err((".minCount".into(), "must be 1 to 20".into()));
+                return Err((".minCount".into(), msg!("whole-number-range", min = 1, max = 20)));
             }
             check_label(caption).map_err(|m| (".caption".into(), m))?;
         }
@@ -93,26 +89,26 @@ pub(super) fn check_kind(kind: &QuestionKind) -> Result<(), (String, String)> {
     Ok(())
 }
 
-pub(super) fn check_bands(bands: &[Band]) -> Result<(), (String, String)> {
+pub(super) fn check_bands(bands: &[Band]) -> Result<(), (String, Msg)> {
     for (i, pair) in bands.windows(2).enumerate() {
         if pair[1].up_to <= pair[0].up_to {
-            return Err((format!(".bands[{}].upTo", i + 1), "bands must rise".into()));
+            return Err((format!(".bands[{}].upTo", i + 1), msg!("checklist-bands-rise")));
         }
     }
     for (i, band) in bands.iter().enumerate() {
         if !check_fraction(band.score) {
-            return Err((format!(".bands[{i}].score"), "scores are fractions from 0 to 1".into()));
+            return Err((format!(".bands[{i}].score"), msg!("checklist-fraction")));
         }
     }
     Ok(())
 }
 
 /// `Equals` values must fit the referenced question (an existing option code, a boolean for yes/no, a number).
-pub(super) fn check_condition_values(condition: &Condition, def: &ChecklistDefinition) -> Result<(), String> {
+pub(super) fn check_condition_values(condition: &Condition, def: &ChecklistDefinition) -> Result<(), Msg> {
     match condition {
         Condition::Equals { question, value } => {
             let Some(q) = def.question(question) else {
-                return Err(format!("refers to unknown question {question}"));
+                return Err(msg!("checklist-unknown-question", question = question));
             };
             let fits = match (&q.kind, value) {
                 (QuestionKind::YesNo { .. }, serde_json::Value::Bool(_)) => true,
@@ -129,7 +125,11 @@ pub(super) fn check_condition_values(condition: &Condition, def: &ChecklistDefin
             if fits {
                 Ok(())
             } else {
-                Err(format!("the value {value} cannot be an answer to {question}"))
+                Err(msg!(
+                    "checklist-value-not-answer",
+                    value = value.to_string(),
+                    question = question
+                ))
             }
         }
         Condition::Answered { .. } => Ok(()),

@@ -444,7 +444,7 @@ export type CreatePayoutBatchMutationVariables = Exact<{
 }>;
 
 
-export type CreatePayoutBatchMutation = { createPayoutBatch: { batch: { id: string, state: PayoutBatchState, lineCount: number, netKopiykas: number }, skipped: Array<{ shopperId: string, availableKopiykas: number, reason: string }> } };
+export type CreatePayoutBatchMutation = { createPayoutBatch: { batch: { id: string, state: PayoutBatchState, lineCount: number, netKopiykas: number }, skipped: Array<{ shopperId: string, shopperName: string, availableKopiykas: number, reason: string }> } };
 
 export type CreateWaveMutationVariables = Exact<{
   clientId: string | number;
@@ -1007,6 +1007,7 @@ export const CreatePayoutBatchDocument = new TypedDocumentString(`
     }
     skipped {
       shopperId
+      shopperName
       availableKopiykas
       reason
     }
