@@ -637,3 +637,13 @@ memo-visit-approved = Visit approved
 memo-approval-revoked = Visit approval revoked: { $reason }
 memo-payout = Payout for { $period }
 memo-payment-failed = Payment failed: { $reason }
+
+## Requests refused as a whole
+
+request-repeats = { $limit ->
+    [one] may appear at most once in one request (found { $count })
+   *[other] may appear at most { $limit } times in one request (found { $count })
+}
+request-root-fields = A request may select at most { $max } root fields (this one selects { $count }); split it.
+request-too-deep = The query is nested too deep ({ $depth } levels; at most { $max }).
+body-too-large = The request is too large: at most { $max_mb } MB.

@@ -645,3 +645,13 @@ memo-visit-approved = Візит схвалено
 memo-approval-revoked = Схвалення візиту скасовано: { $reason }
 memo-payout = Виплата за { $period }
 memo-payment-failed = Виплата не пройшла: { $reason }
+
+## Requests refused as a whole
+
+request-repeats = { $limit ->
+    [one] може трапитися в одному запиті лише раз (трапляється { $count })
+   *[other] може трапитися в одному запиті щонайбільше { $limit } разів (трапляється { $count })
+}
+request-root-fields = Запит може вибирати щонайбільше { $max } кореневих полів (цей вибирає { $count }); розділіть його.
+request-too-deep = Запит має завелику вкладеність ({ $depth } рівнів; щонайбільше { $max }).
+body-too-large = Запит завеликий: щонайбільше { $max_mb } МБ.

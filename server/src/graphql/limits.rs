@@ -67,13 +67,21 @@ struct PerRequest {
     fan_out: Semaphore,
 }
 
-fn bad_input(message: String, field: Option<&str>) -> ServerError {
-    let mut err = ServerError::new(message, None);
+/// A refusal of the request as a whole, in the reader's language, with its message code.
+fn bad_input(message: crate::domain::Msg, field: Option<&str>) -> ServerError {
+    let lang = super::reader_language();
+    let text = match field {
+        Some(field) => crate::i18n::render_field_error(lang, field, &message),
+        None => crate::i18n::render(lang, &message),
+    };
+    let mut err = ServerError::new(text, None);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
     extensions.set("code", "BAD_USER_INPUT");
     if let Some(field) = field {
         extensions.set("field", field);
     }
+    extensions.set("messageCode", message.code.as_ref());
+    extensions.set("params", crate::error::params(&message));
     err.extensions = Some(extensions);
     err
 }
@@ -91,10 +99,7 @@ fn find_control(name: &str, value: &Value) -> Option<(String, char)> {
 
 fn control_error((field, c): (String, char)) -> ServerError {
     bad_input(
-        format!(
-            "{field}: must not contain control characters (found U+{:04X})",
-            c as u32
-        ),
+        crate::msg!("text-control-characters", char = format!("U+{:04X}", c as u32)),
         Some(&field),
     )
 }
@@ -179,10 +184,7 @@ impl PerRequest {
                     };
                     if count > limit {
                         return Err(bad_input(
-                            format!(
-                                "{name}: may appear at most {limit} time{} in one request (found {count})",
-                                if limit == 1 { "" } else { "s" }
-                            ),
+                            crate::msg!("request-repeats", limit = limit, count = count),
                             Some(name),
                         ));
                     }
@@ -190,10 +192,10 @@ impl PerRequest {
             }
             if roots.len() > self.limits.max_root_fields {
                 return Err(bad_input(
-                    format!(
-                        "a request may select at most {} root fields (this one selects {}); split it",
-                        self.limits.max_root_fields,
-                        roots.len()
+                    crate::msg!(
+                        "request-root-fields",
+                        max = self.limits.max_root_fields,
+                        count = roots.len()
                     ),
                     None,
                 ));
@@ -232,9 +234,10 @@ impl Extension for PerRequest {
         let result = next.run(ctx).await?;
         if result.depth > self.limits.max_query_depth && !self.introspection_only.load(Ordering::Relaxed) {
             return Err(vec![bad_input(
-                format!(
-                    "the query is nested too deep ({} levels; at most {})",
-                    result.depth, self.limits.max_query_depth
+                crate::msg!(
+                    "request-too-deep",
+                    depth = result.depth,
+                    max = self.limits.max_query_depth
                 ),
                 None,
             )]);

@@ -316,9 +316,13 @@ async fn limit_body(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
+        let message = crate::msg!(
+            "body-too-large",
+            max_mb = (limit as f64 / 1_048_576.0 * 10.0).round() / 10.0
+        );
         let body = serde_json::json!({ "errors": [{
-            "message": format!("the request body is larger than the limit of {limit} bytes"),
-            "extensions": { "code": "PAYLOAD_TOO_LARGE" }
+            "message": crate::i18n::render(reader_language(request.headers()), &message),
+            "extensions": { "code": "PAYLOAD_TOO_LARGE", "messageCode": message.code, "params": message.args }
         }]});
         return (StatusCode::PAYLOAD_TOO_LARGE, Json(body)).into_response();
     }

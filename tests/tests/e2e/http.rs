@@ -83,12 +83,15 @@ async fn malformed_requests_get_a_clean_400() {
     let deep = "{ me { id } __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } } }";
     let (status, body) = app.post(None, deep, json!({})).await;
     assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["messageCode"], "request-too-deep",
+        "{body}"
+    );
     assert!(
         body["errors"][0]["message"]
             .as_str()
             .unwrap()
-            .to_lowercase()
-            .contains("nested too deep"),
+            .contains("завелику вкладеність"),
         "{body}"
     );
 
