@@ -647,3 +647,5 @@ request-repeats = { $limit ->
 request-root-fields = A request may select at most { $max } root fields (this one selects { $count }); split it.
 request-too-deep = The query is nested too deep ({ $depth } levels; at most { $max }).
 body-too-large = The request is too large: at most { $max_mb } MB.
+request-too-complex = The query is too complex: ask for fewer rows or fields at once.
+request-invalid = The request is not valid: { $detail }

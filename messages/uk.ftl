@@ -655,3 +655,5 @@ request-repeats = { $limit ->
 request-root-fields = Запит може вибирати щонайбільше { $max } кореневих полів (цей вибирає { $count }); розділіть його.
 request-too-deep = Запит має завелику вкладеність ({ $depth } рівнів; щонайбільше { $max }).
 body-too-large = Запит завеликий: щонайбільше { $max_mb } МБ.
+request-too-complex = Запит заскладний: попросіть менше рядків або полів за раз.
+request-invalid = Запит неправильний: { $detail }

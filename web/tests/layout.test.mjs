@@ -107,6 +107,13 @@ test("a 200-character name and a 2,000-character comment fit a 360 px phone and 
     LONG_COMMENT.slice(0, 10),
   );
   assert.ok(comment <= card, `the comment (${comment} px) is wider than its card (${card} px)`);
+  // The rooms that show the center's name: the venue list and its page.
+  for (const route of ["venues", `venue/${venue}`]) {
+    await console_.goto(`${svc.base}/console/#/${route}`);
+    await console_.getByText(LONG_NAME.slice(0, 40)).first().waitFor();
+    assert.ok((await overflow(console_)) <= 0, `#/${route} is ${await overflow(console_)} px wider than the desktop`);
+    await axe(console_);
+  }
   await axe(console_);
   await desk.close();
 });

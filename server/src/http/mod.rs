@@ -495,12 +495,23 @@ async fn graphql(
             ),
         )
         .await;
-    // Errors raised by the GraphQL layer itself (syntax, validation, argument types) carry no code yet.
+    // Errors raised by the GraphQL layer itself (syntax, validation, argument types, complexity) carry no code
+    // yet: they get one, and words from the catalogue (the library's own words kept as the detail).
     let mut retry_after: Option<u64> = None;
     for error in &mut response.errors {
         let extensions = error.extensions.get_or_insert_with(Default::default);
         if extensions.get("code").is_none() {
             extensions.set("code", "BAD_USER_INPUT");
+        }
+        if extensions.get("messageCode").is_none() {
+            let message = if error.message == "Query is too complex." {
+                crate::msg!("request-too-complex")
+            } else {
+                crate::msg!("request-invalid", detail = error.message.as_str())
+            };
+            error.message = crate::i18n::render(lang, &message);
+            extensions.set("messageCode", message.code.as_ref());
+            extensions.set("params", crate::error::params(&message));
         }
         if let Some(async_graphql::Value::Number(secs)) = extensions.get("retryAfterSeconds") {
             retry_after = retry_after.max(secs.as_u64());

@@ -197,8 +197,15 @@ async fn heavy_requests_cannot_starve_a_bystander() {
         .post(Some(&coordinator), &aliased("query", 40, near), json!({}))
         .await;
     assert_eq!(status, 400, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["messageCode"], "request-too-complex",
+        "{body}"
+    );
     assert!(
-        body["errors"][0]["message"].as_str().unwrap().contains("too complex"),
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Запит заскладний"),
         "{body}"
     );
 

@@ -10,6 +10,7 @@ import type { ImportVenuesMutation, StaffClientsQuery, VenueListQuery } from "./
 import { download } from "./download";
 import { FilterForm, useFilters } from "./filters";
 import { t, type Lang } from "./i18n";
+import { MoreButton, usePages } from "./paging";
 
 type Venue = VenueListQuery["venues"]["edges"][number]["node"];
 type Report = ImportVenuesMutation["importVenues"];
@@ -17,38 +18,36 @@ type Client = StaffClientsQuery["clients"]["edges"][number]["node"];
 
 const MAPPED = ["externalCode", "name", "type", "address", "oblast", "hromada", "city", "lat", "lon"] as const;
 
+/** Venues a page of the list shows. */
+const PAGE = 50;
+
 export function Venues({ lang }: { lang: Lang }) {
   const s = t(lang);
   const [clients, setClients] = useState<Client[]>([]);
   const { filters, applied, set, apply } = useFilters({ clientId: "", oblast: "", type: "", search: "", active: "true" });
-  const [venues, setVenues] = useState<Venue[] | null>(null);
-  const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  async function load() {
-    try {
-      const data = await gql(VenueListDocument, {
-        clientId: applied.clientId || null,
-        oblast: applied.oblast.trim() || null,
-        type: applied.type.trim() || null,
-        search: applied.search.trim() || null,
-        active: applied.active === "" ? null : applied.active === "true",
-        first: 100,
-      });
-      setVenues(data.venues.edges.map((e) => e.node));
-      setTotal(data.venues.totalCount);
-      setError(null);
-    } catch (err) {
-      setError(failureText(err));
-    }
-  }
+  // A national client has thousands of venues: a page at a time, the next behind "show more".
+  const pages = usePages<Venue>(
+    async (after) =>
+      (
+        await gql(VenueListDocument, {
+          clientId: applied.clientId || null,
+          oblast: applied.oblast.trim() || null,
+          type: applied.type.trim() || null,
+          search: applied.search.trim() || null,
+          active: applied.active === "" ? null : applied.active === "true",
+          first: PAGE,
+          after,
+        })
+      ).venues,
+    [applied],
+  );
+  const { rows: venues, total } = pages;
   useEffect(() => {
     gql(StaffClientsDocument, {})
       .then((d) => setClients(d.clients.edges.map((e) => e.node)))
       .catch(() => setClients([]));
   }, []);
-  useEffect(() => {
-    void load();
-  }, [applied]);
   const points = useMemo(
     () => (venues ?? []).map((v) => ({ id: v.id, lat: v.location.lat, lon: v.location.lon, label: v.name })),
     [venues],
@@ -92,9 +91,9 @@ export function Venues({ lang }: { lang: Lang }) {
           </select>
         </div>
       </FilterForm>
-      {error && (
+      {(error ?? pages.error) && (
         <p role="alert" class="error">
-          {error}
+          {error ?? pages.error}
         </p>
       )}
       {venues && <p role="status">{s.venueCount(total)}</p>}
@@ -146,6 +145,7 @@ export function Venues({ lang }: { lang: Lang }) {
               ))}
             </tbody>
           </table>
+          <MoreButton pages={pages} label={s.moreRows} />
         </div>
         <MapView
           labels={{ zoomIn: s.zoomIn, zoomOut: s.zoomOut, home: s.geofence }}
@@ -155,7 +155,7 @@ export function Venues({ lang }: { lang: Lang }) {
           home={null}
         />
       </div>
-      <VenueImport lang={lang} clients={clients} clientSelect={clientSelect} onApplied={load} />
+      <VenueImport lang={lang} clients={clients} clientSelect={clientSelect} onApplied={pages.reload} />
     </>
   );
 }

@@ -67,9 +67,21 @@ export function NewWave({ lang, act }: { lang: Lang; act: Act }) {
   const clientId = form.clientId || clients[0]?.id || "";
   useEffect(() => {
     if (mode !== "LIST" || !clientId) return;
-    gql(VenueListDocument, { clientId, active: true, first: 100 })
-      .then((d) => setVenues(d.venues.edges.map((e) => e.node)))
-      .catch(() => setVenues([]));
+    // Every active venue of the client (a national client has thousands), a page after another.
+    let stale = false;
+    (async () => {
+      const all: Venue[] = [];
+      let after: string | null = null;
+      do {
+        const page: VenueListQuery["venues"] = (await gql(VenueListDocument, { clientId, active: true, first: 50, after })).venues;
+        all.push(...page.edges.map((e) => e.node));
+        after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null;
+      } while (after && !stale);
+      if (!stale) setVenues(all);
+    })().catch(() => !stale && setVenues([]));
+    return () => {
+      stale = true;
+    };
   }, [mode, clientId]);
   const versions = (data?.checklists.edges.map((e) => e.node) ?? [])
     .filter((c) => c.client.id === clientId)

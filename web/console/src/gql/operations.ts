@@ -770,10 +770,11 @@ export type VenueListQueryVariables = Exact<{
   search?: string | null | undefined;
   active?: boolean | null | undefined;
   first?: number | null | undefined;
+  after?: string | null | undefined;
 }>;
 
 
-export type VenueListQuery = { venues: { totalCount: number, edges: Array<{ node: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, hromada: string, city: string, geofenceM: number, active: boolean, location: { lat: number, lon: number }, client: { name: string } } }> } };
+export type VenueListQuery = { venues: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, externalCode: string, name: string, type: string, address: string, oblast: string, hromada: string, city: string, geofenceM: number, active: boolean, location: { lat: number, lon: number }, client: { name: string } } }> } };
 
 export type VenuePageQueryVariables = Exact<{
   id: string | number;
@@ -1665,7 +1666,7 @@ export const UpdateVenueDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<UpdateVenueMutation, UpdateVenueMutationVariables>;
 export const VenueListDocument = new TypedDocumentString(`
-    query VenueList($clientId: ID, $oblast: String, $type: String, $search: String, $active: Boolean, $first: Int) {
+    query VenueList($clientId: ID, $oblast: String, $type: String, $search: String, $active: Boolean, $first: Int, $after: String) {
   venues(
     clientId: $clientId
     oblast: $oblast
@@ -1673,8 +1674,13 @@ export const VenueListDocument = new TypedDocumentString(`
     search: $search
     active: $active
     first: $first
+    after: $after
   ) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     edges {
       node {
         id
