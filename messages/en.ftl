@@ -649,3 +649,8 @@ request-too-deep = The query is nested too deep ({ $depth } levels; at most { $m
 body-too-large = The request is too large: at most { $max_mb } MB.
 request-too-complex = The query is too complex: ask for fewer rows or fields at once.
 request-invalid = The request is not valid: { $detail }
+
+## Task history (the service's own reasons)
+
+task-offer-lapsed = the offer was not accepted in time
+task-hold-lapsed = the time to visit ran out

@@ -657,3 +657,8 @@ request-too-deep = Запит має завелику вкладеність ({ 
 body-too-large = Запит завеликий: щонайбільше { $max_mb } МБ.
 request-too-complex = Запит заскладний: попросіть менше рядків або полів за раз.
 request-invalid = Запит неправильний: { $detail }
+
+## Task history (the service's own reasons)
+
+task-offer-lapsed = пропозицію не прийняли вчасно
+task-hold-lapsed = час на візит минув

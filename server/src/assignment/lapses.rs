@@ -19,6 +19,8 @@ impl Assignment {
         .fetch_all(self.db.pool())
         .await?;
         let mut expired = 0;
+        let offer_lapsed = crate::msg!("task-offer-lapsed").to_json();
+        let hold_lapsed = crate::msg!("task-hold-lapsed").to_json();
         for task_id in due {
             let mut tx = self.db.begin_write().await?;
             let ctx = self.task_context(&mut tx, &task_id).await?;
@@ -45,7 +47,7 @@ impl Assignment {
                         task_id: &task_id,
                         action: "OFFER_EXPIRED",
                         shopper_id: Some(&holder),
-                        reason: Some("the offer was not accepted in time"),
+                        reason: Some(&offer_lapsed),
                         ..TaskEventRow::default()
                     },
                 )
@@ -60,7 +62,7 @@ impl Assignment {
                     task_id: &task_id,
                     action: "EXPIRE",
                     shopper_id: Some(&holder),
-                    reason: Some("the time to visit ran out"),
+                    reason: Some(&hold_lapsed),
                     ..TaskEventRow::default()
                 },
             )

@@ -87,7 +87,11 @@ impl From<TaskEvent> for TaskEventView {
             action: e.action,
             shopper_id: e.shopper_id.map(ID),
             actor_id: e.actor_id.map(ID),
-            reason: e.reason,
+            // The service's own reasons are catalogue messages; a person's are kept as written.
+            reason: e
+                .reason
+                .as_deref()
+                .map(|r| super::words(&crate::domain::Msg::stored(r))),
             overridden_rule: e.overridden,
             late: e.late != 0,
             at: from_ms(e.at),
