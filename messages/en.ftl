@@ -633,7 +633,7 @@ flag-name = { $code ->
 
 ## Ledger memos (a shopper's money history)
 
-memo-visit-approved = Visit approved
+memo-visit-approved = Visit approved: “{ $venue }”, wave “{ $wave }”
 memo-approval-revoked = Visit approval revoked: { $reason }
 memo-payout = Payout for { $period }
 memo-payment-failed = Payment failed: { $reason }

@@ -641,7 +641,7 @@ flag-name = { $code ->
 
 ## Ledger memos (a shopper's money history)
 
-memo-visit-approved = Візит схвалено
+memo-visit-approved = Візит схвалено: «{ $venue }», хвиля «{ $wave }»
 memo-approval-revoked = Схвалення візиту скасовано: { $reason }
 memo-payout = Виплата за { $period }
 memo-payment-failed = Виплата не пройшла: { $reason }

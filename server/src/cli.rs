@@ -178,7 +178,7 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
             password_stdin,
             client,
         } => {
-            let role = Role::parse("role", &role).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let role = Role::parse("role", &role).map_err(validation)?;
             let password = read_password(password_stdin)?;
             let db = Db::connect(&settings.database_url(), 2).await?;
             db.migrate().await?;
@@ -243,13 +243,11 @@ async fn run(command: Option<Command>, mut settings: Settings) -> anyhow::Result
                     .as_deref()
                     .map(|t| VenueType::parse("--default-type", t))
                     .transpose()
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-                geofence: GeofenceRadius::parse("--default-geofence", default_geofence)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    .map_err(validation)?,
+                geofence: GeofenceRadius::parse("--default-geofence", default_geofence).map_err(validation)?,
             };
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let parsed =
-                import::parse(&bytes, format, encoding, &mapping, &defaults).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let parsed = import::parse(&bytes, format, encoding, &mapping, &defaults).map_err(validation)?;
             let db = Db::connect(&settings.database_url(), 2).await?;
             db.migrate().await?;
             let venues = Venues::new(db);
@@ -329,4 +327,9 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     let second = rpassword::prompt_password("Repeat password: ")?;
     anyhow::ensure!(first == second, "the two passwords differ");
     Ok(first)
+}
+
+/// Bad input for the command line: the field and why, in English.
+fn validation(err: crate::domain::ValidationError) -> anyhow::Error {
+    anyhow::anyhow!("{}", AppErrorDisplay(&crate::error::AppError::from(err)))
 }

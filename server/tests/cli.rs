@@ -74,7 +74,7 @@ async fn migrate_create_the_first_admin_and_log_in() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     let out = create_user(&db, "weak@fieldwork.example", "admin", "short");
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("password: is too short"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Password: is too short"));
     let out = create_user(&db, "root@fieldwork.example", "root", "a long admin passphrase");
     assert!(!out.status.success());
 

@@ -239,9 +239,11 @@ pub fn payout_failed_key(line_id: &str) -> String {
 }
 
 /// Visit approved: fee, bonus and reimbursement expenses on one side, the shopper's payable on the other.
-/// `None` when the visit earns nothing (a zero fee and no receipt).
+/// `None` when the visit earns nothing (a zero fee and no receipt). `place` is the venue's and the wave's name,
+/// for the shopper's history.
 pub fn visit_approval(
     visit_id: &str,
+    place: (&str, &str),
     shopper: &str,
     earnings: VisitEarnings,
     currency: &str,
@@ -252,7 +254,7 @@ pub fn visit_approval(
     Posting::new(
         approval_key(visit_id),
         Kind::VisitApproval,
-        crate::msg!("memo-visit-approved", visit = visit_id).to_json(),
+        crate::msg!("memo-visit-approved", venue = place.0, wave = place.1).to_json(),
         currency,
         vec![
             (Account::FeeExpense, earnings.fee),
@@ -464,7 +466,9 @@ mod tests {
             receipts: 30_000,
             reimbursement_cap: 20_000,
         };
-        let p = visit_approval("v1", "s1", e, "UAH").unwrap().unwrap();
+        let p = visit_approval("v1", ("ЦНАП", "Грудень"), "s1", e, "UAH")
+            .unwrap()
+            .unwrap();
         assert_eq!(p.source_key, "visit:v1:approval");
         assert_eq!(p.owed_change("s1"), 65_000);
         assert!(p.entries.contains(&(Account::ReimbursementExpense, 20_000)));
@@ -474,7 +478,10 @@ mod tests {
             receipts: 0,
             reimbursement_cap: 0,
         };
-        assert_eq!(visit_approval("v2", "s1", nothing, "UAH"), Ok(None));
+        assert_eq!(
+            visit_approval("v2", ("ЦНАП", "Грудень"), "s1", nothing, "UAH"),
+            Ok(None)
+        );
     }
 
     #[test]
@@ -572,7 +579,7 @@ mod tests {
                 match op {
                     Op::Approve { visit, shopper, fee, bonus, receipts } => {
                         let e = VisitEarnings { fee, bonus, receipts, reimbursement_cap: 20_000 };
-                        if let Some(p) = visit_approval(&format!("v{visit}"), &format!("s{shopper}"), e, "UAH").unwrap() {
+                        if let Some(p) = visit_approval(&format!("v{visit}"), ("venue", "wave"), &format!("s{shopper}"), e, "UAH").unwrap() {
                             let before = book.owed(&format!("s{shopper}"));
                             let new = book.post(&p);
                             let after = book.owed(&format!("s{shopper}"));

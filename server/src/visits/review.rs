@@ -127,8 +127,14 @@ impl Visits {
             receipts,
             reimbursement_cap: cap,
         };
-        let posting = crate::domain::ledger::visit_approval(&visit.id, &visit.shopper_id, earnings, &self.currency)
-            .map_err(|e| AppError::Internal(e.into()))?;
+        let posting = crate::domain::ledger::visit_approval(
+            &visit.id,
+            (&visit.venue_name, &visit.wave_name),
+            &visit.shopper_id,
+            earnings,
+            &self.currency,
+        )
+        .map_err(|e| AppError::Internal(e.into()))?;
         if let Some(posting) = posting {
             crate::ledger::post(
                 tx,
