@@ -606,6 +606,8 @@ field-conflictDeclaration = Conflict of interest declaration
 network-offline = No network connection.
 http-failure = The server could not answer (HTTP { $status }); try again later.
 checkin-not-accepted = The check-in of this visit was not accepted.
+photo-heic-phone = is a HEIC/HEIF photo this phone cannot turn into a JPEG; set the camera to "Most compatible" (iPhone: Settings → Camera → Formats) or JPEG (Android: the camera's settings) and take it again
+photo-not-decodable = cannot be opened as a picture on this phone (the file is damaged or incomplete); pick another photo
 
 ## Flag names (the review queue and its filter)
 

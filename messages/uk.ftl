@@ -614,6 +614,8 @@ field-conflictDeclaration = Заява про конфлікт інтересі�
 network-offline = Немає зʼєднання з мережею.
 http-failure = Сервер не зміг відповісти (HTTP { $status }); спробуйте пізніше.
 checkin-not-accepted = Відмітку про прихід для цього візиту не прийнято.
+photo-heic-phone = це фото HEIC/HEIF, яке цей телефон не може перетворити на JPEG; увімкніть у камері «Найсумісніший» (iPhone: Параметри → Камера → Формати) чи JPEG (Android: налаштування камери) і зробіть фото знову
+photo-not-decodable = цей телефон не може відкрити файл як зображення (файл пошкоджений чи неповний); виберіть інше фото
 
 ## Flag names (the review queue and its filter)
 

@@ -55,6 +55,7 @@ operation!(RequestCaptureTokens, "operations/request_capture_tokens.graphql");
 operation!(CheckOut, "operations/check_out.graphql");
 operation!(SubmitVisit, "operations/submit_visit.graphql");
 operation!(MyVisits, "operations/my_visits.graphql");
+operation!(MyVisit, "operations/my_visit.graphql");
 operation!(MyEarnings, "operations/my_earnings.graphql");
 operation!(MyYearlyStatement, "operations/my_yearly_statement.graphql");
 
@@ -137,6 +138,7 @@ pub const DOCUMENTS: &[(&str, &str)] = &[
         include_str!("../operations/submit_visit.graphql"),
     ),
     ("my_visits.graphql", include_str!("../operations/my_visits.graphql")),
+    ("my_visit.graphql", include_str!("../operations/my_visit.graphql")),
     ("my_earnings.graphql", include_str!("../operations/my_earnings.graphql")),
     (
         "my_yearly_statement.graphql",

@@ -285,6 +285,10 @@ impl Photo {
     async fn created_at(&self) -> DateTime<Utc> {
         from_ms(self.record.created_at)
     }
+    /// The id the phone gave the upload (its own photos; not shown to client viewers).
+    async fn client_id(&self) -> Option<&str> {
+        (self.viewer != Viewer::Client).then_some(self.record.client_id.as_str())
+    }
 }
 
 /// One visit of one task.
@@ -363,6 +367,18 @@ impl Visit {
             .into_iter()
             .map(Into::into)
             .collect())
+    }
+    /// The check-in that started the visit, with its verdict (not shown to client viewers).
+    async fn started_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CheckInAttempt>> {
+        if self.viewer(ctx)? == Viewer::Client {
+            return Ok(None);
+        }
+        Ok(visits(ctx)
+            .attempts(&self.0)
+            .await?
+            .into_iter()
+            .find(|a| a.id == self.0.checkin_attempt_id)
+            .map(Into::into))
     }
     async fn check_out(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<CheckOutView>> {
         if self.viewer(ctx)? == Viewer::Client {
@@ -476,6 +492,13 @@ impl VisitQuery {
     #[graphql(guard = "Require(Permission::ReadVisits)")]
     async fn visit(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Visit> {
         Ok(Visit(visits(ctx).visit(actor(ctx)?, &id).await?))
+    }
+
+    /// The shopper's own visit on a task, in whatever state the server holds it (check-in, answers, photos,
+    /// check-out, submission, review): the truth a phone converges to. `null` when the task has no visit of theirs.
+    #[graphql(guard = "Require(Permission::DoVisits)")]
+    async fn my_visit(&self, ctx: &Context<'_>, task_id: ID) -> async_graphql::Result<Option<Visit>> {
+        Ok(visits(ctx).my_visit_of_task(actor(ctx)?, &task_id).await?.map(Visit))
     }
 
     /// The shopper's own visits, newest first.

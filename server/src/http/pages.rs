@@ -117,8 +117,17 @@ fn error_page(err: AppError) -> Response {
     page(http_status(&err), "Не вдалося / That did not work", &both)
 }
 
+/// A message page; every page a mailed link opens leads back to the app (a shopper reads the mail on the phone
+/// that has the app, and would otherwise be left on a dead end).
 fn page(status: StatusCode, title: &str, message: &str) -> Response {
-    framed(status, title, html! { p role="status" { (message) } })
+    framed(
+        status,
+        title,
+        html! {
+            p role="status" { (message) }
+            p { a href="/app/" { "Повернутися до застосунку / Back to the app" } }
+        },
+    )
 }
 
 /// A page of its own title and body, in the public frame.

@@ -154,11 +154,13 @@ pub struct PhotoRecord {
     pub thumbnail_key: String,
     pub created_at: i64,
     pub source: String,
+    /// The phone's own id for the upload (its idempotency key), so the phone can tell its photos apart.
+    pub client_id: String,
 }
 
 const PHOTO_COLUMNS: &str = "id, visit_id, question_code, kind, receipt_kopiykas, content_type, bytes, sha256, \
      phash, crop_hashes, width, height, exif, gps_verdict, time_verdict, duplicate_of, original_key, display_key, thumbnail_key, \
-     created_at, source";
+     created_at, source, client_id";
 
 impl PhotoRecord {
     pub fn stored_exif(&self) -> StoredExif {

@@ -38,6 +38,19 @@ impl Visits {
         self.by_shopper(&actor.user_id, limit, offset).await
     }
 
+    /// The shopper's own visit on a task (the latest, if a task ever had more), whatever its state: what a phone
+    /// rebuilds its screen from after a refusal, or when the visit continues on another phone.
+    pub async fn my_visit_of_task(&self, actor: &Actor, task_id: &str) -> AppResult<Option<VisitRecord>> {
+        Ok(sqlx::query_as(&format!(
+            "SELECT {VISIT_COLUMNS} FROM {VISIT_FROM} WHERE v.shopper_id = $1 AND v.task_id = $2 \
+             ORDER BY v.created_at DESC, v.id DESC LIMIT 1"
+        ))
+        .bind(&actor.user_id)
+        .bind(task_id)
+        .fetch_optional(self.db.pool())
+        .await?)
+    }
+
     /// A shopper's visits, newest first (their own list, and reviewers' view of a shopper).
     pub async fn by_shopper(&self, shopper_id: &str, limit: usize, offset: usize) -> AppResult<Page<VisitRecord>> {
         let listing = Listing {

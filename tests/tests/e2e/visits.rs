@@ -5,8 +5,8 @@
 use fieldwork::domain::Role;
 use fieldwork_e2e::{error_code, error_field, fixture, TestApp};
 use fieldwork_mobile_api::{
-    check_in, my_visits, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, Client, MyVisits,
-    SaveVisitAnswers, SubmitVisit,
+    check_in, my_visit, my_visits, save_visit_answers, submit_visit, upload_visit_photo, CheckIn, Client, MyVisit,
+    MyVisits, SaveVisitAnswers, SubmitVisit,
 };
 use serde_json::{json, Value};
 
@@ -541,4 +541,78 @@ fn walk(dir: &std::path::Path) -> usize {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_phone_reads_the_visit_of_a_task_as_the_server_holds_it() {
+    let app = TestApp::spawn().await;
+    let f = field(&app, json!({})).await;
+    let task = &f.tasks[0];
+    let phone = shopper_with_task(&app, "anywhere@example.com", task).await;
+    assert!(
+        of_task(&phone, task).await.unwrap().my_visit.is_none(),
+        "no visit before the check-in"
+    );
+
+    let visit = checked_in_visit(&phone, task).await;
+    phone
+        .execute::<SaveVisitAnswers>(save_visit_answers::Variables {
+            visit_id: visit.clone(),
+            answers: json!({ "Q1": true }),
+        })
+        .await
+        .unwrap();
+    upload(
+        &phone,
+        &visit,
+        "phone-photo-1",
+        Some("Q5"),
+        None,
+        "HMD_Nokia_8.3_5G.jpg",
+    )
+    .await
+    .unwrap();
+
+    // Another phone of the same shopper (a fresh sign-in) reads the visit whole: its check-in, answers, photos
+    // (by the id the first phone gave them), and state.
+    let mut other = app.phone();
+    other
+        .login("anywhere@example.com", fieldwork_e2e::PASSWORD)
+        .await
+        .expect("sign-in on the other phone");
+    let held = of_task(&other, task).await.unwrap().my_visit.expect("the visit");
+    assert_eq!(held.id, visit);
+    assert_eq!(format!("{:?}", held.state), "IN_PROGRESS");
+    assert_eq!(held.answers, json!({ "Q1": true }));
+    assert!(held.started_by.expect("its check-in").verdict.unwrap().passed);
+    assert!(held.check_out.is_none() && held.submitted_at.is_none());
+    let photos: Vec<_> = held
+        .photos
+        .iter()
+        .map(|p| (p.client_id.as_deref(), p.question_code.as_deref()))
+        .collect();
+    assert_eq!(photos, [(Some("phone-photo-1"), Some("Q5"))]);
+
+    // A second check-in from that phone is refused with a code the app acts on (it converges to the visit above);
+    // nothing new is stored.
+    let again = other
+        .execute::<CheckIn>(check_in::Variables {
+            input: check_in_input(task, "second-phone-checkin", 10.0, 8.0),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(again.message_code(), Some("checkin-already-visited"));
+    assert_eq!(app.count("visits").await, 1);
+
+    // Someone else's task reads as no visit at all.
+    let stranger = shopper_with_task(&app, "stranger@example.com", &f.tasks[1]).await;
+    assert!(of_task(&stranger, task).await.unwrap().my_visit.is_none());
+}
+
+async fn of_task(phone: &Client, task: &str) -> Result<my_visit::ResponseData, fieldwork_mobile_api::ClientError> {
+    phone
+        .execute::<MyVisit>(my_visit::Variables {
+            task_id: task.to_string(),
+        })
+        .await
 }

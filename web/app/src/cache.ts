@@ -1,5 +1,5 @@
 // The data last seen, kept on the phone so every screen opens offline with what it showed last.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { gql, type Document } from "../../common/api";
 
 export function recall<T>(key: string): T | null {
@@ -28,9 +28,14 @@ export function useLastSeen<Q, V, T>(
   fresh?: unknown,
 ): [T | null, () => Promise<void>] {
   const [value, setValue] = useState<T | null>(() => recall<T>(key));
+  const latest = useRef(0);
   async function reload() {
+    // Only the answer to the latest ask is shown: an older answer arriving late (asked before a task was taken
+    // by someone else) must not put what it saw back on the screen.
+    const ask = ++latest.current;
     try {
-      setValue(remember(key, pick(await gql(document, variables))));
+      const data = pick(await gql(document, variables));
+      if (ask === latest.current) setValue(remember(key, data));
     } catch {
       /* offline: the copy last seen */
     }

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { position, type Fix } from "./geo";
 import { t, type Lang } from "./i18n";
+import type { Message } from "../../common/messages";
 
 /** A photo for the visit, with a small copy for the screen. */
 export interface Picture {
@@ -24,6 +25,46 @@ export async function thumbnailOf(source: CanvasImageSource, width: number, heig
   canvas.height = Math.max(1, Math.round(height * scale));
   canvas.getContext("2d")!.drawImage(source, 0, 0, canvas.width, canvas.height);
   return canvas.toDataURL("image/jpeg", 0.7);
+}
+
+/** The largest photo the service takes by default (its `photos.max_bytes`); a server set lower refuses it itself. */
+export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+
+/** What a file is, by its first bytes (a file's name and type can say anything). */
+export function sniff(head: Uint8Array): "jpeg" | "png" | "webp" | "heif" | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...head.slice(from, to));
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return "jpeg";
+  if (head[0] === 0x89 && ascii(1, 4) === "PNG") return "png";
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "webp";
+  if (ascii(4, 8) === "ftyp" && ["heic", "heix", "hevc", "hevx", "mif1", "msf1", "avif"].includes(ascii(8, 12))) return "heif";
+  return null;
+}
+
+/**
+ * A file picked from the gallery, checked before it is queued: its type (by its bytes), its size and whether
+ * this browser can decode it. A HEIC/HEIF photo (the default of iPhones and many Android phones) is converted
+ * to JPEG where the browser can decode it; where it cannot, it is refused with the camera setting to change.
+ * A refusal is the catalogue's message, shown beside the question before anything is sent.
+ */
+export async function checkPicked(file: File): Promise<Picture | { refused: Message }> {
+  if (file.size === 0) return { refused: { code: "file-empty" } };
+  if (file.size > MAX_PHOTO_BYTES) {
+    const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
+    return { refused: { code: "photo-too-big", params: { size_mb: mb(file.size), max_mb: mb(MAX_PHOTO_BYTES) } } };
+  }
+  const kind = sniff(new Uint8Array(await file.slice(0, 16).arrayBuffer()));
+  if (!kind) return { refused: { code: "photo-not-image" } };
+  const bitmap = await createImageBitmap(file).catch(() => null);
+  if (!bitmap) return { refused: { code: kind === "heif" ? "photo-heic-phone" : "photo-not-decodable" } };
+  const thumbnail = await thumbnailOf(bitmap, bitmap.width, bitmap.height);
+  if (kind !== "heif") return { blob: file, thumbnail };
+  // The service reads JPEG, PNG and WebP: a HEIC the browser decodes goes as a JPEG of the same picture.
+  const canvas = document.createElement("canvas");
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.getContext("2d")!.drawImage(bitmap, 0, 0);
+  const jpeg = await new Promise<Blob | null>((done) => canvas.toBlob(done, "image/jpeg", 0.92));
+  return jpeg ? { blob: jpeg, thumbnail } : { refused: { code: "photo-heic-phone" } };
 }
 
 export function Camera({ lang, onShot, onClose }: { lang: Lang; onShot: (shot: Shot) => Promise<void>; onClose: () => void }) {

@@ -46,6 +46,12 @@ const uk = {
   money: "Гроші",
   profile: "Профіль",
   dismiss: "Прибрати",
+  notAdded: "Фото не додано",
+  refusedHere: (what: string) => `Не прийнято (${what})`,
+  understood: "Зрозуміло",
+  serverPhotoAlt: (n: number, question: string) => `Фото ${n} (на сервері): ${question}`,
+  storageOld: (hours: number) =>
+    `Деякі дані чекають на надсилання понад ${hours} год. Під'єднайтеся до мережі: браузер може стерти дані застосунку, який не встановлено.`,
   refused: (what: string) => `Сервер не прийняв: ${what}`,
   operationNames: {
     claimTask: "взяти завдання",
@@ -271,6 +277,12 @@ const en: Strings = {
   money: "Money",
   profile: "Profile",
   dismiss: "Dismiss",
+  notAdded: "The photo was not added",
+  refusedHere: (what: string) => `Not accepted (${what})`,
+  understood: "Got it",
+  serverPhotoAlt: (n: number, question: string) => `Photo ${n} (on the server): ${question}`,
+  storageOld: (hours: number) =>
+    `Some of your work has waited to be sent for over ${hours} hours. Get online: a browser may erase the data of an app that is not installed.`,
   refused: (what: string) => `The server did not accept: ${what}`,
   operationNames: {
     claimTask: "taking a task",

@@ -16,6 +16,9 @@ import { InstallButton, LanguageSwitch, Nav, OutboxStatus, Screen } from "./ui";
 import "../../common/style.css";
 
 registerSW({ immediate: true });
+// Ask the browser to keep the outbox (photos of a visit not yet sent) even when space runs low; an installed
+// app usually gets it. Refused or unsupported, the outbox status warns when work waits for long.
+void navigator.storage?.persist?.().catch(() => false);
 
 function useRoute(): string[] {
   const read = () => location.hash.replace(/^#\/?/, "").split("/");

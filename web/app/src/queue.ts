@@ -8,6 +8,7 @@ import { gql, gqlUpload, GraphQLFailure, type Document } from "../../common/api"
 import type { CheckInMutation } from "./gql/operations";
 import { documents, type OperationName } from "./operations";
 import type { Message } from "../../common/messages";
+import { afterRefusal, converged, placeOf, type LocalVisit, type VisitNote } from "./converge";
 
 export interface QueuedOperation {
   id?: number;
@@ -21,41 +22,17 @@ export interface QueuedOperation {
   /** The photo of an upload. */
   file?: Blob;
   createdAt: number;
-  /** The server refused it (its words, for the shopper); kept so it can be shown, never resent. */
+  /**
+   * The server refused it (its words, for the shopper); kept so it can be shown, never resent. Only items that
+   * belong to no visit are kept this way: a visit's refused item leaves the outbox and becomes a note beside its
+   * question (`VisitNote`), and the visit converges to the server's copy.
+   */
   refused?: string;
   /** The refusal as the catalogue's code and parameters, so it is shown in the language chosen later too. */
   refusedMessage?: Message;
 }
 
-/** A photo the shopper took, as the visit screen shows it. */
-export interface LocalPhoto {
-  clientId: string;
-  questionCode: string | null;
-  receiptKopiykas?: number;
-  /** A small JPEG data URL for the screen. */
-  thumbnail: string;
-}
-
-/** The app's own record of a visit, kept on the phone, by task. */
-export interface LocalVisit {
-  taskId: string;
-  visitId?: string;
-  venueName: string;
-  checkInClientId: string;
-  checkedInAt: string;
-  /** The server's word on the check-in, once it answered. */
-  checkIn?: CheckInMutation["checkIn"];
-  answers: Record<string, unknown>;
-  photos: LocalPhoto[];
-  /** Capture tokens from the server not yet spent on a photo. */
-  tokens: string[];
-  checkedOutAt?: string;
-  submittedAt?: string;
-  /** A returned visit being fixed (it keeps its check-in and check-out). */
-  returned?: boolean;
-  /** The time of the return this fix answers. */
-  returnedAt?: string;
-}
+export type { LocalPhoto, LocalVisit, VisitNote } from "./converge";
 
 let database: Promise<IDBPDatabase> | null = null;
 
@@ -183,13 +160,12 @@ export async function drain(onChange: () => void): Promise<void> {
       } catch (e) {
         if (e instanceof GraphQLFailure && !e.network) {
           const first = e.errors[0];
-          await (
-            await db()
-          ).put("outbox", {
-            ...item,
-            refused: e.message,
-            refusedMessage: first?.messageCode ? { code: first.messageCode, params: first.params } : undefined,
-          });
+          const message = first?.messageCode ? { code: first.messageCode, params: first.params } : undefined;
+          if (item.taskId) {
+            await refuseVisitItem(item, { message, text: e.message, field: first?.field });
+          } else {
+            await (await db()).put("outbox", { ...item, refused: e.message, refusedMessage: message });
+          }
         } else {
           break;
         }
@@ -222,10 +198,11 @@ async function nextAfter(id: number): Promise<QueuedOperation | undefined> {
 async function resolve(item: QueuedOperation): Promise<Record<string, unknown> | undefined> {
   const variables = { ...item.variables };
   if (item.taskId && item.operation !== "checkIn") {
-    const v = await localVisit(item.taskId);
+    let v = await localVisit(item.taskId);
+    // The check-in may have been made on another phone, or answered while this one lost the answer: ask.
+    if (!v?.visitId) v = (await syncVisit(item.taskId)) ?? undefined;
     if (!v?.visitId) {
-      const refusedMessage = { code: "checkin-not-accepted" };
-      await (await db()).put("outbox", { ...item, refused: refusedMessage.code, refusedMessage });
+      await refuseVisitItem(item, { message: { code: "checkin-not-accepted" }, text: "checkin-not-accepted" });
       return undefined;
     }
     variables.visitId = v.visitId;
@@ -257,4 +234,54 @@ async function after(item: QueuedOperation, result: unknown): Promise<void> {
 /** The document of an operation the outbox holds by name: its variables were typed when it was queued. */
 function anyDocument(operation: OperationName): Document<unknown, Record<string, unknown>> {
   return documents[operation] as unknown as Document<unknown, Record<string, unknown>>;
+}
+
+/**
+ * A visit's item the server refused: it leaves the outbox, the phone's record drops what it claimed (a photo
+ * from the counts, a check-out or submission undone) with a note saying why beside its question, and the record
+ * then converges to the server's copy, so the app never believes what the server does not hold.
+ */
+async function refuseVisitItem(item: QueuedOperation, why: { message?: Message; text: string; field?: string }): Promise<void> {
+  const taskId = item.taskId!;
+  const note: VisitNote = {
+    id: String(item.variables.clientId ?? crypto.randomUUID()),
+    place: placeOf(item.operation, item.variables, why.field),
+    operation: item.operation,
+    message: why.message,
+    text: why.text,
+  };
+  await updateVisit(taskId, (v) => afterRefusal(v, item.operation, item.variables, note));
+  await (await db()).delete("outbox", item.id!);
+  await syncVisit(taskId).catch(() => undefined);
+}
+
+/** What waits in the outbox for a task's visit (not refused). */
+async function waitingFor(taskId: string): Promise<QueuedOperation[]> {
+  return (await pending()).filter((i) => i.taskId === taskId && !i.refused);
+}
+
+/**
+ * Fetches the visit as the server holds it and makes the phone's record agree (see `converged`). Throws when
+ * the server cannot be asked (offline): the phone's record is kept as it is then. Returns the record, or `null`
+ * when there is no visit to show.
+ */
+export async function syncVisit(taskId: string, venueName = ""): Promise<LocalVisit | null> {
+  const before = await waitingFor(taskId);
+  const data = await gql(documents.myVisit, { taskId });
+  const byId = new Map<number, QueuedOperation>();
+  for (const i of [...before, ...(await waitingFor(taskId))]) byId.set(i.id!, i);
+  const waiting = [...byId.values()].sort((a, b) => a.id! - b.id!);
+  const d = await db();
+  const tx = d.transaction("visits", "readwrite");
+  const current = (await tx.store.get(taskId)) as LocalVisit | undefined;
+  const next = converged(current, data.myVisit ?? null, waiting, venueName || current?.venueName || "");
+  if (next) await tx.store.put(next);
+  else if (current) await tx.store.delete(taskId);
+  await tx.done;
+  return next;
+}
+
+/** Takes a note away once the shopper has read it (or acted on its question). */
+export async function dismissNote(taskId: string, noteId: string): Promise<LocalVisit | undefined> {
+  return updateVisit(taskId, (v) => ({ ...v, notes: (v.notes ?? []).filter((n) => n.id !== noteId) }));
 }

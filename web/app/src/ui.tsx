@@ -40,14 +40,25 @@ export function Nav({ lang, current }: { lang: Lang; current: string }) {
   );
 }
 
+/** Unsent work older than this is worth a warning. */
+const STALE_HOURS = 3;
+
 /** Offline notice, what waits to be sent, and what the server refused (in its words, for the shopper to act on). */
 export function OutboxStatus(props: { lang: Lang; online: boolean; items: QueuedOperation[]; onDismiss: (id: number) => void }) {
   const s = t(props.lang);
   const waiting = props.items.filter((i) => !i.refused);
   const refused = props.items.filter((i) => i.refused);
+  // A browser may evict the storage of a web app that is not installed: say so when work has waited for long.
+  const oldest = Math.min(...waiting.map((i) => i.createdAt));
+  const stale = waiting.length > 0 && Date.now() - oldest > STALE_HOURS * 3600_000;
   return (
     <div aria-live="polite">
       {!props.online && <p class="notice">{s.offline}</p>}
+      {stale && (
+        <p class="notice" data-testid="stale">
+          {s.storageOld(STALE_HOURS)}
+        </p>
+      )}
       {waiting.length > 0 && (
         <p class="notice" data-testid="pending">
           {s.pending(waiting.length)}

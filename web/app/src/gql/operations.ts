@@ -336,6 +336,13 @@ export type MyTasksQuery = { myTasks: { totalCount: number, edges: Array<{ node:
 
 export type BriefFieldsFragment = { waveId: string, waveName: string, scenario: string, startsOn: string, endsOn: string, reimbursementCapKopiykas: number, visitingWindows: Array<{ weekday: Weekday, opens: string, closes: string }>, visitRules: { failedCheckinBlocks: boolean, maxAccuracyM: number, minMinutes: number, maxMinutes: number, liveCaptureQuestions: Array<string> }, checklist: { id: string, definition: unknown } };
 
+export type MyVisitQueryVariables = Exact<{
+  taskId: string | number;
+}>;
+
+
+export type MyVisitQuery = { myVisit: { id: string, state: VisitState, taskId: string, venueName: string, checkedInAt: string, submittedAt: string | null, answers: unknown, startedBy: { id: string, deviceTime: string, serverTime: string, verdict: { distanceM: number, geofenceM: number, insideGeofence: boolean, accuracyOk: boolean, inVisitingWindow: boolean, mockLocation: boolean, passed: boolean, reasons: Array<string> } | null } | null, checkOut: { deviceTime: string } | null, photos: Array<{ id: string, clientId: string | null, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, source: PhotoSource, thumbnailUrl: string }>, history: Array<{ action: string, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } | null };
+
 export type MyVisitsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -773,6 +780,55 @@ export const MyTasksDocument = new TypedDocumentString(`
     definition
   }
 }`) as unknown as TypedDocumentString<MyTasksQuery, MyTasksQueryVariables>;
+export const MyVisitDocument = new TypedDocumentString(`
+    query MyVisit($taskId: ID!) {
+  myVisit(taskId: $taskId) {
+    id
+    state
+    taskId
+    venueName
+    checkedInAt
+    submittedAt
+    answers
+    startedBy {
+      id
+      deviceTime
+      serverTime
+      verdict {
+        distanceM
+        geofenceM
+        insideGeofence
+        accuracyOk
+        inVisitingWindow
+        mockLocation
+        passed
+        reasons
+      }
+    }
+    checkOut {
+      deviceTime
+    }
+    photos {
+      id
+      clientId
+      questionCode
+      kind
+      receiptKopiykas
+      source
+      thumbnailUrl
+    }
+    history {
+      action
+      reason
+      comments {
+        questionCode
+        comment
+      }
+      at
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyVisitQuery, MyVisitQueryVariables>;
 export const MyVisitsDocument = new TypedDocumentString(`
     query MyVisits($first: Int, $after: String) {
   myVisits(first: $first, after: $after) {

@@ -25,7 +25,9 @@ export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; o
     documents.availableTasks,
     { first: 50 },
     (data: AvailableTasksQuery) => data.availableTasks.edges.map((e) => e.node),
-    outbox.length,
+    // Asked again when something was sent, and when something was refused (a task lost to another shopper
+    // leaves the board at once).
+    `${outbox.length}/${outbox.filter((q) => q.refused).length}`,
   );
   const [view, setView] = useState<"list" | "map">("list");
   const [selected, setSelected] = useState<string | null>(null);

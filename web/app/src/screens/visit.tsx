@@ -3,8 +3,8 @@
 // receipt, check-out, a review and the submission. Everything is kept on the phone first and goes through the
 // outbox, so the network may come and go at any step. A returned visit opens here too, with the reviewer's
 // comments beside the questions, to be fixed and sent again.
-import { useEffect, useState } from "preact/hooks";
-import { Camera, thumbnailOf, type Picture } from "../camera";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { Camera, checkPicked, type Picture } from "../camera";
 import {
   hiddenAnswers,
   isNa,
@@ -22,21 +22,28 @@ import type { MyVisitsQuery } from "../gql/operations";
 import { kopiykasOf } from "../../../common/format";
 import { money, t, type Lang } from "../i18n";
 import {
+  dismissNote,
   enqueue,
   enqueueAnswers,
   localVisit,
+  pending,
   prepareCamera,
   saveVisit,
+  syncVisit,
   takeToken,
   updateVisit,
   type LocalPhoto,
   type LocalVisit,
   type QueuedOperation,
+  type VisitNote,
 } from "../queue";
+import { render } from "../../../common/messages";
 import { go, Screen } from "../ui";
 import type { MyTask } from "./tasks";
 
 export type ServerVisit = MyVisitsQuery["myVisits"]["edges"][number]["node"];
+/** A photo the server holds, as the screen shows it (a returned visit's copy has no thumbnail link). */
+type ServerPhotoView = { id: string; questionCode: string | null; kind: string; receiptKopiykas: number | null; thumbnailUrl?: string };
 
 /** What the visit screen needs, from a task (a new or ongoing visit) or from a returned visit. */
 export interface VisitContext {
@@ -80,60 +87,73 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
   const s = t(lang);
   const [visit, setVisit] = useState<LocalVisit | null | undefined>(undefined);
   const [camera, setCamera] = useState<{ questionCode: string | null; receiptKopiykas?: number } | null>(null);
+  const loaded = useRef(false);
+  // Opening the visit: the phone's record at once, then the server's copy (the truth, see converge.ts), so a
+  // visit refused, changed, or started on another phone shows as the server holds it. Offline, the phone's
+  // record stands (or the returned visit's copy it was opened from).
   useEffect(() => {
+    let live = true;
+    loaded.current = false;
     void (async () => {
       let v = await localVisit(ctx.taskId);
-      const r = ctx.returned;
-      // A returned visit starts from the server's copy of that return, unless this phone already has it (a fix
-      // under way, or sent): a later return (a newer RETURN event) starts again from the server.
-      const returnedAt = r ? [...r.history].reverse().find((h) => h.action === "RETURN")?.at : undefined;
-      if (r && (!v || !v.returned || v.visitId !== r.id || v.returnedAt !== returnedAt)) {
-        v = {
-          taskId: ctx.taskId,
-          visitId: r.id,
-          venueName: r.venueName,
-          checkInClientId: "",
-          checkedInAt: r.checkedInAt,
-          answers: (r.answers ?? {}) as Answers,
-          photos: [],
-          tokens: v?.visitId === r.id ? v.tokens : [],
-          checkedOutAt: r.checkedInAt,
-          returned: true,
-          returnedAt,
-        };
-        await saveVisit(v);
+      if (live && v) setVisit(v);
+      try {
+        v = (await syncVisit(ctx.taskId, ctx.venueName)) ?? undefined;
+      } catch {
+        if (ctx.returned) v = await fromReturned(ctx.returned, v);
       }
+      if (!live) return;
+      loaded.current = true;
       setVisit(v ?? null);
       if (v?.visitId) await prepareCamera(ctx.taskId);
     })();
-  }, [ctx.taskId, outbox.length]);
+    return () => {
+      live = false;
+    };
+  }, [ctx.taskId]);
+  // Whenever the outbox moves (an item sent or refused), the record as the outbox left it.
+  useEffect(() => {
+    if (loaded.current) void localVisit(ctx.taskId).then((v) => setVisit(v ?? null));
+  }, [outbox]);
   if (visit === undefined) return <Screen title={ctx.venueName}>{<p>{s.loading}</p>}</Screen>;
-  if (visit === null || (visit.checkIn && !visit.checkIn.accepted && !visit.visitId)) {
-    return <CheckIn lang={lang} ctx={ctx} refused={visit?.checkIn ?? undefined} kick={kick} onDone={setVisit} />;
+  if (visit === null || (!visit.visitId && (visit.checkInRefused || (visit.checkIn && !visit.checkIn.accepted)))) {
+    return (
+      <CheckIn lang={lang} ctx={ctx} refused={visit?.checkIn ?? undefined} refusal={visit?.checkInRefused} kick={kick} onDone={setVisit} />
+    );
   }
   const def = ctx.definition;
-  const serverPhotos = ctx.returned?.photos ?? [];
+  const serverPhotos = visit.serverPhotos ?? ctx.returned?.photos ?? [];
+  const notesAt = (place: string) => (visit.notes ?? []).filter((n) => n.place === place);
+  const dismiss = (id: string) => void dismissNote(ctx.taskId, id).then((v) => v && setVisit(v));
   const photoCount = (code: string) =>
     serverPhotos.filter((p) => p.questionCode === code).length + visit.photos.filter((p) => p.questionCode === code).length;
   async function answer(code: string, value: unknown) {
     // Computed on the stored record (not this render's copy), so quick answers in a row all count.
     const delta: Answers = {};
+    let notes: VisitNote[] = [];
     const next = await updateVisit(ctx.taskId, (v) => {
       const answers: Answers = { ...v.answers };
       if (value === undefined) delete answers[code];
       else answers[code] = value;
       delta[code] = value ?? null;
+      notes = (v.notes ?? []).filter((n) => n.place !== code);
       // Answers an earlier answer now hides go too (the server refuses answers to hidden questions).
       for (const hidden of hiddenAnswers(def, answers)) {
         delete answers[hidden];
         delta[hidden] = null;
       }
-      return { ...v, answers };
+      return { ...v, answers, notes };
     });
     if (!next) return;
     setVisit(next);
     await enqueueAnswers(ctx.taskId, delta);
     kick();
+  }
+  /** A file from the gallery the phone's own check refused: said beside its question, nothing is queued. */
+  async function notAdded(place: string, message: VisitNote["message"]) {
+    const note: VisitNote = { id: crypto.randomUUID(), place, operation: "pick", message, text: message?.code ?? "" };
+    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, notes: [...(v.notes ?? []).filter((n) => n.place !== place), note] }));
+    if (next) setVisit(next);
   }
   /** A photo from the app's camera comes with its `fix` (a LIVE_CAMERA photo); one from the gallery without. */
   async function addPhoto(picture: Picture, fix: Fix | null, questionCode: string | null, receiptKopiykas?: number) {
@@ -147,7 +167,12 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
       variables.capture = { token, lat: fix.lat, lon: fix.lon, accuracyM: fix.accuracyM, deviceTime: fix.at };
     }
     await enqueue({ operation: "uploadVisitPhoto", variables, taskId: ctx.taskId, file: picture.blob });
-    const next = await updateVisit(ctx.taskId, (v) => ({ ...v, photos: [...v.photos, photo] }));
+    const place = questionCode ?? "receipt";
+    const next = await updateVisit(ctx.taskId, (v) => ({
+      ...v,
+      photos: [...v.photos, photo],
+      notes: (v.notes ?? []).filter((n) => n.place !== place),
+    }));
     if (next) setVisit(next);
     kick();
   }
@@ -195,12 +220,15 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
                 value={visit.answers[q.code]}
                 comment={comments.get(q.code)}
                 photos={visit.photos.filter((p) => p.questionCode === q.code)}
-                serverPhotos={serverPhotos.filter((p) => p.questionCode === q.code).length}
+                serverPhotos={serverPhotos.filter((p) => p.questionCode === q.code)}
+                notes={notesAt(q.code)}
+                onDismiss={dismiss}
                 galleryAllowed={!ctx.liveCaptureQuestions.includes(q.code)}
                 disabled={!!visit.submittedAt}
                 onAnswer={(v) => void answer(q.code, v)}
                 onCamera={() => setCamera({ questionCode: q.code })}
                 onGallery={(picture) => void addPhoto(picture, null, q.code)}
+                onNotAdded={(message) => void notAdded(q.code, message)}
               />
             ))}
         </fieldset>
@@ -208,6 +236,10 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
       <Receipt
         lang={lang}
         photos={visit.photos.filter((p) => p.receiptKopiykas !== undefined)}
+        serverPhotos={serverPhotos.filter((p) => p.kind === "RECEIPT")}
+        notes={notesAt("receipt")}
+        onDismiss={dismiss}
+        onNotAdded={(message) => void notAdded("receipt", message)}
         disabled={!!visit.submittedAt}
         onCamera={(amount) => setCamera({ questionCode: null, receiptKopiykas: amount })}
         onGallery={(picture, amount) => void addPhoto(picture, null, null, amount)}
@@ -217,6 +249,8 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
         ctx={ctx}
         visit={visit}
         missingQuestions={missing(def, visit.answers, photoCount)}
+        notes={[...notesAt("checkOut"), ...notesAt("submit")]}
+        onDismiss={dismiss}
         setVisit={setVisit}
         kick={kick}
       />
@@ -224,10 +258,57 @@ export function VisitScreen({ lang, ctx, outbox, kick }: { lang: Lang; ctx: Visi
   );
 }
 
+/**
+ * A returned visit opened offline: the copy it was opened from (the list of my visits), unless this phone
+ * already works on that very return.
+ */
+async function fromReturned(r: ServerVisit, v: LocalVisit | undefined): Promise<LocalVisit> {
+  const returnedAt = [...r.history].reverse().find((h) => h.action === "RETURN")?.at;
+  if (v && v.visitId === r.id && v.returnedAt === returnedAt) return v;
+  const fresh: LocalVisit = {
+    taskId: r.taskId,
+    visitId: r.id,
+    venueName: r.venueName,
+    checkInClientId: "",
+    checkedInAt: r.checkedInAt,
+    answers: (r.answers ?? {}) as Answers,
+    photos: [],
+    tokens: v?.visitId === r.id ? v.tokens : [],
+    checkedOutAt: r.checkedInAt,
+    returned: true,
+    returnedAt,
+  };
+  await saveVisit(fresh);
+  return fresh;
+}
+
+/** Why something was refused, where it happened, with a button to put the note away. */
+function Notes({ lang, notes, onDismiss }: { lang: Lang; notes: VisitNote[]; onDismiss: (id: string) => void }) {
+  const s = t(lang);
+  if (!notes.length) return null;
+  return (
+    <>
+      {notes.map((n) => (
+        <div class="error-box" role="alert" key={n.id} data-testid="visit-note">
+          <p>
+            {n.operation === "pick" ? s.notAdded : s.refusedHere(s.operationNames[n.operation] ?? n.operation)}:{" "}
+            {(n.message && render(lang, n.message)) ?? n.text}
+          </p>
+          <button type="button" class="secondary" onClick={() => onDismiss(n.id)}>
+            {s.understood}
+          </button>
+        </div>
+      ))}
+    </>
+  );
+}
+
 function CheckIn(props: {
   lang: Lang;
   ctx: VisitContext;
   refused?: LocalVisit["checkIn"];
+  /** The check-in was refused outright (not judged). */
+  refusal?: VisitNote;
   kick: () => void;
   onDone: (v: LocalVisit) => void;
 }) {
@@ -251,7 +332,14 @@ function CheckIn(props: {
     }
   }
   async function checkIn() {
-    if (!fix) return;
+    // One check-in per tap: a second tap while the first is being queued, or one already waiting, adds nothing.
+    if (!fix || busy) return;
+    setBusy(true);
+    if ((await pending()).some((i) => i.operation === "checkIn" && i.taskId === ctx.taskId && !i.refused)) {
+      const v = await localVisit(ctx.taskId);
+      if (v) props.onDone(v);
+      return;
+    }
     const clientId = crypto.randomUUID();
     const v: LocalVisit = {
       taskId: ctx.taskId,
@@ -284,7 +372,14 @@ function CheckIn(props: {
   return (
     <Screen title={ctx.venueName}>
       <h2>{s.checkInTitle}</h2>
-      {props.refused && (
+      {props.refusal && (
+        <div role="alert" class="error-box">
+          <p>
+            {s.checkInRefused} {(props.refusal.message && render(lang, props.refusal.message)) ?? props.refusal.text}
+          </p>
+        </div>
+      )}
+      {props.refused && !props.refusal && (
         <div role="alert" class="error-box">
           <p>{s.checkInRefused}</p>
           <ul>
@@ -313,7 +408,7 @@ function CheckIn(props: {
               {tooFar && s.tooFar} {tooVague && s.tooVague(ctx.maxAccuracyM!)} {ctx.failedCheckinBlocks ? s.waveBlocks : s.waveFlags}
             </p>
           )}
-          <button type="button" onClick={() => void checkIn()}>
+          <button type="button" disabled={busy} onClick={() => void checkIn()}>
             {s.checkIn}
           </button>
         </div>
@@ -346,12 +441,15 @@ function QuestionView(props: {
   value: unknown;
   comment?: string;
   photos: LocalPhoto[];
-  serverPhotos: number;
+  serverPhotos: ServerPhotoView[];
+  notes: VisitNote[];
+  onDismiss: (id: string) => void;
   galleryAllowed: boolean;
   disabled: boolean;
   onAnswer: (value: unknown) => void;
   onCamera: () => void;
   onGallery: (picture: Picture) => void;
+  onNotAdded: (message: VisitNote["message"]) => void;
 }) {
   const { lang, q } = props;
   const s = t(lang);
@@ -376,6 +474,7 @@ function QuestionView(props: {
         </p>
       )}
       {!na && <Input {...props} id={id} title={title} />}
+      <Notes lang={lang} notes={props.notes} onDismiss={props.onDismiss} />
       {na && <p class="label">{title}</p>}
       {!q.required && (
         <label class="check">
@@ -538,7 +637,7 @@ function toLocalInput(iso: string): string {
 function PhotoInput(props: Parameters<typeof Input>[0] & { described?: string }) {
   const { lang, q, id } = props;
   const s = t(lang);
-  const count = props.photos.length + props.serverPhotos;
+  const count = props.photos.length + props.serverPhotos.length;
   return (
     <div role="group" aria-labelledby={`${id}-label`} aria-describedby={props.described}>
       <p class="label" id={`${id}-label`}>
@@ -547,8 +646,11 @@ function PhotoInput(props: Parameters<typeof Input>[0] & { described?: string })
       </p>
       <p data-testid={`photo-count-${q.code}`}>{s.photoCount(count, Math.max(1, q.minCount ?? 1))}</p>
       <div class="thumbs">
+        {props.serverPhotos.map((p, i) =>
+          p.thumbnailUrl ? <img key={p.id} src={p.thumbnailUrl} alt={s.serverPhotoAlt(i + 1, label(q.title, lang))} width={96} /> : null,
+        )}
         {props.photos.map((p, i) => (
-          <img key={p.clientId} src={p.thumbnail} alt={s.photoAlt(i + 1 + props.serverPhotos, label(q.title, lang))} width={96} />
+          <img key={p.clientId} src={p.thumbnail} alt={s.photoAlt(i + 1 + props.serverPhotos.length, label(q.title, lang))} width={96} />
         ))}
       </div>
       <div class="row">
@@ -556,7 +658,7 @@ function PhotoInput(props: Parameters<typeof Input>[0] & { described?: string })
           {s.takePhoto}
         </button>
         {props.galleryAllowed ? (
-          <GalleryPick id={`${id}-gallery`} lang={lang} disabled={props.disabled} onPick={props.onGallery} />
+          <GalleryPick id={`${id}-gallery`} lang={lang} disabled={props.disabled} onPick={props.onGallery} onNotAdded={props.onNotAdded} />
         ) : (
           <p class="hint">{s.liveOnly}</p>
         )}
@@ -565,7 +667,14 @@ function PhotoInput(props: Parameters<typeof Input>[0] & { described?: string })
   );
 }
 
-function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; disabled: boolean; onPick: (picture: Picture) => void }) {
+function GalleryPick(props: {
+  id: string;
+  lang: Lang;
+  disabled: boolean;
+  onPick: (picture: Picture) => void;
+  onNotAdded: (message: VisitNote["message"]) => void;
+}) {
+  const { id, lang, disabled, onPick } = props;
   const s = t(lang);
   return (
     <>
@@ -583,10 +692,11 @@ function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; d
           const file = input.files?.[0];
           input.value = "";
           if (!file) return;
-          const bitmap = await createImageBitmap(file).catch(() => null);
-          const thumbnail = bitmap ? await thumbnailOf(bitmap, bitmap.width, bitmap.height) : "";
-          // A gallery photo's place and time are the file's own (EXIF), judged by the server.
-          onPick({ blob: file, thumbnail });
+          // Checked here first (type, size, can it be decoded), so a file the server would refuse is never
+          // counted or queued. A gallery photo's place and time are the file's own (EXIF), judged by the server.
+          const checked = await checkPicked(file);
+          if ("refused" in checked) props.onNotAdded(checked.refused);
+          else onPick(checked);
         }}
       />
     </>
@@ -596,6 +706,10 @@ function GalleryPick({ id, lang, disabled, onPick }: { id: string; lang: Lang; d
 function Receipt(props: {
   lang: Lang;
   photos: LocalPhoto[];
+  serverPhotos: ServerPhotoView[];
+  notes: VisitNote[];
+  onDismiss: (id: string) => void;
+  onNotAdded: (message: VisitNote["message"]) => void;
   disabled: boolean;
   onCamera: (amount: number) => void;
   onGallery: (picture: Picture, amount: number) => void;
@@ -615,6 +729,14 @@ function Receipt(props: {
   return (
     <fieldset class="section">
       <legend>{s.receipt}</legend>
+      {props.serverPhotos.map((p) =>
+        p.thumbnailUrl ? (
+          <p key={p.id}>
+            <img src={p.thumbnailUrl} alt={s.receiptAlt(money(p.receiptKopiykas ?? 0, props.lang))} width={96} />{" "}
+            {money(p.receiptKopiykas ?? 0, props.lang)}
+          </p>
+        ) : null,
+      )}
       {props.photos.map((p) => (
         <p key={p.clientId}>
           <img src={p.thumbnail} alt={s.receiptAlt(money(p.receiptKopiykas ?? 0, props.lang))} width={96} />{" "}
@@ -652,6 +774,7 @@ function Receipt(props: {
           id="receipt-gallery"
           lang={props.lang}
           disabled={props.disabled}
+          onNotAdded={props.onNotAdded}
           onPick={(picture) => {
             const n = kopiykas();
             if (n !== null) {
@@ -661,6 +784,7 @@ function Receipt(props: {
           }}
         />
       </div>
+      <Notes lang={props.lang} notes={props.notes} onDismiss={props.onDismiss} />
     </fieldset>
   );
 }
@@ -670,6 +794,8 @@ function Finish(props: {
   ctx: VisitContext;
   visit: LocalVisit;
   missingQuestions: Question[];
+  notes: VisitNote[];
+  onDismiss: (id: string) => void;
   setVisit: (v: LocalVisit) => void;
   kick: () => void;
 }) {
@@ -677,6 +803,9 @@ function Finish(props: {
   const s = t(lang);
   const [error, setError] = useState<string | null>(null);
   const [confirmEarly, setConfirmEarly] = useState(false);
+  const [busy, setBusy] = useState(false);
+  // A refusal reopens the visit: the button works again.
+  useEffect(() => setBusy(false), [visit.submittedAt, visit.checkedOutAt]);
   if (visit.submittedAt) {
     return (
       <div class="ok" role="status">
@@ -709,7 +838,10 @@ function Finish(props: {
     props.kick();
   }
   async function submit() {
-    if (props.missingQuestions.length) return;
+    if (props.missingQuestions.length || busy) return;
+    setBusy(true);
+    // A second tap, or a submission already waiting, adds nothing.
+    if ((await pending()).some((i) => i.operation === "submitVisit" && i.taskId === ctx.taskId && !i.refused)) return;
     await enqueue({ operation: "submitVisit", taskId: ctx.taskId, variables: {} });
     const next = await updateVisit(ctx.taskId, (v) => ({ ...v, submittedAt: new Date().toISOString() }));
     if (next) props.setVisit(next);
@@ -719,6 +851,7 @@ function Finish(props: {
     return (
       <div class="finish">
         <h2>{s.leaving}</h2>
+        <Notes lang={lang} notes={props.notes} onDismiss={props.onDismiss} />
         {confirmEarly && <p class="notice">{s.tooShort(ctx.minMinutes!)}</p>}
         <button type="button" onClick={() => void checkOut()}>
           {confirmEarly ? s.checkOutAnyway : s.checkOut}
@@ -734,6 +867,7 @@ function Finish(props: {
   return (
     <div class="finish">
       <h2>{s.review}</h2>
+      <Notes lang={lang} notes={props.notes} onDismiss={props.onDismiss} />
       {props.missingQuestions.length > 0 ? (
         <>
           <p>{s.stillMissing}</p>
@@ -756,7 +890,7 @@ function Finish(props: {
       ) : (
         <p>{s.readyToSubmit}</p>
       )}
-      <button type="button" disabled={props.missingQuestions.length > 0} onClick={() => void submit()}>
+      <button type="button" disabled={props.missingQuestions.length > 0 || busy} onClick={() => void submit()}>
         {visit.returned ? s.resubmit : s.submit}
       </button>
     </div>
