@@ -3,6 +3,9 @@
 // background with the points on it.
 import * as L from "leaflet";
 import "leaflet/dist/leaflet.css";
+// Clustering extends the global Leaflet object (leaflet.markercluster is a classic plugin).
+import "leaflet.markercluster";
+import "leaflet.markercluster/dist/MarkerCluster.css";
 import { leafletRasterLayer, PMTiles } from "pmtiles";
 import type { MapConfig } from "./config";
 
@@ -28,6 +31,24 @@ export interface MapLabels {
   zoomIn: string;
   zoomOut: string;
   home: string;
+  /** A cluster's name (its button zooms in to its points); given only by maps that cluster. */
+  cluster?: (count: number) => string;
+}
+
+/** Points closer than this on the screen join into one cluster (maps that cluster). */
+const CLUSTER_RADIUS_PX = 40;
+
+/** A cluster's icon: its count, and its name for screen readers, as DOM text (never HTML). */
+function clusterIcon(count: number, name: string): L.DivIcon {
+  const html = document.createElement("span");
+  const shown = document.createElement("span");
+  shown.textContent = String(count);
+  shown.setAttribute("aria-hidden", "true");
+  const spoken = document.createElement("span");
+  spoken.className = "visually-hidden";
+  spoken.textContent = name;
+  html.append(shown, spoken);
+  return L.divIcon({ html, className: "map-cluster", iconSize: L.point(36, 36) });
 }
 
 export interface Drawn {
@@ -82,9 +103,31 @@ export function createMap(
   map.setView([49.0, 31.0], 6); // Ukraine, until there is something to show
   if (onPick) map.on("click", (e: L.LeafletMouseEvent) => onPick(e.latlng.lat, e.latlng.lng));
   const layer = L.layerGroup().addTo(map);
+  // Venues a few hundred metres apart would sit on one another at a city's zoom: the maps that name clusters
+  // gather them, and a cluster zooms in to its points when tapped.
+  const clusterName = labels.cluster;
+  const global = (window as unknown as { L: typeof L }).L;
+  const points = clusterName
+    ? global
+        .markerClusterGroup({
+          maxClusterRadius: CLUSTER_RADIUS_PX,
+          showCoverageOnHover: false,
+          iconCreateFunction: (c) => clusterIcon(c.getChildCount(), clusterName(c.getChildCount())),
+          // Clusters change at once, never mid-animation (two of one cluster on screen for a moment).
+          animate: false,
+        })
+        .addTo(map)
+    : layer;
+  let drawnKey = "";
   return {
-    draw(points, home, selected, fit) {
+    draw(shown, home, selected, fit) {
       layer.clearLayers();
+      // A cluster group redrawn with the same points would flicker its clusters (and briefly show two of each):
+      // it is redrawn only when its points or the choice change.
+      const key = JSON.stringify([shown, selected]);
+      const same = points !== layer && key === drawnKey;
+      drawnKey = key;
+      if (points !== layer && !same) points.clearLayers();
       const bounds = L.latLngBounds([]);
       if (home) {
         const circle = L.circle([home.lat, home.lon], {
@@ -100,7 +143,9 @@ export function createMap(
         if (home.radiusKm > 0) bounds.extend(circle.getBounds());
         bounds.extend([home.lat, home.lon]);
       }
-      for (const p of points) {
+      for (const p of shown) {
+        bounds.extend([p.lat, p.lon]);
+        if (same) continue;
         const chosen = p.id === selected;
         L.circleMarker([p.lat, p.lon], {
           radius: chosen ? 11 : 8,
@@ -112,8 +157,7 @@ export function createMap(
         })
           .bindTooltip(textContent(p.label))
           .on("click", () => onSelect(p.id))
-          .addTo(layer);
-        bounds.extend([p.lat, p.lon]);
+          .addTo(points);
       }
       // The first view is set at once, not zoomed into: the map opens where its points are, and a tap never
       // lands on a point that is still moving.

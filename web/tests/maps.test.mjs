@@ -66,6 +66,16 @@ function watch(page, allowed) {
   return { foreign, csp };
 }
 
+/** Venues a few kilometres apart cluster at the home radius's zoom: each cluster is tapped open (it zooms in). */
+async function openClusters(page) {
+  await page.locator(".map-cluster, [class*=map-point-]").first().waitFor();
+  while ((await page.locator(".map-cluster").count()) > 0) {
+    const before = await page.locator("[class*=map-point-]").count();
+    await page.locator(".map-cluster").first().click();
+    await page.waitForFunction((n) => document.querySelectorAll("[class*=map-point-]").length > n, before);
+  }
+}
+
 const boardTasks = async (service, shopper) =>
   (
     await service.gql("{ availableTasks(first: 50) { edges { node { taskId venueId venueName } } } }", {}, shopper)
@@ -104,6 +114,7 @@ test("the job board on a map with tiles: points, home radius, a point opens its 
   await page.getByRole("button", { name: "На мапі" }).click();
   const map = page.getByRole("region", { name: /Мапа завдань: 3 на мапі/ });
   await map.waitFor();
+  await openClusters(page);
   for (const task of tasks) await page.locator(`.map-point-${task.taskId}`).waitFor();
   // The home area: its circle and its point, besides the three venues.
   assert.equal(await page.locator(".leaflet-overlay-pane path").count(), 5);
@@ -183,6 +194,7 @@ test("without tiles the board's map shows its points on a plain background and a
     await page.getByLabel("Мова").selectOption("en");
     await page.getByRole("button", { name: "On a map" }).click();
     await page.getByRole("region", { name: /Map of tasks: 3 on the map/ }).waitFor();
+    await openClusters(page);
     for (const task of await boardTasks(bare, shopper)) await page.locator(`.map-point-${task.taskId}`).waitFor();
     assert.equal(await page.locator(".leaflet-tile").count(), 0);
     assert.ok(await page.getByTitle("Zoom in").isVisible());

@@ -1,7 +1,7 @@
 // The visit when the server says no, in a real Chromium at 360 px against the real service: files the phone
 // refuses before they are sent (a text file, an iPhone's HEIC), a photo and a submission the server refuses (the
 // visit opens for editing again and is sent once), a visit continued in a fresh browser profile, a double tap on
-// the check-in, and a task lost to another shopper leaving the board. The app's record converges to the server's
+// the check-in, a task lost to another shopper leaving the board, and nearby venues clustered on the board map. The app's record converges to the server's
 // copy every time (web/app/src/converge.ts).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -110,6 +110,22 @@ const count = (page, n) => page.getByTestId("photo-count-P2").getByText(`Фот�
 async function myVisit(email, task) {
   return (await svc.gql("query($t: ID!) { myVisit(taskId: $t) { id } }", { t: task }, tokens[email])).myVisit;
 }
+
+test("venues a few hundred metres apart gather into one cluster on the board map, which opens to its points", async () => {
+  const { context, page, errors } = await phone("s5@example.com", VENUES[0]);
+  await page.getByRole("button", { name: "На мапі" }).click();
+  await page.getByRole("region", { name: /Мапа завдань: 4 на мапі/ }).waitFor();
+  // The map opens on the home radius (25 km): the four centres, 330 m apart, are one button.
+  const cluster = page.getByRole("button", { name: "Завдань поруч: 4. Наблизити" });
+  await cluster.waitFor();
+  assert.equal(await page.locator("[class*=map-point-]").count(), 0, "no point drawn on another");
+  await axe(page);
+  await cluster.click();
+  const board = await svc.gql("{ availableTasks(first: 20) { edges { node { taskId } } } }", {}, tokens["s5@example.com"]);
+  for (const { node } of board.availableTasks.edges) await page.locator(`.map-point-${node.taskId}`).waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
 
 test("a text file and an iPhone's HEIC are refused on the phone in Ukrainian; the question stays open; a good photo goes", async () => {
   const task = await claimed("s1@example.com", "ЦНАП Ринок");

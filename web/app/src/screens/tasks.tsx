@@ -67,6 +67,7 @@ export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; o
         <>
           <MapView
             {...mapText(lang)}
+            labels={{ ...mapText(lang).labels, cluster: s.cluster }}
             label={s.boardMap(shown.length)}
             points={points}
             home={home}
