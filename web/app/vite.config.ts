@@ -1,6 +1,7 @@
 // The shoppers' app, served by the service at /app/. Hashed assets are cached for good; the shell and the
 // service worker are revalidated (the server sets the headers). Workbox precaches the shell so the app opens
 // offline.
+import { resolve } from "node:path";
 import { defineConfig } from "vite";
 import preact from "@preact/preset-vite";
 import { VitePWA } from "vite-plugin-pwa";
@@ -8,9 +9,28 @@ import { VitePWA } from "vite-plugin-pwa";
 export default defineConfig({
   root: __dirname,
   base: "/app/",
-  build: { outDir: "../dist/app", emptyOutDir: true, sourcemap: false },
+  build: {
+    outDir: "../dist/app",
+    emptyOutDir: true,
+    sourcemap: false,
+    // early.ts is an entry of its own: the job board's questions leave while the app's script still loads.
+    rollupOptions: { input: { index: resolve(__dirname, "index.html"), early: resolve(__dirname, "src/early.ts") } },
+  },
   plugins: [
     preact(),
+    {
+      name: "early-script",
+      apply: "build",
+      transformIndexHtml: {
+        order: "post",
+        handler(html, ctx) {
+          const early = Object.values(ctx.bundle ?? {}).find((c) => c.type === "chunk" && c.isEntry && c.name === "early");
+          return early
+            ? html.replace("</head>", `    <script type="module" async src="/app/${early.fileName}"></script>\n  </head>`)
+            : html;
+        },
+      },
+    },
     VitePWA({
       registerType: "autoUpdate",
       injectRegister: false,

@@ -33,7 +33,9 @@ export function setLanguage(lang: Lang): void {
 
 /** The page's own failure (no network, a server fault) in the reader's language. */
 function own(message: Message): ApiError {
-  return { message: render(language, message) ?? message.code, messageCode: message.code, params: message.params };
+  // Before the catalogue has arrived (it loads beside the first screen), plain words in the reader's language.
+  const fallback = language === "uk" ? "Сервер зараз недоступний." : "The service cannot be reached now.";
+  return { message: render(language, message) ?? fallback, messageCode: message.code, params: message.params };
 }
 
 let store: () => Storage = () => localStorage;

@@ -195,3 +195,30 @@ test("a claim refused while the phone was offline is told in the reader's langua
   await page.getByRole("alert").getByText("Already taken: another shopper holds this task.").waitFor();
   await context.close();
 });
+
+test("a signed-in shopper's board questions leave before the app's script has run, and are asked once", async () => {
+  const token = await login("olena@example.com");
+  const context = await svc.browser.newContext({ viewport: { width: 360, height: 740 }, locale: "uk-UA" });
+  await context.addInitScript((t) => localStorage.setItem("fieldwork.token", t), token);
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const asked = [];
+  page.on("request", (r) => {
+    const name = r.postData()?.match(/query (\w+)/)?.[1] ?? r.url().split("/").pop();
+    asked.push(name);
+  });
+  await page.goto(`${base}/app/`);
+  // Both Lviv tasks are taken by now (the tests above): the board answers that there is none.
+  await page.getByText("Поблизу немає відкритих завдань.").waitFor();
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 20_000 });
+  const count = (name) => asked.filter((a) => a === name).length;
+  assert.equal(count("AvailableTasks"), 1, asked.join(", "));
+  assert.equal(count("Me"), 1, asked.join(", "));
+  const main = asked.findIndex((a) => /^index-.*\.js$/.test(a));
+  assert.ok(asked.indexOf("AvailableTasks") >= 0 && main >= 0, asked.join(", "));
+  // The other screens' lists follow the board's own answer.
+  await page.getByRole("link", { name: "Мої завдання" }).click();
+  await page.getByRole("heading", { name: "Мої завдання" }).waitFor();
+  assert.ok(count("MyTasks") >= 1);
+  await context.close();
+});

@@ -1,6 +1,7 @@
 // The data last seen, kept on the phone so every screen opens offline with what it showed last.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { gql, type Document } from "../../common/api";
+import { afterFirstScreen, firstScreenShown } from "./boot";
 
 export function recall<T>(key: string): T | null {
   const raw = localStorage.getItem(`fieldwork.cache.${key}`);
@@ -26,6 +27,8 @@ export function useLastSeen<Q, V, T>(
   variables: V,
   pick: (data: Q) => T,
   fresh?: unknown,
+  /** Ask only once the first screen has its data (a list another screen reads). */
+  later = false,
 ): [T | null, () => Promise<void>] {
   const [value, setValue] = useState<T | null>(() => recall<T>(key));
   const latest = useRef(0);
@@ -34,14 +37,27 @@ export function useLastSeen<Q, V, T>(
     // by someone else) must not put what it saw back on the screen.
     const ask = ++latest.current;
     try {
-      const data = pick(await gql(document, variables));
+      // The board's first answer may already be on its way (early.ts); an unusable one is asked again.
+      const early = (await takeEarly(key)) as Q | null | undefined;
+      const data = pick(early ?? (await gql(document, variables)));
       if (ask === latest.current) setValue(remember(key, data));
     } catch {
       /* offline: the copy last seen */
+    } finally {
+      if (!later) firstScreenShown();
     }
   }
   useEffect(() => {
-    void reload();
+    if (later) afterFirstScreen(() => void reload());
+    else void reload();
   }, [fresh]);
   return [value, reload];
+}
+
+/** The early answer to a query the board asks (early.ts): its data, or `null` (ask yourself); `undefined`: none. */
+function takeEarly(key: string): Promise<unknown> | undefined {
+  const asked = (window as unknown as { fieldworkEarly?: Map<string, Promise<unknown>> }).fieldworkEarly;
+  const answer = asked?.get(key);
+  asked?.delete(key);
+  return answer;
 }

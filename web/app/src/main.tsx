@@ -3,8 +3,9 @@
 // and a reload keep the shopper where they were.
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { registerSW } from "virtual:pwa-register";
 import { setLanguage, token } from "../../common/api";
+import { useMessages } from "../../common/messages";
+import { afterFirstScreen } from "./boot";
 import { forgetAll } from "./cache";
 import { initialLang, t, type Lang } from "./i18n";
 import { drain, forget, pending, type QueuedOperation } from "./queue";
@@ -15,7 +16,6 @@ import { contextOfReturned, contextOfTask, VisitScreen } from "./screens/visit";
 import { InstallButton, LanguageSwitch, Nav, OutboxStatus, Screen } from "./ui";
 import "../../common/style.css";
 
-registerSW({ immediate: true });
 // Ask the browser to keep the outbox (photos of a visit not yet sent) even when space runs low; an installed
 // app usually gets it. Refused or unsupported, the outbox status warns when work waits for long.
 void navigator.storage?.persist?.().catch(() => false);
@@ -73,8 +73,10 @@ function Shopper({ lang, onSignOut }: { lang: Lang; onSignOut: () => void }) {
   // Lists reload on every screen change and whenever the outbox changes (something was sent, or the network
   // came back).
   const fresh = `${page}/${id}/${outbox.length}`;
-  const tasks = useMyTasks(fresh);
-  const visits = useMyVisits(fresh);
+  // The board asks for its own list first; the lists of the other screens follow once it has it.
+  const later = !page;
+  const tasks = useMyTasks(fresh, later);
+  const visits = useMyVisits(fresh, later);
   let screen;
   if (page === "tasks") screen = <MyTasks lang={lang} tasks={tasks} kick={kick} />;
   else if (page === "task") screen = <TaskPage lang={lang} task={tasks?.find((x) => x.id === id)} kick={kick} />;
@@ -110,6 +112,7 @@ function App() {
   const [lang, setLang] = useState<Lang>(initialLang);
   // The service answers in the language the shopper reads (its refusals, flags and reasons).
   setLanguage(lang);
+  useMessages(lang, afterFirstScreen);
   const [signedIn, setSignedIn] = useState(!!token());
   const [signingUp, setSigningUp] = useState(false);
   useEffect(() => {

@@ -5,6 +5,7 @@
 import { render, type VNode } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { failureText, gql, keepTokenIn, setLanguage, setToken, token } from "../../common/api";
+import { useMessages } from "../../common/messages";
 import { Field } from "../../common/field";
 import { LanguageSwitch } from "../../common/language";
 import { ConsoleLoginDocument, StaffMeDocument } from "./gql/operations";
@@ -176,6 +177,7 @@ function Console() {
   const [lang, setLang] = useState<Lang>(initialLang);
   // The service answers in the language staff read (refusals, flags, risk reasons, signals).
   setLanguage(lang);
+  useMessages(lang);
   const [me, setMe] = useState<Me | null>(null);
   const [signedIn, setSignedIn] = useState(() => token() !== null);
   const route = useRoute();

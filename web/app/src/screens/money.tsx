@@ -10,13 +10,14 @@ import { documents } from "../operations";
 import { Screen } from "../ui";
 import type { ServerVisit } from "./visit";
 
-export function useMyVisits(fresh: string): ServerVisit[] | null {
+export function useMyVisits(fresh: string, later = false): ServerVisit[] | null {
   return useLastSeen(
     "myVisits",
     documents.myVisits,
     { first: 20 },
     (data: MyVisitsQuery) => data.myVisits.edges.map((e) => e.node),
     fresh,
+    later,
   )[0];
 }
 

@@ -4,6 +4,7 @@
 // board and the task page.
 import { useMemo, useState } from "preact/hooks";
 import { useLastSeen } from "../cache";
+import { BOARD_VARIABLES } from "../board";
 import type { AvailableTasksQuery, MeQuery, MyTasksQuery } from "../gql/operations";
 import { dateTime, money, t, type Lang } from "../i18n";
 import { MapView, type Home } from "../../../common/map";
@@ -23,7 +24,7 @@ export function Board({ lang, me, outbox, kick }: { lang: Lang; me: Me | null; o
   const [tasks] = useLastSeen(
     "board",
     documents.availableTasks,
-    { first: 50 },
+    BOARD_VARIABLES,
     (data: AvailableTasksQuery) => data.availableTasks.edges.map((e) => e.node),
     // Asked again when something was sent, and when something was refused (a task lost to another shopper
     // leaves the board at once).
@@ -159,8 +160,9 @@ export function ConflictChoice(props: {
   );
 }
 
-export function useMyTasks(fresh: string): MyTask[] | null {
-  return useLastSeen("myTasks", documents.myTasks, { first: 30 }, (data: MyTasksQuery) => data.myTasks.edges.map((e) => e.node), fresh)[0];
+export function useMyTasks(fresh: string, later = false): MyTask[] | null {
+  const pick = (data: MyTasksQuery) => data.myTasks.edges.map((e) => e.node);
+  return useLastSeen("myTasks", documents.myTasks, { first: 30 }, pick, fresh, later)[0];
 }
 
 export function MyTasks({ lang, tasks, kick }: { lang: Lang; tasks: MyTask[] | null; kick: () => void }) {
