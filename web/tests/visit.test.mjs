@@ -1,7 +1,8 @@
 // The visit when the server says no, in a real Chromium at 360 px against the real service: files the phone
 // refuses before they are sent (a text file, an iPhone's HEIC), a photo and a submission the server refuses (the
 // visit opens for editing again and is sent once), a visit continued in a fresh browser profile, a double tap on
-// the check-in, a task lost to another shopper leaving the board, and nearby venues clustered on the board map. The app's record converges to the server's
+// the check-in, a task lost to another shopper leaving the board, nearby venues clustered on the board map, and a
+// warning for work left unsent for hours. The app's record converges to the server's
 // copy every time (web/app/src/converge.ts).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +20,7 @@ const VENUES = [
   ["R2", "ЦНАП Шевченка", 49.8449, 24.0316],
   ["R3", "ЦНАП Франка", 49.8389, 24.0316],
   ["R4", "ЦНАП Личаків", 49.8479, 24.0316],
+  ["R5", "ЦНАП Замарстинів", 49.8509, 24.0316],
 ];
 const DEFINITION = {
   sections: [
@@ -114,9 +116,9 @@ async function myVisit(email, task) {
 test("venues a few hundred metres apart gather into one cluster on the board map, which opens to its points", async () => {
   const { context, page, errors } = await phone("s5@example.com", VENUES[0]);
   await page.getByRole("button", { name: "На мапі" }).click();
-  await page.getByRole("region", { name: /Мапа завдань: 4 на мапі/ }).waitFor();
-  // The map opens on the home radius (25 km): the four centres, 330 m apart, are one button.
-  const cluster = page.getByRole("button", { name: "Завдань поруч: 4. Наблизити" });
+  await page.getByRole("region", { name: /Мапа завдань: 5 на мапі/ }).waitFor();
+  // The map opens on the home radius (25 km): the five centres, 330 m apart, are one button.
+  const cluster = page.getByRole("button", { name: "Завдань поруч: 5. Наблизити" });
   await cluster.waitFor();
   assert.equal(await page.locator("[class*=map-point-]").count(), 0, "no point drawn on another");
   await axe(page);
@@ -273,6 +275,30 @@ test("a task taken by another shopper first leaves the loser's board, with the r
     .waitFor();
   await card.waitFor({ state: "detached" });
   await axe(page);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("work left unsent for over three hours is warned about (the phone's clock moved, not waited for)", async () => {
+  const { context, page, errors } = await phone("s1@example.com", VENUES[4]);
+  await page.clock.install();
+  await page.reload();
+  const card = page.getByRole("listitem").filter({ has: page.getByRole("heading", { name: "ЦНАП Замарстинів" }) });
+  await card.waitFor();
+  await context.setOffline(true);
+  await card.getByRole("button", { name: "Взяти завдання" }).click();
+  await page.getByTestId("pending").waitFor();
+  assert.equal(await page.getByTestId("stale").count(), 0);
+  await page.clock.fastForward("03:00:30");
+  await page
+    .getByTestId("stale")
+    .getByText(/понад 3 год/)
+    .waitFor();
+  await axe(page);
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await page.getByTestId("pending").waitFor({ state: "detached", timeout: 30_000 });
+  await page.getByTestId("stale").waitFor({ state: "detached" });
   assert.deepEqual(errors, []);
   await context.close();
 });
