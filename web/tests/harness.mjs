@@ -203,11 +203,11 @@ export async function signUpInApp(page, { email, fullName, phone, iban, taxId })
   await page.getByRole("button", { name: "Зареєструватися" }).click();
 }
 
-/** A client, its checklist (published) and a launched wave over the given venues; returns the ids. */
+/** A client, its checklist (published) and a launched wave over the given venues (`wave`: more of its input); returns the ids. */
 export async function launchedWave(
   svc,
   coordinator,
-  { venues, definition, visitRules = {}, fee = 40000, clientName = "Львівська міська рада", name = "Грудень" },
+  { venues, definition, visitRules = {}, fee = 40000, clientName = "Львівська міська рада", name = "Грудень", wave: more = {} },
 ) {
   const { gql } = svc;
   const client = (await gql("mutation($n: String!) { createClient(name: $n, kind: PUBLIC_BODY) { id } }", { n: clientName }, coordinator))
@@ -243,6 +243,7 @@ export async function launchedWave(
           feeKopiykas: fee,
           scenario: "Запитайте про оформлення паспорта. Не розкривайте, що ви таємний покупець.",
           visitRules,
+          ...more,
         },
       },
       coordinator,

@@ -3,7 +3,7 @@
 // the bank files (CSV, pain.001 v09 and v03; fetched with the session's token, then saved), the bank's status
 // file imported with its result, and the ledger check.
 import { useEffect, useState } from "preact/hooks";
-import { failureText, gql, gqlUpload } from "../../common/api";
+import { gql, gqlUpload } from "../../common/api";
 import {
   ApprovePayoutBatchDocument,
   CancelPayoutBatchDocument,
@@ -35,21 +35,21 @@ function lastMonth(): [string, string] {
 /** `userId`: who is signed in (the creator of a batch may not approve it; the service refuses it too). */
 export function Payments({ lang, userId }: { lang: Lang; userId: string }) {
   const s = t(lang);
-  const [data, setData] = useState<PayoutBatchesQuery | null>(null);
+  const [check, setCheck] = useState<PayoutBatchesQuery["ledgerCheck"] | null>(null);
   const [period, setPeriod] = useState(lastMonth);
   const [skipped, setSkipped] = useState<CreatePayoutBatchMutation["createPayoutBatch"]["skipped"]>([]);
   const [open, setOpen] = useState<string | null>(null);
-  async function load() {
-    try {
-      setData(await gql(PayoutBatchesDocument, { first: 50 }));
-    } catch (err) {
-      setError(failureText(err));
-    }
-  }
-  useEffect(() => {
-    void load();
+  // Batches newest first, 50 a page ("show more" for older ones); the ledger check comes with each page.
+  const pages = usePages<Batch>(async (after) => {
+    const got = await gql(PayoutBatchesDocument, { first: 50, after });
+    setCheck(got.ledgerCheck);
+    return got.payoutBatches;
   }, []);
+  const load = pages.reload;
   const { act, outcome, setError } = useOutcome(load);
+  useEffect(() => {
+    if (pages.error) setError(pages.error);
+  }, [pages.error]);
   async function create(e: Event) {
     e.preventDefault();
     await act(async () => {
@@ -62,8 +62,7 @@ export function Payments({ lang, userId }: { lang: Lang; userId: string }) {
       return s.batchCreated(made.createPayoutBatch.batch.lineCount, money(made.createPayoutBatch.batch.netKopiykas, lang));
     });
   }
-  const batches = data?.payoutBatches.edges.map((e) => e.node) ?? [];
-  const check = data?.ledgerCheck;
+  const batches = pages.rows ?? [];
   return (
     <>
       <h1>{s.payments}</h1>
@@ -93,8 +92,8 @@ export function Payments({ lang, userId }: { lang: Lang; userId: string }) {
         </>
       )}
       <h2>{s.batches}</h2>
-      {data === null && <p>{s.loading}</p>}
-      {data && batches.length === 0 && <p>{s.noBatches}</p>}
+      {pages.rows === null && <p>{s.loading}</p>}
+      {pages.rows && batches.length === 0 && <p>{s.noBatches}</p>}
       {batches.length > 0 && (
         <div class="table-wrap" tabIndex={0}>
           <table>
@@ -125,6 +124,7 @@ export function Payments({ lang, userId }: { lang: Lang; userId: string }) {
           </table>
         </div>
       )}
+      <MoreButton pages={pages} label={s.moreRows} />
       {open && <Lines lang={lang} id={open} act={act} />}
       <LedgerTotals lang={lang} act={act} period={period} />
       <ShopperMoney lang={lang} act={act} />

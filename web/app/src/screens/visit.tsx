@@ -822,11 +822,16 @@ function Finish(props: {
       setConfirmEarly(true);
       return;
     }
+    // One check-out per tap: a second tap while the position is being read, or one already waiting, adds nothing.
+    if (busy) return;
+    setBusy(true);
     const fix = await position().catch(() => null);
     if (!fix) {
       setError(s.positionNeeded);
+      setBusy(false);
       return;
     }
+    if ((await pending()).some((i) => i.operation === "checkOut" && i.taskId === ctx.taskId && !i.refused)) return;
     const deviceTime = new Date().toISOString();
     await enqueue({
       operation: "checkOut",
@@ -853,7 +858,7 @@ function Finish(props: {
         <h2>{s.leaving}</h2>
         <Notes lang={lang} notes={props.notes} onDismiss={props.onDismiss} />
         {confirmEarly && <p class="notice">{s.tooShort(ctx.minMinutes!)}</p>}
-        <button type="button" onClick={() => void checkOut()}>
+        <button type="button" disabled={busy} onClick={() => void checkOut()}>
           {confirmEarly ? s.checkOutAnyway : s.checkOut}
         </button>
         {error && (
