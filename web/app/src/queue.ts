@@ -202,7 +202,8 @@ async function resolve(item: QueuedOperation): Promise<Record<string, unknown> |
     // The check-in may have been made on another phone, or answered while this one lost the answer: ask.
     if (!v?.visitId) v = (await syncVisit(item.taskId)) ?? undefined;
     if (!v?.visitId) {
-      await refuseVisitItem(item, { message: { code: "checkin-not-accepted" }, text: "checkin-not-accepted" });
+      // The server was just asked (above) and holds no visit: nothing more to converge to.
+      await refuseVisitItem(item, { message: { code: "checkin-not-accepted" }, text: "checkin-not-accepted" }, false);
       return undefined;
     }
     variables.visitId = v.visitId;
@@ -241,7 +242,11 @@ function anyDocument(operation: OperationName): Document<unknown, Record<string,
  * from the counts, a check-out or submission undone) with a note saying why beside its question, and the record
  * then converges to the server's copy, so the app never believes what the server does not hold.
  */
-async function refuseVisitItem(item: QueuedOperation, why: { message?: Message; text: string; field?: string }): Promise<void> {
+async function refuseVisitItem(
+  item: QueuedOperation,
+  why: { message?: Message; text: string; field?: string },
+  sync = true,
+): Promise<void> {
   const taskId = item.taskId!;
   const note: VisitNote = {
     id: String(item.variables.clientId ?? crypto.randomUUID()),
@@ -252,12 +257,17 @@ async function refuseVisitItem(item: QueuedOperation, why: { message?: Message; 
   };
   await updateVisit(taskId, (v) => afterRefusal(v, item.operation, item.variables, note));
   await (await db()).delete("outbox", item.id!);
-  await syncVisit(taskId).catch(() => undefined);
+  if (sync) await syncVisit(taskId).catch(() => undefined);
 }
 
 /** What waits in the outbox for a task's visit (not refused). */
 async function waitingFor(taskId: string): Promise<QueuedOperation[]> {
   return (await pending()).filter((i) => i.taskId === taskId && !i.refused);
+}
+
+/** Does an operation of this task's visit wait in the outbox (a second tap then adds nothing)? */
+export async function isWaiting(taskId: string, operation: OperationName): Promise<boolean> {
+  return (await waitingFor(taskId)).some((i) => i.operation === operation);
 }
 
 /**

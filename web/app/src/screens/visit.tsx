@@ -25,8 +25,8 @@ import {
   dismissNote,
   enqueue,
   enqueueAnswers,
+  isWaiting,
   localVisit,
-  pending,
   prepareCamera,
   saveVisit,
   syncVisit,
@@ -282,6 +282,11 @@ async function fromReturned(r: ServerVisit, v: LocalVisit | undefined): Promise<
   return fresh;
 }
 
+/** A note's words in the reader's language (the server's own words until the catalogue has arrived). */
+function noteText(lang: Lang, note: VisitNote): string {
+  return (note.message && render(lang, note.message)) ?? note.text;
+}
+
 /** Why something was refused, where it happened, with a button to put the note away. */
 function Notes({ lang, notes, onDismiss }: { lang: Lang; notes: VisitNote[]; onDismiss: (id: string) => void }) {
   const s = t(lang);
@@ -291,8 +296,7 @@ function Notes({ lang, notes, onDismiss }: { lang: Lang; notes: VisitNote[]; onD
       {notes.map((n) => (
         <div class="error-box" role="alert" key={n.id} data-testid="visit-note">
           <p>
-            {n.operation === "pick" ? s.notAdded : s.refusedHere(s.operationNames[n.operation] ?? n.operation)}:{" "}
-            {(n.message && render(lang, n.message)) ?? n.text}
+            {n.operation === "pick" ? s.notAdded : s.refusedHere(s.operationNames[n.operation] ?? n.operation)}: {noteText(lang, n)}
           </p>
           <button type="button" class="secondary" onClick={() => onDismiss(n.id)}>
             {s.understood}
@@ -335,7 +339,7 @@ function CheckIn(props: {
     // One check-in per tap: a second tap while the first is being queued, or one already waiting, adds nothing.
     if (!fix || busy) return;
     setBusy(true);
-    if ((await pending()).some((i) => i.operation === "checkIn" && i.taskId === ctx.taskId && !i.refused)) {
+    if (await isWaiting(ctx.taskId, "checkIn")) {
       const v = await localVisit(ctx.taskId);
       if (v) props.onDone(v);
       return;
@@ -375,7 +379,7 @@ function CheckIn(props: {
       {props.refusal && (
         <div role="alert" class="error-box">
           <p>
-            {s.checkInRefused} {(props.refusal.message && render(lang, props.refusal.message)) ?? props.refusal.text}
+            {s.checkInRefused} {noteText(lang, props.refusal)}
           </p>
         </div>
       )}
@@ -831,7 +835,7 @@ function Finish(props: {
       setBusy(false);
       return;
     }
-    if ((await pending()).some((i) => i.operation === "checkOut" && i.taskId === ctx.taskId && !i.refused)) return;
+    if (await isWaiting(ctx.taskId, "checkOut")) return;
     const deviceTime = new Date().toISOString();
     await enqueue({
       operation: "checkOut",
@@ -846,7 +850,7 @@ function Finish(props: {
     if (props.missingQuestions.length || busy) return;
     setBusy(true);
     // A second tap, or a submission already waiting, adds nothing.
-    if ((await pending()).some((i) => i.operation === "submitVisit" && i.taskId === ctx.taskId && !i.refused)) return;
+    if (await isWaiting(ctx.taskId, "submitVisit")) return;
     await enqueue({ operation: "submitVisit", taskId: ctx.taskId, variables: {} });
     const next = await updateVisit(ctx.taskId, (v) => ({ ...v, submittedAt: new Date().toISOString() }));
     if (next) props.setVisit(next);
