@@ -1,7 +1,11 @@
 // The data last seen, kept on the phone so every screen opens offline with what it showed last.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { gql, type Document } from "../../common/api";
+import { takeEarly, startApp } from "./board";
 import { afterFirstScreen, firstScreenShown } from "./boot";
+
+// From here on the app asks for itself: a late early.ts no longer asks the board's questions too.
+startApp();
 
 export function recall<T>(key: string): T | null {
   const raw = localStorage.getItem(`fieldwork.cache.${key}`);
@@ -52,12 +56,4 @@ export function useLastSeen<Q, V, T>(
     else void reload();
   }, [fresh]);
   return [value, reload];
-}
-
-/** The early answer to a query the board asks (early.ts): its data, or `null` (ask yourself); `undefined`: none. */
-function takeEarly(key: string): Promise<unknown> | undefined {
-  const asked = (window as unknown as { fieldworkEarly?: Map<string, Promise<unknown>> }).fieldworkEarly;
-  const answer = asked?.get(key);
-  asked?.delete(key);
-  return answer;
 }
