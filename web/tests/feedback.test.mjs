@@ -213,6 +213,8 @@ test("a coordinator moderates in the console: the raw and masked comment, publis
   await page.getByRole("button", { name: "Замінити код (старий плакат перестане діяти)" }).click();
   await page.getByRole("status").filter({ hasText: "Код замінено" }).waitFor();
   assert.equal((await fetch(link)).status, 404);
+  // The room shows the new code once it has read it again (the status may come first).
+  await page.getByRole("link", { name: link }).waitFor({ state: "detached" });
   const fresh = await page.getByRole("link", { name: /\/q\// }).textContent();
   assert.notEqual(fresh, link);
   assert.equal((await fetch(fresh)).status, 200);
