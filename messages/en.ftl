@@ -29,6 +29,7 @@ not-found = { $what ->
     [photo] Photo not found.
     [oblast] Oblast not found.
     [center] Center not found.
+    [api-key] API key not found.
    *[other] Not found.
 }
 session-expired = Your session has expired or was revoked; please log in again.
@@ -656,3 +657,49 @@ request-invalid = The request is not valid: { $detail }
 
 task-offer-lapsed = the offer was not accepted in time
 task-hold-lapsed = the time to visit ran out
+
+## Integrations: API keys and service events
+
+api-key-scope-unknown = unknown scope “{ $scope }”; known: events:write
+api-key-scopes-empty = at least one scope is needed
+api-key-expiry-range = 1 to { $max } days
+api-key-grace-range = 0 to { $max } hours
+api-key-needs-client = choose a client: a key that reports services acts for one client
+api-key-scope-missing = This API key does not have the { $scope } scope.
+api-key-not-active = This API key has been revoked or has expired.
+api-key-already-rotated = This key has already been replaced; rotate the new one.
+api-key-not-a-user = An API key cannot act as a user; log in as a user.
+api-key-other-client = This API key acts for another client.
+api-key-needed = An API key is needed (Authorization: Bearer fwk_…).
+api-key-invalid = The API key is unknown, revoked or expired.
+citizen-phone-invalid = does not look like a mobile phone number
+phone-not-mobile = cannot receive messages (not a mobile number)
+messenger-unknown = must be VIBER or SMS
+event-time-format = must be a date and time in RFC 3339, e.g. 2026-12-07T10:15:00+02:00
+event-time-future = is in the future
+event-time-too-old = { $days ->
+    [one] is more than { $days } day ago; too late to ask about it
+   *[other] is more than { $days } days ago; too late to ask about it
+}
+events-batch-size = 1 to { $max } events at a time
+event-center-unknown = this client has no center with this code
+event-center-inactive = the center is not in use (switched off in the venue list)
+event-center-outside-key = the center is outside the oblast this API key is for
+event-service-unknown = this service is not in the center's service catalogue
+event-id-reused = this id was already used for another service
+events-body-json = send events as application/json
+events-body-shape = the body must be an object {"{"} "events": [ … ] {"}"}
+event-field-type = has the wrong type
+event-consent-words = must be yes or no
+events-file-empty = the file has no event rows
+field-externalId = Event id
+field-center = Center
+field-completedAt = Time of service
+field-messenger = Messenger
+field-consent = Consent
+field-scopes = Scopes
+field-expiresInDays = Valid for, days
+field-graceHours = Grace period, hours
+field-events = Events
+field-event = Event
+field-body = Request body

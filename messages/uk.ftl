@@ -30,6 +30,7 @@ not-found = { $what ->
     [photo] Фото не знайдено.
     [oblast] Область не знайдено.
     [center] Центр не знайдено.
+    [api-key] Ключ API не знайдено.
    *[other] Не знайдено.
 }
 session-expired = Ваша сесія завершилась або її відкликано; увійдіть ще раз.
@@ -664,3 +665,50 @@ request-invalid = Запит неправильний: { $detail }
 
 task-offer-lapsed = пропозицію не прийняли вчасно
 task-hold-lapsed = час на візит минув
+
+## Integrations: API keys and service events
+
+api-key-scope-unknown = невідомий дозвіл «{ $scope }»; можливі: events:write
+api-key-scopes-empty = потрібен щонайменше один дозвіл
+api-key-expiry-range = від 1 до { $max } днів
+api-key-grace-range = від 0 до { $max } годин
+api-key-needs-client = оберіть клієнта: ключ для звітів про послуги діє для одного клієнта
+api-key-scope-missing = Цей ключ API не має дозволу { $scope }.
+api-key-not-active = Цей ключ API уже відкликано або строк його дії минув.
+api-key-already-rotated = Цей ключ уже замінено новим; замініть новий.
+api-key-not-a-user = Ключ API не може виконувати дії користувачів; увійдіть як користувач.
+api-key-other-client = Цей ключ API діє для іншого клієнта.
+api-key-needed = Потрібен ключ API (заголовок Authorization: Bearer fwk_…).
+api-key-invalid = Ключ API невідомий, відкликаний або строк його дії минув.
+citizen-phone-invalid = не схоже на номер мобільного телефону
+phone-not-mobile = на цей номер не можна надіслати повідомлення (це не мобільний номер)
+messenger-unknown = має бути VIBER або SMS
+event-time-format = має бути датою й часом у форматі RFC 3339, наприклад 2026-12-07T10:15:00+02:00
+event-time-future = ще не настав
+event-time-too-old = { $days ->
+    [one] давніший за { $days } день; про таку послугу вже не питають
+    [few] давніший за { $days } дні; про таку послугу вже не питають
+   *[other] давніший за { $days } днів; про таку послугу вже не питають
+}
+events-batch-size = від 1 до { $max } подій за раз
+event-center-unknown = центру з таким кодом у цього клієнта немає
+event-center-inactive = центр не працює (вимкнений у списку закладів)
+event-center-outside-key = центр поза областю, для якої видано ключ API
+event-service-unknown = такої послуги немає в переліку послуг цього центру
+event-id-reused = цей ідентифікатор уже використано для іншої послуги
+events-body-json = надсилайте події як application/json
+events-body-shape = тіло запиту має бути обʼєктом {"{"} "events": [ … ] {"}"}
+event-field-type = має неправильний тип
+event-consent-words = має бути «так» або «ні»
+events-file-empty = у файлі немає жодного рядка з подією
+field-externalId = Ідентифікатор події
+field-center = Центр
+field-completedAt = Час надання послуги
+field-messenger = Месенджер
+field-consent = Згода
+field-scopes = Дозволи
+field-expiresInDays = Строк дії, днів
+field-graceHours = Перехідний період, годин
+field-events = Події
+field-event = Подія
+field-body = Тіло запиту

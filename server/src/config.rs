@@ -42,6 +42,7 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub feedback: FeedbackSettings,
     pub index: IndexConfig,
+    pub privacy: PrivacySettings,
     pub testing: TestingSettings,
 }
 
@@ -53,6 +54,45 @@ pub struct TestingSettings {
     /// browser tests let time pass without waiting. The service refuses to start with it unless it listens on
     /// a loopback address.
     pub clock_control: bool,
+}
+
+/// Citizens' personal data the service keeps for a while: the phone numbers of service events (docs/INVITATIONS.md).
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivacySettings {
+    /// The keys that encrypt citizens' phone numbers (AES-256-GCM), each `<id>:<32 bytes in base64>`. The first
+    /// encrypts; every one decrypts, so a new key goes first and the old one stays until the numbers it sealed
+    /// are erased (the retention period). Empty: a key file is made in `data_dir` (`phone-keys`) at the first
+    /// start; fine for one server, but several servers on one database must be given the same keys.
+    #[serde(skip_serializing)]
+    pub phone_keys: Vec<SecretString>,
+    /// The key of the phone numbers' keyed hash (HMAC-SHA256; at least 32 bytes in base64), which finds the same
+    /// citizen across events and keeps the opt-out list. Never rotated: a new one forgets every opt-out. Empty:
+    /// taken from the key file as above.
+    #[serde(skip_serializing)]
+    pub phone_hash_key: Option<SecretString>,
+    /// A phone number is erased this many days after its event was received.
+    pub phone_retention_days: i64,
+}
+
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Self {
+            phone_keys: Vec::new(),
+            phone_hash_key: None,
+            phone_retention_days: 90,
+        }
+    }
+}
+
+impl std::fmt::Debug for PrivacySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrivacySettings")
+            .field("phone_keys", &format!("{} key(s)", self.phone_keys.len()))
+            .field("phone_hash_key", &self.phone_hash_key.as_ref().map(|_| "***"))
+            .field("phone_retention_days", &self.phone_retention_days)
+            .finish()
+    }
 }
 
 /// The quality index: how often changed periods are recomputed, and the method (docs/INDEX.md).
@@ -455,6 +495,7 @@ impl Default for Settings {
             mail: MailSettings::default(),
             smtp: None,
             auth: AuthSettings::default(),
+            privacy: PrivacySettings::default(),
             limits: LimitSettings::default(),
             assignment: AssignmentSettings::default(),
             photos: PhotoSettings::default(),
@@ -582,6 +623,7 @@ impl std::fmt::Debug for Settings {
             .field("photos", &self.photos)
             .field("http", &self.http)
             .field("metrics", &self.metrics)
+            .field("privacy", &self.privacy)
             .finish()
     }
 }

@@ -24,6 +24,7 @@
 //! - [`tabular`]: spreadsheet exports page by page (CSV streamed, XLSX in constant memory).
 
 pub mod accounts;
+pub mod apikeys;
 pub mod assignment;
 pub mod audit;
 pub mod auth;
@@ -34,6 +35,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod events;
 pub mod evidence;
 pub mod feedback;
 pub mod graphql;
@@ -45,6 +47,7 @@ pub mod ledger;
 pub mod mail;
 pub mod metrics;
 pub mod payouts;
+pub mod phones;
 pub mod quality;
 pub mod results;
 pub mod startup;

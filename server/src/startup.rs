@@ -33,6 +33,7 @@ pub struct Application {
     assignment: Assignment,
     waves: Waves,
     visits: Visits,
+    events: crate::events::Events,
     abandoned_upload_ms: i64,
     expiry_interval: Duration,
     quality: crate::quality::Quality,
@@ -118,6 +119,10 @@ impl Application {
         {
             tracing::info!("the index's tallies were rebuilt once to count responses");
         }
+        let vault = crate::phones::PhoneVault::from_settings(&settings.privacy, &settings.data_dir)
+            .context("the phone keys (privacy.phone_keys)")?;
+        let api_keys = crate::apikeys::ApiKeys::new(db.clone());
+        let events = crate::events::Events::new(db.clone(), vault, settings.privacy.phone_retention_days);
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -130,6 +135,8 @@ impl Application {
             results: results.clone(),
             feedback: feedback.clone(),
             quality: quality.clone(),
+            api_keys: api_keys.clone(),
+            events: events.clone(),
             metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);
@@ -141,6 +148,8 @@ impl Application {
             results,
             feedback: feedback.clone(),
             quality: quality.clone(),
+            api_keys,
+            events: events.clone(),
             visits: visits.clone(),
             metrics,
             settings: settings.clone(),
@@ -163,6 +172,7 @@ impl Application {
             assignment,
             waves,
             visits,
+            events,
             abandoned_upload_ms: settings.photos.abandoned_upload_secs as i64 * 1_000,
             expiry_interval,
             quality,
@@ -193,6 +203,7 @@ impl Application {
                 assignment: self.assignment,
                 waves: self.waves,
                 visits: self.visits,
+                events: self.events,
                 abandoned_upload_ms: self.abandoned_upload_ms,
             },
             self.expiry_interval,
@@ -221,10 +232,12 @@ struct Background {
     assignment: Assignment,
     waves: Waves,
     visits: Visits,
+    events: crate::events::Events,
     abandoned_upload_ms: i64,
 }
 
-/// Every `interval`, until cancelled: returns lapsed holds to the job board, raises hard-to-fill bonuses and
+/// Every `interval`, until cancelled: returns lapsed holds to the job board, raises hard-to-fill bonuses, erases
+/// citizens' phone numbers past their retention and
 /// sweeps the objects of uploads that a crash left unfinished.
 async fn background(work: Background, interval: Duration, cancel: CancellationToken) {
     loop {
@@ -238,6 +251,11 @@ async fn background(work: Background, interval: Duration, cancel: CancellationTo
             Ok(0) => {}
             Ok(n) => tracing::info!(uploads = n, "swept the objects of unfinished uploads"),
             Err(err) => tracing::error!(error = ?err, "sweeping unfinished uploads failed"),
+        }
+        match work.events.erase_expired_phones().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(phones = n, "erased citizens' phone numbers past their retention"),
+            Err(err) => tracing::error!(error = ?err, "erasing expired phone numbers failed"),
         }
         tokio::select! {
             _ = cancel.cancelled() => break,

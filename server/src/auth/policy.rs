@@ -43,6 +43,8 @@ pub enum Permission {
     OwnEarnings,
     /// Everyone's money: adjustments, payout batches (create, approve, export, settle), totals, statements.
     ManagePayouts,
+    /// Make, rotate and revoke the API keys of service accounts (machine clients).
+    ManageApiKeys,
 }
 
 /// The table. Anything not listed is refused.
@@ -67,6 +69,7 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         ModerateFeedback => matches!(role, Admin | Coordinator),
         OwnEarnings => role == Shopper,
         ManagePayouts => matches!(role, Admin | Payments),
+        ManageApiKeys => role == Admin,
     }
 }
 

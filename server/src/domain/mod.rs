@@ -4,6 +4,7 @@
 //! [`ValidationError`] naming the field and the reason in words a user understands.
 
 mod account;
+pub mod api_key;
 pub mod checklist;
 mod contact;
 pub mod eligibility;
@@ -17,6 +18,7 @@ mod payout;
 pub mod photo;
 pub mod quality_index;
 pub mod results;
+pub mod service_event;
 pub mod task;
 pub mod text;
 mod venue;

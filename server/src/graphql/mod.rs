@@ -14,6 +14,7 @@ mod assignment;
 mod checklists;
 mod feedback;
 mod geo;
+mod integrations;
 mod limits;
 mod memo;
 mod observe;
@@ -58,6 +59,7 @@ pub struct Query(
     results::ResultsQuery,
     feedback::FeedbackQuery,
     quality::QualityQuery,
+    integrations::IntegrationQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -72,6 +74,7 @@ pub struct Mutation(
     visits::VisitMutation,
     payouts::PayoutMutation,
     feedback::FeedbackMutation,
+    integrations::IntegrationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -94,6 +97,8 @@ pub struct Services {
     pub results: Results,
     pub feedback: crate::feedback::Feedback,
     pub quality: crate::quality::Quality,
+    pub api_keys: crate::apikeys::ApiKeys,
+    pub events: crate::events::Events,
     /// Not a service: where the schema counts requests for `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -111,6 +116,8 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.results)
         .data(services.feedback)
         .data(services.quality)
+        .data(services.api_keys)
+        .data(services.events)
         // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
         .extension(limits::RequestLimits::new(limits))
         .extension(observe::Observe::new(services.metrics))
@@ -130,6 +137,8 @@ pub enum AuthState {
     /// A token was sent but is unknown, expired or revoked, or its account is suspended.
     InvalidToken,
     User(Actor),
+    /// A service account's API key (`fwk_…`): it may call only what its scopes allow, never a user's fields.
+    Key(crate::apikeys::KeyActor),
 }
 
 /// Per-request data handed to resolvers.
@@ -171,6 +180,7 @@ impl AuthState {
     pub fn actor(&self) -> Result<&Actor, AppError> {
         match self {
             AuthState::User(actor) => Ok(actor),
+            AuthState::Key(_) => Err(AppError::Forbidden(crate::msg!("api-key-not-a-user"))),
             AuthState::InvalidToken => Err(AppError::Unauthenticated(crate::msg!("session-expired"))),
             AuthState::Anonymous => Err(AppError::Unauthenticated(crate::msg!("login-needed"))),
         }

@@ -38,6 +38,7 @@ mod client;
 mod feedback;
 mod files;
 mod guard;
+mod integrations;
 mod pages;
 mod portal;
 mod public;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub results: crate::results::Results,
     pub feedback: crate::feedback::Feedback,
     pub quality: crate::quality::Quality,
+    pub api_keys: crate::apikeys::ApiKeys,
+    pub events: crate::events::Events,
     pub visits: Visits,
     pub metrics: Metrics,
     pub settings: std::sync::Arc<Settings>,
@@ -141,6 +144,10 @@ pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> 
         .route("/map/oblast/{oblast}", get(portal::map_oblast))
         .route("/map/centers/{id}", get(portal::map_center))
         .route("/open-data/{file}", get(portal::open_data))
+        .route(
+            "/api/v1/service-events",
+            axum::routing::post(integrations::post_service_events),
+        )
         .route("/metrics", get(metrics))
         .merge(testing_routes(settings))
         .merge(web::routes(&settings.http))
@@ -548,6 +555,12 @@ fn bad_request(message: &str, request_id: &str) -> Response {
 async fn auth_state(state: &AppState, headers: &HeaderMap) -> Result<AuthState, AppError> {
     Ok(match bearer_token(headers) {
         None => AuthState::Anonymous,
+        Some(token) if token.starts_with(crate::apikeys::SECRET_PREFIX) => {
+            match state.api_keys.authenticate(token).await? {
+                Some(key) => AuthState::Key(key),
+                None => AuthState::InvalidToken,
+            }
+        }
         Some(token) => match state.accounts.authenticate(token).await? {
             Some(actor) => AuthState::User(actor),
             None => AuthState::InvalidToken,

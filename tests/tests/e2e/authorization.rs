@@ -415,6 +415,48 @@ fn cases() -> Vec<Case> {
             allowed: shopper_managers,
         },
         Case {
+            field: "apiKeys",
+            query: "query { apiKeys { totalCount } }",
+            variables: none,
+            allowed: admins,
+        },
+        Case {
+            field: "createApiKey",
+            query: "mutation { createApiKey(input: { name: \"\", scopes: [] }) { secret } }",
+            variables: none,
+            allowed: admins,
+        },
+        Case {
+            field: "rotateApiKey",
+            query: "mutation { rotateApiKey(id: \"none\") { secret } }",
+            variables: none,
+            allowed: admins,
+        },
+        Case {
+            field: "revokeApiKey",
+            query: "mutation { revokeApiKey(id: \"none\") { id } }",
+            variables: none,
+            allowed: admins,
+        },
+        Case {
+            field: "serviceEvents",
+            query: "query($c: ID!) { serviceEvents(clientId: $c) { totalCount } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "reportServiceEvents",
+            query: "mutation($c: ID) { reportServiceEvents(clientId: $c, events: []) { accepted } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "importServiceEvents",
+            query: "mutation($c: ID!, $file: Upload!) { importServiceEvents(clientId: $c, file: $file) { accepted } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
             field: "rotateFeedbackCode",
             query: "mutation($v: ID!) { rotateFeedbackCode(venueId: $v) { link } }",
             variables: |ids| json!({ "v": ids.venue_id }),
@@ -660,6 +702,11 @@ async fn every_operation_times_every_role() {
             let body = if case.field == "importVenues" {
                 let csv = b"external_code,name,type,lat,lon\nX1,Shop,SHOP,49.8,24.0\n".to_vec();
                 app.upload(token.as_deref(), case.query, variables, "file", "venues.csv", csv)
+                    .await
+                    .1
+            } else if case.field == "importServiceEvents" {
+                let csv = b"external_id,center,service,completed_at\nE1,X1,PASSPORT,2026-01-01T10:00:00Z\n".to_vec();
+                app.upload(token.as_deref(), case.query, variables, "file", "events.csv", csv)
                     .await
                     .1
             } else if case.field == "importPayoutStatus" {

@@ -10,6 +10,7 @@ mod evidence;
 mod feedback;
 mod hardening;
 mod http;
+mod integrations;
 mod payouts;
 mod public_surface;
 mod quality;

@@ -12,6 +12,7 @@ import { ConsoleLoginDocument, StaffMeDocument } from "./gql/operations";
 import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { FeedbackRoom } from "./feedback";
+import { ApiKeysRoom, ServiceEventsRoom } from "./integrations";
 import { QualityRoom } from "./quality";
 import { ServiceCatalogueRoom } from "./services";
 import { Payments } from "./payments";
@@ -140,6 +141,7 @@ const ROOMS: Room[] = [
   },
   { path: "feedback", needs: "reviews", menu: (s) => s.feedbackTitle, screen: ({ lang }) => <FeedbackRoom lang={lang} /> },
   { path: "services", needs: "reviews", menu: (s) => s.servicesTitle, screen: ({ lang }) => <ServiceCatalogueRoom lang={lang} /> },
+  { path: "events", needs: "reviews", menu: (s) => s.eventsTitle, screen: ({ lang }) => <ServiceEventsRoom lang={lang} /> },
   { path: "payments", needs: "pays", menu: (s) => s.payments, screen: ({ lang, userId }) => <Payments lang={lang} userId={userId} /> },
   {
     path: "results",
@@ -162,6 +164,7 @@ const ROOMS: Room[] = [
     screen: ({ lang, moderates }) => <QualityRoom lang={lang} moderates={moderates} />,
   },
   { path: "staff", needs: "admin", menu: (s) => s.staff, screen: ({ lang }) => <Staff lang={lang} /> },
+  { path: "keys", needs: "admin", menu: (s) => s.keysTitle, screen: ({ lang }) => <ApiKeysRoom lang={lang} /> },
 ];
 
 /** The room asked for if the role may open it, else the first the role has: the review queue, the payments or

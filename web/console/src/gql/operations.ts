@@ -3,10 +3,28 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A key's state now. */
+export type ApiKeyStatus =
+  | 'ACTIVE'
+  | 'EXPIRED'
+  | 'REVOKED';
+
 /** A hard-to-fill bonus step: tasks still open this many days after launch earn this much more. */
 export type BonusStepInput = {
   afterDays: number;
   bonusKopiykas: number;
+};
+
+export type CreateApiKeyInput = {
+  /** Needed for `events:write`. */
+  clientId?: string | number | null | undefined;
+  /** 1 to 730 days; none: the key does not expire. */
+  expiresInDays?: number | null | undefined;
+  name: string;
+  /** Narrows the key to one oblast of its client. */
+  oblast?: string | null | undefined;
+  /** E.g. `["events:write"]`. */
+  scopes: Array<string>;
 };
 
 /** A coordinator's decision. */
@@ -147,6 +165,14 @@ export type SelectionMode =
   | 'FILTER'
   /** An explicit list of venues. */
   | 'LIST';
+
+export type ServiceEventStatus =
+  /** Kept now. */
+  | 'ACCEPTED'
+  /** Reported before with the same content; nothing changed. */
+  | 'DUPLICATE'
+  /** Not kept: see `errors`. */
+  | 'REFUSED';
 
 /** One service of a venue type's catalogue. */
 export type ServiceInput = {
@@ -347,6 +373,15 @@ export type Weekday =
   | 'TUE'
   | 'WED';
 
+export type ApiKeysQueryVariables = Exact<{
+  includeInactive: boolean;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ApiKeysQuery = { apiKeys: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, name: string, prefix: string, scopes: Array<string>, clientId: string | null, clientName: string | null, oblast: string | null, createdAt: string, expiresAt: string | null, lastUsedAt: string | null, revokedAt: string | null, rotatedFrom: string | null, status: ApiKeyStatus } }> } };
+
 export type ApprovePayoutBatchMutationVariables = Exact<{
   id: string | number;
 }>;
@@ -421,6 +456,13 @@ export type CountFeedbackMutationVariables = Exact<{
 
 export type CountFeedbackMutation = { countFeedback: { id: string, counted: boolean } };
 
+export type CreateApiKeyMutationVariables = Exact<{
+  input: CreateApiKeyInput;
+}>;
+
+
+export type CreateApiKeyMutation = { createApiKey: { secret: string, key: { id: string, name: string, prefix: string } } };
+
 export type CreateChecklistMutationVariables = Exact<{
   clientId: string | number;
   name: string;
@@ -492,6 +534,14 @@ export type ImportPayoutStatusMutationVariables = Exact<{
 
 
 export type ImportPayoutStatusMutation = { importPayoutStatus: { paid: number, failed: number } };
+
+export type ImportServiceEventsMutationVariables = Exact<{
+  clientId: string | number;
+  file: File;
+}>;
+
+
+export type ImportServiceEventsMutation = { importServiceEvents: { accepted: number, duplicates: number, refused: number, results: Array<{ index: number, externalId: string | null, status: ServiceEventStatus, errors: Array<{ field: string, code: string, message: string }> }> } };
 
 export type ImportVenuesMutationVariables = Exact<{
   clientId: string | number;
@@ -638,6 +688,21 @@ export type ReviewWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type ReviewWavesQuery = { waves: { edges: Array<{ node: { id: string, name: string, status: WaveStatus } }> } };
 
+export type RevokeApiKeyMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeApiKeyMutation = { revokeApiKey: { id: string, status: ApiKeyStatus } };
+
+export type RotateApiKeyMutationVariables = Exact<{
+  id: string | number;
+  graceHours: number;
+}>;
+
+
+export type RotateApiKeyMutation = { rotateApiKey: { secret: string, key: { id: string, name: string, prefix: string } } };
+
 export type RotateFeedbackCodeMutationVariables = Exact<{
   venueId: string | number;
 }>;
@@ -666,6 +731,15 @@ export type ServiceCatalogueQueryVariables = Exact<{
 
 
 export type ServiceCatalogueQuery = { serviceCatalogue: Array<{ code: string, nameUk: string, nameEn: string, position: number, active: boolean }> };
+
+export type ServiceEventsQueryVariables = Exact<{
+  clientId: string | number;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ServiceEventsQuery = { serviceEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, externalId: string, centerName: string, service: string, completedAt: string, phoneMasked: string | null, messenger: string | null, consent: boolean, source: string } }> } };
 
 export type SetShopperStatusMutationVariables = Exact<{
   shopperId: string | number;
@@ -844,6 +918,34 @@ export class TypedDocumentString<TResult, TVariables>
   }
 }
 
+export const ApiKeysDocument = new TypedDocumentString(`
+    query ApiKeys($includeInactive: Boolean!, $first: Int, $after: String) {
+  apiKeys(includeInactive: $includeInactive, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        name
+        prefix
+        scopes
+        clientId
+        clientName
+        oblast
+        createdAt
+        expiresAt
+        lastUsedAt
+        revokedAt
+        rotatedFrom
+        status
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ApiKeysQuery, ApiKeysQueryVariables>;
 export const ApprovePayoutBatchDocument = new TypedDocumentString(`
     mutation ApprovePayoutBatch($id: ID!) {
   approvePayoutBatch(id: $id) {
@@ -976,6 +1078,18 @@ export const CountFeedbackDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CountFeedbackMutation, CountFeedbackMutationVariables>;
+export const CreateApiKeyDocument = new TypedDocumentString(`
+    mutation CreateApiKey($input: CreateApiKeyInput!) {
+  createApiKey(input: $input) {
+    secret
+    key {
+      id
+      name
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
 export const CreateChecklistDocument = new TypedDocumentString(`
     mutation CreateChecklist($clientId: ID!, $name: String!, $definition: JSON!) {
   createChecklist(clientId: $clientId, name: $name, definition: $definition) {
@@ -1104,6 +1218,25 @@ export const ImportPayoutStatusDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ImportPayoutStatusMutation, ImportPayoutStatusMutationVariables>;
+export const ImportServiceEventsDocument = new TypedDocumentString(`
+    mutation ImportServiceEvents($clientId: ID!, $file: Upload!) {
+  importServiceEvents(clientId: $clientId, file: $file) {
+    accepted
+    duplicates
+    refused
+    results {
+      index
+      externalId
+      status
+      errors {
+        field
+        code
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportServiceEventsMutation, ImportServiceEventsMutationVariables>;
 export const ImportVenuesDocument = new TypedDocumentString(`
     mutation ImportVenues($clientId: ID!, $file: Upload!, $format: VenueFileFormat, $mapping: VenueColumnMappingInput, $defaultType: String, $dryRun: Boolean!) {
   importVenues(
@@ -1406,6 +1539,26 @@ export const ReviewWavesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ReviewWavesQuery, ReviewWavesQueryVariables>;
+export const RevokeApiKeyDocument = new TypedDocumentString(`
+    mutation RevokeApiKey($id: ID!) {
+  revokeApiKey(id: $id) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeApiKeyMutation, RevokeApiKeyMutationVariables>;
+export const RotateApiKeyDocument = new TypedDocumentString(`
+    mutation RotateApiKey($id: ID!, $graceHours: Int!) {
+  rotateApiKey(id: $id, graceHours: $graceHours) {
+    secret
+    key {
+      id
+      name
+      prefix
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RotateApiKeyMutation, RotateApiKeyMutationVariables>;
 export const RotateFeedbackCodeDocument = new TypedDocumentString(`
     mutation RotateFeedbackCode($venueId: ID!) {
   rotateFeedbackCode(venueId: $venueId) {
@@ -1452,6 +1605,30 @@ export const ServiceCatalogueDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ServiceCatalogueQuery, ServiceCatalogueQueryVariables>;
+export const ServiceEventsDocument = new TypedDocumentString(`
+    query ServiceEvents($clientId: ID!, $first: Int, $after: String) {
+  serviceEvents(clientId: $clientId, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        externalId
+        centerName
+        service
+        completedAt
+        phoneMasked
+        messenger
+        consent
+        source
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ServiceEventsQuery, ServiceEventsQueryVariables>;
 export const SetShopperStatusDocument = new TypedDocumentString(`
     mutation SetShopperStatus($shopperId: ID!, $status: UserStatus!, $reason: String) {
   setShopperStatus(shopperId: $shopperId, status: $status, reason: $reason) {
