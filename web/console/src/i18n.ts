@@ -610,6 +610,7 @@ const uk = {
   eventsIntro:
     "Події, про які повідомили системи центрів. Для центрів без інтеграції завантажте CSV зі стовпцями external_id, center, service, completed_at (і за бажанням phone, messenger, consent).",
   eventsFile: "Файл CSV з подіями",
+  eventsUploadTitle: "Події з файлу",
   uploadEvents: "Завантажити",
   eventsUploaded: (accepted: number, duplicates: number, refused: number) =>
     `Прийнято: ${accepted}, уже були: ${duplicates}, відхилено: ${refused}.`,
@@ -1219,6 +1220,7 @@ const en: Strings = {
   eventsIntro:
     "Events the centers' systems reported. For centers without an integration, upload a CSV with the columns external_id, center, service, completed_at (and optionally phone, messenger, consent).",
   eventsFile: "CSV file of events",
+  eventsUploadTitle: "Events from a file",
   uploadEvents: "Upload",
   eventsUploaded: (accepted: number, duplicates: number, refused: number) =>
     `Accepted: ${accepted}, already known: ${duplicates}, refused: ${refused}.`,

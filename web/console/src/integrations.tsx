@@ -258,7 +258,7 @@ export function ServiceEventsRoom({ lang }: { lang: Lang }) {
         </div>
       </div>
       <form onSubmit={(e) => void upload(e as SubmitEvent)} aria-labelledby="events-upload">
-        <h2 id="events-upload">{s.eventsFile}</h2>
+        <h2 id="events-upload">{s.eventsUploadTitle}</h2>
         <label for="events-file">{s.eventsFile}</label>
         <input
           id="events-file"
