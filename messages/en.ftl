@@ -664,6 +664,7 @@ api-key-scope-unknown = unknown scope “{ $scope }”; known: events:write
 api-key-scopes-empty = at least one scope is needed
 api-key-expiry-range = 1 to { $max } days
 api-key-grace-range = 0 to { $max } hours
+api-key-oblast-unknown = none of this client's centers is in this oblast (spell it as in the venue list)
 api-key-needs-client = choose a client: a key that reports services acts for one client
 api-key-scope-missing = This API key does not have the { $scope } scope.
 api-key-not-active = This API key has been revoked or has expired.

@@ -672,6 +672,7 @@ api-key-scope-unknown = невідомий дозвіл «{ $scope }»; можл
 api-key-scopes-empty = потрібен щонайменше один дозвіл
 api-key-expiry-range = від 1 до { $max } днів
 api-key-grace-range = від 0 до { $max } годин
+api-key-oblast-unknown = у центрів цього клієнта немає такої області (напишіть її так, як у списку закладів)
 api-key-needs-client = оберіть клієнта: ключ для звітів про послуги діє для одного клієнта
 api-key-scope-missing = Цей ключ API не має дозволу { $scope }.
 api-key-not-active = Цей ключ API уже відкликано або строк його дії минув.

@@ -161,6 +161,19 @@ impl ApiKeys {
             if known.is_none() {
                 return Err(AppError::NotFound("client"));
             }
+            // An oblast is one the client has centers in, spelt as in its venue list (a typo would make a key
+            // that refuses every event).
+            if let Some(oblast) = &oblast {
+                let used: Option<i64> =
+                    sqlx::query_scalar("SELECT 1 FROM venues WHERE client_id = $1 AND oblast = $2 LIMIT 1")
+                        .bind(client)
+                        .bind(oblast)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if used.is_none() {
+                    return Err(AppError::bad_input("oblast", crate::msg!("api-key-oblast-unknown")));
+                }
+            }
         }
         let secret = token::generate(SECRET_PREFIX);
         let id = new_id();

@@ -27,6 +27,9 @@ pub struct Events {
     retention_ms: i64,
 }
 
+/// One event as it arrived: read, or refused before it could be read (a JSON value of the wrong type).
+pub type Arrived = Result<EventInput, Vec<ValidationError>>;
+
 /// Who reports.
 #[derive(Debug, Clone, Copy)]
 pub enum Reporter<'a> {
@@ -151,7 +154,7 @@ impl Events {
         &self,
         reporter: Reporter<'_>,
         client_id: Option<&str>,
-        inputs: &[Result<EventInput, Vec<ValidationError>>],
+        inputs: &[Arrived],
         source: Source,
     ) -> AppResult<BatchOutcome> {
         let (client_id, reach) = match reporter {
@@ -567,26 +570,10 @@ pub const CSV_COLUMNS: [&str; 7] = [
 /// shows it, the event or its field errors). The text is decoded as venue files are (BOM, UTF-8,
 /// Windows-1251); commas, semicolons or tabs; `completed_at` in RFC 3339 or as local time (`2026-12-07 10:15`,
 /// `07.12.2026 10:15`) in `zone`; `consent` as так/ні, yes/no, 1/0.
-pub fn read_csv(
-    bytes: &[u8],
-    zone: chrono_tz::Tz,
-) -> Result<Vec<(usize, Result<EventInput, Vec<ValidationError>>)>, ValidationError> {
+pub fn read_csv(bytes: &[u8], zone: chrono_tz::Tz) -> Result<Vec<(usize, Arrived)>, ValidationError> {
     let text = crate::venues::import::decode(bytes, crate::venues::import::TextEncoding::Auto)?;
-    let first_line = text.lines().next().unwrap_or_default();
-    let count = |d: u8| first_line.bytes().filter(|&b| b == d).count();
-    let delimiter = [b';', b'\t']
-        .into_iter()
-        .fold(b',', |best, d| if count(d) > count(best) { d } else { best });
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| ValidationError::new("file", crate::msg!("import-no-header", detail = e.to_string())))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
+    let (mut reader, headers) = crate::venues::import::csv_reader(&text)?;
+    let headers: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
     for required in &CSV_COLUMNS[..4] {
         if !headers.iter().any(|h| h == required) {
             return Err(ValidationError::new(

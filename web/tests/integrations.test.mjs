@@ -121,11 +121,7 @@ test("a coordinator uploads a CSV of services and sees each refused row; phones 
     const refused = page.getByRole("table").filter({ hasText: "Відхилені рядки" });
     await refused.getByRole("cell", { name: "Центр: центру з таким кодом у цього клієнта немає" }).waitFor();
     await refused.getByRole("cell", { name: /Телефон: на цей номер не можна надіслати/ }).waitFor();
-    assert.deepEqual(
-      await refused.locator("tbody tr td:first-child").allTextContents(),
-      ["3", "4"],
-      "rows as a spreadsheet numbers them",
-    );
+    assert.deepEqual(await refused.locator("tbody tr td:first-child").allTextContents(), ["3", "4"], "rows as a spreadsheet numbers them");
     await page.getByRole("cell", { name: "+380 67 *** ** 67 · VIBER" }).waitFor();
     const text = await page.locator("main").textContent();
     assert.ok(!text.includes("1234567"), "no full phone number on the page");

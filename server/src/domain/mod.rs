@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod feedback;
 pub mod flags;
 mod geo;
+pub mod invitation;
 pub mod ledger;
 mod message;
 pub mod optimizer;

@@ -366,8 +366,7 @@ impl IntegrationMutation {
             AuthState::Key(key) => Reporter::Key(key),
             other => Reporter::Staff(other.actor()?),
         };
-        let inputs: Vec<Result<EventInput, Vec<ValidationError>>> =
-            events.into_iter().map(|e| Ok(EventInput::from(e))).collect();
+        let inputs: Vec<crate::events::Arrived> = events.into_iter().map(|e| Ok(EventInput::from(e))).collect();
         let outcome = self::events(ctx)
             .report(
                 reporter,

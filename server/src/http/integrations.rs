@@ -18,7 +18,7 @@ use super::{auth_state, json_error, reader_language, request_id, AppState};
 use crate::domain::service_event::{EventInput, MAX_BATCH};
 use crate::domain::{Language, ValidationError};
 use crate::error::AppError;
-use crate::events::{BatchOutcome, ItemStatus, Reporter, Source};
+use crate::events::{Arrived, BatchOutcome, ItemStatus, Reporter, Source};
 use crate::graphql::AuthState;
 
 pub(super) async fn post_service_events(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
@@ -77,7 +77,7 @@ pub(super) async fn post_service_events(State(state): State<AppState>, headers: 
 
 /// The body as a client id and the events, each read on its own: a wrong type in one event refuses that event,
 /// not the batch.
-fn read_batch(body: &[u8]) -> Result<(Option<String>, Vec<Result<EventInput, Vec<ValidationError>>>), AppError> {
+fn read_batch(body: &[u8]) -> Result<(Option<String>, Vec<Arrived>), AppError> {
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| AppError::bad_input("body", crate::msg!("request-invalid", detail = e.to_string())))?;
     let Value::Object(mut object) = value else {

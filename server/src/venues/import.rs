@@ -202,10 +202,11 @@ fn column(mapped: &Option<String>, default: &str) -> String {
 /// A row as column → value; lat/lon may come from a geometry.
 type Record = HashMap<String, String>;
 
-fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record)>, ValidationError> {
+/// A CSV reader over text a spreadsheet wrote, and its header row (names trimmed): commas, semicolons (a
+/// spreadsheet's "CSV" where the decimal mark is a comma) or tabs (Excel's "Unicode text"), whichever the header
+/// row has most of. Also reads the service events' files (`events::read_csv`).
+pub fn csv_reader(text: &str) -> Result<(csv::Reader<&[u8]>, Vec<String>), ValidationError> {
     let first_line = text.lines().next().unwrap_or_default();
-    // Commas, semicolons (a spreadsheet's "CSV" where the decimal mark is a comma) or tabs (Excel's "Unicode
-    // text"): whichever the header row has most of.
     let count = |d: u8| first_line.bytes().filter(|&b| b == d).count();
     let delimiter = [b';', b'\t']
         .into_iter()
@@ -220,6 +221,11 @@ fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
+    Ok((reader, headers))
+}
+
+fn csv_records(text: &str, mapping: &ColumnMapping) -> Result<Vec<(usize, Record)>, ValidationError> {
+    let (mut reader, headers) = csv_reader(text)?;
     for (mapped, default, required) in required_columns(mapping) {
         let name = column(mapped, default);
         if required && !headers.contains(&name) {

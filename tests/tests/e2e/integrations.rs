@@ -201,7 +201,8 @@ async fn a_center_system_reports_services_with_its_key() {
     assert_eq!(body["results"][0]["errors"][0]["code"], "event-id-reused");
 
     // The phone: sealed with its keyed hash and mask, only with consent; never readable in the database.
-    let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    type Row = (String, Option<String>, Option<String>, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT external_id, phone_cipher, phone_hash, phone_masked, messenger FROM service_events ORDER BY external_id",
     )
     .fetch_all(app.db.pool())

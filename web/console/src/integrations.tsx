@@ -12,27 +12,16 @@ import {
   RevokeApiKeyDocument,
   RotateApiKeyDocument,
   ServiceEventsDocument,
-  StaffClientsDocument,
 } from "./gql/operations";
-import type { ApiKeysQuery, ImportServiceEventsMutation, ServiceEventsQuery, StaffClientsQuery } from "./gql/operations";
+import type { ApiKeysQuery, ImportServiceEventsMutation, ServiceEventsQuery } from "./gql/operations";
+import { ClientSelect, useClients } from "./clients";
 import { dateTime, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
 import { MoreButton, usePages } from "./paging";
 
 type Key = ApiKeysQuery["apiKeys"]["edges"][number]["node"];
-type Client = StaffClientsQuery["clients"]["edges"][number]["node"];
 type Event = ServiceEventsQuery["serviceEvents"]["edges"][number]["node"];
 type Batch = ImportServiceEventsMutation["importServiceEvents"];
-
-function useClients(): Client[] {
-  const [clients, setClients] = useState<Client[]>([]);
-  useEffect(() => {
-    gql(StaffClientsDocument, {})
-      .then((d) => setClients(d.clients.edges.map((e) => e.node)))
-      .catch(() => setClients([]));
-  }, []);
-  return clients;
-}
 
 /** A secret shown once, with a button to put it away. */
 function Secret({ lang, name, secret, onDone }: { lang: Lang; name: string; secret: string; onDone: () => void }) {
@@ -97,17 +86,7 @@ export function ApiKeysRoom({ lang }: { lang: Lang }) {
         <h2 id="new-key">{s.newKey}</h2>
         <div class="filters">
           <Field id="key-name" label={s.keyName} value={name} onInput={setName} />
-          <div>
-            <label for="key-client">{s.client}</label>
-            <select id="key-client" value={clientId} onChange={(e) => setClientId((e.target as HTMLSelectElement).value)}>
-              <option value="">{s.chooseClient}</option>
-              {clients.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <ClientSelect id="key-client" label={s.client} none={s.chooseClient} clients={clients} value={clientId} onChange={setClientId} />
           <Field id="key-oblast" label={s.keyOblast} value={oblast} onInput={setOblast} />
           <Field id="key-days" label={s.keyExpiry} type="number" value={days} onInput={setDays} />
         </div>
@@ -245,17 +224,7 @@ export function ServiceEventsRoom({ lang }: { lang: Lang }) {
       <h1>{s.eventsTitle}</h1>
       <p>{s.eventsIntro}</p>
       <div class="filters">
-        <div>
-          <label for="events-client">{s.client}</label>
-          <select id="events-client" value={clientId} onChange={(e) => setClientId((e.target as HTMLSelectElement).value)}>
-            <option value="">{s.chooseClient}</option>
-            {clients.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ClientSelect id="events-client" label={s.client} none={s.chooseClient} clients={clients} value={clientId} onChange={setClientId} />
       </div>
       <form onSubmit={(e) => void upload(e as SubmitEvent)} aria-labelledby="events-upload">
         <h2 id="events-upload">{s.eventsUploadTitle}</h2>

@@ -1,11 +1,12 @@
 // Staff accounts, for admins (#/staff): every account with its role and status, searchable; an invitation (the
 // service mails the person a link to choose a password; a client viewer is tied to one client); suspension with
 // a reason and reactivation. The service refuses anyone else, and an admin suspending themselves.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { gql } from "../../common/api";
 import { Field } from "../../common/field";
-import { InviteStaffDocument, SetUserStatusDocument, StaffClientsDocument, StaffUsersDocument } from "./gql/operations";
-import type { Role, StaffClientsQuery, StaffUsersQuery } from "./gql/operations";
+import { InviteStaffDocument, SetUserStatusDocument, StaffUsersDocument } from "./gql/operations";
+import { ClientSelect, useClients } from "./clients";
+import type { Role, StaffUsersQuery } from "./gql/operations";
 import { FilterForm, useFilters } from "./filters";
 import { dateTime, t, type Lang } from "./i18n";
 import { useOutcome } from "./outcome";
@@ -17,7 +18,7 @@ const STAFF_ROLES: Role[] = ["COORDINATOR", "PAYMENTS", "CLIENT_VIEWER", "ADMIN"
 export function Staff({ lang }: { lang: Lang }) {
   const s = t(lang);
   const { filters, applied, set, apply } = useFilters({ search: "", role: "" });
-  const [clients, setClients] = useState<StaffClientsQuery["clients"]["edges"][number]["node"][]>([]);
+  const clients = useClients();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("COORDINATOR");
   const [clientId, setClientId] = useState("");
@@ -36,11 +37,6 @@ export function Staff({ lang }: { lang: Lang }) {
   );
   const { rows: users, total } = pages;
   const { act, outcome } = useOutcome(pages.reload);
-  useEffect(() => {
-    gql(StaffClientsDocument, {})
-      .then((d) => setClients(d.clients.edges.map((e) => e.node)))
-      .catch(() => setClients([]));
-  }, []);
   return (
     <>
       <h1>{s.staff}</h1>
@@ -76,17 +72,14 @@ export function Staff({ lang }: { lang: Lang }) {
             </select>
           </div>
           {role === "CLIENT_VIEWER" && (
-            <div>
-              <label for="invite-client">{s.client}</label>
-              <select id="invite-client" value={clientId} onChange={(e) => setClientId((e.target as HTMLSelectElement).value)}>
-                <option value="">{s.chooseClient}</option>
-                {clients.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <ClientSelect
+              id="invite-client"
+              label={s.client}
+              none={s.chooseClient}
+              clients={clients}
+              value={clientId}
+              onChange={setClientId}
+            />
           )}
         </div>
         <button type="submit">{s.invite}</button>
