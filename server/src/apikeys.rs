@@ -131,15 +131,8 @@ impl ApiKeys {
             None => None,
         };
         let client_id = input.client_id.filter(|c| !c.trim().is_empty());
-        if let Some(scopes) = &scopes {
-            if client_id.is_none() && scopes.iter().any(Scope::needs_client) {
-                errors.push(crate::domain::ValidationError::new(
-                    "clientId",
-                    crate::msg!("api-key-needs-client"),
-                ));
-            }
-        }
-        if oblast.is_some() && client_id.is_none() {
+        let needs_client = oblast.is_some() || scopes.as_ref().is_some_and(|s| s.iter().any(Scope::needs_client));
+        if needs_client && client_id.is_none() {
             errors.push(crate::domain::ValidationError::new(
                 "clientId",
                 crate::msg!("api-key-needs-client"),

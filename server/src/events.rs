@@ -224,7 +224,9 @@ impl Events {
 
         // Decide each event against the facts.
         let mut ready: Vec<Ready> = Vec::new();
+        // External id → its first event's place in `ready`; repeats with the same content follow that event.
         let mut in_batch: HashMap<String, usize> = HashMap::new();
+        let mut repeats: Vec<(usize, usize)> = Vec::new();
         for (index, event) in checked {
             let refuse = |field: &str, message: crate::domain::Msg| ValidationError::new(field, message);
             let center = match centers.get(&event.center) {
@@ -246,8 +248,14 @@ impl Events {
                 }
             };
             let phone_hash = event.phone.as_ref().map(|p| self.vault.hash(p));
+            let content = Content {
+                venue_id: &center.id,
+                service: &event.service,
+                completed_at: event.completed_at_ms,
+                phone_hash: phone_hash.as_deref(),
+            };
             if let Some(before) = before.get(&event.external_id) {
-                if same(before, &center.id, &event, phone_hash.as_deref()) {
+                if before.content() == content {
                     items[index].status = ItemStatus::Duplicate;
                     items[index].event_id = Some(before.id.clone());
                 } else {
@@ -258,14 +266,8 @@ impl Events {
                 continue;
             }
             if let Some(&first) = in_batch.get(&event.external_id) {
-                let earlier = ready.iter().find(|r| r.index == first).expect("kept in order");
-                let same_as_earlier = earlier.venue_id == center.id
-                    && earlier.event.service == event.service
-                    && earlier.event.completed_at_ms == event.completed_at_ms
-                    && earlier.phone_hash == phone_hash;
-                if same_as_earlier {
-                    items[index].status = ItemStatus::Duplicate;
-                    items[index].event_id = Some(earlier.id.clone());
+                if ready[first].content() == content {
+                    repeats.push((index, first));
                 } else {
                     items[index]
                         .errors
@@ -273,7 +275,7 @@ impl Events {
                 }
                 continue;
             }
-            in_batch.insert(event.external_id.clone(), index);
+            in_batch.insert(event.external_id.clone(), ready.len());
             ready.push(Ready {
                 index,
                 id: new_id(),
@@ -311,7 +313,7 @@ impl Events {
                 item.event_id = Some(r.id.clone());
             } else {
                 match raced_kept.get(&r.event.external_id) {
-                    Some(before) if same(before, &r.venue_id, &r.event, r.phone_hash.as_deref()) => {
+                    Some(before) if before.content() == r.content() => {
                         item.status = ItemStatus::Duplicate;
                         item.event_id = Some(before.id.clone());
                     }
@@ -321,21 +323,15 @@ impl Events {
                 }
             }
         }
-        // Events that are the same as an earlier one in this batch share its fate.
-        for index in 0..items.len() {
-            if items[index].status == ItemStatus::Duplicate {
-                if let Some(id) = items[index].event_id.clone() {
-                    if let Some(first) = ready.iter().find(|r| r.id == id) {
-                        if items[first.index].status == ItemStatus::Refused {
-                            items[index].status = ItemStatus::Refused;
-                            items[index].errors = items[first.index].errors.clone();
-                            items[index].event_id = None;
-                        } else if let Some(final_id) = items[first.index].event_id.clone() {
-                            items[index].event_id = Some(final_id);
-                        }
-                    }
-                }
-            }
+        // A repeat within the batch shares its first event's fate: kept (a duplicate of it), or refused alike.
+        for (index, first) in repeats {
+            let first = &items[ready[first].index];
+            let (status, event_id, errors) = match first.status {
+                ItemStatus::Refused => (ItemStatus::Refused, None, first.errors.clone()),
+                _ => (ItemStatus::Duplicate, first.event_id.clone(), Vec::new()),
+            };
+            let item = &mut items[index];
+            (item.status, item.event_id, item.errors) = (status, event_id, errors);
         }
         let outcome = BatchOutcome { items };
         let accepted = outcome.count(ItemStatus::Accepted);
@@ -364,7 +360,7 @@ impl Events {
             .fetch_optional(self.db.pool())
             .await?;
         let zone = zone.ok_or(AppError::NotFound("client"))?;
-        Ok(zone.parse().unwrap_or(chrono_tz::Europe::Kyiv))
+        Ok(crate::domain::stored_zone(Some(&zone))?)
     }
 
     /// A client's events, newest first (one center's, when given): for staff who manage venues.
@@ -434,12 +430,35 @@ impl Events {
     }
 }
 
-/// A repeat is the same event when it names the same center, service, time and phone.
-fn same(before: &Kept, venue_id: &str, event: &CheckedEvent, phone_hash: Option<&str>) -> bool {
-    before.venue_id == venue_id
-        && before.service_code == event.service
-        && before.completed_at == event.completed_at_ms
-        && before.phone_hash.as_deref() == phone_hash
+/// What makes a repeat of an external id the same event: the same center, service, time and phone.
+#[derive(Debug, PartialEq, Eq)]
+struct Content<'a> {
+    venue_id: &'a str,
+    service: &'a str,
+    completed_at: i64,
+    phone_hash: Option<&'a str>,
+}
+
+impl Kept {
+    fn content(&self) -> Content<'_> {
+        Content {
+            venue_id: &self.venue_id,
+            service: &self.service_code,
+            completed_at: self.completed_at,
+            phone_hash: self.phone_hash.as_deref(),
+        }
+    }
+}
+
+impl Ready {
+    fn content(&self) -> Content<'_> {
+        Content {
+            venue_id: &self.venue_id,
+            service: &self.event.service,
+            completed_at: self.event.completed_at_ms,
+            phone_hash: self.phone_hash.as_deref(),
+        }
+    }
 }
 
 /// `$first, $first+1, …` for `n` values.

@@ -45,37 +45,20 @@ pub const KEY_FILE: &str = "phone-keys";
 impl PhoneVault {
     /// From configuration, or (when none is configured) from the key file in `data_dir`, made on first start.
     pub fn from_settings(settings: &PrivacySettings, data_dir: &Path) -> anyhow::Result<Self> {
-        let (keys, hash_key) = if settings.phone_keys.is_empty() || settings.phone_hash_key.is_none() {
+        let mut keys: Vec<String> = settings
+            .phone_keys
+            .iter()
+            .map(|k| k.expose_secret().to_string())
+            .collect();
+        let mut hash_key = settings.phone_hash_key.as_ref().map(|h| h.expose_secret().to_string());
+        if keys.is_empty() || hash_key.is_none() {
             let (file_keys, file_hash) = key_file(&data_dir.join(KEY_FILE))?;
-            let keys = if settings.phone_keys.is_empty() {
-                file_keys
-            } else {
-                settings
-                    .phone_keys
-                    .iter()
-                    .map(|k| k.expose_secret().to_string())
-                    .collect()
-            };
-            let hash = match &settings.phone_hash_key {
-                Some(h) => h.expose_secret().to_string(),
-                None => file_hash,
-            };
-            (keys, hash)
-        } else {
-            (
-                settings
-                    .phone_keys
-                    .iter()
-                    .map(|k| k.expose_secret().to_string())
-                    .collect(),
-                settings
-                    .phone_hash_key
-                    .as_ref()
-                    .map(|h| h.expose_secret().to_string())
-                    .unwrap_or_default(),
-            )
-        };
-        Self::new(&keys, &hash_key)
+            if keys.is_empty() {
+                keys = file_keys;
+            }
+            hash_key.get_or_insert(file_hash);
+        }
+        Self::new(&keys, hash_key.as_deref().unwrap_or_default())
     }
 
     /// From `<id>:<base64>` keys (the first seals) and the base64 hash key.

@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::{auth_state, json_error, reader_language, request_id, AppState};
+use super::{auth_state, content_type_essence, json_error, reader_language, request_id, AppState};
 use crate::domain::service_event::{EventInput, MAX_BATCH};
 use crate::domain::{Language, ValidationError};
 use crate::error::AppError;
@@ -41,17 +41,7 @@ pub(super) async fn post_service_events(State(state): State<AppState>, headers: 
             .insert(header::WWW_AUTHENTICATE, "Bearer".parse().expect("a header value"));
         return response;
     }
-    let json_body = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .eq_ignore_ascii_case("application/json")
-        });
-    if !json_body {
+    if content_type_essence(&headers) != "application/json" {
         let mut response = fail(AppError::bad_input("body", crate::msg!("events-body-json")));
         *response.status_mut() = StatusCode::UNSUPPORTED_MEDIA_TYPE;
         return response;

@@ -436,17 +436,20 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
+/// A request's media type without its parameters, lower case (`application/json`; empty without a header).
+fn content_type_essence(headers: &HeaderMap) -> String {
+    let value = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
 /// Content types a GraphQL POST may have. Anything a cross-site form can send without a CORS preflight
 /// (`text/plain`, `application/x-www-form-urlencoded`) is refused, and so is an anonymous multipart request
 /// (every upload needs a login, and the `Authorization` header forces a preflight): no CSRF.
 fn refuse_content_type(headers: &HeaderMap) -> Option<Response> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    match essence {
+    match content_type_essence(headers).as_str() {
         "application/json" | "application/graphql-response+json" => None,
         "multipart/form-data" if bearer_token(headers).is_some() => None,
         "multipart/form-data" => Some(error_response(

@@ -279,6 +279,17 @@ async fn a_center_system_reports_services_with_its_key() {
     let (status, _) = post_events(app, Some("fwk_made-up"), json!({ "events": [] }), "uk").await;
     assert_eq!(status, 401);
     assert_eq!(app.count("service_events").await, 3);
+
+    // Within one batch: a repeat with the same content follows its first event; other content is refused.
+    let mut other = event("B-1", "LV-1", 2, now);
+    other["service"] = json!("RESIDENCE");
+    let repeated = json!({ "events": [event("B-1", "LV-1", 2, now), event("B-1", "LV-1", 2, now), other] });
+    let (status, body) = post_events(app, Some(&secret), repeated, "uk").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(statuses(&body), ["ACCEPTED", "DUPLICATE", "REFUSED"]);
+    assert_eq!(body["results"][1]["eventId"], body["results"][0]["eventId"]);
+    assert_eq!(body["results"][2]["errors"][0]["code"], "event-id-reused");
+    assert_eq!(app.count("service_events").await, 4);
 }
 
 #[tokio::test]
