@@ -704,3 +704,6 @@ field-graceHours = Grace period, hours
 field-events = Events
 field-event = Event
 field-body = Request body
+
+## Invitations to rate a service (SMS and Viber).
+invitation-text = Rate our service: { $link }

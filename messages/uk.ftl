@@ -713,3 +713,6 @@ field-graceHours = Перехідний період, годин
 field-events = Події
 field-event = Подія
 field-body = Тіло запиту
+
+## Invitations to rate a service (SMS and Viber). One SMS segment holds 70 Cyrillic characters: keep the text short.
+invitation-text = Оцініть послугу: { $link }

@@ -43,6 +43,7 @@ pub struct Settings {
     pub feedback: FeedbackSettings,
     pub index: IndexConfig,
     pub privacy: PrivacySettings,
+    pub invitations: InvitationSettings,
     pub testing: TestingSettings,
 }
 
@@ -91,6 +92,103 @@ impl std::fmt::Debug for PrivacySettings {
             .field("phone_keys", &format!("{} key(s)", self.phone_keys.len()))
             .field("phone_hash_key", &self.phone_hash_key.as_ref().map(|_| "***"))
             .field("phone_retention_days", &self.phone_retention_days)
+            .finish()
+    }
+}
+
+/// Invitations to rate a service by SMS or Viber (docs/INVITATIONS.md): the provider, the outbox's pace and
+/// retries, and the link's lifetime.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InvitationSettings {
+    /// `none` (invitations are planned but nothing is sent) or `turbosms`.
+    pub provider: String,
+    pub turbosms: TurboSmsSettings,
+    /// How often the outbox looks for due work when nothing wakes it, ms.
+    pub poll_interval_ms: u64,
+    /// How long a server holds an attempt it is sending before another may take it over, ms.
+    pub lease_ms: i64,
+    /// Tries of one attempt before it gives up.
+    pub max_tries: u32,
+    pub retry_base_ms: i64,
+    pub retry_max_ms: i64,
+    /// A message not handed to the provider this long after it was due is not sent any more, hours.
+    pub give_up_after_hours: i64,
+    /// The delivery status is asked for this often while a message is on its way, ms.
+    pub status_poll_ms: i64,
+    /// …and for at most this long after it was sent, hours.
+    pub status_poll_hours: i64,
+    /// The link answers for this many days after the message was sent.
+    pub link_ttl_days: i64,
+    /// Time-out of one request to the provider, ms.
+    pub request_timeout_ms: u64,
+}
+
+impl Default for InvitationSettings {
+    fn default() -> Self {
+        Self {
+            provider: "none".into(),
+            turbosms: TurboSmsSettings::default(),
+            poll_interval_ms: 5_000,
+            lease_ms: 60_000,
+            max_tries: 8,
+            retry_base_ms: 30_000,
+            retry_max_ms: 30 * 60_000,
+            give_up_after_hours: 12,
+            status_poll_ms: 5 * 60_000,
+            status_poll_hours: 72,
+            link_ttl_days: 7,
+            request_timeout_ms: 10_000,
+        }
+    }
+}
+
+impl std::fmt::Debug for InvitationSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvitationSettings")
+            .field("provider", &self.provider)
+            .field("turbosms", &self.turbosms)
+            .field("poll_interval_ms", &self.poll_interval_ms)
+            .field("max_tries", &self.max_tries)
+            .field("link_ttl_days", &self.link_ttl_days)
+            .finish_non_exhaustive()
+    }
+}
+
+/// TurboSMS (turbosms.ua): one request sends Viber with SMS as the fallback.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TurboSmsSettings {
+    pub base_url: String,
+    #[serde(skip_serializing)]
+    pub token: Option<SecretString>,
+    /// The sender names registered with TurboSMS.
+    pub sms_sender: String,
+    pub viber_sender: String,
+    /// Viber tries this long before the SMS goes instead, seconds.
+    pub viber_ttl_secs: u64,
+}
+
+impl Default for TurboSmsSettings {
+    fn default() -> Self {
+        Self {
+            base_url: "https://api.turbosms.ua".into(),
+            token: None,
+            sms_sender: "CNAP".into(),
+            viber_sender: "CNAP".into(),
+            viber_ttl_secs: 3_600,
+        }
+    }
+}
+
+impl std::fmt::Debug for TurboSmsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TurboSmsSettings")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("sms_sender", &self.sms_sender)
+            .field("viber_sender", &self.viber_sender)
+            .field("viber_ttl_secs", &self.viber_ttl_secs)
             .finish()
     }
 }
@@ -496,6 +594,7 @@ impl Default for Settings {
             smtp: None,
             auth: AuthSettings::default(),
             privacy: PrivacySettings::default(),
+            invitations: InvitationSettings::default(),
             limits: LimitSettings::default(),
             assignment: AssignmentSettings::default(),
             photos: PhotoSettings::default(),
@@ -624,6 +723,7 @@ impl std::fmt::Debug for Settings {
             .field("http", &self.http)
             .field("metrics", &self.metrics)
             .field("privacy", &self.privacy)
+            .field("invitations", &self.invitations)
             .finish()
     }
 }

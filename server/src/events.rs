@@ -25,6 +25,8 @@ pub struct Events {
     db: Db,
     vault: PhoneVault,
     retention_ms: i64,
+    /// Told when events were kept (the invitation outbox plans them at once).
+    kept: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 /// One event as it arrived: read, or refused before it could be read (a JSON value of the wrong type).
@@ -145,7 +147,14 @@ impl Events {
             db,
             vault,
             retention_ms: retention_days.max(1) * 86_400_000,
+            kept: None,
         }
+    }
+
+    /// Tells `kept` whenever a batch kept new events.
+    pub fn waking(mut self, kept: std::sync::Arc<tokio::sync::Notify>) -> Self {
+        self.kept = Some(kept);
+        self
     }
 
     /// Checks and keeps a batch. `client_id` names the client for staff (a key reports for its own client). An
@@ -350,6 +359,11 @@ impl Events {
             .await?;
         }
         tx.commit().await?;
+        if accepted > 0 {
+            if let Some(kept) = &self.kept {
+                kept.notify_one();
+            }
+        }
         Ok(outcome)
     }
 

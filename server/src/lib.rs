@@ -43,6 +43,7 @@ pub mod http;
 pub mod i18n;
 pub mod idempotency;
 pub mod ids;
+pub mod invitations;
 pub mod ledger;
 pub mod mail;
 pub mod metrics;

@@ -34,6 +34,7 @@ pub struct Application {
     waves: Waves,
     visits: Visits,
     events: crate::events::Events,
+    invitations: crate::invitations::Invitations,
     abandoned_upload_ms: i64,
     expiry_interval: Duration,
     quality: crate::quality::Quality,
@@ -123,6 +124,15 @@ impl Application {
             .context("the phone keys (privacy.phone_keys)")?;
         let api_keys = crate::apikeys::ApiKeys::new(db.clone());
         let events = crate::events::Events::new(db.clone(), vault, settings.privacy.phone_retention_days);
+        let provider = crate::invitations::Provider::from_settings(&settings.invitations)?;
+        let invitations = crate::invitations::Invitations::new(
+            db.clone(),
+            events.clone(),
+            feedback.clone(),
+            provider,
+            Arc::new(settings.invitations.clone()),
+        );
+        let events = events.waking(invitations.waker());
         let services = Services {
             accounts: accounts.clone(),
             venues: Venues::new(db.clone()),
@@ -150,6 +160,7 @@ impl Application {
             quality: quality.clone(),
             api_keys,
             events: events.clone(),
+            invitations: invitations.clone(),
             visits: visits.clone(),
             metrics,
             settings: settings.clone(),
@@ -173,6 +184,7 @@ impl Application {
             waves,
             visits,
             events,
+            invitations,
             abandoned_upload_ms: settings.photos.abandoned_upload_secs as i64 * 1_000,
             expiry_interval,
             quality,
@@ -198,6 +210,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let cancel = CancellationToken::new();
         let worker = tokio::spawn(self.worker.run(cancel.clone()));
+        let outbox = tokio::spawn(self.invitations.run(cancel.clone()));
         let expiry = tokio::spawn(background(
             Background {
                 assignment: self.assignment,
@@ -219,6 +232,7 @@ impl Application {
         let result = server.await.context("serving HTTP");
         cancel.cancel();
         let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        let _ = tokio::time::timeout(Duration::from_secs(10), outbox).await;
         let _ = tokio::time::timeout(Duration::from_secs(10), expiry).await;
         let _ = tokio::time::timeout(Duration::from_secs(10), index).await;
         self.db.close().await;

@@ -4,6 +4,7 @@
 
 pub mod scenario;
 pub mod smtp;
+pub mod turbosms;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -233,6 +233,8 @@ test("a double tap checks in once; the same shopper continues the visit in a fre
   const second = await phone("s3@example.com", VENUES[2]);
   await second.page.getByRole("link", { name: "Мої завдання" }).click();
   await second.page.getByRole("heading", { name: "Мої завдання" }).waitFor();
+  // The new phone has its task list (a phone that never saw the task cannot open it offline), not the visit.
+  await second.page.getByRole("heading", { name: "ЦНАП Франка" }).waitFor();
   await second.context.setOffline(true);
   await openVisit(second.page, task);
   await second.page.getByRole("button", { name: "Визначити місцезнаходження" }).click();

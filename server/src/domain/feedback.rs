@@ -275,6 +275,9 @@ pub struct Signals {
     pub proof_of_work: Option<bool>,
     /// Shortest believable time to fill in the form, seconds (`feedback.min_fill_seconds`).
     pub min_fill_seconds: i64,
+    /// The form came through an invitation's link (one answer per service a center reported): a burst of
+    /// answers after the morning's messages go out is expected, so bursts and new devices say nothing here.
+    pub invited: bool,
 }
 
 /// A response's risk: 0–100 and the reasons (messages of the catalogue, rendered for staff).
@@ -320,7 +323,7 @@ pub fn risk(response: &Response, signals: &Signals) -> Risk {
             others = signals.same_address_last_hour
         ));
     }
-    if in_burst(signals) {
+    if !signals.invited && in_burst(signals) {
         score += 25;
         reasons.push(crate::msg!(
             "risk-burst",
@@ -413,7 +416,7 @@ pub fn decide_response(response: &Response, signals: &Signals, client_moderates:
     ResponseDecision {
         counted,
         moderation,
-        holds_burst: in_burst(signals),
+        holds_burst: !signals.invited && in_burst(signals),
         masked: response.comment.as_deref().map(mask_personal_data),
         risk,
     }
@@ -631,6 +634,7 @@ mod tests {
             fill_seconds: Some(40),
             center_usual_per_10_minutes: 0.2,
             min_fill_seconds: MIN_FILL_SECONDS,
+            invited: false,
             ..Signals::default()
         };
         assert_eq!(risk(&ok, &human).score, 0);
@@ -664,6 +668,7 @@ mod tests {
         let calm = Signals {
             fill_seconds: Some(40),
             min_fill_seconds: MIN_FILL_SECONDS,
+            invited: false,
             ..Signals::default()
         };
         let moderated = decide_response(&r, &calm, true);
@@ -696,6 +701,7 @@ mod tests {
             fill_seconds: Some(40),
             center_usual_per_10_minutes: 0.1,
             min_fill_seconds: MIN_FILL_SECONDS,
+            invited: false,
             new_device: true,
             ..Signals::default()
         };
@@ -715,6 +721,13 @@ mod tests {
             ..flood.clone()
         };
         assert!(risk(&ok, &known).score < SUSPICIOUS);
+        // Answers to the morning's invitations come in a burst too: each is one reported service, so it counts.
+        let invited = Signals {
+            invited: true,
+            ..flood.clone()
+        };
+        let decided = decide_response(&ok, &invited, false);
+        assert!(decided.counted && !decided.holds_burst, "{decided:?}");
         // A busy center's usual pace raises the floor.
         let busy = Signals {
             center_usual_per_10_minutes: 2.0,

@@ -7,6 +7,7 @@ mod account;
 pub mod api_key;
 pub mod checklist;
 mod contact;
+pub mod delivery;
 pub mod eligibility;
 pub mod feedback;
 pub mod flags;

@@ -32,6 +32,8 @@ pub struct Submission {
     pub venue: FeedbackVenue,
     pub channel: Channel,
     pub code_token: Option<String>,
+    /// The invitation whose link opened the form (channel SMS or VIBER): it answers once.
+    pub invitation_id: Option<String>,
     pub form: Form,
     /// The hidden field the page carries (`Feedback::form_token`).
     pub form_token: String,
@@ -61,25 +63,28 @@ pub enum Submitted {
     Stale,
     /// Fields to fix, each named.
     Invalid(Vec<ValidationError>),
+    /// The invitation's link was answered already (another form of it was sent first).
+    Answered,
 }
 
 impl Feedback {
     /// A token for a form shown now for this venue through this entry (a QR code's token, or `None` for the
     /// map): `<nonce>.<shown at ms>.<signature>`. A form shown through one entry is accepted only through it, so
     /// a form of a QR code retired since is refused everywhere.
-    pub fn form_token(&self, venue_id: &str, code_token: Option<&str>) -> String {
+    pub fn form_token(&self, venue_id: &str, code_token: Option<&str>, invitation_id: Option<&str>) -> String {
         let nonce = base32(&rand::random::<[u8; 10]>());
         let shown = self.db.now_ms().to_string();
-        let signature = self.mac(&["form", venue_id, &entry_key(code_token), &nonce, &shown]);
+        let signature = self.mac(&["form", venue_id, &entry_key(code_token, invitation_id), &nonce, &shown]);
         format!("{nonce}.{shown}.{}", base32(&signature[..16]))
     }
 
     /// When the form was shown, if the token is this venue's and entry's, unaltered and not too old.
-    fn form_shown_at(&self, venue_id: &str, code_token: Option<&str>, token: &str, now: i64) -> Option<i64> {
-        let mut parts = token.split('.');
+    fn form_shown_at(&self, s: &Submission, now: i64) -> Option<i64> {
+        let mut parts = s.form_token.split('.');
         let (nonce, shown, signature) = (parts.next()?, parts.next()?, parts.next()?);
         let signature = unbase32(signature).filter(|s| s.len() == 16)?;
-        if !self.verify(&["form", venue_id, &entry_key(code_token), nonce, shown], &signature) {
+        let entry = entry_key(s.code_token.as_deref(), s.invitation_id.as_deref());
+        if !self.verify(&["form", &s.venue.id, &entry, nonce, shown], &signature) {
             return None;
         }
         let shown: i64 = shown.parse().ok()?;
@@ -136,7 +141,7 @@ impl Feedback {
         if s.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
             return Ok(Submitted::Bot);
         }
-        let Some(shown_at) = self.form_shown_at(&s.venue.id, s.code_token.as_deref(), &s.form_token, now) else {
+        let Some(shown_at) = self.form_shown_at(&s, now) else {
             return Ok(Submitted::Stale);
         };
         let response = match check_form(&s.form) {
@@ -152,7 +157,7 @@ impl Feedback {
             return Ok(Submitted::Again { id });
         }
         let visitor = self.visitor(&s, now);
-        if let Some(refused) = self.admit(&visitor).await? {
+        if let Some(refused) = self.admit(&visitor, s.invitation_id.is_some()).await? {
             return Ok(refused);
         }
 
@@ -162,8 +167,25 @@ impl Feedback {
         if let Some(id) = by_key(&mut *tx, &s.form_token).await? {
             return Ok(Submitted::Again { id });
         }
-        if answered_recently(&mut tx, &visitor, &s.venue.id, now - self.cooldown_ms).await? {
-            return Ok(Submitted::Cooldown);
+        match &s.invitation_id {
+            // An invitation's link answers once (its row serialises two sends of two forms of one link); the
+            // device's cooldown is for the open channels.
+            Some(invitation) => {
+                let first =
+                    sqlx::query("UPDATE invitations SET answered_at = $1 WHERE id = $2 AND answered_at IS NULL")
+                        .bind(now)
+                        .bind(invitation)
+                        .execute(&mut *tx)
+                        .await?;
+                if first.rows_affected() == 0 {
+                    return Ok(Submitted::Answered);
+                }
+            }
+            None => {
+                if answered_recently(&mut tx, &visitor, &s.venue.id, now - self.cooldown_ms).await? {
+                    return Ok(Submitted::Cooldown);
+                }
+            }
         }
         let pace = pace(&mut tx, &visitor, &s.venue.id, now).await?;
         let signals = Signals {
@@ -177,6 +199,7 @@ impl Feedback {
                 .as_deref()
                 .map(|answer| self.pow_ok(&s.form_token, answer)),
             min_fill_seconds: self.min_fill_seconds,
+            invited: s.invitation_id.is_some(),
         };
         let decided = decide_response(&response, &signals, s.venue.feedback_moderated != 0);
         if decided.holds_burst {
@@ -250,8 +273,9 @@ impl Feedback {
         }
     }
 
-    /// The rate limits: an address's hour (an error, `RATE_LIMITED`), and a device's day (`DeviceLimit`).
-    async fn admit(&self, v: &Visitor) -> AppResult<Option<Submitted>> {
+    /// The rate limits: an address's hour (an error, `RATE_LIMITED`), and a device's day (`DeviceLimit`; not for
+    /// an invitation's link, which answers once anyway).
+    async fn admit(&self, v: &Visitor, invited: bool) -> AppResult<Option<Submitted>> {
         crate::throttle::admit(
             &self.db,
             "feedback-address",
@@ -261,7 +285,7 @@ impl Feedback {
             "feedback",
         )
         .await?;
-        if !v.has_device {
+        if !v.has_device || invited {
             return Ok(None);
         }
         let admitted = crate::throttle::admit(
@@ -368,8 +392,8 @@ async fn insert_response(
         "INSERT INTO feedback_responses (id, venue_id, channel, code_token, service_code, premises, staff, waiting, \
          result, recommend, comment, comment_masked, masked_kinds, contact_name, contact_phone, contact_email, \
          callback_consent, risk_score, risk_reasons, counted, moderation, device_hash, address_hash, submission_key, \
-         created_at, new_device) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21, $22, $23, $24, $25, $26)",
+         created_at, new_device, invitation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, \
+         $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)",
     )
     .bind(id)
     .bind(&s.venue.id)
@@ -397,14 +421,19 @@ async fn insert_response(
     .bind(&s.form_token)
     .bind(now)
     .bind(i64::from(v.new_device))
+    .bind(&s.invitation_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// The entry a form token is bound to: a QR code's token, or the map.
-fn entry_key(code_token: Option<&str>) -> String {
-    code_token.map_or_else(|| "map".to_string(), |t| format!("qr:{t}"))
+/// The entry a form token is bound to: a QR code's token, an invitation, or the map.
+fn entry_key(code_token: Option<&str>, invitation_id: Option<&str>) -> String {
+    match (code_token, invitation_id) {
+        (Some(t), _) => format!("qr:{t}"),
+        (None, Some(i)) => format!("invite:{i}"),
+        (None, None) => "map".to_string(),
+    }
 }
 
 /// A browser as its device cookie names it.
@@ -435,7 +464,7 @@ async fn hold_before_burst(tx: &mut crate::db::Tx, venue: &FeedbackVenue, since:
     let rows: Vec<Held> = sqlx::query_as(
         "SELECT id, channel, premises, staff, waiting, result, recommend, risk_score, risk_reasons, created_at \
          FROM feedback_responses WHERE venue_id = $1 AND created_at > $2 AND counted = 1 AND new_device = 1 \
-         AND counted_by IS NULL",
+         AND counted_by IS NULL AND invitation_id IS NULL",
     )
     .bind(&venue.id)
     .bind(since)

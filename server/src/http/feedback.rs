@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::domain::feedback::{Channel, Form as FeedbackForm, DIMENSIONS, LEVELS};
 use crate::domain::ValidationError;
 use crate::error::AppError;
-use crate::feedback::{FeedbackVenue, PosterFormat, ServiceRecord, Submission, Submitted};
+use crate::feedback::{FeedbackVenue, LinkState, PosterFormat, ServiceRecord, Submission, Submitted};
 
 use super::client::ClientAddr;
 use super::files::{format_of, Download};
@@ -103,6 +103,7 @@ fn form_page(
     previous: Option<&Posted>,
     errors: &[ValidationError],
     notice: Option<&str>,
+    opt_out: Option<&str>,
 ) -> Markup {
     let prev = |f: fn(&Posted) -> &Option<String>| previous.and_then(|p| f(p).clone()).unwrap_or_default();
     let error_for = |field: &str| {
@@ -194,6 +195,9 @@ fn form_page(
                     input type="text" id="website" name="website" tabindex="-1" autocomplete="off";
                 }
                 button type="submit" { (lang.t("Надіслати відгук", "Send feedback")) }
+            }
+            @if let Some(stop) = opt_out {
+                p.hint { a href=(stop) { (lang.t("Не надсилайте мені більше таких повідомлень", "Send me no more of these messages")) } }
             }
             script src="/q/pow.js" defer {}
         },
@@ -300,16 +304,75 @@ async fn show(state: &AppState, headers: &HeaderMap, lang: Lang, opened: &Opened
         venue,
         action,
         code_token,
+        invitation,
         ..
     } = opened;
     let services = match state.feedback.services(&venue.venue_type).await {
         Ok(s) => s,
         Err(err) => return internal(err, lang),
     };
-    let token = state.feedback.form_token(&venue.id, code_token.as_deref());
+    let mut preset = None;
+    if let Some(invited) = invitation {
+        match invited.state {
+            LinkState::Answered => return answered(lang),
+            LinkState::Expired => return expired(lang),
+            LinkState::Open => {}
+        }
+        if let Err(err) = state.feedback.invitation_opened(&invited.id).await {
+            return internal(err, lang);
+        }
+        // The center's system said which service it was.
+        preset = Some(Posted {
+            service: Some(invited.service_code.clone()),
+            ..Posted::default()
+        });
+    }
+    let token = state.feedback.form_token(
+        &venue.id,
+        code_token.as_deref(),
+        invitation.as_ref().map(|i| i.id.as_str()),
+    );
     let challenge = state.feedback.pow_challenge(&token);
-    let page = form_page(lang, action, venue, &services, &token, &challenge, None, &[], None);
+    let stop = invitation.as_ref().map(|_| format!("{action}/stop"));
+    let page = form_page(
+        lang,
+        action,
+        venue,
+        &services,
+        &token,
+        &challenge,
+        preset.as_ref(),
+        &[],
+        None,
+        stop.as_deref(),
+    );
     with_csp(StatusCode::OK, page, device_cookie(state, headers))
+}
+
+fn answered(lang: Lang) -> Response {
+    message_page(
+        lang,
+        StatusCode::CONFLICT,
+        lang.t("Відгук уже надіслано", "Feedback already sent"),
+        lang.t(
+            "За цим посиланням відгук уже залишили. Дякуємо! Кожне запрошення приймає одну відповідь.",
+            "Feedback was already given through this link. Thank you! Each invitation takes one answer.",
+        ),
+        Some("/map/"),
+    )
+}
+
+fn expired(lang: Lang) -> Response {
+    message_page(
+        lang,
+        StatusCode::GONE,
+        lang.t("Посилання застаріло", "This link has expired"),
+        lang.t(
+            "Строк дії цього запрошення минув. Ви можете залишити відгук про центр через карту.",
+            "This invitation has expired. You can still give feedback about the center through the map.",
+        ),
+        Some("/map/"),
+    )
 }
 
 fn internal(err: AppError, lang: Lang) -> Response {
@@ -326,18 +389,27 @@ fn internal(err: AppError, lang: Lang) -> Response {
     )
 }
 
-/// Where a form was opened: a poster's QR code, or a venue picked on the map.
+/// Where a form was opened: a poster's QR code, a venue picked on the map, or an invitation's link.
 enum Entry {
     Qr(String),
     Map(String),
+    Invite(String),
 }
 
-/// A form's venue, the path it posts to, its channel and the QR token it came through.
+/// The invitation a form was opened through.
+struct OpenedInvitation {
+    id: String,
+    service_code: String,
+    state: LinkState,
+}
+
+/// A form's venue, the path it posts to, its channel and the QR token or invitation it came through.
 struct Opened {
     venue: FeedbackVenue,
     action: String,
     channel: Channel,
     code_token: Option<String>,
+    invitation: Option<OpenedInvitation>,
 }
 
 /// The venue behind an entry, or `None` for a code or venue that is not valid.
@@ -348,12 +420,25 @@ async fn open(state: &AppState, entry: Entry) -> crate::error::AppResult<Option<
             action: format!("/q/{code}"),
             channel: Channel::Qr,
             code_token: Some(token),
+            invitation: None,
         }),
         Entry::Map(venue_id) => state.feedback.public_venue(&venue_id).await?.map(|venue| Opened {
             venue,
             action: format!("/feedback/{venue_id}"),
             channel: Channel::WebMap,
             code_token: None,
+            invitation: None,
+        }),
+        Entry::Invite(code) => state.feedback.resolve_invitation(&code).await?.map(|invited| Opened {
+            venue: invited.venue,
+            action: format!("/i/{code}"),
+            channel: invited.channel,
+            code_token: None,
+            invitation: Some(OpenedInvitation {
+                id: invited.invitation_id,
+                service_code: invited.service_code,
+                state: invited.state,
+            }),
         }),
     })
 }
@@ -403,6 +488,97 @@ pub(super) async fn map_form(
     form_for(&state, &headers, lang_of(&query), Entry::Map(venue_id)).await
 }
 
+pub(super) async fn invite_form(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: HeaderMap,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    form_for(&state, &headers, lang_of(&query), Entry::Invite(code)).await
+}
+
+pub(super) async fn invite_submit(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::Extension(client): axum::Extension<ClientAddr>,
+    headers: HeaderMap,
+    form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let posted = form.map(|Form(f)| f).unwrap_or_default();
+    submit_for(&state, &headers, client, posted, Entry::Invite(code)).await
+}
+
+/// `GET /i/<code>/stop`: asks (a link preview must not opt anybody out); `POST` puts the phone on the
+/// opt-out list.
+pub(super) async fn invite_stop(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    query: Result<Query<LangQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = lang_of(&query);
+    match state.feedback.resolve_invitation(&code).await {
+        Ok(Some(_)) => {
+            let title = lang.t("Більше не надсилати повідомлень?", "No more messages?");
+            let page = shell(
+                lang,
+                title,
+                html! {
+                    h1 { (title) }
+                    p { (lang.t("Ми більше не надсилатимемо на ваш номер запрошень оцінити обслуговування, від жодного центру.",
+                                "We will send your number no more invitations to rate a service, from any center.")) }
+                    form method="post" action={ "/i/" (code) "/stop" } {
+                        input type="hidden" name="lang" value=(lang.code());
+                        button type="submit" { (lang.t("Так, не надсилати", "Yes, send no more")) }
+                    }
+                    p { a href={ "/i/" (code) "?lang=" (lang.code()) } { (lang.t("Повернутися до відгуку", "Back to the feedback form")) } }
+                },
+            );
+            with_csp(StatusCode::OK, page, None)
+        }
+        Ok(None) => not_found(lang),
+        Err(err) => internal(err, lang),
+    }
+}
+
+pub(super) async fn invite_stop_confirm(
+    State(state): State<AppState>,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<Posted>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let lang = Lang::from(form.ok().and_then(|Form(f)| f.lang).as_deref());
+    if !same_origin(&state, &headers) {
+        return message_page(
+            lang,
+            StatusCode::FORBIDDEN,
+            lang.t("Нічого не змінено", "Nothing was changed"),
+            lang.t(
+                "Запит надійшов з іншого сайту. Відкрийте посилання з повідомлення ще раз.",
+                "The request came from another site. Open the link from the message again.",
+            ),
+            None,
+        );
+    }
+    let invited = match state.feedback.resolve_invitation(&code).await {
+        Ok(Some(invited)) => invited,
+        Ok(None) => return not_found(lang),
+        Err(err) => return internal(err, lang),
+    };
+    match state.invitations.opt_out(&invited.invitation_id).await {
+        Ok(()) => message_page(
+            lang,
+            StatusCode::OK,
+            lang.t("Готово", "Done"),
+            lang.t(
+                "Ми більше не надсилатимемо вам запрошень оцінити обслуговування.",
+                "We will send you no more invitations to rate a service.",
+            ),
+            Some("/map/"),
+        ),
+        Err(err) => internal(err, lang),
+    }
+}
+
 pub(super) async fn qr_submit(
     State(state): State<AppState>,
     axum::extract::Path(code): axum::extract::Path<String>,
@@ -437,10 +613,16 @@ async fn receive(
         action,
         channel,
         code_token,
+        invitation,
     } = opened;
     let action = action.as_str();
     let lang = Lang::from(posted.lang.as_deref());
-    let entry = (action, &venue, code_token.as_deref());
+    // An answered link is refused by the submission itself (a resend of the form that answered it is thanked).
+    if invitation.as_ref().is_some_and(|i| i.state == LinkState::Expired) {
+        return expired(lang);
+    }
+    let invitation_id = invitation.map(|i| i.id);
+    let entry = (action, &venue, code_token.as_deref(), invitation_id.as_deref());
     if !same_origin(state, headers) {
         // A page elsewhere posted this form through its visitor's browser: nothing is kept, and the visitor
         // gets the form here, with what they chose, to send themselves if they mean it.
@@ -463,6 +645,7 @@ async fn receive(
         venue: venue.clone(),
         channel,
         code_token: code_token.clone(),
+        invitation_id: invitation_id.clone(),
         form: posted.form(),
         form_token: posted.token.clone().unwrap_or_default(),
         honeypot: posted.website.clone(),
@@ -538,6 +721,7 @@ async fn receive(
             )
             .await
         }
+        Ok(Submitted::Answered) => answered(lang),
         Err(AppError::RateLimited { .. }) => message_page(
             lang,
             StatusCode::TOO_MANY_REQUESTS,
@@ -558,14 +742,14 @@ async fn retry(
     state: &AppState,
     headers: &HeaderMap,
     posted: &Posted,
-    (action, venue, code_token): (&str, &FeedbackVenue, Option<&str>),
+    (action, venue, code_token, invitation_id): (&str, &FeedbackVenue, Option<&str>, Option<&str>),
     errors: &[ValidationError],
     notice: Option<&str>,
     status: StatusCode,
 ) -> Response {
     let lang = Lang::from(posted.lang.as_deref());
     let services = state.feedback.services(&venue.venue_type).await.unwrap_or_default();
-    let token = state.feedback.form_token(&venue.id, code_token);
+    let token = state.feedback.form_token(&venue.id, code_token, invitation_id);
     let challenge = state.feedback.pow_challenge(&token);
     let page = form_page(
         lang,
@@ -577,6 +761,7 @@ async fn retry(
         Some(posted),
         errors,
         notice,
+        invitation_id.map(|_| format!("{action}/stop")).as_deref(),
     );
     with_csp(status, page, device_cookie(state, headers))
 }

@@ -60,6 +60,7 @@ pub struct AppState {
     pub quality: crate::quality::Quality,
     pub api_keys: crate::apikeys::ApiKeys,
     pub events: crate::events::Events,
+    pub invitations: crate::invitations::Invitations,
     pub visits: Visits,
     pub metrics: Metrics,
     pub settings: std::sync::Arc<Settings>,
@@ -133,6 +134,11 @@ pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> 
         .route("/waves/{id}/results", get(export_results))
         .route("/q/pow.js", get(feedback::pow_script))
         .route("/q/{code}", get(feedback::qr_form).post(feedback::qr_submit))
+        .route("/i/{code}", get(feedback::invite_form).post(feedback::invite_submit))
+        .route(
+            "/i/{code}/stop",
+            get(feedback::invite_stop).post(feedback::invite_stop_confirm),
+        )
         .route("/feedback/{venue}", get(feedback::map_form).post(feedback::map_submit))
         .route("/venues/{id}/{file}", get(feedback::poster))
         .route("/clients/{id}/posters.zip", get(feedback::posters_zip))

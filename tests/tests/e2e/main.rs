@@ -11,6 +11,7 @@ mod feedback;
 mod hardening;
 mod http;
 mod integrations;
+mod invitations;
 mod payouts;
 mod public_surface;
 mod quality;
