@@ -707,3 +707,17 @@ field-body = Request body
 
 ## Invitations to rate a service (SMS and Viber).
 invitation-text = Rate our service: { $link }
+policy-share = a share is a number from 0 to 1
+policy-window = the sending window must start before it ends
+policy-cooldown = 0 to 365 days
+policy-delay = 0 to 1440 minutes
+policy-max-wait = 1 to 168 hours
+field-windowStart = Sending window starts
+field-cooldownDays = At most once in, days
+field-delayMinutes = Delay after the service, minutes
+field-maxWaitHours = Longest wait, hours
+field-share = Share
+field-dailyBudget = Daily budget, messages
+policy-time-format = must be a time HH:MM, e.g. 09:00
+policy-budget = cannot be negative
+span-too-long = the end must not be before the start, nor more than { $days } days after it

@@ -716,3 +716,17 @@ field-body = Тіло запиту
 
 ## Invitations to rate a service (SMS and Viber). One SMS segment holds 70 Cyrillic characters: keep the text short.
 invitation-text = Оцініть послугу: { $link }
+policy-share = частка — число від 0 до 1
+policy-window = вікно надсилання має починатися раніше, ніж закінчується
+policy-cooldown = від 0 до 365 днів
+policy-delay = від 0 до 1440 хвилин
+policy-max-wait = від 1 до 168 годин
+field-windowStart = Початок вікна надсилання
+field-cooldownDays = Не частіше ніж раз на, днів
+field-delayMinutes = Затримка після послуги, хвилин
+field-maxWaitHours = Найдовше очікування, годин
+field-share = Частка
+field-dailyBudget = Денний бюджет, повідомлень
+policy-time-format = має бути часом ГГ:ХХ, наприклад 09:00
+policy-budget = не може бути від'ємним
+span-too-long = кінець має бути не раніше за початок і не далі ніж за { $days } днів від нього

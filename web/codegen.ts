@@ -12,7 +12,7 @@ const config = {
   documentMode: "string",
   enumsAsTypes: true,
   avoidOptionals: { field: true, inputValue: false, object: true },
-  scalars: { DateTime: "string", JSON: "unknown", Upload: "File" },
+  scalars: { DateTime: "string", NaiveDate: "string", JSON: "unknown", Upload: "File" },
   skipTypename: true,
 };
 

@@ -147,6 +147,7 @@ impl Application {
             quality: quality.clone(),
             api_keys: api_keys.clone(),
             events: events.clone(),
+            invitations: invitations.clone(),
             metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);

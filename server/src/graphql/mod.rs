@@ -15,6 +15,7 @@ mod checklists;
 mod feedback;
 mod geo;
 mod integrations;
+mod invitations;
 mod limits;
 mod memo;
 mod observe;
@@ -60,6 +61,7 @@ pub struct Query(
     feedback::FeedbackQuery,
     quality::QualityQuery,
     integrations::IntegrationQuery,
+    invitations::InvitationQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -75,6 +77,7 @@ pub struct Mutation(
     payouts::PayoutMutation,
     feedback::FeedbackMutation,
     integrations::IntegrationMutation,
+    invitations::InvitationMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -99,6 +102,7 @@ pub struct Services {
     pub quality: crate::quality::Quality,
     pub api_keys: crate::apikeys::ApiKeys,
     pub events: crate::events::Events,
+    pub invitations: crate::invitations::Invitations,
     /// Not a service: where the schema counts requests for `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -118,6 +122,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.quality)
         .data(services.api_keys)
         .data(services.events)
+        .data(services.invitations)
         // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
         .extension(limits::RequestLimits::new(limits))
         .extension(observe::Observe::new(services.metrics))

@@ -15,7 +15,10 @@
 //! 4. **The link** opens the feedback form (`feedback::invited`, `http::feedback`); it also lets the citizen
 //!    ask for no more messages (`opt_out`).
 
+mod funnel;
 pub mod provider;
+
+pub use funnel::{ByReason, Day, Funnel, Health, Span};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -498,8 +501,15 @@ impl Invitations {
             return Ok(false);
         }
         let now = self.db.now_ms();
-        let reason = matches!(next, Delivery::Failed | Delivery::Expired)
-            .then(|| report.detail.clone().unwrap_or_else(|| next.as_str().to_string()));
+        // A reason code of ours; the provider's own words go to the log.
+        let reason = match next {
+            Delivery::Failed => Some("UNDELIVERED"),
+            Delivery::Expired => Some("EXPIRED"),
+            _ => None,
+        };
+        if reason.is_some() {
+            tracing::info!(invitation = %item.invitation_id, detail = ?report.detail, "the provider could not deliver an invitation");
+        }
         let changed = sqlx::query(
             "UPDATE invitations SET status = $1, channel = COALESCE($2, channel), reason = $3, \
              delivered_at = CASE WHEN $4 = 1 AND delivered_at IS NULL THEN $5 ELSE delivered_at END, \

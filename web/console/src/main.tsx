@@ -13,6 +13,7 @@ import type { StaffMeQuery } from "./gql/operations";
 import { initialLang, t, type Lang } from "./i18n";
 import { FeedbackRoom } from "./feedback";
 import { ApiKeysRoom, ServiceEventsRoom } from "./integrations";
+import { InvitationsRoom } from "./invitations";
 import { QualityRoom } from "./quality";
 import { ServiceCatalogueRoom } from "./services";
 import { Payments } from "./payments";
@@ -142,6 +143,7 @@ const ROOMS: Room[] = [
   { path: "feedback", needs: "reviews", menu: (s) => s.feedbackTitle, screen: ({ lang }) => <FeedbackRoom lang={lang} /> },
   { path: "services", needs: "reviews", menu: (s) => s.servicesTitle, screen: ({ lang }) => <ServiceCatalogueRoom lang={lang} /> },
   { path: "events", needs: "reviews", menu: (s) => s.eventsTitle, screen: ({ lang }) => <ServiceEventsRoom lang={lang} /> },
+  { path: "invitations", needs: "reviews", menu: (s) => s.invitationsTitle, screen: ({ lang }) => <InvitationsRoom lang={lang} /> },
   { path: "payments", needs: "pays", menu: (s) => s.payments, screen: ({ lang, userId }) => <Payments lang={lang} userId={userId} /> },
   {
     path: "results",

@@ -66,6 +66,19 @@ export type GeoPointInput = {
   lon: number;
 };
 
+export type InvitationPolicyInput = {
+  cooldownDays: number;
+  /** None: no cap. */
+  dailyBudget?: number | null | undefined;
+  delayMinutes: number;
+  maxWaitHours: number;
+  share: number;
+  /** `HH:MM` */
+  windowEnd: string;
+  /** `HH:MM` */
+  windowStart: string;
+};
+
 /** The language of emails and of the app. */
 export type Language =
   /** English. */
@@ -555,6 +568,23 @@ export type ImportVenuesMutationVariables = Exact<{
 
 export type ImportVenuesMutation = { importVenues: { dryRun: boolean, applied: boolean, rowsRead: number, created: number, updated: number, unchanged: number, errors: Array<{ row: number, column: string | null, message: string }> } };
 
+export type InvitationFunnelQueryVariables = Exact<{
+  clientId: string | number;
+  from: string;
+  to: string;
+  oblast?: string | null | undefined;
+}>;
+
+
+export type InvitationFunnelQuery = { invitationFunnel: { reported: number, withPhone: number, invited: number, sent: number, delivered: number, read: number, opened: number, answered: number, responseRate: number, segments: number, dailyBudget: number | null, optedOut: number, skipped: Array<{ reason: string, count: number }>, failed: Array<{ reason: string, count: number }>, days: Array<{ day: string, sent: number, segments: number }>, provider: { name: string | null, waiting: number, retrying: number, lastAcceptedAt: string | null, failedLastDay: number, lastError: string | null } } };
+
+export type InvitationPolicyQueryVariables = Exact<{
+  clientId: string | number;
+}>;
+
+
+export type InvitationPolicyQuery = { invitationPolicy: { share: number, cooldownDays: number, delayMinutes: number, windowStart: string, windowEnd: string, maxWaitHours: number, dailyBudget: number | null } };
+
 export type InviteStaffMutationVariables = Exact<{
   email: string;
   role: Role;
@@ -611,7 +641,7 @@ export type PayoutBatchesQueryVariables = Exact<{
 }>;
 
 
-export type PayoutBatchesQuery = { payoutBatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, periodFrom: unknown, periodTo: unknown, state: PayoutBatchState, lineCount: number, grossKopiykas: number, withheldKopiykas: number, netKopiykas: number, createdBy: string, createdAt: string, decidedBy: string | null, decidedAt: string | null, cancelReason: string | null, csv: string, pain09: string, pain03: string } }> }, ledgerCheck: { ok: boolean, accounts: number, transactions: number, totalKopiykas: number } };
+export type PayoutBatchesQuery = { payoutBatches: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, periodFrom: string, periodTo: string, state: PayoutBatchState, lineCount: number, grossKopiykas: number, withheldKopiykas: number, netKopiykas: number, createdBy: string, createdAt: string, decidedBy: string | null, decidedAt: string | null, cancelReason: string | null, csv: string, pain09: string, pain03: string } }> }, ledgerCheck: { ok: boolean, accounts: number, transactions: number, totalKopiykas: number } };
 
 export type PayoutLinesQueryVariables = Exact<{
   id: string | number;
@@ -740,6 +770,14 @@ export type ServiceEventsQueryVariables = Exact<{
 
 
 export type ServiceEventsQuery = { serviceEvents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, externalId: string, centerName: string, service: string, completedAt: string, phoneMasked: string | null, messenger: string | null, consent: boolean, source: string } }> } };
+
+export type SetInvitationPolicyMutationVariables = Exact<{
+  clientId: string | number;
+  input: InvitationPolicyInput;
+}>;
+
+
+export type SetInvitationPolicyMutation = { setInvitationPolicy: { share: number, cooldownDays: number, delayMinutes: number, windowStart: string, windowEnd: string, maxWaitHours: number, dailyBudget: number | null } };
 
 export type SetShopperStatusMutationVariables = Exact<{
   shopperId: string | number;
@@ -1261,6 +1299,58 @@ export const ImportVenuesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ImportVenuesMutation, ImportVenuesMutationVariables>;
+export const InvitationFunnelDocument = new TypedDocumentString(`
+    query InvitationFunnel($clientId: ID!, $from: NaiveDate!, $to: NaiveDate!, $oblast: String) {
+  invitationFunnel(clientId: $clientId, from: $from, to: $to, oblast: $oblast) {
+    reported
+    withPhone
+    invited
+    sent
+    delivered
+    read
+    opened
+    answered
+    responseRate
+    segments
+    skipped {
+      reason
+      count
+    }
+    failed {
+      reason
+      count
+    }
+    days {
+      day
+      sent
+      segments
+    }
+    dailyBudget
+    optedOut
+    provider {
+      name
+      waiting
+      retrying
+      lastAcceptedAt
+      failedLastDay
+      lastError
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationFunnelQuery, InvitationFunnelQueryVariables>;
+export const InvitationPolicyDocument = new TypedDocumentString(`
+    query InvitationPolicy($clientId: ID!) {
+  invitationPolicy(clientId: $clientId) {
+    share
+    cooldownDays
+    delayMinutes
+    windowStart
+    windowEnd
+    maxWaitHours
+    dailyBudget
+  }
+}
+    `) as unknown as TypedDocumentString<InvitationPolicyQuery, InvitationPolicyQueryVariables>;
 export const InviteStaffDocument = new TypedDocumentString(`
     mutation InviteStaff($email: String!, $role: Role!, $clientId: ID) {
   inviteStaff(email: $email, role: $role, clientId: $clientId) {
@@ -1629,6 +1719,19 @@ export const ServiceEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ServiceEventsQuery, ServiceEventsQueryVariables>;
+export const SetInvitationPolicyDocument = new TypedDocumentString(`
+    mutation SetInvitationPolicy($clientId: ID!, $input: InvitationPolicyInput!) {
+  setInvitationPolicy(clientId: $clientId, input: $input) {
+    share
+    cooldownDays
+    delayMinutes
+    windowStart
+    windowEnd
+    maxWaitHours
+    dailyBudget
+  }
+}
+    `) as unknown as TypedDocumentString<SetInvitationPolicyMutation, SetInvitationPolicyMutationVariables>;
 export const SetShopperStatusDocument = new TypedDocumentString(`
     mutation SetShopperStatus($shopperId: ID!, $status: UserStatus!, $reason: String) {
   setShopperStatus(shopperId: $shopperId, status: $status, reason: $reason) {
