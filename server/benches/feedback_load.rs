@@ -13,22 +13,13 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fieldwork::db::{Db, ScratchDatabase};
 
 const CENTERS: i64 = 2_700;
 const ANSWERING: Duration = Duration::from_secs(6);
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn token(page: &str) -> String {
     let at = page.find("name=\"token\" value=\"").expect("the form's token") + 20;
@@ -89,17 +80,6 @@ async fn person(client: reqwest::Client, base: String, n: usize) -> (f64, f64) {
     (get_ms, t.elapsed().as_secs_f64() * 1_000.0)
 }
 
-fn summary(name: &str, mut ms: Vec<f64>) -> String {
-    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    format!(
-        "| {name} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
-        common::percentile(&ms, 0.5),
-        common::percentile(&ms, 0.95),
-        common::percentile(&ms, 0.99),
-        ms.last().copied().unwrap_or(0.0)
-    )
-}
-
 #[tokio::main]
 async fn main() {
     let people: usize = std::env::var("FEEDBACK_LOAD_PEOPLE")
@@ -116,19 +96,7 @@ async fn main() {
     let backend = if scratch.is_postgres() { "PostgreSQL" } else { "SQLite" };
     let db = Db::connect(&scratch.url, 4).await.unwrap();
     db.migrate().await.unwrap();
-    let now = db.now_ms();
-    for sql in [
-        format!("INSERT INTO clients (id, name, kind, created_at, updated_at) VALUES ('c', 'ЦНАП України', 'PUBLIC_BODY', {now}, {now})"),
-        format!(
-            "INSERT INTO venues (id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
-             geofence_m, opening_hours, active, search_text, created_at, updated_at, time_zone) \
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {CENTERS}) \
-             SELECT 'v' || i, 'c', 'CNAP-' || i, 'Центр № ' || i, 'CNAP', 'вул. Соборна, ' || i, 'Область ' || (i % 24), '', '', '', \
-             48.0, 24.0, 100, '[]', 1, '', {now}, {now}, 'Europe/Kyiv' FROM n"
-        ),
-    ] {
-        sqlx::query(&sql).execute(db.pool()).await.unwrap();
-    }
+    common::seed_centers(&db, CENTERS).await;
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -136,7 +104,7 @@ async fn main() {
         .unwrap()
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
+    let _server = common::Server(
         Command::new(env!("CARGO_BIN_EXE_fieldwork"))
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", &scratch.url)
@@ -204,8 +172,8 @@ async fn main() {
     println!();
     println!("| request | p50 | p95 | p99 | max |");
     println!("|---|---|---|---|---|");
-    println!("{}", summary("GET the form", gets));
-    println!("{}", summary("POST the response", posts));
+    println!("{}", common::summary("GET the form", gets));
+    println!("{}", common::summary("POST the response", posts));
     println!();
     println!(
         "Sent {people} responses in {sending:.1} s ({:.0} a minute); kept {kept}, counted {counted} (the rest \

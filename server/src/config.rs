@@ -122,6 +122,8 @@ pub struct InvitationSettings {
     pub link_ttl_days: i64,
     /// Time-out of one request to the provider, ms.
     pub request_timeout_ms: u64,
+    /// Messages one server hands to the provider at once.
+    pub send_concurrency: usize,
 }
 
 impl Default for InvitationSettings {
@@ -139,6 +141,7 @@ impl Default for InvitationSettings {
             status_poll_hours: 72,
             link_ttl_days: 7,
             request_timeout_ms: 10_000,
+            send_concurrency: 16,
         }
     }
 }

@@ -34,3 +34,42 @@ pub fn tax_id(n: usize) -> String {
     let digits: Vec<i32> = first.bytes().map(|b| i32::from(b - b'0')).collect();
     format!("{first}{}", fieldwork::domain::TaxId::check_digit(&digits))
 }
+
+/// A `fieldwork` server process, killed when dropped.
+pub struct Server(pub std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One row of a latency table: `| name | p50 | p95 | p99 | max |`.
+pub fn summary(name: &str, mut ms: Vec<f64>) -> String {
+    ms.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    format!(
+        "| {name} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms |",
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        percentile(&ms, 0.99),
+        ms.last().copied().unwrap_or(0.0)
+    )
+}
+
+/// The client `c` (a public body) and its `centers` centers `v1`… (codes `CNAP-1`…), straight into the database.
+pub async fn seed_centers(db: &fieldwork::db::Db, centers: i64) {
+    let now = db.now_ms();
+    for sql in [
+        format!("INSERT INTO clients (id, name, kind, created_at, updated_at) VALUES ('c', 'ЦНАП України', 'PUBLIC_BODY', {now}, {now})"),
+        format!(
+            "INSERT INTO venues (id, client_id, external_code, name, venue_type, address, oblast, raion, hromada, city, lat, lon, \
+             geofence_m, opening_hours, active, search_text, created_at, updated_at, time_zone) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {centers}) \
+             SELECT 'v' || i, 'c', 'CNAP-' || i, 'Центр № ' || i, 'CNAP', 'вул. Соборна, ' || i, 'Область ' || (i % 24), '', '', '', \
+             48.0, 24.0, 100, '[]', 1, '', {now}, {now}, 'Europe/Kyiv' FROM n"
+        ),
+    ] {
+        sqlx::query(&sql).execute(db.pool()).await.unwrap();
+    }
+}

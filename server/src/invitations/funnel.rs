@@ -197,7 +197,14 @@ impl Invitations {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        audit(&mut tx, Some(&actor.user_id), "invitation.policy", Some(client_id), Some(&json)).await?;
+        audit(
+            &mut tx,
+            Some(&actor.user_id),
+            "invitation.policy",
+            Some(client_id),
+            Some(&json),
+        )
+        .await?;
         tx.commit().await?;
         Ok(policy)
     }

@@ -43,7 +43,7 @@ use crate::feedback::Feedback;
 const PLAN_BATCH: i64 = 500;
 const PLAN_HORIZON_MS: i64 = 8 * 86_400_000;
 /// Attempts claimed in one pass.
-const SEND_BATCH: i64 = 20;
+const SEND_BATCH: i64 = 64;
 /// Messages asked about in one status request.
 const POLL_BATCH: i64 = 100;
 
@@ -289,11 +289,16 @@ impl Invitations {
         .bind(SEND_BATCH)
         .fetch_all(self.db.pool())
         .await?;
-        for (attempt_id, _) in &claimed {
-            if let Err(err) = self.send_one(provider, attempt_id, lease).await {
-                tracing::error!(attempt = %attempt_id, error = ?err, "sending an invitation failed; its lease will lapse");
-            }
-        }
+        // Several at once: a provider answers in tens of milliseconds, and one message at a time would cap a
+        // server at a few dozen a second.
+        use futures::StreamExt as _;
+        futures::stream::iter(&claimed)
+            .for_each_concurrent(self.settings.send_concurrency.max(1), |(attempt_id, _)| async move {
+                if let Err(err) = self.send_one(provider, attempt_id, lease).await {
+                    tracing::error!(attempt = %attempt_id, error = ?err, "sending an invitation failed; its lease will lapse");
+                }
+            })
+            .await;
         Ok(claimed.len())
     }
 

@@ -457,6 +457,25 @@ fn cases() -> Vec<Case> {
             allowed: venue_managers,
         },
         Case {
+            field: "invitationFunnel",
+            query: "query($c: ID!) { invitationFunnel(clientId: $c, from: \"2026-12-01\", to: \"2026-12-31\") { reported } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "invitationPolicy",
+            query: "query($c: ID!) { invitationPolicy(clientId: $c) { share } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
+            field: "setInvitationPolicy",
+            query: "mutation($c: ID!) { setInvitationPolicy(clientId: $c, input: { share: 1, cooldownDays: 30, \
+                    delayMinutes: 30, windowStart: \"09:00\", windowEnd: \"20:00\", maxWaitHours: 24 }) { share } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: venue_managers,
+        },
+        Case {
             field: "rotateFeedbackCode",
             query: "mutation($v: ID!) { rotateFeedbackCode(venueId: $v) { link } }",
             variables: |ids| json!({ "v": ids.venue_id }),

@@ -315,6 +315,33 @@ async fn a_service_reported_at_dawn_is_invited_at_nine_delivered_answered_once_a
     assert_eq!(status, 410, "{page}");
     let (status, _) = get(app, "/i/aaaaaaaaaa.bbbbbbbb").await;
     assert_eq!(status, 404, "a forged link");
+
+    // What staff see: the funnel of the month, and a policy refused at its field.
+    let coordinator = app.staff(Role::Coordinator).await.token;
+    let body = app
+        .gql(
+            Some(&coordinator),
+            "query($c: ID!) { invitationFunnel(clientId: $c, from: \"2026-12-01\", to: \"2026-12-31\") { reported \
+             withPhone invited sent delivered read opened answered responseRate segments provider { name waiting } } }",
+            json!({ "c": w.setup.client }),
+        )
+        .await;
+    let funnel = &body["data"]["invitationFunnel"];
+    assert_eq!(
+        funnel,
+        &json!({ "reported": 2, "withPhone": 2, "invited": 2, "sent": 2, "delivered": 1, "read": 1, "opened": 1,
+                 "answered": 1, "responseRate": 0.5, "segments": 2, "provider": { "name": "turbosms", "waiting": 0 } }),
+        "{body}"
+    );
+    let refused = app
+        .gql(
+            Some(&coordinator),
+            "mutation($c: ID!) { setInvitationPolicy(clientId: $c, input: { share: 1.5, cooldownDays: 30, \
+             delayMinutes: 30, windowStart: \"09:00\", windowEnd: \"20:00\", maxWaitHours: 24 }) { share } }",
+            json!({ "c": w.setup.client }),
+        )
+        .await;
+    assert_eq!(fieldwork_e2e::error_field(&refused), Some("share"), "{refused}");
     w.app.stop().await;
 }
 
