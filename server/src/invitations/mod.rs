@@ -179,7 +179,7 @@ impl Invitations {
             let zone = crate::domain::stored_zone(event.zone.as_deref())?;
             let phone_hash = event.phone_hash.as_deref();
             let opted_out = match phone_hash {
-                Some(hash) => opted_out(&mut tx, hash).await?,
+                Some(hash) => opted_out(&mut *tx, hash).await?,
                 None => false,
             };
             let last_invited_at_ms: Option<i64> = match phone_hash {
@@ -315,13 +315,7 @@ impl Invitations {
         .await?;
         // The opt-out list is asked before every send.
         if let Some(hash) = &claimed.phone_hash {
-            let mut conn = self.db.pool().acquire().await?;
-            let listed: Option<String> =
-                sqlx::query_scalar("SELECT phone_hash FROM phone_opt_outs WHERE phone_hash = $1")
-                    .bind(hash)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            if listed.is_some() {
+            if opted_out(self.db.pool(), hash).await? {
                 return self.cancel(&claimed, "OPTED_OUT", "OPTED_OUT").await;
             }
         }
@@ -599,10 +593,11 @@ fn parse_delivery(status: &str) -> Option<Delivery> {
     })
 }
 
-async fn opted_out(tx: &mut Tx, hash: &str) -> AppResult<bool> {
+/// Is the phone on the opt-out list? Asked on the pool or inside a transaction.
+async fn opted_out<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(executor: E, hash: &str) -> AppResult<bool> {
     let listed: Option<String> = sqlx::query_scalar("SELECT phone_hash FROM phone_opt_outs WHERE phone_hash = $1")
         .bind(hash)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(executor)
         .await?;
     Ok(listed.is_some())
 }
