@@ -101,9 +101,10 @@ impl std::fmt::Debug for PrivacySettings {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct InvitationSettings {
-    /// `none` (invitations are planned but nothing is sent) or `turbosms`.
+    /// `none` (invitations are planned but nothing is sent), `turbosms` or `twilio`.
     pub provider: String,
     pub turbosms: TurboSmsSettings,
+    pub twilio: TwilioSettings,
     /// How often the outbox looks for due work when nothing wakes it, ms.
     pub poll_interval_ms: u64,
     /// How long a server holds an attempt it is sending before another may take it over, ms.
@@ -131,6 +132,7 @@ impl Default for InvitationSettings {
         Self {
             provider: "none".into(),
             turbosms: TurboSmsSettings::default(),
+            twilio: TwilioSettings::default(),
             poll_interval_ms: 5_000,
             lease_ms: 60_000,
             max_tries: 8,
@@ -151,6 +153,7 @@ impl std::fmt::Debug for InvitationSettings {
         f.debug_struct("InvitationSettings")
             .field("provider", &self.provider)
             .field("turbosms", &self.turbosms)
+            .field("twilio", &self.twilio)
             .field("poll_interval_ms", &self.poll_interval_ms)
             .field("max_tries", &self.max_tries)
             .field("link_ttl_days", &self.link_ttl_days)
@@ -170,6 +173,9 @@ pub struct TurboSmsSettings {
     pub viber_sender: String,
     /// Viber tries this long before the SMS goes instead, seconds.
     pub viber_ttl_secs: u64,
+    /// `true`: Viber and its SMS fallback in one request (TurboSMS's hybrid sending). `false`: Viber alone, and
+    /// the outbox sends the SMS itself when Viber has not delivered within its time to live.
+    pub hybrid: bool,
 }
 
 impl Default for TurboSmsSettings {
@@ -180,6 +186,7 @@ impl Default for TurboSmsSettings {
             sms_sender: "CNAP".into(),
             viber_sender: "CNAP".into(),
             viber_ttl_secs: 3_600,
+            hybrid: true,
         }
     }
 }
@@ -192,6 +199,55 @@ impl std::fmt::Debug for TurboSmsSettings {
             .field("sms_sender", &self.sms_sender)
             .field("viber_sender", &self.viber_sender)
             .field("viber_ttl_secs", &self.viber_ttl_secs)
+            .field("hybrid", &self.hybrid)
+            .finish()
+    }
+}
+
+/// Twilio (twilio.com, Programmable Messaging): SMS, with signed delivery reports pushed to
+/// `{http.public_url}/hooks/twilio/status`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TwilioSettings {
+    pub base_url: String,
+    pub account_sid: String,
+    /// Authenticates our requests and signs Twilio's reports (`X-Twilio-Signature`).
+    #[serde(skip_serializing)]
+    pub auth_token: Option<SecretString>,
+    /// The sender: a Twilio number (E.164) or an alphanumeric sender id; or…
+    pub from: String,
+    /// …a Messaging Service, which picks the sender (takes precedence over `from`).
+    pub messaging_service_sid: Option<String>,
+    /// Twilio drops a message still queued after this long, seconds (1–36,000).
+    pub validity_secs: u64,
+    /// Reports are pushed; a message without one this long after it left is asked about, ms.
+    pub safety_poll_ms: i64,
+}
+
+impl Default for TwilioSettings {
+    fn default() -> Self {
+        Self {
+            base_url: "https://api.twilio.com".into(),
+            account_sid: String::new(),
+            auth_token: None,
+            from: String::new(),
+            messaging_service_sid: None,
+            validity_secs: 4 * 3_600,
+            safety_poll_ms: 30 * 60_000,
+        }
+    }
+}
+
+impl std::fmt::Debug for TwilioSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TwilioSettings")
+            .field("base_url", &self.base_url)
+            .field("account_sid", &self.account_sid)
+            .field("auth_token", &self.auth_token.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .field("messaging_service_sid", &self.messaging_service_sid)
+            .field("validity_secs", &self.validity_secs)
+            .field("safety_poll_ms", &self.safety_poll_ms)
             .finish()
     }
 }

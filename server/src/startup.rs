@@ -124,7 +124,7 @@ impl Application {
             .context("the phone keys (privacy.phone_keys)")?;
         let api_keys = crate::apikeys::ApiKeys::new(db.clone());
         let events = crate::events::Events::new(db.clone(), vault, settings.privacy.phone_retention_days);
-        let provider = crate::invitations::Provider::from_settings(&settings.invitations)?;
+        let provider = crate::invitations::Provider::from_settings(&settings.invitations, &settings.public_url())?;
         let invitations = crate::invitations::Invitations::new(
             db.clone(),
             events.clone(),

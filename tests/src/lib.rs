@@ -5,6 +5,7 @@
 pub mod scenario;
 pub mod smtp;
 pub mod turbosms;
+pub mod twilio;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,23 @@ pub fn form_token(page: &str) -> String {
         .expect("the form carries its token")
         + 20;
     page[at..page[at..].find('"').unwrap() + at].to_string()
+}
+
+/// The `fieldwork` binary of this build (cargo builds it beside the test binaries: `target/<profile>/`), for
+/// tests that need a server in a process of its own (to `kill -9` it).
+pub fn fieldwork_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let binary = profile_dir.join(format!("fieldwork{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        binary.exists(),
+        "{} is missing: build it first (cargo build -p fieldwork-server, or cargo test --workspace)",
+        binary.display()
+    );
+    binary
 }
 
 /// A password that meets the policy, used by test accounts.

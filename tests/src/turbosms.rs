@@ -26,9 +26,20 @@ pub struct Taken {
     pub message_id: String,
     pub phone: String,
     pub sequence_id: Option<String>,
-    pub sms_text: String,
+    /// The SMS part (absent when Viber was sent alone).
+    pub sms_text: Option<String>,
     pub viber_text: Option<String>,
     pub viber_ttl: Option<u64>,
+}
+
+impl Taken {
+    /// The message's text, whichever part carries it.
+    pub fn text(&self) -> &str {
+        self.sms_text
+            .as_deref()
+            .or(self.viber_text.as_deref())
+            .unwrap_or_default()
+    }
 }
 
 /// What the next send request gets instead of the normal answer.
@@ -56,6 +67,8 @@ struct Inner {
     stop_listed: HashSet<String>,
     /// message id → the reports the next status requests give, in order (the last one stays).
     reports: HashMap<String, VecDeque<(String, String)>>,
+    /// Every answer to a send request is held this long after the message was taken.
+    answer_after: Option<Duration>,
 }
 
 /// The stand-in server.
@@ -98,6 +111,12 @@ impl TurboSmsStandIn {
     /// The next send requests misbehave, in this order.
     pub fn script(&self, steps: impl IntoIterator<Item = Misbehave>) {
         self.inner.lock().unwrap().script.extend(steps);
+    }
+
+    /// From now on every send request is taken at once and answered this much later (a slow provider, so a
+    /// server killed meanwhile leaves messages taken but not recorded).
+    pub fn answer_after(&self, wait: Duration) {
+        self.inner.lock().unwrap().answer_after = Some(wait);
     }
 
     /// A number (`380…`) the provider cannot reach.
@@ -176,7 +195,12 @@ async fn send(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: 
         }
         None => {}
     }
-    take(&inner, &headers, &body)
+    let answer = take(&inner, &headers, &body);
+    let wait = inner.lock().unwrap().answer_after;
+    if let Some(wait) = wait {
+        tokio::time::sleep(wait).await;
+    }
+    answer
 }
 
 /// The normal answer to a send request.
@@ -192,10 +216,13 @@ fn take(inner: &Mutex<Inner>, headers: &HeaderMap, Json(body): &Json<Value>) -> 
     let Some(recipients) = body["recipients"].as_array().filter(|r| !r.is_empty()) else {
         return answer(104, "REQUIRED_RECIPIENT", Value::Null);
     };
-    let Some(sms_text) = body["sms"]["text"].as_str().filter(|t| !t.is_empty()) else {
+    // An `sms` part, a `viber` part, or both (hybrid); at least one.
+    let sms_text = body["sms"]["text"].as_str().filter(|t| !t.is_empty());
+    let viber_text = body["viber"]["text"].as_str().filter(|t| !t.is_empty());
+    let Some(text) = sms_text.or(viber_text) else {
         return answer(104, "REQUIRED_CONTENT", Value::Null);
     };
-    if sms_text.chars().count() > 1000 {
+    if text.chars().count() > 1000 {
         return answer(205, "INVALID_TEXT_LENGTH", Value::Null);
     }
     let mut results = Vec::new();
@@ -219,14 +246,15 @@ fn take(inner: &Mutex<Inner>, headers: &HeaderMap, Json(body): &Json<Value>) -> 
                     message_id: message_id.clone(),
                     phone: phone.clone(),
                     sequence_id: sequence.clone(),
-                    sms_text: sms_text.to_string(),
-                    viber_text: body["viber"]["text"].as_str().map(str::to_string),
+                    sms_text: sms_text.map(str::to_string),
+                    viber_text: viber_text.map(str::to_string),
                     viber_ttl: body["viber"]["ttl"].as_u64(),
                 });
+                let kind = if viber_text.is_some() { "viber" } else { "sms" };
                 inner
                     .reports
                     .entry(message_id.clone())
-                    .or_insert_with(|| VecDeque::from([("Queued".to_string(), "viber".to_string())]));
+                    .or_insert_with(|| VecDeque::from([("Queued".to_string(), kind.to_string())]));
                 results.push(json!({
                     "phone": phone, "response_code": 0, "message_id": message_id, "response_status": "OK"
                 }));

@@ -66,7 +66,7 @@ pub fn process(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Proc
         Ok(ImageFormat::Jpeg) => (ImageFormat::Jpeg, "image/jpeg", "jpg"),
         Ok(ImageFormat::Png) => (ImageFormat::Png, "image/png", "png"),
         Ok(ImageFormat::WebP) => (ImageFormat::WebP, "image/webp", "webp"),
-        _ if is_heif(bytes) => return Err(refuse(crate::msg!("photo-heic"))),
+        _ if is_heif(bytes) => return process_heif(bytes, limits, zone),
         _ => return Err(refuse(crate::msg!("photo-not-image"))),
     };
     // Dimensions from the header first: a decompression bomb is refused before any pixel is decoded.
@@ -91,6 +91,27 @@ pub fn process(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Proc
     // Decoded at the smallest size that still covers the display copy (libjpeg-turbo scales in the DCT), then
     // scaled and turned upright at display size, which is far cheaper than turning 12 megapixels.
     let decoded = decode(bytes, format, (w, h), limits)?;
+    derive(
+        bytes,
+        (content_type, extension),
+        decoded,
+        (w, h),
+        orientation,
+        exif,
+        limits,
+    )
+}
+
+/// Everything stored with a decoded photo: the upright display copy and thumbnail, hashes and facts.
+fn derive(
+    bytes: &[u8],
+    (content_type, extension): (&'static str, &'static str),
+    decoded: RgbImage,
+    (w, h): (u32, u32),
+    orientation: image::metadata::Orientation,
+    exif: ExifFacts,
+    limits: Limits,
+) -> Result<Processed, ValidationError> {
     let display = orient(fit(&decoded, limits.display_px), orientation);
     drop(decoded);
     let thumbnail = fit(&display, limits.thumbnail_px);
@@ -205,6 +226,66 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
         Some(at) => bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
         None => false,
     }
+}
+
+/// A HEIC/HEIF photo without libheif in this build: refused with the camera setting to change.
+#[cfg(not(feature = "heic"))]
+fn process_heif(_bytes: &[u8], _limits: Limits, _zone: chrono_tz::Tz) -> Result<Processed, ValidationError> {
+    Err(ValidationError::new("file", crate::msg!("photo-heic")))
+}
+
+/// A HEIC/HEIF photo decoded with libheif (feature `heic`). libheif applies the container's rotation and
+/// mirroring (`irot`, `imir`: where iPhones keep the orientation; HEIF readers ignore EXIF's Orientation), so the
+/// picture comes out upright; EXIF is read from the container by kamadak-exif as for JPEG.
+#[cfg(feature = "heic")]
+fn process_heif(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Processed, ValidationError> {
+    use libheif_rs::{ColorSpace, HeifContext, LibHeif, RgbChroma};
+    // It has a HEIF brand, so a file libheif cannot read is a damaged or cut-off one.
+    let context = HeifContext::read_from_bytes(bytes).map_err(damaged)?;
+    let handle = context.primary_image_handle().map_err(damaged)?;
+    // Dimensions from the container first, as for the other formats.
+    let (w, h) = (handle.width(), handle.height());
+    if w == 0 || h == 0 {
+        return Err(damaged("no picture"));
+    }
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(ValidationError::new(
+            "file",
+            crate::msg!(
+                "photo-too-many-pixels",
+                width = w,
+                height = h,
+                max = limits.max_pixels / 1_000_000
+            ),
+        ));
+    }
+    let image = LibHeif::new()
+        .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), None)
+        .map_err(damaged)?;
+    let planes = image.planes();
+    let plane = planes.interleaved.ok_or_else(|| damaged("no RGB plane"))?;
+    let (pw, ph) = (plane.width, plane.height);
+    let row = pw as usize * 3;
+    let mut pixels = Vec::with_capacity(row * ph as usize);
+    for y in 0..ph as usize {
+        let start = y * plane.stride;
+        let line = plane
+            .data
+            .get(start..start + row)
+            .ok_or_else(|| damaged("a short row"))?;
+        pixels.extend_from_slice(line);
+    }
+    let decoded = RgbImage::from_raw(pw, ph, pixels).ok_or_else(|| damaged("unexpected size"))?;
+    let exif = read_exif(bytes, zone);
+    derive(
+        bytes,
+        ("image/heic", "heic"),
+        decoded,
+        (pw, ph),
+        image::metadata::Orientation::NoTransforms,
+        exif,
+        limits,
+    )
 }
 
 /// ISO BMFF with a HEIF brand (`ftypheic`, `ftypmif1`, …).
@@ -371,6 +452,33 @@ mod tests {
         assert!(crate::domain::photo::hamming(original.phash, other.phash) > 12);
     }
 
+    #[cfg(feature = "heic")]
+    #[test]
+    fn an_iphones_heic_is_decoded_upright_with_its_exif() {
+        let p = process(&photo("IMG_5195.HEIC"), limits(), chrono_tz::Europe::Kyiv).unwrap();
+        assert_eq!((p.content_type, p.extension), ("image/heic", "heic"));
+        // Portrait: the container's rotation is applied (the coded picture is landscape).
+        assert!(p.height > p.width, "{}x{}", p.width, p.height);
+        assert_eq!((p.exif.lat, p.exif.lon), (Some(39.051344), Some(-94.288772)));
+        assert_eq!(p.exif.offset.as_deref(), Some("-05:00"));
+        assert_eq!(p.exif.model.as_deref(), Some("iPhone 11 Pro Max"));
+        let display = image::load_from_memory(&p.display).unwrap();
+        assert_eq!(display.height().max(display.width()), 1600);
+        assert!(display.height() > display.width());
+        // Not a blank: a real picture has detail.
+        let grey = display.to_luma8();
+        let (min, max) = grey
+            .pixels()
+            .fold((255u8, 0u8), |(lo, hi), px| (lo.min(px[0]), hi.max(px[0])));
+        assert!(max - min > 100, "contrast {min}..{max}");
+        // Too many pixels is refused before decoding, as for JPEG.
+        let small = Limits {
+            max_pixels: 1_000_000,
+            ..limits()
+        };
+        assert!(process(&photo("IMG_5195.HEIC"), small, chrono_tz::Europe::Kyiv).is_err());
+    }
+
     /// A window of `picture` (size as a share of each side, anchor as the share of the free margin).
     fn cut(picture: &RgbImage, size: f32, (ax, ay): (f32, f32)) -> RgbImage {
         let (w, h) = picture.dimensions();
@@ -446,7 +554,13 @@ mod tests {
         };
         assert!(why(b"", limits()).contains("empty"));
         assert!(why(b"hello, this is text", limits()).contains("not a JPEG, PNG or WebP"));
+        #[cfg(not(feature = "heic"))]
         assert!(why(&photo("IMG_5195.HEIC"), limits()).contains("HEIC"));
+        #[cfg(feature = "heic")]
+        {
+            let heic = photo("IMG_5195.HEIC");
+            assert!(why(&heic[..heic.len() / 2], limits()).contains("damaged or incomplete"));
+        }
         let jpeg = photo("Nexus_4.jpg");
         assert!(why(&jpeg[..jpeg.len() / 3], limits()).contains("damaged or incomplete"));
         assert!(why(

@@ -145,3 +145,24 @@ fn outcome_json(outcome: &BatchOutcome, lang: Language) -> Value {
         "results": results,
     })
 }
+
+/// `POST /hooks/twilio/status?attempt=…`: Twilio's delivery report on one message, form-encoded and signed
+/// (`X-Twilio-Signature`). 403 unless the signature is Twilio's over the URL we gave and the fields as sent;
+/// otherwise 204, also for a repeated, late or unknown report (nothing moves back; Twilio need not retry).
+pub(super) async fn twilio_status(
+    State(state): State<AppState>,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = request_id(&headers);
+    let signature = headers
+        .get("x-twilio-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    match state.invitations.pushed_report(uri.query(), &fields, signature).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(err) => json_error(err, &request_id, Language::En),
+    }
+}

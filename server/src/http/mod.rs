@@ -154,6 +154,10 @@ pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> 
             "/api/v1/service-events",
             axum::routing::post(integrations::post_service_events),
         )
+        .route(
+            crate::invitations::provider::TWILIO_REPORTS,
+            axum::routing::post(integrations::twilio_status),
+        )
         .route("/metrics", get(metrics))
         .merge(testing_routes(settings))
         .merge(web::routes(&settings.http))

@@ -73,7 +73,11 @@ struct Unplanned {
 struct Claimed {
     id: String,
     invitation_id: String,
+    number: i64,
+    /// Set on a fallback attempt (SMS after Viber); otherwise decided when it is sent.
+    channel: Option<String>,
     tries: i64,
+    created_at: i64,
     event_id: String,
     client_id: String,
     phone_hash: Option<String>,
@@ -88,7 +92,21 @@ struct OnItsWay {
     id: String,
     provider_message_id: String,
     invitation_id: String,
+    channel: Option<String>,
 }
+
+/// The attempt a pushed report is about.
+#[derive(FromRow)]
+struct Reported {
+    id: String,
+    invitation_id: String,
+    state: String,
+    provider_message_id: Option<String>,
+    channel: Option<String>,
+}
+
+/// How long after Viber's time to live an undelivered Viber message waits for a late report before the SMS.
+const FALLBACK_GRACE_MS: i64 = 5 * 60_000;
 
 impl Invitations {
     pub fn new(
@@ -304,7 +322,7 @@ impl Invitations {
 
     async fn send_one(&self, provider: &Provider, attempt_id: &str, lease: i64) -> AppResult<()> {
         let claimed: Claimed = sqlx::query_as(
-            "SELECT a.id, a.invitation_id, a.tries, i.event_id, i.client_id, i.phone_hash, i.token, i.due_at, \
+            "SELECT a.id, a.invitation_id, a.number, a.channel, a.tries, a.created_at, i.event_id, i.client_id, i.phone_hash, i.token, i.due_at, \
              e.messenger, COALESCE(v.time_zone, c.time_zone) AS zone \
              FROM invitation_attempts a JOIN invitations i ON i.id = a.invitation_id \
              JOIN service_events e ON e.id = i.event_id JOIN venues v ON v.id = i.venue_id \
@@ -320,7 +338,15 @@ impl Invitations {
             }
         }
         let now = self.db.now_ms();
-        let deadline = claimed.due_at.unwrap_or(now) + self.settings.give_up_after_hours.max(1) * 3_600_000;
+        // Due when the invitation was due; a fallback when it was added, or when the window next opened after.
+        let due = if claimed.number > 1 {
+            let window = self.policy(&claimed.client_id).await?;
+            let zone = crate::domain::stored_zone(claimed.zone.as_deref())?;
+            next_window(claimed.created_at, zone, window.window_start, window.window_end)
+        } else {
+            claimed.due_at.unwrap_or(now)
+        };
+        let deadline = due + self.settings.give_up_after_hours.max(1) * 3_600_000;
         if now > deadline {
             return self.give_up(&claimed, "TOO_LATE", "not handed over in time").await;
         }
@@ -332,41 +358,24 @@ impl Invitations {
             .as_deref()
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("an invited event without a link token")))?;
         let text = message_text(&self.feedback.invitation_link(token));
+        // A fallback attempt goes by SMS; otherwise the citizen's messenger as far as the provider carries it.
+        let viber_first = claimed.channel.as_deref() != Some("SMS") && claimed.messenger.as_deref() != Some("SMS");
+        let route = provider.route(viber_first);
         let outgoing = Outgoing {
             key: claimed.id.clone(),
             phone,
             text,
-            viber_first: claimed.messenger.as_deref() != Some("SMS"),
+            viber_first,
+            earlier_try_since_ms: (claimed.tries > 1).then_some(due),
+            report_url: provider.report_url(&claimed.id),
         };
         let outcome = provider.send(&outgoing).await;
         let now = self.db.now_ms();
         match outcome {
             SendOutcome::Accepted { message_id } => {
                 let segments = delivery::sms_size(&outgoing.text).segments;
-                let mut tx = self.db.begin_write().await?;
-                let updated = sqlx::query(
-                    "UPDATE invitation_attempts SET state = 'ACCEPTED', provider_message_id = $1, accepted_at = $2, \
-                     locked_until = NULL, last_error = NULL WHERE id = $3 AND state = 'PENDING'",
-                )
-                .bind(&message_id)
-                .bind(now)
-                .bind(&claimed.id)
-                .execute(&mut *tx)
-                .await?;
-                if updated.rows_affected() > 0 {
-                    sqlx::query(
-                        "UPDATE invitations SET status = 'QUEUED', sent_at = $1, segments = $2, expires_at = $3 \
-                         WHERE id = $4 AND status = 'PLANNED'",
-                    )
-                    .bind(now)
-                    .bind(i64::from(segments))
-                    .bind(now + self.settings.link_ttl_days.max(1) * 86_400_000)
-                    .bind(&claimed.invitation_id)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                tracing::info!(invitation = %claimed.invitation_id, attempt = %claimed.id, %message_id, segments, "invitation handed to the provider");
+                self.accepted(&claimed.id, &message_id, route, segments, now).await?;
+                tracing::info!(invitation = %claimed.invitation_id, attempt = %claimed.id, number = claimed.number, route = route.as_str(), %message_id, segments, "invitation handed to the provider");
             }
             SendOutcome::Refused { refusal, detail } => {
                 let mut tx = self.db.begin_write().await?;
@@ -422,6 +431,169 @@ impl Invitations {
         Ok(())
     }
 
+    /// Records that the provider took an attempt's message (once: a second word on it changes nothing). The
+    /// invitation is on its way from the first accepted attempt; a fallback's SMS only says what carries it.
+    async fn accepted(
+        &self,
+        attempt_id: &str,
+        message_id: &str,
+        route: provider::Route,
+        segments: u32,
+        now: i64,
+    ) -> AppResult<bool> {
+        let mut tx = self.db.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE invitation_attempts SET state = 'ACCEPTED', provider_message_id = $1, accepted_at = $2, \
+             channel = $3, locked_until = NULL, last_error = NULL WHERE id = $4 AND state = 'PENDING'",
+        )
+        .bind(message_id)
+        .bind(now)
+        .bind(route.as_str())
+        .bind(attempt_id)
+        .execute(&mut *tx)
+        .await?;
+        let first = updated.rows_affected() > 0;
+        if first {
+            let channel = match route {
+                provider::Route::Sms => Some("SMS"),
+                provider::Route::Viber => Some("VIBER"),
+                provider::Route::Hybrid => None,
+            };
+            sqlx::query(
+                "UPDATE invitations SET status = CASE WHEN status = 'PLANNED' THEN 'QUEUED' ELSE status END, \
+                 sent_at = COALESCE(sent_at, $1), segments = COALESCE(segments, 0) + $2, \
+                 expires_at = COALESCE(expires_at, $3), channel = COALESCE($4, channel) \
+                 WHERE id = (SELECT invitation_id FROM invitation_attempts WHERE id = $5) \
+                 AND status IN ('PLANNED', 'QUEUED', 'SENT')",
+            )
+            .bind(now)
+            .bind(i64::from(segments))
+            .bind(now + self.settings.link_ttl_days.max(1) * 86_400_000)
+            .bind(channel)
+            .bind(attempt_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(first)
+    }
+
+    /// A report the provider pushed to us (`query`: the query string of the URL it was sent to, which names our
+    /// attempt). `Err(Forbidden)` unless the provider signed it; a report on a message we never heard accepted
+    /// (the server died between the provider's answer and our record) records it accepted first.
+    pub async fn pushed_report(
+        &self,
+        query: Option<&str>,
+        fields: &[(String, String)],
+        signature: &str,
+    ) -> AppResult<()> {
+        let Some(provider) = &self.provider else {
+            return Err(AppError::forbidden());
+        };
+        let Some(base) = provider.report_base() else {
+            return Err(AppError::forbidden());
+        };
+        // The URL as we gave it: the base and the query as it came back.
+        let url = match query {
+            Some(query) => format!("{base}?{query}"),
+            None => base.to_string(),
+        };
+        let Some(report) = provider.pushed_report(&url, fields, signature) else {
+            tracing::warn!("a delivery report without the provider's signature was refused");
+            return Err(AppError::forbidden());
+        };
+        let attempt_id = query
+            .and_then(|q| url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "attempt"))
+            .map(|(_, v)| v.into_owned());
+        let found: Option<Reported> = sqlx::query_as(
+            "SELECT a.id, a.invitation_id, a.state, a.provider_message_id, a.channel FROM invitation_attempts a \
+             WHERE a.provider = $1 AND (a.id = $2 OR a.provider_message_id = $3) ORDER BY a.number DESC LIMIT 1",
+        )
+        .bind(provider.name())
+        .bind(attempt_id.as_deref().unwrap_or(""))
+        .bind(&report.message_id)
+        .fetch_optional(self.db.pool())
+        .await?;
+        let Some(Reported {
+            id,
+            invitation_id,
+            state,
+            provider_message_id: message_id,
+            channel,
+        }) = found
+        else {
+            tracing::info!(message = %report.message_id, "a delivery report on a message we do not know");
+            return Ok(());
+        };
+        if let Some(known) = &message_id {
+            if known != &report.message_id {
+                tracing::warn!(attempt = %id, "a delivery report on another message than the attempt's");
+                return Ok(());
+            }
+        }
+        let mut channel = channel;
+        if state == "PENDING" {
+            let token: Option<String> = sqlx::query_scalar("SELECT token FROM invitations WHERE id = $1")
+                .bind(&invitation_id)
+                .fetch_one(self.db.pool())
+                .await?;
+            let segments = token
+                .map(|t| delivery::sms_size(&message_text(&self.feedback.invitation_link(&t))).segments)
+                .unwrap_or(1);
+            let route = provider.route(false);
+            self.accepted(&id, &report.message_id, route, segments, self.db.now_ms())
+                .await?;
+            channel = Some(route.as_str().to_string());
+            tracing::info!(attempt = %id, message = %report.message_id, "a report told us of a message we had not heard accepted");
+        } else if state != "ACCEPTED" {
+            tracing::info!(attempt = %id, %state, "a delivery report on an attempt that ended otherwise");
+            return Ok(());
+        }
+        let item = OnItsWay {
+            id,
+            provider_message_id: report.message_id.clone(),
+            invitation_id,
+            channel,
+        };
+        self.apply_report(&item, &report).await?;
+        Ok(())
+    }
+
+    /// Viber alone did not deliver: the SMS goes with the same link (once: the attempt's number is unique), at
+    /// the next moment the center's quiet hours allow.
+    async fn fall_back_to_sms(&self, item: &OnItsWay) -> AppResult<bool> {
+        let (client_id, zone): (String, Option<String>) = sqlx::query_as(
+            "SELECT i.client_id, COALESCE(v.time_zone, c.time_zone) FROM invitations i \
+             JOIN venues v ON v.id = i.venue_id JOIN clients c ON c.id = i.client_id WHERE i.id = $1",
+        )
+        .bind(&item.invitation_id)
+        .fetch_one(self.db.pool())
+        .await?;
+        let window = self.policy(&client_id).await?;
+        let zone = crate::domain::stored_zone(zone.as_deref())?;
+        let now = self.db.now_ms();
+        let at = next_window(now, zone, window.window_start, window.window_end);
+        let inserted = sqlx::query(
+            "INSERT INTO invitation_attempts (id, invitation_id, number, provider, state, tries, next_attempt_at, \
+             channel, created_at) SELECT $1, $2, MAX(number) + 1, MAX(provider), 'PENDING', 0, $3, 'SMS', $4 \
+             FROM invitation_attempts WHERE invitation_id = $2 AND NOT EXISTS \
+             (SELECT 1 FROM invitation_attempts WHERE invitation_id = $2 AND channel = 'SMS') \
+             HAVING COUNT(*) > 0 ON CONFLICT (invitation_id, number) DO NOTHING",
+        )
+        .bind(new_id())
+        .bind(&item.invitation_id)
+        .bind(at)
+        .bind(now)
+        .execute(self.db.pool())
+        .await?;
+        let added = inserted.rows_affected() > 0;
+        if added {
+            tracing::info!(invitation = %item.invitation_id, "Viber did not deliver in time: the SMS follows");
+            self.wake.notify_one();
+        }
+        Ok(added)
+    }
+
     /// Ends an attempt that was not sent (opted out, the phone erased): the invitation takes `status`.
     async fn cancel(&self, claimed: &Claimed, status: &str, reason: &str) -> AppResult<()> {
         let mut tx = self.db.begin_write().await?;
@@ -449,34 +621,38 @@ impl Invitations {
         };
         let now = self.db.now_ms();
         // Claimed by stamping them polled now, so two servers do not ask about the same messages at once.
+        let mut moved = self.fall_back_when_viber_lapsed(provider, now).await?;
+        // The latest attempt of each invitation only (an SMS fallback supersedes its Viber message).
         let due: Vec<OnItsWay> = sqlx::query_as(
             "UPDATE invitation_attempts SET last_polled_at = $1 WHERE id IN ( \
                SELECT a.id FROM invitation_attempts a JOIN invitations i ON i.id = a.invitation_id \
                WHERE a.state = 'ACCEPTED' AND a.provider = $2 AND a.accepted_at > $3 \
                AND (i.status IN ('QUEUED', 'SENT') OR (i.status = 'DELIVERED' AND i.channel = 'VIBER')) \
-               AND (a.last_polled_at IS NULL OR a.last_polled_at <= $4) ORDER BY a.accepted_at LIMIT $5) \
-             AND (last_polled_at IS NULL OR last_polled_at <= $4) \
-             RETURNING id, provider_message_id, invitation_id",
+               AND COALESCE(a.last_polled_at, a.accepted_at) <= $4 \
+               AND NOT EXISTS (SELECT 1 FROM invitation_attempts b WHERE b.invitation_id = a.invitation_id \
+                               AND b.number > a.number) \
+               ORDER BY a.accepted_at LIMIT $5) \
+             AND COALESCE(last_polled_at, accepted_at) <= $4 \
+             RETURNING id, provider_message_id, invitation_id, channel",
         )
         .bind(now)
         .bind(provider.name())
         .bind(now - self.settings.status_poll_hours.max(1) * 3_600_000)
-        .bind(now - self.settings.status_poll_ms.max(0))
+        .bind(now - provider.poll_every_ms(&self.settings))
         .bind(POLL_BATCH)
         .fetch_all(self.db.pool())
         .await?;
         if due.is_empty() {
-            return Ok(0);
+            return Ok(moved);
         }
         let ids: Vec<String> = due.iter().map(|d| d.provider_message_id.clone()).collect();
         let reports = match provider.statuses(&ids).await {
             Ok(reports) => reports,
             Err(err) => {
                 tracing::warn!(error = %format!("{err:#}"), "asking the provider for statuses failed; will ask again");
-                return Ok(0);
+                return Ok(moved);
             }
         };
-        let mut moved = 0;
         for report in reports {
             let Some(item) = due.iter().find(|d| d.provider_message_id == report.message_id) else {
                 continue;
@@ -488,8 +664,51 @@ impl Invitations {
         Ok(moved)
     }
 
-    /// Moves an invitation on by a report (never back); `true` when it changed.
+    /// Viber messages sent alone that have not been delivered within their time to live (and a grace for a
+    /// late report): the SMS follows.
+    async fn fall_back_when_viber_lapsed(&self, provider: &Provider, now: i64) -> AppResult<usize> {
+        let lapsed: Vec<OnItsWay> = sqlx::query_as(
+            "SELECT a.id, a.provider_message_id, a.invitation_id, a.channel FROM invitation_attempts a \
+             JOIN invitations i ON i.id = a.invitation_id \
+             WHERE a.state = 'ACCEPTED' AND a.channel = 'VIBER' AND a.provider = $1 AND a.accepted_at <= $2 \
+             AND a.accepted_at > $3 AND i.status IN ('QUEUED', 'SENT') \
+             AND NOT EXISTS (SELECT 1 FROM invitation_attempts b WHERE b.invitation_id = a.invitation_id \
+                             AND b.number > a.number) \
+             ORDER BY a.accepted_at LIMIT $4",
+        )
+        .bind(provider.name())
+        .bind(now - provider.viber_ttl_ms() - FALLBACK_GRACE_MS)
+        .bind(now - self.settings.status_poll_hours.max(1) * 3_600_000)
+        .bind(POLL_BATCH)
+        .fetch_all(self.db.pool())
+        .await?;
+        let mut added = 0;
+        for item in &lapsed {
+            if self.fall_back_to_sms(item).await? {
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
+
+    /// Moves an invitation on by a report (never back); `true` when it changed. Viber sent alone that failed
+    /// or expired is followed by the SMS instead.
     async fn apply_report(&self, item: &OnItsWay, report: &Report) -> AppResult<bool> {
+        if item.channel.as_deref() == Some("VIBER") && matches!(report.delivery, Delivery::Failed | Delivery::Expired) {
+            tracing::info!(invitation = %item.invitation_id, detail = ?report.detail, "Viber did not deliver");
+            return self.fall_back_to_sms(item).await;
+        }
+        // Compare and set; reports pushed at once on one message may race, so a lost race reads again.
+        for _ in 0..4 {
+            if let Some(changed) = self.apply_report_once(item, report).await? {
+                return Ok(changed);
+            }
+        }
+        Ok(false)
+    }
+
+    /// One compare-and-set of a report: `None` when the status changed under it.
+    async fn apply_report_once(&self, item: &OnItsWay, report: &Report) -> AppResult<Option<bool>> {
         let status: String = sqlx::query_scalar("SELECT status FROM invitations WHERE id = $1")
             .bind(&item.invitation_id)
             .fetch_one(self.db.pool())
@@ -497,7 +716,7 @@ impl Invitations {
         let current = parse_delivery(&status);
         let next = delivery::after_report(current, report.delivery);
         if Some(next) == current {
-            return Ok(false);
+            return Ok(Some(false));
         }
         let now = self.db.now_ms();
         // A reason code of ours; the provider's own words go to the log.
@@ -526,7 +745,7 @@ impl Invitations {
         .execute(self.db.pool())
         .await?;
         tracing::debug!(attempt = %item.id, from = %status, to = next.as_str(), "delivery report");
-        Ok(changed.rows_affected() > 0)
+        Ok((changed.rows_affected() > 0).then_some(true))
     }
 
     /// The citizen asked for no more messages through an invitation's link: the phone goes on the opt-out list

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::TimeZone as _;
 use chrono_tz::Europe::Kyiv;
+use fieldwork::config::Settings;
 use fieldwork::domain::Role;
 use fieldwork_e2e::turbosms::{Misbehave, TurboSmsStandIn, TOKEN};
 use fieldwork_e2e::{ClientSetup, Options, TestApp};
@@ -27,19 +28,42 @@ struct World {
 /// A server whose outbox talks to a fresh TurboSMS stand-in, a Lviv center, and a key for its system; the clock
 /// set to a winter morning in Kyiv.
 async fn world(morning: (u32, u32)) -> World {
+    world_with(morning, |_| {}).await
+}
+
+/// The same, with more settings of the test's own.
+async fn world_with(morning: (u32, u32), more: impl FnOnce(&mut Settings) + Send + 'static) -> World {
     let provider = TurboSmsStandIn::start().await;
     let url = provider.url.clone();
+    let (app, key, setup) = center_with_key(morning, move |s| {
+        s.invitations.provider = "turbosms".into();
+        s.invitations.turbosms.base_url = url;
+        s.invitations.turbosms.token = Some(TOKEN.to_string().into());
+        more(s);
+    })
+    .await;
+    World {
+        app,
+        provider,
+        key,
+        setup,
+    }
+}
+
+/// A server with the provider the test sets up (and a quick outbox), a Lviv center, and a key for its system.
+pub(crate) async fn center_with_key(
+    morning: (u32, u32),
+    provider: impl FnOnce(&mut Settings) + Send + 'static,
+) -> (TestApp, String, ClientSetup) {
     let app = TestApp::spawn_with(Options {
         tweak: Box::new(move |s| {
-            s.invitations.provider = "turbosms".into();
-            s.invitations.turbosms.base_url = url;
-            s.invitations.turbosms.token = Some(TOKEN.to_string().into());
             s.invitations.poll_interval_ms = 50;
             s.invitations.status_poll_ms = 0;
             s.invitations.retry_base_ms = 2_000;
             s.invitations.retry_max_ms = 60_000;
             s.invitations.request_timeout_ms = 700;
             s.public_url = Some("https://cnap.example.ua".into());
+            provider(s);
         }),
         ..Options::default()
     })
@@ -67,16 +91,11 @@ async fn world(morning: (u32, u32)) -> World {
         .as_str()
         .unwrap_or_else(|| panic!("{issued}"))
         .to_string();
-    World {
-        app,
-        provider,
-        key,
-        setup,
-    }
+    (app, key, setup)
 }
 
 /// 2026-12-`day` at `h:m` in Kyiv (and Lviv), as ms.
-fn kyiv(day: u32, h: u32, m: u32) -> i64 {
+pub(crate) fn kyiv(day: u32, h: u32, m: u32) -> i64 {
     Kyiv.with_ymd_and_hms(2026, 12, day, h, m, 0)
         .unwrap()
         .timestamp_millis()
@@ -84,14 +103,25 @@ fn kyiv(day: u32, h: u32, m: u32) -> i64 {
 
 /// Reports one service with a phone; returns the event's id.
 async fn report(w: &World, external_id: &str, phone: &str, completed_at: i64, messenger: &str) -> String {
+    report_to(&w.app, &w.key, external_id, phone, completed_at, messenger).await
+}
+
+pub(crate) async fn report_to(
+    app: &TestApp,
+    key: &str,
+    external_id: &str,
+    phone: &str,
+    completed_at: i64,
+    messenger: &str,
+) -> String {
     let body = json!({ "events": [{
         "externalId": external_id, "center": "LV-1", "service": "RESIDENCE",
         "completedAt": chrono::DateTime::from_timestamp_millis(completed_at).unwrap().to_rfc3339(),
         "phone": phone, "messenger": messenger, "consent": true,
     }]});
     let response = reqwest::Client::new()
-        .post(format!("{}/api/v1/service-events", w.app.base_url))
-        .bearer_auth(&w.key)
+        .post(format!("{}/api/v1/service-events", app.base_url))
+        .bearer_auth(key)
         .json(&body)
         .send()
         .await
@@ -102,21 +132,21 @@ async fn report(w: &World, external_id: &str, phone: &str, completed_at: i64, me
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
-struct Row {
-    status: String,
-    reason: Option<String>,
-    due_at: Option<i64>,
-    channel: Option<String>,
-    token: Option<String>,
+pub(crate) struct Row {
+    pub status: String,
+    pub reason: Option<String>,
+    pub due_at: Option<i64>,
+    pub channel: Option<String>,
+    pub token: Option<String>,
 }
 
 /// The invitation of an event, once it was decided (polling, with a deadline).
-async fn invitation(app: &TestApp, event_id: &str) -> Row {
+pub(crate) async fn invitation(app: &TestApp, event_id: &str) -> Row {
     invitation_where(app, event_id, |_| true).await
 }
 
 /// The invitation once `ready` holds for it.
-async fn invitation_where(app: &TestApp, event_id: &str, mut ready: impl FnMut(&Row) -> bool) -> Row {
+pub(crate) async fn invitation_where(app: &TestApp, event_id: &str, mut ready: impl FnMut(&Row) -> bool) -> Row {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let row: Option<Row> =
@@ -138,7 +168,7 @@ async fn invitation_where(app: &TestApp, event_id: &str, mut ready: impl FnMut(&
 }
 
 /// The link in a message: `https://cnap.example.ua/i/<code>` → the path on the test server.
-fn link_path(text: &str) -> String {
+pub(crate) fn link_path(text: &str) -> String {
     let at = text.find("https://cnap.example.ua/i/").expect("a link in the text");
     text[at + "https://cnap.example.ua".len()..]
         .split_whitespace()
@@ -147,12 +177,12 @@ fn link_path(text: &str) -> String {
         .to_string()
 }
 
-async fn get(app: &TestApp, path: &str) -> (u16, String) {
+pub(crate) async fn get(app: &TestApp, path: &str) -> (u16, String) {
     let response = reqwest::get(format!("{}{path}", app.base_url)).await.unwrap();
     (response.status().as_u16(), response.text().await.unwrap())
 }
 
-async fn post_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
+pub(crate) async fn post_form(app: &TestApp, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let response = reqwest::Client::new()
         .post(format!("{}{path}", app.base_url))
         .form(fields)
@@ -183,21 +213,21 @@ async fn a_service_reported_at_dawn_is_invited_at_nine_delivered_answered_once_a
     );
     assert_eq!(
         message.viber_text.as_deref(),
-        Some(message.sms_text.as_str()),
+        message.sms_text.as_deref(),
         "Viber first, the SMS as fallback"
     );
     assert_eq!(message.viber_ttl, Some(3_600));
     assert!(message.sequence_id.is_some(), "the attempt's id is the idempotency key");
     assert!(
-        message.sms_text.chars().count() <= 70,
+        message.text().chars().count() <= 70,
         "one Cyrillic segment: {:?} ({} characters)",
-        message.sms_text,
-        message.sms_text.chars().count()
+        message.text(),
+        message.text().chars().count()
     );
     assert!(
-        message.sms_text.starts_with("Оцініть послугу: https://"),
+        message.text().starts_with("Оцініть послугу: https://"),
         "{}",
-        message.sms_text
+        message.text()
     );
     let queued = invitation_where(app, &event, |r| r.status == "QUEUED").await;
     let segments: i64 = sqlx::query_scalar("SELECT segments FROM invitations WHERE event_id = $1")
@@ -234,7 +264,7 @@ async fn a_service_reported_at_dawn_is_invited_at_nine_delivered_answered_once_a
     assert!(w.provider.status_requests() >= 4, "asked until it was read");
 
     // The link opens the form with the center and the service known; two tabs of it get two forms.
-    let path = link_path(&message.sms_text);
+    let path = link_path(message.text());
     assert_eq!(
         Some(path.trim_start_matches("/i/").split('.').next().unwrap()),
         queued.token.as_deref()
@@ -311,7 +341,7 @@ async fn a_service_reported_at_dawn_is_invited_at_nine_delivered_answered_once_a
     assert_eq!(taken[1].viber_text, None, "SMS only, as the citizen prefers");
     invitation_where(app, &event, |r| r.status == "QUEUED").await;
     app.clock.set(kyiv(16, 10, 0));
-    let (status, page) = get(app, &link_path(&taken[1].sms_text)).await;
+    let (status, page) = get(app, &link_path(taken[1].text())).await;
     assert_eq!(status, 410, "{page}");
     let (status, _) = get(app, "/i/aaaaaaaaaa.bbbbbbbb").await;
     assert_eq!(status, 404, "a forged link");
@@ -369,7 +399,7 @@ async fn an_opted_out_phone_a_stop_listed_and_a_rejected_number_are_never_messag
     invitation_where(app, &first, |r| r.status == "QUEUED").await;
 
     // The citizen follows the link to stop messages: a GET only asks (link previews open links), POST stops.
-    let stop = format!("{}/stop", link_path(&taken[0].sms_text));
+    let stop = format!("{}/stop", link_path(taken[0].text()));
     let (status, page) = get(app, &stop).await;
     assert_eq!(status, 200);
     assert!(page.contains("Так, не надсилати"));
@@ -539,5 +569,107 @@ async fn two_servers_on_one_database_send_each_invitation_once() {
     assert_eq!(w.provider.send_requests(), 40, "each attempt was claimed by one server");
     cancel.cancel();
     running.await.unwrap().unwrap();
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn viber_sent_alone_is_followed_by_the_sms_with_the_same_link_when_it_does_not_deliver() {
+    // Viber alone (a provider or an account without hybrid sending): the outbox sends the SMS itself.
+    let w = world_with((12, 0), |s| s.invitations.turbosms.hybrid = false).await;
+    let app = &w.app;
+    let expired = report(&w, "F-1", "+380501234567", kyiv(8, 11, 40), "VIBER").await;
+    let silent = report(&w, "F-2", "+380501234568", kyiv(8, 11, 41), "VIBER").await;
+    app.clock.set(kyiv(8, 12, 12));
+    let taken = w.provider.wait_for(2).await;
+    for message in &taken {
+        assert_eq!(message.sms_text, None, "Viber alone: no SMS part in the request");
+        assert_eq!(message.viber_ttl, Some(3_600));
+    }
+    invitation_where(app, &expired, |r| {
+        r.status == "QUEUED" && r.channel.as_deref() == Some("VIBER")
+    })
+    .await;
+    let first = taken.iter().find(|t| t.phone == "380501234567").unwrap().clone();
+    let second = taken.iter().find(|t| t.phone == "380501234568").unwrap().clone();
+
+    // The first one's Viber expires (the provider says so): the SMS follows at once, with the same link and a
+    // key of its own.
+    w.provider.report(&first.message_id, &[("Expired", "viber")]);
+    w.provider.report(&second.message_id, &[("Sent", "viber")]);
+    let taken = w.provider.wait_for(3).await;
+    let sms = &taken[2];
+    assert_eq!(sms.phone, "380501234567");
+    assert_eq!(sms.viber_text, None, "the fallback is an SMS");
+    assert_eq!(sms.sms_text.as_deref(), Some(first.text()), "the same link");
+    assert_ne!(sms.sequence_id, first.sequence_id, "an attempt of its own");
+    let row = invitation_where(app, &expired, |r| r.channel.as_deref() == Some("SMS")).await;
+    assert_eq!(row.status, "QUEUED", "still on its way, not failed");
+    w.provider.report(&sms.message_id, &[("Delivered", "sms")]);
+    app.clock.set(kyiv(8, 12, 20));
+    let row = invitation_where(app, &expired, |r| r.status == "DELIVERED").await;
+    assert_eq!(row.channel.as_deref(), Some("SMS"));
+
+    // The second one is only ever "sent" on Viber: when its time to live (and a grace for a late report) has
+    // passed, the SMS follows too; once.
+    app.clock.set(kyiv(8, 13, 10));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.provider.taken().len(), 3, "not before the time to live has passed");
+    app.clock.set(kyiv(8, 13, 20));
+    let taken = w.provider.wait_for(4).await;
+    assert_eq!(taken[3].phone, "380501234568");
+    assert_eq!(taken[3].sms_text.as_deref(), Some(second.text()));
+    invitation_where(app, &silent, |r| r.channel.as_deref() == Some("SMS")).await;
+    app.clock.set(kyiv(8, 15, 0));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.provider.taken().len(), 4, "one fallback per invitation");
+    let attempts: Vec<(i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT a.number, a.channel, a.state FROM invitation_attempts a JOIN invitations i ON i.id = a.invitation_id \
+         WHERE i.event_id = $1 ORDER BY a.number",
+    )
+    .bind(&silent)
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        attempts,
+        vec![
+            (1, Some("VIBER".to_string()), "ACCEPTED".to_string()),
+            (2, Some("SMS".to_string()), "ACCEPTED".to_string())
+        ]
+    );
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_viber_fallback_due_in_quiet_hours_waits_for_the_morning() {
+    let w = world_with((18, 35), |s| s.invitations.turbosms.hybrid = false).await;
+    let app = &w.app;
+    let event = report(&w, "Q-1", "+380501234567", kyiv(8, 18, 30), "VIBER").await;
+    app.clock.set(kyiv(8, 19, 1));
+    let taken = w.provider.wait_for(1).await;
+    // Undelivered, heard after the window closed: the SMS is planned for the morning.
+    app.clock.set(kyiv(8, 20, 30));
+    w.provider.report(&taken[0].message_id, &[("Undelivered", "viber")]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let next: i64 = loop {
+        let next: Option<i64> = sqlx::query_scalar(
+            "SELECT a.next_attempt_at FROM invitation_attempts a JOIN invitations i ON i.id = a.invitation_id \
+             WHERE i.event_id = $1 AND a.number = 2",
+        )
+        .bind(&event)
+        .fetch_optional(app.db.pool())
+        .await
+        .unwrap();
+        if let Some(next) = next {
+            break next;
+        }
+        assert!(Instant::now() < deadline, "no fallback planned");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(next, kyiv(9, 9, 0), "the SMS waits for 09:00 in Lviv");
+    assert_eq!(w.provider.taken().len(), 1);
+    app.clock.set(kyiv(9, 9, 1));
+    let taken = w.provider.wait_for(2).await;
+    assert_eq!(taken[1].sms_text.as_deref(), Some(taken[0].text()));
     w.app.stop().await;
 }
