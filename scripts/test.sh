@@ -15,5 +15,11 @@ npm run codegen:check
 npm run typecheck
 npm run lint
 npm run build
+# The production build reads HEIC photos with libheif (feature `heic`): where libheif is installed, that build
+# goes beside the default one as fieldwork-heic for the browser test of an iPhone's photo (web/tests/heic.test.mjs).
+if pkg-config --exists libheif 2>/dev/null; then
+  cargo build -p fieldwork-server --features heic
+  cp "$CARGO_TARGET_DIR/debug/fieldwork" "$CARGO_TARGET_DIR/debug/fieldwork-heic"
+fi
 cargo build -p fieldwork-server
 npm test

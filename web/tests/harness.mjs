@@ -14,7 +14,10 @@ import { SMTPServer } from "smtp-server";
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = resolve(here, "../..");
 const target = process.env.CARGO_TARGET_DIR ?? join(repo, "target");
-const binary = process.env.FIELDWORK_BIN ?? join(target, "debug", "fieldwork");
+const defaultBinary = process.env.FIELDWORK_BIN ?? join(target, "debug", "fieldwork");
+/** The service built with libheif (`--features heic`), which reads HEIC photos; scripts/test.sh builds it where
+ * libheif is installed. */
+export const heicBinary = process.env.FIELDWORK_HEIC_BIN ?? join(target, "debug", "fieldwork-heic");
 const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 export const PASSWORD = "correct horse battery";
 export const fixture = (name) => join(here, "fixtures", name);
@@ -66,9 +69,9 @@ function postgresDatabase() {
 
 /**
  * Starts the service (and its SMTP sink) with a coordinator account, and extra `FIELDWORK_*` settings from
- * `env`; `stop()` undoes it all.
+ * `env` (another build of the service with `binary`); `stop()` undoes it all.
  */
-export async function startService({ env: extra = {} } = {}) {
+export async function startService({ env: extra = {}, binary = defaultBinary } = {}) {
   assert.ok(existsSync(binary), `build the service first (cargo build): ${binary}`);
   assert.ok(existsSync(join(repo, "web", "dist", "app", "index.html")), "build the app first (npm run build)");
   const dataDir = mkdtempSync(join(tmpdir(), "fieldwork-web-"));

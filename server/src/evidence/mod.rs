@@ -8,4 +8,13 @@ mod process;
 mod storage;
 
 pub use process::{perceptual_hash, process, Limits, Processed};
+
+/// The photo types this build reads, as content types: HEIC/HEIF only with the `heic` feature (libheif).
+pub fn photo_types() -> &'static [&'static str] {
+    if cfg!(feature = "heic") {
+        &["image/jpeg", "image/png", "image/webp", "image/heic"]
+    } else {
+        &["image/jpeg", "image/png", "image/webp"]
+    }
+}
 pub use storage::Storage;

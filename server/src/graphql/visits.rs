@@ -494,6 +494,15 @@ impl VisitQuery {
         Ok(Visit(visits(ctx).visit(actor(ctx)?, &id).await?))
     }
 
+    /// The photo types this service reads (content types): `image/jpeg`, `image/png`, `image/webp`, and
+    /// `image/heic` where it is built with libheif. The app sends a HEIC photo as it is (with its EXIF) to a
+    /// service that reads it, and otherwise converts it (or, where the phone cannot, says which camera setting
+    /// to change).
+    #[graphql(guard = "Require(Permission::DoVisits)")]
+    async fn photo_types(&self) -> Vec<&'static str> {
+        crate::evidence::photo_types().to_vec()
+    }
+
     /// The shopper's own visit on a task, in whatever state the server holds it (check-in, answers, photos,
     /// check-out, submission, review): the truth a phone converges to. `null` when the task has no visit of theirs.
     #[graphql(guard = "Require(Permission::DoVisits)")]

@@ -36,6 +36,7 @@ pub(super) async fn media(
             let content_type = match key.rsplit('.').next() {
                 Some("png") => "image/png",
                 Some("webp") => "image/webp",
+                Some("heic") => "image/heic",
                 _ => "image/jpeg",
             };
             (

@@ -366,6 +366,7 @@ fn cases() -> Vec<Case> {
         Case { field: "visit", query: "query { visit(id: \"none\") { id } }", variables: none, allowed: visit_readers },
         Case { field: "myVisits", query: "query { myVisits { totalCount } }", variables: none, allowed: shoppers_only },
         Case { field: "myVisit", query: "query { myVisit(taskId: \"none\") { id } }", variables: none, allowed: shoppers_only },
+        Case { field: "photoTypes", query: "query { photoTypes }", variables: none, allowed: shoppers_only },
         Case {
             field: "waveResults",
             query: "query($w: ID!) { waveResults(waveId: $w) { visits } }",

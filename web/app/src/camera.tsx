@@ -5,6 +5,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { position, type Fix } from "./geo";
 import { t, type Lang } from "./i18n";
 import type { Message } from "../../common/messages";
+import { serviceReads } from "./phototypes";
 
 /** A photo for the visit, with a small copy for the screen. */
 export interface Picture {
@@ -30,6 +31,15 @@ export async function thumbnailOf(source: CanvasImageSource, width: number, heig
 /** The largest photo the service takes by default (its `photos.max_bytes`); a server set lower refuses it itself. */
 export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 
+/** The screen's copy of a HEIC this browser cannot draw (the service makes the real one). */
+const HEIC_PLACEHOLDER =
+  "data:image/svg+xml," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="240" height="180" viewBox="0 0 240 180">' +
+      '<rect width="240" height="180" fill="#e8eaed"/><text x="120" y="98" font-family="sans-serif" font-size="28" ' +
+      'text-anchor="middle" fill="#3c4043">HEIC</text></svg>',
+  );
+
 /** What a file is, by its first bytes (a file's name and type can say anything). */
 export function sniff(head: Uint8Array): "jpeg" | "png" | "webp" | "heif" | null {
   const ascii = (from: number, to: number) => String.fromCharCode(...head.slice(from, to));
@@ -43,8 +53,9 @@ export function sniff(head: Uint8Array): "jpeg" | "png" | "webp" | "heif" | null
 /**
  * A file picked from the gallery, checked before it is queued: its type (by its bytes), its size and whether
  * this browser can decode it. A HEIC/HEIF photo (the default of iPhones and many Android phones) is converted
- * to JPEG where the browser can decode it; where it cannot, it is refused with the camera setting to change.
- * A refusal is the catalogue's message, shown beside the question before anything is sent.
+ * goes as it is to a service that reads it (so its EXIF, the place and time it was taken, goes with it); to one
+ * that does not, it is converted to JPEG where the browser can decode it, and refused with the camera setting to
+ * change where it cannot. A refusal is the catalogue's message, shown beside the question before anything is sent.
  */
 export async function checkPicked(file: File): Promise<Picture | { refused: Message }> {
   if (file.size === 0) return { refused: { code: "file-empty" } };
@@ -55,6 +66,10 @@ export async function checkPicked(file: File): Promise<Picture | { refused: Mess
   const kind = sniff(new Uint8Array(await file.slice(0, 16).arrayBuffer()));
   if (!kind) return { refused: { code: "photo-not-image" } };
   const bitmap = await createImageBitmap(file).catch(() => null);
+  if (kind === "heif" && serviceReads("image/heic")) {
+    const thumbnail = bitmap ? await thumbnailOf(bitmap, bitmap.width, bitmap.height) : HEIC_PLACEHOLDER;
+    return { blob: file, thumbnail };
+  }
   if (!bitmap) return { refused: { code: kind === "heif" ? "photo-heic-phone" : "photo-not-decodable" } };
   const thumbnail = await thumbnailOf(bitmap, bitmap.width, bitmap.height);
   if (kind !== "heif") return { blob: file, thumbnail };

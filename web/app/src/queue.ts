@@ -9,6 +9,7 @@ import type { CheckInMutation } from "./gql/operations";
 import { documents, type OperationName } from "./operations";
 import type { Message } from "../../common/messages";
 import { afterRefusal, converged, placeOf, type LocalVisit, type VisitNote } from "./converge";
+import { rememberPhotoTypes } from "./phototypes";
 
 export interface QueuedOperation {
   id?: number;
@@ -278,6 +279,7 @@ export async function isWaiting(taskId: string, operation: OperationName): Promi
 export async function syncVisit(taskId: string, venueName = ""): Promise<LocalVisit | null> {
   const before = await waitingFor(taskId);
   const data = await gql(documents.myVisit, { taskId });
+  rememberPhotoTypes(data.photoTypes);
   const byId = new Map<number, QueuedOperation>();
   for (const i of [...before, ...(await waitingFor(taskId))]) byId.set(i.id!, i);
   const waiting = [...byId.values()].sort((a, b) => a.id! - b.id!);

@@ -341,7 +341,7 @@ export type MyVisitQueryVariables = Exact<{
 }>;
 
 
-export type MyVisitQuery = { myVisit: { id: string, state: VisitState, taskId: string, venueName: string, checkedInAt: string, submittedAt: string | null, answers: unknown, startedBy: { id: string, deviceTime: string, serverTime: string, verdict: { distanceM: number, geofenceM: number, insideGeofence: boolean, accuracyOk: boolean, inVisitingWindow: boolean, mockLocation: boolean, passed: boolean, reasons: Array<string> } | null } | null, checkOut: { deviceTime: string } | null, photos: Array<{ id: string, clientId: string | null, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, source: PhotoSource, thumbnailUrl: string }>, history: Array<{ action: string, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } | null };
+export type MyVisitQuery = { photoTypes: Array<string>, myVisit: { id: string, state: VisitState, taskId: string, venueName: string, checkedInAt: string, submittedAt: string | null, answers: unknown, startedBy: { id: string, deviceTime: string, serverTime: string, verdict: { distanceM: number, geofenceM: number, insideGeofence: boolean, accuracyOk: boolean, inVisitingWindow: boolean, mockLocation: boolean, passed: boolean, reasons: Array<string> } | null } | null, checkOut: { deviceTime: string } | null, photos: Array<{ id: string, clientId: string | null, questionCode: string | null, kind: PhotoKind, receiptKopiykas: number | null, source: PhotoSource, thumbnailUrl: string }>, history: Array<{ action: string, reason: string | null, at: string, comments: Array<{ questionCode: string, comment: string }> }> } | null };
 
 export type MyVisitsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -782,6 +782,7 @@ export const MyTasksDocument = new TypedDocumentString(`
 }`) as unknown as TypedDocumentString<MyTasksQuery, MyTasksQueryVariables>;
 export const MyVisitDocument = new TypedDocumentString(`
     query MyVisit($taskId: ID!) {
+  photoTypes
   myVisit(taskId: $taskId) {
     id
     state
