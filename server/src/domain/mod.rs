@@ -5,6 +5,7 @@
 
 mod account;
 pub mod api_key;
+pub mod cati;
 pub mod checklist;
 mod contact;
 pub mod delivery;

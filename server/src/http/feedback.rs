@@ -284,6 +284,30 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
     host_header.as_ref().is_some_and(matches) || public.as_ref().is_some_and(matches)
 }
 
+/// Is this request a link-preview fetcher or another robot (by its User-Agent), not a person's browser? Messengers
+/// fetch a link as soon as the message arrives to show its preview (Telegram, WhatsApp, Facebook's, Slack's,
+/// Skype's…); browsers inside messengers (Viber's, Telegram's) identify as browsers and count.
+fn is_link_preview(headers: &HeaderMap) -> bool {
+    let Some(agent) = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let agent = agent.to_ascii_lowercase();
+    [
+        "bot",
+        "crawler",
+        "spider",
+        "facebookexternalhit",
+        "whatsapp/",
+        "skypeuripreview",
+        "preview",
+        "embedly",
+        "curl/",
+        "wget/",
+    ]
+    .iter()
+    .any(|token| agent.contains(token))
+}
+
 /// The device cookie to set, if the browser has none of ours.
 fn device_cookie(state: &AppState, headers: &HeaderMap) -> Option<String> {
     let known = cookie(headers, DEVICE_COOKIE)
@@ -318,8 +342,11 @@ async fn show(state: &AppState, headers: &HeaderMap, lang: Lang, opened: &Opened
             LinkState::Expired => return expired(lang),
             LinkState::Open => {}
         }
-        if let Err(err) = state.feedback.invitation_opened(&invited.id).await {
-            return internal(err, lang);
+        // A messenger fetching the link for its preview is not the citizen opening it.
+        if !is_link_preview(headers) {
+            if let Err(err) = state.feedback.invitation_opened(&invited.id).await {
+                return internal(err, lang);
+            }
         }
         // The center's system said which service it was.
         preset = Some(Posted {

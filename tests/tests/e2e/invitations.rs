@@ -263,8 +263,29 @@ async fn a_service_reported_at_dawn_is_invited_at_nine_delivered_answered_once_a
     assert_eq!(read.channel.as_deref(), Some("VIBER"));
     assert!(w.provider.status_requests() >= 4, "asked until it was read");
 
-    // The link opens the form with the center and the service known; two tabs of it get two forms.
+    // A messenger's link preview fetches the link as the message arrives: not counted as opened.
     let path = link_path(message.text());
+    for agent in [
+        "TelegramBot (like TwitterBot)",
+        "WhatsApp/2.23.20.0 A",
+        "facebookexternalhit/1.1",
+    ] {
+        let preview = reqwest::Client::new()
+            .get(format!("{}{path}", app.base_url))
+            .header("user-agent", agent)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status().as_u16(), 200);
+    }
+    let opened: Option<i64> = sqlx::query_scalar("SELECT opened_at FROM invitations WHERE event_id = $1")
+        .bind(&event)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(opened, None, "previews are not the citizen");
+
+    // The link opens the form with the center and the service known; two tabs of it get two forms.
     assert_eq!(
         Some(path.trim_start_matches("/i/").split('.').next().unwrap()),
         queued.token.as_deref()
