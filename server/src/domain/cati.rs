@@ -469,6 +469,46 @@ fn ratio(numerator: u64, denominator: u64) -> Option<f64> {
     (denominator > 0).then(|| numerator as f64 / denominator as f64)
 }
 
+/// An eligible case before the draw: its id and its stratum (the oblast, center or service a quota is set on).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Eligible<'a> {
+    pub id: &'a str,
+    pub stratum: &'a str,
+}
+
+/// The sample: from each stratum, `per_stratum[stratum]` cases drawn at random with `seed` (strata without a number
+/// are not drawn from). Each case's place in the draw is SHA-256 of the seed and its id, so the draw is the same
+/// for the same seed and cases whatever their order, every case of a stratum has the same chance, and a case
+/// added to one stratum changes no other stratum's draw. Returns the ids drawn, stratum by stratum.
+pub fn draw<'a>(
+    cases: &[Eligible<'a>],
+    per_stratum: &std::collections::BTreeMap<String, u32>,
+    seed: &str,
+) -> Vec<&'a str> {
+    use sha2::{Digest as _, Sha256};
+    let mut by_stratum: std::collections::BTreeMap<&str, Vec<([u8; 32], &'a str)>> = Default::default();
+    for case in cases {
+        if per_stratum.contains_key(case.stratum) {
+            let mut hash = Sha256::new();
+            hash.update(seed.as_bytes());
+            hash.update([0]);
+            hash.update(case.id.as_bytes());
+            by_stratum
+                .entry(case.stratum)
+                .or_default()
+                .push((hash.finalize().into(), case.id));
+        }
+    }
+    let mut drawn = Vec::new();
+    for (stratum, mut ranked) in by_stratum {
+        ranked.sort_unstable();
+        ranked.dedup_by(|a, b| a.1 == b.1);
+        let n = per_stratum.get(stratum).copied().unwrap_or(0) as usize;
+        drawn.extend(ranked.into_iter().take(n).map(|(_, id)| id));
+    }
+    drawn
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -750,6 +790,70 @@ mod tests {
             }));
         }
         assert_eq!(Outcome::parse("complete"), None);
+    }
+
+    #[test]
+    fn the_draw_is_reproducible_fair_and_kept_per_stratum() {
+        let ids: Vec<String> = (0..600).map(|i| format!("case-{i:04}")).collect();
+        let strata = ["Львівська", "Київська", "Одеська"];
+        let cases: Vec<Eligible> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Eligible {
+                id,
+                stratum: strata[i % 3],
+            })
+            .collect();
+        let quotas: std::collections::BTreeMap<String, u32> =
+            [("Львівська".to_string(), 50), ("Київська".to_string(), 20)].into();
+        let first = draw(&cases, &quotas, "2026-12-seed");
+        assert_eq!(first.len(), 70, "none from a stratum without a number");
+        let mut reversed = cases.clone();
+        reversed.reverse();
+        assert_eq!(
+            draw(&reversed, &quotas, "2026-12-seed"),
+            first,
+            "the order of the cases does not matter"
+        );
+        assert_ne!(draw(&cases, &quotas, "another seed"), first);
+        // More cases in Odesa (not drawn) or Kyiv change nothing in Lviv.
+        let lviv = |d: &[&str]| {
+            d.iter()
+                .filter(|id| cases.iter().any(|c| c.id == **id && c.stratum == "Львівська"))
+                .count()
+        };
+        assert_eq!(lviv(&first), 50);
+        let more: Vec<String> = (0..100).map(|i| format!("late-{i}")).collect();
+        let mut grown = cases.clone();
+        grown.extend(more.iter().map(|id| Eligible {
+            id,
+            stratum: "Київська",
+        }));
+        let again = draw(&grown, &quotas, "2026-12-seed");
+        let lviv_first: Vec<_> = first
+            .iter()
+            .filter(|id| id.starts_with("case-") && lviv(&[id]) == 1)
+            .collect();
+        let lviv_again: Vec<_> = again
+            .iter()
+            .filter(|id| id.starts_with("case-") && lviv(&[id]) == 1)
+            .collect();
+        assert_eq!(lviv_first, lviv_again);
+        // Fair: over many seeds each Kyiv case is drawn about 20 times in 200 (20 of 200 cases each time).
+        let mut times: std::collections::HashMap<&str, u32> = Default::default();
+        for seed in 0..1_000 {
+            for id in draw(&cases, &quotas, &seed.to_string()) {
+                *times.entry(id).or_default() += 1;
+            }
+        }
+        let kyiv: Vec<u32> = cases
+            .iter()
+            .filter(|c| c.stratum == "Київська")
+            .map(|c| times.get(c.id).copied().unwrap_or(0))
+            .collect();
+        let (min, max) = (kyiv.iter().min().unwrap(), kyiv.iter().max().unwrap());
+        // Expected 100 each (1,000 draws × 20/200); binomial sd ≈ 9.5, so 200 cases stay well within ±45.
+        assert!(*min > 55 && *max < 145, "{min}..{max}");
     }
 
     proptest! {
