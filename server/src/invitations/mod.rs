@@ -432,7 +432,9 @@ impl Invitations {
     }
 
     /// Records that the provider took an attempt's message (once: a second word on it changes nothing). The
-    /// invitation is on its way from the first accepted attempt; a fallback's SMS only says what carries it.
+    /// invitation is on its way from the first accepted attempt; a fallback's SMS only says what carries it. An
+    /// attempt we gave up on (no answer in time) that the provider reports after all is taken as accepted: the
+    /// message did go.
     async fn accepted(
         &self,
         attempt_id: &str,
@@ -444,7 +446,7 @@ impl Invitations {
         let mut tx = self.db.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE invitation_attempts SET state = 'ACCEPTED', provider_message_id = $1, accepted_at = $2, \
-             channel = $3, locked_until = NULL, last_error = NULL WHERE id = $4 AND state = 'PENDING'",
+             channel = $3, locked_until = NULL, last_error = NULL WHERE id = $4 AND state IN ('PENDING', 'GAVE_UP')",
         )
         .bind(message_id)
         .bind(now)
@@ -460,11 +462,13 @@ impl Invitations {
                 provider::Route::Hybrid => None,
             };
             sqlx::query(
-                "UPDATE invitations SET status = CASE WHEN status = 'PLANNED' THEN 'QUEUED' ELSE status END, \
+                "UPDATE invitations SET status = CASE WHEN status IN ('PLANNED', 'FAILED') THEN 'QUEUED' ELSE status END, \
+                 reason = CASE WHEN status = 'FAILED' THEN NULL ELSE reason END, \
                  sent_at = COALESCE(sent_at, $1), segments = COALESCE(segments, 0) + $2, \
                  expires_at = COALESCE(expires_at, $3), channel = COALESCE($4, channel) \
                  WHERE id = (SELECT invitation_id FROM invitation_attempts WHERE id = $5) \
-                 AND status IN ('PLANNED', 'QUEUED', 'SENT')",
+                 AND (status IN ('PLANNED', 'QUEUED', 'SENT') \
+                      OR (status = 'FAILED' AND reason IN ('PROVIDER_UNAVAILABLE', 'TOO_LATE')))",
             )
             .bind(now)
             .bind(i64::from(segments))
@@ -532,7 +536,7 @@ impl Invitations {
             }
         }
         let mut channel = channel;
-        if state == "PENDING" {
+        if state == "PENDING" || state == "GAVE_UP" {
             let token: Option<String> = sqlx::query_scalar("SELECT token FROM invitations WHERE id = $1")
                 .bind(&invitation_id)
                 .fetch_one(self.db.pool())

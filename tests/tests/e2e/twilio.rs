@@ -11,6 +11,13 @@ use fieldwork_e2e::TestApp;
 use crate::invitations::{center_with_key, invitation, invitation_where, kyiv, link_path, report_to};
 
 async fn twilio_world(morning: (u32, u32)) -> (TestApp, String, TwilioStandIn) {
+    twilio_world_with(morning, |_| {}).await
+}
+
+async fn twilio_world_with(
+    morning: (u32, u32),
+    more: impl FnOnce(&mut fieldwork::config::Settings) + Send + 'static,
+) -> (TestApp, String, TwilioStandIn) {
     let twilio = TwilioStandIn::start().await;
     let url = twilio.url.clone();
     let (app, key, _) = center_with_key(morning, move |s| {
@@ -20,6 +27,7 @@ async fn twilio_world(morning: (u32, u32)) -> (TestApp, String, TwilioStandIn) {
         s.invitations.twilio.auth_token = Some(AUTH_TOKEN.to_string().into());
         s.invitations.twilio.from = "CNAP".into();
         s.invitations.twilio.safety_poll_ms = 10 * 60_000;
+        more(s);
     })
     .await;
     twilio.deliver_reports_to(&app.base_url);
@@ -222,5 +230,29 @@ async fn a_twilio_report_on_a_message_whose_answer_was_lost_records_it_and_nothi
         ("OPTED_OUT", Some("STOP_LISTED"))
     );
     assert_eq!(app.count("phone_opt_outs").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_given_up_on_that_twilio_reports_delivered_is_counted_as_sent() {
+    // One try only: Twilio takes the message but its answer never comes in time, so the outbox gives up.
+    let (app, key, twilio) = twilio_world_with((12, 0), |s| s.invitations.max_tries = 1).await;
+    twilio.script([Misbehave::TakenThenSlow(Duration::from_millis(1_500))]);
+    let event = report_to(&app, &key, "G-1", "+380501234567", kyiv(8, 11, 40), "SMS").await;
+    app.clock.set(kyiv(8, 12, 11));
+    let message = twilio.wait_for(1).await.remove(0);
+    let row = invitation_where(&app, &event, |r| r.status == "FAILED").await;
+    assert_eq!(row.reason.as_deref(), Some("PROVIDER_UNAVAILABLE"));
+    assert_eq!(attempt(&app, &event).await.1, "GAVE_UP");
+    // Twilio's signed report says it went: the service agrees.
+    assert_eq!(twilio.report(&message.sid, "delivered", None).await, 204);
+    let row = invitation(&app, &event).await;
+    assert_eq!((row.status.as_str(), row.reason), ("DELIVERED", None));
+    let (_, state, sid) = attempt(&app, &event).await;
+    assert_eq!(
+        (state.as_str(), sid.as_deref()),
+        ("ACCEPTED", Some(message.sid.as_str()))
+    );
+    assert_eq!(twilio.create_requests(), 1);
     app.stop().await;
 }
