@@ -240,15 +240,7 @@ impl CallRules {
         for _ in 0..8 {
             let (start, end) = self.hours_on(day.weekday());
             if start < end {
-                let opening = zone
-                    .from_local_datetime(&day.and_time(start))
-                    .earliest()
-                    .or_else(|| {
-                        zone.from_local_datetime(&(day.and_time(start) + chrono::Duration::hours(1)))
-                            .earliest()
-                    })
-                    .map(|t| t.timestamp_millis());
-                if let Some(opening) = opening {
+                if let Some(opening) = super::local_moment(zone, day, start) {
                     if opening >= at_ms {
                         return opening;
                     }

@@ -207,15 +207,7 @@ pub fn next_window(at_ms: i64, zone: Tz, start: NaiveTime, end: NaiveTime) -> i6
     } else {
         local.date_naive().succ_opt().expect("a next day")
     };
-    let opening = day.and_time(start);
-    zone.from_local_datetime(&opening)
-        .earliest()
-        .or_else(|| {
-            zone.from_local_datetime(&(opening + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.timestamp_millis())
-        .expect("an opening time exists on every day")
+    super::local_moment(zone, day, start).expect("an opening time exists on every day")
 }
 
 /// The local day (`2026-12-07`) a moment falls on in `zone`: the budget's day.

@@ -35,8 +35,8 @@ pub use message::{Arg, Msg};
 pub use payout::{plan_batch, BatchMove, BatchPlan, BatchState, Iban, LineMove, LineState, Owed, TaxId};
 pub use text::BoundedText;
 pub use venue::{
-    bounding_box, distance_m, format_hhmm, normalize_apostrophes, parse_size_class, parse_time_zone, stored_zone,
-    GeofenceRadius, OpeningHours, OpeningInterval, VenueType, Weekday, SIZE_CLASSES,
+    bounding_box, distance_m, format_hhmm, local_moment, normalize_apostrophes, parse_size_class, parse_time_zone,
+    stored_zone, GeofenceRadius, OpeningHours, OpeningInterval, VenueType, Weekday, SIZE_CLASSES,
 };
 
 /// A stored value that is none of its type's values (a corrupt row, or a newer server's value): an internal

@@ -221,6 +221,20 @@ pub fn stored_zone(name: Option<&str>) -> Result<chrono_tz::Tz, super::UnknownVa
     }
 }
 
+/// The instant a local day and time stands for in `zone`: the earlier of two when the clock goes back, an hour
+/// later when the clock going forward skips it (`None` only if that does not exist either).
+pub fn local_moment(zone: chrono_tz::Tz, day: chrono::NaiveDate, time: chrono::NaiveTime) -> Option<i64> {
+    use chrono::TimeZone as _;
+    let local = day.and_time(time);
+    zone.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
+        .map(|t| t.timestamp_millis())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

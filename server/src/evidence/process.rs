@@ -73,14 +73,7 @@ pub fn process(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Proc
     let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|e| refuse(crate::msg!("photo-unreadable", detail = e.to_string())))?;
-    if u64::from(w) * u64::from(h) > limits.max_pixels {
-        return Err(refuse(crate::msg!(
-            "photo-too-many-pixels",
-            width = w,
-            height = h,
-            max = limits.max_pixels / 1_000_000
-        )));
-    }
+    within_pixels((w, h), limits)?;
     // The JPEG decoder fills a cut-off file with grey rather than failing: check for the end marker.
     if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
         return Err(refuse(crate::msg!("photo-truncated")));
@@ -130,6 +123,22 @@ fn derive(
         display: encode_jpeg(&display, 82)?,
         thumbnail: encode_jpeg(&thumbnail, 78)?,
     })
+}
+
+/// Refuses a picture with more pixels than the limit (read from its header: before any pixel is decoded).
+fn within_pixels((w, h): (u32, u32), limits: Limits) -> Result<(), ValidationError> {
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(ValidationError::new(
+            "file",
+            crate::msg!(
+                "photo-too-many-pixels",
+                width = w,
+                height = h,
+                max = limits.max_pixels / 1_000_000
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn damaged(e: impl std::fmt::Display) -> ValidationError {
@@ -248,17 +257,7 @@ fn process_heif(bytes: &[u8], limits: Limits, zone: chrono_tz::Tz) -> Result<Pro
     if w == 0 || h == 0 {
         return Err(damaged("no picture"));
     }
-    if u64::from(w) * u64::from(h) > limits.max_pixels {
-        return Err(ValidationError::new(
-            "file",
-            crate::msg!(
-                "photo-too-many-pixels",
-                width = w,
-                height = h,
-                max = limits.max_pixels / 1_000_000
-            ),
-        ));
-    }
+    within_pixels((w, h), limits)?;
     let image = LibHeif::new()
         .decode(&handle, ColorSpace::Rgb(RgbChroma::Rgb), None)
         .map_err(damaged)?;

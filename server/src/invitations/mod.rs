@@ -153,6 +153,14 @@ impl Invitations {
         }
     }
 
+    /// The first moment at or after `at_ms` inside the client's sending window in the center's zone (`zone` as
+    /// stored: the venue's, else the client's).
+    async fn in_window(&self, client_id: &str, zone: Option<&str>, at_ms: i64) -> AppResult<i64> {
+        let window = self.policy(client_id).await?;
+        let zone = crate::domain::stored_zone(zone)?;
+        Ok(next_window(at_ms, zone, window.window_start, window.window_end))
+    }
+
     /// Plans the events not yet decided; returns how many were decided.
     pub async fn plan_due(&self) -> AppResult<usize> {
         let now = self.db.now_ms();
@@ -340,9 +348,8 @@ impl Invitations {
         let now = self.db.now_ms();
         // Due when the invitation was due; a fallback when it was added, or when the window next opened after.
         let due = if claimed.number > 1 {
-            let window = self.policy(&claimed.client_id).await?;
-            let zone = crate::domain::stored_zone(claimed.zone.as_deref())?;
-            next_window(claimed.created_at, zone, window.window_start, window.window_end)
+            self.in_window(&claimed.client_id, claimed.zone.as_deref(), claimed.created_at)
+                .await?
         } else {
             claimed.due_at.unwrap_or(now)
         };
@@ -399,9 +406,7 @@ impl Invitations {
                 let retry = match delivery::retry_after_failure(policy, tries, after, now, deadline, rand::random()) {
                     Retry::At(at) => {
                         // Never in the center's quiet hours.
-                        let window = self.policy(&claimed.client_id).await?;
-                        let zone = crate::domain::stored_zone(claimed.zone.as_deref())?;
-                        let at = next_window(at, zone, window.window_start, window.window_end);
+                        let at = self.in_window(&claimed.client_id, claimed.zone.as_deref(), at).await?;
                         if at > deadline {
                             Retry::GiveUp
                         } else {
@@ -573,10 +578,8 @@ impl Invitations {
         .bind(&item.invitation_id)
         .fetch_one(self.db.pool())
         .await?;
-        let window = self.policy(&client_id).await?;
-        let zone = crate::domain::stored_zone(zone.as_deref())?;
         let now = self.db.now_ms();
-        let at = next_window(now, zone, window.window_start, window.window_end);
+        let at = self.in_window(&client_id, zone.as_deref(), now).await?;
         let inserted = sqlx::query(
             "INSERT INTO invitation_attempts (id, invitation_id, number, provider, state, tries, next_attempt_at, \
              channel, created_at) SELECT $1, $2, MAX(number) + 1, MAX(provider), 'PENDING', 0, $3, 'SMS', $4 \
@@ -625,7 +628,12 @@ impl Invitations {
         };
         let now = self.db.now_ms();
         // Claimed by stamping them polled now, so two servers do not ask about the same messages at once.
-        let mut moved = self.fall_back_when_viber_lapsed(provider, now).await?;
+        // Only a provider that carries Viber can have sent it alone (whatever its settings say today).
+        let mut moved = if provider.carries_viber() {
+            self.fall_back_when_viber_lapsed(provider, now).await?
+        } else {
+            0
+        };
         // The latest attempt of each invitation only (an SMS fallback supersedes its Viber message).
         let due: Vec<OnItsWay> = sqlx::query_as(
             "UPDATE invitation_attempts SET last_polled_at = $1 WHERE id IN ( \

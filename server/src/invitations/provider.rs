@@ -164,6 +164,11 @@ impl Provider {
         }
     }
 
+    /// Can this provider send Viber at all?
+    pub fn carries_viber(&self) -> bool {
+        matches!(self, Provider::TurboSms(_))
+    }
+
     /// Viber's time to live (after it, an undelivered Viber message falls back to SMS), ms.
     pub fn viber_ttl_ms(&self) -> i64 {
         match self {
@@ -548,7 +553,7 @@ impl Twilio {
 }
 
 /// What Twilio signs: the URL, then each field's name and value, in name order.
-pub fn twilio_signed_text(url: &str, fields: &[(String, String)]) -> String {
+fn twilio_signed_text(url: &str, fields: &[(String, String)]) -> String {
     let mut sorted: Vec<&(String, String)> = fields.iter().collect();
     sorted.sort();
     let mut text = url.to_string();
