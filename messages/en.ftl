@@ -30,6 +30,10 @@ not-found = { $what ->
     [oblast] Oblast not found.
     [center] Center not found.
     [api-key] API key not found.
+    [study] Study not found.
+    [case] Case not found.
+    [call] Call not found.
+    [operator] Operator not found.
    *[other] Not found.
 }
 session-expired = Your session has expired or was revoked; please log in again.
@@ -721,3 +725,28 @@ field-dailyBudget = Daily budget, messages
 policy-time-format = must be a time HH:MM, e.g. 09:00
 policy-budget = cannot be negative
 span-too-long = the end must not be before the start, nor more than { $days } days after it
+
+## Phone interviews (CATI)
+cati-period-order = the period must end on or after its start and last at most a year
+cati-stratum-name = a stratum (an oblast, a center's id or a service's code) has 1 to 200 characters
+cati-rules-invalid = calling hours must start before they end; attempts 1 to 30; delays not negative
+cati-study-drawn = this study's sample has been drawn: its list can no longer change, and it is not drawn twice
+cati-study-not-open = the study is not open for calling (its sample is not drawn yet, or it is closed)
+cati-phone-erased = this respondent's number has been erased after its retention period
+cati-call-recorded = this call has already ended with another outcome
+cati-case-taken = this case has passed to another operator: your screen did not answer for too long. Take the next case
+cati-appointment-needed = give the appointment's date and time
+cati-appointment-format = must be the respondent's date and time, e.g. 2026-12-09T14:30
+cati-appointment-past = the appointment's time has passed
+cati-appointment-far = at most { $days } days ahead
+cati-appointment-hours = outside the calling hours in the respondent's time zone
+field-appointmentAt = Appointment
+field-samplePerStratum = Sample per stratum
+field-targetPerStratum = Interviews wanted per stratum
+field-quotas = Quotas
+field-rules = Calling rules
+field-seed = Draw seed
+field-note = Note
+field-staff = Staff
+field-waiting = Waiting
+field-result = Result

@@ -44,7 +44,23 @@ pub struct Settings {
     pub index: IndexConfig,
     pub privacy: PrivacySettings,
     pub invitations: InvitationSettings,
+    pub cati: CatiSettings,
     pub testing: TestingSettings,
+}
+
+/// Phone interviews (docs/PHONE.md).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CatiSettings {
+    /// How long an operator's screen holds a case without a sign of life (a saved answer or its heartbeat,
+    /// sent every minute); then the case returns to the queue.
+    pub lease_seconds: u64,
+}
+
+impl Default for CatiSettings {
+    fn default() -> Self {
+        Self { lease_seconds: 300 }
+    }
 }
 
 /// For test servers only.
@@ -654,6 +670,7 @@ impl Default for Settings {
             auth: AuthSettings::default(),
             privacy: PrivacySettings::default(),
             invitations: InvitationSettings::default(),
+            cati: CatiSettings::default(),
             limits: LimitSettings::default(),
             assignment: AssignmentSettings::default(),
             photos: PhotoSettings::default(),

@@ -28,6 +28,7 @@ pub mod apikeys;
 pub mod assignment;
 pub mod audit;
 pub mod auth;
+pub mod cati;
 pub mod checklists;
 pub mod cli;
 pub mod clock;

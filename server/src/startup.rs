@@ -35,6 +35,7 @@ pub struct Application {
     visits: Visits,
     events: crate::events::Events,
     invitations: crate::invitations::Invitations,
+    cati: crate::cati::Cati,
     abandoned_upload_ms: i64,
     expiry_interval: Duration,
     quality: crate::quality::Quality,
@@ -123,6 +124,12 @@ impl Application {
         let vault = crate::phones::PhoneVault::from_settings(&settings.privacy, &settings.data_dir)
             .context("the phone keys (privacy.phone_keys)")?;
         let api_keys = crate::apikeys::ApiKeys::new(db.clone());
+        let cati = crate::cati::Cati::new(
+            db.clone(),
+            vault.clone(),
+            settings.cati.lease_seconds,
+            settings.privacy.phone_retention_days,
+        );
         let events = crate::events::Events::new(db.clone(), vault, settings.privacy.phone_retention_days);
         let provider = crate::invitations::Provider::from_settings(&settings.invitations, &settings.public_url())?;
         let invitations = crate::invitations::Invitations::new(
@@ -148,6 +155,7 @@ impl Application {
             api_keys: api_keys.clone(),
             events: events.clone(),
             invitations: invitations.clone(),
+            cati: cati.clone(),
             metrics: metrics.clone(),
         };
         let schema = build_schema(services, &settings.limits);
@@ -162,6 +170,7 @@ impl Application {
             api_keys,
             events: events.clone(),
             invitations: invitations.clone(),
+            cati: cati.clone(),
             visits: visits.clone(),
             metrics,
             settings: settings.clone(),
@@ -186,6 +195,7 @@ impl Application {
             visits,
             events,
             invitations,
+            cati,
             abandoned_upload_ms: settings.photos.abandoned_upload_secs as i64 * 1_000,
             expiry_interval,
             quality,
@@ -218,6 +228,7 @@ impl Application {
                 waves: self.waves,
                 visits: self.visits,
                 events: self.events,
+                cati: self.cati,
                 abandoned_upload_ms: self.abandoned_upload_ms,
             },
             self.expiry_interval,
@@ -248,6 +259,7 @@ struct Background {
     waves: Waves,
     visits: Visits,
     events: crate::events::Events,
+    cati: crate::cati::Cati,
     abandoned_upload_ms: i64,
 }
 
@@ -271,6 +283,11 @@ async fn background(work: Background, interval: Duration, cancel: CancellationTo
             Ok(0) => {}
             Ok(n) => tracing::info!(phones = n, "erased citizens' phone numbers past their retention"),
             Err(err) => tracing::error!(error = ?err, "erasing expired phone numbers failed"),
+        }
+        match work.cati.erase_expired_phones().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(phones = n, "erased phone interview numbers past their retention"),
+            Err(err) => tracing::error!(error = ?err, "erasing expired phone interview numbers failed"),
         }
         tokio::select! {
             _ = cancel.cancelled() => break,

@@ -45,6 +45,10 @@ pub enum Permission {
     ManagePayouts,
     /// Make, rotate and revoke the API keys of service accounts (machine clients).
     ManageApiKeys,
+    /// Phone interviews: take the next case of an open study, see its number, record the call.
+    CallCitizens,
+    /// Phone interviews: studies, samples, the supervisor's view and its exports, refusal converters.
+    SuperviseCalls,
 }
 
 /// The table. Anything not listed is refused.
@@ -70,6 +74,8 @@ pub fn allows(role: Role, permission: Permission) -> bool {
         OwnEarnings => role == Shopper,
         ManagePayouts => matches!(role, Admin | Payments),
         ManageApiKeys => role == Admin,
+        CallCitizens => role == Operator,
+        SuperviseCalls => matches!(role, Admin | Coordinator),
     }
 }
 

@@ -14,15 +14,18 @@ pub enum Role {
     Shopper,
     /// A client's analyst: reads only that client's results.
     ClientViewer,
+    /// A call center's interviewer: phones citizens for a study (phone interviews, docs/PHONE.md).
+    Operator,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Admin,
         Role::Coordinator,
         Role::Payments,
         Role::Shopper,
         Role::ClientViewer,
+        Role::Operator,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +35,7 @@ impl Role {
             Role::Payments => "PAYMENTS",
             Role::Shopper => "SHOPPER",
             Role::ClientViewer => "CLIENT_VIEWER",
+            Role::Operator => "OPERATOR",
         }
     }
 
@@ -42,7 +46,7 @@ impl Role {
                 field,
                 crate::msg!(
                     "one-of",
-                    allowed = "ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER"
+                    allowed = "ADMIN, COORDINATOR, PAYMENTS, SHOPPER, CLIENT_VIEWER, OPERATOR"
                 ),
             )
         })

@@ -15,8 +15,9 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 /// What one call ended with, as the operator records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, async_graphql::Enum)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[graphql(name = "CatiOutcome", rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum Outcome {
     /// The interview was completed.
     Complete,
@@ -389,6 +390,48 @@ pub fn after_call(case: &Case, outcome: Outcome, appointment_at_ms: Option<i64>,
     }
 }
 
+/// Where a case stands in the queue after a change, as stored beside it so that the database can find the
+/// cases due without knowing the rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    /// May still be called (not final, attempts left or an appointment agreed).
+    pub open: bool,
+    /// 0 for an agreed appointment (first in the queue), 1 for the others.
+    pub priority: u8,
+    /// The first moment it may be called (for a case available now: since when it has been waiting).
+    pub due_ms: i64,
+    /// Only a refusal converter may take it (a soft refusal without an appointment).
+    pub converters_only: bool,
+}
+
+/// The case's place in the queue seen at `now_ms` (its quota is checked where it is taken, not here).
+pub fn schedule(rules: &CallRules, case: &Case, now_ms: i64) -> Schedule {
+    let open_quota = Case {
+        quota_open: true,
+        ..case.clone()
+    };
+    let appointment = case.appointment_at_ms.is_some();
+    let (open, due_ms) = match availability(rules, &open_quota, now_ms) {
+        Availability::Closed(_) => (false, i64::MAX),
+        // An appointment is due from the moment it is offered (a little before its time).
+        Availability::Now {
+            appointment: true,
+            due_ms,
+        } => (
+            true,
+            (due_ms - rules.appointment_early_minutes.max(0) * 60_000).min(now_ms),
+        ),
+        Availability::Now { due_ms, .. } => (true, due_ms.min(now_ms)),
+        Availability::Later(at) => (true, at),
+    };
+    Schedule {
+        open,
+        priority: u8::from(!appointment),
+        due_ms,
+        converters_only: !appointment && case.last.is_some_and(|c| c.outcome == Outcome::SoftRefusal),
+    }
+}
+
 /// A case's final disposition for the rates: its last outcome; a case never called is 3.11 (not attempted,
 /// unknown eligibility), or 4.80 when its quota was filled first.
 pub fn final_category(case: &Case) -> Category {
@@ -725,6 +768,59 @@ mod tests {
         assert_eq!(availability(&rules, &c, at), Availability::Closed(Closed::MaxAttempts));
         assert_eq!(final_category(&c), Category::UH, "never reached: unknown eligibility");
         assert_eq!(final_category(&case()), Category::UH, "3.11: not attempted");
+    }
+
+    #[test]
+    fn the_schedule_stored_beside_a_case_follows_the_rules() {
+        let rules = CallRules::default();
+        // Tuesday 8 December 2026, 11:00 in Kyiv.
+        let now = kyiv(2026, 12, 8, 11, 0);
+        // Never called, drawn an hour ago: due since it was drawn.
+        let fresh = Case {
+            drawn_at_ms: now - 60 * MIN,
+            ..case()
+        };
+        assert_eq!(
+            schedule(&rules, &fresh, now),
+            Schedule {
+                open: true,
+                priority: 1,
+                due_ms: now - 60 * MIN,
+                converters_only: false
+            }
+        );
+        // No answer at 19:00: three hours later is 22:00, outside the hours, so 09:00 the next morning.
+        let evening = after_call(&fresh, Outcome::NoAnswer, None, kyiv(2026, 12, 8, 19, 0));
+        assert_eq!(
+            schedule(&rules, &evening, kyiv(2026, 12, 8, 19, 0)).due_ms,
+            kyiv(2026, 12, 9, 9, 0)
+        );
+        // An appointment at 15:00: first in the queue, due five minutes before.
+        let agreed = after_call(&fresh, Outcome::Appointment, Some(kyiv(2026, 12, 8, 15, 0)), now);
+        let s = schedule(&rules, &agreed, now);
+        assert_eq!((s.open, s.priority, s.due_ms), (true, 0, kyiv(2026, 12, 8, 14, 55)));
+        // A soft refusal: a week later, converters only.
+        let refused = after_call(&fresh, Outcome::SoftRefusal, None, now);
+        let s = schedule(&rules, &refused, now);
+        assert_eq!(
+            (s.open, s.converters_only, s.due_ms),
+            (true, true, now + 7 * 24 * 60 * MIN)
+        );
+        // Final outcomes and the sixth unanswered call close the case; a filled quota does not (it is asked
+        // where the case is taken, and a raised target reopens it).
+        assert!(!schedule(&rules, &after_call(&fresh, Outcome::Complete, None, now), now).open);
+        let sixth = after_call(
+            &called(Outcome::NoAnswer, now - 4 * 60 * MIN, 5),
+            Outcome::NoAnswer,
+            None,
+            now,
+        );
+        assert!(!schedule(&rules, &sixth, now).open);
+        let filled = Case {
+            quota_open: false,
+            ..fresh.clone()
+        };
+        assert!(schedule(&rules, &filled, now).open);
     }
 
     #[test]

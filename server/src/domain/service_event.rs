@@ -110,6 +110,21 @@ impl CitizenPhone {
         Ok(Self(number.format().mode(phonenumber::Mode::E164).to_string()))
     }
 
+    /// Parses a number an operator may call: any valid number, landlines too (a phone interview needs no text
+    /// message).
+    pub fn parse_callable(field: &str, value: &str) -> Result<Self, ValidationError> {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > 32 {
+            return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
+        }
+        let number = phonenumber::parse(Some(phonenumber::country::Id::UA), value)
+            .map_err(|_| ValidationError::new(field, crate::msg!("citizen-phone-invalid")))?;
+        if !number.is_valid() {
+            return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
+        }
+        Ok(Self(number.format().mode(phonenumber::Mode::E164).to_string()))
+    }
+
     /// The number as stored (encrypted) and sent to providers.
     pub fn e164(&self) -> &str {
         &self.0

@@ -11,6 +11,7 @@
 
 mod accounts;
 mod assignment;
+mod cati;
 mod checklists;
 mod feedback;
 mod geo;
@@ -62,6 +63,7 @@ pub struct Query(
     quality::QualityQuery,
     integrations::IntegrationQuery,
     invitations::InvitationQuery,
+    cati::CatiQuery,
 );
 
 /// The mutation root: one part per capability.
@@ -78,6 +80,7 @@ pub struct Mutation(
     feedback::FeedbackMutation,
     integrations::IntegrationMutation,
     invitations::InvitationMutation,
+    cati::CatiMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -103,6 +106,7 @@ pub struct Services {
     pub api_keys: crate::apikeys::ApiKeys,
     pub events: crate::events::Events,
     pub invitations: crate::invitations::Invitations,
+    pub cati: crate::cati::Cati,
     /// Not a service: where the schema counts requests for `/metrics`.
     pub metrics: crate::metrics::Metrics,
 }
@@ -123,6 +127,7 @@ pub fn build_schema(services: Services, limits: &LimitSettings) -> AppSchema {
         .data(services.api_keys)
         .data(services.events)
         .data(services.invitations)
+        .data(services.cati)
         // Depth, text hygiene, repeated mutations and fan-out: see `limits` (introspection is exempt from depth).
         .extension(limits::RequestLimits::new(limits))
         .extension(observe::Observe::new(services.metrics))

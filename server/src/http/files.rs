@@ -231,3 +231,32 @@ pub(super) async fn export_batch(
     let stream = state.payouts.export_stream(format, header);
     attachment(format.content_type(), &file_name, axum::body::Body::from_stream(stream))
 }
+
+#[derive(serde::Deserialize, Default)]
+pub(super) struct CallsQuery {
+    /// `csv` (default) or `xlsx`.
+    format: Option<String>,
+}
+
+/// Every call of a phone interview study as CSV or XLSX: supervisors, with the session token.
+pub(super) async fn export_cati_calls(
+    State(state): State<AppState>,
+    axum::extract::Path(study_id): axum::extract::Path<String>,
+    download: Download<CallsQuery>,
+) -> Response {
+    if !download.actor.can(crate::auth::Permission::SuperviseCalls) {
+        return download.error(AppError::forbidden());
+    }
+    let format = match format_of::<crate::tabular::ExportFormat>(download.query.format.as_deref()) {
+        Ok(format) => format,
+        Err(err) => return download.error(err),
+    };
+    match state.cati.export_calls(&study_id, format).await {
+        Ok(bytes) => attachment(
+            format.content_type(),
+            &format!("calls-{study_id}.{}", format.extension()),
+            axum::body::Body::from_stream(bytes),
+        ),
+        Err(err) => download.error(err),
+    }
+}

@@ -61,6 +61,7 @@ pub struct AppState {
     pub api_keys: crate::apikeys::ApiKeys,
     pub events: crate::events::Events,
     pub invitations: crate::invitations::Invitations,
+    pub cati: crate::cati::Cati,
     pub visits: Visits,
     pub metrics: Metrics,
     pub settings: std::sync::Arc<Settings>,
@@ -132,6 +133,7 @@ pub fn router(state: AppState, settings: &Settings, proxies: TrustedProxies) -> 
         .route("/media/{*key}", get(media))
         .route("/payouts/batches/{id}/export", get(export_batch))
         .route("/waves/{id}/results", get(export_results))
+        .route("/cati/studies/{id}/calls", get(files::export_cati_calls))
         .route("/q/pow.js", get(feedback::pow_script))
         .route("/q/{code}", get(feedback::qr_form).post(feedback::qr_submit))
         .route("/i/{code}", get(feedback::invite_form).post(feedback::invite_submit))

@@ -67,6 +67,9 @@ fn results_readers(who: Who) -> bool {
 fn money_managers(who: Who) -> bool {
     matches!(who, Some(Role::Admin | Role::Payments))
 }
+fn operators(who: Who) -> bool {
+    who == Some(Role::Operator)
+}
 fn none(_: &Ids) -> Value {
     json!({})
 }
@@ -612,6 +615,91 @@ fn cases() -> Vec<Case> {
             variables: none,
             allowed: shopper_managers,
         },
+        Case {
+            field: "catiStudies",
+            query: "query($c: ID!) { catiStudies(clientId: $c) { id } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "catiOpenStudies",
+            query: "query { catiOpenStudies { id name } }",
+            variables: none,
+            allowed: operators,
+        },
+        Case {
+            field: "catiBoard",
+            query: "query { catiBoard(studyId: \"none\") { open } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "myCatiCase",
+            query: "query { myCatiCase { id } }",
+            variables: none,
+            allowed: operators,
+        },
+        Case {
+            field: "createCatiStudy",
+            query: "mutation($c: ID!) { createCatiStudy(input: { clientId: $c, name: \"Authz\", from: \"2026-12-01\", \
+                    to: \"2026-12-31\", strata: OBLAST, samplePerStratum: 10, targetPerStratum: 5 }) { id } }",
+            variables: |ids| json!({ "c": ids.client_id }),
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "importCatiContacts",
+            query: "mutation($file: Upload!) { importCatiContacts(studyId: \"none\", file: $file) { added } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "drawCatiSample",
+            query: "mutation { drawCatiSample(studyId: \"none\") { study { id } } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "closeCatiStudy",
+            query: "mutation { closeCatiStudy(studyId: \"none\") { id } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "setOperatorConvertsRefusals",
+            query: "mutation { setOperatorConvertsRefusals(userId: \"none\", converts: true) }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
+            field: "nextCatiCase",
+            query: "mutation { nextCatiCase(studyId: \"none\") { id } }",
+            variables: none,
+            allowed: operators,
+        },
+        Case {
+            field: "holdCatiCase",
+            query: "mutation { holdCatiCase(callId: \"none\") }",
+            variables: none,
+            allowed: operators,
+        },
+        Case {
+            field: "saveCatiAnswers",
+            query: "mutation { saveCatiAnswers(callId: \"none\", answers: { premises: \"4\" }) }",
+            variables: none,
+            allowed: operators,
+        },
+        Case {
+            field: "revealCatiPhone",
+            query: "mutation { revealCatiPhone(callId: \"none\") }",
+            variables: none,
+            allowed: operators,
+        },
+        Case {
+            field: "recordCatiOutcome",
+            query: "mutation { recordCatiOutcome(callId: \"none\", outcome: NO_ANSWER) { id } }",
+            variables: none,
+            allowed: operators,
+        },
     ]
 }
 
@@ -647,6 +735,7 @@ async fn every_operation_times_every_role() {
     let venue_id = body["data"]["createVenue"]["id"].as_str().unwrap().to_string();
     // The client viewer of the table belongs to this client.
     who_emails.push((Some(Role::ClientViewer), app.client_viewer(&client_id).await.email));
+    who_emails.push((Some(Role::Operator), app.staff(Role::Operator).await.email));
     let body = app
         .gql(
             Some(&admin.token),
@@ -727,6 +816,11 @@ async fn every_operation_times_every_role() {
             } else if case.field == "importServiceEvents" {
                 let csv = b"external_id,center,service,completed_at\nE1,X1,PASSPORT,2026-01-01T10:00:00Z\n".to_vec();
                 app.upload(token.as_deref(), case.query, variables, "file", "events.csv", csv)
+                    .await
+                    .1
+            } else if case.field == "importCatiContacts" {
+                let csv = b"center,phone\nV1,0501234567\n".to_vec();
+                app.upload(token.as_deref(), case.query, variables, "file", "list.csv", csv)
                     .await
                     .1
             } else if case.field == "importPayoutStatus" {

@@ -3,6 +3,7 @@
 
 mod assignment;
 mod authorization;
+mod cati;
 mod checklists;
 mod corpus;
 mod crash;
