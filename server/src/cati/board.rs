@@ -166,9 +166,10 @@ impl Cati {
 
         let quotas = sqlx::query(
             "SELECT q.stratum, q.sample, q.target, q.completes, v.name FROM cati_quotas q \
-             LEFT JOIN venues v ON v.id = q.stratum WHERE q.study_id = $1 AND q.stratum <> '' ORDER BY q.stratum",
+             LEFT JOIN venues v ON v.id = q.stratum WHERE q.study_id = $1 AND q.stratum <> $2 ORDER BY q.stratum",
         )
         .bind(study_id)
+        .bind(super::DEFAULT_STRATUM)
         .fetch_all(pool)
         .await?
         .into_iter()

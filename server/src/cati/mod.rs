@@ -26,6 +26,10 @@ use crate::domain::cati::{Call, CallRules, Case, Outcome};
 use crate::error::{AppError, AppResult};
 use crate::phones::PhoneVault;
 
+/// The quota row holding a study's defaults for every stratum without its own (`*` names no oblast, center id
+/// or service code).
+pub(crate) const DEFAULT_STRATUM: &str = "*";
+
 /// The phone interview service.
 #[derive(Clone)]
 pub struct Cati {

@@ -116,7 +116,7 @@ impl Cati {
             }
         }
         for (stratum, sample, target) in &input.quotas {
-            if stratum.trim().is_empty() || stratum.len() > 200 {
+            if stratum.trim().is_empty() || stratum.len() > 200 || stratum == super::DEFAULT_STRATUM {
                 errors.push(ValidationError::new("quotas", msg!("cati-stratum-name")));
             }
             if !(0..=MAX_SAMPLE).contains(sample) || !(0..=MAX_SAMPLE).contains(target) {
@@ -161,9 +161,12 @@ impl Cati {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        // The defaults for every stratum the draw finds, under the empty name; the named ones as given.
+        // The defaults for every stratum the draw finds, under their own name; the named ones as given.
         let mut quotas: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-        quotas.insert(String::new(), (input.sample_per_stratum, input.target_per_stratum));
+        quotas.insert(
+            super::DEFAULT_STRATUM.to_string(),
+            (input.sample_per_stratum, input.target_per_stratum),
+        );
         for (stratum, sample, target) in input.quotas {
             quotas.insert(stratum.trim().to_string(), (sample, target));
         }
@@ -320,7 +323,7 @@ impl Cati {
                 .bind(study_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        let default = quotas.iter().find(|q| q.0.is_empty()).map_or((0, 0), |q| (q.1, q.2));
+        let default = quotas.iter().find(|q| q.0 == super::DEFAULT_STRATUM).map_or((0, 0), |q| (q.1, q.2));
         let mut per_stratum: BTreeMap<String, u32> = BTreeMap::new();
         let mut counts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for (_, stratum) in &eligible {
@@ -474,6 +477,17 @@ impl Cati {
         }
         tx.commit().await?;
         self.study(study_id).await
+    }
+
+    /// The operators (active ones first): id, email, trained to convert refusals.
+    pub async fn operators(&self) -> AppResult<Vec<(String, String, bool)>> {
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT id, email, converts_refusals FROM users WHERE role = 'OPERATOR' AND status = 'ACTIVE' \
+             ORDER BY email LIMIT 500",
+        )
+        .fetch_all(self.db.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(id, email, c)| (id, email, c == 1)).collect())
     }
 
     /// Marks an operator as trained to convert soft refusals (or not).

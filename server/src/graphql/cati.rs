@@ -565,6 +565,14 @@ impl From<Board> for CatiBoard {
     }
 }
 
+/// An operator, for the supervisor.
+#[derive(SimpleObject)]
+pub struct CatiOperator {
+    pub id: ID,
+    pub email: String,
+    pub converts_refusals: bool,
+}
+
 #[derive(Default)]
 pub struct CatiQuery;
 
@@ -578,6 +586,21 @@ impl CatiQuery {
             .await?
             .into_iter()
             .map(CatiStudy)
+            .collect())
+    }
+
+    /// The active operators, and whether each converts soft refusals.
+    #[graphql(guard = "Require(Permission::SuperviseCalls)")]
+    async fn cati_operators(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<CatiOperator>> {
+        Ok(cati(ctx)
+            .operators()
+            .await?
+            .into_iter()
+            .map(|(id, email, converts_refusals)| CatiOperator {
+                id: ID(id),
+                email,
+                converts_refusals,
+            })
             .collect())
     }
 

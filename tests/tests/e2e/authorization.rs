@@ -622,6 +622,12 @@ fn cases() -> Vec<Case> {
             allowed: shopper_managers,
         },
         Case {
+            field: "catiOperators",
+            query: "query { catiOperators { id convertsRefusals } }",
+            variables: none,
+            allowed: shopper_managers,
+        },
+        Case {
             field: "catiOpenStudies",
             query: "query { catiOpenStudies { id name } }",
             variables: none,

@@ -17,7 +17,6 @@ use crate::invitations::kyiv;
 pub(crate) struct Study {
     pub app: TestApp,
     pub admin: Staff,
-    pub client: String,
     pub study: String,
 }
 
@@ -84,7 +83,6 @@ pub(crate) async fn study(per_center: usize, sample: i64, target: i64) -> Study 
     assert_eq!(created["rules"], json!({ "maxAttempts": 6, "weekdayEnd": "20:30" }));
     Study {
         study: created["id"].as_str().unwrap().to_string(),
-        client: setup.client,
         app,
         admin,
     }

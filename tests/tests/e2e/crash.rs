@@ -199,3 +199,92 @@ async fn a_server_killed_while_sending_through_twilio_loses_nothing_and_sends_no
     server.wait().unwrap();
     app.stop().await;
 }
+
+async fn gql_at(base: &str, token: &str, query: &str, variables: Value) -> Value {
+    reqwest::Client::new()
+        .post(format!("{base}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `kill -9` in the middle of a phone interview, while the operator's screen is saving answers as they are typed:
+/// after the restart the case is still theirs with its call under way (the attempt kept) and the last answers
+/// the server took, whole; the interview is then completed.
+#[tokio::test]
+async fn a_server_killed_mid_interview_keeps_the_call_and_the_answers_typed() {
+    let s = crate::cati::study(2, 2, 2).await;
+    crate::cati::draw(&s, "crash").await;
+    let operator = s.app.staff(fieldwork::domain::Role::Operator).await;
+    let (mut server, base) = serve(&s.app, &[]);
+    set_clock(&base, kyiv(8, 10, 5)).await;
+    let taken = gql_at(
+        &base,
+        &operator.token,
+        "mutation($s: ID!) { nextCatiCase(studyId: $s) { id callId } }",
+        json!({ "s": s.study }),
+    )
+    .await;
+    let call = taken["data"]["nextCatiCase"]["callId"].as_str().unwrap_or_else(|| panic!("{taken}")).to_string();
+    let save = "mutation($c: ID!, $a: CatiAnswersInput!) { saveCatiAnswers(callId: $c, answers: $a) }";
+    let first = gql_at(&base, &operator.token, save, json!({ "c": call, "a": { "premises": "2", "comment": "перше" } })).await;
+    assert!(first["data"]["saveCatiAnswers"].is_string(), "{first}");
+    // Keystrokes keep coming while the process dies.
+    let typing = {
+        let (base, token, call) = (base.clone(), operator.token.clone(), call.clone());
+        tokio::spawn(async move {
+            for i in 0..200 {
+                let answers = json!({ "premises": "3", "staff": "4", "comment": format!("друге {i}") });
+                let sent = reqwest::Client::new()
+                    .post(format!("{base}/graphql"))
+                    .bearer_auth(&token)
+                    .json(&json!({ "query": save, "variables": { "c": call, "a": answers } }))
+                    .send()
+                    .await;
+                if sent.is_err() {
+                    break;
+                }
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    server.kill().expect("kill -9");
+    server.wait().unwrap();
+    typing.await.unwrap();
+
+    let (mut server, base) = serve(&s.app, &[]);
+    set_clock(&base, kyiv(8, 10, 6)).await;
+    let mine = gql_at(
+        &base,
+        &operator.token,
+        "query { myCatiCase { callId attempts answers { premises staff comment } history { outcome } } }",
+        json!({}),
+    )
+    .await;
+    let case = &mine["data"]["myCatiCase"];
+    assert_eq!(case["callId"], call.as_str(), "the case is still on the operator's screen: {mine}");
+    assert_eq!(case["history"].as_array().unwrap().len(), 1, "the call under way is kept");
+    assert!(case["history"][0]["outcome"].is_null());
+    let answers = &case["answers"];
+    let whole = (answers["premises"] == "2" && answers["comment"] == "перше")
+        || (answers["premises"] == "3"
+            && answers["staff"] == "4"
+            && answers["comment"].as_str().is_some_and(|c| c.starts_with("друге")));
+    assert!(whole, "the answers of one save, whole: {answers}");
+    let done = gql_at(
+        &base,
+        &operator.token,
+        "mutation($c: ID!) { recordCatiOutcome(callId: $c, outcome: COMPLETE) { open attempts } }",
+        json!({ "c": call }),
+    )
+    .await;
+    assert_eq!(done["data"]["recordCatiOutcome"]["attempts"], 1, "{done}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    s.app.stop().await;
+}

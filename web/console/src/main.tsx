@@ -14,6 +14,8 @@ import { initialLang, t, type Lang } from "./i18n";
 import { FeedbackRoom } from "./feedback";
 import { ApiKeysRoom, ServiceEventsRoom } from "./integrations";
 import { InvitationsRoom } from "./invitations";
+import { CallsRoom } from "./calls";
+import { CallCenterRoom } from "./callcenter";
 import { QualityRoom } from "./quality";
 import { ServiceCatalogueRoom } from "./services";
 import { Payments } from "./payments";
@@ -34,6 +36,7 @@ type Me = StaffMeQuery["me"];
 const REVIEWERS = ["COORDINATOR", "ADMIN"];
 const PAYERS = ["PAYMENTS", "ADMIN"];
 const RESULT_READERS = ["CLIENT_VIEWER", "COORDINATOR", "ADMIN"];
+const OPERATORS = ["OPERATOR"];
 
 function useRoute(): string {
   const [route, setRoute] = useState(location.hash.replace(/^#\/?/, ""));
@@ -91,7 +94,7 @@ function SignIn({ lang, onDone }: { lang: Lang; onDone: () => void }) {
 }
 
 /** What a role may reach. */
-type Access = "reviews" | "pays" | "reads" | "admin";
+type Access = "reviews" | "pays" | "reads" | "admin" | "calls";
 
 /** One room of the console: its path (`#/<path>` or `#/<path>/<id>`), who may open it, its menu entry (or the
  * entry it belongs under), and its screen. The one route table: the menu, access and the screens follow it. */
@@ -144,6 +147,8 @@ const ROOMS: Room[] = [
   { path: "services", needs: "reviews", menu: (s) => s.servicesTitle, screen: ({ lang }) => <ServiceCatalogueRoom lang={lang} /> },
   { path: "events", needs: "reviews", menu: (s) => s.eventsTitle, screen: ({ lang }) => <ServiceEventsRoom lang={lang} /> },
   { path: "invitations", needs: "reviews", menu: (s) => s.invitationsTitle, screen: ({ lang }) => <InvitationsRoom lang={lang} /> },
+  { path: "call-center", needs: "reviews", menu: (s) => s.cati.centerTitle, screen: ({ lang }) => <CallCenterRoom lang={lang} /> },
+  { path: "calls", needs: "calls", menu: (s) => s.cati.callsTitle, screen: ({ lang }) => <CallsRoom lang={lang} /> },
   { path: "payments", needs: "pays", menu: (s) => s.payments, screen: ({ lang, userId }) => <Payments lang={lang} userId={userId} /> },
   {
     path: "results",
@@ -169,12 +174,12 @@ const ROOMS: Room[] = [
   { path: "keys", needs: "admin", menu: (s) => s.keysTitle, screen: ({ lang }) => <ApiKeysRoom lang={lang} /> },
 ];
 
-/** The room asked for if the role may open it, else the first the role has: the review queue, the payments or
- * the results (null: none). */
+/** The room asked for if the role may open it, else the first the role has: the review queue, the payments, the
+ * results or the calls (null: none). */
 function roomFor(path: string, id: string | undefined, may: (a: Access) => boolean): Room | null {
   const asked = ROOMS.find((r) => r.path === path && may(r.needs) && (r.id !== "required" || id));
   if (asked) return asked;
-  const fallback = may("reviews") ? "review" : may("pays") ? "payments" : may("reads") ? "results" : null;
+  const fallback = may("reviews") ? "review" : may("pays") ? "payments" : may("reads") ? "results" : may("calls") ? "calls" : null;
   return ROOMS.find((r) => r.path === fallback) ?? null;
 }
 
@@ -211,7 +216,9 @@ function Console() {
   const [path, id] = route.split("/");
   const may = (a: Access): boolean =>
     me !== null &&
-    ({ reviews: REVIEWERS, pays: PAYERS, reads: RESULT_READERS, admin: ["ADMIN"] } satisfies Record<Access, string[]>)[a].includes(me.role);
+    ({ reviews: REVIEWERS, pays: PAYERS, reads: RESULT_READERS, admin: ["ADMIN"], calls: OPERATORS } satisfies Record<Access, string[]>)[
+      a
+    ].includes(me.role);
   const room = roomFor(path, id, may);
   const screen = !me ? (
     <p>{s.loading}</p>

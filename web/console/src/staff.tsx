@@ -13,7 +13,7 @@ import { useOutcome } from "./outcome";
 import { MoreButton, usePages } from "./paging";
 
 type User = StaffUsersQuery["users"]["edges"][number]["node"];
-const STAFF_ROLES: Role[] = ["COORDINATOR", "PAYMENTS", "CLIENT_VIEWER", "ADMIN"];
+const STAFF_ROLES: Role[] = ["COORDINATOR", "PAYMENTS", "CLIENT_VIEWER", "OPERATOR", "ADMIN"];
 
 export function Staff({ lang }: { lang: Lang }) {
   const s = t(lang);

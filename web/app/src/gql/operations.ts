@@ -129,6 +129,8 @@ export type Role =
   | 'CLIENT_VIEWER'
   /** The fieldwork company's staff: shoppers, venues, waves, assignment, review. */
   | 'COORDINATOR'
+  /** A call center's interviewer: phones citizens for a study (phone interviews, docs/PHONE.md). */
+  | 'OPERATOR'
   /** The payments team: ledgers, payout batches, bank exports. */
   | 'PAYMENTS'
   /** A mystery shopper, using the mobile app. */

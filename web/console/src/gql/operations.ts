@@ -15,6 +15,94 @@ export type BonusStepInput = {
   bonusKopiykas: number;
 };
 
+/** The answers of an interview (the feedback form's questions), as typed. */
+export type CatiAnswersInput = {
+  comment?: string | null | undefined;
+  /** 1–4 each (жахливо…чудово). */
+  premises?: string | null | undefined;
+  /** 0–10. */
+  recommend?: string | null | undefined;
+  result?: string | null | undefined;
+  /** A service of the center's catalogue (`feedbackServices`). */
+  service?: string | null | undefined;
+  staff?: string | null | undefined;
+  waiting?: string | null | undefined;
+};
+
+/** What one call ended with, as the operator records it. */
+export type CatiOutcome =
+  | 'ANSWERING_MACHINE'
+  /** The respondent asked to be called at another time. */
+  | 'APPOINTMENT'
+  /** The interview began and was broken off with too few answers to keep. */
+  | 'BREAK_OFF'
+  | 'BUSY'
+  /** The interview was completed. */
+  | 'COMPLETE'
+  /** The number is not in service. */
+  | 'DISCONNECTED'
+  /** The respondent refused for good. */
+  | 'HARD_REFUSAL'
+  /** The person reached is not in the study's population (e.g. received no service). */
+  | 'NOT_ELIGIBLE'
+  | 'NO_ANSWER'
+  /** Ended early with enough answers to keep (the study's rule). */
+  | 'PARTIAL'
+  /** The case's quota was filled before it was interviewed. */
+  | 'QUOTA_FILLED'
+  /** The respondent refused for now ("not today"): a refusal-conversion operator tries again in a week. */
+  | 'SOFT_REFUSAL'
+  /** The number does not reach the sampled person. */
+  | 'WRONG_NUMBER';
+
+export type CatiQuotaInput = {
+  /** Cases to draw. */
+  sample: number;
+  /** The oblast's name, the center's id, or the service's code (as `strata` says). */
+  stratum: string;
+  /** Completed interviews that close it. */
+  target: number;
+};
+
+/** A study's call discipline. */
+export type CatiRulesInput = {
+  answeringMachineMinutes: number;
+  /** An appointment is offered this many minutes early. */
+  appointmentEarlyMinutes: number;
+  busyMinutes: number;
+  maxAttempts: number;
+  noAnswerMinutes: number;
+  /** A soft refusal is called again after this many days, by a refusal converter. */
+  softRefusalDays: number;
+  weekdayEnd: string;
+  /** Calling hours in the respondent's zone, `HH:MM`: Monday–Friday… */
+  weekdayStart: string;
+  weekendEnd: string;
+  /** …and Saturday–Sunday. */
+  weekendStart: string;
+};
+
+/** What a study's quotas are set on. */
+export type CatiStrata =
+  | 'CENTER'
+  | 'OBLAST'
+  | 'SERVICE';
+
+export type CatiStudyInput = {
+  clientId: string | number;
+  /** First and last service day, `YYYY-MM-DD`. */
+  from: string;
+  name: string;
+  quotas?: Array<CatiQuotaInput>;
+  /** The defaults (docs/PHONE.md) when left out. */
+  rules?: CatiRulesInput | null | undefined;
+  /** For every stratum without its own quota. */
+  samplePerStratum: number;
+  strata: CatiStrata;
+  targetPerStratum: number;
+  to: string;
+};
+
 export type CreateApiKeyInput = {
   /** Needed for `events:write`. */
   clientId?: string | number | null | undefined;
@@ -165,6 +253,8 @@ export type Role =
   | 'CLIENT_VIEWER'
   /** The fieldwork company's staff: shoppers, venues, waves, assignment, review. */
   | 'COORDINATOR'
+  /** A call center's interviewer: phones citizens for a study (phone interviews, docs/PHONE.md). */
+  | 'OPERATOR'
   /** The payments team: ledgers, payout batches, bank exports. */
   | 'PAYMENTS'
   /** A mystery shopper, using the mobile app. */
@@ -433,6 +523,32 @@ export type CancelPayoutBatchMutationVariables = Exact<{
 
 export type CancelPayoutBatchMutation = { cancelPayoutBatch: { id: string, state: PayoutBatchState } };
 
+export type CatiBoardQueryVariables = Exact<{
+  studyId: string | number;
+}>;
+
+
+export type CatiBoardQuery = { catiBoard: { at: string, inSample: number, open: number, neverCalled: number, study: { id: string, name: string, status: string, seed: string | null, eligible: number | null, drawn: number | null, strata: CatiStrata }, live: Array<{ operatorId: string, operator: string, caseId: string, centerName: string, phoneMasked: string | null, startedAt: string, seconds: number, lapsed: boolean }>, operators: Array<{ operatorId: string, operator: string, calls: number, completes: number, completesLastHour: number, hours: number, completesPerHour: number }>, outcomes: Array<{ outcome: CatiOutcome, aaporCode: string, category: string, finalOutcome: boolean, calls: number }>, quotas: Array<{ stratum: string, label: string, sample: number, target: number, completes: number }>, appointmentsDue: Array<{ caseId: string, centerName: string, at: string, phoneMasked: string | null }>, rates: Array<{ level: string, key: string, label: string, cases: number, i: number, p: number, r: number, nc: number, o: number, uh: number, uo: number, ne: number, rr1: number | null, coop1: number | null, ref1: number | null, con1: number | null }> } };
+
+export type CatiCaseFieldsFragment = { id: string, callId: string, studyId: string, source: string, centerName: string, centerAddress: string, oblast: string, service: string | null, respondentName: string | null, phoneMasked: string | null, timeZone: string, localTime: string, attempts: number, lastOutcome: CatiOutcome | null, appointmentAt: string | null, appointmentLocal: string | null, open: boolean, answersSavedAt: string | null, leaseUntil: string | null, answers: { service: string | null, premises: string | null, staff: string | null, waiting: string | null, result: string | null, recommend: string | null, comment: string | null }, history: Array<{ id: string, number: number, startedAt: string, endedAt: string | null, outcome: CatiOutcome | null, aaporCode: string | null, abandoned: boolean, appointmentAt: string | null, note: string | null }>, services: Array<{ code: string, nameUk: string, nameEn: string }> };
+
+export type CatiOpenStudiesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatiOpenStudiesQuery = { catiOpenStudies: Array<{ id: string, name: string, from: string, to: string }> };
+
+export type CatiOperatorsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatiOperatorsQuery = { catiOperators: Array<{ id: string, email: string, convertsRefusals: boolean }> };
+
+export type CatiStudiesQueryVariables = Exact<{
+  clientId: string | number;
+}>;
+
+
+export type CatiStudiesQuery = { catiStudies: Array<{ id: string, name: string, from: string, to: string, strata: CatiStrata, status: string, seed: string | null, eligible: number | null, drawn: number | null, drawnAt: string | null }> };
+
 export type ChecklistListQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -444,6 +560,13 @@ export type ChecklistVersionForEditQueryVariables = Exact<{
 
 
 export type ChecklistVersionForEditQuery = { checklistVersion: { id: string, checklistId: string, version: number, status: VersionStatus, definition: unknown } };
+
+export type CloseCatiStudyMutationVariables = Exact<{
+  studyId: string | number;
+}>;
+
+
+export type CloseCatiStudyMutation = { closeCatiStudy: { id: string, status: string } };
 
 export type CloseWaveMutationVariables = Exact<{
   id: string | number;
@@ -475,6 +598,13 @@ export type CreateApiKeyMutationVariables = Exact<{
 
 
 export type CreateApiKeyMutation = { createApiKey: { secret: string, key: { id: string, name: string, prefix: string } } };
+
+export type CreateCatiStudyMutationVariables = Exact<{
+  input: CatiStudyInput;
+}>;
+
+
+export type CreateCatiStudyMutation = { createCatiStudy: { id: string, name: string, status: string } };
 
 export type CreateChecklistMutationVariables = Exact<{
   clientId: string | number;
@@ -509,6 +639,14 @@ export type CreateWaveMutationVariables = Exact<{
 
 export type CreateWaveMutation = { createWave: { id: string, status: WaveStatus } };
 
+export type DrawCatiSampleMutationVariables = Exact<{
+  studyId: string | number;
+  seed?: string | null | undefined;
+}>;
+
+
+export type DrawCatiSampleMutation = { drawCatiSample: { study: { id: string, status: string, seed: string | null, eligible: number | null, drawn: number | null }, strata: Array<{ stratum: string, eligible: number, drawn: number }> } };
+
 export type ExtendWaveMutationVariables = Exact<{
   id: string | number;
   endsOn: string;
@@ -539,6 +677,21 @@ export type FeedbackResponsesQueryVariables = Exact<{
 
 
 export type FeedbackResponsesQuery = { feedbackResponses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, venueName: string, channel: string, serviceCode: string | null, premises: number | null, staff: number | null, waiting: number | null, result: number | null, recommend: number | null, comment: string | null, commentMasked: string | null, masked: Array<string>, contactName: string | null, contactPhone: string | null, contactEmail: string | null, riskScore: number, riskReasons: Array<string>, counted: boolean, moderation: Moderation, createdAt: string } }> } };
+
+export type HoldCatiCaseMutationVariables = Exact<{
+  callId: string | number;
+}>;
+
+
+export type HoldCatiCaseMutation = { holdCatiCase: string };
+
+export type ImportCatiContactsMutationVariables = Exact<{
+  studyId: string | number;
+  file: File;
+}>;
+
+
+export type ImportCatiContactsMutation = { importCatiContacts: { added: number, repeated: number, refused: Array<{ row: number, field: string, message: string }> } };
 
 export type ImportPayoutStatusMutationVariables = Exact<{
   batchId: string | number;
@@ -618,6 +771,18 @@ export type ModerateFeedbackMutationVariables = Exact<{
 
 export type ModerateFeedbackMutation = { moderateFeedback: { id: string, moderation: Moderation } };
 
+export type MyCatiCaseQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCatiCaseQuery = { myCatiCase: { id: string, callId: string, studyId: string, source: string, centerName: string, centerAddress: string, oblast: string, service: string | null, respondentName: string | null, phoneMasked: string | null, timeZone: string, localTime: string, attempts: number, lastOutcome: CatiOutcome | null, appointmentAt: string | null, appointmentLocal: string | null, open: boolean, answersSavedAt: string | null, leaseUntil: string | null, answers: { service: string | null, premises: string | null, staff: string | null, waiting: string | null, result: string | null, recommend: string | null, comment: string | null }, history: Array<{ id: string, number: number, startedAt: string, endedAt: string | null, outcome: CatiOutcome | null, aaporCode: string | null, abandoned: boolean, appointmentAt: string | null, note: string | null }>, services: Array<{ code: string, nameUk: string, nameEn: string }> } | null };
+
+export type NextCatiCaseMutationVariables = Exact<{
+  studyId: string | number;
+}>;
+
+
+export type NextCatiCaseMutation = { nextCatiCase: { id: string, callId: string, studyId: string, source: string, centerName: string, centerAddress: string, oblast: string, service: string | null, respondentName: string | null, phoneMasked: string | null, timeZone: string, localTime: string, attempts: number, lastOutcome: CatiOutcome | null, appointmentAt: string | null, appointmentLocal: string | null, open: boolean, answersSavedAt: string | null, leaseUntil: string | null, answers: { service: string | null, premises: string | null, staff: string | null, waiting: string | null, result: string | null, recommend: string | null, comment: string | null }, history: Array<{ id: string, number: number, startedAt: string, endedAt: string | null, outcome: CatiOutcome | null, aaporCode: string | null, abandoned: boolean, appointmentAt: string | null, note: string | null }>, services: Array<{ code: string, nameUk: string, nameEn: string }> } | null };
+
 export type OfferTaskMutationVariables = Exact<{
   taskId: string | number;
   shopperId: string | number;
@@ -678,6 +843,17 @@ export type QualityIndexQueryVariables = Exact<{
 
 export type QualityIndexQuery = { qualityPeriods: Array<string>, qualityIndex: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { venueId: string, name: string, oblast: string, sizeClass: string | null, responses: number, visits: number, rank: number | null, rankOf: number | null, headline: { value: number, low: number, high: number } | null, ratings: { n: number, estimate: { value: number } | null }, loyalty: { n: number, estimate: { value: number } | null }, mystery: { n: number, estimate: { value: number } | null } } }> } };
 
+export type RecordCatiOutcomeMutationVariables = Exact<{
+  callId: string | number;
+  outcome: CatiOutcome;
+  appointmentAt?: string | null | undefined;
+  answers?: CatiAnswersInput | null | undefined;
+  note?: string | null | undefined;
+}>;
+
+
+export type RecordCatiOutcomeMutation = { recordCatiOutcome: { id: string, callId: string, studyId: string, source: string, centerName: string, centerAddress: string, oblast: string, service: string | null, respondentName: string | null, phoneMasked: string | null, timeZone: string, localTime: string, attempts: number, lastOutcome: CatiOutcome | null, appointmentAt: string | null, appointmentLocal: string | null, open: boolean, answersSavedAt: string | null, leaseUntil: string | null, answers: { service: string | null, premises: string | null, staff: string | null, waiting: string | null, result: string | null, recommend: string | null, comment: string | null }, history: Array<{ id: string, number: number, startedAt: string, endedAt: string | null, outcome: CatiOutcome | null, aaporCode: string | null, abandoned: boolean, appointmentAt: string | null, note: string | null }>, services: Array<{ code: string, nameUk: string, nameEn: string }> } };
+
 export type ResultWavesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -689,6 +865,13 @@ export type ResumeWaveMutationVariables = Exact<{
 
 
 export type ResumeWaveMutation = { resumeWave: { id: string, status: WaveStatus } };
+
+export type RevealCatiPhoneMutationVariables = Exact<{
+  callId: string | number;
+}>;
+
+
+export type RevealCatiPhoneMutation = { revealCatiPhone: string };
 
 export type ReviewQueueQueryVariables = Exact<{
   waveId?: string | number | null | undefined;
@@ -740,6 +923,14 @@ export type RotateFeedbackCodeMutationVariables = Exact<{
 
 export type RotateFeedbackCodeMutation = { rotateFeedbackCode: { link: string, createdAt: string, posterPath: string, posterPdfPath: string, qrPngPath: string } };
 
+export type SaveCatiAnswersMutationVariables = Exact<{
+  callId: string | number;
+  answers: CatiAnswersInput;
+}>;
+
+
+export type SaveCatiAnswersMutation = { saveCatiAnswers: string };
+
 export type SaveServiceMutationVariables = Exact<{
   input: ServiceInput;
 }>;
@@ -778,6 +969,14 @@ export type SetInvitationPolicyMutationVariables = Exact<{
 
 
 export type SetInvitationPolicyMutation = { setInvitationPolicy: { share: number, cooldownDays: number, delayMinutes: number, windowStart: string, windowEnd: string, maxWaitHours: number, dailyBudget: number | null } };
+
+export type SetOperatorConvertsRefusalsMutationVariables = Exact<{
+  userId: string | number;
+  converts: boolean;
+}>;
+
+
+export type SetOperatorConvertsRefusalsMutation = { setOperatorConvertsRefusals: boolean };
 
 export type SetShopperStatusMutationVariables = Exact<{
   shopperId: string | number;
@@ -955,7 +1154,54 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const CatiCaseFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CatiCaseFields on CatiCase {
+  id
+  callId
+  studyId
+  source
+  centerName
+  centerAddress
+  oblast
+  service
+  respondentName
+  phoneMasked
+  timeZone
+  localTime
+  attempts
+  lastOutcome
+  appointmentAt
+  appointmentLocal
+  open
+  answers {
+    service
+    premises
+    staff
+    waiting
+    result
+    recommend
+    comment
+  }
+  answersSavedAt
+  leaseUntil
+  history {
+    id
+    number
+    startedAt
+    endedAt
+    outcome
+    aaporCode
+    abandoned
+    appointmentAt
+    note
+  }
+  services {
+    code
+    nameUk
+    nameEn
+  }
+}
+    `, {"fragmentName":"CatiCaseFields"}) as unknown as TypedDocumentString<CatiCaseFieldsFragment, unknown>;
 export const ApiKeysDocument = new TypedDocumentString(`
     query ApiKeys($includeInactive: Boolean!, $first: Int, $after: String) {
   apiKeys(includeInactive: $includeInactive, first: $first, after: $after) {
@@ -1060,6 +1306,117 @@ export const CancelPayoutBatchDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CancelPayoutBatchMutation, CancelPayoutBatchMutationVariables>;
+export const CatiBoardDocument = new TypedDocumentString(`
+    query CatiBoard($studyId: ID!) {
+  catiBoard(studyId: $studyId) {
+    at
+    inSample
+    open
+    neverCalled
+    study {
+      id
+      name
+      status
+      seed
+      eligible
+      drawn
+      strata
+    }
+    live {
+      operatorId
+      operator
+      caseId
+      centerName
+      phoneMasked
+      startedAt
+      seconds
+      lapsed
+    }
+    operators {
+      operatorId
+      operator
+      calls
+      completes
+      completesLastHour
+      hours
+      completesPerHour
+    }
+    outcomes {
+      outcome
+      aaporCode
+      category
+      finalOutcome
+      calls
+    }
+    quotas {
+      stratum
+      label
+      sample
+      target
+      completes
+    }
+    appointmentsDue {
+      caseId
+      centerName
+      at
+      phoneMasked
+    }
+    rates {
+      level
+      key
+      label
+      cases
+      i
+      p
+      r
+      nc
+      o
+      uh
+      uo
+      ne
+      rr1
+      coop1
+      ref1
+      con1
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CatiBoardQuery, CatiBoardQueryVariables>;
+export const CatiOpenStudiesDocument = new TypedDocumentString(`
+    query CatiOpenStudies {
+  catiOpenStudies {
+    id
+    name
+    from
+    to
+  }
+}
+    `) as unknown as TypedDocumentString<CatiOpenStudiesQuery, CatiOpenStudiesQueryVariables>;
+export const CatiOperatorsDocument = new TypedDocumentString(`
+    query CatiOperators {
+  catiOperators {
+    id
+    email
+    convertsRefusals
+  }
+}
+    `) as unknown as TypedDocumentString<CatiOperatorsQuery, CatiOperatorsQueryVariables>;
+export const CatiStudiesDocument = new TypedDocumentString(`
+    query CatiStudies($clientId: ID!) {
+  catiStudies(clientId: $clientId) {
+    id
+    name
+    from
+    to
+    strata
+    status
+    seed
+    eligible
+    drawn
+    drawnAt
+  }
+}
+    `) as unknown as TypedDocumentString<CatiStudiesQuery, CatiStudiesQueryVariables>;
 export const ChecklistListDocument = new TypedDocumentString(`
     query ChecklistList {
   checklists(first: 100) {
@@ -1094,6 +1451,14 @@ export const ChecklistVersionForEditDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ChecklistVersionForEditQuery, ChecklistVersionForEditQueryVariables>;
+export const CloseCatiStudyDocument = new TypedDocumentString(`
+    mutation CloseCatiStudy($studyId: ID!) {
+  closeCatiStudy(studyId: $studyId) {
+    id
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CloseCatiStudyMutation, CloseCatiStudyMutationVariables>;
 export const CloseWaveDocument = new TypedDocumentString(`
     mutation CloseWave($id: ID!, $reason: String!) {
   closeWave(id: $id, reason: $reason) {
@@ -1128,6 +1493,15 @@ export const CreateApiKeyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateApiKeyMutation, CreateApiKeyMutationVariables>;
+export const CreateCatiStudyDocument = new TypedDocumentString(`
+    mutation CreateCatiStudy($input: CatiStudyInput!) {
+  createCatiStudy(input: $input) {
+    id
+    name
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<CreateCatiStudyMutation, CreateCatiStudyMutationVariables>;
 export const CreateChecklistDocument = new TypedDocumentString(`
     mutation CreateChecklist($clientId: ID!, $name: String!, $definition: JSON!) {
   createChecklist(clientId: $clientId, name: $name, definition: $definition) {
@@ -1175,6 +1549,24 @@ export const CreateWaveDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateWaveMutation, CreateWaveMutationVariables>;
+export const DrawCatiSampleDocument = new TypedDocumentString(`
+    mutation DrawCatiSample($studyId: ID!, $seed: String) {
+  drawCatiSample(studyId: $studyId, seed: $seed) {
+    study {
+      id
+      status
+      seed
+      eligible
+      drawn
+    }
+    strata {
+      stratum
+      eligible
+      drawn
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DrawCatiSampleMutation, DrawCatiSampleMutationVariables>;
 export const ExtendWaveDocument = new TypedDocumentString(`
     mutation ExtendWave($id: ID!, $endsOn: String!) {
   extendWave(id: $id, endsOn: $endsOn) {
@@ -1248,6 +1640,24 @@ export const FeedbackResponsesDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<FeedbackResponsesQuery, FeedbackResponsesQueryVariables>;
+export const HoldCatiCaseDocument = new TypedDocumentString(`
+    mutation HoldCatiCase($callId: ID!) {
+  holdCatiCase(callId: $callId)
+}
+    `) as unknown as TypedDocumentString<HoldCatiCaseMutation, HoldCatiCaseMutationVariables>;
+export const ImportCatiContactsDocument = new TypedDocumentString(`
+    mutation ImportCatiContacts($studyId: ID!, $file: Upload!) {
+  importCatiContacts(studyId: $studyId, file: $file) {
+    added
+    repeated
+    refused {
+      row
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ImportCatiContactsMutation, ImportCatiContactsMutationVariables>;
 export const ImportPayoutStatusDocument = new TypedDocumentString(`
     mutation ImportPayoutStatus($batchId: ID!, $file: Upload!) {
   importPayoutStatus(batchId: $batchId, file: $file) {
@@ -1385,6 +1795,110 @@ export const ModerateFeedbackDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ModerateFeedbackMutation, ModerateFeedbackMutationVariables>;
+export const MyCatiCaseDocument = new TypedDocumentString(`
+    query MyCatiCase {
+  myCatiCase {
+    ...CatiCaseFields
+  }
+}
+    fragment CatiCaseFields on CatiCase {
+  id
+  callId
+  studyId
+  source
+  centerName
+  centerAddress
+  oblast
+  service
+  respondentName
+  phoneMasked
+  timeZone
+  localTime
+  attempts
+  lastOutcome
+  appointmentAt
+  appointmentLocal
+  open
+  answers {
+    service
+    premises
+    staff
+    waiting
+    result
+    recommend
+    comment
+  }
+  answersSavedAt
+  leaseUntil
+  history {
+    id
+    number
+    startedAt
+    endedAt
+    outcome
+    aaporCode
+    abandoned
+    appointmentAt
+    note
+  }
+  services {
+    code
+    nameUk
+    nameEn
+  }
+}`) as unknown as TypedDocumentString<MyCatiCaseQuery, MyCatiCaseQueryVariables>;
+export const NextCatiCaseDocument = new TypedDocumentString(`
+    mutation NextCatiCase($studyId: ID!) {
+  nextCatiCase(studyId: $studyId) {
+    ...CatiCaseFields
+  }
+}
+    fragment CatiCaseFields on CatiCase {
+  id
+  callId
+  studyId
+  source
+  centerName
+  centerAddress
+  oblast
+  service
+  respondentName
+  phoneMasked
+  timeZone
+  localTime
+  attempts
+  lastOutcome
+  appointmentAt
+  appointmentLocal
+  open
+  answers {
+    service
+    premises
+    staff
+    waiting
+    result
+    recommend
+    comment
+  }
+  answersSavedAt
+  leaseUntil
+  history {
+    id
+    number
+    startedAt
+    endedAt
+    outcome
+    aaporCode
+    abandoned
+    appointmentAt
+    note
+  }
+  services {
+    code
+    nameUk
+    nameEn
+  }
+}`) as unknown as TypedDocumentString<NextCatiCaseMutation, NextCatiCaseMutationVariables>;
 export const OfferTaskDocument = new TypedDocumentString(`
     mutation OfferTask($taskId: ID!, $shopperId: ID!, $reason: String!, $acceptWithinHours: Int!) {
   offerTask(
@@ -1542,6 +2056,64 @@ export const QualityIndexDocument = new TypedDocumentString(`
   qualityPeriods(clientId: $clientId)
 }
     `) as unknown as TypedDocumentString<QualityIndexQuery, QualityIndexQueryVariables>;
+export const RecordCatiOutcomeDocument = new TypedDocumentString(`
+    mutation RecordCatiOutcome($callId: ID!, $outcome: CatiOutcome!, $appointmentAt: String, $answers: CatiAnswersInput, $note: String) {
+  recordCatiOutcome(
+    callId: $callId
+    outcome: $outcome
+    appointmentAt: $appointmentAt
+    answers: $answers
+    note: $note
+  ) {
+    ...CatiCaseFields
+  }
+}
+    fragment CatiCaseFields on CatiCase {
+  id
+  callId
+  studyId
+  source
+  centerName
+  centerAddress
+  oblast
+  service
+  respondentName
+  phoneMasked
+  timeZone
+  localTime
+  attempts
+  lastOutcome
+  appointmentAt
+  appointmentLocal
+  open
+  answers {
+    service
+    premises
+    staff
+    waiting
+    result
+    recommend
+    comment
+  }
+  answersSavedAt
+  leaseUntil
+  history {
+    id
+    number
+    startedAt
+    endedAt
+    outcome
+    aaporCode
+    abandoned
+    appointmentAt
+    note
+  }
+  services {
+    code
+    nameUk
+    nameEn
+  }
+}`) as unknown as TypedDocumentString<RecordCatiOutcomeMutation, RecordCatiOutcomeMutationVariables>;
 export const ResultWavesDocument = new TypedDocumentString(`
     query ResultWaves {
   waves(first: 30) {
@@ -1569,6 +2141,11 @@ export const ResumeWaveDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ResumeWaveMutation, ResumeWaveMutationVariables>;
+export const RevealCatiPhoneDocument = new TypedDocumentString(`
+    mutation RevealCatiPhone($callId: ID!) {
+  revealCatiPhone(callId: $callId)
+}
+    `) as unknown as TypedDocumentString<RevealCatiPhoneMutation, RevealCatiPhoneMutationVariables>;
 export const ReviewQueueDocument = new TypedDocumentString(`
     query ReviewQueue($waveId: ID, $oblast: String, $flag: FlagCode, $minAgeHours: Int, $state: VisitState, $first: Int, $after: String) {
   reviewQueue(
@@ -1660,6 +2237,11 @@ export const RotateFeedbackCodeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RotateFeedbackCodeMutation, RotateFeedbackCodeMutationVariables>;
+export const SaveCatiAnswersDocument = new TypedDocumentString(`
+    mutation SaveCatiAnswers($callId: ID!, $answers: CatiAnswersInput!) {
+  saveCatiAnswers(callId: $callId, answers: $answers)
+}
+    `) as unknown as TypedDocumentString<SaveCatiAnswersMutation, SaveCatiAnswersMutationVariables>;
 export const SaveServiceDocument = new TypedDocumentString(`
     mutation SaveService($input: ServiceInput!) {
   saveService(input: $input) {
@@ -1732,6 +2314,11 @@ export const SetInvitationPolicyDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<SetInvitationPolicyMutation, SetInvitationPolicyMutationVariables>;
+export const SetOperatorConvertsRefusalsDocument = new TypedDocumentString(`
+    mutation SetOperatorConvertsRefusals($userId: ID!, $converts: Boolean!) {
+  setOperatorConvertsRefusals(userId: $userId, converts: $converts)
+}
+    `) as unknown as TypedDocumentString<SetOperatorConvertsRefusalsMutation, SetOperatorConvertsRefusalsMutationVariables>;
 export const SetShopperStatusDocument = new TypedDocumentString(`
     mutation SetShopperStatus($shopperId: ID!, $status: UserStatus!, $reason: String) {
   setShopperStatus(shopperId: $shopperId, status: $status, reason: $reason) {
