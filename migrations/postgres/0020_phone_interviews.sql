@@ -70,7 +70,8 @@ CREATE TABLE cati_cases (
     created_at       BIGINT NOT NULL,
     CONSTRAINT cati_cases_source_key UNIQUE (study_id, source, source_id)
 );
-CREATE INDEX cati_cases_queue_idx ON cati_cases (study_id, priority, due_at) WHERE open = 1;
+-- The queue in its order, so that "next case" reads the first due case without sorting the study.
+CREATE INDEX cati_cases_queue_idx ON cati_cases (study_id, priority, due_at, id) WHERE open = 1;
 CREATE INDEX cati_cases_phone_idx ON cati_cases (study_id, phone_hash);
 CREATE INDEX cati_cases_lease_idx ON cati_cases (leased_by) WHERE leased_by IS NOT NULL;
 CREATE INDEX cati_cases_venue_idx ON cati_cases (study_id, venue_id);

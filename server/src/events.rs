@@ -515,7 +515,8 @@ async fn centers<'a>(
     Ok(found)
 }
 
-async fn catalogue(tx: &mut Tx) -> AppResult<HashSet<(String, String)>> {
+/// Every (venue type, service code) of the service catalogue.
+pub(crate) async fn catalogue(tx: &mut Tx) -> AppResult<HashSet<(String, String)>> {
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT venue_type, code FROM service_catalogue")
         .fetch_all(&mut **tx)
         .await?;

@@ -76,32 +76,33 @@ impl Cati {
     /// they have one (so pressing twice, or a retried request, is the same case); `None` when nothing may be
     /// called now. Safe when many operators ask at once: each case goes to one of them.
     pub async fn next_case(&self, actor: &Actor, study_id: &str) -> AppResult<Option<Handed>> {
-        let study = self.study(study_id).await?;
-        if study.status != "OPEN" {
+        let postgres = self.db.backend() == Backend::Postgres;
+        let mut tx = self.db.begin_write().await?;
+        let now = tx.now_ms();
+        // The operator's row, locked on PostgreSQL so that their requests run one at a time (SQLite's write
+        // transaction already does that), read with the study's state and rules.
+        let (converts, status, rules): (i64, String, String) = sqlx::query_as(&format!(
+            "SELECT u.converts_refusals, s.status, s.rules FROM users u JOIN cati_studies s ON s.id = $2 \
+             WHERE u.id = $1{}",
+            if postgres { " FOR UPDATE OF u" } else { "" }
+        ))
+        .bind(&actor.user_id)
+        .bind(study_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound("study"))?;
+        if status != "OPEN" {
             return Err(AppError::Rule {
                 rule: "STUDY_NOT_OPEN",
                 message: msg!("cati-study-not-open"),
             });
         }
-        let rules = study.call_rules()?;
+        let rules: crate::domain::cati::CallRules =
+            serde_json::from_str(&rules).map_err(|e| AppError::Internal(e.into()))?;
         let operator = Operator {
-            converts_refusals: sqlx::query_scalar::<_, i64>("SELECT converts_refusals FROM users WHERE id = $1")
-                .bind(&actor.user_id)
-                .fetch_optional(self.db.pool())
-                .await?
-                .unwrap_or(0)
-                == 1,
+            converts_refusals: converts == 1,
         };
-        let postgres = self.db.backend() == Backend::Postgres;
-        let mut tx = self.db.begin_write().await?;
-        let now = tx.now_ms();
-        if postgres {
-            // One request of this operator at a time (SQLite's write transaction already is).
-            sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-                .bind(&actor.user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // Asked after the lock, so that a request of the same operator that just leased a case is seen.
         let held: Option<String> =
             sqlx::query_scalar("SELECT id FROM cati_cases WHERE leased_by = $1 AND call_id IS NOT NULL LIMIT 1")
                 .bind(&actor.user_id)
@@ -117,11 +118,15 @@ impl Cati {
         // calling hours moves to its next moment and the next one is looked at.
         let mut looked_at = std::collections::HashSet::new();
         for _ in 0..LOOK_AT_MOST {
+            // The first due in the queue index's order (its quota asked per case), so that it is found without
+            // sorting the study; then its facts, in the same statement.
             let candidate: Option<CaseRecord> = sqlx::query_as(&format!(
-                "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.study_id = $1 AND c.open = 1 AND c.due_at <= $2 \
-                 AND (c.lease_until IS NULL OR c.lease_until <= $2) AND q.completes < q.target \
-                 AND (c.converters_only = 0 OR $3 = 1) ORDER BY c.priority, c.due_at, c.id LIMIT 1{}",
-                if postgres { " FOR UPDATE OF c SKIP LOCKED" } else { "" }
+                "SELECT {CASE_COLUMNS} FROM {CASE_FROM} WHERE c.id = (SELECT f.id FROM cati_cases f \
+                 WHERE f.study_id = $1 AND f.open = 1 AND f.due_at <= $2 \
+                 AND (f.lease_until IS NULL OR f.lease_until <= $2) AND (f.converters_only = 0 OR $3 = 1) \
+                 AND EXISTS (SELECT 1 FROM cati_quotas fq WHERE fq.study_id = f.study_id AND fq.stratum = f.stratum \
+                 AND fq.completes < fq.target) ORDER BY f.priority, f.due_at, f.id LIMIT 1{})",
+                if postgres { " FOR UPDATE SKIP LOCKED" } else { "" }
             ))
             .bind(study_id)
             .bind(now)
@@ -164,8 +169,34 @@ impl Cati {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                // A case never called nor handed out has no history but this call.
+                let history = if candidate.attempts == 0 && candidate.call_id.is_none() {
+                    vec![CallHistory {
+                        id: call_id.clone(),
+                        number: 1,
+                        started_at: now,
+                        ended_at: None,
+                        outcome: None,
+                        abandoned: 0,
+                        appointment_at: None,
+                        note: None,
+                    }]
+                } else {
+                    history_in(&mut tx, &candidate.id).await?
+                };
                 tx.commit().await?;
-                return Ok(Some(self.handed(&candidate.id).await?));
+                let until = now + self.lease_ms;
+                return Ok(Some(Handed {
+                    case: CaseRecord {
+                        leased_by: Some(actor.user_id.clone()),
+                        lease_until: Some(until),
+                        call_id: Some(call_id.clone()),
+                        ..candidate
+                    },
+                    call_id,
+                    lease_until: until,
+                    history,
+                }));
             }
             match availability(&rules, &facts, now) {
                 Availability::Later(at) => {
@@ -281,7 +312,15 @@ impl Cati {
         if case.call_id.as_deref() != Some(call_id) {
             return Err(AppError::conflict(msg!("cati-case-taken")));
         }
-        let study = self.study(&case.study_id).await?;
+        // Read in this transaction: a second connection taken while this one is held could wait for ever when
+        // every connection is held the same way.
+        let study: super::StudyRecord = sqlx::query_as(&format!(
+            "SELECT {} FROM cati_studies WHERE id = $1",
+            super::STUDY_COLUMNS
+        ))
+        .bind(&case.study_id)
+        .fetch_one(&mut *tx)
+        .await?;
         let rules = study.call_rules()?;
         let zone = case.time_zone();
 
@@ -367,8 +406,26 @@ impl Cati {
                 .execute(&mut *tx)
                 .await?;
         }
+        let history = history_in(&mut tx, &case_id).await?;
         tx.commit().await?;
-        self.handed_call(&case_id, call_id).await
+        Ok(Handed {
+            case: CaseRecord {
+                open: i64::from(next.open),
+                attempts: i64::from(after.attempts),
+                last_outcome: Some(input.outcome.as_str().to_string()),
+                last_call_at: Some(now),
+                appointment_at: after.appointment_at_ms,
+                leased_by: None,
+                lease_until: None,
+                call_id: None,
+                answers: Some(answers_text),
+                answers_at: Some(now),
+                ..case
+            },
+            call_id: call_id.to_string(),
+            lease_until: 0,
+            history,
+        })
     }
 
     /// The case of this operator's call under way (`CONFLICT` when the case has moved on to someone else).
@@ -423,14 +480,16 @@ impl Cati {
 
     /// A case's calls, first first.
     pub async fn history(&self, case_id: &str) -> AppResult<Vec<CallHistory>> {
-        Ok(sqlx::query_as(
-            "SELECT id, number, started_at, ended_at, outcome, abandoned, appointment_at, note FROM cati_calls \
-             WHERE case_id = $1 ORDER BY started_at, id",
-        )
-        .bind(case_id)
-        .fetch_all(self.db.pool())
-        .await?)
+        Ok(sqlx::query_as(HISTORY).bind(case_id).fetch_all(self.db.pool()).await?)
     }
+}
+
+const HISTORY: &str = "SELECT id, number, started_at, ended_at, outcome, abandoned, appointment_at, note \
+                       FROM cati_calls WHERE case_id = $1 ORDER BY started_at, id";
+
+/// A case's calls, read in the caller's transaction.
+async fn history_in(tx: &mut Tx, case_id: &str) -> AppResult<Vec<CallHistory>> {
+    Ok(sqlx::query_as(HISTORY).bind(case_id).fetch_all(&mut **tx).await?)
 }
 
 async fn extend(tx: &mut Tx, case_id: &str, operator: &str, until: i64) -> AppResult<()> {

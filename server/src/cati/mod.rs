@@ -72,10 +72,15 @@ const STUDY_COLUMNS: &str = "id, client_id, name, period_from, period_to, strata
 
 /// The answers of an interview as the operator types them (the feedback form's questions): each a text as the
 /// form sends it, checked in full when the interview is completed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Serialize, Deserialize, async_graphql::SimpleObject, async_graphql::InputObject,
+)]
 #[serde(default)]
+#[graphql(name = "CatiAnswers", input_name = "CatiAnswersInput")]
 pub struct Answers {
+    /// A service of the center's catalogue (`services` of the case).
     pub service: Option<String>,
+    /// 1–4 each (жахливо…чудово).
     pub premises: Option<String>,
     pub staff: Option<String>,
     pub waiting: Option<String>,

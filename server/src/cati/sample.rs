@@ -195,7 +195,7 @@ impl Cati {
         let mut tx = self.db.begin_write().await?;
         let now = tx.now_ms();
         let centers = centers(&mut tx, &study.client_id).await?;
-        let services = catalogue(&mut tx).await?;
+        let services = crate::events::catalogue(&mut tx).await?;
         let mut seen: HashSet<String> = HashSet::new();
         for (row, contact) in rows {
             let mut errors = Vec::new();
@@ -257,7 +257,7 @@ impl Cati {
                 phone_hash: Some(hash),
                 phone_masked: Some(phone.masked()),
             };
-            insert_case(&mut tx, study_id, &case, now).await?;
+            insert_cases(&mut tx, study_id, std::slice::from_ref(&case), now).await?;
             report.added += 1;
         }
         audit(
@@ -323,7 +323,10 @@ impl Cati {
                 .bind(study_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        let default = quotas.iter().find(|q| q.0 == super::DEFAULT_STRATUM).map_or((0, 0), |q| (q.1, q.2));
+        let default = quotas
+            .iter()
+            .find(|q| q.0 == super::DEFAULT_STRATUM)
+            .map_or((0, 0), |q| (q.1, q.2));
         let mut per_stratum: BTreeMap<String, u32> = BTreeMap::new();
         let mut counts: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for (_, stratum) in &eligible {
@@ -339,19 +342,14 @@ impl Cati {
         let cases: Vec<Eligible<'_>> = eligible.iter().map(|(id, stratum)| Eligible { id, stratum }).collect();
         let drawn = draw(&cases, &per_stratum, &seed);
         let stratum_of: HashMap<&str, &str> = eligible.iter().map(|(i, s)| (i.as_str(), s.as_str())).collect();
-        for chunk in drawn.chunks(500) {
-            let sql = format!(
-                "UPDATE cati_cases SET in_sample = 1, open = 1, due_at = $1 WHERE study_id = $2 AND id IN ({})",
-                (0..chunk.len())
-                    .map(|i| format!("${}", i + 3))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            let mut query = sqlx::query(&sql).bind(now).bind(study_id);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            query.execute(&mut *tx).await?;
+        // One by its key each: a list of ids would be matched against the whole table by a planner that has not
+        // seen the rows just gathered.
+        for id in &drawn {
+            sqlx::query("UPDATE cati_cases SET in_sample = 1, open = 1, due_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
         }
         for id in &drawn {
             if let Some(stratum) = stratum_of.get(id) {
@@ -383,6 +381,12 @@ impl Cati {
         )
         .await?;
         tx.commit().await?;
+        if self.db.backend() == crate::db::Backend::Postgres {
+            // The queue's plan should fit the study's size from its first call, not after autovacuum's next pass.
+            if let Err(err) = sqlx::query("ANALYZE cati_cases").execute(self.db.pool()).await {
+                tracing::warn!(error = %err, "analyzing the cases after a draw failed");
+            }
+        }
         Ok(DrawReport {
             study: self.study(study_id).await?,
             strata: counts.into_iter().map(|(s, (e, d))| (s, e, d)).collect(),
@@ -404,6 +408,7 @@ impl Cati {
         .bind(to)
         .fetch_all(&mut **tx)
         .await?;
+        let mut gathered = Vec::with_capacity(events.len());
         for row in events {
             let venue_id: String = row.try_get("venue_id")?;
             let service: String = row.try_get("service_code")?;
@@ -419,7 +424,7 @@ impl Cati {
                 phone_hash: row.try_get("phone_hash")?,
                 phone_masked: row.try_get("phone_masked")?,
             };
-            insert_case(tx, &study.id, &case, now).await?;
+            gathered.push(case);
         }
         let callbacks = sqlx::query(
             "SELECT r.id, r.venue_id, r.service_code, r.contact_name, r.contact_phone, v.oblast, \
@@ -452,9 +457,9 @@ impl Cati {
                 phone_hash: Some(self.vault.hash(&phone)),
                 phone_masked: Some(phone.masked()),
             };
-            insert_case(tx, &study.id, &case, now).await?;
+            gathered.push(case);
         }
-        Ok(())
+        insert_cases(tx, &study.id, &gathered, now).await
     }
 
     /// Closes a study: nothing more is handed out; its phones are erased after the retention period.
@@ -552,29 +557,40 @@ struct NewCase {
     phone_masked: Option<String>,
 }
 
-/// An eligible case (not in the sample yet); a source seen before is left as it is.
-async fn insert_case(tx: &mut Tx, study_id: &str, case: &NewCase, now: i64) -> AppResult<()> {
-    sqlx::query(
-        "INSERT INTO cati_cases (id, study_id, source, source_id, venue_id, service_code, stratum, zone, \
-         respondent_name, phone_cipher, phone_hash, phone_masked, in_sample, open, priority, due_at, attempts, \
-         converters_only, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 1, $13, 0, 0, $13) \
-         ON CONFLICT (study_id, source, source_id) DO NOTHING",
-    )
-    .bind(new_id())
-    .bind(study_id)
-    .bind(case.source)
-    .bind(&case.source_id)
-    .bind(&case.venue_id)
-    .bind(&case.service_code)
-    .bind(&case.stratum)
-    .bind(&case.zone)
-    .bind(&case.respondent_name)
-    .bind(&case.phone_cipher)
-    .bind(&case.phone_hash)
-    .bind(&case.phone_masked)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+/// Eligible cases (not in the sample yet), a few hundred to a statement; a source seen before is left as it is.
+async fn insert_cases(tx: &mut Tx, study_id: &str, cases: &[NewCase], now: i64) -> AppResult<()> {
+    const COLUMNS: usize = 11;
+    for chunk in cases.chunks(200) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|r| {
+                let p: Vec<String> = (1..=COLUMNS).map(|c| format!("${}", r * COLUMNS + c + 2)).collect();
+                format!("({}, $1, 0, 0, 1, $2, 0, 0, $2)", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO cati_cases (id, source, source_id, venue_id, service_code, stratum, zone, respondent_name, \
+             phone_cipher, phone_hash, phone_masked, study_id, in_sample, open, priority, due_at, attempts, \
+             converters_only, created_at) VALUES {} ON CONFLICT (study_id, source, source_id) DO NOTHING",
+            rows.join(", ")
+        );
+        // $1 is the study and $2 the moment, shared by every row; each row binds its own eleven values after them.
+        let mut query = sqlx::query(&sql).bind(study_id).bind(now);
+        for case in chunk {
+            query = query
+                .bind(new_id())
+                .bind(case.source)
+                .bind(&case.source_id)
+                .bind(&case.venue_id)
+                .bind(&case.service_code)
+                .bind(&case.stratum)
+                .bind(&case.zone)
+                .bind(&case.respondent_name)
+                .bind(&case.phone_cipher)
+                .bind(&case.phone_hash)
+                .bind(&case.phone_masked);
+        }
+        query.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 
@@ -631,13 +647,6 @@ async fn centers(tx: &mut Tx, client_id: &str) -> AppResult<HashMap<String, Cent
         );
     }
     Ok(found)
-}
-
-async fn catalogue(tx: &mut Tx) -> AppResult<HashSet<(String, String)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT venue_type, code FROM service_catalogue")
-        .fetch_all(&mut **tx)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 /// One row of an imported list.

@@ -93,15 +93,7 @@ impl CitizenPhone {
     /// Parses a number as people write it. Without a country code, a Ukrainian number is assumed. A number that
     /// cannot receive a text message (a landline, a toll-free line) is refused: the channel could never reach it.
     pub fn parse(field: &str, value: &str) -> Result<Self, ValidationError> {
-        let value = value.trim();
-        if value.is_empty() || value.chars().count() > 32 {
-            return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
-        }
-        let number = phonenumber::parse(Some(phonenumber::country::Id::UA), value)
-            .map_err(|_| ValidationError::new(field, crate::msg!("citizen-phone-invalid")))?;
-        if !number.is_valid() {
-            return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
-        }
+        let number = valid_number(field, value)?;
         use phonenumber::Type;
         match number.number_type(&phonenumber::metadata::DATABASE) {
             Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber | Type::Unknown => {}
@@ -113,15 +105,7 @@ impl CitizenPhone {
     /// Parses a number an operator may call: any valid number, landlines too (a phone interview needs no text
     /// message).
     pub fn parse_callable(field: &str, value: &str) -> Result<Self, ValidationError> {
-        let value = value.trim();
-        if value.is_empty() || value.chars().count() > 32 {
-            return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
-        }
-        let number = phonenumber::parse(Some(phonenumber::country::Id::UA), value)
-            .map_err(|_| ValidationError::new(field, crate::msg!("citizen-phone-invalid")))?;
-        if !number.is_valid() {
-            return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
-        }
+        let number = valid_number(field, value)?;
         Ok(Self(number.format().mode(phonenumber::Mode::E164).to_string()))
     }
 
@@ -135,6 +119,20 @@ impl CitizenPhone {
     pub fn masked(&self) -> String {
         mask_e164(&self.0)
     }
+}
+
+/// A number as people write it, valid for its country (Ukrainian when it has no country code).
+fn valid_number(field: &str, value: &str) -> Result<phonenumber::PhoneNumber, ValidationError> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > 32 {
+        return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
+    }
+    let number = phonenumber::parse(Some(phonenumber::country::Id::UA), value)
+        .map_err(|_| ValidationError::new(field, crate::msg!("citizen-phone-invalid")))?;
+    if !number.is_valid() {
+        return Err(ValidationError::new(field, crate::msg!("citizen-phone-invalid")));
+    }
+    Ok(number)
 }
 
 /// Masks an E.164 number for display (see [`CitizenPhone::masked`]); short or odd input is hidden whole.

@@ -133,50 +133,6 @@ impl CatiStudy {
     }
 }
 
-/// The answers of an interview (the feedback form's questions), as typed.
-#[derive(SimpleObject, InputObject, Clone, Default)]
-#[graphql(input_name = "CatiAnswersInput")]
-pub struct CatiAnswers {
-    /// A service of the center's catalogue (`feedbackServices`).
-    pub service: Option<String>,
-    /// 1–4 each (жахливо…чудово).
-    pub premises: Option<String>,
-    pub staff: Option<String>,
-    pub waiting: Option<String>,
-    pub result: Option<String>,
-    /// 0–10.
-    pub recommend: Option<String>,
-    pub comment: Option<String>,
-}
-
-impl From<Answers> for CatiAnswers {
-    fn from(a: Answers) -> Self {
-        Self {
-            service: a.service,
-            premises: a.premises,
-            staff: a.staff,
-            waiting: a.waiting,
-            result: a.result,
-            recommend: a.recommend,
-            comment: a.comment,
-        }
-    }
-}
-
-impl From<CatiAnswers> for Answers {
-    fn from(a: CatiAnswers) -> Self {
-        Self {
-            service: a.service,
-            premises: a.premises,
-            staff: a.staff,
-            waiting: a.waiting,
-            result: a.result,
-            recommend: a.recommend,
-            comment: a.comment,
-        }
-    }
-}
-
 /// One call of a case.
 #[derive(SimpleObject)]
 pub struct CatiCall {
@@ -222,7 +178,7 @@ pub struct CatiCase {
     pub appointment_local: Option<String>,
     /// May still be called.
     pub open: bool,
-    pub answers: CatiAnswers,
+    pub answers: Answers,
     pub answers_saved_at: Option<DateTime<Utc>>,
     /// The operator's screen holds it until then (every save and heartbeat extends it).
     pub lease_until: Option<DateTime<Utc>>,
@@ -288,7 +244,7 @@ impl CatiCase {
             appointment_at: c.appointment_at.map(from_ms),
             appointment_local: c.appointment_at.map(|a| local(a, zone)),
             open: c.open == 1,
-            answers: c.typed_answers().into(),
+            answers: c.typed_answers(),
             answers_saved_at: c.answers_at.map(from_ms),
             lease_until: c.lease_until.map(from_ms),
             history: h
@@ -765,11 +721,9 @@ impl CatiMutation {
         &self,
         ctx: &Context<'_>,
         call_id: ID,
-        answers: CatiAnswers,
+        answers: Answers,
     ) -> async_graphql::Result<DateTime<Utc>> {
-        Ok(from_ms(
-            cati(ctx).save_answers(actor(ctx)?, &call_id, &answers.into()).await?,
-        ))
+        Ok(from_ms(cati(ctx).save_answers(actor(ctx)?, &call_id, &answers).await?))
     }
 
     /// The whole number of the case on this operator's screen, to dial (audited).
@@ -787,7 +741,7 @@ impl CatiMutation {
         call_id: ID,
         outcome: Outcome,
         appointment_at: Option<String>,
-        answers: Option<CatiAnswers>,
+        answers: Option<Answers>,
         note: Option<String>,
     ) -> async_graphql::Result<CatiCase> {
         let handed = cati(ctx)
@@ -797,7 +751,7 @@ impl CatiMutation {
                 OutcomeInput {
                     outcome,
                     appointment_at,
-                    answers: answers.map(Into::into),
+                    answers,
                     note,
                 },
             )

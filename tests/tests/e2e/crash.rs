@@ -230,9 +230,18 @@ async fn a_server_killed_mid_interview_keeps_the_call_and_the_answers_typed() {
         json!({ "s": s.study }),
     )
     .await;
-    let call = taken["data"]["nextCatiCase"]["callId"].as_str().unwrap_or_else(|| panic!("{taken}")).to_string();
+    let call = taken["data"]["nextCatiCase"]["callId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{taken}"))
+        .to_string();
     let save = "mutation($c: ID!, $a: CatiAnswersInput!) { saveCatiAnswers(callId: $c, answers: $a) }";
-    let first = gql_at(&base, &operator.token, save, json!({ "c": call, "a": { "premises": "2", "comment": "перше" } })).await;
+    let first = gql_at(
+        &base,
+        &operator.token,
+        save,
+        json!({ "c": call, "a": { "premises": "2", "comment": "перше" } }),
+    )
+    .await;
     assert!(first["data"]["saveCatiAnswers"].is_string(), "{first}");
     // Keystrokes keep coming while the process dies.
     let typing = {
@@ -267,8 +276,16 @@ async fn a_server_killed_mid_interview_keeps_the_call_and_the_answers_typed() {
     )
     .await;
     let case = &mine["data"]["myCatiCase"];
-    assert_eq!(case["callId"], call.as_str(), "the case is still on the operator's screen: {mine}");
-    assert_eq!(case["history"].as_array().unwrap().len(), 1, "the call under way is kept");
+    assert_eq!(
+        case["callId"],
+        call.as_str(),
+        "the case is still on the operator's screen: {mine}"
+    );
+    assert_eq!(
+        case["history"].as_array().unwrap().len(),
+        1,
+        "the call under way is kept"
+    );
     assert!(case["history"][0]["outcome"].is_null());
     let answers = &case["answers"];
     let whole = (answers["premises"] == "2" && answers["comment"] == "перше")

@@ -15,15 +15,17 @@ export type BonusStepInput = {
   bonusKopiykas: number;
 };
 
-/** The answers of an interview (the feedback form's questions), as typed. */
+/**
+ * The answers of an interview as the operator types them (the feedback form's questions): each a text as the
+ * form sends it, checked in full when the interview is completed.
+ */
 export type CatiAnswersInput = {
   comment?: string | null | undefined;
   /** 1–4 each (жахливо…чудово). */
   premises?: string | null | undefined;
-  /** 0–10. */
   recommend?: string | null | undefined;
   result?: string | null | undefined;
-  /** A service of the center's catalogue (`feedbackServices`). */
+  /** A service of the center's catalogue (`services` of the case). */
   service?: string | null | undefined;
   staff?: string | null | undefined;
   waiting?: string | null | undefined;
