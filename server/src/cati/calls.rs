@@ -79,6 +79,13 @@ impl Cati {
         let postgres = self.db.backend() == Backend::Postgres;
         let mut tx = self.db.begin_write().await?;
         let now = tx.now_ms();
+        if postgres {
+            // A lease need not wait for the disk: if the database itself crashed before writing it, the case would
+            // only be back in the queue (the service crashing loses nothing committed).
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx)
+                .await?;
+        }
         // The operator's row, locked on PostgreSQL so that their requests run one at a time (SQLite's write
         // transaction already does that), read with the study's state and rules.
         let (converts, status, rules): (i64, String, String) = sqlx::query_as(&format!(
