@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use sqlx::Row as _;
 
 use super::{outcome_of, Cati, StudyRecord};
-use crate::domain::cati::{final_category, Call, Case, Counts, Outcome};
+use crate::domain::cati::{disposition, Counts, Outcome};
 use crate::domain::results::Cell;
 use crate::error::AppResult;
 use crate::tabular::{ExportFormat, Rows};
@@ -219,21 +219,8 @@ impl Cati {
         {
             let n: i64 = r.try_get("n")?;
             let last: Option<String> = r.try_get("last_outcome")?;
-            let case = Case {
-                attempts: 0,
-                last: match &last {
-                    Some(o) => Some(Call {
-                        outcome: outcome_of(o)?,
-                        at_ms: 0,
-                    }),
-                    None => None,
-                },
-                appointment_at_ms: None,
-                zone: chrono_tz::Europe::Kyiv,
-                quota_open: r.try_get::<i64, _>("quota_open")? == 1,
-                drawn_at_ms: 0,
-            };
-            let category = final_category(&case);
+            let last = last.as_deref().map(outcome_of).transpose()?;
+            let category = disposition(last, r.try_get::<i64, _>("quota_open")? == 1);
             let count = u64::try_from(n).unwrap_or(0);
             study_counts.add(category, count);
             by_oblast.entry(r.try_get("oblast")?).or_default().add(category, count);

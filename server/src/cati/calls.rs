@@ -49,6 +49,10 @@ pub struct OutcomeInput {
     pub note: Option<String>,
 }
 
+/// The case an operator holds (one at most): leased to them with a call under way, or its lease lapsed and
+/// nobody took it since.
+const HELD: &str = "SELECT id FROM cati_cases WHERE leased_by = $1 AND call_id IS NOT NULL LIMIT 1";
+
 /// How many due cases one request looks at before it answers that none may be called now.
 const LOOK_AT_MOST: usize = 64;
 /// The longest note on a call and answer texts.
@@ -61,11 +65,10 @@ impl Cati {
     /// The case on the operator's screen, if any (after a reload or a crash): still leased to them, or its lease
     /// lapsed and nobody took it since.
     pub async fn current_case(&self, actor: &Actor) -> AppResult<Option<Handed>> {
-        let held: Option<String> =
-            sqlx::query_scalar("SELECT id FROM cati_cases WHERE leased_by = $1 AND call_id IS NOT NULL LIMIT 1")
-                .bind(&actor.user_id)
-                .fetch_optional(self.db.pool())
-                .await?;
+        let held: Option<String> = sqlx::query_scalar(HELD)
+            .bind(&actor.user_id)
+            .fetch_optional(self.db.pool())
+            .await?;
         match held {
             Some(case_id) => Ok(Some(self.handed(&case_id).await?)),
             None => Ok(None),
@@ -110,11 +113,10 @@ impl Cati {
             converts_refusals: converts == 1,
         };
         // Asked after the lock, so that a request of the same operator that just leased a case is seen.
-        let held: Option<String> =
-            sqlx::query_scalar("SELECT id FROM cati_cases WHERE leased_by = $1 AND call_id IS NOT NULL LIMIT 1")
-                .bind(&actor.user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let held: Option<String> = sqlx::query_scalar(HELD)
+            .bind(&actor.user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         if let Some(case_id) = held {
             extend(&mut tx, &case_id, &actor.user_id, now + self.lease_ms).await?;
             tx.commit().await?;
@@ -375,10 +377,23 @@ impl Cati {
         let after = after_call(&case.facts()?, input.outcome, appointment, now);
         let next = schedule(&rules, &after, now);
         let answers_text = serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.into()))?;
+        // A completed interview first (the case names it), counted in its quota.
+        let response_id = match response {
+            Some(response) => {
+                let id = keep_response(&mut tx, &case, call_id, &response, now).await?;
+                sqlx::query("UPDATE cati_quotas SET completes = completes + 1 WHERE study_id = $1 AND stratum = $2")
+                    .bind(&case.study_id)
+                    .bind(&case.stratum)
+                    .execute(&mut *tx)
+                    .await?;
+                Some(id)
+            }
+            None => None,
+        };
         sqlx::query(
             "UPDATE cati_cases SET attempts = $1, last_outcome = $2, last_call_at = $3, appointment_at = $4, open = $5, \
              priority = $6, due_at = $7, converters_only = $8, leased_by = NULL, lease_until = NULL, call_id = NULL, \
-             answers = $9, answers_at = $3 WHERE id = $10",
+             answers = $9, answers_at = $3, response_id = COALESCE($10, response_id) WHERE id = $11",
         )
         .bind(i64::from(after.attempts))
         .bind(input.outcome.as_str())
@@ -389,6 +404,7 @@ impl Cati {
         .bind(if next.open { next.due_ms } else { now })
         .bind(i64::from(next.converters_only))
         .bind(&answers_text)
+        .bind(&response_id)
         .bind(&case_id)
         .execute(&mut *tx)
         .await?;
@@ -400,19 +416,6 @@ impl Cati {
             .bind(call_id)
             .execute(&mut *tx)
             .await?;
-        if let Some(response) = response {
-            let id = keep_response(&mut tx, &case, call_id, &response, now).await?;
-            sqlx::query("UPDATE cati_cases SET response_id = $1 WHERE id = $2")
-                .bind(&id)
-                .bind(&case_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE cati_quotas SET completes = completes + 1 WHERE study_id = $1 AND stratum = $2")
-                .bind(&case.study_id)
-                .bind(&case.stratum)
-                .execute(&mut *tx)
-                .await?;
-        }
         let history = history_in(&mut tx, &case_id).await?;
         tx.commit().await?;
         Ok(Handed {

@@ -435,10 +435,15 @@ pub fn schedule(rules: &CallRules, case: &Case, now_ms: i64) -> Schedule {
 /// A case's final disposition for the rates: its last outcome; a case never called is 3.11 (not attempted,
 /// unknown eligibility), or 4.80 when its quota was filled first.
 pub fn final_category(case: &Case) -> Category {
-    match case.last {
-        None if !case.quota_open => Category::NE,
+    disposition(case.last.map(|c| c.outcome), case.quota_open)
+}
+
+/// The category of a case that last ended with `last` (none: never called) while its quota is open or not.
+pub fn disposition(last: Option<Outcome>, quota_open: bool) -> Category {
+    match last {
+        None if !quota_open => Category::NE,
         None => Category::UH,
-        Some(call) => call.outcome.category(),
+        Some(outcome) => outcome.category(),
     }
 }
 

@@ -261,7 +261,20 @@ async fn a_server_killed_mid_interview_keeps_the_call_and_the_answers_typed() {
             }
         })
     };
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Killed once the typing has reached the database, while more of it is on its way.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let answers: Option<String> = sqlx::query_scalar("SELECT answers FROM cati_cases WHERE call_id = $1")
+            .bind(&call)
+            .fetch_one(s.app.db.pool())
+            .await
+            .unwrap();
+        if answers.is_some_and(|a| a.contains("друге")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the typing never reached the database");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     server.kill().expect("kill -9");
     server.wait().unwrap();
     typing.await.unwrap();
